@@ -1,0 +1,53 @@
+# Everyday commands. `make run` and `make test` set everything up on a fresh machine first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= $(CURDIR)/.demo/partner-desk-demo.db
+QT_DEBS := libglib2.0-0 libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 libxkbcommon0 \
+	libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+	libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 \
+	fonts-dejavu-core
+
+.PHONY: run test lint typecheck system-deps screenshots bench build clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# The libraries Qt loads from the system: installed when running as root, otherwise the command is printed.
+system-deps:
+	@missing=$$(for p in $(QT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ] || ! command -v dpkg >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "installing Qt's system libraries: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "Qt needs system libraries; run: sudo apt-get install -y $$missing"; exit 1; \
+	fi
+
+test: $(STAMP) system-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+run: $(STAMP) system-deps
+	@test -f "$(DEMO_DB)" || (mkdir -p $(dir $(DEMO_DB)) && $(BIN)/partner-desk --db "sqlite:///$(DEMO_DB)" init --demo)
+	$(BIN)/partner-desk --db "sqlite:///$(DEMO_DB)"
+
+lint: $(STAMP)
+	$(BIN)/ruff check partner_desk tests benchmarks
+	$(BIN)/mypy partner_desk
+
+screenshots: $(STAMP) system-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m partner_desk.gui.screenshots docs/screenshots
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/accrual.py
+	$(BIN)/python benchmarks/statements.py
+
+build: $(STAMP) system-deps
+	$(BIN)/pyinstaller --noconfirm build.spec
+
+clean:
+	rm -rf $(VENV) build dist .demo

@@ -1,0 +1,3 @@
+"""Partner Desk: the partnership department's desk for agency commissions, balances and payouts."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,54 @@
+"""The `partner-desk` command line: a thin layer over the services (SPEC section 10).
+
+With no command it opens the window. User errors print one clear message on stderr and exit 1;
+a usage error exits 2; nothing a user can cause prints a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from partner_desk.cli import accrue, common, data, money
+from partner_desk.domain.errors import UserError
+
+COMMAND_MODULES = [data, accrue, money]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="partner-desk",
+        description="Agency commissions, balances, withdrawals and statements. With no command, opens the window.",
+    )
+    parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (also PARTNER_DESK_DB); "
+                        "default: an SQLite file in your data folder")
+    parser.add_argument("--user", metavar="NAME", help="sign in as NAME; the password comes from "
+                        "PARTNER_DESK_PASSWORD or is asked for")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from partner_desk.gui.app import run_gui
+
+        return run_gui(args.db)
+    try:
+        return int(args.handler(args) or 0)
+    except UserError as exc:
+        common.fail(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        common.fail("interrupted: nothing more was written")
+        return 130
+    finally:
+        common.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

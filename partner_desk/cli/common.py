@@ -1,0 +1,92 @@
+"""What every command shares: the database, signing in, and printing results."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from datetime import date
+from typing import Any
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.periods import parse_day
+from partner_desk.domain.roles import Actor
+from partner_desk.services.setup import ensure_current
+from partner_desk.store.engine import Database
+
+ENV_PASSWORD = "PARTNER_DESK_PASSWORD"
+_open: list[Database] = []
+
+
+def database(args: argparse.Namespace, *, must_exist: bool = True) -> Database:
+    try:
+        db = Database(args.db)
+    except Exception as exc:  # a malformed URL or a missing driver
+        raise UserError(f"cannot open the database: {exc}") from None
+    _open.append(db)
+    if must_exist:
+        try:
+            ensure_current(db)
+        except UserError:
+            raise
+        except Exception as exc:
+            raise UserError(f"cannot open the database {db.url}: {exc.__class__.__name__}: {exc}") from None
+    return db
+
+
+def close() -> None:
+    while _open:
+        _open.pop().dispose()
+
+
+def actor(args: argparse.Namespace, db: Database) -> Actor:
+    """The signed-in user; the set-up actor while the database has no users."""
+    from partner_desk.services import users
+
+    if users.in_setup_mode(db):
+        return users.SETUP_ACTOR
+    if not args.user:
+        return users.ANONYMOUS
+    password = os.environ.get(ENV_PASSWORD)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise UserError(f"no password for {args.user}: set {ENV_PASSWORD} or run in a terminal")
+        password = getpass.getpass(f"Password for {args.user}: ")
+    return users.sign_in(db, args.user, password)
+
+
+def as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return parse_day(text)
+    except ValueError as exc:
+        raise UserError(f"--as-of: {exc}") from None
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def fail(message: str) -> None:
+    lines = message.splitlines() or [""]
+    print(f"partner-desk: {lines[0]}", file=sys.stderr)
+    for line in lines[1:]:
+        print(line, file=sys.stderr)
+
+
+def table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    for r in rows:
+        out.append("  ".join(str(c).rjust(w) if _numeric(c) else str(c).ljust(w)
+                             for c, w in zip(r, widths, strict=True)))
+    return "\n".join(out)
+
+
+def _numeric(text: object) -> bool:
+    s = str(text).replace(".", "").replace("-", "").replace("%", "")
+    return s.isdigit()

@@ -1,0 +1,1 @@
+"""Pure rules of the partner program: no Qt, no SQLAlchemy, no I/O."""

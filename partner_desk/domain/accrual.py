@@ -1,0 +1,245 @@
+"""The monthly accrual of one agency (SPEC sections 2-5), from plain payment values.
+
+The caller decides which payments are candidates for a period (unaccrued, eligible, attributed to
+the agency); this module prices them: double conversion at each payment's own rates, the slab
+percent of the period's turnover, late payments at their own period's percent, refunds at their
+original's terms, one half-up rounding per line, and the reward with the benefits it unlocks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+
+from partner_desk.domain.money import EXACT, round_money, round_usd
+from partner_desk.domain.periods import Period
+from partner_desk.domain.rates import RateCollector
+from partner_desk.domain.rewards import RewardSchedule
+from partner_desk.domain.tiers import TierTable
+
+HUNDRED = Decimal(100)
+SUBSCRIPTION = "subscription"
+SERVICE_KINDS = ("subscription", "numbers", "telephony", "other")
+
+
+class ExactSum:
+    """A sum of quotients n/d kept exact: numerators are added per divisor, divided once at the end."""
+
+    __slots__ = ("_parts",)
+
+    def __init__(self) -> None:
+        self._parts: dict[Decimal, Decimal] = {}
+
+    def add(self, numerator: Decimal, divisor: Decimal) -> None:
+        parts = self._parts
+        parts[divisor] = EXACT.add(parts.get(divisor, Decimal(0)), numerator)
+
+    def value(self) -> Fraction:
+        return sum((Fraction(n) / Fraction(d) for d, n in self._parts.items()), Fraction(0))
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """How a payment was priced: the percent and the two rates (partner_rate None: no conversion)."""
+
+    percent: Decimal
+    pay_rate: Decimal
+    partner_rate: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A payment that may become a line of an agency's accrual.
+
+    For a refund, `original_terms` carries the terms its original was posted with; when it is None
+    the original is priced in the same run (or, failing that, at its own period's percent and rates,
+    from `original_day` and `original_period`).
+    """
+
+    payment_id: str
+    project_id: str
+    paid_at: datetime
+    local_date: date
+    period: Period
+    service: str
+    amount: Decimal
+    currency: str
+    refund_of: str | None = None
+    original_terms: Terms | None = None
+    original_day: date | None = None
+    original_period: Period | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    payment_id: str
+    project_id: str
+    paid_at: datetime
+    local_date: date
+    period: Period
+    service: str
+    amount: Decimal
+    currency: str
+    refund_of: str | None
+    late: bool
+    terms: Terms
+    usd_amount: Decimal
+    partner_amount: Decimal
+    commission: Decimal
+
+    @property
+    def percent(self) -> Decimal:
+        return self.terms.percent
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyAccrual:
+    agency: str
+    period: Period
+    currency: str
+    table: TierTable
+    turnover: Fraction
+    percent: Decimal
+    lines: tuple[Line, ...]
+    total: Decimal
+    reward: Fraction
+    benefits: tuple[str, ...]
+
+    @property
+    def turnover_usd(self) -> Decimal:
+        return round_usd(self.turnover)
+
+    @property
+    def reward_usd(self) -> Decimal:
+        return round_usd(self.reward)
+
+    @property
+    def late_lines(self) -> int:
+        return sum(1 for line in self.lines if line.late)
+
+
+def price(
+    candidate: Candidate, currency: str, terms: Terms, *, late: bool
+) -> Line:
+    """One line: USD and partner amounts exact, the commission rounded once."""
+    amount = candidate.amount
+    usd = EXACT.divide(amount, terms.pay_rate)
+    if terms.partner_rate is None:
+        partner = amount
+        commission = EXACT.divide(EXACT.multiply(amount, terms.percent), HUNDRED)
+    else:
+        scaled = EXACT.multiply(amount, terms.partner_rate)
+        partner = EXACT.divide(scaled, terms.pay_rate)
+        commission = EXACT.divide(
+            EXACT.multiply(scaled, terms.percent), EXACT.multiply(terms.pay_rate, HUNDRED)
+        )
+    return Line(
+        payment_id=candidate.payment_id,
+        project_id=candidate.project_id,
+        paid_at=candidate.paid_at,
+        local_date=candidate.local_date,
+        period=candidate.period,
+        service=candidate.service,
+        amount=amount,
+        currency=candidate.currency,
+        refund_of=candidate.refund_of,
+        late=late,
+        terms=terms,
+        usd_amount=usd,
+        partner_amount=partner,
+        commission=round_money(commission, currency),
+    )
+
+
+def terms_at(
+    payment_currency: str, partner_currency: str, day: date, percent: Decimal, rates: RateCollector
+) -> Terms:
+    """The rates of one moment: to USD, then to the partner currency, none when they match."""
+    pay_rate = rates.rate(payment_currency, day)
+    partner_rate = None if payment_currency == partner_currency else rates.rate(partner_currency, day)
+    return Terms(percent, pay_rate, partner_rate)
+
+
+def accrue_agency(
+    agency: str,
+    currency: str,
+    period: Period,
+    candidates: Iterable[Candidate],
+    *,
+    table: TierTable,
+    rates: RateCollector,
+    percent_for: Callable[[Period], Decimal],
+    rewards: RewardSchedule,
+) -> AgencyAccrual | None:
+    """Price an agency's candidates for `period`; None when it has no lines.
+
+    `percent_for(p)` gives the percent the agency's own accrual of an earlier period p reached
+    (the base level of p's table if it had none); late payments and refunds use it.
+    """
+    regular: list[Candidate] = []
+    late: list[Candidate] = []
+    refunds: list[Candidate] = []
+    for c in candidates:
+        if c.refund_of is not None:
+            refunds.append(c)
+        elif c.period == period:
+            regular.append(c)
+        else:
+            late.append(c)
+    if not (regular or late or refunds):
+        return None
+
+    turnover = ExactSum()
+    regular_rates = []
+    for c in regular:
+        terms = terms_at(c.currency, currency, c.local_date, Decimal(0), rates)
+        regular_rates.append(terms)
+        turnover.add(c.amount, terms.pay_rate)
+    turnover_value = turnover.value()
+    percent = table.percent_for(turnover_value)
+
+    lines: list[Line] = []
+    priced: dict[str, Terms] = {}
+    for c, rate_terms in zip(regular, regular_rates, strict=True):
+        terms = Terms(percent, rate_terms.pay_rate, rate_terms.partner_rate)
+        priced[c.payment_id] = terms
+        lines.append(price(c, currency, terms, late=False))
+    own_percents: dict[Period, Decimal] = {}
+    for c in late:
+        if c.period not in own_percents:
+            own_percents[c.period] = percent_for(c.period)
+        terms = terms_at(c.currency, currency, c.local_date, own_percents[c.period], rates)
+        priced[c.payment_id] = terms
+        lines.append(price(c, currency, terms, late=True))
+    for c in refunds:
+        assert c.refund_of is not None
+        terms_or_none = c.original_terms or priced.get(c.refund_of)
+        if terms_or_none is None:
+            if c.original_day is None or c.original_period is None:
+                raise ValueError(f"refund {c.payment_id} has no terms for its original")
+            terms_or_none = terms_at(
+                c.currency, currency, c.original_day, percent_for(c.original_period), rates
+            )
+        lines.append(price(c, currency, terms_or_none, late=c.period != period))
+
+    lines.sort(key=lambda line: (line.paid_at, line.payment_id))
+    reward = ExactSum()
+    for line in lines:
+        reward.add(EXACT.multiply(line.amount, line.terms.percent), EXACT.multiply(line.terms.pay_rate, HUNDRED))
+    reward_value = reward.value()
+    total = sum((line.commission for line in lines), Decimal(0))
+    return AgencyAccrual(
+        agency=agency,
+        period=period,
+        currency=currency,
+        table=table,
+        turnover=turnover_value,
+        percent=percent,
+        lines=tuple(lines),
+        total=round_money(total, currency),
+        reward=reward_value,
+        benefits=tuple(rewards.benefits(round_usd(reward_value))),
+    )

@@ -1,0 +1,151 @@
+"""Exact money: Decimal amounts, CLDR minor units and half-up rounding (SPEC section 2).
+
+Every computation that divides works in `EXACT`, a 60-digit context, and multiplies before it
+divides, so a tie at the minor unit is always seen exactly; rounding happens once, in `round_money`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from fractions import Fraction
+from functools import lru_cache
+
+from babel.numbers import get_currency_precision, list_currencies
+
+EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
+USD = "USD"
+CENT = Decimal("0.01")
+
+
+@lru_cache(maxsize=None)
+def known_currencies() -> frozenset[str]:
+    return frozenset(list_currencies())
+
+
+def is_currency(code: str) -> bool:
+    """True for an ISO 4217 code that CLDR knows."""
+    return code in known_currencies()
+
+
+@lru_cache(maxsize=None)
+def minor_digits(currency: str) -> int:
+    """Digits after the point in the currency's minor unit: USD 2, JPY 0, KWD 3."""
+    return int(get_currency_precision(currency))
+
+
+@lru_cache(maxsize=None)
+def quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_digits(currency))
+
+
+def round_half_up(value: Decimal | Fraction, exp: Decimal) -> Decimal:
+    """Round to the quantum `exp`, a tie away from zero. Fractions are rounded exactly."""
+    if isinstance(value, Fraction):
+        value = EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))
+    return value.quantize(exp, rounding=ROUND_HALF_UP, context=EXACT)
+
+
+def round_money(value: Decimal | Fraction, currency: str) -> Decimal:
+    """The one rounding of SPEC section 2: half-up to the currency's minor unit."""
+    return round_half_up(value, quantum(currency))
+
+
+def round_usd(value: Decimal | Fraction) -> Decimal:
+    return round_half_up(value, CENT)
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """Integer minor units of an amount that is already rounded to the currency."""
+    scaled = amount.scaleb(minor_digits(currency), context=EXACT)
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{amount} has more decimals than {currency} allows")
+    return int(scaled)
+
+
+def from_minor(minor: int, currency: str) -> Decimal:
+    return Decimal(minor).scaleb(-minor_digits(currency)).quantize(quantum(currency))
+
+
+def format_amount(amount: Decimal, currency: str) -> str:
+    """Plain string with exactly the currency's minor digits: "12.50", "1234", "-0.125"."""
+    return str(round_money(amount, currency))
+
+
+def format_usd(amount: Decimal | Fraction) -> str:
+    return str(round_usd(amount))
+
+
+def format_percent(percent: Decimal) -> str:
+    """A percent without trailing zeros: "15", "12.5"."""
+    text = format(percent.normalize(), "f")
+    return text
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A decimal written with '.' and no exponent or thousands separator; ValueError otherwise."""
+    cleaned = text.strip()
+    if not cleaned or any(ch not in "0123456789.-+" for ch in cleaned):
+        raise ValueError(f"'{text}' is not a decimal number")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not a decimal number") from None
+    if not value.is_finite():
+        raise ValueError(f"'{text}' is not a decimal number")
+    return value
+
+
+def parse_amount(text: str, currency: str) -> Decimal:
+    """An amount in `currency`; more decimals than the currency has is an error."""
+    value = parse_decimal(text)
+    digits = minor_digits(currency)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if -exponent > digits and value != value.quantize(quantum(currency), context=EXACT):
+        raise ValueError(f"'{text}' has more decimals than {currency} allows ({digits})")
+    return value.quantize(quantum(currency), context=EXACT)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in a currency, always exact and always within the currency's minor unit."""
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError("Money amounts are Decimals")
+        if self.amount != round_money(self.amount, self.currency):
+            raise ValueError(f"{self.amount} has more decimals than {self.currency} allows")
+
+    @classmethod
+    def of(cls, amount: Decimal | int | str, currency: str) -> Money:
+        return cls(round_money(Decimal(amount), currency), currency)
+
+    @classmethod
+    def from_minor(cls, minor: int, currency: str) -> Money:
+        return cls(from_minor(minor, currency), currency)
+
+    @property
+    def minor(self) -> int:
+        return to_minor(self.amount, self.currency)
+
+    def __str__(self) -> str:
+        return format_amount(self.amount, self.currency)
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot combine {self.currency} with {other.currency}")

@@ -1,0 +1,118 @@
+"""Periods (calendar months) and moments in the company time zone (SPEC sections 1 and 9)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_TIME_ZONE = "Europe/Kyiv"
+_PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Period:
+    """A calendar month, written YYYY-MM."""
+
+    year: int
+    month: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.month <= 12 or not 1 <= self.year <= 9999:
+            raise ValueError(f"'{self}' is not a month")
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = _PERIOD.match(text.strip())
+        if not match:
+            raise ValueError(f"'{text}' is not a period (YYYY-MM)")
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12:
+            raise ValueError(f"'{text}' is not a period (YYYY-MM)")
+        return cls(year, month)
+
+    @classmethod
+    def of(cls, day: date) -> Period:
+        return cls(day.year, day.month)
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> date:
+        """The first day after the period."""
+        return self.next().first_day
+
+    def next(self) -> Period:
+        return Period(self.year + self.month // 12, self.month % 12 + 1)
+
+    def previous(self) -> Period:
+        return Period(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
+
+    def has_ended(self, today: date) -> bool:
+        """A period ends at midnight of its last day in the company time zone."""
+        return today >= self.end
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"'{name}' is not a time zone") from None
+
+
+def parse_moment(text: str, tz: ZoneInfo) -> datetime:
+    """An ISO 8601 timestamp as an aware UTC datetime.
+
+    Without an offset the time is in the company time zone: in the hour repeated when clocks go
+    back it is the first of the two moments; a time in the hour skipped in spring is an error.
+    A bare date means midnight.
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValueError("is empty")
+    try:
+        parsed = datetime.fromisoformat(cleaned.replace("z", "Z"))
+    except ValueError:
+        raise ValueError(f"'{text}' is not an ISO 8601 timestamp") from None
+    if parsed.tzinfo is not None:
+        return parsed.astimezone(UTC)
+    local = parsed.replace(tzinfo=tz, fold=0)
+    back = local.astimezone(UTC).astimezone(tz)
+    if back.replace(tzinfo=None) != parsed:
+        raise ValueError(f"'{text}' does not exist in {tz.key} (the clocks skip that hour)")
+    return local.astimezone(UTC)
+
+
+def local_date(moment: datetime, tz: ZoneInfo) -> date:
+    """The calendar date of a UTC moment in the company time zone."""
+    return moment.astimezone(tz).date()
+
+
+def start_of_day(day: date, tz: ZoneInfo) -> datetime:
+    """The UTC moment a local calendar day begins."""
+    return datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
+
+
+def period_bounds(period: Period, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """UTC [start, end) of a period in the company time zone."""
+    return start_of_day(period.first_day, tz), start_of_day(period.end, tz)
+
+
+def today_in(tz: ZoneInfo, now: datetime | None = None) -> date:
+    return (now or datetime.now(UTC)).astimezone(tz).date()
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+ONE_DAY = timedelta(days=1)

@@ -1,0 +1,59 @@
+"""Reward levels and the benefits they unlock (SPEC section 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+
+class Fulfilment(StrEnum):
+    OFFERED = "offered"
+    IN_PROGRESS = "in_progress"
+    DELIVERED = "delivered"
+
+
+@dataclass(frozen=True, slots=True)
+class RewardLevel:
+    """From `min_reward_usd` a month on, these benefits; levels are cumulative."""
+
+    min_reward_usd: Decimal
+    benefits: tuple[str, ...]
+
+
+DEFAULT_REWARD_LEVELS: tuple[RewardLevel, ...] = (
+    RewardLevel(
+        Decimal("200"),
+        (
+            "Joint case study on the company blog and in online media",
+            "Recommendation to the company's clients",
+        ),
+    ),
+    RewardLevel(
+        Decimal("3000"),
+        (
+            "Participation in the company's events and trainings",
+            "Joint events",
+            "Information partnerships",
+        ),
+    ),
+)
+
+
+class RewardSchedule:
+    def __init__(self, levels: Iterable[RewardLevel] = DEFAULT_REWARD_LEVELS) -> None:
+        self.levels = tuple(sorted(levels, key=lambda lv: lv.min_reward_usd))
+
+    def reached(self, reward_usd: Decimal) -> tuple[RewardLevel, ...]:
+        return tuple(lv for lv in self.levels if reward_usd >= lv.min_reward_usd)
+
+    def benefits(self, reward_usd: Decimal) -> list[str]:
+        """Every benefit of every level the (rounded) reward reaches."""
+        return [b for lv in self.reached(reward_usd) for b in lv.benefits]
+
+    def next_level(self, reward_usd: Decimal) -> RewardLevel | None:
+        for lv in self.levels:
+            if reward_usd < lv.min_reward_usd:
+                return lv
+        return None

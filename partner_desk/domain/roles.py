@@ -1,0 +1,65 @@
+"""Roles and what each may do (SPEC section 8); each role may do everything the one before it may."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Role(IntEnum):
+    MANAGER = 1
+    FINANCE = 2
+    ADMIN = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Role:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"'{text}' is not a role (manager, finance or admin)") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who acts. A database with no users is in set-up mode, where the anonymous set-up actor acts."""
+
+    name: str | None
+    role: Role | None
+
+    @property
+    def in_setup(self) -> bool:
+        return self.name is None
+
+    def may(self, needed: Role) -> bool:
+        return self.in_setup or (self.role is not None and self.role >= needed)
+
+    def __str__(self) -> str:
+        return self.name or "(set-up)"
+
+
+SETUP = Actor(None, None)
+
+# The least role each action needs.
+NEEDS: dict[str, Role] = {
+    "import": Role.FINANCE,
+    "accrue.post": Role.FINANCE,
+    "accrue.preview": Role.MANAGER,
+    "statement": Role.MANAGER,
+    "pay_project": Role.MANAGER,
+    "offer.accept": Role.MANAGER,
+    "benefit.update": Role.MANAGER,
+    "withdraw.request": Role.MANAGER,
+    "withdraw.cancel": Role.MANAGER,
+    "withdraw.approve": Role.FINANCE,
+    "withdraw.reject": Role.FINANCE,
+    "withdraw.paid": Role.FINANCE,
+    "correct": Role.ADMIN,
+    "tiers": Role.ADMIN,
+    "rewards": Role.ADMIN,
+    "settings": Role.ADMIN,
+    "users.add": Role.ADMIN,
+}

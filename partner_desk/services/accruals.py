@@ -1,0 +1,282 @@
+"""Previewing and posting a period's accruals (SPEC section 4)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from itertools import groupby
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, accrue_agency
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.money import EXACT, format_amount, format_percent, format_usd, from_minor, to_minor
+from partner_desk.domain.periods import ONE_DAY, Period, today_in
+from partner_desk.domain.rates import RateCollector
+from partner_desk.domain.roles import Actor
+from partner_desk.services import audit
+from partner_desk.services.guard import refused, require
+from partner_desk.store import accrual_queries as q
+from partner_desk.store.bulk import insert_rows
+from partner_desk.store.engine import Database
+from partner_desk.store.models import Accrual, AccrualLine, Agency, LedgerEntry, PostedPeriod
+from partner_desk.store.queries import company_tz, posted_periods, rate_book, reward_schedule, tier_history
+
+LINE_COLUMNS = (
+    "accrual_id", "payment_id", "late", "percent", "pay_rate", "partner_rate", "usd_amount",
+    "partner_amount", "commission_minor",
+)
+LINE_BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class AccrualRun:
+    """The outcome of a preview or a posting: what was (or would be) accrued."""
+
+    period: Period
+    already_accrued: bool
+    posted: bool
+    accruals: list[AgencyAccrual]
+    message: str
+
+    def totals_by_currency(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        for accrual in self.accruals:
+            totals[accrual.currency] += accrual.total
+        return dict(sorted(totals.items()))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    posted: list[Period]
+    include_late: bool
+    ended: bool
+
+    @property
+    def next_to_post(self) -> Period | None:
+        return self.posted[-1].next() if self.posted else None
+
+
+def _plan(session: Session, period: Period, today: date) -> _Plan:
+    posted = posted_periods(session)
+    ended = period.has_ended(today)
+    if posted:
+        include_late = period == posted[-1].next()
+    else:
+        include_late = ended
+    return _Plan(posted, include_late, ended)
+
+
+def _agency_batches(session: Session, period: Period, late_before: Period | None
+                    ) -> Iterator[tuple[int, list[Candidate]]]:
+    refunds: dict[int, list[Candidate]] = defaultdict(list)
+    for agency_id, candidate in q.refund_candidates(session, period, late_before):
+        refunds[agency_id].append(candidate)
+    for agency_id, rows in groupby(q.regular_candidates(session, period, late_before), key=lambda r: r[0]):
+        yield agency_id, [c for _, c in rows] + refunds.pop(agency_id, [])
+    yield from sorted(refunds.items())
+
+
+def _compute(session: Session, period: Period, plan: _Plan) -> Iterator[tuple[int, AgencyAccrual]]:
+    """Price every agency with lines in `period`; missing rates are collected, then raised."""
+    agencies = {a.id: a for a in session.scalars(select(Agency))}
+    history = tier_history(session)
+    table = history.table_for(period)
+    rates = RateCollector(rate_book(session))
+    rewards = reward_schedule(session)
+    accrued: dict[tuple[int, Period], Decimal] | None = None
+    closed_before = period if plan.include_late else (plan.posted[0] if plan.posted else None)
+    posted = set(plan.posted)
+
+    def percent_for(agency_id: int, own: Period) -> Decimal:
+        nonlocal accrued
+        if accrued is None:
+            accrued = q.accrued_percents(session)
+        found = accrued.get((agency_id, own))
+        if found is not None:
+            return found
+        own_table = history.table_for(own)
+        if own in posted or (closed_before is not None and own < closed_before):
+            return own_table.base_percent
+        turnover = ExactSum()
+        for currency, day, minor in q.live_payments(session, agency_id, own):
+            turnover.add(from_minor(minor, currency), rates.rate(currency, day))
+        return own_table.percent_for(turnover.value())
+
+    late_before = period if plan.include_late else None
+    for agency_id, candidates in _agency_batches(session, period, late_before):
+        agency = agencies[agency_id]
+        result = accrue_agency(
+            agency.code, agency.currency, period, candidates, table=table, rates=rates,
+            percent_for=lambda own, a=agency_id: percent_for(a, own), rewards=rewards,  # type: ignore[misc]
+        )
+        if result is not None:
+            yield agency_id, result
+    rates.raise_if_missing()
+
+
+def _check_period_text(text_period: str) -> Period:
+    try:
+        return Period.parse(text_period)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None) -> AccrualRun:
+    """The accruals a period would post, computed exactly as posting would, writing nothing."""
+    period = period if isinstance(period, Period) else _check_period_text(period)
+    with db.read() as session:
+        today = as_of or today_in(company_tz(session))
+        plan = _plan(session, period, today)
+        if period in plan.posted:
+            return AccrualRun(period, True, False, [], f"{period} is already accrued: nothing to preview")
+        accruals = [a for _, a in _compute(session, period, plan)]
+    accruals.sort(key=lambda a: a.agency)
+    note = "" if plan.ended else f" ({period} has not ended: preview only)"
+    return AccrualRun(period, False, False, accruals, f"preview of {period}: {len(accruals)} accruals{note}")
+
+
+def _refuse_order(plan: _Plan, period: Period, today: date) -> None:
+    if not plan.ended:
+        raise UserError(f"{period} has not ended in the company time zone (today is {today}): "
+                        "it can be previewed, not posted")
+    nxt = plan.next_to_post
+    if nxt is not None and period != nxt:
+        if period < plan.posted[0]:
+            raise UserError(f"{period} is before the first posted period {plan.posted[0]}: its payments "
+                            "were accrued as late; periods are posted in order")
+        raise UserError(f"periods are posted in order: the next period to post is {nxt}")
+
+
+def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None) -> AccrualRun:
+    """Post a period: every accrual, its lines and the ledger credits, in one transaction."""
+    period = period if isinstance(period, Period) else _check_period_text(period)
+    require(db, actor, "accrue.post", str(period))
+    try:
+        return _post(db, actor, period, as_of)
+    except UserError as exc:
+        refused(db, actor, "accrue.post", str(period), exc)
+        raise
+
+
+def _post(db: Database, actor: Actor, period: Period, as_of: date | None) -> AccrualRun:
+    with db.write() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(7271002)"))
+        today = as_of or today_in(company_tz(session))
+        plan = _plan(session, period, today)
+        if period in plan.posted:
+            return AccrualRun(period, True, False, [], f"{period} is already accrued: nothing was posted")
+        _refuse_order(plan, period, today)
+        session.add(PostedPeriod(period=str(period), as_of=today, posted_by=actor.name))
+        session.flush()
+        accruals: list[AgencyAccrual] = []
+        buffer: list[tuple[Any, ...]] = []
+        for agency_id, accrual in _compute(session, period, plan):
+            accruals.append(accrual)
+            _write_accrual(session, actor, agency_id, accrual, buffer)
+            if len(buffer) >= LINE_BATCH:
+                insert_rows(session, AccrualLine.__table__, LINE_COLUMNS, buffer)  # type: ignore[arg-type]
+                buffer.clear()
+        insert_rows(session, AccrualLine.__table__, LINE_COLUMNS, buffer)  # type: ignore[arg-type]
+        accruals.sort(key=lambda a: a.agency)
+        totals = {cur: format_amount(v, cur) for cur, v in _totals(accruals).items()}
+        audit.record(session, actor, "accrue.post", str(period),
+                     after={"period": str(period), "accruals": len(accruals), "totals": totals,
+                            "as_of": today.isoformat()})
+    return AccrualRun(period, False, True, accruals, f"posted {period}: {len(accruals)} accruals")
+
+
+def _totals(accruals: list[AgencyAccrual]) -> dict[str, Decimal]:
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for a in accruals:
+        totals[a.currency] += a.total
+    return dict(sorted(totals.items()))
+
+
+def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: AgencyAccrual,
+                   buffer: list[tuple[Any, ...]]) -> None:
+    row = Accrual(
+        agency_id=agency_id,
+        period=str(accrual.period),
+        currency=accrual.currency,
+        turnover_usd=_exact(accrual.turnover),
+        percent=accrual.percent,
+        amount_minor=to_minor(accrual.total, accrual.currency),
+        reward_usd=accrual.reward_usd,
+        tier_version_id=accrual.table.version_id,
+        lines=len(accrual.lines),
+        late_lines=accrual.late_lines,
+    )
+    session.add(row)
+    session.flush()
+    credit = Decimal(0)
+    reversal = Decimal(0)
+    for line in accrual.lines:
+        if line.refund_of is None:
+            credit += line.commission
+        else:
+            reversal += line.commission
+        buffer.append((
+            row.id, line.payment_id, line.late, line.terms.percent, line.terms.pay_rate,
+            line.terms.partner_rate, line.usd_amount, line.partner_amount,
+            to_minor(line.commission, accrual.currency),
+        ))
+    effective = accrual.period.end - ONE_DAY  # credited on the period's last day
+    entries = [("accrual", credit)] + ([("refund_reversal", reversal)] if reversal else [])
+    for kind, amount in entries:
+        session.add(LedgerEntry(
+            agency_id=agency_id, kind=kind, amount_minor=to_minor(amount, accrual.currency),
+            currency=accrual.currency, effective_on=effective, user_name=actor.name, accrual_id=row.id,
+            note=f"{accrual.period} accrual" if kind == "accrual" else f"{accrual.period} refunds reversed",
+        ))
+
+
+def _exact(value: Fraction) -> Decimal:
+    return EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))
+
+
+def accrual_as_dict(accrual: AgencyAccrual) -> dict[str, Any]:
+    """The `accrue --json` shape of one accrual (SPEC section 10)."""
+    cur = accrual.currency
+    return {
+        "agency": accrual.agency,
+        "period": str(accrual.period),
+        "currency": cur,
+        "turnover_usd": format_usd(accrual.turnover),
+        "percent": format_percent(accrual.percent),
+        "amount": format_amount(accrual.total, cur),
+        "reward_usd": format_usd(accrual.reward),
+        "benefits": list(accrual.benefits),
+        "lines": [
+            {
+                "payment_id": line.payment_id,
+                "project_id": line.project_id,
+                "paid_at": line.paid_at.isoformat().replace("+00:00", "Z"),
+                "service": line.service,
+                "amount": format_amount(line.amount, line.currency),
+                "currency": line.currency,
+                "usd_amount": format_usd(line.usd_amount),
+                "partner_amount": format_amount(line.partner_amount, cur),
+                "commission": format_amount(line.commission, cur),
+                "percent": format_percent(line.terms.percent),
+                "late": line.late,
+                "refund_of": line.refund_of,
+            }
+            for line in accrual.lines
+        ],
+    }
+
+
+def run_as_dict(run: AccrualRun) -> dict[str, Any]:
+    return {
+        "period": str(run.period),
+        "already_accrued": run.already_accrued,
+        "accruals": [accrual_as_dict(a) for a in run.accruals],
+    }

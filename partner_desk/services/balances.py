@@ -1,0 +1,88 @@
+"""Agency balances, available amounts and withdrawal eligibility."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.ledger import Position, position
+from partner_desk.domain.money import format_amount, from_minor
+from partner_desk.domain.periods import local_date, today_in
+from partner_desk.domain.withdrawals import withdrawal_refusals
+from partner_desk.store.engine import Database
+from partner_desk.store.models import Agency, LedgerEntry
+from partner_desk.store.queries import company_tz, rate_book
+
+
+@dataclass(frozen=True)
+class AgencyBalance:
+    code: str
+    name: str
+    position: Position
+    reasons: list[str]
+
+    @property
+    def withdrawable(self) -> bool:
+        return not self.reasons
+
+    def as_dict(self) -> dict[str, Any]:
+        cur = self.position.currency
+        return {
+            "agency": self.code,
+            "currency": cur,
+            "balance": format_amount(self.position.balance, cur),
+            "held": format_amount(self.position.held, cur),
+            "available": format_amount(self.position.available, cur),
+            "withdrawable": self.withdrawable,
+            "reasons": list(self.reasons),
+        }
+
+
+def positions(session: Session, agency_ids: list[int] | None = None) -> dict[int, Position]:
+    """Every agency's position from one grouped query over the ledger."""
+    stmt = select(LedgerEntry.agency_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_minor)).group_by(
+        LedgerEntry.agency_id, LedgerEntry.kind
+    )
+    if agency_ids is not None:
+        stmt = stmt.where(LedgerEntry.agency_id.in_(agency_ids))
+    currencies = dict(session.execute(select(Agency.id, Agency.currency)).tuples())
+    sums: dict[int, list[tuple[str, Decimal]]] = {}
+    for agency_id, kind, total in session.execute(stmt):
+        sums.setdefault(agency_id, []).append((kind, from_minor(int(total), currencies[agency_id])))
+    wanted = agency_ids if agency_ids is not None else list(currencies)
+    return {aid: position(currencies[aid], sums.get(aid, [])) for aid in wanted}
+
+
+def agency_position(session: Session, agency: Agency) -> Position:
+    return positions(session, [agency.id])[agency.id]
+
+
+def balances(db: Database, code: str | None = None, as_of: date | None = None) -> list[AgencyBalance]:
+    """Balances of every agency (or one), with whether each can withdraw and why not."""
+    with db.read() as session:
+        tz = company_tz(session)
+        today = as_of or today_in(tz)
+        stmt = select(Agency).order_by(Agency.code)
+        if code is not None:
+            stmt = stmt.where(Agency.code == code)
+        agencies = list(session.scalars(stmt))
+        if code is not None and not agencies:
+            raise UserError(f"unknown agency '{code}'")
+        book = rate_book(session)
+        found = positions(session, [a.id for a in agencies])
+        result = []
+        for agency in agencies:
+            pos = found[agency.id]
+            accepted = local_date(agency.offer_accepted_at, tz) if agency.offer_accepted_at else None
+            reasons = withdrawal_refusals(
+                offer_accepted_on=accepted, available=pos.available, currency=agency.currency,
+                rate=book.maybe_rate(agency.currency, today), today=today,
+            )
+            result.append(AgencyBalance(agency.code, agency.name, pos, reasons))
+        return result

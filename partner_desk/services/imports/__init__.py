@@ -1,0 +1,81 @@
+"""Importing billing exports and reference data, all or nothing (SPEC section 9)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from types import ModuleType
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.roles import Actor
+from partner_desk.files.table import FileRejected, check_header, open_table
+from partner_desk.services import audit
+from partner_desk.services.guard import refused, require
+from partner_desk.services.imports import agencies, payments, projects, rates, tiers
+from partner_desk.services.imports.common import ImportContext, ImportSummary
+from partner_desk.store.engine import Database
+from partner_desk.store.models import ImportRun
+from partner_desk.store.queries import company_tz
+
+KINDS: dict[str, ModuleType] = {
+    "agencies": agencies,
+    "projects": projects,
+    "payments": payments,
+    "rates": rates,
+    "tiers": tiers,
+}
+
+__all__ = ["KINDS", "ImportSummary", "import_file", "validate_file"]
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _kind(kind: str) -> ModuleType:
+    module = KINDS.get(kind)
+    if module is None:
+        raise UserError(f"unknown import kind '{kind}' (use {', '.join(KINDS)})")
+    return module
+
+
+def _run(db: Database, actor: Actor, kind: str, path: Path, *, write: bool) -> ImportSummary:
+    module = _kind(kind)
+    source = open_table(path)
+    header_problems = check_header(source, module.COLUMNS, module.OPTIONAL)
+    if header_problems:
+        raise FileRejected(header_problems, f"{path.name}")
+    summary = ImportSummary(kind, path.name)
+    with db.write() as session:
+        ctx = ImportContext(session, company_tz(session))
+        module.load(ctx, source, summary)
+        if ctx.problems:
+            raise FileRejected(ctx.problems, f"{path.name}")
+        if not write:
+            session.rollback()
+            return summary
+        session.flush()
+        session.add(ImportRun(kind=kind, file_name=path.name, sha256=_digest(path), rows=summary.rows,
+                              added=summary.added, user_name=actor.name))
+        audit.record(session, actor, "import", f"{kind}:{path.name}", after=summary.as_dict())
+    return summary
+
+
+def validate_file(db: Database, actor: Actor, kind: str, path: Path | str) -> ImportSummary:
+    """Check a file exactly as an import would, and write nothing."""
+    return _run(db, actor, kind, Path(path), write=False)
+
+
+def import_file(db: Database, actor: Actor, kind: str, path: Path | str) -> ImportSummary:
+    """Import a whole file in one transaction, or refuse it with every problem listed."""
+    path = Path(path)
+    require(db, actor, "import", f"{kind}:{path.name}")
+    try:
+        return _run(db, actor, kind, path, write=True)
+    except UserError as exc:
+        refused(db, actor, "import", f"{kind}:{path.name}", exc)
+        raise

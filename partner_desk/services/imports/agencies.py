@@ -1,0 +1,69 @@
+"""Agencies: code, name, currency, offer_accepted_at?, manager?"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from partner_desk.files.table import RowSource
+from partner_desk.services.imports.common import ImportContext, ImportSummary
+from partner_desk.services.imports.fields import RowReader
+from partner_desk.store.models import Agency
+
+COLUMNS = ("code", "name", "currency")
+OPTIONAL = ("offer_accepted_at", "manager")
+
+
+def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
+    existing = {a.code: a for a in ctx.session.scalars(select(Agency))}
+    seen: dict[str, tuple[int, tuple[object, ...]]] = {}
+    for number, cells in source:
+        summary.rows += 1
+        row = RowReader(number, cells, ctx.problems)
+        code = row.text("code", max_length=32)
+        name = row.text("name")
+        currency = row.currency()
+        accepted = row.moment("offer_accepted_at", ctx.tz, required=False)
+        manager = row.text("manager", required=False, max_length=64)
+        if not row.ok or code is None or name is None or currency is None:
+            continue
+        content = (name, currency, accepted, manager)
+        if code in seen:
+            if seen[code][1] != content:
+                row.fail("code", f"'{code}' is listed again on row {seen[code][0]} with different content")
+            continue
+        seen[code] = (number, content)
+        known = existing.get(code)
+        if known is None:
+            ctx.session.add(
+                Agency(code=code, name=name, currency=currency, offer_accepted_at=accepted, manager=manager)
+            )
+            summary.added += 1
+            continue
+        if _same(known, name, currency, accepted, manager, row):
+            if accepted is not None and known.offer_accepted_at is None:
+                # the one change an export may bring: an offer accepted since the last import
+                known.offer_accepted_at = accepted
+                summary.updated += 1
+            else:
+                summary.known += 1
+
+
+def _same(known: Agency, name: str, currency: str, accepted: datetime | None, manager: str | None,
+          row: RowReader) -> bool:
+    same = True
+    if known.name != name:
+        row.fail("name", f"agency {known.code} is known as '{known.name}'")
+        same = False
+    if known.currency != currency:
+        row.fail("currency", f"agency {known.code} is known with currency {known.currency}")
+        same = False
+    if accepted is not None and known.offer_accepted_at is not None and known.offer_accepted_at != accepted:
+        row.fail("offer_accepted_at", f"agency {known.code} accepted the offer at "
+                 f"{known.offer_accepted_at.isoformat()}")
+        same = False
+    if manager is not None and (known.manager or None) != manager:
+        row.fail("manager", f"agency {known.code} is known with manager '{known.manager or ''}'")
+        same = False
+    return same

@@ -1,0 +1,88 @@
+"""Commission tables: effective_from, min_turnover_usd, percent; each effective_from a whole version.
+
+A version an accrued period used can no longer change, and no version may start in a period that is
+already posted (that would change the table a posted period was computed under).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+
+from partner_desk.domain.periods import Period
+from partner_desk.domain.tiers import Level, validate_levels
+from partner_desk.files.table import Problem, RowSource
+from partner_desk.services.imports.common import ImportContext, ImportSummary
+from partner_desk.services.imports.fields import RowReader
+from partner_desk.store.models import TierLevel, TierVersion
+from partner_desk.store.queries import posted_periods, tier_history
+
+COLUMNS = ("effective_from", "min_turnover_usd", "percent")
+OPTIONAL: tuple[str, ...] = ()
+
+
+def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
+    versions: dict[Period, list[tuple[int, Level]]] = {}
+    for number, cells in source:
+        summary.rows += 1
+        row = RowReader(number, cells, ctx.problems)
+        period = row.period("effective_from")
+        threshold = row.decimal("min_turnover_usd")
+        percent = row.decimal("percent")
+        if threshold is not None and threshold < 0:
+            row.fail("min_turnover_usd", "is negative")
+        if percent is not None and not Decimal(0) <= percent <= 100:
+            row.fail("percent", "is not between 0 and 100")
+        if not row.ok or period is None or threshold is None or percent is None:
+            continue
+        rows = versions.setdefault(period, [])
+        for other_number, other in rows:
+            if other.min_usd == threshold:
+                row.fail("min_turnover_usd", f"{threshold} is listed for {period} on row {other_number} too")
+                break
+        else:
+            rows.append((number, Level(threshold, percent)))
+
+    history = tier_history(ctx.session)
+    posted = posted_periods(ctx.session)
+    existing = {
+        Period.parse(v.effective_from): v for v in ctx.session.scalars(select(TierVersion))
+    }
+    used_versions = {history.table_for(p).version_id for p in posted}
+    last_posted = posted[-1] if posted else None
+    for period, rows in sorted(versions.items()):
+        first_row = rows[0][0]
+        levels = tuple(level for _, level in rows)
+        for message in validate_levels(levels):
+            ctx.problems.append(Problem(first_row, "min_turnover_usd", message))
+        current = existing.get(period)
+        if current is not None:
+            known = {(lv.min_usd, lv.percent) for t in history.tables if t.version_id == current.id
+                     for lv in t.levels}
+            if known == {(lv.min_usd, lv.percent) for lv in levels}:
+                summary.known += len(levels)
+                continue
+            if current.id in used_versions:
+                ctx.problems.append(Problem(first_row, "effective_from",
+                                            f"the table from {period} was used by a posted period and "
+                                            "can no longer change"))
+                continue
+        if last_posted is not None and period <= last_posted:
+            ctx.problems.append(Problem(first_row, "effective_from",
+                                        f"{period} is already posted; a new table can take effect from "
+                                        f"{last_posted.next()} on"))
+            continue
+        if ctx.problems:
+            continue
+        if current is not None:
+            ctx.session.execute(delete(TierLevel).where(TierLevel.version_id == current.id))
+            version = current
+            summary.updated += len(levels)
+        else:
+            version = TierVersion(effective_from=str(period))
+            ctx.session.add(version)
+            ctx.session.flush()
+            summary.added += len(levels)
+        for level in levels:
+            ctx.session.add(TierLevel(version_id=version.id, min_usd=level.min_usd, percent=level.percent))

@@ -1,0 +1,57 @@
+"""Creating or upgrading a database and giving it the default reference data."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from partner_desk.domain.periods import DEFAULT_TIME_ZONE
+from partner_desk.domain.rewards import DEFAULT_REWARD_LEVELS
+from partner_desk.domain.tiers import BEGINNING, DEFAULT_LEVELS
+from partner_desk.store import migrate
+from partner_desk.store.engine import Database
+from partner_desk.store.models import (
+    Benefit,
+    RewardLevelRow,
+    Setting,
+    TierLevel,
+    TierVersion,
+    User,
+)
+from partner_desk.store.queries import TIME_ZONE_KEY
+
+
+def init_database(db: Database) -> bool:
+    """Create or upgrade the schema and add defaults that are missing; True if it was created."""
+    created = migrate.current_revision(db.engine) is None
+    migrate.upgrade(db.engine)
+    with db.write() as session:
+        if session.get(Setting, TIME_ZONE_KEY) is None:
+            session.add(Setting(key=TIME_ZONE_KEY, value=DEFAULT_TIME_ZONE))
+        if session.scalar(select(TierVersion.id).limit(1)) is None:
+            version = TierVersion(effective_from=str(BEGINNING), created_by=None)
+            session.add(version)
+            session.flush()
+            for level in DEFAULT_LEVELS:
+                session.add(TierLevel(version_id=version.id, min_usd=level.min_usd, percent=level.percent))
+        if session.scalar(select(RewardLevelRow.id).limit(1)) is None:
+            for level in DEFAULT_REWARD_LEVELS:
+                row = RewardLevelRow(min_reward_usd=level.min_reward_usd)
+                session.add(row)
+                session.flush()
+                for position, name in enumerate(level.benefits):
+                    session.add(Benefit(level_id=row.id, position=position, name=name))
+    return created
+
+
+def ensure_current(db: Database) -> None:
+    """Refuse to work on a database that `init` has not created or upgraded."""
+    from partner_desk.domain.errors import UserError
+
+    if not migrate.is_current(db.engine):
+        raise UserError(f"the database {db.url} is not set up or is older than this version: "
+                        "run 'partner-desk init' first")
+
+
+def in_setup_mode(db: Database) -> bool:
+    with db.read() as session:
+        return session.scalar(select(User.id).limit(1)) is None

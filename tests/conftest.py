@@ -1,0 +1,37 @@
+"""Shared fixtures: a fresh database per test, and the offscreen Qt platform for GUI tests."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from partner_desk.services.setup import init_database  # noqa: E402
+from partner_desk.store.engine import Database  # noqa: E402
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = Database(f"sqlite:///{tmp_path / 'test.db'}")
+    init_database(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write a CSV file from a header line and rows of text; returns its path."""
+    counter = {"n": 0}
+
+    def write(text: str, name: str | None = None) -> Path:
+        counter["n"] += 1
+        path = tmp_path / (name or f"input{counter['n']}.csv")
+        path.write_text(text.strip() + "\n", encoding="utf-8")
+        return path
+
+    return write
