@@ -43,7 +43,9 @@ def round_half_up(value: Decimal | Fraction, exp: Decimal) -> Decimal:
     """Round to the quantum `exp`, a tie away from zero. Fractions are rounded exactly."""
     if isinstance(value, Fraction):
         value = EXACT.divide(Decimal(value.numerator), Decimal(value.denominator))
-    return value.quantize(exp, rounding=ROUND_HALF_UP, context=EXACT)
+    rounded = value.quantize(exp, rounding=ROUND_HALF_UP, context=EXACT)
+    # a small negative rounds to zero, which is shown as "0.00", never "-0.00"
+    return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
 def round_money(value: Decimal | Fraction, currency: str) -> Decimal:
