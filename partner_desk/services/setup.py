@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import DEFAULT_TIME_ZONE
 from partner_desk.domain.rewards import DEFAULT_REWARD_LEVELS
 from partner_desk.domain.tiers import BEGINNING, DEFAULT_LEVELS
@@ -34,19 +35,17 @@ def init_database(db: Database) -> bool:
             for level in DEFAULT_LEVELS:
                 session.add(TierLevel(version_id=version.id, min_usd=level.min_usd, percent=level.percent))
         if session.scalar(select(RewardLevelRow.id).limit(1)) is None:
-            for level in DEFAULT_REWARD_LEVELS:
-                row = RewardLevelRow(min_reward_usd=level.min_reward_usd)
+            for reward_level in DEFAULT_REWARD_LEVELS:
+                row = RewardLevelRow(min_reward_usd=reward_level.min_reward_usd)
                 session.add(row)
                 session.flush()
-                for position, name in enumerate(level.benefits):
+                for position, name in enumerate(reward_level.benefits):
                     session.add(Benefit(level_id=row.id, position=position, name=name))
     return created
 
 
 def ensure_current(db: Database) -> None:
     """Refuse to work on a database that `init` has not created or upgraded."""
-    from partner_desk.domain.errors import UserError
-
     if not migrate.is_current(db.engine):
         raise UserError(f"the database {db.url} is not set up or is older than this version: "
                         "run 'partner-desk init' first")
