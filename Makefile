@@ -8,6 +8,8 @@ QT_DEBS := libglib2.0-0 libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 l
 	libx11-6 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 \
 	fonts-dejavu-core
+# PostgreSQL's server binaries: the tests start a throw-away server to prove the code runs there too
+PG_DEBS := postgresql
 
 .PHONY: run test lint typecheck system-deps screenshots bench build clean
 
@@ -17,15 +19,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-# The libraries Qt loads from the system: installed when running as root, otherwise the command is printed.
+# The libraries Qt loads and PostgreSQL for its tests: installed when running as root, otherwise the
+# command is printed.
 system-deps:
-	@missing=$$(for p in $(QT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(QT_DEBS) $(PG_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -z "$$missing" ] || ! command -v dpkg >/dev/null; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
-		echo "installing Qt's system libraries: $$missing"; \
+		echo "installing system packages: $$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	else \
-		echo "Qt needs system libraries; run: sudo apt-get install -y $$missing"; exit 1; \
+		echo "missing system packages; run: sudo apt-get install -y $$missing"; exit 1; \
 	fi
 
 test: $(STAMP) system-deps

@@ -51,7 +51,7 @@ def positions(session: Session, agency_ids: list[int] | None = None) -> dict[int
     )
     if agency_ids is not None:
         stmt = stmt.where(LedgerEntry.agency_id.in_(agency_ids))
-    currencies = dict(session.execute(select(Agency.id, Agency.currency)).tuples())
+    currencies = {aid: cur for aid, cur in session.execute(select(Agency.id, Agency.currency))}
     sums: dict[int, list[tuple[str, Decimal]]] = {}
     for agency_id, kind, total in session.execute(stmt):
         sums.setdefault(agency_id, []).append((kind, from_minor(int(total), currencies[agency_id])))
@@ -61,6 +61,29 @@ def positions(session: Session, agency_ids: list[int] | None = None) -> dict[int
 
 def agency_position(session: Session, agency: Agency) -> Position:
     return positions(session, [agency.id])[agency.id]
+
+
+def locked_agency(session: Session, code: str) -> Agency:
+    """The agency, its row locked to the end of the transaction (PostgreSQL: SELECT ... FOR UPDATE).
+
+    Everything that reads an available balance and then writes to the ledger takes this lock first,
+    so two such transactions on one agency run one after the other. SQLite needs no row lock: every
+    write transaction holds the database's write lock from its BEGIN IMMEDIATE.
+    """
+    agency = session.scalar(select(Agency).where(Agency.code == code).with_for_update())
+    if agency is None:
+        raise UserError(f"unknown agency '{code}'")
+    return agency
+
+
+def eligibility(session: Session, agency: Agency, available: Decimal, today: date) -> list[str]:
+    """Every reason the agency may not withdraw today (SPEC section 7); empty when it may."""
+    tz = company_tz(session)
+    accepted = local_date(agency.offer_accepted_at, tz) if agency.offer_accepted_at else None
+    return withdrawal_refusals(
+        offer_accepted_on=accepted, available=available, currency=agency.currency,
+        rate=rate_book(session).maybe_rate(agency.currency, today), today=today,
+    )
 
 
 def balances(db: Database, code: str | None = None, as_of: date | None = None) -> list[AgencyBalance]:

@@ -49,8 +49,8 @@ def tier_history(session: Session) -> TierHistory:
 
 
 def rate_book(session: Session) -> RateBook:
-    rows = session.execute(select(Rate.day, Rate.currency, Rate.per_usd)).tuples()
-    return RateBook(rows)
+    rows = session.execute(select(Rate.day, Rate.currency, Rate.per_usd))
+    return RateBook((day, currency, per_usd) for day, currency, per_usd in rows)
 
 
 def reward_schedule(session: Session) -> RewardSchedule:
