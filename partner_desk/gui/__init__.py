@@ -1,0 +1,1 @@
+"""The Partner Desk window: PySide6 pages over the services; no rules or SQL here."""

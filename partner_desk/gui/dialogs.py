@@ -1,0 +1,111 @@
+"""Sign-in and first-run dialogs. Each has `submit()`, which tests call instead of clicking OK."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.roles import Actor, Role
+from partner_desk.i18n import _
+from partner_desk.services import users
+from partner_desk.store.engine import Database
+
+
+class _CredentialsDialog(QDialog):
+    def __init__(self, db: Database, title: str, intro: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.actor: Actor | None = None
+        self.setWindowTitle(title)
+        self.setMinimumWidth(420)
+        layout = QVBoxLayout(self)
+        info = QLabel(intro)
+        info.setWordWrap(True)
+        layout.addWidget(info)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.name = QLineEdit()
+        self.name.setObjectName("name")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form.addRow(_("User name:"), self.name)
+        self.form.addRow(_("Password:"), self.password)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.hide()
+        layout.addWidget(self.error)
+        db_label = QLabel(_("Database: {url}").format(url=db.url))
+        db_label.setStyleSheet("color: gray;")
+        db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(db_label)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def submit(self) -> bool:
+        """Try the entered credentials; True (and the dialog accepted) on success."""
+        try:
+            self.actor = self._act()
+        except UserError as exc:
+            self.show_error(str(exc))
+            self.password.selectAll()
+            self.password.setFocus()
+            return False
+        self.accept()
+        return True
+
+    def _act(self) -> Actor:
+        raise NotImplementedError
+
+
+class SignInDialog(_CredentialsDialog):
+    """Sign in with a user name and password."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None, name: str = "") -> None:
+        super().__init__(db, _("Sign in to Partner Desk"), _("Sign in with your Partner Desk account."), parent)
+        self.name.setText(name)
+        (self.password if name else self.name).setFocus()
+
+    def _act(self) -> Actor:
+        return users.sign_in(self.db, self.name.text().strip(), self.password.text())
+
+
+class FirstRunDialog(_CredentialsDialog):
+    """On a database with no users: create the first user, an admin, and sign in as them."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(
+            db, _("Create the administrator"),
+            _("This database has no users yet. Create the first account: it gets the admin role "
+              "and can add the other users in Settings."),
+            parent,
+        )
+        self.repeat = QLineEdit()
+        self.repeat.setObjectName("repeat")
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.form.addRow(_("Repeat password:"), self.repeat)
+        self.name.setFocus()
+
+    def _act(self) -> Actor:
+        if self.password.text() != self.repeat.text():
+            raise UserError(_("the two passwords differ"))
+        name = self.name.text().strip()
+        users.add_user(self.db, users.SETUP_ACTOR, name, Role.ADMIN, self.password.text())
+        return users.sign_in(self.db, name, self.password.text())

@@ -1,0 +1,184 @@
+"""Background operations: work runs off the GUI thread, results come back on it.
+
+Like a query/collection operation: a slot calls `run_op(parent, work, on_done)`; `work(progress)`
+runs on a pool thread and must not touch widgets; `on_done(result)` or `on_error(exc)` runs on the
+GUI thread. A UserError is shown as a message box with its text; any other exception as a short
+message. Long work shows a progress dialog after a moment, with Cancel when the work allows it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from partner_desk.domain.errors import UserError
+from partner_desk.gui import widgets
+from partner_desk.i18n import _
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+SHOW_PROGRESS_AFTER_MS = 400
+
+
+class Cancelled(Exception):
+    """The user cancelled the operation."""
+
+
+class Progress:
+    """Reported by the work; read by the GUI. Thread-safe enough: plain attribute writes."""
+
+    def __init__(self, signals: _Signals) -> None:
+        self._signals = signals
+        self._cancel = threading.Event()
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self._signals.progress.emit(done, total, text)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def check(self) -> None:
+        """Raise Cancelled when the user asked to stop."""
+        if self.cancelled:
+            raise Cancelled()
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object, str)
+    progress = Signal(int, int, str)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any], signals: _Signals, progress: Progress) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._work = work
+        self._signals = signals
+        self._progress = progress
+
+    def run(self) -> None:
+        try:
+            result = self._work(self._progress)
+        except BaseException as exc:  # delivered to the GUI thread, never lost
+            self._signals.failed.emit(exc, traceback.format_exc())
+        else:
+            self._signals.done.emit(result)
+
+
+_running: set[Operation[Any]] = set()
+
+
+class Operation(Generic[T]):
+    """One running operation; keeps its signals alive until it finishes."""
+
+    def __init__(self, parent: QWidget | None, work: Callable[[Progress], T],
+                 on_done: Callable[[T], None], on_error: Callable[[Exception], None] | None,
+                 label: str, cancellable: bool) -> None:
+        self.parent = parent
+        self.signals = _Signals()
+        self.progress = Progress(self.signals)
+        self.on_done = on_done
+        self.on_error = on_error
+        self.finished = False
+        self.dialog: QProgressDialog | None = None
+        self.label = label
+        self.cancellable = cancellable
+        self.signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
+        self.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
+        self.signals.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+        self._timer = QTimer()
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_dialog)
+        if parent is not None:
+            parent.setCursor(Qt.CursorShape.BusyCursor)
+        self._timer.start(SHOW_PROGRESS_AFTER_MS)
+        _running.add(self)
+        QThreadPool.globalInstance().start(_Runnable(work, self.signals, self.progress))
+
+    def _show_dialog(self) -> None:
+        if self.finished or self.parent is None:
+            return
+        dialog = QProgressDialog(self.label or _("Working…"), _("Cancel") if self.cancellable else "",
+                                 0, 0, self.parent)
+        dialog.setWindowTitle(_("Partner Desk"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        if not self.cancellable:
+            dialog.setCancelButton(None)
+        dialog.canceled.connect(self.progress.cancel)
+        dialog.show()
+        self.dialog = dialog
+
+    def _progress(self, done: int, total: int, text: str) -> None:
+        if self.dialog is None and not self.finished and total > 0:
+            self._show_dialog()
+        if self.dialog is not None:
+            self.dialog.setMaximum(max(total, 0))
+            self.dialog.setValue(min(done, total) if total > 0 else 0)
+            if text:
+                self.dialog.setLabelText(text)
+
+    def _finish(self) -> None:
+        self.finished = True
+        self._timer.stop()
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+        if self.parent is not None:
+            with contextlib.suppress(RuntimeError):  # the widget was closed meanwhile
+                self.parent.unsetCursor()
+        _running.discard(self)
+
+    def _done(self, result: T) -> None:
+        self._finish()
+        self.on_done(result)
+
+    def _failed(self, exc: BaseException, trace: str) -> None:
+        self._finish()
+        if not isinstance(exc, Exception):
+            raise exc
+        if self.on_error is not None:
+            self.on_error(exc)
+            return
+        show_error(self.parent, exc, trace)
+
+
+def show_error(parent: QWidget | None, exc: BaseException, trace: str = "") -> None:
+    """A UserError's message as is; anything else briefly, with the details logged."""
+    if isinstance(exc, Cancelled):
+        return
+    if isinstance(exc, UserError):
+        problems = getattr(exc, "problems", None)
+        details = "\n".join(str(p) for p in problems) if problems else ""
+        widgets.warn(parent, str(exc), details=details)
+        return
+    log.error("operation failed: %s", trace or exc)
+    widgets.warn(parent, _("Something went wrong: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+                 details=trace)
+
+
+def run_op(parent: QWidget | None, work: Callable[[Progress], T], on_done: Callable[[T], None],
+           on_error: Callable[[Exception], None] | None = None, *, label: str = "",
+           cancellable: bool = False) -> Operation[T]:
+    """Run `work(progress)` on a pool thread; deliver its result or error on the GUI thread."""
+    return Operation(parent, work, on_done, on_error, label, cancellable)
+
+
+def running() -> int:
+    """How many operations have not finished yet (tests wait for zero)."""
+    return len(_running)

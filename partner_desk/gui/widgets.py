@@ -1,0 +1,98 @@
+"""Small shared widgets: non-blocking message boxes, a search field, labelled values.
+
+Message boxes are opened window-modal with `open()`, never `exec()`, so no slot blocks in a nested
+event loop and tests can drive them: `last_box()` is the most recent one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
+
+from partner_desk.i18n import _
+
+_last: list[QMessageBox] = []
+
+
+def _box(parent: QWidget | None, icon: QMessageBox.Icon, text: str, title: str = "") -> QMessageBox:
+    box = QMessageBox(icon, title or _("Partner Desk"), text, QMessageBox.StandardButton.Ok, parent)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    _last[:] = [box]
+    return box
+
+
+def inform(parent: QWidget | None, text: str, title: str = "") -> QMessageBox:
+    box = _box(parent, QMessageBox.Icon.Information, text, title)
+    box.open()
+    return box
+
+
+def warn(parent: QWidget | None, text: str, title: str = "", details: str = "") -> QMessageBox:
+    box = _box(parent, QMessageBox.Icon.Warning, text, title)
+    if details:
+        box.setDetailedText(details)
+    box.open()
+    return box
+
+
+def confirm(parent: QWidget | None, text: str, on_yes: Callable[[], None], title: str = "",
+            yes_label: str = "") -> QMessageBox:
+    """Ask before doing something; `on_yes` runs only when the user confirms."""
+    box = _box(parent, QMessageBox.Icon.Question, text, title)
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    if yes_label:
+        box.button(QMessageBox.StandardButton.Yes).setText(yes_label)
+
+    def finished(result: int) -> None:
+        if result == QMessageBox.StandardButton.Yes:
+            on_yes()
+
+    box.finished.connect(finished)
+    box.open()
+    return box
+
+
+def last_box() -> QMessageBox | None:
+    """The most recently opened message box, if it is still open."""
+    if not _last:
+        return None
+    box = _last[0]
+    try:
+        return box if box.isVisible() else None
+    except RuntimeError:  # already deleted
+        return None
+
+
+class SearchField(QLineEdit):
+    """A search box that reports its text after the user pauses typing (debounced)."""
+
+    search = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, delay_ms: int = 150) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(_("Search…"))
+        self.setClearButtonEnabled(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(lambda: self.search.emit(self.text()))
+        self.textChanged.connect(lambda _text: self._timer.start())
+
+    def flush(self) -> None:
+        """Report the current text now (Enter, or a test that does not want to wait)."""
+        self._timer.stop()
+        self.search.emit(self.text())
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.flush()
+            return
+        if event.key() == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            self.flush()
+            return
+        super().keyPressEvent(event)
