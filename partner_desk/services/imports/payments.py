@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -40,6 +39,8 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
     batch: list[tuple[int, str, Content]] = []
     refunds: list[tuple[int, str, Content]] = []
     new_by_project: Counter[str] = Counter()
+    # rows of a file already refused are not written, yet refunds of them must still find them
+    unwritten: dict[str, Content] = {}
     table = Payment.__table__
 
     def flush() -> None:
@@ -47,6 +48,8 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
         rows = [_insert_row(pid, content, ctx) for _, pid, content in fresh]
         if not ctx.problems:
             insert_rows(ctx.session, table, INSERT_COLUMNS, rows)  # type: ignore[arg-type]
+        else:
+            unwritten.update((pid, content) for _, pid, content in fresh)
         for _, _, content in fresh:
             new_by_project[content[0]] += 1
         summary.added += len(fresh)
@@ -81,7 +84,7 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
         if len(batch) >= BATCH:
             flush()
     flush()
-    _load_refunds(ctx, refunds, summary, new_by_project)
+    _load_refunds(ctx, refunds, summary, new_by_project, unwritten)
     _note_unconnected(ctx, summary, new_by_project)
 
 
@@ -108,7 +111,8 @@ def _stored(ctx: ImportContext, ids: Iterable[str]) -> dict[str, Content]:
 
 def _describe(content: Content) -> str:
     project_id, paid_at, service, minor, currency, refund_of = content
-    text = f"{project_id}, {paid_at.isoformat()}, {service}, {format_amount(from_minor(minor, currency), currency)} {currency}"
+    amount = format_amount(from_minor(minor, currency), currency)
+    text = f"{project_id}, {paid_at.isoformat()}, {service}, {amount} {currency}"
     return text + (f", refund of {refund_of}" if refund_of else "")
 
 
@@ -124,18 +128,21 @@ def _drop_known(ctx: ImportContext, batch: list[tuple[int, str, Content]],
             in_batch[pid] = content
             fresh.append((number, pid, content))
         elif known != content:
-            ctx.problems.append(Problem(number, "payment_id", f"'{pid}' is known with other content ({_describe(known)})"))
+            message = f"'{pid}' is known with other content ({_describe(known)})"
+            ctx.problems.append(Problem(number, "payment_id", message))
         elif pid in stored:
             summary.known += 1
     return fresh
 
 
 def _load_refunds(ctx: ImportContext, refunds: list[tuple[int, str, Content]], summary: ImportSummary,
-                  new_by_project: Counter[str]) -> None:
+                  new_by_project: Counter[str], unwritten: dict[str, Content]) -> None:
     if not refunds:
         return
     fresh = _drop_known(ctx, refunds, summary)
-    originals = _stored(ctx, {c[5] for _, _, c in fresh if c[5] is not None})
+    wanted = {c[5] for _, _, c in fresh if c[5] is not None}
+    originals = _stored(ctx, wanted)
+    originals.update((pid, unwritten[pid]) for pid in wanted if pid not in originals and pid in unwritten)
     in_file = {pid: content for _, pid, content in fresh}
     refunded: dict[str, int] = {}
     already = ctx.session.execute(
@@ -144,7 +151,8 @@ def _load_refunds(ctx: ImportContext, refunds: list[tuple[int, str, Content]], s
         .group_by(Payment.refund_of)
     )
     for original_id, total in already:
-        refunded[original_id] = -int(total)
+        if original_id is not None:
+            refunded[original_id] = -int(total)
     accepted = []
     for number, pid, content in fresh:
         project_id, paid_at, _service, minor, currency, original_id = content
@@ -160,11 +168,13 @@ def _load_refunds(ctx: ImportContext, refunds: list[tuple[int, str, Content]], s
         if o_refund_of is not None:
             ctx.problems.append(Problem(number, "refund_of", f"'{original_id}' is itself a refund"))
         if o_project != project_id:
-            ctx.problems.append(Problem(number, "project_id", f"the refunded payment {original_id} belongs to project {o_project}"))
+            ctx.problems.append(Problem(number, "project_id",
+                                        f"the refunded payment {original_id} belongs to project {o_project}"))
         if o_currency != currency:
             ctx.problems.append(Problem(number, "currency", f"the refunded payment {original_id} is in {o_currency}"))
         if paid_at < o_paid_at:
-            ctx.problems.append(Problem(number, "paid_at", f"is before the refunded payment {original_id} ({o_paid_at.isoformat()})"))
+            ctx.problems.append(Problem(number, "paid_at",
+                                        f"is before the refunded payment {original_id} ({o_paid_at.isoformat()})"))
         if len(ctx.problems) > problems_before:
             continue
         total = refunded.get(original_id, 0) + (-minor)
