@@ -1,0 +1,277 @@
+"""The accruals page: preview a period, post it, and see a posted period as it was posted."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.periods import Period
+from partner_desk.gui import widgets
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.ops import Progress, run_op, show_error
+from partner_desk.gui.pages import Page
+from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
+from partner_desk.i18n import _, moment, money, ngettext, percent
+from partner_desk.services import accrual_views as views
+from partner_desk.services.accrual_views import AccrualRow, Calendar, PeriodView
+from partner_desk.services.accruals import AccrualRun, post_period
+
+MUTED = QColor("#8a5a00")
+
+
+def totals_text(totals: dict[str, Decimal]) -> str:
+    """"$1,234.50 · €345.00" in the display locale; an em dash when there is nothing."""
+    return " · ".join(money(amount, cur) for cur, amount in totals.items()) or "—"
+
+
+def _columns(posted: bool) -> list[Column[AccrualRow]]:
+    columns: list[Column[AccrualRow]] = [
+        Column(_("Agency"), lambda r: r.code, width=90),
+        Column(_("Name"), lambda r: r.name, width=220),
+        Column(_("Currency"), lambda r: r.currency, width=70),
+        Column(_("Turnover"), lambda r: r.turnover_usd, lambda v: money(v, "USD"), RIGHT, width=110),
+        Column(_("Percent"), lambda r: r.percent, percent, RIGHT, width=70),
+        Column(_("Commission"), lambda r: (r.commission, r.currency), lambda v: money(*v), RIGHT,
+               sort_key=lambda v: v[0], width=120),
+        Column(_("Lines"), lambda r: r.lines, align=RIGHT, width=60),
+        Column(_("Late lines"), lambda r: r.late_lines, lambda v: str(v) if v else "", RIGHT, width=80,
+               foreground=lambda r: MUTED if r.late_lines else None),
+        Column(_("Reward"), lambda r: r.reward_usd, lambda v: money(v, "USD"), RIGHT, width=100),
+    ]
+    if posted:
+        columns.append(Column(_("Balance today"), lambda r: (r.balance or Decimal(0), r.currency),
+                              lambda v: money(*v), RIGHT, sort_key=lambda v: v[0], width=120))
+    return columns
+
+
+class AccrualsPage(Page):
+    """Pick a period; see its preview (or, once posted, the posted accruals); post it."""
+
+    # a period was shown (after loading or failing to load); tests wait for it
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.as_of: date | None = None  # stands for today (tests pin it); None: the real today
+        self.calendar: Calendar | None = None
+        self.view: PeriodView | None = None
+        self.refusals: list[str] = []
+        self._confirmed: PeriodView | None = None
+
+        self.period_box = QComboBox()
+        self.period_box.setMinimumWidth(220)
+        self.period_box.activated.connect(lambda _i: self.load(self.selected_period()))
+        self.refresh_button = QPushButton(_("Refresh"))
+        self.refresh_button.clicked.connect(lambda: self.load(self.selected_period()))
+        self.post_button = QPushButton(_("Post…"))
+        self.post_button.clicked.connect(self.confirm_post)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.search = widgets.SearchField()
+        self.search.setPlaceholderText(_("Filter by agency code or name…"))
+        self.search.search.connect(self._filter)
+
+        self.model: RowTableModel[AccrualRow] = RowTableModel(_columns(False), self)
+        self.table = table_view(self.model, self)
+        self.totals = QLabel()
+        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Period:")))
+        top.addWidget(self.period_box)
+        top.addWidget(self.refresh_button)
+        top.addStretch(1)
+        top.addWidget(self.search)
+        top.addWidget(self.post_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals)
+        self._set_post_enabled([_("loading…")])
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def show_item(self, item: object) -> None:
+        """Show a period ("YYYY-MM") another page asked for."""
+        try:
+            period = Period.parse(str(item))
+        except ValueError:
+            return
+        self.load(period)
+
+    # loading ------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Reload the calendar and show the chosen (or default) period."""
+        chosen = self.selected_period() if self.calendar is not None else None
+        db, as_of = self.ctx.db, self.as_of
+        run_op(self, lambda _p: views.calendar(db, as_of), lambda cal: self._calendar_loaded(cal, chosen))
+
+    def _calendar_loaded(self, calendar: Calendar, chosen: Period | None) -> None:
+        self.calendar = calendar
+        posted = set(calendar.posted)
+        self.period_box.clear()
+        for period in calendar.choices:
+            notes = []
+            if period in posted:
+                notes.append(_("posted"))
+            if period == calendar.next_to_post:
+                notes.append(_("next to post"))
+            if period == calendar.running:
+                notes.append(_("running month"))
+            label = f"{period}  ({', '.join(notes)})" if notes else str(period)
+            self.period_box.addItem(label, str(period))
+        self.load(chosen if chosen in calendar.choices else calendar.default)
+
+    def selected_period(self) -> Period:
+        data = self.period_box.currentData()
+        if data:
+            return Period.parse(str(data))
+        return self.calendar.default if self.calendar else Period.of(date.today())
+
+    def select_period(self, period: Period) -> None:
+        index = self.period_box.findData(str(period))
+        if index < 0:
+            self.period_box.insertItem(0, str(period), str(period))
+            index = 0
+        self.period_box.setCurrentIndex(index)
+
+    def load(self, period: Period) -> None:
+        """Show `period`: its posted accruals when posted, else its preview, computed off the GUI thread."""
+        self.select_period(period)
+        self.status.setText(_("Computing {period}…").format(period=period))
+        self._set_post_enabled([_("loading…")])
+        db, actor, as_of = self.ctx.db, self.ctx.actor, self.as_of
+
+        def work(_progress: Progress) -> tuple[PeriodView, list[str]]:
+            view = views.period_view(db, actor, period, as_of)
+            return view, ([] if view.posted else views.post_refusals(db, actor, period, as_of))
+
+        run_op(self, work, self._loaded, lambda exc: self._failed(period, exc),
+               label=_("Computing {period}…").format(period=period))
+
+    def _loaded(self, result: tuple[PeriodView, list[str]]) -> None:
+        view, refusals = result
+        self.view = view
+        if view.posted:
+            refusals = [_("{period} is already posted").format(period=view.period)]
+        if view.posted != (len(self.model.columns) > len(_columns(False))):
+            self.model.columns = _columns(view.posted)
+            self.model.set_rows(view.rows)
+            for i, column in enumerate(self.model.columns):
+                self.table.setColumnWidth(i, column.width)
+        else:
+            self.model.set_rows(view.rows)
+        self.status.setText(self._status_text(view))
+        self.status.setStyleSheet("")
+        count = len(view.rows)
+        self.totals.setText(
+            ngettext("{n} accrual", "{n} accruals", count).format(n=count) + "  ·  "
+            + _("late lines: {n}").format(n=view.late_lines) + "  ·  "
+            + _("totals: {totals}").format(totals=totals_text(view.totals))
+        )
+        self._set_post_enabled(refusals)
+        self.loaded.emit()
+
+    def _failed(self, period: Period, exc: Exception) -> None:
+        self.view = None
+        self.model.set_rows([])
+        self.totals.setText("")
+        if isinstance(exc, UserError):
+            # a preview that cannot be computed (a missing rate) says why, and cannot be posted either
+            self.status.setText(_("{period} cannot be computed: {error}").format(period=period, error=exc))
+            self.status.setStyleSheet("color: #b00020;")
+            self._set_post_enabled([str(exc)])
+        else:
+            self._set_post_enabled([_("the period could not be computed")])
+            show_error(self, exc)
+        self.loaded.emit()
+
+    @staticmethod
+    def _status_text(view: PeriodView) -> str:
+        if not view.posted:
+            return _("Preview of {period}: nothing is written until it is posted.").format(period=view.period)
+        when = moment(view.posted_at.astimezone()) if view.posted_at else "?"
+        return _("{period} was posted on {when} by {who} (as of {as_of}). Posted accruals never change; "
+                 "this is what was posted.").format(
+            period=view.period, when=when, who=view.posted_by or _("set-up"),
+            as_of=view.posted_as_of.isoformat() if view.posted_as_of else "?")
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        self.model.set_filter(
+            (lambda r: needle in r.code.lower() or needle in r.name.lower()) if needle else None)
+
+    def _set_post_enabled(self, refusals: list[str]) -> None:
+        self.refusals = refusals
+        self.post_button.setEnabled(not refusals)
+        self.post_button.setToolTip("\n".join(refusals) if refusals else
+                                    _("Post this period's accruals and credit the agencies' balances"))
+
+    # posting ------------------------------------------------------------------------------------
+    def confirmation_text(self, view: PeriodView) -> str:
+        count = len(view.rows)
+        lines = [
+            _("Post {period}?").format(period=view.period),
+            ngettext("{n} accrual will be posted", "{n} accruals will be posted", count).format(n=count)
+            + (" " + _("({n} late lines)").format(n=view.late_lines) if view.late_lines else "") + ".",
+            _("Totals per currency: {totals}.").format(totals=totals_text(view.totals)),
+            _("Each agency's balance is credited with its total. Posted accruals cannot be changed."),
+        ]
+        return "\n\n".join(lines)
+
+    def confirm_post(self) -> QMessageBox | None:
+        """Ask to post the period shown, stating exactly what the preview will post."""
+        view = self.view
+        if view is None or view.posted or self.refusals:
+            return None
+        self._confirmed = view
+        return widgets.confirm(self, self.confirmation_text(view), self._post,
+                               title=_("Post {period}").format(period=view.period), yes_label=_("Post"))
+
+    def _post(self) -> None:
+        confirmed = self._confirmed
+        if confirmed is None:
+            return
+        db, actor, as_of, period = self.ctx.db, self.ctx.actor, self.as_of, confirmed.period
+        self._set_post_enabled([_("posting…")])
+        run_op(self, lambda _p: post_period(db, actor, period, as_of),
+               lambda run: self._posted(confirmed, run), lambda exc: self._post_failed(period, exc),
+               label=_("Posting {period}…").format(period=period))
+
+    def _posted(self, confirmed: PeriodView, run: AccrualRun) -> None:
+        self.changed()
+        if run.already_accrued:
+            widgets.inform(self, _("{period} was already posted: nothing was posted.").format(period=run.period))
+        else:
+            totals = run.totals_by_currency()
+            text = _("Posted {period}: {count} accruals, totals {totals}.").format(
+                period=run.period, count=len(run.accruals), totals=totals_text(totals))
+            if len(run.accruals) != len(confirmed.rows) or totals != confirmed.totals:
+                # the data changed between the preview and the posting (an import meanwhile)
+                widgets.warn(self, text + "\n\n" + _("The data changed after the preview you confirmed "
+                                                     "({totals}); the posted figures are shown now.").format(
+                    totals=totals_text(confirmed.totals)))
+            else:
+                widgets.inform(self, text)
+        self.refresh()
+
+    def _post_failed(self, period: Period, exc: Exception) -> None:
+        show_error(self, exc)
+        self.load(period)

@@ -1,0 +1,119 @@
+"""The accruals page, end to end through the widgets: preview a month, post it, see the balances."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtWidgets import QMessageBox
+
+from partner_desk.domain.periods import Period
+from partner_desk.domain.roles import SETUP
+from partner_desk.gui import ops, widgets
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.pages.accruals import AccrualsPage
+from partner_desk.services.accruals import post_period
+from partner_desk.services.balances import balances
+from partner_desk.services.imports import import_file
+from tests.gui.page_data import people, seed
+
+TODAY = date(2025, 4, 15)
+
+
+def open_page(qtbot, db, actor) -> AccrualsPage:  # type: ignore[no-untyped-def]
+    page = AccrualsPage(AppContext(db, actor))
+    page.as_of = TODAY
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.refresh()
+    return page
+
+
+def choose(qtbot, page: AccrualsPage, period: str) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.load(Period.parse(period))
+
+
+def test_preview_then_post_credits_the_balances(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    team = people(db)
+    page = open_page(qtbot, db, team["fiona"])
+
+    # nothing posted yet: the page opens on the earliest month with payments, March 2025
+    assert page.selected_period() == Period(2025, 3)
+    rows = page.model.rows()
+    # AG01: $1,000 turnover reaches 15% -> 150.00 USD; AG02: 200 EUR = $250 -> 10% -> 20.00 EUR
+    assert [(r.code, r.turnover_usd, r.percent, r.commission, r.lines) for r in rows] == [
+        ("AG01", Decimal("1000.00"), Decimal("15"), Decimal("150.00"), 1),
+        ("AG02", Decimal("250.00"), Decimal("10"), Decimal("20.00"), 1),
+    ]
+    assert "€20.00" in page.totals.text() and "$150.00" in page.totals.text()
+    assert page.post_button.isEnabled()
+
+    box = page.confirm_post()
+    assert box is not None
+    # the confirmation states the period, how many accruals and the totals per currency
+    assert "2025-03" in box.text()
+    assert "2 accruals will be posted" in box.text()
+    assert "€20.00 · $150.00" in box.text()
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        box.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: ops.running() == 0)
+
+    # the posted period is shown read-only, from the database, with who posted it
+    assert page.view is not None and page.view.posted
+    assert "posted on" in page.status.text() and "fiona" in page.status.text()
+    assert not page.post_button.isEnabled()
+    assert "2025-03 is already posted" in page.post_button.toolTip()
+    posted = {r.code: (r.commission, r.balance) for r in page.model.rows()}
+    assert posted == {"AG01": (Decimal("150.00"), Decimal("150.00")),
+                      "AG02": (Decimal("20.00"), Decimal("20.00"))}
+    done = widgets.last_box()
+    assert done is not None and "Posted 2025-03: 2 accruals" in done.text()
+    # and the balances changed by exactly the posted totals
+    assert {b.code: b.position.balance for b in balances(db)} == {
+        "AG01": Decimal("150.00"), "AG02": Decimal("20.00")}
+
+
+def test_post_is_refused_with_the_reason_for_a_manager(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    page = open_page(qtbot, db, people(db)["anna"])
+    assert page.model.rowCount() == 2  # a manager previews
+    assert not page.post_button.isEnabled()
+    assert page.post_button.toolTip() == "posting needs the finance role (you are manager)"
+    assert page.confirm_post() is None
+
+
+def test_post_is_refused_for_the_running_month_and_out_of_order(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    team = people(db)
+    post_period(db, team["fiona"], "2025-03", TODAY)
+    page = open_page(qtbot, db, team["felix"])
+    # March is posted, so the page opens on April, the next period to post... which is still running
+    assert page.calendar is not None and page.calendar.next_to_post == Period(2025, 4)
+    assert page.selected_period() == Period(2025, 4)
+    assert not page.post_button.isEnabled()
+    assert page.post_button.toolTip() == (
+        "2025-04 has not ended in the company time zone (today is 2025-04-15): it can be previewed, not posted")
+
+    page.as_of = date(2025, 6, 2)
+    choose(qtbot, page, "2025-05")  # ended, but April comes first
+    assert page.post_button.toolTip() == "periods are posted in order: the next period to post is 2025-04"
+    choose(qtbot, page, "2025-04")
+    assert page.post_button.isEnabled()
+    # March shows as posted, read from the database
+    choose(qtbot, page, "2025-03")
+    assert page.view is not None and page.view.posted and page.view.posted_by == "fiona"
+    assert page.post_button.toolTip() == "2025-03 is already posted"
+
+
+def test_a_missing_rate_is_shown_and_blocks_posting(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    import_file(db, SETUP, "payments", write_csv(
+        "payment_id,project_id,paid_at,service,amount,currency\nPAY9,P1,2025-03-07T10:00:00,subscription,5.00,GBP",
+        "gbp.csv"))
+    page = open_page(qtbot, db, people(db)["fiona"])
+    assert page.model.rowCount() == 0
+    assert "missing exchange rate: GBP on 2025-03-07" in page.status.text()
+    assert page.post_button.toolTip() == "missing exchange rate: GBP on 2025-03-07"
+    assert not page.post_button.isEnabled()
