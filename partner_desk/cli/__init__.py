@@ -11,9 +11,12 @@ import sys
 from collections.abc import Sequence
 
 from partner_desk.cli import accrue, common, data, money
+from partner_desk.cli import audit as audit_cmd
+from partner_desk.cli import users as users_cmd
+from partner_desk.cli import withdraw as withdraw_cmd
 from partner_desk.domain.errors import UserError
 
-COMMAND_MODULES = [data, accrue, money]
+COMMAND_MODULES = [data, accrue, money, users_cmd, withdraw_cmd, audit_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

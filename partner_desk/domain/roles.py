@@ -34,6 +34,11 @@ class Actor:
     def in_setup(self) -> bool:
         return self.name is None
 
+    @property
+    def signed_in(self) -> bool:
+        """A user who signed in (has a role); neither the set-up actor nor an anonymous caller."""
+        return self.name is not None and self.role is not None
+
     def may(self, needed: Role) -> bool:
         return self.in_setup or (self.role is not None and self.role >= needed)
 

@@ -1,4 +1,8 @@
-"""Whether an agency may withdraw, with every reason it may not (SPEC section 7)."""
+"""Withdrawals: who may withdraw, the request's states, and who may move it on (SPEC section 7).
+
+States: pending -> approved -> paid, or pending -> rejected / cancelled. Each transition happens at
+most once; a settled request (paid, rejected, cancelled) never moves again.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from partner_desk.domain.money import USD, format_usd
+from partner_desk.domain.money import format_usd
+from partner_desk.domain.roles import Actor, Role
 
 THRESHOLD_USD = Decimal(100)
 
@@ -18,6 +23,18 @@ class Method(StrEnum):
     PAYPAL = "paypal"
     OTHER = "other"
 
+    @classmethod
+    def parse(cls, text: str) -> Method:
+        """A payout method; case, spaces and dashes are forgiven, and "bank" means a bank transfer."""
+        key = "_".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
+        key = {"bank": "bank_transfer", "pay_pal": "paypal"}.get(key, key)
+        try:
+            return cls(key)
+        except ValueError:
+            raise ValueError(
+                f"'{text}' is not a payout method (bank_transfer, card, paypal or other)"
+            ) from None
+
 
 class Status(StrEnum):
     PENDING = "pending"
@@ -25,6 +42,56 @@ class Status(StrEnum):
     PAID = "paid"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+
+
+class Move(StrEnum):
+    """A step that moves a request on, named as the audit trail and the role table name it."""
+
+    APPROVE = "withdraw.approve"
+    REJECT = "withdraw.reject"
+    CANCEL = "withdraw.cancel"
+    PAID = "withdraw.paid"
+
+
+# From which state each move starts, and where it ends.
+MOVES: dict[Move, tuple[Status, Status]] = {
+    Move.APPROVE: (Status.PENDING, Status.APPROVED),
+    Move.REJECT: (Status.PENDING, Status.REJECTED),
+    Move.CANCEL: (Status.PENDING, Status.CANCELLED),
+    Move.PAID: (Status.APPROVED, Status.PAID),
+}
+SETTLED = frozenset({Status.PAID, Status.REJECTED, Status.CANCELLED})
+
+
+def move_refusal(move: Move, current: Status | str, request_id: int) -> str | None:
+    """Why a request in `current` cannot take `move`; None when it can."""
+    start, _end = MOVES[move]
+    if Status(current) == start:
+        return None
+    verb = move.value.split(".")[1]
+    return f"withdrawal {request_id} is {current}: only a {start} request can be {_past(verb)}"
+
+
+def _past(verb: str) -> str:
+    return {"approve": "approved", "reject": "rejected", "cancel": "cancelled", "paid": "marked paid"}[verb]
+
+
+def decider_refusal(actor: Actor, move: Move, requested_by: str | None, request_id: int) -> str | None:
+    """Who may move a request on, beyond the role: nobody decides a request they created, and only
+    its creator or someone with the finance role may cancel it."""
+    own = actor.name == requested_by
+    if move is Move.CANCEL:
+        if own or actor.may(Role.FINANCE):
+            return None
+        return (f"{actor} may not cancel withdrawal {request_id}: only the user who requested it "
+                f"({requested_by or '(set-up)'}) or the finance role may")
+    if own:
+        return f"{actor} may not {_verb(move)} withdrawal {request_id}: nobody decides a request they created"
+    return None
+
+
+def _verb(move: Move) -> str:
+    return {Move.APPROVE: "approve", Move.REJECT: "reject", Move.PAID: "mark paid", Move.CANCEL: "cancel"}[move]
 
 
 def withdrawal_refusals(
@@ -35,7 +102,8 @@ def withdrawal_refusals(
     rate: Decimal | None,
     today: date,
 ) -> list[str]:
-    """Every condition that fails: the offer accepted, and the available balance worth more than $100."""
+    """Every condition that fails: the offer accepted, and the available balance worth more than $100
+    (strictly) at `rate`, the partner currency's units per 1 USD today."""
     reasons: list[str] = []
     if offer_accepted_on is None or offer_accepted_on > today:
         reasons.append("the partner offer has not been accepted")
@@ -44,6 +112,7 @@ def withdrawal_refusals(
     else:
         worth = Fraction(available) / Fraction(rate)
         if worth <= Fraction(THRESHOLD_USD):
-            shown = f"${format_usd(worth)}" if currency != USD else f"${format_usd(worth)}"
-            reasons.append(f"the available balance is worth {shown}, not more than $100.00")
+            reasons.append(
+                f"the available balance is worth ${format_usd(worth)}, not more than ${format_usd(THRESHOLD_USD)}"
+            )
     return reasons

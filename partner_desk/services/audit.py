@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.roles import Actor
+from partner_desk.store.engine import Database
 from partner_desk.store.models import AuditRecord
 from partner_desk.store.types import utc_now
 
@@ -100,3 +101,38 @@ def verify(session: Session) -> ChainCheck:
             return ChainCheck(False, count, row.id, f"record {row.id} was altered")
         prev = row.hash
     return ChainCheck(True, count, None, None)
+
+
+def check_chain(db: Database) -> ChainCheck:
+    """Whether the whole audit trail is intact, read in one transaction."""
+    with db.read() as session:
+        return verify(session)
+
+
+def _parsed(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def record_as_dict(row: AuditRecord) -> dict[str, Any]:
+    """The `audit --json` shape of one record."""
+    return {
+        "id": row.id,
+        "at": row.at.isoformat().replace("+00:00", "Z"),
+        "user": row.user_name,
+        "action": row.action,
+        "object": row.object,
+        "outcome": row.outcome,
+        "message": row.message,
+        "before": _parsed(row.before),
+        "after": _parsed(row.after),
+        "hash": row.hash,
+    }
+
+
+def records(db: Database, limit: int | None = None) -> list[dict[str, Any]]:
+    """The audit trail, newest first (all of it, or the newest `limit` records)."""
+    with db.read() as session:
+        stmt = select(AuditRecord).order_by(AuditRecord.id.desc())
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [record_as_dict(row) for row in session.scalars(stmt)]

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.ledger import Position, position
-from partner_desk.domain.money import format_amount, from_minor
+from partner_desk.domain.money import USD, format_amount, from_minor
 from partner_desk.domain.periods import local_date, today_in
 from partner_desk.domain.withdrawals import withdrawal_refusals
 from partner_desk.store.engine import Database
-from partner_desk.store.models import Agency, LedgerEntry
+from partner_desk.store.models import Agency, LedgerEntry, Rate
 from partner_desk.store.queries import company_tz, rate_book
 
 
@@ -82,7 +82,16 @@ def eligibility(session: Session, agency: Agency, available: Decimal, today: dat
     accepted = local_date(agency.offer_accepted_at, tz) if agency.offer_accepted_at else None
     return withdrawal_refusals(
         offer_accepted_on=accepted, available=available, currency=agency.currency,
-        rate=rate_book(session).maybe_rate(agency.currency, today), today=today,
+        rate=rate_on(session, agency.currency, today), today=today,
+    )
+
+
+def rate_on(session: Session, currency: str, day: date) -> Decimal | None:
+    """Units of `currency` per 1 USD on `day` (the latest rate dated on or before it); None if unknown."""
+    if currency == USD:
+        return Decimal(1)
+    return session.scalar(
+        select(Rate.per_usd).where(Rate.currency == currency, Rate.day <= day).order_by(Rate.day.desc()).limit(1)
     )
 
 

@@ -1,0 +1,200 @@
+"""Spending an agency's balance on its projects, and admin corrections (SPEC section 6).
+
+Each action locks the agency row, computes the available balance from the ledger, writes its entry
+and its audit record in one transaction; a refusal is recorded in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from partner_desk.domain.errors import MissingRates, UserError
+from partner_desk.domain.ledger import (
+    EntryKind,
+    Position,
+    check_amount,
+    convert,
+    correction_refusals,
+    spend_refusals,
+)
+from partner_desk.domain.money import format_amount, parse_amount, to_minor
+from partner_desk.domain.periods import local_date, today_in
+from partner_desk.domain.roles import Actor
+from partner_desk.services import audit
+from partner_desk.services.balances import agency_position, locked_agency, rate_on
+from partner_desk.services.guard import refused, require
+from partner_desk.store.engine import Database
+from partner_desk.store.models import Agency, Connection, LedgerEntry, Project
+from partner_desk.store.queries import company_tz
+from partner_desk.store.types import utc_now
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectPayment:
+    """A project paid from an agency's balance."""
+
+    entry_id: int
+    agency: str
+    project_id: str
+    amount: Decimal
+    currency: str
+    project_amount: Decimal
+    project_currency: str
+    available_after: Decimal
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entry": self.entry_id,
+            "agency": self.agency,
+            "project_id": self.project_id,
+            "amount": format_amount(self.amount, self.currency),
+            "currency": self.currency,
+            "project_amount": format_amount(self.project_amount, self.project_currency),
+            "project_currency": self.project_currency,
+            "available": format_amount(self.available_after, self.currency),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    entry_id: int
+    agency: str
+    amount: Decimal
+    currency: str
+    reason: str
+    balance_after: Decimal
+
+
+def amount_in(value: Decimal | str, currency: str, *, what: str = "the amount") -> Decimal:
+    """An amount typed by a user, exact and within the currency's minor digits."""
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return parse_amount(value, currency)
+    except ValueError as exc:
+        raise UserError(f"{what}: {exc}") from None
+
+
+def _refuse(reasons: list[str], prefix: str) -> None:
+    if reasons:
+        raise UserError(f"{prefix}: " + "; ".join(reasons))
+
+
+def _position_dict(pos: Position) -> dict[str, str]:
+    cur = pos.currency
+    return {"balance": format_amount(pos.balance, cur), "held": format_amount(pos.held, cur),
+            "available": format_amount(pos.available, cur)}
+
+
+def connected_agency_id(session: Session, project_id: str, moment: datetime) -> int | None:
+    """The agency a project is connected to at `moment` (connected from <= moment < until)."""
+    return session.scalar(
+        select(Connection.agency_id).where(
+            Connection.project_id == project_id,
+            Connection.connected_at <= moment,
+            or_(Connection.disconnected_at.is_(None), Connection.disconnected_at > moment),
+        )
+    )
+
+
+def pay_project(db: Database, actor: Actor, code: str, project_id: str, amount: Decimal | str,
+                now: datetime | None = None) -> ProjectPayment:
+    """Spend `amount` (partner currency) of the agency's available balance on a project connected to
+    it now; the entry also records the amount in the project's currency at today's rates."""
+    obj = f"{code}:{project_id}"
+    require(db, actor, "pay_project", obj)
+    try:
+        with db.write() as session:
+            return _pay(session, actor, code, project_id, amount, now or utc_now())
+    except UserError as exc:
+        refused(db, actor, "pay_project", obj, exc)
+        raise
+
+
+def _pay(session: Session, actor: Actor, code: str, project_id: str, value: Decimal | str,
+         now: datetime) -> ProjectPayment:
+    agency = locked_agency(session, code)
+    cur = agency.currency
+    amount = amount_in(value, cur)
+    _refuse(check_amount(amount, cur), f"cannot pay project {project_id} from {code}")
+    project = session.get(Project, project_id)
+    if project is None:
+        raise UserError(f"unknown project '{project_id}'")
+    connected_to = connected_agency_id(session, project_id, now)
+    if connected_to != agency.id:
+        where = "to no agency" if connected_to is None else f"to {_code(session, connected_to)}"
+        raise UserError(f"project {project_id} is not connected to {code} now (it is connected {where})")
+    pos = agency_position(session, agency)
+    _refuse(spend_refusals(pos, amount), f"cannot pay project {project_id} from {code}")
+    today = local_date(now, company_tz(session))
+    project_amount = _in_project_currency(session, amount, cur, project.currency, today)
+    entry = LedgerEntry(
+        agency_id=agency.id, kind=EntryKind.PROJECT_PAYMENT.value, amount_minor=-to_minor(amount, cur),
+        currency=cur, created_at=now, effective_on=today, user_name=actor.name, project_id=project_id,
+        project_amount_minor=to_minor(project_amount, project.currency), project_currency=project.currency,
+        note=f"paid project {project_id}",
+    )
+    session.add(entry)
+    session.flush()
+    after = Position(cur, pos.balance - amount, pos.held)
+    result = ProjectPayment(entry.id, code, project_id, amount, cur, project_amount, project.currency,
+                            after.available)
+    audit.record(session, actor, "pay_project", f"{code}:{project_id}", before=_position_dict(pos),
+                 after={**result.as_dict(), **_position_dict(after)})
+    return result
+
+
+def _code(session: Session, agency_id: int) -> str:
+    found = session.get(Agency, agency_id)
+    return found.code if found is not None else str(agency_id)
+
+
+def _in_project_currency(session: Session, amount: Decimal, currency: str, project_currency: str,
+                         today: date) -> Decimal:
+    if project_currency == currency:
+        return amount
+    rates = {c: rate_on(session, c, today) for c in (currency, project_currency)}
+    missing = [(c, today.isoformat()) for c, r in rates.items() if r is None]
+    if missing:
+        raise MissingRates(missing)
+    from_rate, to_rate = rates[currency], rates[project_currency]
+    assert from_rate is not None and to_rate is not None
+    return convert(amount, from_rate, to_rate, project_currency)
+
+
+def correct(db: Database, actor: Actor, code: str, amount: Decimal | str, reason: str,
+            today: date | None = None) -> Correction:
+    """Add a correcting entry (admin only, with a written reason). A correction may not take the
+    available balance below zero."""
+    require(db, actor, "correct", code)
+    try:
+        with db.write() as session:
+            agency = locked_agency(session, code)
+            cur = agency.currency
+            value = amount_in(amount, cur)
+            why = reason.strip()
+            if not why:
+                raise UserError("a correction needs a reason (--reason TEXT)")
+            pos = agency_position(session, agency)
+            _refuse(correction_refusals(pos, value), f"cannot correct {code}")
+            day = today or today_in(company_tz(session))
+            entry = LedgerEntry(
+                agency_id=agency.id, kind=EntryKind.CORRECTION.value, amount_minor=to_minor(value, cur),
+                currency=cur, effective_on=day, user_name=actor.name, note=why,
+            )
+            session.add(entry)
+            session.flush()
+            after = Position(cur, pos.balance + value, pos.held)
+            audit.record(session, actor, "correct", code, before=_position_dict(pos),
+                         after={"entry": entry.id, "amount": format_amount(value, cur), "currency": cur,
+                                "reason": why, **_position_dict(after)})
+            return Correction(entry.id, code, value, cur, why, after.balance)
+    except UserError as exc:
+        refused(db, actor, "correct", code, exc)
+        raise

@@ -1,0 +1,307 @@
+"""Withdrawal requests and their moves: request, approve, reject, cancel, mark paid (SPEC section 7).
+
+Every step runs in one write transaction that first locks the agency row (then the request row), so
+two people acting on one agency or one request at once are served one after the other; the state
+change itself is a guarded UPDATE (`... WHERE id = ? AND status = 'pending'`) whose row count must be
+one, so each transition happens at most once whatever the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.ledger import Entry, Position, check_amount, hold_entries, payout_entries, release_entries
+from partner_desk.domain.ledger import spend_refusals as _spend_refusals
+from partner_desk.domain.money import format_amount, from_minor, to_minor
+from partner_desk.domain.periods import today_in
+from partner_desk.domain.roles import Actor
+from partner_desk.domain.withdrawals import MOVES, Method, Move, Status, decider_refusal, move_refusal
+from partner_desk.services import audit
+from partner_desk.services.balances import agency_position, eligibility, locked_agency
+from partner_desk.services.guard import Refused, refused, require
+from partner_desk.services.ledger import amount_in
+from partner_desk.store.engine import Database
+from partner_desk.store.models import Agency, LedgerEntry, Withdrawal
+from partner_desk.store.queries import company_tz
+from partner_desk.store.types import utc_now
+
+
+class WithdrawalRefused(Refused):
+    """A request that may not be made (or approved), with every reason."""
+
+    def __init__(self, message: str, reasons: list[str]) -> None:
+        super().__init__(message)
+        self.reasons = reasons
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalView:
+    id: int
+    agency: str
+    amount: Decimal
+    currency: str
+    status: Status
+    method: str
+    details: str
+    requested_by: str | None
+    requested_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    reason: str | None
+    paid_by: str | None
+    paid_on: date | None
+    payout_reference: str | None
+
+    def list_dict(self) -> dict[str, Any]:
+        """The `withdraw list --json` shape (SPEC section 10)."""
+        return {
+            "id": self.id,
+            "agency": self.agency,
+            "amount": format_amount(self.amount, self.currency),
+            "currency": self.currency,
+            "status": self.status.value,
+            "method": self.method,
+            "requested_by": self.requested_by,
+            "decided_by": self.decided_by,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        """The whole request, as `withdraw request --json` prints it."""
+        return {
+            **self.list_dict(),
+            "details": self.details,
+            "requested_at": _iso(self.requested_at),
+            "decided_at": _iso(self.decided_at),
+            "reason": self.reason,
+            "paid_by": self.paid_by,
+            "paid_on": self.paid_on.isoformat() if self.paid_on else None,
+            "payout_reference": self.payout_reference,
+        }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
+
+
+def _view(row: Withdrawal, code: str) -> WithdrawalView:
+    return WithdrawalView(
+        row.id, code, from_minor(row.amount_minor, row.currency), row.currency, Status(row.status), row.method,
+        row.details, row.requested_by, row.requested_at, row.decided_by, row.decided_at, row.reason,
+        row.paid_by, row.paid_on, row.payout_reference,
+    )
+
+
+def _write_entries(session: Session, actor: Actor, agency: Agency, withdrawal_id: int, entries: list[Entry],
+                   day: date, note: str) -> None:
+    for kind, amount in entries:
+        session.add(LedgerEntry(
+            agency_id=agency.id, kind=kind.value, amount_minor=to_minor(amount, agency.currency),
+            currency=agency.currency, effective_on=day, user_name=actor.name, withdrawal_id=withdrawal_id,
+            note=note,
+        ))
+
+
+def _money(pos: Position) -> dict[str, str]:
+    cur = pos.currency
+    return {"balance": format_amount(pos.balance, cur), "held": format_amount(pos.held, cur),
+            "available": format_amount(pos.available, cur)}
+
+
+def request_withdrawal(db: Database, actor: Actor, code: str, amount: Decimal | str, method: Method | str,
+                       details: str, as_of: date | None = None) -> WithdrawalView:
+    """Request a payout of `amount` and hold it. Refused, with every failing condition, unless the
+    offer is accepted, the available balance is worth more than $100 today and covers the amount."""
+    require(db, actor, "withdraw.request", code)
+    try:
+        with db.write() as session:
+            return _request(session, actor, code, amount, method, details, as_of)
+    except UserError as exc:
+        refused(db, actor, "withdraw.request", code, exc)
+        raise
+
+
+def _request(session: Session, actor: Actor, code: str, value: Decimal | str, method_text: Method | str,
+             details: str, as_of: date | None) -> WithdrawalView:
+    agency = locked_agency(session, code)
+    cur = agency.currency
+    amount = amount_in(value, cur)
+    problems = check_amount(amount, cur)
+    if problems:
+        raise UserError(f"cannot request a withdrawal from {code}: {problems[0]}")
+    try:
+        method = Method.parse(method_text)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    text = details.strip()
+    if not text:
+        raise UserError("a withdrawal needs payout details (--details TEXT): account, card or PayPal address")
+    today = as_of or today_in(company_tz(session))
+    pos = agency_position(session, agency)
+    reasons = eligibility(session, agency, pos.available, today)
+    reasons += [r for r in _spend_refusals(pos, amount) if r not in reasons]
+    if reasons:
+        raise WithdrawalRefused(
+            f"{code} cannot withdraw {format_amount(amount, cur)} {cur}: " + "; ".join(reasons), reasons
+        )
+    row = Withdrawal(agency_id=agency.id, amount_minor=to_minor(amount, cur), currency=cur,
+                     method=method.value, details=text, status=Status.PENDING.value,
+                     requested_by=actor.name, requested_at=utc_now())
+    session.add(row)
+    session.flush()
+    _write_entries(session, actor, agency, row.id, hold_entries(amount), today, f"withdrawal {row.id} held")
+    view = _view(row, code)
+    after = Position(cur, pos.balance, pos.held + amount)
+    audit.record(session, actor, "withdraw.request", code, before=_money(pos),
+                 after={**view.as_dict(), **_money(after)})
+    return view
+
+
+def approve(db: Database, actor: Actor, withdrawal_id: int, as_of: date | None = None) -> WithdrawalView:
+    """Approve a pending request (finance; not one's own). The withdrawal conditions are checked again."""
+    return _move(db, actor, withdrawal_id, Move.APPROVE, as_of=as_of)
+
+
+def reject(db: Database, actor: Actor, withdrawal_id: int, reason: str) -> WithdrawalView:
+    """Reject a pending request (finance; not one's own), with a reason; its hold is released."""
+    return _move(db, actor, withdrawal_id, Move.REJECT, reason=reason)
+
+
+def cancel(db: Database, actor: Actor, withdrawal_id: int) -> WithdrawalView:
+    """Cancel a pending request (its creator, or finance); its hold is released."""
+    return _move(db, actor, withdrawal_id, Move.CANCEL)
+
+
+def mark_paid(db: Database, actor: Actor, withdrawal_id: int, reference: str,
+              paid_on: date | None = None) -> WithdrawalView:
+    """Record that an approved request was paid out (finance; not one's own): the payout reference and
+    date; the hold is released and the amount leaves the balance."""
+    return _move(db, actor, withdrawal_id, Move.PAID, reference=reference, paid_on=paid_on)
+
+
+def _move(db: Database, actor: Actor, withdrawal_id: int, move: Move, *, as_of: date | None = None,
+          reason: str | None = None, reference: str | None = None, paid_on: date | None = None
+          ) -> WithdrawalView:
+    obj = f"withdrawal:{withdrawal_id}"
+    require(db, actor, move.value, obj)
+    try:
+        with db.write() as session:
+            return _apply(session, actor, withdrawal_id, move, as_of, reason, reference, paid_on)
+    except UserError as exc:
+        refused(db, actor, move.value, obj, exc)
+        raise
+
+
+def _locked_request(session: Session, withdrawal_id: int) -> tuple[Withdrawal, Agency]:
+    found = session.get(Withdrawal, withdrawal_id)
+    if found is None:
+        raise UserError(f"there is no withdrawal {withdrawal_id}")
+    owner = session.get(Agency, found.agency_id)
+    assert owner is not None
+    agency = locked_agency(session, owner.code)  # agency row first, then the request: one lock order
+    row = session.scalar(
+        select(Withdrawal).where(Withdrawal.id == withdrawal_id).with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    assert row is not None
+    return row, agency
+
+
+def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of: date | None,
+           reason: str | None, reference: str | None, paid_on: date | None) -> WithdrawalView:
+    row, agency = _locked_request(session, withdrawal_id)
+    problem = decider_refusal(actor, move, row.requested_by, row.id) or move_refusal(move, row.status, row.id)
+    if problem:
+        raise Refused(problem)
+    start, end = MOVES[move]
+    cur = agency.currency
+    amount = from_minor(row.amount_minor, cur)
+    today = as_of or today_in(company_tz(session))
+    pos = agency_position(session, agency)
+    now = utc_now()
+    values: dict[str, Any] = {"status": end.value}
+    entries: list[Entry] = []
+    if move is Move.APPROVE:
+        without = Position(cur, pos.balance, pos.held - amount)  # as if this request held nothing
+        reasons = eligibility(session, agency, without.available, today)
+        reasons += [r for r in _spend_refusals(without, amount) if r not in reasons]
+        if reasons:
+            raise WithdrawalRefused(f"withdrawal {row.id} cannot be approved: " + "; ".join(reasons), reasons)
+        values.update(decided_by=actor.name, decided_at=now)
+    elif move in (Move.REJECT, Move.CANCEL):
+        why = (reason or "").strip()
+        if move is Move.REJECT and not why:
+            raise UserError(f"rejecting withdrawal {row.id} needs a reason (--reason TEXT)")
+        values.update(decided_by=actor.name, decided_at=now, reason=why or None)
+        entries = release_entries(amount)
+    else:
+        ref = (reference or "").strip()
+        if not ref:
+            raise UserError(f"marking withdrawal {row.id} paid needs the payout reference (--reference TEXT)")
+        day = paid_on or today
+        if day > today:
+            raise UserError(f"the payout date {day} is in the future (today is {today})")
+        values.update(paid_by=actor.name, paid_at=now, paid_on=day, payout_reference=ref)
+        entries = payout_entries(amount)
+    changed = session.execute(
+        update(Withdrawal).where(Withdrawal.id == row.id, Withdrawal.status == start.value).values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Refused(f"withdrawal {row.id} was moved on by someone else meanwhile: nothing was changed")
+    _write_entries(session, actor, agency, row.id, entries, today, f"withdrawal {row.id} {end.value}")
+    session.flush()
+    fresh = session.scalar(
+        select(Withdrawal).where(Withdrawal.id == row.id).execution_options(populate_existing=True)
+    )
+    assert fresh is not None
+    view = _view(fresh, agency.code)
+    after = _after_position(pos, move, amount)
+    audit.record(session, actor, move.value, f"withdrawal:{row.id}",
+                 before={"status": start.value, **_money(pos)},
+                 after={**view.as_dict(), **_money(after)})
+    return view
+
+
+def _after_position(pos: Position, move: Move, amount: Decimal) -> Position:
+    if move in (Move.REJECT, Move.CANCEL):
+        return Position(pos.currency, pos.balance, pos.held - amount)
+    if move is Move.PAID:
+        return Position(pos.currency, pos.balance - amount, pos.held - amount)
+    return pos
+
+
+def list_withdrawals(db: Database, status: Status | str | None = None,
+                     code: str | None = None) -> list[WithdrawalView]:
+    """Requests, newest first; optionally of one status or one agency."""
+    wanted: Status | None = None
+    if status is not None:
+        try:
+            wanted = Status(str(status).strip().lower())
+        except ValueError:
+            raise UserError(f"'{status}' is not a withdrawal status "
+                            f"({', '.join(s.value for s in Status)})") from None
+    with db.read() as session:
+        stmt = select(Withdrawal, Agency.code).join(Agency, Agency.id == Withdrawal.agency_id)
+        if wanted is not None:
+            stmt = stmt.where(Withdrawal.status == wanted.value)
+        if code is not None:
+            stmt = stmt.where(Agency.code == code)
+        rows = session.execute(stmt.order_by(Withdrawal.id.desc())).tuples()
+        return [_view(row, agency_code) for row, agency_code in rows]
+
+
+def get_withdrawal(db: Database, withdrawal_id: int) -> WithdrawalView:
+    with db.read() as session:
+        row = session.get(Withdrawal, withdrawal_id)
+        if row is None:
+            raise UserError(f"there is no withdrawal {withdrawal_id}")
+        agency = session.get(Agency, row.agency_id)
+        assert agency is not None
+        return _view(row, agency.code)
