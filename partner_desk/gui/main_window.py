@@ -44,6 +44,8 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(170)
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.nav.setStyleSheet("QListWidget#navigation { border: none; background: palette(window); }"
+                               "QListWidget#navigation::item { padding: 9px 14px; }")
         self.stack = QStackedWidget()
         self._placeholders: dict[str, QWidget] = {}
         for i, spec in enumerate(self.specs):

@@ -126,11 +126,13 @@ class Operation(Generic[T]):
     def _progress(self, done: int, total: int, text: str) -> None:
         if self.dialog is None and not self.finished and total > 0:
             self._show_dialog()
-        if self.dialog is not None:
-            self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(min(done, total) if total > 0 else 0)
+        dialog = self.dialog
+        if dialog is not None:
+            # a modal dialog's setValue() processes events, which may finish the operation meanwhile
             if text:
-                self.dialog.setLabelText(text)
+                dialog.setLabelText(text)
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total > 0 else 0)
 
     def _finish(self) -> None:
         self.finished = True

@@ -1,0 +1,372 @@
+"""One agency as its page shows it (reads only): header, progress to the next levels, benefits,
+withdrawal eligibility, projects with connection history, payments, accruals with their lines, the
+ledger and a 12-month series of licence turnover and commission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from partner_desk.domain.accrual import SUBSCRIPTION, AgencyAccrual
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.money import from_minor, round_usd
+from partner_desk.domain.periods import Period, local_date, today_in
+from partner_desk.domain.rewards import Fulfilment
+from partner_desk.domain.roles import Actor
+from partner_desk.services.accruals import preview_period
+from partner_desk.services.balances import balances
+from partner_desk.store.accrual_queries import _connected
+from partner_desk.store.engine import Database
+from partner_desk.store.models import (
+    Accrual,
+    AccrualLine,
+    Agency,
+    Benefit,
+    BenefitState,
+    Connection,
+    LedgerEntry,
+    Payment,
+    Project,
+    RewardLevelRow,
+)
+from partner_desk.store.queries import company_tz, posted_periods, reward_schedule, tier_history
+
+CHART_MONTHS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far a value is from the next level; `target` None when the top level is reached."""
+
+    value: Decimal
+    reached: Decimal | None
+    target: Decimal | None
+    next_value: Decimal | None  # the percent (commission) or threshold (reward) of the next level
+
+    @property
+    def missing(self) -> Decimal:
+        return max(self.target - self.value, Decimal(0)) if self.target is not None else Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class BenefitRow:
+    benefit_id: int
+    name: str
+    min_reward_usd: Decimal
+    reached_last_month: bool
+    months_qualified: tuple[str, ...]
+    state: str | None
+    changed_by: str | None
+    changed_at: datetime | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionRow:
+    project_id: str
+    project_name: str
+    project_currency: str
+    connected_at: datetime
+    disconnected_at: datetime | None
+    current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MonthPoint:
+    period: Period
+    turnover_usd: Decimal
+    commission: Decimal | None
+    posted: bool
+
+
+@dataclass(frozen=True)
+class AgencyDetail:
+    id: int
+    code: str
+    name: str
+    currency: str
+    manager: str | None
+    offer_accepted_on: date | None
+    today: date
+    last_period: Period
+    running_period: Period
+    last_percent: Decimal | None
+    last_reward_usd: Decimal | None
+    last_posted: bool
+    running: AgencyAccrual | None
+    commission: Progress
+    reward: Progress
+    balance: Decimal
+    held: Decimal
+    available: Decimal
+    reasons: tuple[str, ...]
+    benefits: list[BenefitRow]
+    connections: list[ConnectionRow]
+    chart: list[MonthPoint]
+    notes: list[str]
+
+    @property
+    def can_withdraw(self) -> bool:
+        return not self.reasons
+
+    @property
+    def current_projects(self) -> list[ConnectionRow]:
+        return [c for c in self.connections if c.current]
+
+
+def _agency(db: Database, code: str) -> Agency:
+    with db.read() as session:
+        agency = session.scalar(select(Agency).where(Agency.code == code))
+    if agency is None:
+        raise UserError(f"unknown agency '{code}'")
+    return agency
+
+
+def _preview_of(db: Database, actor: Actor, period: Period, today: date, code: str,
+                notes: list[str]) -> tuple[bool, AgencyAccrual | None]:
+    try:
+        run = preview_period(db, actor, period, today)
+    except UserError as exc:
+        notes.append(f"{period}: {exc}")
+        return False, None
+    return True, next((a for a in run.accruals if a.agency == code), None)
+
+
+def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = None) -> AgencyDetail:
+    """Everything the agency page's header and tabs (but payments and ledger) show."""
+    agency = _agency(db, code)
+    with db.read() as session:
+        tz = company_tz(session)
+        today = as_of or today_in(tz)
+        running_period = Period.of(today)
+        last = running_period.previous()
+        posted = posted_periods(session)
+        table = tier_history(session).table_for(running_period)
+        schedule = reward_schedule(session)
+        accruals = {
+            Period.parse(a.period): a
+            for a in session.scalars(select(Accrual).where(Accrual.agency_id == agency.id))
+        }
+        connections = [
+            ConnectionRow(c.project_id, p.name, p.currency, c.connected_at, c.disconnected_at,
+                          local_date(c.connected_at, tz) <= today and (c.disconnected_at is None
+                                                               or local_date(c.disconnected_at, tz) > today))
+            for c, p in session.execute(
+                select(Connection, Project).join(Project, Project.project_id == Connection.project_id)
+                .where(Connection.agency_id == agency.id)
+                .order_by(Connection.project_id, Connection.connected_at)).tuples()
+        ]
+        benefit_rows = list(session.execute(select(Benefit, RewardLevelRow.min_reward_usd)
+                                            .join(RewardLevelRow, RewardLevelRow.id == Benefit.level_id)
+                                            .order_by(RewardLevelRow.min_reward_usd, Benefit.position)).tuples())
+        states: dict[int, BenefitState] = {}
+        for state in session.scalars(select(BenefitState).where(BenefitState.agency_id == agency.id)
+                                     .order_by(BenefitState.id)):
+            states[state.benefit_id] = state  # the latest row wins
+    notes: list[str] = []
+    last_posted = last in posted
+    last_accrual = accruals.get(last)
+    last_percent: Decimal | None
+    last_reward: Decimal | None
+    if last_posted:
+        last_percent = last_accrual.percent if last_accrual else None
+        last_reward = round_usd(last_accrual.reward_usd) if last_accrual else Decimal(0)
+    else:
+        ok, prev = _preview_of(db, actor, last, today, code, notes)
+        last_percent = prev.percent if prev else None
+        last_reward = (round_usd(prev.reward) if prev else Decimal(0)) if ok else None
+    _ok, running = _preview_of(db, actor, running_period, today, code, notes)
+    turnover = round_usd(running.turnover) if running else Decimal(0)
+    reached_index = table.level_index(turnover)
+    nxt = table.next_level(turnover)
+    commission = Progress(turnover, table.levels[reached_index].min_usd if reached_index >= 0 else None,
+                          nxt.min_usd if nxt else None, nxt.percent if nxt else None)
+    reward_value = round_usd(running.reward) if running else Decimal(0)
+    reached_levels = schedule.reached(reward_value)
+    next_reward = schedule.next_level(reward_value)
+    reward = Progress(reward_value, reached_levels[-1].min_reward_usd if reached_levels else None,
+                      next_reward.min_reward_usd if next_reward else None,
+                      next_reward.min_reward_usd if next_reward else None)
+    qualified = {lv: tuple(str(p) for p, a in sorted(accruals.items()) if round_usd(a.reward_usd) >= lv)
+                 for lv in {m for _b, m in benefit_rows}}
+    benefits = []
+    for benefit, minimum in benefit_rows:
+        latest = states.get(benefit.id)
+        benefits.append(BenefitRow(
+            benefit.id, benefit.name, minimum,
+            last_reward is not None and last_reward >= minimum, qualified.get(minimum, ()),
+            latest.state if latest else None, latest.changed_by if latest else None,
+            latest.changed_at if latest else None, latest.note if latest else None))
+    (position,) = balances(db, code, today)
+    chart = _chart(accruals, running_period, running)
+    return AgencyDetail(
+        agency.id, agency.code, agency.name, agency.currency, agency.manager,
+        local_date(agency.offer_accepted_at, tz) if agency.offer_accepted_at else None,
+        today, last, running_period, last_percent, last_reward, last_posted, running, commission, reward,
+        position.position.balance, position.position.held, position.position.available,
+        tuple(position.reasons), benefits, connections, chart, notes)
+
+
+def _chart(accruals: dict[Period, Accrual], running_period: Period,
+           running: AgencyAccrual | None) -> list[MonthPoint]:
+    months = [running_period]
+    while len(months) < CHART_MONTHS:
+        months.append(months[-1].previous())
+    points = []
+    for period in reversed(months):
+        accrual = accruals.get(period)
+        if accrual is not None:
+            points.append(MonthPoint(period, round_usd(accrual.turnover_usd),
+                                     from_minor(accrual.amount_minor, accrual.currency), True))
+        elif period == running_period and running is not None:
+            points.append(MonthPoint(period, round_usd(running.turnover), running.total, False))
+        else:
+            points.append(MonthPoint(period, Decimal(0), None, False))
+    return points
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRow:
+    payment_id: str
+    project_id: str
+    paid_at: datetime
+    local_date: date
+    period: str
+    service: str
+    amount: Decimal
+    currency: str
+    refund_of: str | None
+    eligible: bool
+    accrued_in: str | None
+
+
+def agency_payments(db: Database, code: str, period: Period | None = None,
+                    service: str | None = None, limit: int = 20_000) -> list[PaymentRow]:
+    """Payments of the projects while they were connected to the agency, newest first; eligible ones
+    (subscription payments and their refunds) marked, with the period each was accrued in."""
+    agency = _agency(db, code)
+    with db.read() as session:
+        stmt = (
+            select(Payment, Accrual.period)
+            .join(Connection, _connected(Payment, Connection))  # type: ignore[arg-type]
+            .outerjoin(AccrualLine, AccrualLine.payment_id == Payment.payment_id)
+            .outerjoin(Accrual, Accrual.id == AccrualLine.accrual_id)
+            .where(Connection.agency_id == agency.id)
+            .order_by(Payment.paid_at.desc(), Payment.payment_id)
+            .limit(limit)
+        )
+        if period is not None:
+            stmt = stmt.where(Payment.period == str(period))
+        if service is not None:
+            stmt = stmt.where(Payment.service == service)
+        return [
+            PaymentRow(p.payment_id, p.project_id, p.paid_at, p.local_date, p.period, p.service,
+                       from_minor(p.amount_minor, p.currency), p.currency, p.refund_of,
+                       p.service == SUBSCRIPTION, accrued)
+            for p, accrued in session.execute(stmt).tuples()
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class AccrualLineRow:
+    payment_id: str
+    project_id: str
+    local_date: date
+    service: str
+    amount: Decimal
+    payment_currency: str
+    usd_amount: Decimal
+    partner_amount: Decimal
+    percent: Decimal
+    commission: Decimal
+    late: bool
+    refund_of: str | None
+
+
+@dataclass(frozen=True)
+class AccrualRow:
+    id: int
+    period: str
+    currency: str
+    turnover_usd: Decimal
+    percent: Decimal
+    amount: Decimal
+    reward_usd: Decimal
+    lines: int
+    late_lines: int
+    posted_at: datetime
+    line_rows: list[AccrualLineRow]
+
+
+def agency_accruals(db: Database, code: str) -> list[AccrualRow]:
+    """The agency's posted accruals, newest first, each with its lines."""
+    agency = _agency(db, code)
+    with db.read() as session:
+        found = list(session.scalars(select(Accrual).where(Accrual.agency_id == agency.id)
+                                     .order_by(Accrual.period.desc())))
+        lines: dict[int, list[AccrualLineRow]] = {a.id: [] for a in found}
+        stmt = (
+            select(AccrualLine, Payment)
+            .join(Payment, Payment.payment_id == AccrualLine.payment_id)
+            .where(AccrualLine.accrual_id.in_(list(lines)))
+            .order_by(Payment.paid_at, Payment.payment_id)
+        )
+        currencies = {a.id: a.currency for a in found}
+        for line, payment in session.execute(stmt).tuples():
+            cur = currencies[line.accrual_id]
+            lines[line.accrual_id].append(AccrualLineRow(
+                payment.payment_id, payment.project_id, payment.local_date, payment.service,
+                from_minor(payment.amount_minor, payment.currency), payment.currency,
+                round_usd(line.usd_amount), line.partner_amount, line.percent,
+                from_minor(line.commission_minor, cur), line.late, payment.refund_of))
+    return [
+        AccrualRow(a.id, a.period, a.currency, round_usd(a.turnover_usd), a.percent,
+                   from_minor(a.amount_minor, a.currency), round_usd(a.reward_usd), a.lines, a.late_lines,
+                   a.posted_at, lines[a.id])
+        for a in found
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    id: int
+    effective_on: date
+    created_at: datetime
+    kind: str
+    amount: Decimal
+    currency: str
+    balance_after: Decimal
+    user_name: str | None
+    project_id: str | None
+    project_amount: Decimal | None
+    project_currency: str | None
+    note: str | None
+
+
+def agency_ledger(db: Database, code: str) -> list[LedgerRow]:
+    """The agency's ledger entries in the order they were written, each with the balance after it
+    (holds and releases earmark money and leave the balance as it is)."""
+    from partner_desk.domain.ledger import HOLD_KINDS
+
+    agency = _agency(db, code)
+    with db.read() as session:
+        entries = list(session.scalars(select(LedgerEntry).where(LedgerEntry.agency_id == agency.id)
+                                       .order_by(LedgerEntry.id)))
+    rows = []
+    balance = Decimal(0)
+    for e in entries:
+        amount = from_minor(e.amount_minor, e.currency)
+        if e.kind not in HOLD_KINDS:
+            balance += amount
+        project_amount = (from_minor(e.project_amount_minor, e.project_currency)
+                          if e.project_amount_minor is not None and e.project_currency else None)
+        rows.append(LedgerRow(e.id, e.effective_on, e.created_at, e.kind, amount, e.currency, balance,
+                              e.user_name, e.project_id, project_amount, e.project_currency, e.note))
+    return rows
+
+
+FULFILMENT_STATES = tuple(s.value for s in Fulfilment)

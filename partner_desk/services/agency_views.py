@@ -1,0 +1,178 @@
+"""The agency list: one row per agency, from a few set-based queries (reads only).
+
+Each row carries what the agencies table shows: connected projects, last month's licence turnover
+and the percent it reached (posted, else previewed), this month's running commission (the preview
+of the running month), the balance and available amount, the offer and whether it can withdraw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.money import round_usd
+from partner_desk.domain.periods import Period, local_date, today_in
+from partner_desk.domain.roles import Actor
+from partner_desk.domain.withdrawals import withdrawal_refusals
+from partner_desk.services.accruals import preview_period
+from partner_desk.services.balances import positions
+from partner_desk.store.engine import Database
+from partner_desk.store.models import Accrual, Agency, Connection
+from partner_desk.store.queries import company_tz, posted_periods, rate_book
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class AgencyRow:
+    """What the agency list shows of one agency; money in its partner currency."""
+
+    id: int
+    code: str
+    name: str
+    manager: str | None
+    currency: str
+    projects: int
+    last_turnover_usd: Decimal | None
+    last_percent: Decimal | None
+    running_commission: Decimal | None
+    balance: Decimal
+    available: Decimal
+    offer_accepted_on: date | None
+    reasons: tuple[str, ...]
+
+    @property
+    def can_withdraw(self) -> bool:
+        return not self.reasons
+
+    def matches(self, text: str) -> bool:
+        """Case-insensitive search in code, name and manager; `text` already lower-case."""
+        return (text in self.code.lower() or text in self.name.lower()
+                or (self.manager is not None and text in self.manager.lower()))
+
+
+@dataclass(frozen=True)
+class AgencyList:
+    today: date
+    last_period: Period
+    running_period: Period
+    last_posted: bool
+    rows: list[AgencyRow]
+    notes: list[str]
+
+    @property
+    def managers(self) -> list[str]:
+        return sorted({r.manager for r in self.rows if r.manager})
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted({r.currency for r in self.rows})
+
+    @property
+    def percents(self) -> list[Decimal]:
+        return sorted({r.last_percent for r in self.rows if r.last_percent is not None})
+
+
+def _connected_counts(db: Database, now: datetime) -> dict[int, int]:
+    with db.read() as session:
+        stmt = (
+            select(Connection.agency_id, func.count(func.distinct(Connection.project_id)))
+            .where(Connection.connected_at <= now,
+                   or_(Connection.disconnected_at.is_(None), Connection.disconnected_at > now))
+            .group_by(Connection.agency_id)
+        )
+        return {aid: int(n) for aid, n in session.execute(stmt).tuples()}
+
+
+def _previewed(db: Database, actor: Actor, period: Period, today: date,
+               notes: list[str]) -> dict[str, tuple[Decimal, Decimal, Decimal]] | None:
+    """agency code -> (turnover USD, percent, commission) of a preview; None when it cannot be made."""
+    try:
+        run = preview_period(db, actor, period, today)
+    except UserError as exc:
+        notes.append(f"{period}: {exc}")
+        return None
+    return {a.agency: (round_usd(a.turnover), a.percent, a.total) for a in run.accruals}
+
+
+def agency_list(db: Database, actor: Actor, as_of: date | None = None,
+                progress: Progress | None = None) -> AgencyList:
+    """Every agency's row; a preview that cannot be computed (missing rates) leaves its column empty
+    and says why in `notes`."""
+    report = progress or (lambda _d, _t, _s: None)
+    report(0, 4, "agencies")
+    with db.read() as session:
+        tz = company_tz(session)
+        today = as_of or today_in(tz)
+        running = Period.of(today)
+        last = running.previous()
+        last_posted = last in posted_periods(session)
+        agencies = list(session.execute(
+            select(Agency.id, Agency.code, Agency.name, Agency.manager, Agency.currency,
+                   Agency.offer_accepted_at).order_by(Agency.code)).tuples())
+        found = positions(session)
+        book = rate_book(session)
+        posted_last: dict[int, tuple[Decimal, Decimal]] = {}
+        if last_posted:
+            for accrual_agency, accrual_turnover, accrual_percent in session.execute(
+                    select(Accrual.agency_id, Accrual.turnover_usd, Accrual.percent)
+                    .where(Accrual.period == str(last))).tuples():
+                posted_last[accrual_agency] = (round_usd(accrual_turnover), accrual_percent)
+    now = datetime.now(UTC) if as_of is None else datetime(today.year, today.month, today.day, tzinfo=tz)
+    report(1, 4, "projects")
+    projects = _connected_counts(db, now)
+    notes: list[str] = []
+    report(2, 4, str(last))
+    last_preview = None if last_posted else _previewed(db, actor, last, today, notes)
+    report(3, 4, str(running))
+    running_preview = _previewed(db, actor, running, today, notes)
+    rows: list[AgencyRow] = []
+    for aid, code, name, manager, currency, accepted_at in agencies:
+        pos = found[aid]
+        accepted = local_date(accepted_at, tz) if accepted_at is not None else None
+        reasons = withdrawal_refusals(offer_accepted_on=accepted, available=pos.available, currency=currency,
+                                      rate=book.maybe_rate(currency, today), today=today)
+        turnover: Decimal | None = None
+        percent: Decimal | None = None
+        if last_posted:
+            turnover = Decimal(0)
+            if aid in posted_last:
+                turnover, percent = posted_last[aid]
+        elif last_preview is not None:
+            turnover = Decimal(0)
+            if code in last_preview:
+                turnover, percent, _commission = last_preview[code]
+        running_row = running_preview.get(code) if running_preview is not None else None
+        commission = (running_row[2] if running_row else Decimal(0)) if running_preview is not None else None
+        rows.append(AgencyRow(aid, code, name, manager, currency, projects.get(aid, 0), turnover, percent,
+                              commission, pos.balance, pos.available, accepted, tuple(reasons)))
+    report(4, 4, "")
+    return AgencyList(today, last, running, last_posted, rows, notes)
+
+
+@dataclass(frozen=True)
+class AgencyFilter:
+    """The agency list's search and filters; empty values match everything."""
+
+    text: str = ""
+    manager: str | None = None
+    currency: str | None = None
+    percent: Decimal | None = None
+    can_withdraw: bool = False
+
+    def __call__(self, row: AgencyRow) -> bool:
+        if self.manager is not None and row.manager != self.manager:
+            return False
+        if self.currency is not None and row.currency != self.currency:
+            return False
+        if self.percent is not None and row.last_percent != self.percent:
+            return False
+        if self.can_withdraw and not row.can_withdraw:
+            return False
+        text = self.text.strip().lower()
+        return not text or row.matches(text)
