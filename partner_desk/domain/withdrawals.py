@@ -69,7 +69,8 @@ def move_refusal(move: Move, current: Status | str, request_id: int) -> str | No
     if Status(current) == start:
         return None
     verb = move.value.split(".")[1]
-    return f"withdrawal {request_id} is {current}: only a {start} request can be {_past(verb)}"
+    article = "an" if start.value[0] in "aeiou" else "a"
+    return f"withdrawal {request_id} is {current}: only {article} {start} request can be {_past(verb)}"
 
 
 def _past(verb: str) -> str:

@@ -1,0 +1,92 @@
+"""A small world for balance, withdrawal and role tests: agencies, projects, rates, users, credits.
+
+    AG01  EUR  offer accepted 2025-01-01   projects P-EUR (EUR), P-UAH (UAH), P-PLN (PLN, no rate)
+    AG02  USD  no offer                     project  P-USD (USD); P-MOVED was AG01's until 2025-06-01
+    AG03  UAH  offer accepted 2025-01-01    no project
+    rates: EUR 0.8 and UAH 41.5 per USD from 2025-01-01
+
+Users (password "password-1" for everyone): m1, m2 managers; f1, f2 finance; a1, a2 admins.
+Creating the database once and copying its file per test keeps the tests fast.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from partner_desk.domain.money import to_minor
+from partner_desk.domain.roles import Actor, Role
+from partner_desk.services.setup import init_database
+from partner_desk.store.engine import Database
+from partner_desk.store.models import Agency, Connection, LedgerEntry, Project, Rate, User
+
+PASSWORD = "password-1"
+START = datetime(2025, 1, 1, tzinfo=UTC)
+TODAY = date(2026, 11, 20)
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+USERS = {"m1": Role.MANAGER, "m2": Role.MANAGER, "f1": Role.FINANCE, "f2": Role.FINANCE,
+         "a1": Role.ADMIN, "a2": Role.ADMIN}
+ACTORS = {name: Actor(name, role) for name, role in USERS.items()}
+_template: dict[str, Path] = {}
+
+
+def _build(path: Path) -> None:
+    db = Database(f"sqlite:///{path}")
+    init_database(db)
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # cheap, still Argon2id
+    hashed = hasher.hash(PASSWORD)
+    with db.write() as s:
+        s.add_all([
+            Agency(code="AG01", name="Alpha", currency="EUR", offer_accepted_at=START),
+            Agency(code="AG02", name="Beta", currency="USD"),
+            Agency(code="AG03", name="Gamma", currency="UAH", offer_accepted_at=START),
+            Project(project_id="P-EUR", name="Shop EUR", currency="EUR"),
+            Project(project_id="P-UAH", name="Shop UAH", currency="UAH"),
+            Project(project_id="P-PLN", name="Shop PLN", currency="PLN"),
+            Project(project_id="P-USD", name="Shop USD", currency="USD"),
+            Project(project_id="P-MOVED", name="Shop moved", currency="USD"),
+            Rate(currency="EUR", day=date(2025, 1, 1), per_usd=Decimal("0.8")),
+            Rate(currency="UAH", day=date(2025, 1, 1), per_usd=Decimal("41.5")),
+        ])
+        for name, role in USERS.items():
+            s.add(User(name=name, role=role.label, password_hash=hashed))
+        s.flush()
+        ids = {a.code: a.id for a in s.scalars(select(Agency))}
+        moved = datetime(2025, 6, 1, tzinfo=UTC)
+        for project, code, since, until in [
+            ("P-EUR", "AG01", START, None), ("P-UAH", "AG01", START, None), ("P-PLN", "AG01", START, None),
+            ("P-USD", "AG02", START, None), ("P-MOVED", "AG01", START, moved), ("P-MOVED", "AG02", moved, None),
+        ]:
+            s.add(Connection(project_id=project, agency_id=ids[code], connected_at=since, disconnected_at=until))
+    db.dispose()
+
+
+def world(tmp_path: Path) -> Database:
+    """A fresh copy of the world in `tmp_path`."""
+    if "path" not in _template:
+        folder = Path(__import__("tempfile").mkdtemp(prefix="partner-desk-world-"))
+        _build(folder / "world.db")
+        _template["path"] = folder / "world.db"
+    target = tmp_path / "world.db"
+    shutil.copyfile(_template["path"], target)
+    return Database(f"sqlite:///{target}")
+
+
+def credit(db: Database, code: str, amount: str, kind: str = "accrual") -> None:
+    """Put money on an agency's ledger as a posted accrual (or a refund reversal) would."""
+    with db.write() as s:
+        agency = s.scalar(select(Agency).where(Agency.code == code))
+        assert agency is not None
+        s.add(LedgerEntry(agency_id=agency.id, kind=kind, amount_minor=to_minor(Decimal(amount), agency.currency),
+                          currency=agency.currency, effective_on=date(2026, 10, 31), user_name=None,
+                          note="test credit"))
+
+
+def add_rate(db: Database, currency: str, day: date, per_usd: str) -> None:
+    with db.write() as s:
+        s.add(Rate(currency=currency, day=day, per_usd=Decimal(per_usd)))
