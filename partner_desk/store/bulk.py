@@ -22,8 +22,10 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: Se
     if dialect.name != "sqlite":
         connection.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
+    # the dialect's own type, not the generic one: SQLite's DATETIME processor writes the same
+    # 'YYYY-MM-DD HH:MM:SS.ffffff' text as the ORM, so stored moments compare correctly in SQL
     processors: list[Callable[[Any], Any] | None] = [
-        table.c[name].type.bind_processor(dialect) for name in columns
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
     ]
     if any(processors):
         prepared = [
