@@ -109,3 +109,89 @@ class FirstRunDialog(_CredentialsDialog):
         name = self.name.text().strip()
         users.add_user(self.db, users.SETUP_ACTOR, name, Role.ADMIN, self.password.text())
         return users.sign_in(self.db, name, self.password.text())
+
+
+class FormDialog(QDialog):
+    """A small form whose OK runs `work()` in the background; an error stays in the dialog.
+
+    Tests fill the fields and call `submit()`, then wait for `finished`; `result_value` holds what
+    `work()` returned.
+    """
+
+    def __init__(self, title: str, intro: str = "", parent: QWidget | None = None,
+                 ok_label: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(440)
+        self.result_value: object = None
+        self.busy = False
+        layout = QVBoxLayout(self)
+        if intro:
+            info = QLabel(intro)
+            info.setWordWrap(True)
+            layout.addWidget(info)
+        self.form = QFormLayout()
+        layout.addLayout(self.form)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        if ok_label:
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_label)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+    def work(self) -> object:
+        """Validate the fields and call the service; runs on a pool thread (read fields before)."""
+        raise NotImplementedError
+
+    def prepare(self) -> object:
+        """Read the fields on the GUI thread; raise UserError for a field that is wrong."""
+        return None
+
+    def submit(self) -> None:
+        from partner_desk.gui.ops import run_op
+
+        if self.busy:
+            return
+        try:
+            values = self.prepare()
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.busy = True
+        self.buttons.setEnabled(False)
+        run_op(self, lambda _progress: self.run(values), self._done, self._failed)
+
+    def run(self, values: object) -> object:
+        """The background part; by default `work()`."""
+        return self.work()
+
+    def _done(self, result: object) -> None:
+        self.busy = False
+        self.buttons.setEnabled(True)
+        self.result_value = result
+        self.accept()
+
+    def _failed(self, exc: Exception) -> None:
+        from partner_desk.gui.ops import show_error
+
+        self.busy = False
+        self.buttons.setEnabled(True)
+        if isinstance(exc, UserError):
+            reasons = getattr(exc, "reasons", None)
+            text = str(exc)
+            if reasons:
+                text += "\n" + "\n".join(f"• {r}" for r in reasons if r not in text)
+            self.show_error(text)
+        else:
+            show_error(self, exc)
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()

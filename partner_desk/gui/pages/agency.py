@@ -1,0 +1,390 @@
+"""The agency page: who the agency is, where it stands, what it may do, and its history in tabs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partner_desk.domain.rewards import Fulfilment
+from partner_desk.domain.roles import NEEDS
+from partner_desk.gui import widgets
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.dialogs import FormDialog
+from partner_desk.gui.ops import Progress, run_op, show_error
+from partner_desk.gui.pages import Page
+from partner_desk.gui.pages.agency_chart import TurnoverChart
+from partner_desk.gui.pages.agency_dialogs import OfferDialog, PayProjectDialog, StatementDialog, WithdrawalDialog
+from partner_desk.gui.pages.agency_tabs import AccrualsTab, PaymentsTab, ledger_tab, projects_tab, withdrawals_tab
+from partner_desk.i18n import N_, _, day, money, percent
+from partner_desk.services import agency_detail as views
+from partner_desk.services.agency_detail import AgencyDetail
+from partner_desk.services.agency_detail import Progress as LevelProgress
+
+STATE_LABELS = {
+    Fulfilment.OFFERED.value: N_("offered"),
+    Fulfilment.IN_PROGRESS.value: N_("in progress"),
+    Fulfilment.DELIVERED.value: N_("delivered"),
+}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    detail: AgencyDetail
+    payments: list[views.PaymentRow]
+    accruals: list[views.AccrualRow]
+    ledger: list[views.LedgerRow]
+    withdrawals: list[Any]
+
+
+def _box(title: str) -> tuple[QFrame, QVBoxLayout]:
+    frame = QFrame()
+    frame.setFrameShape(QFrame.Shape.StyledPanel)
+    layout = QVBoxLayout(frame)
+    label = QLabel(f"<b>{title}</b>")
+    layout.addWidget(label)
+    return frame, layout
+
+
+def _bar(progress: LevelProgress) -> int:
+    """Per mille of the way from the reached level to the next."""
+    if progress.target is None:
+        return 1000
+    start = progress.reached or Decimal(0)
+    span = progress.target - start
+    if span <= 0:
+        return 1000
+    return max(0, min(1000, int((progress.value - start) * 1000 / span)))
+
+
+class AgencyPage(Page):
+    """One agency; opened from the agencies page (or any page) with `show_item(code)`."""
+
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.title = _("Agency")
+        self.code: str | None = None
+        self.data: Loaded | None = None
+        self.loading = False
+        self.dialog: FormDialog | None = None
+        self.stack = QStackedWidget()
+        empty = QLabel(_("Open an agency from the Agencies page (double-click or Enter)."))
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(empty)
+        self.stack.addWidget(self._build())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+    # layout -------------------------------------------------------------------------------------
+    def _build(self) -> QWidget:
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.heading = QLabel()
+        self.heading.setObjectName("agency_heading")
+        self.heading.setStyleSheet("font-size: 16pt; font-weight: bold;")
+        self.subheading = QLabel()
+        self.subheading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
+        self.notes = QLabel()
+        self.notes.setStyleSheet("color: #8a5a00;")
+        self.notes.setWordWrap(True)
+        layout.addWidget(self.notes)
+
+        boxes = QHBoxLayout()
+        money_box, money_layout = _box(_("Balance"))
+        self.balance = QLabel()
+        self.balance.setObjectName("balance")
+        money_layout.addWidget(self.balance)
+        money_layout.addStretch(1)
+        levels_box, levels_layout = _box(_("Levels"))
+        self.level = QLabel()
+        self.level.setWordWrap(True)
+        self.commission_bar = QProgressBar()
+        self.commission_bar.setObjectName("commission_bar")
+        self.commission_bar.setRange(0, 1000)
+        self.commission_text = QLabel()
+        self.commission_text.setObjectName("commission_text")
+        self.reward_bar = QProgressBar()
+        self.reward_bar.setObjectName("reward_bar")
+        self.reward_bar.setRange(0, 1000)
+        self.reward_text = QLabel()
+        self.reward_text.setObjectName("reward_text")
+        for bar in (self.commission_bar, self.reward_bar):
+            bar.setTextVisible(False)
+            bar.setFixedHeight(12)
+        for w in (self.level, self.commission_text, self.commission_bar, self.reward_text, self.reward_bar):
+            levels_layout.addWidget(w)
+        withdraw_box, withdraw_layout = _box(_("Withdrawal"))
+        self.eligibility = QLabel()
+        self.eligibility.setObjectName("eligibility")
+        self.eligibility.setWordWrap(True)
+        withdraw_layout.addWidget(self.eligibility)
+        withdraw_layout.addStretch(1)
+        boxes.addWidget(money_box, 2)
+        boxes.addWidget(levels_box, 4)
+        boxes.addWidget(withdraw_box, 3)
+        layout.addLayout(boxes)
+
+        self.benefits = QTableWidget(0, 4)
+        self.benefits.setObjectName("benefits")
+        self.benefits.setHorizontalHeaderLabels([_("Benefit"), _("From reward"), _("Months qualified"),
+                                                 _("Fulfilment")])
+        self.benefits.verticalHeader().setVisible(False)
+        self.benefits.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.benefits.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.benefits.setMaximumHeight(170)
+        layout.addWidget(self.benefits)
+
+        actions = QHBoxLayout()
+        self.pay_button = QPushButton(_("Pay a project…"))
+        self.pay_button.clicked.connect(self.pay_project)
+        self.withdraw_button = QPushButton(_("Request a withdrawal…"))
+        self.withdraw_button.clicked.connect(self.request_withdrawal)
+        self.offer_button = QPushButton(_("Record offer acceptance…"))
+        self.offer_button.clicked.connect(self.record_offer)
+        self.statement_button = QPushButton(_("Export statement…"))
+        self.statement_button.clicked.connect(self.export_statement)
+        for button in (self.pay_button, self.withdraw_button, self.offer_button, self.statement_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+
+        self.tabs = QTabWidget()
+        self.projects = projects_tab()
+        self.payments = PaymentsTab(self._reload_payments)
+        self.accruals = AccrualsTab()
+        self.ledger = ledger_tab()
+        self.withdrawals = withdrawals_tab()
+        self.chart = TurnoverChart()
+        self.tabs.addTab(self.projects, _("Projects"))
+        self.tabs.addTab(self.payments, _("Payments"))
+        self.tabs.addTab(self.accruals, _("Accruals"))
+        self.tabs.addTab(self.ledger, _("Ledger"))
+        self.tabs.addTab(self.withdrawals, _("Withdrawals"))
+        self.tabs.addTab(self.chart, _("Chart"))
+        layout.addWidget(self.tabs, 1)
+        return body
+
+    # loading ------------------------------------------------------------------------------------
+    def show_item(self, item: object) -> None:
+        code = str(item)
+        if code != self.code:
+            self.code = code
+            self.data = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.code is None:
+            self.stack.setCurrentIndex(0)
+            return
+        if self.loading:
+            return
+        self.loading = True
+        ctx, code = self.ctx, self.code
+        period, service = self.payments.chosen()
+
+        def work(_progress: Progress) -> Loaded:
+            from partner_desk.services.withdrawals import list_withdrawals
+
+            detail = views.agency_detail(ctx.db, ctx.actor, code, ctx.as_of)
+            return Loaded(detail, views.agency_payments(ctx.db, code, period, service),
+                          views.agency_accruals(ctx.db, code), views.agency_ledger(ctx.db, code),
+                          list_withdrawals(ctx.db, code=code))
+
+        run_op(self, work, self._show, self._failed, label=_("Loading {code}…").format(code=code))
+
+    def _failed(self, exc: Exception) -> None:
+        self.loading = False
+        show_error(self, exc)
+
+    def _reload_payments(self) -> None:
+        if self.code is None or self.data is None:
+            return
+        ctx, code = self.ctx, self.code
+        period, service = self.payments.chosen()
+        run_op(self, lambda _p: views.agency_payments(ctx.db, code, period, service), self.payments.set_rows)
+
+    def _show(self, loaded: Loaded) -> None:
+        self.loading = False
+        self.data = loaded
+        d = loaded.detail
+        self.stack.setCurrentIndex(1)
+        self.heading.setText(f"{d.code} — {d.name}")
+        offer = (_("offer accepted on {day}").format(day=day(d.offer_accepted_on)) if d.offer_accepted_on
+                 else _("offer not accepted"))
+        self.subheading.setText(" · ".join([
+            d.currency, _("manager: {name}").format(name=d.manager or "—"), offer,
+            _("{count} connected projects").format(count=len(d.current_projects))]))
+        self.notes.setText("\n".join(d.notes))
+        self.notes.setVisible(bool(d.notes))
+        self.balance.setText(
+            _("Balance: <b>{balance}</b><br>Held by requests: {held}<br>Available: <b>{available}</b>").format(
+                balance=money(d.balance, d.currency), held=money(d.held, d.currency),
+                available=money(d.available, d.currency)))
+        self._levels(d)
+        if d.can_withdraw:
+            self.eligibility.setText(_("<span style='color:#1b7f3b'>Can withdraw</span>: the offer is accepted "
+                                       "and the available balance is worth more than $100."))
+        else:
+            self.eligibility.setText(_("Cannot withdraw:") + "<ul>" + "".join(f"<li>{r}</li>" for r in d.reasons)
+                                     + "</ul>" + _("The funds can still pay its projects."))
+        self._benefits(d)
+        self._actions(d)
+        self.projects.set_rows(d.connections)
+        periods = sorted({p.period for p in loaded.payments}, reverse=True) if self.payments.chosen()[0] is None else []
+        if periods:
+            from partner_desk.domain.periods import Period
+
+            self.payments.set_periods([Period.parse(p) for p in periods])
+        self.payments.set_rows(loaded.payments)
+        self.accruals.set_rows(loaded.accruals)
+        self.ledger.set_rows(loaded.ledger)
+        self.withdrawals.set_rows(loaded.withdrawals)
+        self.chart.set_points(d.chart, d.currency)
+        self.loaded.emit()
+
+    def _levels(self, d: AgencyDetail) -> None:
+        if d.last_percent is None:
+            last = _("Last month ({period}): no accrual").format(period=d.last_period)
+        else:
+            last = _("Last month ({period}): {percent} commission, reward {reward}").format(
+                period=d.last_period, percent=percent(d.last_percent),
+                reward=money(d.last_reward_usd or Decimal(0), "USD"))
+        running_percent = d.running.percent if d.running else Decimal(0)
+        running = _("This month so far: {turnover} licence turnover, {percent}").format(
+            turnover=money(d.commission.value, "USD"), percent=percent(running_percent))
+        self.level.setText(f"{last}<br>{running}")
+        c = d.commission
+        if c.target is None:
+            self.commission_text.setText(_("The top commission level is reached."))
+        else:
+            self.commission_text.setText(_("{missing} more licence turnover to reach {percent}").format(
+                missing=money(c.missing, "USD"), percent=percent(c.next_value or Decimal(0))))
+        self.commission_bar.setValue(_bar(c))
+        r = d.reward
+        if r.target is None:
+            self.reward_text.setText(_("Reward {value} this month: every reward level is reached.").format(
+                value=money(r.value, "USD")))
+        else:
+            self.reward_text.setText(_("Reward {value} this month: {missing} more to reach the {target} "
+                                       "reward level").format(value=money(r.value, "USD"),
+                                                              missing=money(r.missing, "USD"),
+                                                              target=money(r.target, "USD")))
+        self.reward_bar.setValue(_bar(r))
+
+    def _benefits(self, d: AgencyDetail) -> None:
+        may = self.ctx.actor.may(NEEDS["benefit.update"])
+        self.benefits.setRowCount(len(d.benefits))
+        for i, b in enumerate(d.benefits):
+            name = QTableWidgetItem(b.name)
+            if b.reached_last_month:
+                font = name.font()
+                font.setBold(True)
+                name.setFont(font)
+                name.setToolTip(_("Reached last month"))
+            self.benefits.setItem(i, 0, name)
+            self.benefits.setItem(i, 1, QTableWidgetItem(money(b.min_reward_usd, "USD")))
+            months = ", ".join(b.months_qualified) or _("not yet")
+            self.benefits.setItem(i, 2, QTableWidgetItem(months))
+            combo = QComboBox()
+            combo.setObjectName(f"benefit_state_{b.benefit_id}")
+            combo.addItem("—", None)
+            for value, label in STATE_LABELS.items():
+                combo.addItem(_(label), value)
+            combo.setCurrentIndex(max(combo.findData(b.state), 0) if b.state else 0)
+            combo.setEnabled(may)
+            if b.changed_by:
+                combo.setToolTip(_("Set by {user}").format(user=b.changed_by))
+            combo.currentIndexChanged.connect(
+                lambda _i, benefit=b.benefit_id, box=combo: self.set_benefit_state(benefit, box.currentData()))
+            self.benefits.setCellWidget(i, 3, combo)
+        self.benefits.resizeColumnsToContents()
+        self.benefits.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
+    def _actions(self, d: AgencyDetail) -> None:
+        def allow(button: QPushButton, action: str, reasons: list[str], tip: str) -> None:
+            needed = NEEDS[action]
+            if not self.ctx.actor.may(needed):
+                reasons = [_("needs the {role} role").format(role=needed.label), *reasons]
+            button.setEnabled(not reasons)
+            button.setToolTip("\n".join(reasons) if reasons else tip)
+
+        no_projects = [] if d.current_projects else [_("no project is connected to the agency now")]
+        nothing = [] if d.available > 0 else [_("nothing is available to spend")]
+        allow(self.pay_button, "pay_project", no_projects + nothing, _("Spend the balance on a connected project"))
+        allow(self.withdraw_button, "withdraw.request", list(d.reasons), _("Request a payout of the balance"))
+        accepted = [_("accepted on {day}").format(day=day(d.offer_accepted_on))] if d.offer_accepted_on else []
+        allow(self.offer_button, "offer.accept", accepted, _("Record the day the partner offer was accepted"))
+        posted = [] if self.data and self.data.accruals else [_("the agency has no posted accrual yet")]
+        allow(self.statement_button, "statement", posted, _("Export an Excel statement of a posted period"))
+
+    # actions ------------------------------------------------------------------------------------
+    def set_benefit_state(self, benefit_id: int, state: str | None) -> None:
+        if state is None or self.code is None:
+            return
+        ctx, code = self.ctx, self.code
+        from partner_desk.services.benefits import set_benefit_state
+
+        run_op(self, lambda _p: set_benefit_state(ctx.db, ctx.actor, code, benefit_id, state),
+               lambda _r: self.changed(), lambda exc: (show_error(self, exc), self.refresh()))
+
+    def _open(self, dialog: FormDialog, done_text: Any) -> FormDialog:
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._after(dialog, done_text))
+        dialog.open()
+        return dialog
+
+    def _after(self, dialog: FormDialog, done_text: Any) -> None:
+        self.changed()
+        text = done_text(dialog.result_value) if callable(done_text) else done_text
+        if text:
+            widgets.inform(self, text)
+
+    def pay_project(self) -> FormDialog | None:
+        if self.data is None:
+            return None
+        d = self.data.detail
+        return self._open(PayProjectDialog(self.ctx, d, self), lambda r: _(
+            "Paid {amount} for project {project} ({project_amount}).").format(
+            amount=money(r.amount, r.currency), project=r.project_id,
+            project_amount=money(r.project_amount, r.project_currency)))
+
+    def request_withdrawal(self) -> FormDialog | None:
+        if self.data is None:
+            return None
+        return self._open(WithdrawalDialog(self.ctx, self.data.detail, self), lambda r: _(
+            "Withdrawal request no. {id} for {amount} is pending approval.").format(
+            id=r.id, amount=money(r.amount, r.currency)))
+
+    def record_offer(self) -> FormDialog | None:
+        if self.data is None:
+            return None
+        return self._open(OfferDialog(self.ctx, self.data.detail, self), "")
+
+    def export_statement(self) -> FormDialog | None:
+        if self.data is None:
+            return None
+        periods = [a.period for a in self.data.accruals]
+        return self._open(StatementDialog(self.ctx, self.data.detail, periods, self), lambda r: _(
+            "The statement was saved to {path}").format(path=getattr(r, "path", "")))

@@ -1,0 +1,198 @@
+"""The agency page's action dialogs: pay a project, request a withdrawal, record offer acceptance."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.money import parse_amount
+from partner_desk.domain.withdrawals import Method
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.dialogs import FormDialog
+from partner_desk.i18n import N_, _, money
+from partner_desk.services.agency_detail import AgencyDetail
+
+METHOD_LABELS = {
+    Method.BANK_TRANSFER: N_("Bank transfer"),
+    Method.CARD: N_("Card"),
+    Method.PAYPAL: N_("PayPal"),
+    Method.OTHER: N_("Other"),
+}
+
+
+def _amount(text: str, currency: str) -> Decimal:
+    try:
+        value = parse_amount(text, currency)
+    except ValueError as exc:
+        raise UserError(_("Amount: {problem}").format(problem=exc)) from None
+    if value <= 0:
+        raise UserError(_("Amount: enter an amount above zero"))
+    return value
+
+
+class PayProjectDialog(FormDialog):
+    """Spend part of the available balance on one of the agency's connected projects."""
+
+    def __init__(self, ctx: AppContext, detail: AgencyDetail, parent: QWidget | None = None) -> None:
+        super().__init__(_("Pay a project for {code}").format(code=detail.code),
+                         _("Available: {amount}. The amount is taken from the agency's balance and "
+                           "converted to the project's currency at today's rates.")
+                         .format(amount=money(detail.available, detail.currency)),
+                         parent, ok_label=_("Pay"))
+        self.ctx = ctx
+        self.detail = detail
+        self.project = QComboBox()
+        self.project.setObjectName("project")
+        for c in detail.current_projects:
+            self.project.addItem(f"{c.project_id} — {c.project_name} ({c.project_currency})", c.project_id)
+        self.amount = QLineEdit()
+        self.amount.setObjectName("amount")
+        self.amount.setPlaceholderText(detail.currency)
+        self.form.addRow(_("Project:"), self.project)
+        self.form.addRow(_("Amount ({currency}):").format(currency=detail.currency), self.amount)
+
+    def prepare(self) -> object:
+        project = self.project.currentData()
+        if not project:
+            raise UserError(_("The agency has no connected project to pay"))
+        return str(project), _amount(self.amount.text(), self.detail.currency)
+
+    def run(self, values: object) -> object:
+        from partner_desk.services.ledger import pay_project
+
+        project, amount = values  # type: ignore[misc]
+        return pay_project(self.ctx.db, self.ctx.actor, self.detail.code, project, amount)
+
+
+class WithdrawalDialog(FormDialog):
+    """Request a payout of part of the available balance; the amount is held at once."""
+
+    def __init__(self, ctx: AppContext, detail: AgencyDetail, parent: QWidget | None = None) -> None:
+        super().__init__(_("Request a withdrawal for {code}").format(code=detail.code),
+                         _("Available: {amount}. The requested amount is held until the request is "
+                           "paid, rejected or cancelled.").format(amount=money(detail.available, detail.currency)),
+                         parent, ok_label=_("Request"))
+        self.ctx = ctx
+        self.detail = detail
+        self.amount = QLineEdit()
+        self.amount.setObjectName("amount")
+        self.amount.setPlaceholderText(detail.currency)
+        self.method = QComboBox()
+        self.method.setObjectName("method")
+        for method, label in METHOD_LABELS.items():
+            self.method.addItem(_(label), method.value)
+        self.details = QPlainTextEdit()
+        self.details.setObjectName("details")
+        self.details.setPlaceholderText(_("Account, card or PayPal address, and the payee"))
+        self.details.setFixedHeight(70)
+        self.form.addRow(_("Amount ({currency}):").format(currency=detail.currency), self.amount)
+        self.form.addRow(_("Payout method:"), self.method)
+        self.form.addRow(_("Payout details:"), self.details)
+
+    def prepare(self) -> object:
+        details = self.details.toPlainText().strip()
+        if not details:
+            raise UserError(_("Payout details: say where the money goes"))
+        return _amount(self.amount.text(), self.detail.currency), str(self.method.currentData()), details
+
+    def run(self, values: object) -> object:
+        from partner_desk.services.withdrawals import request_withdrawal
+
+        amount, method, details = values  # type: ignore[misc]
+        return request_withdrawal(self.ctx.db, self.ctx.actor, self.detail.code, amount, method, details,
+                                  as_of=self.ctx.as_of)
+
+
+class OfferDialog(FormDialog):
+    """Record the day the agency accepted the partner offer."""
+
+    def __init__(self, ctx: AppContext, detail: AgencyDetail, parent: QWidget | None = None) -> None:
+        super().__init__(_("Offer acceptance of {code}").format(code=detail.code),
+                         _("Record the day {name} accepted the partner offer. It cannot be changed "
+                           "afterwards.").format(name=detail.name), parent, ok_label=_("Record"))
+        self.ctx = ctx
+        self.detail = detail
+        self.day = QDateEdit()
+        self.day.setObjectName("day")
+        self.day.setCalendarPopup(True)
+        today = detail.today
+        self.day.setDate(QDate(today.year, today.month, today.day))
+        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.form.addRow(_("Accepted on:"), self.day)
+
+    def prepare(self) -> object:
+        picked = self.day.date()
+        return date(picked.year(), picked.month(), picked.day())
+
+    def run(self, values: object) -> object:
+        from partner_desk.services.benefits import accept_offer
+
+        assert isinstance(values, date)
+        return accept_offer(self.ctx.db, self.ctx.actor, self.detail.code, values)
+
+
+class StatementDialog(FormDialog):
+    """Export the agency's statement of one posted period to an XLSX file."""
+
+    def __init__(self, ctx: AppContext, detail: AgencyDetail, periods: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(_("Export the statement of {code}").format(code=detail.code),
+                         _("The statement of a posted period: accrual lines, reward level and the ledger "
+                           "of the period."), parent, ok_label=_("Export"))
+        from PySide6.QtWidgets import QHBoxLayout, QPushButton
+
+        self.ctx = ctx
+        self.detail = detail
+        self.period = QComboBox()
+        self.period.setObjectName("period")
+        for p in periods:
+            self.period.addItem(p, p)
+        self.path = QLineEdit()
+        self.path.setObjectName("path")
+        browse = QPushButton(_("Browse…"))
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        self.form.addRow(_("Period:"), self.period)
+        self.form.addRow(_("File:"), row)
+        self.period.currentIndexChanged.connect(lambda _i: self._default_path())
+        self._default_path()
+
+    def _default_path(self) -> None:
+        from pathlib import Path
+
+        from partner_desk.domain.periods import Period
+        from partner_desk.services.statements import statement_file_name
+
+        text = self.period.currentData()
+        if not text:
+            return
+        folder = Path(self.path.text()).parent if self.path.text() else Path.home()
+        self.path.setText(str(folder / statement_file_name(self.detail.code, Period.parse(text))))
+
+    def _browse(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        chosen, _filter = QFileDialog.getSaveFileName(self, _("Save the statement"), self.path.text(),
+                                                      _("Excel workbook (*.xlsx)"))
+        if chosen:
+            self.path.setText(chosen if chosen.endswith(".xlsx") else chosen + ".xlsx")
+
+    def prepare(self) -> object:
+        if not self.period.currentData():
+            raise UserError(_("{code} has no posted accrual to make a statement of").format(code=self.detail.code))
+        if not self.path.text().strip():
+            raise UserError(_("File: choose where to save the statement"))
+        return str(self.period.currentData()), self.path.text().strip()
+
+    def run(self, values: object) -> object:
+        from partner_desk.services.statements import export_statement
+
+        period, path = values  # type: ignore[misc]
+        return export_statement(self.ctx.db, self.ctx.actor, self.detail.code, period, path,
+                                produced_on=self.ctx.as_of)
