@@ -21,8 +21,7 @@ TODAY = date(2025, 4, 15)
 
 
 def open_page(qtbot, db, actor) -> AccrualsPage:  # type: ignore[no-untyped-def]
-    page = AccrualsPage(AppContext(db, actor))
-    page.as_of = TODAY
+    page = AccrualsPage(AppContext(db, actor, TODAY))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.refresh()
@@ -96,7 +95,7 @@ def test_post_is_refused_for_the_running_month_and_out_of_order(qtbot, db, write
     assert page.post_button.toolTip() == (
         "2025-04 has not ended in the company time zone (today is 2025-04-15): it can be previewed, not posted")
 
-    page.as_of = date(2025, 6, 2)
+    page.ctx.as_of = date(2025, 6, 2)
     choose(qtbot, page, "2025-05")  # ended, but April comes first
     assert page.post_button.toolTip() == "periods are posted in order: the next period to post is 2025-04"
     choose(qtbot, page, "2025-04")

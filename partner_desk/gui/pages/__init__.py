@@ -79,7 +79,9 @@ def add(key: str, title: str, module: str, cls: str) -> None:
 def _register() -> None:
     add("agencies", N_("Agencies"), "agencies", "AgenciesPage")
     add("agency", N_("Agency"), "agency", "AgencyPage")
-    # accruals, withdrawals, import, statements
+    add("accruals", N_("Accruals"), "accruals", "AccrualsPage")
+    add("withdrawals", N_("Withdrawals"), "withdrawals", "WithdrawalsPage")
+    # import, statements
     add("settings", N_("Settings"), "settings", "SettingsPage")
     add("audit", N_("Audit"), "audit", "AuditPage")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -65,11 +65,15 @@ class AccrualsPage(Page):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.as_of: date | None = None  # stands for today (tests pin it); None: the real today
         self.calendar: Calendar | None = None
         self.view: PeriodView | None = None
         self.refusals: list[str] = []
         self._confirmed: PeriodView | None = None
+        # refresh() calls in one turn of the event loop (the window's and the page's own) load once
+        self._reload = QTimer(self)
+        self._reload.setSingleShot(True)
+        self._reload.setInterval(0)
+        self._reload.timeout.connect(self._load_calendar)
 
         self.period_box = QComboBox()
         self.period_box.setMinimumWidth(220)
@@ -118,9 +122,12 @@ class AccrualsPage(Page):
 
     # loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        """Reload the calendar and show the chosen (or default) period."""
+        """Reload the calendar (soon, once) and show the chosen (or default) period."""
+        self._reload.start()
+
+    def _load_calendar(self) -> None:
         chosen = self.selected_period() if self.calendar is not None else None
-        db, as_of = self.ctx.db, self.as_of
+        db, as_of = self.ctx.db, self.ctx.as_of
         run_op(self, lambda _p: views.calendar(db, as_of), lambda cal: self._calendar_loaded(cal, chosen))
 
     def _calendar_loaded(self, calendar: Calendar, chosen: Period | None) -> None:
@@ -157,7 +164,7 @@ class AccrualsPage(Page):
         self.select_period(period)
         self.status.setText(_("Computing {period}…").format(period=period))
         self._set_post_enabled([_("loading…")])
-        db, actor, as_of = self.ctx.db, self.ctx.actor, self.as_of
+        db, actor, as_of = self.ctx.db, self.ctx.actor, self.ctx.as_of
 
         def work(_progress: Progress) -> tuple[PeriodView, list[str]]:
             view = views.period_view(db, actor, period, as_of)
@@ -249,7 +256,7 @@ class AccrualsPage(Page):
         confirmed = self._confirmed
         if confirmed is None:
             return
-        db, actor, as_of, period = self.ctx.db, self.ctx.actor, self.as_of, confirmed.period
+        db, actor, as_of, period = self.ctx.db, self.ctx.actor, self.ctx.as_of, confirmed.period
         self._set_post_enabled([_("posting…")])
         run_op(self, lambda _p: post_period(db, actor, period, as_of),
                lambda run: self._posted(confirmed, run), lambda exc: self._post_failed(period, exc),

@@ -1,0 +1,306 @@
+"""The withdrawals page: the queue of payout requests by state; approve, reject, mark paid, cancel.
+
+A button the signed-in user may not use for the selected request is disabled, and its tooltip lists
+every reason (role, own request, state, or a withdrawal condition that fails today).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partner_desk.domain.withdrawals import Move, Status
+from partner_desk.gui import widgets
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.ops import Progress, run_op, show_error
+from partner_desk.gui.pages import Page
+from partner_desk.gui.pages.withdrawals_dialogs import PaidDialog, RejectDialog, method_label
+from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, selected_row, table_view
+from partner_desk.i18n import N_, _, day, moment, money
+from partner_desk.services import withdrawal_views, withdrawals
+from partner_desk.services.withdrawal_views import QueueRow
+from partner_desk.services.withdrawals import WithdrawalView
+
+# the tabs: one per state, then every request
+TABS: list[tuple[Status | None, str]] = [
+    (Status.PENDING, N_("Pending")),
+    (Status.APPROVED, N_("Approved")),
+    (Status.PAID, N_("Paid")),
+    (Status.REJECTED, N_("Rejected")),
+    (Status.CANCELLED, N_("Cancelled")),
+    (None, N_("All")),
+]
+STATUS_LABELS = {
+    Status.PENDING: N_("pending"), Status.APPROVED: N_("approved"), Status.PAID: N_("paid"),
+    Status.REJECTED: N_("rejected"), Status.CANCELLED: N_("cancelled"),
+}
+BUTTONS: list[tuple[Move, str, str]] = [
+    (Move.APPROVE, N_("Approve"), N_("Approve the request; the withdrawal conditions are checked again")),
+    (Move.REJECT, N_("Reject…"), N_("Reject the request with a reason; its hold is released")),
+    (Move.PAID, N_("Mark paid…"), N_("Record the payout reference and date; the amount leaves the balance")),
+    (Move.CANCEL, N_("Cancel request…"), N_("Cancel the request; its hold is released")),
+]
+
+
+def _when(value: Any) -> str:
+    return moment(value.astimezone()) if value is not None else ""
+
+
+def _columns() -> list[Column[QueueRow]]:
+    def req(get: Callable[[WithdrawalView], Any]) -> Callable[[QueueRow], Any]:
+        return lambda r: get(r.request)
+
+    return [
+        Column(_("No."), req(lambda w: w.id), align=RIGHT, width=50),
+        Column(_("Agency"), req(lambda w: w.agency), width=80),
+        Column(_("Name"), lambda r: r.agency_name, width=140),
+        Column(_("Amount"), req(lambda w: (w.amount, w.currency)), lambda v: money(*v), RIGHT,
+               sort_key=lambda v: v[0], width=100),
+        Column(_("Method"), req(lambda w: w.method), method_label, width=100),
+        Column(_("Details"), req(lambda w: w.details), width=150, tooltip=lambda r: r.request.details),
+        Column(_("State"), req(lambda w: w.status), lambda s: _(STATUS_LABELS[s]), width=75),
+        Column(_("Requested by"), req(lambda w: w.requested_by or _("set-up")), width=100),
+        Column(_("Requested at"), req(lambda w: w.requested_at), _when, width=150),
+        Column(_("Decided by"), req(lambda w: w.decided_by), width=80),
+        Column(_("Paid on"), req(lambda w: w.paid_on), lambda v: day(v) if v else "", width=95),
+        Column(_("Reason / reference"), req(lambda w: w.reason or w.payout_reference), width=160,
+               tooltip=lambda r: r.request.reason or r.request.payout_reference),
+    ]
+
+
+class WithdrawalsPage(Page):
+    """The queue, a tab per state; actions on the selected request."""
+
+    # the queue was (re)loaded; tests wait for it
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.rows: list[QueueRow] = []
+        self.dialog: RejectDialog | PaidDialog | None = None
+        self._keep: int | None = None
+        # refresh() calls in one turn of the event loop (the window's and the page's own) load once
+        self._reload = QTimer(self)
+        self._reload.setSingleShot(True)
+        self._reload.setInterval(0)
+        self._reload.timeout.connect(self._load)
+
+        self.tabs = QTabBar()
+        self.tabs.setExpanding(False)
+        for _status, label in TABS:
+            self.tabs.addTab(_(label))
+        self.tabs.currentChanged.connect(lambda _i: self._apply_filter())
+        self.search = widgets.SearchField()
+        self.search.setPlaceholderText(_("Filter by agency, user or details…"))
+        self.search.search.connect(lambda _t: self._apply_filter())
+        refresh = QPushButton(_("Refresh"))
+        refresh.clicked.connect(self.refresh)
+
+        self.model: RowTableModel[QueueRow] = RowTableModel(_columns(), self)
+        self.table = table_view(self.model, self)
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+
+        self.buttons: dict[Move, QPushButton] = {}
+        actions = QHBoxLayout()
+        for move, label, _tip in BUTTONS:
+            button = QPushButton(_(label))
+            button.clicked.connect(lambda _c=False, m=move: self.act(m))
+            self.buttons[move] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+
+        top = QHBoxLayout()
+        top.addWidget(self.tabs)
+        top.addStretch(1)
+        top.addWidget(self.search)
+        top.addWidget(refresh)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        layout.addLayout(actions)
+        layout.addWidget(self.status)
+        self._update_buttons()
+
+    # Page -----------------------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def show_item(self, item: object) -> None:
+        """Show a state ("pending"...) or select one request by its number."""
+        if isinstance(item, int):
+            self._keep = item
+            self.show_status(None)
+            self.refresh()
+        elif isinstance(item, str) and item in {s.value for s in Status}:
+            self.show_status(Status(item))
+
+    def refresh(self) -> None:
+        """Reload the queue (soon, once), keeping the selected request selected."""
+        self._reload.start()
+
+    def _load(self) -> None:
+        current = self.selected()
+        if current is not None and self._keep is None:
+            self._keep = current.id
+        db, actor, as_of = self.ctx.db, self.ctx.actor, self.ctx.as_of
+        run_op(self, lambda _p: withdrawal_views.queue(db, actor, None, as_of), self._loaded,
+               label=_("Loading withdrawals…"))
+
+    def _loaded(self, rows: list[QueueRow]) -> None:
+        self.rows = rows
+        counts = withdrawal_views.counts(rows)
+        for index, (status, label) in enumerate(TABS):
+            count = counts[status] if status is not None else len(rows)
+            self.tabs.setTabText(index, f"{_(label)} ({count})")
+        self.model.set_rows(rows)
+        self._apply_filter()
+        self.loaded.emit()
+
+    # filtering and selection ------------------------------------------------------------------------
+    def current_status(self) -> Status | None:
+        return TABS[self.tabs.currentIndex()][0]
+
+    def show_status(self, status: Status | None) -> None:
+        index = next(i for i, (s, _label) in enumerate(TABS) if s is status)
+        self.tabs.setCurrentIndex(index)
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        keep = self._keep if self._keep is not None else getattr(self.selected(), "id", None)
+        self._keep = None
+        status = self.current_status()
+        needle = self.search.text().strip().lower()
+
+        def visible(row: QueueRow) -> bool:
+            if status is not None and row.status is not status:
+                return False
+            if not needle:
+                return True
+            w = row.request
+            return any(needle in (text or "").lower() for text in (
+                w.agency, row.agency_name, w.details, w.requested_by, w.decided_by, w.payout_reference,
+                str(w.id)))
+
+        self.model.set_filter(visible)
+        if keep is not None:
+            self.select(keep)
+
+    def select(self, withdrawal_id: int) -> bool:
+        """Select a request by its number when it is shown; True if it is."""
+        for index, row in enumerate(self.model.rows()):
+            if row.id == withdrawal_id:
+                self.table.selectRow(index)
+                return True
+        return False
+
+    def selected(self) -> QueueRow | None:
+        row = selected_row(self.table)
+        return row if isinstance(row, QueueRow) else None
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        for move, _label, tip in BUTTONS:
+            button = self.buttons[move]
+            if row is None:
+                button.setEnabled(False)
+                button.setToolTip(_("Select a request first"))
+                continue
+            reasons = row.refusals.get(move, [])
+            button.setEnabled(not reasons)
+            button.setToolTip("\n".join(reasons) if reasons else _(tip))
+        self.detail.setText(self._detail_text(row) if row is not None else "")
+
+    @staticmethod
+    def _detail_text(row: QueueRow) -> str:
+        w = row.request
+        parts = [_("Withdrawal {id} of {agency} ({name}): {amount} by {method}; details: {details}.").format(
+            id=w.id, agency=w.agency, name=row.agency_name, amount=money(w.amount, w.currency),
+            method=method_label(w.method), details=w.details)]
+        parts.append(_("Requested by {who} on {when}.").format(who=w.requested_by or _("set-up"),
+                                                               when=_when(w.requested_at)))
+        if w.decided_by:
+            parts.append(_("Decided by {who} on {when}.").format(who=w.decided_by, when=_when(w.decided_at)))
+        if w.reason:
+            parts.append(_("Reason: {reason}").format(reason=w.reason))
+        if w.payout_reference:
+            parts.append(_("Paid on {day} by {who}, reference {ref}.").format(
+                day=day(w.paid_on) if w.paid_on else "?", who=w.paid_by or "?", ref=w.payout_reference))
+        if w.status is Status.PENDING and not row.allowed(Move.APPROVE):
+            parts.append(_("You cannot approve it: {reasons}.").format(
+                reasons="; ".join(row.refusals[Move.APPROVE])))
+        return " ".join(parts)
+
+    # actions ----------------------------------------------------------------------------------------
+    def act(self, move: Move) -> None:
+        """What a button does for the selected request: approve at once (after a confirmation),
+        or open the dialog that asks for a reason, a reference or a confirmation."""
+        row = self.selected()
+        if row is None or not row.allowed(move):
+            return
+        w = row.request
+        if move is Move.APPROVE:
+            widgets.confirm(self, _("Approve withdrawal {id}: {amount} to {agency} by {method}?").format(
+                id=w.id, amount=money(w.amount, w.currency), agency=w.agency, method=method_label(w.method)),
+                lambda: self._run(move, w.id, lambda db, actor, as_of: withdrawals.approve(db, actor, w.id, as_of)),
+                yes_label=_("Approve"))
+        elif move is Move.REJECT:
+            reject = RejectDialog(w, self)
+            reject.submitted.connect(lambda wid, reason: self._run(
+                move, wid, lambda db, actor, _as_of: withdrawals.reject(db, actor, wid, reason)))
+            self._open(reject)
+        elif move is Move.PAID:
+            paid = PaidDialog(w, self.ctx.as_of or date.today(), self)
+            paid.submitted.connect(lambda wid, ref, on: self._run(
+                move, wid, lambda db, actor, _as_of: withdrawals.mark_paid(db, actor, wid, ref, on)))
+            self._open(paid)
+        else:
+            widgets.confirm(self, _("Cancel withdrawal {id} ({amount})? Its hold is released.").format(
+                id=w.id, amount=money(w.amount, w.currency)),
+                lambda: self._run(move, w.id, lambda db, actor, _as_of: withdrawals.cancel(db, actor, w.id)),
+                yes_label=_("Cancel request"))
+
+    def _open(self, dialog: RejectDialog | PaidDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _run(self, move: Move, withdrawal_id: int, call: Callable[..., WithdrawalView]) -> None:
+        db, actor, as_of = self.ctx.db, self.ctx.actor, self.ctx.as_of
+
+        def work(_progress: Progress) -> WithdrawalView:
+            return call(db, actor, as_of)
+
+        run_op(self, work, lambda view: self._moved(move, view), self._move_failed)
+
+    def _moved(self, move: Move, view: WithdrawalView) -> None:
+        self.status.setStyleSheet("")
+        self.status.setText(_("Withdrawal {id} is now {state}.").format(id=view.id,
+                                                                        state=_(STATUS_LABELS[view.status])))
+        self._keep = view.id
+        self.changed()
+        self.refresh()
+
+    def _move_failed(self, exc: Exception) -> None:
+        self.status.setStyleSheet("color: #b00020;")
+        self.status.setText(str(exc))
+        show_error(self, exc)
+        self.refresh()

@@ -1,0 +1,127 @@
+"""The two dialogs of the withdrawal queue: reject (with a reason) and mark paid (reference and date).
+
+Each opens window-modal with `open()`; `submit()` is what OK does, so tests fill the fields and call it.
+`submitted` carries the values; the page runs the service call.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partner_desk.i18n import _, money
+from partner_desk.services.withdrawals import WithdrawalView
+
+
+def describe(request: WithdrawalView) -> str:
+    """"Withdrawal 7: AG01, $120.00 by bank transfer" for a dialog's heading."""
+    return _("Withdrawal {id}: {agency}, {amount} by {method}").format(
+        id=request.id, agency=request.agency, amount=money(request.amount, request.currency),
+        method=method_label(request.method))
+
+
+def method_label(method: str) -> str:
+    return {
+        "bank_transfer": _("bank transfer"), "card": _("card"), "paypal": _("PayPal"), "other": _("other"),
+    }.get(method, method)
+
+
+class _Dialog(QDialog):
+    def __init__(self, request: WithdrawalView, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.request = request
+        self.setWindowTitle(title)
+        self.setMinimumWidth(440)
+        self.layout_ = QVBoxLayout(self)
+        heading = QLabel(describe(request))
+        heading.setWordWrap(True)
+        self.layout_.addWidget(heading)
+        self.form = QFormLayout()
+        self.layout_.addLayout(self.form)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #b00020;")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+
+    def finish_layout(self) -> None:
+        self.layout_.addWidget(self.problem)
+        self.layout_.addWidget(self.buttons)
+
+    def refuse(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.show()
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+
+class RejectDialog(_Dialog):
+    """Ask for the reason a request is rejected; its hold is released."""
+
+    submitted = Signal(int, str)
+
+    def __init__(self, request: WithdrawalView, parent: QWidget | None = None) -> None:
+        super().__init__(request, _("Reject withdrawal {id}").format(id=request.id), parent)
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText(_("Why the request is rejected (the agency's manager will read it)"))
+        self.reason.setFixedHeight(80)
+        self.form.addRow(_("Reason:"), self.reason)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Reject"))
+        self.finish_layout()
+
+    def submit(self) -> None:
+        reason = self.reason.toPlainText().strip()
+        if not reason:
+            self.refuse(_("A rejection needs a reason."))
+            return
+        self.submitted.emit(self.request.id, reason)
+        self.accept()
+
+
+class PaidDialog(_Dialog):
+    """Ask for the payout reference and the date the money was paid out."""
+
+    submitted = Signal(int, str, object)
+
+    def __init__(self, request: WithdrawalView, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(request, _("Mark withdrawal {id} paid").format(id=request.id), parent)
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText(_("bank transaction id, card payout id, PayPal transaction…"))
+        self.paid_on = QDateEdit(QDate(today.year, today.month, today.day))
+        self.paid_on.setCalendarPopup(True)
+        self.paid_on.setDisplayFormat("yyyy-MM-dd")
+        self.paid_on.setMaximumDate(QDate(today.year, today.month, today.day))
+        details = QLabel(request.details)
+        details.setWordWrap(True)
+        self.form.addRow(_("Payout details:"), details)
+        self.form.addRow(_("Payout reference:"), self.reference)
+        self.form.addRow(_("Paid on:"), self.paid_on)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Mark paid"))
+        self.finish_layout()
+
+    def set_paid_on(self, day: date) -> None:
+        self.paid_on.setDate(QDate(day.year, day.month, day.day))
+
+    def submit(self) -> None:
+        reference = self.reference.text().strip()
+        if not reference:
+            self.refuse(_("Marking a request paid needs the payout reference."))
+            return
+        picked = self.paid_on.date()
+        self.submitted.emit(self.request.id, reference, date(picked.year(), picked.month(), picked.day()))
+        self.accept()
