@@ -1,0 +1,197 @@
+"""The command line as a stable contract (SPEC section 10): exit codes, stderr, JSON shapes, sign-in."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from partner_desk.cli import main
+
+PAY = "payment_id,project_id,paid_at,service,amount,currency,refund_of"
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys, monkeypatch):  # type: ignore[no-untyped-def]
+    """Run `partner-desk --db <fresh file> ARGS...` in-process; returns (exit code, stdout, stderr)."""
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.delenv("PARTNER_DESK_PASSWORD", raising=False)
+
+    def run(*args: str, stdin: str | None = None, password: str | None = None) -> tuple[int, str, str]:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        if password is not None:
+            monkeypatch.setenv("PARTNER_DESK_PASSWORD", password)
+        else:
+            monkeypatch.delenv("PARTNER_DESK_PASSWORD", raising=False)
+        code = main(["--db", url, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    run.url = url  # type: ignore[attr-defined]
+    return run
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    texts = {
+        "agencies": "code,name,currency,offer_accepted_at\nAG01,Alpha,EUR,2025-06-01\nAG02,Beta,USD,\n",
+        "projects": "project_id,name,currency,agency_code,connected_at\nP1,Shop,UAH,AG01,2025-01-01\n"
+                    "P2,Clinic,USD,AG02,2025-01-01\n",
+        "rates": "date,currency,per_usd\n2026-01-01,UAH,40\n2026-01-01,EUR,0.9\n",
+        # P1: 20000 UAH = $500 -> 15%: €450 × 15% = 67.50; P2: $99.99 -> 10%: 10.00 (9.999 rounded)
+        "payments": f"{PAY}\nj1,P1,2026-01-05T10:00,subscription,20000.00,UAH,\n"
+                    "j2,P2,2026-01-06T10:00,subscription,99.99,USD,\n",
+    }
+    paths = {}
+    for kind, text in texts.items():
+        paths[kind] = tmp_path / f"{kind}.csv"
+        paths[kind].write_text(text, encoding="utf-8")
+    return paths
+
+
+def loaded(cli, files) -> None:  # type: ignore[no-untyped-def]
+    assert cli("init")[0] == 0
+    for kind in ("agencies", "projects", "rates", "payments"):
+        code, out, err = cli("import", kind, str(files[kind]))
+        assert (code, err) == (0, ""), err
+        assert out.startswith(f"{kind}: ")
+
+
+def test_init_creates_then_upgrades(cli) -> None:
+    code, out, _ = cli("init")
+    assert code == 0 and out.startswith("created ")
+    code, out, _ = cli("init")
+    assert code == 0 and out.startswith("upgraded ")
+
+
+def test_commands_refuse_a_database_that_is_not_set_up(cli) -> None:
+    code, out, err = cli("balance")
+    assert code == 1 and out == ""
+    assert err.startswith("partner-desk: the database ") and "run 'partner-desk init' first" in err
+
+
+def test_import_summary_and_idempotence(cli, files) -> None:
+    loaded(cli, files)
+    code, out, _ = cli("import", "payments", str(files["payments"]))
+    assert code == 0
+    assert out.strip() == "payments: 2 rows read, 0 added, 2 already known"
+
+
+def test_import_problems_go_to_stderr_with_row_and_column(cli, files, tmp_path) -> None:
+    loaded(cli, files)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"{PAY}\nx1,P1,2026-01-05T10:00,subscription,1.005,UAH,\nx2,P1,nope,gift,1,UAH,\n")
+    code, out, err = cli("import", "payments", str(bad))
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        "partner-desk: bad.csv refused: 3 problems, nothing was written",
+        "row 2: amount: '1.005' has more decimals than UAH allows (2)",
+        "row 3: paid_at: 'nope' is not an ISO 8601 timestamp",
+        "row 3: service: 'gift' is not a service kind (subscription, numbers, telephony, other)",
+    ]
+    assert "Traceback" not in err
+
+
+def test_accrue_dry_run_then_post_as_json(cli, files) -> None:
+    loaded(cli, files)
+    code, out, _ = cli("accrue", "--period", "2026-01", "--as-of", "2026-02-01", "--dry-run", "--json")
+    assert code == 0
+    preview = json.loads(out)
+    code, out, _ = cli("accrue", "--period", "2026-01", "--as-of", "2026-02-01", "--json")
+    assert code == 0
+    posted = json.loads(out)
+    assert preview == posted
+    assert posted["period"] == "2026-01" and posted["already_accrued"] is False
+    summary = {a["agency"]: (a["currency"], a["turnover_usd"], a["percent"], a["amount"], a["reward_usd"])
+               for a in posted["accruals"]}
+    assert summary == {
+        "AG01": ("EUR", "500.00", "15", "67.50", "75.00"),  # reward $500 × 15%
+        "AG02": ("USD", "99.99", "10", "10.00", "10.00"),  # $99.99 × 10% = 9.999 -> 10.00
+    }
+    line = posted["accruals"][0]["lines"][0]
+    assert {k: line[k] for k in ("payment_id", "commission", "percent", "late")} == {
+        "payment_id": "j1", "commission": "67.50", "percent": "15", "late": False}
+    code, out, _ = cli("accrue", "--period", "2026-01", "--as-of", "2026-03-01", "--json")
+    assert json.loads(out) == {"period": "2026-01", "already_accrued": True, "accruals": []}
+
+
+def test_accrue_text_output(cli, files) -> None:
+    loaded(cli, files)
+    code, out, _ = cli("accrue", "--period", "2026-01", "--as-of", "2026-02-01")
+    assert code == 0
+    assert out.splitlines()[0] == "posted 2026-01: 2 accruals"
+    assert "total EUR: 67.50" in out and "total USD: 10.00" in out
+    code, out, _ = cli("accrue", "--period", "2026-01", "--as-of", "2026-02-01")
+    assert out.strip() == "2026-01 is already accrued: nothing was posted"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["accrue", "--period", "2026-13"], "partner-desk: '2026-13' is not a period (YYYY-MM)"),
+        (["accrue", "--period", "2026-01", "--as-of", "2026-02-30"],
+         "partner-desk: --as-of: '2026-02-30' is not a date (YYYY-MM-DD)"),
+        (["accrue", "--period", "2026-01", "--as-of", "2026-01-31"],
+         "partner-desk: 2026-01 has not ended in the company time zone (today is 2026-01-31): "
+         "it can be previewed, not posted"),
+        (["balance", "AG99"], "partner-desk: unknown agency 'AG99'"),
+    ],
+)
+def test_user_errors_exit_1_with_one_clear_line(cli, files, args, message) -> None:
+    loaded(cli, files)
+    code, out, err = cli(*args)
+    assert (code, out) == (1, "")
+    assert err.strip() == message
+
+
+def test_balance_json(cli, files) -> None:
+    loaded(cli, files)
+    cli("accrue", "--period", "2026-01", "--as-of", "2026-02-01")
+    code, out, _ = cli("balance", "--as-of", "2026-02-01", "--json")
+    assert code == 0
+    rows = {b["agency"]: b for b in json.loads(out)}
+    assert {k: rows["AG01"][k] for k in ("agency", "currency", "balance", "available", "withdrawable")} == {
+        "agency": "AG01", "currency": "EUR", "balance": "67.50", "available": "67.50", "withdrawable": False}
+    # €67.50 at 0.9 per USD = $75.00: not more than $100
+    assert rows["AG01"]["reasons"] == ["the available balance is worth $75.00, not more than $100.00"]
+    assert rows["AG02"]["reasons"] == [
+        "the partner offer has not been accepted",
+        "the available balance is worth $10.00, not more than $100.00",
+    ]
+    code, out, _ = cli("balance", "AG02", "--as-of", "2026-02-01", "--json")
+    assert [b["agency"] for b in json.loads(out)] == ["AG02"]
+
+
+def test_setup_mode_then_signed_in_roles(cli, files) -> None:
+    loaded(cli, files)  # set-up mode: no users yet, anyone may act
+    code, _, err = cli("users", "add", "fin", "--role", "finance", "--password-stdin", stdin="secret-fin\n")
+    assert code == 1 and "the first user must be an admin" in err
+    assert cli("users", "add", "root", "--role", "admin", "--password-stdin", stdin="secret-root\n")[0] == 0
+    code, _, err = cli("--user", "root", "users", "add", "fin", "--role", "finance", "--password-stdin",
+                       stdin="secret-fin\n", password="secret-root")
+    assert (code, err) == (0, "")
+    # once a user exists, changes need a signed-in user whose role allows them
+    code, _, err = cli("accrue", "--period", "2026-01", "--as-of", "2026-02-01")
+    assert code == 1
+    assert err.startswith("partner-desk: not signed in: ") and "with the finance role" in err
+    code, _, err = cli("--user", "fin", "accrue", "--period", "2026-01", "--as-of", "2026-02-01",
+                       password="wrong-password")
+    assert code == 1 and err.strip() == "partner-desk: sign-in failed for 'fin': unknown user or wrong password"
+    code, out, _ = cli("--user", "fin", "accrue", "--period", "2026-01", "--as-of", "2026-02-01",
+                       password="secret-fin")
+    assert code == 0 and out.startswith("posted 2026-01")
+
+
+def test_no_traceback_for_a_user_error_in_a_real_process(tmp_path) -> None:
+    env = {**os.environ, "PARTNER_DESK_DB": f"sqlite:///{tmp_path / 'p.db'}"}
+    command = [sys.executable, "-m", "partner_desk", "import", "payments", str(tmp_path / "missing.csv")]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("partner-desk: ")
