@@ -68,3 +68,29 @@ NEEDS: dict[str, Role] = {
     "settings": Role.ADMIN,
     "users.add": Role.ADMIN,
 }
+
+# How a refusal names each action.
+ACTION_WORDS: dict[str, str] = {
+    "import": "import files",
+    "accrue.post": "post accruals",
+    "accrue.preview": "preview accruals",
+    "statement": "write statements",
+    "pay_project": "pay projects",
+    "offer.accept": "record an accepted offer",
+    "benefit.update": "update benefits",
+    "withdraw.request": "request withdrawals",
+    "withdraw.cancel": "cancel withdrawals",
+    "withdraw.approve": "approve withdrawals",
+    "withdraw.reject": "reject withdrawals",
+    "withdraw.paid": "mark withdrawals paid",
+    "correct": "correct balances",
+    "tiers": "change commission tables",
+    "rewards": "change reward levels",
+    "settings": "change settings",
+    "users.add": "add users",
+}
+
+
+def describe(action: str) -> str:
+    """The action as a refusal names it: "approve withdrawals"."""
+    return ACTION_WORDS.get(action, action.replace(".", " ").replace("_", " "))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.roles import NEEDS, Actor
+from partner_desk.domain.roles import NEEDS, Actor, describe
 from partner_desk.services import audit
 from partner_desk.store.engine import Database
 from partner_desk.store.models import User
@@ -39,7 +39,7 @@ def require(db: Database, actor: Actor, action: str, obj: str | None = None) -> 
     needs a signed-in user.
     """
     needed = NEEDS[action]
-    what = action.replace(".", " ").replace("_", " ")
+    what = describe(action)
     if actor.in_setup:
         with db.read() as session:
             has_users = session.scalar(select(User.id).limit(1)) is not None
@@ -53,5 +53,5 @@ def require(db: Database, actor: Actor, action: str, obj: str | None = None) -> 
                      f"{needed.label} role")
     if actor.may(needed):
         return
-    raise refuse(db, actor, action, obj,
-                 f"{actor.name} ({actor.role.label}) may not {what}: it needs the {needed.label} role")
+    raise refuse(db, actor, action, obj, f"{actor.name} ({actor.role.label}) may not "
+                 f"{action.replace('.', ' ')}: it needs the {needed.label} role")

@@ -293,7 +293,7 @@ def list_withdrawals(db: Database, status: Status | str | None = None,
             stmt = stmt.where(Withdrawal.status == wanted.value)
         if code is not None:
             stmt = stmt.where(Agency.code == code)
-        rows = session.execute(stmt.order_by(Withdrawal.id.desc())).tuples()
+        rows = session.execute(stmt.order_by(Withdrawal.id.desc()))
         return [_view(row, agency_code) for row, agency_code in rows]
 
 

@@ -33,7 +33,7 @@ def test_a_request_held_then_paid_leaves_the_balance_once() -> None:
 
 
 def test_a_released_hold_gives_the_money_back_untouched() -> None:
-    entries = [(EntryKind.ACCRUAL, Decimal("500.00"))] + hold_entries(Decimal("120.50"))
+    entries = [(EntryKind.ACCRUAL, Decimal("500.00")), *hold_entries(Decimal("120.50"))]
     entries += release_entries(Decimal("120.50"))
     pos = position("EUR", entries)
     assert (pos.balance, pos.held, pos.available) == (Decimal("500.00"), Decimal("0.00"), Decimal("500.00"))

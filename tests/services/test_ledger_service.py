@@ -133,7 +133,7 @@ def test_nothing_is_spent_while_a_refund_reversal_keeps_the_balance_negative(wdb
 
 def test_paying_needs_a_signed_in_user_once_users_exist(wdb: Database) -> None:
     credit(wdb, "AG01", "100.00")
-    with pytest.raises(Refused, match=r"not signed in: to pay project sign in \(--user NAME\)"):
+    with pytest.raises(Refused, match=r"not signed in: to pay projects sign in \(--user NAME\)"):
         pay_project(wdb, ANONYMOUS, "AG01", "P-EUR", "1.00", now=NOW)
     with pytest.raises(Refused, match="the database has users now: sign in"):
         pay_project(wdb, SETUP, "AG01", "P-EUR", "1.00", now=NOW)
