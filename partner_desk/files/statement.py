@@ -1,0 +1,299 @@
+"""The partner statement as an Excel workbook: Summary, Lines and Ledger sheets (SPEC section 9).
+
+Written with openpyxl's write-only mode, so a statement of any length streams to disk in constant
+memory. Every figure is a real cell: amounts are numbers with their currency's number format,
+percents are fractions with a percent format, dates are date cells. Totals are written as values,
+so a reader without a spreadsheet engine sees them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from partner_desk.domain.ledger import HOLD_KINDS, Position
+from partner_desk.domain.money import USD
+from partner_desk.files.statement_model import (
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    INTEGER_FORMAT,
+    RATE_FORMAT,
+    LedgerRow,
+    LineTotals,
+    Statement,
+    StatementLine,
+    StatementSummary,
+    last_day,
+    money_format,
+    percent_format,
+    percent_value,
+)
+from partner_desk.i18n import N_, _
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+MARK = Font(bold=True, color="C00000")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+KIND_LABELS = {
+    "accrual": N_("Accrual"),
+    "refund_reversal": N_("Refund reversal"),
+    "project_payment": N_("Project payment"),
+    "withdrawal_hold": N_("Withdrawal hold"),
+    "hold_release": N_("Hold release"),
+    "payout": N_("Payout"),
+    "correction": N_("Correction"),
+}
+
+# Lines sheet: (heading, width); the partner currency is added to the headings that need it
+LINE_COLUMNS = (
+    (N_("Payment date"), 20), (N_("Project ID"), 14), (N_("Project"), 26), (N_("Payment ID"), 18),
+    (N_("Service"), 13), (N_("Refund of"), 16), (N_("Amount"), 14), (N_("Currency"), 9),
+    (N_("Rate to USD"), 13), (N_("Partner currency rate"), 13), (N_("USD amount"), 14),
+    (N_("Partner amount"), 16), (N_("Percent"), 9), (N_("Commission"), 15), (N_("Late"), 7),
+)
+LEDGER_COLUMNS = (
+    (N_("Date"), 12), (N_("Entry"), 20), (N_("Details"), 36), (N_("Project ID"), 14),
+    (N_("Project amount"), 15), (N_("Project currency"), 10), (N_("Withdrawal"), 11),
+    (N_("Amount"), 15), (N_("Balance"), 15), (N_("Held"), 15),
+)
+COL_USD, COL_PARTNER, COL_COMMISSION = 11, 12, 14
+
+
+def write_statement(statement: Statement, path: Path) -> LineTotals:
+    """Write the workbook to `path` and return the Lines sheet's totals as written.
+
+    The caller compares the totals with what was posted before it keeps the file.
+    """
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "Partner Desk"
+    summary = statement.summary
+    workbook.properties.title = f"{_('Partner statement')} {summary.agency_code} {summary.period}"
+    summary_sheet = workbook.create_sheet(_("Summary"))
+    lines_sheet = workbook.create_sheet(_("Lines"))
+    ledger_sheet = workbook.create_sheet(_("Ledger"))
+    _write_summary(summary_sheet, summary)
+    totals = _write_lines(lines_sheet, summary, statement.lines)
+    _write_ledger(ledger_sheet, summary, statement.ledger)
+    workbook.save(path)
+    return totals
+
+
+def text(value: str) -> str:
+    """Data text as a worksheet accepts it: control characters dropped."""
+    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return cleaned
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = None,
+          font: Font | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=text(value) if isinstance(value, str) else _number(value))
+    if isinstance(value, str):
+        # text stays text, even when it looks like a formula or an error code ("=1+1", "#N/A")
+        cell.data_type = "s"
+    if number_format is not None:
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+def _number(value: Any) -> Any:
+    # a rounded negative zero ("-0.00") would be written as "-0"
+    if isinstance(value, Decimal) and value.is_zero():
+        return abs(value)
+    return value
+
+
+def _columns(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _mark_preview(sheet: WriteOnlyWorksheet, summary: StatementSummary) -> None:
+    """A preview's first row says so, on every sheet."""
+    if summary.preview:
+        sheet.append([_cell(sheet, _("Preview - not posted"), font=MARK)])
+
+
+def _write_summary(sheet: WriteOnlyWorksheet, s: StatementSummary) -> None:
+    _columns(sheet, (32, 28, 10))
+    _mark_preview(sheet, s)
+    cur = s.currency
+    money = money_format(cur)
+    usd = money_format(USD)
+
+    def row(label: str, value: Any = None, number_format: str | None = None, unit: str | None = None) -> None:
+        cells: list[Any] = [_cell(sheet, label, font=BOLD)]
+        cells.append(None if value is None else _cell(sheet, value, number_format))
+        if unit is not None:
+            cells.append(_cell(sheet, unit))
+        sheet.append(cells)
+
+    sheet.append([_cell(sheet, _("Partner statement"), font=TITLE)])
+    sheet.append([])
+    row(_("Agency"), s.agency_name)
+    row(_("Code"), s.agency_code)
+    row(_("Manager"), s.manager or "")
+    row(_("Period"), str(s.period))
+    row(_("Period from"), s.period.first_day, DATE_FORMAT)
+    row(_("Period to"), last_day(s.period), DATE_FORMAT)
+    row(_("Partner currency"), cur)
+    sheet.append([])
+    if s.turnover_usd is None or s.percent is None:
+        row(_("Licence turnover"), _("no accrual in this period"))
+        row(_("Percent"), None)
+    else:
+        row(_("Licence turnover"), s.turnover_usd, usd, USD)
+        row(_("Percent"), percent_value(s.percent), percent_format(s.percent))
+    row(_("Commission total"), s.commission_total, money, cur)
+    row(_("Lines"), s.line_count, INTEGER_FORMAT)
+    row(_("Late lines"), s.late_count, INTEGER_FORMAT)
+    row(_("Reward"), s.reward_usd, usd, USD)
+    if s.reward_level_usd is None:
+        row(_("Reward level reached"), _("none"))
+    else:
+        row(_("Reward level reached"), s.reward_level_usd, usd, USD)
+    for index, benefit in enumerate(s.benefits or (_("none"),)):
+        row(_("Benefits reached") if index == 0 else "", benefit)
+    sheet.append([])
+    row(_("Opening balance"), s.opening.balance, money, cur)
+    row(_("Closing balance"), s.closing.balance, money, cur)
+    row(_("Held for withdrawals at period end"), s.closing.held, money, cur)
+    row(_("Available at period end"), s.closing.available, money, cur)
+    sheet.append([])
+    row(_("Produced on"), s.produced_on, DATE_FORMAT)
+
+
+class _LineCells:
+    """Styled cells reused row after row: the write-only sheet writes a row as it is appended,
+    so one formatted cell per column (and per format) serves every row."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet, partner_currency: str) -> None:
+        self.sheet = sheet
+        self.partner_format = money_format(partner_currency)
+        self._cache: dict[tuple[int, str], WriteOnlyCell] = {}
+
+    def get(self, column: int, value: Any, number_format: str) -> WriteOnlyCell:
+        cell = self._cache.get((column, number_format))
+        if cell is None:
+            cell = self._cache[(column, number_format)] = WriteOnlyCell(self.sheet)
+            cell.number_format = number_format
+        cell.value = _number(value)
+        return cell
+
+    def text(self, value: str) -> Any:
+        cleaned = text(value)
+        if cleaned[:1] != "=" and cleaned not in ERROR_CODES:
+            return cleaned
+        cell = WriteOnlyCell(self.sheet, value=cleaned)
+        cell.data_type = "s"
+        return cell
+
+    def row(self, line: StatementLine) -> list[Any]:
+        get = self.get
+        partner = self.partner_format
+        return [
+            get(1, line.paid_at, DATETIME_FORMAT),
+            self.text(line.project_id),
+            self.text(line.project_name),
+            self.text(line.payment_id),
+            self.text(line.service),
+            None if line.refund_of is None else self.text(line.refund_of),
+            get(7, line.amount, money_format(line.currency)),
+            line.currency,
+            get(9, line.pay_rate, RATE_FORMAT),
+            None if line.partner_rate is None else get(10, line.partner_rate, RATE_FORMAT),
+            get(COL_USD, line.usd_amount, "#,##0.00"),
+            get(COL_PARTNER, line.partner_amount, partner),
+            get(13, percent_value(line.percent), percent_format(line.percent)),
+            get(COL_COMMISSION, line.commission, partner),
+            line.late,
+        ]
+
+
+def _write_lines(sheet: WriteOnlyWorksheet, s: StatementSummary, lines: Iterable[StatementLine]) -> LineTotals:
+    _columns(sheet, [width for _heading, width in LINE_COLUMNS])
+    header_row = 2 if s.preview else 1
+    sheet.freeze_panes = f"A{header_row + 1}"  # the sheet's layout goes out with its first row
+    _mark_preview(sheet, s)
+    headings = [_(heading) for heading, _width in LINE_COLUMNS]
+    headings[COL_PARTNER - 1] = f"{headings[COL_PARTNER - 1]}, {s.currency}"
+    headings[COL_COMMISSION - 1] = f"{headings[COL_COMMISSION - 1]}, {s.currency}"
+    sheet.append([_cell(sheet, h, font=BOLD) for h in headings])
+
+    cells = _LineCells(sheet, s.currency)
+    count = late = 0
+    usd = partner = commission = Decimal(0)
+    for line in lines:
+        sheet.append(cells.row(line))
+        count += 1
+        late += line.late
+        usd += line.usd_amount
+        partner += line.partner_amount
+        commission += line.commission
+    last = get_column_letter(len(LINE_COLUMNS))
+    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
+
+    money = money_format(s.currency)
+    total_row: list[Any] = [None] * len(LINE_COLUMNS)
+    total_row[0] = _cell(sheet, _("Total"), font=BOLD)
+    total_row[COL_USD - 1] = _cell(sheet, usd, "#,##0.00", BOLD)
+    total_row[COL_PARTNER - 1] = _cell(sheet, partner, money, BOLD)
+    total_row[COL_COMMISSION - 1] = _cell(sheet, commission, money, BOLD)
+    sheet.append(total_row)
+    return LineTotals(count, late, usd, partner, commission)
+
+
+def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, entries: Sequence[LedgerRow]) -> None:
+    _columns(sheet, [width for _heading, width in LEDGER_COLUMNS])
+    sheet.freeze_panes = "A3" if s.preview else "A2"
+    _mark_preview(sheet, s)
+    sheet.append([_cell(sheet, _(heading), font=BOLD) for heading, _width in LEDGER_COLUMNS])
+    money = money_format(s.currency)
+
+    def row(day: Any, label: str, amount: Decimal | None, balance: Decimal, held: Decimal,
+            entry: LedgerRow | None = None, font: Font | None = None) -> None:
+        cells: list[Any] = [None] * len(LEDGER_COLUMNS)
+        cells[0] = _cell(sheet, day, DATE_FORMAT, font)
+        cells[1] = _cell(sheet, label, font=font)
+        if entry is not None:
+            details = entry.note or ""
+            if entry.projected:
+                details = f"{details} ({_('preview: not posted')})".strip()
+            cells[2] = _cell(sheet, details)
+            if entry.project_id is not None:
+                cells[3] = _cell(sheet, entry.project_id)
+            if entry.project_amount is not None and entry.project_currency is not None:
+                cells[4] = _cell(sheet, entry.project_amount, money_format(entry.project_currency))
+                cells[5] = _cell(sheet, entry.project_currency)
+            if entry.withdrawal_id is not None:
+                cells[6] = _cell(sheet, entry.withdrawal_id, INTEGER_FORMAT)
+        if amount is not None:
+            cells[7] = _cell(sheet, amount, money, font)
+        cells[8] = _cell(sheet, balance, money, font)
+        cells[9] = _cell(sheet, held, money, font)
+        sheet.append(cells)
+
+    balance, held = s.opening.balance, s.opening.held
+    row(s.period.first_day, _("Opening balance"), None, balance, held, font=BOLD)
+    for entry in entries:
+        if entry.kind in HOLD_KINDS:
+            held -= entry.amount
+        else:
+            balance += entry.amount
+        row(entry.day, _(KIND_LABELS.get(entry.kind, entry.kind)), entry.amount, balance, held, entry)
+    if Position(s.currency, balance, held) != s.closing:
+        raise ValueError(f"ledger of {s.agency_code} for {s.period} does not add up: opening plus entries "
+                         f"give {balance} (held {held}), the closing balance is {s.closing.balance} "
+                         f"(held {s.closing.held})")
+    row(last_day(s.period), _("Closing balance"), None, balance, held, font=BOLD)

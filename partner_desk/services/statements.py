@@ -1,0 +1,212 @@
+"""Partner statements (SPEC section 9): one agency's posted period, a preview, or every agency.
+
+A statement reads posted accruals and ledger entries only, so it is the same whenever it is
+produced (but for its 'produced on' date). Producing one needs the manager role; it changes
+nothing, so a successful export writes no audit record, while a refused one is recorded.
+Every file is written under a temporary name beside its target and renamed into place, so an
+interrupted run never leaves a half-written statement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.periods import Period, today_in
+from partner_desk.domain.rewards import RewardSchedule
+from partner_desk.domain.roles import Actor
+from partner_desk.files.atomic import atomic_path
+from partner_desk.files.statement import write_statement
+from partner_desk.files.statement_model import Statement
+from partner_desk.services.accruals import preview_period
+from partner_desk.services.guard import refused, require
+from partner_desk.services.statement_data import Expected, check_totals, posted_statement, preview_statement
+from partner_desk.store.engine import Database
+from partner_desk.store.models import Accrual, Agency, LedgerEntry, PostedPeriod
+from partner_desk.store.queries import company_tz, reward_schedule
+
+ACTION = "statement"
+Progress = Callable[[int, int, str], None]
+CancelCheck = Callable[[], bool]
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    """One statement written: where, and the figures it shows."""
+
+    path: Path
+    agency: str
+    period: Period
+    currency: str
+    lines: int
+    commission: Decimal
+    closing_balance: Decimal
+    preview: bool = False
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """A run over every agency of a period; `cancelled` when it stopped early on request."""
+
+    period: Period
+    folder: Path
+    total: int
+    written: list[StatementResult] = field(default_factory=list)
+    cancelled: bool = False
+
+
+def statement_file_name(code: str, period: Period) -> str:
+    """`CODE_PERIOD.xlsx`; characters a file name cannot safely hold become '_'."""
+    return f"{_UNSAFE.sub('_', code)}_{period}.xlsx"
+
+
+def export_statement(db: Database, actor: Actor, code: str, period: Period | str, path: Path | str,
+                     *, produced_on: date | None = None) -> StatementResult:
+    """Write the statement of a posted period for one agency to `path` (an .xlsx file)."""
+    period_value = _period(period)
+    target = Path(path)
+    require(db, actor, ACTION, f"{code}:{period_value}")
+    try:
+        _check_file(target)
+        with db.read() as session:
+            tz = company_tz(session)
+            _require_posted(session, period_value)
+            agency = _agency(session, code)
+            statement, expected = posted_statement(session, agency, period_value, tz, reward_schedule(session),
+                                                   produced_on or today_in(tz))
+            return _write(statement, expected, target)
+    except UserError as exc:
+        refused(db, actor, ACTION, f"{code}:{period_value}", exc)
+        raise
+
+
+def export_preview(db: Database, actor: Actor, code: str, period: Period | str, path: Path | str,
+                   *, as_of: date | None = None, produced_on: date | None = None) -> StatementResult:
+    """Write what the statement of a period not yet posted would show, marked as a preview."""
+    period_value = _period(period)
+    target = Path(path)
+    require(db, actor, ACTION, f"{code}:{period_value}:preview")
+    try:
+        _check_file(target)
+        with db.read() as session:
+            _agency(session, code)  # an unknown agency is refused before the period is computed
+        run = preview_period(db, actor, period_value, as_of)
+        if run.already_accrued:
+            raise UserError(f"{period_value} is posted: export its statement, not a preview")
+        accrual = next((a for a in run.accruals if a.agency == code), None)
+        with db.read() as session:
+            tz = company_tz(session)
+            agency = _agency(session, code)
+            statement, expected = preview_statement(session, agency, period_value, accrual, tz,
+                                                    reward_schedule(session), produced_on or today_in(tz))
+            return _write(statement, expected, target)
+    except UserError as exc:
+        refused(db, actor, ACTION, f"{code}:{period_value}:preview", exc)
+        raise
+
+
+def export_statements(db: Database, actor: Actor, period: Period | str, folder: Path | str, *,
+                      produced_on: date | None = None, progress: Progress | None = None,
+                      cancelled: CancelCheck | None = None) -> BulkResult:
+    """Write `CODE_PERIOD.xlsx` into `folder` for every agency with lines or ledger activity in a
+    posted period. `progress(done, total, code)` is called after each file; `cancelled()` is asked
+    before each one, and a true answer stops the run (the files already written are complete)."""
+    period_value = _period(period)
+    target = Path(folder)
+    require(db, actor, ACTION, f"*:{period_value}")
+    try:
+        with db.read() as session:
+            tz = company_tz(session)
+            _require_posted(session, period_value)
+            _check_folder(target)
+            agencies = _active_agencies(session, period_value)
+            return _write_all(session, agencies, period_value, target, tz, reward_schedule(session),
+                              produced_on or today_in(tz), progress, cancelled)
+    except UserError as exc:
+        refused(db, actor, ACTION, f"*:{period_value}", exc)
+        raise
+
+
+def _write_all(session: Session, agencies: list[Agency], period: Period, folder: Path, tz: ZoneInfo,
+               rewards: RewardSchedule, produced_on: date, progress: Progress | None,
+               cancelled: CancelCheck | None) -> BulkResult:
+    result = BulkResult(period, folder, len(agencies))
+    for done, agency in enumerate(agencies, 1):
+        if cancelled is not None and cancelled():
+            return BulkResult(period, folder, len(agencies), result.written, cancelled=True)
+        statement, expected = posted_statement(session, agency, period, tz, rewards, produced_on)
+        result.written.append(_write(statement, expected, folder / statement_file_name(agency.code, period)))
+        if progress is not None:
+            progress(done, len(agencies), agency.code)
+    return result
+
+
+def _write(statement: Statement, expected: Expected, target: Path) -> StatementResult:
+    s = statement.summary
+    try:
+        with atomic_path(target) as temporary:
+            totals = write_statement(statement, temporary)
+            check_totals(s.agency_code, s.period, s.currency, totals, expected)
+    except OSError as exc:
+        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return StatementResult(target, s.agency_code, s.period, s.currency, totals.count, totals.commission,
+                           s.closing.balance, s.preview)
+
+
+def _period(period: Period | str) -> Period:
+    if isinstance(period, Period):
+        return period
+    try:
+        return Period.parse(period)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _check_file(target: Path) -> None:
+    if target.suffix.lower() != ".xlsx":
+        raise UserError(f"{target}: a statement is an Excel file: give a name ending in .xlsx")
+    if not target.parent.is_dir():
+        raise UserError(f"{target}: the folder {target.parent} does not exist")
+    if target.is_dir():
+        raise UserError(f"{target} is a folder: give a file name ending in .xlsx")
+
+
+def _check_folder(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise UserError(f"{target} is a file, not a folder")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create the folder {target}: {exc.strerror or exc}") from None
+
+
+def _require_posted(session: Session, period: Period) -> None:
+    if session.get(PostedPeriod, str(period)) is None:
+        raise UserError(f"{period} is not posted: a statement shows posted accruals only "
+                        "(a preview of it can be exported instead)")
+
+
+def _agency(session: Session, code: str) -> Agency:
+    agency = session.scalar(select(Agency).where(Agency.code == code))
+    if agency is None:
+        raise UserError(f"unknown agency '{code}'")
+    return agency
+
+
+def _active_agencies(session: Session, period: Period) -> list[Agency]:
+    """Agencies with an accrual in the period or a ledger entry effective in it, by code."""
+    with_lines = select(Accrual.agency_id).where(Accrual.period == str(period))
+    with_entries = select(LedgerEntry.agency_id).where(
+        LedgerEntry.effective_on >= period.first_day, LedgerEntry.effective_on < period.end)
+    stmt = select(Agency).where(Agency.id.in_(with_lines.union(with_entries))).order_by(Agency.code)
+    return list(session.scalars(stmt))
