@@ -1,0 +1,174 @@
+"""The audit page: every change and refused attempt, newest first, with filters and the chain check."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.ops import Progress, run_op
+from partner_desk.gui.pages import Page
+from partner_desk.gui.table_model import Column, RowTableModel, selected_row, table_view
+from partner_desk.gui.widgets import SearchField
+from partner_desk.i18n import _, ngettext
+from partner_desk.services import audit
+
+REFUSED = QColor("#b00020")
+LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    user: str | None = None
+    action: str | None = None
+    outcome: str | None = None
+    text: str = ""
+
+    def __call__(self, row: dict[str, Any]) -> bool:
+        if self.user is not None and row["user"] != self.user:
+            return False
+        if self.action is not None and row["action"] != self.action:
+            return False
+        if self.outcome is not None and row["outcome"] != self.outcome:
+            return False
+        text = self.text.strip().lower()
+        if not text:
+            return True
+        return any(text in str(row[key] or "").lower() for key in ("object", "message", "user", "action"))
+
+
+class AuditPage(Page):
+    loaded = Signal()
+    verified = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.title = _("Audit")
+        self.search = SearchField()
+        self.search.setObjectName("audit_search")
+        self.search.setPlaceholderText(_("Search object, message, user (Ctrl+F)"))
+        self.search.search.connect(lambda _t: self.apply_filter())
+        self.user = self._combo(_("All users"))
+        self.action = self._combo(_("All actions"))
+        self.outcome = self._combo(_("All outcomes"))
+        self.verify_button = QPushButton(_("Verify the chain"))
+        self.verify_button.setToolTip(_("Recompute every record's hash: any record altered or removed shows"))
+        self.verify_button.clicked.connect(self.verify)
+        self.chain = QLabel()
+        self.chain.setObjectName("chain")
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 2)
+        for w in (self.user, self.action, self.outcome, self.verify_button):
+            bar.addWidget(w)
+        columns: list[Column[dict[str, Any]]] = [
+            Column(_("No."), lambda r: r["id"], width=60),
+            Column(_("When (UTC)"), lambda r: r["at"], display=lambda v: v.replace("T", " ")[:19], width=150),
+            Column(_("User"), lambda r: r["user"], display=lambda v: v or _("(set-up)"), width=90),
+            Column(_("Action"), lambda r: r["action"], width=130),
+            Column(_("Object"), lambda r: r["object"], width=180),
+            Column(_("Outcome"), lambda r: r["outcome"], width=80,
+                   foreground=lambda r: REFUSED if r["outcome"] != "ok" else None),
+            Column(_("Message"), lambda r: r["message"]),
+        ]
+        self.model: RowTableModel[dict[str, Any]] = RowTableModel(columns, self)
+        self.view = table_view(self.model)
+        self.view.setObjectName("audit_table")
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setPlaceholderText(_("Select a record to see what it changed (before and after)."))
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._show_details())
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.view)
+        split.addWidget(self.details)
+        split.setSizes([500, 150])
+        self.count = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.chain)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.count)
+
+    def _combo(self, everything: str) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(everything, None)
+        combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        return combo
+
+    def refresh(self) -> None:
+        db = self.ctx.db
+
+        def work(_progress: Progress) -> list[dict[str, Any]]:
+            return audit.records(db, LIMIT)
+
+        run_op(self, work, self.show_records)
+
+    def show_records(self, rows: list[dict[str, Any]]) -> None:
+        for combo, key in ((self.user, "user"), (self.action, "action"), (self.outcome, "outcome")):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            while combo.count() > 1:
+                combo.removeItem(1)
+            for value in sorted({str(r[key]) for r in rows if r[key]}):
+                combo.addItem(value, value)
+            combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
+            combo.blockSignals(False)
+        self.model.set_rows(rows)
+        self.apply_filter()
+        self.loaded.emit()
+
+    def current_filter(self) -> AuditFilter:
+        return AuditFilter(self.user.currentData(), self.action.currentData(), self.outcome.currentData(),
+                           self.search.text())
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.current_filter())
+        total = len(self.model.all_rows())
+        self.count.setText(ngettext("{shown} of {total} record", "{shown} of {total} records", total)
+                           .format(shown=self.model.rowCount(), total=total))
+
+    def _show_details(self) -> None:
+        row = selected_row(self.view)
+        if row is None:
+            self.details.clear()
+            return
+        parts = [f"{row['action']} {row['object'] or ''} — {row['outcome']}"]
+        if row["message"]:
+            parts.append(row["message"])
+        for key in ("before", "after"):
+            if row[key] is not None:
+                parts.append(f"{_(key)}: {json.dumps(row[key], ensure_ascii=False, indent=1)}")
+        parts.append(f"hash {row['hash']}")
+        self.details.setPlainText("\n".join(parts))
+
+    def verify(self) -> None:
+        db = self.ctx.db
+        self.chain.setText(_("Verifying…"))
+        run_op(self, lambda _p: audit.check_chain(db), self._verified, label=_("Verifying the audit chain…"))
+
+    def _verified(self, check: audit.ChainCheck) -> None:
+        if check.intact:
+            self.chain.setText(_("The chain is intact: {n} records verified.").format(n=check.records))
+            self.chain.setStyleSheet("color: #1b7f3b;")
+        else:
+            self.chain.setText(_("The chain is broken at record {id}: {problem}").format(
+                id=check.first_broken_id, problem=check.problem))
+            self.chain.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.verified.emit(check)
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()

@@ -1,0 +1,226 @@
+"""The settings page (admin): commission tables, reward levels, rates, users, company time zone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partner_desk.domain.roles import NEEDS, Role
+from partner_desk.gui import widgets
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.dialogs import FormDialog
+from partner_desk.gui.ops import Progress, run_op, show_error
+from partner_desk.gui.pages import Page
+from partner_desk.gui.pages.settings_dialogs import BenefitDialog, RewardLevelDialog, TierVersionDialog, UserDialog
+from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, table_view
+from partner_desk.i18n import _, day, moment, money, number, percent
+from partner_desk.services import settings_admin as admin
+from partner_desk.services.settings_admin import RateView, SettingsView, UserView
+
+COMMON_ZONES = ("Europe/Kyiv", "Europe/Warsaw", "Europe/Berlin", "Europe/London", "UTC", "America/New_York")
+
+
+class SettingsPage(Page):
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.title = _("Settings")
+        self.view: SettingsView | None = None
+        self.dialog: FormDialog | None = None
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._tiers_tab(), _("Commission tables"))
+        self.tabs.addTab(self._rewards_tab(), _("Reward levels"))
+        self.tabs.addTab(self._rates_tab(), _("Exchange rates"))
+        self.tabs.addTab(self._users_tab(), _("Users"))
+        self.tabs.addTab(self._zone_tab(), _("Time zone"))
+        layout = QVBoxLayout(self)
+        if not ctx.may(Role.ADMIN):
+            note = QLabel(_("Only an admin changes these settings; you can read them."))
+            note.setStyleSheet("color: #8a5a00;")
+            layout.addWidget(note)
+        layout.addWidget(self.tabs)
+
+    def _button(self, text: str, action: str, slot: Any) -> QPushButton:
+        button = QPushButton(text)
+        needed = NEEDS[action]
+        if not self.ctx.may(needed):
+            button.setEnabled(False)
+            button.setToolTip(_("Needs the {role} role").format(role=needed.label))
+        button.clicked.connect(slot)
+        return button
+
+    def _tab(self, *widgets_: QWidget, buttons: list[QPushButton]) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        bar = QHBoxLayout()
+        for b in buttons:
+            bar.addWidget(b)
+        bar.addStretch(1)
+        layout.addLayout(bar)
+        for w in widgets_:
+            layout.addWidget(w, 1)
+        return tab
+
+    def _tiers_tab(self) -> QWidget:
+        self.tiers = QTreeWidget()
+        self.tiers.setObjectName("tiers")
+        self.tiers.setHeaderLabels([_("Effective from / from USD"), _("Percent"), _("State")])
+        self.tiers.setColumnWidth(0, 260)
+        self.add_tier_button = self._button(_("Add a version…"), "tiers", self.add_tier_version)
+        return self._tab(self.tiers, buttons=[self.add_tier_button])
+
+    def _rewards_tab(self) -> QWidget:
+        self.rewards = QTreeWidget()
+        self.rewards.setObjectName("rewards")
+        self.rewards.setHeaderLabels([_("Reward level / benefit")])
+        self.add_level_button = self._button(_("Add a level…"), "rewards", self.add_reward_level)
+        self.add_benefit_button = self._button(_("Add a benefit…"), "rewards", self.add_benefit)
+        self.rename_button = self._button(_("Rename…"), "rewards", self.rename_benefit)
+        return self._tab(self.rewards, buttons=[self.add_level_button, self.add_benefit_button, self.rename_button])
+
+    def _rates_tab(self) -> QWidget:
+        columns: list[Column[RateView]] = [
+            Column(_("Date"), lambda r: r.day, display=day, width=120),
+            Column(_("Currency"), lambda r: r.currency, align=CENTER, width=80),
+            Column(_("Per 1 USD"), lambda r: r.per_usd, display=lambda v: number(v, 6), align=RIGHT),
+        ]
+        self.rates: RowTableModel[RateView] = RowTableModel(columns, self)
+        self.import_rates_button = self._button(_("Import rates…"), "import", self.choose_rates_file)
+        return self._tab(table_view(self.rates), buttons=[self.import_rates_button])
+
+    def _users_tab(self) -> QWidget:
+        columns: list[Column[UserView]] = [
+            Column(_("User"), lambda r: r.name, width=160),
+            Column(_("Role"), lambda r: r.role, width=100),
+            Column(_("Active"), lambda r: r.active, display=lambda v: _("yes") if v else _("no"), width=70),
+            Column(_("Since"), lambda r: r.created_at, display=moment),
+        ]
+        self.users: RowTableModel[UserView] = RowTableModel(columns, self)
+        self.add_user_button = self._button(_("Add a user…"), "users.add", self.add_user)
+        return self._tab(table_view(self.users), buttons=[self.add_user_button])
+
+    def _zone_tab(self) -> QWidget:
+        self.zone = QComboBox()
+        self.zone.setObjectName("zone")
+        self.zone.setEditable(True)
+        self.zone.addItems(list(COMMON_ZONES))
+        self.zone_button = self._button(_("Save"), "settings", self.save_zone)
+        info = QLabel(_("Periods are calendar months in this time zone. Payments keep the period they were "
+                        "imported in, so the zone can change only before the first payment import."))
+        info.setWordWrap(True)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Company time zone:")))
+        row.addWidget(self.zone, 1)
+        row.addWidget(self.zone_button)
+        layout.addLayout(row)
+        layout.addWidget(info)
+        layout.addStretch(1)
+        return tab
+
+    # loading ------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        db = self.ctx.db
+
+        def work(_progress: Progress) -> SettingsView:
+            return admin.settings_view(db)
+
+        run_op(self, work, self.show_view)
+
+    def show_view(self, view: SettingsView) -> None:
+        self.view = view
+        self.tiers.clear()
+        for t in view.tiers:
+            start = _("from the beginning") if t.effective_from == "0001-01" else t.effective_from
+            state = _("used by a posted period: fixed") if t.used else _("not used yet: can be replaced")
+            top = QTreeWidgetItem([start, "", state])
+            for level in t.levels:
+                top.addChild(QTreeWidgetItem([money(level.min_usd, "USD"), percent(level.percent), ""]))
+            self.tiers.addTopLevelItem(top)
+            top.setExpanded(True)
+        self.rewards.clear()
+        for lv in view.rewards:
+            top = QTreeWidgetItem([_("From {amount} a month").format(amount=money(lv.min_reward_usd, "USD"))])
+            top.setData(0, Qt.ItemDataRole.UserRole, ("level", lv.id, ""))
+            for b in lv.benefits:
+                child = QTreeWidgetItem([b.name])
+                child.setData(0, Qt.ItemDataRole.UserRole, ("benefit", b.id, b.name, lv.id))
+                top.addChild(child)
+            self.rewards.addTopLevelItem(top)
+            top.setExpanded(True)
+        self.rates.set_rows(view.rates)
+        self.users.set_rows(view.users)
+        self.zone.setCurrentText(view.time_zone)
+        self.loaded.emit()
+
+    # actions ------------------------------------------------------------------------------------
+    def _open(self, dialog: FormDialog) -> FormDialog:
+        self.dialog = dialog
+        dialog.accepted.connect(self.changed)
+        dialog.open()
+        return dialog
+
+    def add_tier_version(self) -> FormDialog:
+        suggested = str(self.view.last_posted.next()) if self.view and self.view.last_posted else ""
+        return self._open(TierVersionDialog(self.ctx, suggested, self))
+
+    def add_reward_level(self) -> FormDialog:
+        return self._open(RewardLevelDialog(self.ctx, self))
+
+    def _selected_reward(self) -> tuple[Any, ...] | None:
+        item = self.rewards.currentItem()
+        return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def add_benefit(self) -> FormDialog | None:
+        chosen = self._selected_reward()
+        if chosen is None:
+            widgets.inform(self, _("Select a reward level first."))
+            return None
+        level_id = chosen[1] if chosen[0] == "level" else chosen[3]
+        return self._open(BenefitDialog(self.ctx, level_id, parent=self))
+
+    def rename_benefit(self) -> FormDialog | None:
+        chosen = self._selected_reward()
+        if chosen is None or chosen[0] != "benefit":
+            widgets.inform(self, _("Select a benefit first."))
+            return None
+        return self._open(BenefitDialog(self.ctx, chosen[3], chosen[1], chosen[2], self))
+
+    def add_user(self) -> FormDialog:
+        return self._open(UserDialog(self.ctx, self))
+
+    def choose_rates_file(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Import exchange rates"), "",
+                                                    _("Rates (*.csv *.xlsx)"))
+        if path:
+            self.import_rates(path)
+
+    def import_rates(self, path: str) -> None:
+        ctx = self.ctx
+        run_op(self, lambda _p: admin.import_rates(ctx.db, ctx.actor, path),
+               lambda summary: (widgets.inform(self, _("Rates imported: {added} added, {known} already known.")
+                                               .format(added=summary.added, known=summary.known)),
+                                self.changed()),
+               label=_("Importing rates…"))
+
+    def save_zone(self) -> None:
+        ctx, name = self.ctx, self.zone.currentText()
+        run_op(self, lambda _p: admin.set_time_zone(ctx.db, ctx.actor, name),
+               lambda _r: (widgets.inform(self, _("The company time zone is {zone}.").format(zone=name)),
+                           self.changed()),
+               lambda exc: (show_error(self, exc), self.refresh()))

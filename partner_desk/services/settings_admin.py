@@ -1,0 +1,227 @@
+"""What the settings page reads and changes: commission table versions, reward levels and their
+benefits, exchange rates, users and the company time zone (SPEC sections 3, 5, 8).
+
+Changes need the admin role (rates: the import role) and write one audit record each.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.money import parse_decimal
+from partner_desk.domain.periods import Period, zone
+from partner_desk.domain.roles import Actor
+from partner_desk.domain.tiers import Level
+from partner_desk.services import audit
+from partner_desk.services.guard import refused, require
+from partner_desk.services.imports import ImportSummary, import_file
+from partner_desk.store.engine import Database
+from partner_desk.store.models import Benefit, Payment, Rate, RewardLevelRow, Setting, User
+from partner_desk.store.queries import TIME_ZONE_KEY, company_tz, posted_periods, tier_history
+
+
+@dataclass(frozen=True, slots=True)
+class TierVersionView:
+    version_id: int | None
+    effective_from: str  # "from the beginning" is shown for the first version
+    levels: tuple[Level, ...]
+    used: bool
+
+
+@dataclass(frozen=True, slots=True)
+class BenefitView:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RewardLevelView:
+    id: int
+    min_reward_usd: Decimal
+    benefits: tuple[BenefitView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RateView:
+    currency: str
+    day: date
+    per_usd: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class UserView:
+    name: str
+    role: str
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SettingsView:
+    tiers: list[TierVersionView]
+    rewards: list[RewardLevelView]
+    rates: list[RateView]
+    users: list[UserView]
+    time_zone: str
+    last_posted: Period | None
+
+
+def settings_view(db: Database, rates_limit: int = 5_000) -> SettingsView:
+    """Everything the settings page shows; rates newest first (at most `rates_limit`)."""
+    with db.read() as session:
+        posted = posted_periods(session)
+        history = tier_history(session)
+        used = {history.table_for(p).version_id for p in posted}
+        tiers = [TierVersionView(t.version_id, str(t.effective_from), t.levels, t.version_id in used)
+                 for t in reversed(history.tables)]
+        benefits: dict[int, list[BenefitView]] = {}
+        for b in session.scalars(select(Benefit).order_by(Benefit.level_id, Benefit.position, Benefit.id)):
+            benefits.setdefault(b.level_id, []).append(BenefitView(b.id, b.name))
+        rewards = [RewardLevelView(lv.id, lv.min_reward_usd, tuple(benefits.get(lv.id, ())))
+                   for lv in session.scalars(select(RewardLevelRow))]
+        rewards.sort(key=lambda lv: lv.min_reward_usd)
+        rates = [RateView(c, d, v) for c, d, v in session.execute(
+            select(Rate.currency, Rate.day, Rate.per_usd).order_by(Rate.day.desc(), Rate.currency)
+            .limit(rates_limit)).tuples()]
+        people = [UserView(u.name, u.role, u.active, u.created_at)
+                  for u in session.scalars(select(User).order_by(User.name))]
+        tz = company_tz(session).key
+    return SettingsView(tiers, rewards, rates, people, tz, posted[-1] if posted else None)
+
+
+def add_tier_version(db: Database, actor: Actor, effective_from: str, levels: list[tuple[str, str]]) -> ImportSummary:
+    """Add (or replace, while no posted period used it) the commission table from a period on.
+
+    The table goes through the tiers import, so it obeys exactly the rules a tiers file does.
+    """
+    require(db, actor, "tiers", effective_from)
+    if not levels:
+        error = UserError("a table needs at least one level")
+        refused(db, actor, "tiers", effective_from, error)
+        raise error
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"tiers-{effective_from.strip() or 'new'}.csv"
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["effective_from", "min_turnover_usd", "percent"])
+            for threshold, percent in levels:
+                writer.writerow([effective_from.strip(), threshold.strip(), percent.strip()])
+        return import_file(db, actor, "tiers", path)
+
+
+def import_rates(db: Database, actor: Actor, path: Path | str) -> ImportSummary:
+    """Import a rates file (date, currency, per_usd)."""
+    return import_file(db, actor, "rates", path)
+
+
+def _amount_usd(text: str) -> Decimal:
+    try:
+        value = parse_decimal(text)
+    except ValueError as exc:
+        raise UserError(f"minimum reward: {exc}") from None
+    if value < 0:
+        raise UserError("minimum reward: is negative")
+    return value
+
+
+def add_reward_level(db: Database, actor: Actor, min_reward_usd: str, benefits: list[str]) -> int:
+    """Add a reward level from a monthly reward in USD on, with its benefits; its id."""
+    require(db, actor, "rewards", min_reward_usd)
+    try:
+        value = _amount_usd(min_reward_usd)
+        names = [b.strip() for b in benefits if b.strip()]
+        if not names:
+            raise UserError("a reward level needs at least one benefit")
+        with db.write() as session:
+            if session.scalar(select(RewardLevelRow.id).where(RewardLevelRow.min_reward_usd == value)):
+                raise UserError(f"a reward level from ${value} already exists")
+            row = RewardLevelRow(min_reward_usd=value)
+            session.add(row)
+            session.flush()
+            for position, name in enumerate(names):
+                session.add(Benefit(level_id=row.id, position=position, name=name))
+            audit.record(session, actor, "rewards", f"level {value}",
+                         after={"min_reward_usd": str(value), "benefits": names})
+            return row.id
+    except UserError as exc:
+        refused(db, actor, "rewards", min_reward_usd, exc)
+        raise
+
+
+def add_benefit(db: Database, actor: Actor, level_id: int, name: str) -> int:
+    """Add a benefit to a reward level; its id."""
+    require(db, actor, "rewards", f"level {level_id}")
+    try:
+        cleaned = name.strip()
+        if not cleaned:
+            raise UserError("a benefit needs a name")
+        with db.write() as session:
+            level = session.get(RewardLevelRow, level_id)
+            if level is None:
+                raise UserError(f"unknown reward level {level_id}")
+            position = session.scalar(select(func.count(Benefit.id)).where(Benefit.level_id == level_id)) or 0
+            benefit = Benefit(level_id=level_id, position=int(position), name=cleaned)
+            session.add(benefit)
+            session.flush()
+            audit.record(session, actor, "rewards", f"level {level.min_reward_usd}",
+                         after={"benefit": cleaned})
+            return benefit.id
+    except UserError as exc:
+        refused(db, actor, "rewards", f"level {level_id}", exc)
+        raise
+
+
+def rename_benefit(db: Database, actor: Actor, benefit_id: int, name: str) -> None:
+    """Change a benefit's wording; its fulfilment history stays with it."""
+    require(db, actor, "rewards", f"benefit {benefit_id}")
+    try:
+        cleaned = name.strip()
+        if not cleaned:
+            raise UserError("a benefit needs a name")
+        with db.write() as session:
+            benefit = session.get(Benefit, benefit_id)
+            if benefit is None:
+                raise UserError(f"unknown benefit {benefit_id}")
+            before = benefit.name
+            benefit.name = cleaned
+            audit.record(session, actor, "rewards", f"benefit {benefit_id}", before={"benefit": before},
+                         after={"benefit": cleaned})
+    except UserError as exc:
+        refused(db, actor, "rewards", f"benefit {benefit_id}", exc)
+        raise
+
+
+def set_time_zone(db: Database, actor: Actor, name: str) -> None:
+    """Set the company time zone. Periods and local dates of payments are fixed at import, so the
+    zone can change only while no payment has been imported."""
+    require(db, actor, "settings", TIME_ZONE_KEY)
+    try:
+        try:
+            tz = zone(name.strip())
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        with db.write() as session:
+            current = company_tz(session).key
+            if tz.key == current:
+                return
+            if session.scalar(select(Payment.payment_id).limit(1)) is not None:
+                raise UserError(f"the time zone cannot change from {current}: payments were already imported "
+                                "with their periods in it")
+            found = session.get(Setting, TIME_ZONE_KEY)
+            if found is None:
+                session.add(Setting(key=TIME_ZONE_KEY, value=tz.key))
+            else:
+                found.value = tz.key
+            audit.record(session, actor, "settings", TIME_ZONE_KEY, before={"value": current},
+                         after={"value": tz.key})
+    except UserError as exc:
+        refused(db, actor, "settings", TIME_ZONE_KEY, exc)
+        raise
