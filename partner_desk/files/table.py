@@ -27,9 +27,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        if self.row <= 0:
-            return f"{self.column}: {self.message}" if self.column else self.message
-        return f"row {self.row}: {self.column}: {self.message}"
+        where = [f"row {self.row}"] if self.row > 0 else []
+        where += [self.column] if self.column else []
+        return ": ".join([*where, self.message])
 
 
 class FileRejected(UserError):
@@ -85,18 +85,18 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
         header = next(reader)
     except StopIteration:
         handle.close()
-        raise FileRejected([Problem(1, "", "the file is empty: a header row is needed")]) from None
+        raise FileRejected([Problem(1, "", "the file is empty: a header row is needed")], path.name) from None
     except UnicodeDecodeError:
         handle.close()
-        raise FileRejected([Problem(0, "", f"{path.name} is not UTF-8 text")]) from None
+        raise FileRejected([Problem(0, "", f"{path.name} is not UTF-8 text")], path.name) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         with handle:
             try:
-                for index, cells in enumerate(reader, start=2):
-                    yield index, cells
+                yield from enumerate(reader, start=2)
             except UnicodeDecodeError as exc:
-                raise FileRejected([Problem(0, "", f"{path.name} is not UTF-8 text ({exc.reason})")]) from None
+                problem = Problem(0, "", f"{path.name} is not UTF-8 text ({exc.reason})")
+                raise FileRejected([problem], path.name) from None
 
     return [h.strip().lower() for h in header], rows()
 
@@ -107,14 +107,14 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise FileRejected([Problem(0, "", f"{path.name} is not a readable XLSX file ({exc})")]) from None
+        raise FileRejected([Problem(0, "", f"{path.name} is not a readable XLSX file ({exc})")], path.name) from None
     sheet = book.worksheets[0]
     values = sheet.iter_rows(values_only=True)
     try:
         header_cells = next(values)
     except StopIteration:
         book.close()
-        raise FileRejected([Problem(1, "", "the sheet is empty: a header row is needed")]) from None
+        raise FileRejected([Problem(1, "", "the sheet is empty: a header row is needed")], path.name) from None
     header = [_cell_text(c).lower() for c in header_cells]
     while header and not header[-1]:
         header.pop()
