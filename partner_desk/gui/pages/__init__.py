@@ -81,7 +81,8 @@ def _register() -> None:
     add("agency", N_("Agency"), "agency", "AgencyPage")
     add("accruals", N_("Accruals"), "accruals", "AccrualsPage")
     add("withdrawals", N_("Withdrawals"), "withdrawals", "WithdrawalsPage")
-    # import, statements
+    add("import", N_("Import"), "import_page", "ImportPage")
+    # statements
     add("settings", N_("Settings"), "settings", "SettingsPage")
     add("audit", N_("Audit"), "audit", "AuditPage")
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor
-from partner_desk.files.table import FileRejected, check_header, open_table
+from partner_desk.files.table import FileRejected, RowSource, check_header, open_table
 from partner_desk.services import audit
 from partner_desk.services.guard import refused, require
 from partner_desk.services.imports import agencies, payments, projects, rates, tiers
@@ -27,6 +29,31 @@ KINDS: dict[str, ModuleType] = {
 
 __all__ = ["KINDS", "ImportSummary", "import_file", "validate_file"]
 
+# rows read between two progress reports
+PROGRESS_EVERY = 2_000
+RowsRead = Callable[[int], None]
+
+
+class _Reporting:
+    """A row source that tells `rows_read(n)` how many rows were read, every PROGRESS_EVERY rows and
+    at the end. The callback may raise to stop the import: the transaction is then rolled back."""
+
+    def __init__(self, source: RowSource, rows_read: RowsRead) -> None:
+        self._source = source
+        self._rows_read = rows_read
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._source, name)
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        count = 0
+        for item in self._source:
+            count += 1
+            if count % PROGRESS_EVERY == 0:
+                self._rows_read(count)
+            yield item
+        self._rows_read(count)
+
 
 def _digest(path: Path) -> str:
     sha = hashlib.sha256()
@@ -43,7 +70,8 @@ def _kind(kind: str) -> ModuleType:
     return module
 
 
-def _run(db: Database, actor: Actor, kind: str, path: Path, *, write: bool) -> ImportSummary:
+def _run(db: Database, actor: Actor, kind: str, path: Path, *, write: bool,
+         rows_read: RowsRead | None = None) -> ImportSummary:
     module = _kind(kind)
     source = open_table(path)
     header_problems = check_header(source, module.COLUMNS, module.OPTIONAL)
@@ -52,7 +80,7 @@ def _run(db: Database, actor: Actor, kind: str, path: Path, *, write: bool) -> I
     summary = ImportSummary(kind, path.name)
     with db.write() as session:
         ctx = ImportContext(session, company_tz(session))
-        module.load(ctx, source, summary)
+        module.load(ctx, source if rows_read is None else _Reporting(source, rows_read), summary)
         if ctx.problems:
             raise FileRejected(ctx.problems, f"{path.name}")
         if not write:
@@ -65,17 +93,19 @@ def _run(db: Database, actor: Actor, kind: str, path: Path, *, write: bool) -> I
     return summary
 
 
-def validate_file(db: Database, actor: Actor, kind: str, path: Path | str) -> ImportSummary:
-    """Check a file exactly as an import would, and write nothing."""
-    return _run(db, actor, kind, Path(path), write=False)
+def validate_file(db: Database, actor: Actor, kind: str, path: Path | str,
+                  rows_read: RowsRead | None = None) -> ImportSummary:
+    """Check a file exactly as an import would, and write nothing; `rows_read(n)` hears how far it got."""
+    return _run(db, actor, kind, Path(path), write=False, rows_read=rows_read)
 
 
-def import_file(db: Database, actor: Actor, kind: str, path: Path | str) -> ImportSummary:
+def import_file(db: Database, actor: Actor, kind: str, path: Path | str,
+                rows_read: RowsRead | None = None) -> ImportSummary:
     """Import a whole file in one transaction, or refuse it with every problem listed."""
     path = Path(path)
     require(db, actor, "import", f"{kind}:{path.name}")
     try:
-        return _run(db, actor, kind, path, write=True)
+        return _run(db, actor, kind, path, write=True, rows_read=rows_read)
     except UserError as exc:
         refused(db, actor, "import", f"{kind}:{path.name}", exc)
         raise

@@ -1,0 +1,277 @@
+"""The import page: choose a kind and a CSV or XLSX file; it is checked first, every problem listed
+(row, column, problem) before anything is written; "Import" is offered only for a file that passed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.roles import NEEDS
+from partner_desk.files.table import FileRejected, Problem
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.ops import Cancelled, Progress, run_op, show_error
+from partner_desk.gui.pages import Page
+from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
+from partner_desk.i18n import N_, _, ngettext
+from partner_desk.services.imports import KINDS, ImportSummary, import_file, validate_file
+
+KIND_LABELS = {
+    "agencies": N_("Agencies"), "projects": N_("Projects and connections"), "payments": N_("Payments"),
+    "rates": N_("Exchange rates"), "tiers": N_("Commission table version"),
+}
+RED = "color: #b00020;"
+GREEN = "color: #1b6e20;"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of checking one file as one kind: its summary, or every problem."""
+
+    kind: str
+    path: Path
+    summary: ImportSummary | None
+    problems: list[Problem]
+
+    @property
+    def passed(self) -> bool:
+        return self.summary is not None and not self.problems
+
+
+def expected_columns(kind: str) -> str:
+    """"code, name, currency, offer_accepted_at (optional), …" for the hint under the kind."""
+    module = KINDS[kind]
+    optional = [_("{column} (optional)").format(column=c) for c in getattr(module, "OPTIONAL", ())]
+    return ", ".join([*module.COLUMNS, *optional])
+
+
+def _problem_columns() -> list[Column[Problem]]:
+    return [
+        Column(_("Row"), lambda p: p.row, lambda v: str(v) if v > 0 else "—", RIGHT, width=60),
+        Column(_("Column"), lambda p: p.column, width=150),
+        Column(_("Problem"), lambda p: p.message, tooltip=lambda p: p.message),
+    ]
+
+
+class ImportPage(Page):
+    """Check, then import, one file."""
+
+    # a check or an import finished (or failed); tests wait for it
+    finished = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.checked: Checked | None = None
+        self.imported: ImportSummary | None = None
+        self.file_dialog: QFileDialog | None = None
+
+        self.kind_box = QComboBox()
+        for kind in KINDS:
+            self.kind_box.addItem(_(KIND_LABELS.get(kind, kind)), kind)
+        self.kind_box.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self.columns_hint = QLabel()
+        self.columns_hint.setWordWrap(True)
+        self.columns_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.path_field = QLineEdit()
+        self.path_field.setReadOnly(True)
+        self.path_field.setPlaceholderText(_("Choose a CSV or XLSX file…"))
+        choose = QPushButton(_("Choose file…"))
+        choose.clicked.connect(self.choose_file)
+        self.check_button = QPushButton(_("Check again"))
+        self.check_button.clicked.connect(self.check)
+        self.import_button = QPushButton(_("Import"))
+        self.import_button.clicked.connect(self.start_import)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.model: RowTableModel[Problem] = RowTableModel(_problem_columns(), self)
+        self.table = table_view(self.model, self)
+
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(QLabel(_("Kind:")))
+        kind_row.addWidget(self.kind_box)
+        kind_row.addWidget(self.columns_hint, 1)
+        file_row = QHBoxLayout()
+        file_row.addWidget(QLabel(_("File:")))
+        file_row.addWidget(self.path_field, 1)
+        file_row.addWidget(choose)
+        file_row.addWidget(self.check_button)
+        file_row.addWidget(self.import_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(kind_row)
+        layout.addLayout(file_row)
+        layout.addWidget(self.status)
+        layout.addWidget(QLabel(_("Problems found (nothing is written while there are any):")))
+        layout.addWidget(self.table, 1)
+        self._kind_changed()
+
+    # choosing ---------------------------------------------------------------------------------------
+    def kind(self) -> str:
+        return str(self.kind_box.currentData())
+
+    def set_kind(self, kind: str) -> None:
+        self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
+
+    def path(self) -> Path | None:
+        text = self.path_field.text().strip()
+        return Path(text) if text else None
+
+    def choose_file(self) -> None:
+        """Open a file chooser (window-modal, not blocking); the chosen file is checked at once."""
+        dialog = QFileDialog(self, _("Choose a file to import"))
+        dialog.setNameFilters([_("CSV or Excel files (*.csv *.xlsx)"), _("All files (*)")])
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda name: self.set_file(Path(name)))
+        self.file_dialog = dialog
+        dialog.open()
+
+    def set_file(self, path: Path) -> None:
+        """Use `path` and check it."""
+        self.path_field.setText(str(path))
+        self.check()
+
+    def _kind_changed(self) -> None:
+        self.columns_hint.setText(_("Columns: {columns}").format(columns=expected_columns(self.kind())))
+        if self.path() is not None:
+            self.check()
+        else:
+            self._show(None)
+
+    # checking ---------------------------------------------------------------------------------------
+    def check(self) -> None:
+        """Check the chosen file as the chosen kind in the background, writing nothing."""
+        path = self.path()
+        if path is None:
+            return
+        kind, db, actor = self.kind(), self.ctx.db, self.ctx.actor
+        self.checked = None
+        self.imported = None
+        self.model.set_rows([])
+        self._set_import_enabled()
+        self.status.setStyleSheet("")
+        self.status.setText(_("Checking {file}…").format(file=path.name))
+
+        def work(progress: Progress) -> Checked:
+            def rows_read(count: int) -> None:
+                progress.check()
+                progress.report(count, 0, _("Checking {file}: {n} rows read…").format(
+                    file=path.name, n=f"{count:,}"))
+
+            try:
+                summary = validate_file(db, actor, kind, path, rows_read)
+            except FileRejected as exc:
+                return Checked(kind, path, None, exc.problems)
+            except Cancelled:
+                raise
+            except UserError as exc:
+                return Checked(kind, path, None, [Problem(0, "", str(exc))])
+            return Checked(kind, path, summary, [])
+
+        run_op(self, work, self._show, self._failed, label=_("Checking {file}…").format(file=path.name),
+               cancellable=True)
+
+    def _show(self, checked: Checked | None) -> None:
+        self.checked = checked
+        self.model.set_rows(checked.problems if checked else [])
+        if checked is None:
+            self.status.setStyleSheet("")
+            self.status.setText(_("Choose the kind of data and a file. The file is checked first; "
+                                  "nothing is written until you import a file that passed."))
+        elif checked.passed:
+            assert checked.summary is not None
+            self.status.setStyleSheet(GREEN)
+            self.status.setText(_("{file} passed the check: {summary}. Nothing is written until you "
+                                  "press Import.").format(file=checked.path.name, summary=checked.summary))
+        else:
+            count = len(checked.problems)
+            self.status.setStyleSheet(RED)
+            self.status.setText(ngettext(
+                "{file} cannot be imported: {n} problem, listed below. Nothing was written.",
+                "{file} cannot be imported: {n} problems, listed below. Nothing was written.",
+                count).format(file=checked.path.name, n=count))
+        self._set_import_enabled()
+        if checked is not None:
+            self.finished.emit()
+
+    def _failed(self, exc: Exception) -> None:
+        self.checked = None
+        self._set_import_enabled()
+        self.status.setStyleSheet(RED if not isinstance(exc, Cancelled) else "")
+        if isinstance(exc, Cancelled):
+            self.status.setText(_("Stopped: nothing was written."))
+        else:
+            self.status.setText(str(exc))
+            show_error(self, exc)
+        self.finished.emit()
+
+    def import_refusals(self) -> list[str]:
+        """Why "Import" is not available now; empty when it is."""
+        reasons = []
+        needed = NEEDS["import"]
+        if not self.ctx.actor.may(needed):
+            role = self.ctx.actor.role.label if self.ctx.actor.role else _("no role")
+            reasons.append(_("importing needs the {needed} role (you are {role})").format(
+                needed=needed.label, role=role))
+        checked = self.checked
+        if checked is None or checked.path != self.path() or checked.kind != self.kind():
+            reasons.append(_("the file has not been checked yet"))
+        elif not checked.passed:
+            reasons.append(_("the file did not pass the check"))
+        elif self.imported is not None:
+            reasons.append(_("this file was just imported"))
+        return reasons
+
+    def _set_import_enabled(self) -> None:
+        reasons = self.import_refusals()
+        self.import_button.setEnabled(not reasons)
+        self.import_button.setToolTip("\n".join(reasons) if reasons else
+                                      _("Import the checked file, all rows or none"))
+        self.check_button.setEnabled(self.path() is not None)
+
+    # importing --------------------------------------------------------------------------------------
+    def start_import(self) -> None:
+        """Import the file that passed the check, in the background; stopping before the end writes nothing."""
+        checked = self.checked
+        if checked is None or self.import_refusals():
+            return
+        db, actor, kind, path = self.ctx.db, self.ctx.actor, checked.kind, checked.path
+        self.import_button.setEnabled(False)
+
+        def work(progress: Progress) -> ImportSummary:
+            def rows_read(count: int) -> None:
+                progress.check()
+                progress.report(count, 0, _("Importing {file}: {n} rows read…").format(
+                    file=path.name, n=f"{count:,}"))
+
+            return import_file(db, actor, kind, path, rows_read)
+
+        run_op(self, work, self._imported, self._import_failed,
+               label=_("Importing {file}…").format(file=path.name), cancellable=True)
+
+    def _imported(self, summary: ImportSummary) -> None:
+        self.imported = summary
+        self.status.setStyleSheet(GREEN)
+        self.status.setText(_("Imported {file}: {summary}.").format(file=summary.file_name, summary=summary))
+        self._set_import_enabled()
+        self.changed()
+        self.finished.emit()
+
+    def _import_failed(self, exc: Exception) -> None:
+        if isinstance(exc, FileRejected):
+            # the file changed after it was checked, or the data did: show the new problems
+            assert self.checked is not None
+            self._show(Checked(self.checked.kind, self.checked.path, None, exc.problems))
+            return
+        self._failed(exc)

@@ -1,0 +1,104 @@
+"""The import page, end to end through the widgets: problems listed before anything is written."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from partner_desk.domain.roles import SETUP
+from partner_desk.files.table import Problem
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.pages.import_page import ImportPage
+from partner_desk.services.imports import import_file
+from partner_desk.store.models import Agency, ImportRun, Payment
+from tests.gui.page_data import AGENCIES, PROJECTS, people
+
+BAD_PAYMENTS = """
+payment_id,project_id,paid_at,service,amount,currency
+PAY1,P1,2025-03-05T10:00:00,subscription,100.00,USD
+PAY2,P1,2025-03-31T02:30:00,subscription,12.345,USD
+PAY3,P1,yesterday,subscription,10.00,USD
+PAY4,P1,2025-03-07T10:00:00,subscription,-5.00,USD
+"""
+
+
+def stored(db, model) -> int:  # type: ignore[no-untyped-def]
+    with db.read() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def open_page(qtbot, db, actor) -> ImportPage:  # type: ignore[no-untyped-def]
+    page = ImportPage(AppContext(db, actor))
+    qtbot.addWidget(page)
+    return page
+
+
+def choose(qtbot, page: ImportPage, kind: str, path) -> None:  # type: ignore[no-untyped-def]
+    page.set_kind(kind)
+    with qtbot.waitSignal(page.finished, timeout=15_000):
+        page.set_file(path)
+
+
+def test_a_file_with_errors_lists_every_problem_and_writes_nothing(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    for kind, text in (("agencies", AGENCIES), ("projects", PROJECTS)):
+        import_file(db, SETUP, kind, write_csv(text, f"{kind}.csv"))
+    page = open_page(qtbot, db, people(db)["fiona"])
+    choose(qtbot, page, "payments", write_csv(BAD_PAYMENTS, "march.csv"))
+
+    problems = [(p.row, p.column) for p in page.model.rows()]
+    # row 3: three decimals for USD; row 4: not a timestamp; row 5: a negative amount without refund_of
+    assert problems == [(3, "amount"), (4, "paid_at"), (5, "refund_of")]
+    assert "has more decimals than USD allows" in page.model.rows()[0].message
+    assert page.status.text() == "march.csv cannot be imported: 3 problems, listed below. Nothing was written."
+    assert not page.import_button.isEnabled()
+    assert page.import_button.toolTip() == "the file did not pass the check"
+    # the problem table shows what the model holds
+    assert page.model.data(page.model.index(1, 0)) == "4"
+    assert page.model.data(page.model.index(1, 1)) == "paid_at"
+    assert stored(db, Payment) == 0 and stored(db, ImportRun) == 2
+
+    # clicking Import anyway does nothing
+    page.import_button.click()
+    page.start_import()
+    assert stored(db, Payment) == 0
+
+
+def test_a_file_that_passes_is_imported_with_its_summary(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, db, people(db)["fiona"])
+    assert page.import_button.toolTip() == "the file has not been checked yet"
+    choose(qtbot, page, "agencies", write_csv(AGENCIES, "agencies.csv"))
+    assert page.model.rowCount() == 0
+    assert page.status.text() == ("agencies.csv passed the check: agencies: 2 rows read, 2 added, 0 already "
+                                  "known. Nothing is written until you press Import.")
+    assert stored(db, Agency) == 0  # checking wrote nothing
+    assert page.import_button.isEnabled()
+    with qtbot.waitSignal(page.finished, timeout=15_000):
+        page.import_button.click()
+    assert page.status.text() == "Imported agencies.csv: agencies: 2 rows read, 2 added, 0 already known."
+    assert stored(db, Agency) == 2
+    assert not page.import_button.isEnabled()  # not twice by accident
+    assert page.import_button.toolTip() == "this file was just imported"
+
+
+def test_a_manager_can_check_but_not_import(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, db, people(db)["anna"])
+    choose(qtbot, page, "agencies", write_csv(AGENCIES, "agencies.csv"))
+    assert page.checked is not None and page.checked.passed
+    assert not page.import_button.isEnabled()
+    assert page.import_button.toolTip() == "importing needs the finance role (you are manager)"
+
+
+def test_a_wrong_kind_or_format_is_a_problem_too(qtbot, db, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, db, people(db)["fiona"])
+    # an agencies file checked as rates: two rate columns are missing (row 1 is the header)
+    choose(qtbot, page, "rates", write_csv(AGENCIES, "agencies.csv"))
+    assert [(p.row, p.column, p.message) for p in page.model.rows()] == [
+        (1, "date", "missing column"), (1, "per_usd", "missing column")]
+    # switching the kind checks the same file again
+    with qtbot.waitSignal(page.finished, timeout=15_000):
+        page.set_kind("agencies")
+    assert page.checked is not None and page.checked.passed
+    text = tmp_path / "notes.txt"
+    text.write_text("hello", encoding="utf-8")
+    choose(qtbot, page, "agencies", text)
+    assert page.model.rows() == [Problem(0, "", "notes.txt: unknown format '.txt' (use .csv or .xlsx)")]
+    assert page.model.data(page.model.index(0, 0)) == "—"
