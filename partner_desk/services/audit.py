@@ -92,7 +92,7 @@ def verify(session: Session) -> ChainCheck:
     for row in rows:
         count += 1
         if row.prev_hash != prev:
-            return ChainCheck(False, count, row.id, f"record {row.id} does not follow record before it")
+            return ChainCheck(False, count, row.id, f"record {row.id} does not follow the record before it")
         expected = record_hash(
             prev, row.at, row.user_name, row.action, row.object, row.outcome, row.message,
             row.before, row.after,

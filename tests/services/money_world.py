@@ -11,10 +11,13 @@ Creating the database once and copying its file per test keeps the tests fast.
 
 from __future__ import annotations
 
+import io
 import shutil
+import sys
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from sqlalchemy import select
@@ -90,3 +93,25 @@ def credit(db: Database, code: str, amount: str, kind: str = "accrual") -> None:
 def add_rate(db: Database, currency: str, day: date, per_usd: str) -> None:
     with db.write() as s:
         s.add(Rate(currency=currency, day=day, per_usd=Decimal(per_usd)))
+
+
+class Cli:
+    """Runs `partner-desk --db URL [--user NAME] ARGS...` in-process: (exit code, stdout, stderr)."""
+
+    def __init__(self, url: str, capsys: Any, monkeypatch: Any) -> None:
+        self.url, self.capsys, self.monkeypatch = url, capsys, monkeypatch
+
+    def __call__(self, *args: str, user: str | None = None, password: str | None = PASSWORD,
+                 stdin: str | None = None) -> tuple[int, str, str]:
+        from partner_desk.cli import main
+
+        if stdin is not None:
+            self.monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        if password is None:
+            self.monkeypatch.delenv("PARTNER_DESK_PASSWORD", raising=False)
+        else:
+            self.monkeypatch.setenv("PARTNER_DESK_PASSWORD", password)
+        signed = ["--user", user] if user else []
+        code = main(["--db", self.url, *signed, *args])
+        out, err = self.capsys.readouterr()
+        return code, out, err
