@@ -158,11 +158,11 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
             for c, p in session.execute(
                 select(Connection, Project).join(Project, Project.project_id == Connection.project_id)
                 .where(Connection.agency_id == agency.id)
-                .order_by(Connection.project_id, Connection.connected_at)).tuples()
+                .order_by(Connection.project_id, Connection.connected_at))
         ]
         benefit_rows = list(session.execute(select(Benefit, RewardLevelRow.min_reward_usd)
                                             .join(RewardLevelRow, RewardLevelRow.id == Benefit.level_id)
-                                            .order_by(RewardLevelRow.min_reward_usd, Benefit.position)).tuples())
+                                            .order_by(RewardLevelRow.min_reward_usd, Benefit.position)))
         states: dict[int, BenefitState] = {}
         for state in session.scalars(select(BenefitState).where(BenefitState.agency_id == agency.id)
                                      .order_by(BenefitState.id)):
@@ -267,7 +267,7 @@ def agency_payments(db: Database, code: str, period: Period | None = None,
             PaymentRow(p.payment_id, p.project_id, p.paid_at, p.local_date, p.period, p.service,
                        from_minor(p.amount_minor, p.currency), p.currency, p.refund_of,
                        p.service == SUBSCRIPTION, accrued)
-            for p, accrued in session.execute(stmt).tuples()
+            for p, accrued in session.execute(stmt)
         ]
 
 
@@ -316,7 +316,7 @@ def agency_accruals(db: Database, code: str) -> list[AccrualRow]:
             .order_by(Payment.paid_at, Payment.payment_id)
         )
         currencies = {a.id: a.currency for a in found}
-        for line, payment in session.execute(stmt).tuples():
+        for line, payment in session.execute(stmt):
             cur = currencies[line.accrual_id]
             lines[line.accrual_id].append(AccrualLineRow(
                 payment.payment_id, payment.project_id, payment.local_date, payment.service,

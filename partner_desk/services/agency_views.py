@@ -86,7 +86,7 @@ def _connected_counts(db: Database, now: datetime) -> dict[int, int]:
                    or_(Connection.disconnected_at.is_(None), Connection.disconnected_at > now))
             .group_by(Connection.agency_id)
         )
-        return {aid: int(n) for aid, n in session.execute(stmt).tuples()}
+        return {aid: int(n) for aid, n in session.execute(stmt)}
 
 
 def _previewed(db: Database, actor: Actor, period: Period, today: date,
@@ -114,14 +114,14 @@ def agency_list(db: Database, actor: Actor, as_of: date | None = None,
         last_posted = last in posted_periods(session)
         agencies = list(session.execute(
             select(Agency.id, Agency.code, Agency.name, Agency.manager, Agency.currency,
-                   Agency.offer_accepted_at).order_by(Agency.code)).tuples())
+                   Agency.offer_accepted_at).order_by(Agency.code)))
         found = positions(session)
         book = rate_book(session)
         posted_last: dict[int, tuple[Decimal, Decimal]] = {}
         if last_posted:
             for accrual_agency, accrual_turnover, accrual_percent in session.execute(
                     select(Accrual.agency_id, Accrual.turnover_usd, Accrual.percent)
-                    .where(Accrual.period == str(last))).tuples():
+                    .where(Accrual.period == str(last))):
                 posted_last[accrual_agency] = (round_usd(accrual_turnover), accrual_percent)
     now = datetime.now(UTC) if as_of is None else datetime(today.year, today.month, today.day, tzinfo=tz)
     report(1, 4, "projects")

@@ -90,7 +90,7 @@ def settings_view(db: Database, rates_limit: int = 5_000) -> SettingsView:
         rewards.sort(key=lambda lv: lv.min_reward_usd)
         rates = [RateView(c, d, v) for c, d, v in session.execute(
             select(Rate.currency, Rate.day, Rate.per_usd).order_by(Rate.day.desc(), Rate.currency)
-            .limit(rates_limit)).tuples()]
+            .limit(rates_limit))]
         people = [UserView(u.name, u.role, u.active, u.created_at)
                   for u in session.scalars(select(User).order_by(User.name))]
         tz = company_tz(session).key

@@ -157,7 +157,8 @@ class AgenciesPage(Page):
         self.model.columns[7].header = _("Commission {period}").format(period=data.running_period)
         self._fill(self.manager, [(m, m) for m in data.managers])
         self._fill(self.currency, [(c, c) for c in data.currencies])
-        self._fill(self.level, [(percent(p), p) for p in data.percents])
+        # combo data are strings: a Decimal does not survive the round trip through Qt
+        self._fill(self.level, [(percent(p), str(p)) for p in data.percents])
         self.notes.setText("\n".join(data.notes))
         self.notes.setVisible(bool(data.notes))
         selected = selected_row(self.view)
@@ -184,7 +185,7 @@ class AgenciesPage(Page):
             text=self.search.text(),
             manager=self.manager.currentData(),
             currency=self.currency.currentData(),
-            percent=self.level.currentData(),
+            percent=Decimal(self.level.currentData()) if self.level.currentData() else None,
             can_withdraw=self.withdraw.isChecked(),
         )
 

@@ -1,0 +1,57 @@
+"""Signing in: the first-run dialog creates the admin; the sign-in dialog refuses a wrong password;
+the main window's status bar shows the user, role and database."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog
+
+from partner_desk.domain.roles import SETUP, Role
+from partner_desk.gui.app import sign_in_dialog
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
+from partner_desk.gui.main_window import MainWindow
+from partner_desk.services.audit import records
+from partner_desk.services.users import add_user, in_setup_mode
+
+PASSWORD = "correct horse battery"
+
+
+def test_first_run_creates_the_admin_and_signs_in(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    dialog = sign_in_dialog(db)
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, FirstRunDialog)
+    dialog.name.setText("ada")
+    dialog.password.setText(PASSWORD)
+    dialog.repeat.setText("something else")
+    assert not dialog.submit()
+    assert "differ" in dialog.error.text()
+    assert in_setup_mode(db)  # nothing written
+
+    dialog.repeat.setText(PASSWORD)
+    assert dialog.submit()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.actor is not None and dialog.actor.name == "ada" and dialog.actor.role is Role.ADMIN
+    assert not in_setup_mode(db)
+
+
+def test_sign_in_refuses_a_wrong_password_then_opens_the_window(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
+    dialog = sign_in_dialog(db)
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, SignInDialog)
+    dialog.name.setText("ada")
+    dialog.password.setText("wrong password")
+    assert not dialog.submit()
+    assert "sign-in failed for 'ada'" in dialog.error.text()
+    assert dialog.actor is None
+    # the refused attempt is on record
+    assert records(db)[0]["action"] == "sign_in" and records(db)[0]["outcome"] == "refused"
+
+    dialog.password.setText(PASSWORD)
+    assert dialog.submit()
+    assert dialog.actor is not None
+
+    window = MainWindow(AppContext(db, dialog.actor), specs=[], remember=False)
+    qtbot.addWidget(window)
+    assert window.user_label.text() == "ada (admin)"
+    assert window.db_label.text() == db.url
