@@ -8,6 +8,7 @@ so a reader without a spreadsheet engine sees them too.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -74,18 +75,41 @@ def write_statement(statement: Statement, path: Path) -> LineTotals:
 
     The caller compares the totals with what was posted before it keeps the file.
     """
+    summary = statement.summary
+    running = _running_balances(summary, statement.ledger)
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Partner Desk"
-    summary = statement.summary
     workbook.properties.title = f"{_('Partner statement')} {summary.agency_code} {summary.period}"
-    summary_sheet = workbook.create_sheet(_("Summary"))
-    lines_sheet = workbook.create_sheet(_("Lines"))
-    ledger_sheet = workbook.create_sheet(_("Ledger"))
-    _write_summary(summary_sheet, summary)
-    totals = _write_lines(lines_sheet, summary, statement.lines)
-    _write_ledger(ledger_sheet, summary, statement.ledger)
-    workbook.save(path)
+    try:
+        summary_sheet = workbook.create_sheet(_("Summary"))
+        lines_sheet = workbook.create_sheet(_("Lines"))
+        ledger_sheet = workbook.create_sheet(_("Ledger"))
+        _write_summary(summary_sheet, summary)
+        totals = _write_lines(lines_sheet, summary, statement.lines)
+        _write_ledger(ledger_sheet, summary, statement.ledger, running)
+        workbook.save(path)
+    except BaseException:
+        _discard(workbook)
+        raise
     return totals
+
+
+def _discard(workbook: Workbook) -> None:
+    """Drop a workbook that failed half-way: close each sheet's stream and remove its scratch file.
+
+    Write-only sheets stream into scratch files of their own until the workbook is saved; left
+    alone they would stay on disk until the process ends.
+    """
+    for sheet in workbook.worksheets:
+        writer = getattr(sheet, "_writer", None)
+        if writer is None:
+            continue
+        for stream in (getattr(sheet, "_rows", None), getattr(writer, "xf", None)):
+            with contextlib.suppress(Exception):
+                if stream is not None:
+                    stream.close()
+        with contextlib.suppress(Exception):
+            writer.cleanup()
 
 
 def text(value: str) -> str:
@@ -254,7 +278,25 @@ def _write_lines(sheet: WriteOnlyWorksheet, s: StatementSummary, lines: Iterable
     return LineTotals(count, late, usd, partner, commission)
 
 
-def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, entries: Sequence[LedgerRow]) -> None:
+def _running_balances(s: StatementSummary, entries: Sequence[LedgerRow]) -> list[tuple[Decimal, Decimal]]:
+    """Balance and held amount after each entry; the last must be the closing position."""
+    balance, held = s.opening.balance, s.opening.held
+    running = []
+    for entry in entries:
+        if entry.kind in HOLD_KINDS:
+            held -= entry.amount
+        else:
+            balance += entry.amount
+        running.append((balance, held))
+    if Position(s.currency, balance, held) != s.closing:
+        raise ValueError(f"ledger of {s.agency_code} for {s.period} does not add up: opening plus entries "
+                         f"give {balance} (held {held}), the closing balance is {s.closing.balance} "
+                         f"(held {s.closing.held})")
+    return running
+
+
+def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, entries: Sequence[LedgerRow],
+                  running: list[tuple[Decimal, Decimal]]) -> None:
     _columns(sheet, [width for _heading, width in LEDGER_COLUMNS])
     sheet.freeze_panes = "A3" if s.preview else "A2"
     _mark_preview(sheet, s)
@@ -284,16 +326,7 @@ def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, entries: Seque
         cells[9] = _cell(sheet, held, money, font)
         sheet.append(cells)
 
-    balance, held = s.opening.balance, s.opening.held
-    row(s.period.first_day, _("Opening balance"), None, balance, held, font=BOLD)
-    for entry in entries:
-        if entry.kind in HOLD_KINDS:
-            held -= entry.amount
-        else:
-            balance += entry.amount
+    row(s.period.first_day, _("Opening balance"), None, s.opening.balance, s.opening.held, font=BOLD)
+    for entry, (balance, held) in zip(entries, running, strict=True):
         row(entry.day, _(KIND_LABELS.get(entry.kind, entry.kind)), entry.amount, balance, held, entry)
-    if Position(s.currency, balance, held) != s.closing:
-        raise ValueError(f"ledger of {s.agency_code} for {s.period} does not add up: opening plus entries "
-                         f"give {balance} (held {held}), the closing balance is {s.closing.balance} "
-                         f"(held {s.closing.held})")
-    row(last_day(s.period), _("Closing balance"), None, balance, held, font=BOLD)
+    row(last_day(s.period), _("Closing balance"), None, s.closing.balance, s.closing.held, font=BOLD)
