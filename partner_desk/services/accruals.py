@@ -66,10 +66,7 @@ class _Plan:
 def _plan(session: Session, period: Period, today: date) -> _Plan:
     posted = posted_periods(session)
     ended = period.has_ended(today)
-    if posted:
-        include_late = period == posted[-1].next()
-    else:
-        include_late = ended
+    include_late = period == posted[-1].next() if posted else ended
     return _Plan(posted, include_late, ended)
 
 
@@ -136,10 +133,18 @@ def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date
         plan = _plan(session, period, today)
         if period in plan.posted:
             return AccrualRun(period, True, False, [], f"{period} is already accrued: nothing to preview")
+        if plan.posted and period < plan.posted[0]:
+            # it can never be posted: its payments go, late, into the next run
+            raise UserError(_before_first(plan, period))
         accruals = [a for _, a in _compute(session, period, plan)]
     accruals.sort(key=lambda a: a.agency)
     note = "" if plan.ended else f" ({period} has not ended: preview only)"
     return AccrualRun(period, False, False, accruals, f"preview of {period}: {len(accruals)} accruals{note}")
+
+
+def _before_first(plan: _Plan, period: Period) -> str:
+    return (f"{period} is before the first posted period {plan.posted[0]}: its payments are accrued as late "
+            "in the next run; periods are posted in order")
 
 
 def _refuse_order(plan: _Plan, period: Period, today: date) -> None:
@@ -149,8 +154,7 @@ def _refuse_order(plan: _Plan, period: Period, today: date) -> None:
     nxt = plan.next_to_post
     if nxt is not None and period != nxt:
         if period < plan.posted[0]:
-            raise UserError(f"{period} is before the first posted period {plan.posted[0]}: its payments "
-                            "were accrued as late; periods are posted in order")
+            raise UserError(_before_first(plan, period))
         raise UserError(f"periods are posted in order: the next period to post is {nxt}")
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from partner_desk.domain.accrual import SUBSCRIPTION, Candidate, Terms
@@ -28,7 +29,8 @@ def _amount(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-minor_digits(currency))
 
 
-def _connected(payment: type[Payment] | Payment, connection: type[Connection] | Connection) -> object:
+def _connected(payment: Any, connection: Any) -> ColumnElement[bool]:
+    # `payment` is the Payment entity or an alias of it
     return and_(
         connection.project_id == payment.project_id,
         connection.connected_at <= payment.paid_at,
@@ -36,9 +38,9 @@ def _connected(payment: type[Payment] | Payment, connection: type[Connection] | 
     )
 
 
-def _in_scope(payment: type[Payment], period: Period, late_before: Period | None) -> object:
+def _in_scope(payment: Any, period: Period, late_before: Period | None) -> ColumnElement[bool]:
     if late_before is None:
-        return payment.period == str(period)
+        return and_(payment.period == str(period))
     return or_(payment.period == str(period), payment.period < str(late_before))
 
 
@@ -49,13 +51,13 @@ def regular_candidates(session: Session, period: Period, late_before: Period | N
     stmt = (
         select(Connection.agency_id, Payment.payment_id, Payment.project_id, Payment.paid_at,
                Payment.local_date, Payment.period, Payment.service, Payment.amount_minor, Payment.currency)
-        .join(Connection, _connected(Payment, Connection))  # type: ignore[arg-type]
+        .join(Connection, _connected(Payment, Connection))
         .outerjoin(AccrualLine, AccrualLine.payment_id == Payment.payment_id)
         .where(
             AccrualLine.id.is_(None),
             Payment.refund_of.is_(None),
             Payment.service == SUBSCRIPTION,
-            _in_scope(Payment, period, late_before),  # type: ignore[arg-type]
+            _in_scope(Payment, period, late_before),
         )
         .order_by(Connection.agency_id)
         .execution_options(yield_per=batch)
@@ -83,11 +85,11 @@ def refund_candidates(session: Session, period: Period, late_before: Period | No
         .outerjoin(refund_line, refund_line.payment_id == Payment.payment_id)
         .outerjoin(original_line, original_line.payment_id == original.payment_id)
         .outerjoin(Accrual, Accrual.id == original_line.accrual_id)
-        .outerjoin(Connection, _connected(original, Connection))  # type: ignore[arg-type]
+        .outerjoin(Connection, _connected(original, Connection))
         .where(
             refund_line.id.is_(None),
             original.service == SUBSCRIPTION,
-            _in_scope(Payment, period, late_before),  # type: ignore[arg-type]
+            _in_scope(Payment, period, late_before),
         )
     )
     for (pid, project, paid_at, day, per, service, minor, currency, refund_of, o_day, o_period,
@@ -110,7 +112,7 @@ def live_payments(session: Session, agency_id: int, period: Period) -> list[tupl
     """Unaccrued eligible non-refund payments of one agency in one period: (currency, day, minor)."""
     stmt = (
         select(Payment.currency, Payment.local_date, func.sum(Payment.amount_minor))
-        .join(Connection, _connected(Payment, Connection))  # type: ignore[arg-type]
+        .join(Connection, _connected(Payment, Connection))
         .outerjoin(AccrualLine, AccrualLine.payment_id == Payment.payment_id)
         .where(
             Connection.agency_id == agency_id,

@@ -1,0 +1,138 @@
+"""Accrual edge cases: the first posted period, refunds of late payments, month edges, races, 0% levels."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.roles import Actor, Role
+from partner_desk.services.accruals import post_period, preview_period, run_as_dict
+from partner_desk.store.models import Accrual, AccrualLine, LedgerEntry, PostedPeriod
+
+PAY = "payment_id,project_id,paid_at,service,amount,currency,refund_of"
+FINANCE = Actor("fin", Role.FINANCE)
+
+
+@pytest.fixture
+def world(load) -> None:  # type: ignore[no-untyped-def]
+    load("agencies", "code,name,currency\nAG01,Alpha,USD\nAG02,Beta,EUR")
+    load("projects", "project_id,name,currency,agency_code,connected_at\n"
+                     "P1,Shop,USD,AG01,2025-01-01\nP2,Clinic,USD,AG02,2025-01-01")
+    load("rates", "date,currency,per_usd\n2025-10-01,EUR,0.9\n2026-02-01,EUR,0.8")
+
+
+def lines_of(run, code: str) -> dict[str, tuple[bool, Decimal, Decimal]]:  # type: ignore[no-untyped-def]
+    accrual = next(a for a in run.accruals if a.agency == code)
+    return {line.payment_id: (line.late, line.percent, line.commission) for line in accrual.lines}
+
+
+def test_first_posting_takes_every_earlier_payment_as_late_at_the_base_level(db, world, load) -> None:
+    load("payments", f"""
+{PAY}
+n1,P1,2025-11-10T10:00,subscription,600.00,USD,
+d1,P1,2025-12-10T10:00,subscription,100.00,USD,
+j1,P1,2026-01-10T10:00,subscription,2000.00,USD,
+f1,P1,2026-02-10T10:00,subscription,50.00,USD,
+""")
+    run = post_period(db, FINANCE, "2026-02", as_of=date(2026, 3, 1))
+    # no earlier accrual exists, so every earlier month earns the base 10%, not its own turnover's
+    # slab (January alone would have reached 20%); February: $50 -> 10%
+    assert lines_of(run, "AG01") == {
+        "n1": (True, Decimal("10"), Decimal("60.00")),
+        "d1": (True, Decimal("10"), Decimal("10.00")),
+        "j1": (True, Decimal("10"), Decimal("200.00")),
+        "f1": (False, Decimal("10"), Decimal("5.00")),
+    }
+    [accrual] = run.accruals
+    assert accrual.total == Decimal("275.00")  # 60 + 10 + 200 + 5
+    assert accrual.turnover_usd == Decimal("50.00")  # late payments count in no turnover
+    assert accrual.late_lines == 3
+
+
+def test_preview_of_a_month_before_the_first_posted_one_is_refused(db, world, load, counts) -> None:
+    load("payments", f"{PAY}\nf1,P1,2026-02-10T10:00,subscription,50.00,USD,")
+    post_period(db, FINANCE, "2026-02", as_of=date(2026, 3, 1))
+    # a January payment imported now can only ever be accrued late, in March: no January accrual will exist
+    load("payments", f"{PAY}\nj9,P1,2026-01-10T10:00,subscription,2000.00,USD,")
+    with pytest.raises(UserError, match="2026-01 is before the first posted period 2026-02"):
+        preview_period(db, FINANCE, "2026-01", as_of=date(2026, 3, 1))
+    march = preview_period(db, FINANCE, "2026-03", as_of=date(2026, 3, 5))
+    assert lines_of(march, "AG01") == {"j9": (True, Decimal("10"), Decimal("200.00"))}
+
+
+def test_a_late_payment_and_its_refund_in_one_run(db, world, load) -> None:
+    load("payments", f"""
+{PAY}
+d1,P1,2025-12-10T10:00,subscription,100.00,USD,
+rd1,P1,2026-01-10T10:00,subscription,-40.00,USD,d1
+j1,P1,2026-01-11T10:00,subscription,700.00,USD,
+""")
+    run = post_period(db, FINANCE, "2026-01", as_of=date(2026, 2, 1))
+    # d1 late at base 10%: 10.00; rd1 at d1's terms: -40 × 10% = -4.00, dated in January: not late;
+    # j1: $700 -> 15%: 105.00 (the refund does not lower the turnover)
+    assert lines_of(run, "AG01") == {
+        "d1": (True, Decimal("10"), Decimal("10.00")),
+        "rd1": (False, Decimal("10"), Decimal("-4.00")),
+        "j1": (False, Decimal("15"), Decimal("105.00")),
+    }
+    with db.read() as session:
+        entries = sorted((e.kind, e.amount_minor) for e in session.scalars(select(LedgerEntry)))
+    assert entries == [("accrual", 11500), ("refund_reversal", -400)]
+
+
+def test_a_payment_late_on_the_last_evening_in_utc_belongs_to_the_next_local_month(db, world, load) -> None:
+    load("payments", f"{PAY}\nx1,P2,2026-01-31T23:30:00Z,subscription,100.00,USD,")
+    january = post_period(db, FINANCE, "2026-01", as_of=date(2026, 2, 1))
+    assert january.accruals == []
+    february = post_period(db, FINANCE, "2026-02", as_of=date(2026, 3, 1))
+    # 01:30 on Feb 1 in Kyiv: February, at February 1's rate 0.8: €80 × 10% = 8.00
+    assert lines_of(february, "AG02") == {"x1": (False, Decimal("10"), Decimal("8.00"))}
+
+
+def test_the_running_month_becomes_postable_at_local_midnight(db, world, load) -> None:
+    load("payments", f"{PAY}\nj1,P1,2026-01-10T10:00,subscription,10.00,USD,")
+    with pytest.raises(UserError, match="has not ended"):
+        post_period(db, FINANCE, "2026-01", as_of=date(2026, 1, 31))
+    assert post_period(db, FINANCE, "2026-01", as_of=date(2026, 2, 1)).posted
+
+
+def test_refund_of_a_payment_that_earned_zero_percent_reverses_nothing(db, world, load) -> None:
+    load("tiers", "effective_from,min_turnover_usd,percent\n2025-01,1000,10")
+    load("payments", f"{PAY}\nj1,P1,2026-01-10T10:00,subscription,100.00,USD,")
+    january = post_period(db, FINANCE, "2026-01", as_of=date(2026, 2, 1))
+    # $100 is below the lowest threshold $1000: 0%
+    assert lines_of(january, "AG01") == {"j1": (False, Decimal("0"), Decimal("0.00"))}
+    load("payments", f"{PAY}\nr1,P1,2026-02-10T10:00,subscription,-100.00,USD,j1")
+    data = run_as_dict(post_period(db, FINANCE, "2026-02", as_of=date(2026, 3, 1)))
+    [line] = data["accruals"][0]["lines"]
+    assert (line["payment_id"], line["commission"], line["percent"]) == ("r1", "0.00", "0")
+
+
+def test_two_simultaneous_postings_post_once(db, world, load) -> None:
+    load("payments", f"{PAY}\nj1,P1,2026-01-10T10:00,subscription,10.00,USD,")
+    results = []
+    errors = []
+
+    def post() -> None:
+        try:
+            results.append(post_period(db, FINANCE, "2026-01", as_of=date(2026, 2, 1)))
+        except Exception as exc:  # the test reports whatever went wrong
+            errors.append(exc)
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert sorted(r.posted for r in results) == [False, True]
+    with db.read() as session:
+        assert len(session.scalars(select(PostedPeriod)).all()) == 1
+        assert len(session.scalars(select(Accrual)).all()) == 1
+        assert len(session.scalars(select(AccrualLine)).all()) == 1
+        assert len(session.scalars(select(LedgerEntry)).all()) == 1
