@@ -12,11 +12,12 @@ from collections.abc import Sequence
 
 from partner_desk.cli import accrue, common, data, money
 from partner_desk.cli import audit as audit_cmd
+from partner_desk.cli import statements as statements_cmd
 from partner_desk.cli import users as users_cmd
 from partner_desk.cli import withdraw as withdraw_cmd
 from partner_desk.domain.errors import UserError
 
-COMMAND_MODULES = [data, accrue, money, users_cmd, withdraw_cmd, audit_cmd]
+COMMAND_MODULES = [data, accrue, money, users_cmd, withdraw_cmd, audit_cmd, statements_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:
