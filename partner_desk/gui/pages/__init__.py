@@ -82,7 +82,7 @@ def _register() -> None:
     add("accruals", N_("Accruals"), "accruals", "AccrualsPage")
     add("withdrawals", N_("Withdrawals"), "withdrawals", "WithdrawalsPage")
     add("import", N_("Import"), "import_page", "ImportPage")
-    # statements
+    add("statements", N_("Statements"), "statements", "StatementsPage")
     add("settings", N_("Settings"), "settings", "SettingsPage")
     add("audit", N_("Audit"), "audit", "AuditPage")
 
