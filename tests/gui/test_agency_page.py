@@ -1,0 +1,107 @@
+"""The agency page's actions, end to end through the widgets: pay a project, record the offer,
+set a benefit's fulfilment, request a withdrawal and export a statement."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtWidgets import QDialog
+
+from partner_desk.gui import ops
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.pages.agency import AgencyPage
+from partner_desk.services.accruals import post_period
+from partner_desk.services.agency_detail import agency_detail
+from partner_desk.services.balances import balances
+from tests.gui.page_data import people, seed
+
+TODAY = date(2025, 4, 15)
+
+
+def open_agency(qtbot, db, actor, code: str) -> AgencyPage:  # type: ignore[no-untyped-def]
+    page = AgencyPage(AppContext(db, actor, TODAY))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.show_item(code)
+    return page
+
+
+def finish(qtbot, page: AgencyPage, dialog) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(page.loaded, timeout=15_000):  # the page reloads after the change
+        page.data_changed.connect(page.refresh)
+        dialog.submit()
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=15_000)
+    qtbot.waitUntil(lambda: ops.running() == 0, timeout=15_000)
+
+
+def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    team = people(db)
+    post_period(db, team["fiona"], "2025-03", as_of=TODAY)  # AG01 earns 150.00 USD
+    page = open_agency(qtbot, db, team["anna"], "AG01")
+    assert "Available: <b>$150.00</b>" in page.balance.text()
+    # the running month (April) has no payments yet: $0 of turnover, $500.00 more reaches 15%
+    assert page.commission_text.text() == "$500.00 more licence turnover to reach 15%"
+    assert [r.period for r in page.accruals.accruals.rows()] == ["2025-03"]
+    assert [r.payment_id for r in page.accruals.lines.rows()] == ["PAY1"]
+
+    pay = page.pay_project()
+    assert pay is not None
+    pay.amount.setText("40.005")
+    pay.submit()
+    assert "more decimals than USD allows" in pay.error.text()  # refused before any call
+    pay.amount.setText("40.00")
+    finish(qtbot, page, pay)
+    assert pay.result() == QDialog.DialogCode.Accepted
+    # 150.00 - 40.00 = 110.00 left, worth more than $100: AG01 (offer accepted) can withdraw
+    (after,) = balances(db, "AG01", TODAY)
+    assert after.position.available == Decimal("110.00")
+    assert "Available: <b>$110.00</b>" in page.balance.text()
+    assert [r.kind for r in page.ledger.model.rows()] == ["accrual", "project_payment"]
+    assert page.withdraw_button.isEnabled()
+
+    request = page.request_withdrawal()
+    assert request is not None
+    request.amount.setText("60.00")
+    request.details.setPlainText("IBAN UA00 0000 0000 0000")
+    finish(qtbot, page, request)
+    assert request.result() == QDialog.DialogCode.Accepted
+    # 110.00 - 60.00 held = 50.00 available, worth $50, not more than $100: no more requests
+    assert "Held by requests: $60.00" in page.balance.text()
+    assert not page.withdraw_button.isEnabled()
+    assert "not more than $100.00" in page.withdraw_button.toolTip()
+    assert [(w.amount, w.status.value) for w in page.withdrawals.model.rows()] == [(Decimal("60.00"), "pending")]
+
+
+def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    team = people(db)
+    post_period(db, team["fiona"], "2025-03", as_of=TODAY)
+    page = open_agency(qtbot, db, team["anna"], "AG02")
+    assert page.offer_button.isEnabled()
+    offer = page.record_offer()
+    assert offer is not None
+    offer.day.setDate(offer.day.date().addDays(-5))  # 2025-04-10
+    finish(qtbot, page, offer)
+    assert agency_detail(db, team["anna"], "AG02", TODAY).offer_accepted_on == date(2025, 4, 10)
+    assert not page.offer_button.isEnabled()
+    assert "offer accepted on Apr 10, 2025" in page.subheading.text()
+
+    # AG02's March reward: $250 x 10% = $25, below the $200 level: no benefit reached, still editable
+    first = page.data.detail.benefits[0] if page.data else None
+    assert first is not None and not first.reached_last_month
+    combo = page.benefits.cellWidget(0, 3)
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.data_changed.connect(page.refresh)
+        combo.setCurrentIndex(combo.findData("in_progress"))
+    assert page.data is not None and page.data.detail.benefits[0].state == "in_progress"
+    assert page.data.detail.benefits[0].changed_by == "anna"
+
+    statement = page.export_statement()
+    assert statement is not None
+    target = tmp_path / "AG02_2025-03.xlsx"
+    statement.path.setText(str(target))
+    finish(qtbot, page, statement)
+    assert statement.result() == QDialog.DialogCode.Accepted
+    assert target.exists() and target.stat().st_size > 0

@@ -1,0 +1,130 @@
+"""Settings edits through the page with role checks, and the audit page's filters and chain check."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtWidgets import QDialog
+from sqlalchemy import select, text
+
+from partner_desk.domain.errors import UserError
+from partner_desk.gui import ops
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.pages.audit import AuditPage
+from partner_desk.gui.pages.settings import SettingsPage
+from partner_desk.services.audit import records
+from partner_desk.services.settings_admin import settings_view
+from partner_desk.services.users import sign_in
+from partner_desk.store.models import User
+from tests.gui.page_data import PASSWORD, people
+
+
+def settings_page(qtbot, db, actor) -> SettingsPage:  # type: ignore[no-untyped-def]
+    page = SettingsPage(AppContext(db, actor))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.refresh()
+    return page
+
+
+def finish(qtbot, dialog) -> None:  # type: ignore[no-untyped-def]
+    dialog.submit()
+    qtbot.waitUntil(lambda: not dialog.busy and ops.running() == 0, timeout=15_000)
+
+
+def test_a_manager_reads_settings_but_cannot_change_them(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    team = people(db)
+    page = settings_page(qtbot, db, team["anna"])
+    for button in (page.add_tier_button, page.add_level_button, page.add_user_button, page.zone_button):
+        assert not button.isEnabled()
+        assert button.toolTip() == "Needs the admin role"
+    # the default table is shown: 5 levels from $0 at 10%
+    assert page.tiers.topLevelItem(0).childCount() == 5
+    # the service refuses too, and records the refusal
+    dialog = page.add_user()
+    dialog.name.setText("mallory")
+    dialog.password.setText(PASSWORD)
+    finish(qtbot, dialog)
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "anna (manager) may not users add: it needs the admin role" in dialog.error.text()
+    with db.read() as session:
+        assert session.scalar(select(User.id).where(User.name == "mallory")) is None
+    assert records(db)[0]["outcome"] == "refused" and records(db)[0]["user"] == "anna"
+
+
+def test_an_admin_adds_a_table_version_a_reward_level_and_a_user(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    team = people(db)
+    page = settings_page(qtbot, db, team["admin"])
+
+    bad = page.add_tier_version()
+    bad.period.setText("2030-01")
+    bad.levels.setPlainText("0, 10\n500, 150")
+    finish(qtbot, bad)
+    assert "percent" in bad.error.text() and "is not between 0 and 100" in bad.error.text()
+    assert len(settings_view(db).tiers) == 1  # nothing written
+
+    good = page.add_tier_version()
+    good.period.setText("2030-01")
+    good.levels.setPlainText("0, 12\n1000, 18")
+    with qtbot.waitSignal(page.data_changed, timeout=15_000):
+        finish(qtbot, good)
+    tiers = settings_view(db).tiers
+    assert tiers[0].effective_from == "2030-01"
+    assert [(lv.min_usd, lv.percent) for lv in tiers[0].levels] == [(Decimal("0"), Decimal("12")),
+                                                                     (Decimal("1000"), Decimal("18"))]
+
+    level = page.add_reward_level()
+    level.minimum.setText("10000")
+    level.benefits.setPlainText("A dedicated partner manager\n\nAnnual partner summit")
+    finish(qtbot, level)
+    rewards = settings_view(db).rewards
+    assert rewards[-1].min_reward_usd == Decimal("10000")
+    assert [b.name for b in rewards[-1].benefits] == ["A dedicated partner manager", "Annual partner summit"]
+
+    user = page.add_user()
+    user.name.setText("mila")
+    user.role.setCurrentIndex(user.role.findData("finance"))
+    user.password.setText(PASSWORD)
+    finish(qtbot, user)
+    assert user.result() == QDialog.DialogCode.Accepted
+    assert ("mila", "finance") in [(u.name, u.role) for u in settings_view(db).users]
+
+
+def test_audit_filters_and_chain_verification(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    team = people(db)  # admin adds anna, fiona, felix: 4 records of users.add
+    with pytest.raises(UserError):
+        sign_in(db, "anna", "wrong password")
+    page = AuditPage(AppContext(db, team["admin"]))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.refresh()
+    assert page.model.rowCount() == 5
+    page.outcome.setCurrentIndex(page.outcome.findData("refused"))
+    assert [(r["action"], r["object"]) for r in page.model.rows()] == [("sign_in", "anna")]
+    page.outcome.setCurrentIndex(0)
+    page.action.setCurrentIndex(page.action.findData("users.add"))
+    assert page.model.rowCount() == 4
+    page.user.setCurrentIndex(page.user.findData("admin"))  # the set-up actor added admin
+    assert sorted(r["object"] for r in page.model.rows()) == ["anna", "felix", "fiona"]
+    page.search.setText("fio")
+    page.search.flush()
+    assert [r["object"] for r in page.model.rows()] == ["fiona"]
+    assert page.count.text() == "1 of 5 records"
+
+    with qtbot.waitSignal(page.verified, timeout=15_000) as signal:
+        page.verify()
+    assert signal.args[0].intact and signal.args[0].records == 5
+    assert page.chain.text() == "The chain is intact: 5 records verified."
+
+    # tamper with a record behind the application's back (the trigger must be lifted to do so)
+    with db.engine.begin() as conn:
+        triggers = [r[0] for r in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='audit'")]
+        for name in triggers:
+            conn.exec_driver_sql(f"DROP TRIGGER {name}")
+        conn.execute(text("UPDATE audit SET object = 'eve' WHERE id = 3"))
+    with qtbot.waitSignal(page.verified, timeout=15_000) as signal:
+        page.verify()
+    assert not signal.args[0].intact
+    assert page.chain.text() == "The chain is broken at record 3: record 3 was altered"
