@@ -1,0 +1,97 @@
+"""Render each main page on the demo data: `python -m partner_desk.gui.screenshots OUTDIR`.
+
+Builds the demo database in a temporary folder with a fixed today, signs in as the demo admin,
+shows every page of the registry in turn and saves OUTDIR/<key>.png. Run offscreen
+(QT_QPA_PLATFORM=offscreen) on a machine without a display.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from partner_desk import i18n
+from partner_desk.domain.roles import SETUP, Role
+from partner_desk.gui import ops
+from partner_desk.gui.app import application
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.main_window import MainWindow
+from partner_desk.services.demo import build_demo
+from partner_desk.services.setup import init_database
+from partner_desk.services.users import add_user, sign_in
+from partner_desk.store.engine import Database
+
+TODAY = date(2026, 11, 18)
+ADMIN = "admin"
+PASSWORD = "demo-admin-password"
+SIZE = (1400, 860)
+
+
+def settle(app: QApplication, seconds: float = 30.0) -> None:
+    """Process events until no background operation is running (and a little after)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if ops.running() == 0:
+            break
+        time.sleep(0.02)
+    for _ in range(10):
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def render(out: Path, today: date = TODAY) -> list[Path]:
+    """Save one PNG per registered page into `out`; the paths written."""
+    i18n.setup(os.environ.get("PARTNER_DESK_LANG") or "en_US")
+    app = application()
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as folder:
+        db = Database(f"sqlite:///{Path(folder) / 'demo.db'}")
+        try:
+            init_database(db)
+            build_demo(db, today)
+            add_user(db, SETUP, ADMIN, Role.ADMIN, PASSWORD)
+            actor = sign_in(db, ADMIN, PASSWORD)
+            window = MainWindow(AppContext(db, actor, today), remember=False)
+            window.resize(*SIZE)
+            window.show()
+            settle(app)
+            first_agency = None
+            for spec in window.specs:
+                page = window.show_page(spec.key)
+                settle(app)
+                if spec.key == "agencies":
+                    rows = getattr(page, "model", None)
+                    if rows is not None and rows.rowCount():
+                        first_agency = rows.row(2 if rows.rowCount() > 2 else 0).code
+                if spec.key == "agency" and first_agency is not None:
+                    page.show_item(first_agency)
+                    settle(app)
+                target = out / f"{spec.key}.png"
+                window.grab().save(str(target))
+                written.append(target)
+            window.close()
+        finally:
+            db.dispose()
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0] if args else "docs/screenshots")
+    for path in render(out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
