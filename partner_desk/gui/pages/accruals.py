@@ -76,7 +76,7 @@ class AccrualsPage(Page):
         self._reload.timeout.connect(self._load_calendar)
 
         self.period_box = QComboBox()
-        self.period_box.setMinimumWidth(220)
+        self.period_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.period_box.activated.connect(lambda _i: self.load(self.selected_period()))
         self.refresh_button = QPushButton(_("Refresh"))
         self.refresh_button.clicked.connect(lambda: self.load(self.selected_period()))
@@ -185,7 +185,10 @@ class AccrualsPage(Page):
                 self.table.setColumnWidth(i, column.width)
         else:
             self.model.set_rows(view.rows)
-        self.status.setText(self._status_text(view))
+        text = self._status_text(view)
+        if refusals and not view.posted:
+            text += " " + _("It cannot be posted now: {reasons}.").format(reasons="; ".join(refusals))
+        self.status.setText(text)
         self.status.setStyleSheet("")
         count = len(view.rows)
         self.totals.setText(
@@ -202,7 +205,7 @@ class AccrualsPage(Page):
         self.totals.setText("")
         if isinstance(exc, UserError):
             # a preview that cannot be computed (a missing rate) says why, and cannot be posted either
-            self.status.setText(_("{period} cannot be computed: {error}").format(period=period, error=exc))
+            self.status.setText(_("{period}: {error}").format(period=period, error=exc))
             self.status.setStyleSheet("color: #b00020;")
             self._set_post_enabled([str(exc)])
         else:

@@ -62,17 +62,19 @@ def _columns() -> list[Column[QueueRow]]:
         return lambda r: get(r.request)
 
     return [
-        Column(_("No."), req(lambda w: w.id), align=RIGHT, width=50),
-        Column(_("Agency"), req(lambda w: w.agency), width=80),
+        Column(_("No."), req(lambda w: w.id), align=RIGHT, width=45),
+        Column(_("Agency"), req(lambda w: w.agency), width=70),
         Column(_("Name"), lambda r: r.agency_name, width=140),
         Column(_("Amount"), req(lambda w: (w.amount, w.currency)), lambda v: money(*v), RIGHT,
-               sort_key=lambda v: v[0], width=100),
-        Column(_("Method"), req(lambda w: w.method), method_label, width=100),
-        Column(_("Details"), req(lambda w: w.details), width=150, tooltip=lambda r: r.request.details),
+               sort_key=lambda v: v[0], width=110),
+        Column(_("Method"), req(lambda w: w.method), method_label, width=95),
+        Column(_("Details"), req(lambda w: w.details), width=140, tooltip=lambda r: r.request.details),
         Column(_("State"), req(lambda w: w.status), lambda s: _(STATUS_LABELS[s]), width=75),
-        Column(_("Requested by"), req(lambda w: w.requested_by or _("set-up")), width=100),
-        Column(_("Requested at"), req(lambda w: w.requested_at), _when, width=150),
-        Column(_("Decided by"), req(lambda w: w.decided_by), width=80),
+        Column(_("Requested by"), req(lambda w: w.requested_by or _("set-up")), width=95),
+        Column(_("Requested on"), req(lambda w: w.requested_at), lambda v: day(v.astimezone().date()),
+               width=100, tooltip=lambda r: _when(r.request.requested_at)),
+        Column(_("Decided by"), req(lambda w: w.decided_by), width=85,
+               tooltip=lambda r: _when(r.request.decided_at) if r.request.decided_at else None),
         Column(_("Paid on"), req(lambda w: w.paid_on), lambda v: day(v) if v else "", width=95),
         Column(_("Reason / reference"), req(lambda w: w.reason or w.payout_reference), width=160,
                tooltip=lambda r: r.request.reason or r.request.payout_reference),
@@ -201,8 +203,8 @@ class WithdrawalsPage(Page):
                 str(w.id)))
 
         self.model.set_filter(visible)
-        if keep is not None:
-            self.select(keep)
+        if not (keep is not None and self.select(keep)) and self.model.rowCount():
+            self.table.selectRow(0)
 
     def select(self, withdrawal_id: int) -> bool:
         """Select a request by its number when it is shown; True if it is."""
