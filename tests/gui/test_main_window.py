@@ -1,0 +1,69 @@
+"""The main window: Ctrl+1..9 switch pages, Ctrl+F focuses the page's search, a change refreshes
+the pages, and the window remembers its last page and size."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+from partner_desk.domain.roles import Actor, Role
+from partner_desk.gui.context import AppContext
+from partner_desk.gui.main_window import MainWindow
+from partner_desk.gui.pages import Page, PageSpec
+
+
+class CountingPage(Page):
+    def __init__(self, ctx: AppContext, parent=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(ctx, parent)
+        self.refreshed = 0
+        self.search = QLineEdit()
+        QVBoxLayout(self).addWidget(self.search)
+
+    def refresh(self) -> None:
+        self.refreshed += 1
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+
+
+SPECS = [PageSpec("one", "One", CountingPage), PageSpec("two", "Two", CountingPage),
+         PageSpec("three", "Three", CountingPage)]
+
+
+def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # keep the user's own settings out of it: QSettings(org, app) uses the native format's path
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    ctx = AppContext(db, Actor("ada", Role.ADMIN))
+    window = MainWindow(ctx, specs=SPECS)
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    assert window.current_key() == "one" and window.pages["one"].refreshed == 1
+
+    qtbot.keyClick(window.windowHandle(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "three"
+    three = window.pages["three"]
+    assert isinstance(three, CountingPage) and three.refreshed == 1
+    qtbot.keyClick(window.windowHandle(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert three.search.hasFocus()
+
+    # a write on the shown page refreshes it now and the others when they are next shown
+    three.changed()
+    assert three.refreshed == 2
+    one = window.pages["one"]
+    assert isinstance(one, CountingPage) and one.refreshed == 1
+    window.show_page("one")
+    assert one.refreshed == 2
+    window.show_page("one")
+    assert one.refreshed == 2  # nothing changed since
+
+    window.show_page("two")
+    window.resize(700, 500)  # within the offscreen screen (800 x 600)
+    window.close()
+    again = MainWindow(ctx, specs=SPECS)
+    qtbot.addWidget(again)
+    assert again.current_key() == "two"
+    again.show()
+    qtbot.waitExposed(again)
+    assert (again.width(), again.height()) == (700, 500)
