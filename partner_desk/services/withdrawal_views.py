@@ -26,10 +26,10 @@ from partner_desk.store.models import Agency
 from partner_desk.store.queries import company_tz
 
 MOVE_NAMES = {
-    Move.APPROVE: N_("approving"),
-    Move.REJECT: N_("rejecting"),
-    Move.PAID: N_("marking paid"),
-    Move.CANCEL: N_("cancelling"),
+    Move.APPROVE: N_("Approving a withdrawal"),
+    Move.REJECT: N_("Rejecting a withdrawal"),
+    Move.PAID: N_("Marking a withdrawal paid"),
+    Move.CANCEL: N_("Cancelling a withdrawal"),
 }
 
 
@@ -59,8 +59,8 @@ def role_refusal(actor: Actor, move: Move) -> str | None:
     if actor.may(needed):
         return None
     role = actor.role.label if actor.role else _("no role")
-    return _("{doing} a withdrawal needs the {needed} role (you are {role})").format(
-        doing=_(MOVE_NAMES[move]).capitalize(), needed=needed.label, role=role)
+    return _("{doing} needs the {needed} role (you are {role})").format(
+        doing=_(MOVE_NAMES[move]), needed=needed.label, role=role)
 
 
 def _approval_conditions(session: Session, agency: Agency, pos: Position, request: WithdrawalView,

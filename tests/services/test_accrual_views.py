@@ -1,0 +1,86 @@
+"""What the accruals page reads: the calendar, why a period cannot be posted, previews and posted periods."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from partner_desk.domain.periods import Period
+from partner_desk.services import accrual_views as views
+from partner_desk.services.accruals import post_period
+from tests.gui.page_data import people, seed
+
+APRIL_15 = date(2025, 4, 15)
+
+
+def test_an_empty_database_opens_on_the_running_month(db) -> None:  # type: ignore[no-untyped-def]
+    cal = views.calendar(db, APRIL_15)
+    assert (cal.running, cal.next_to_post, cal.default, cal.posted) == (Period(2025, 4), None, Period(2025, 4), [])
+    # a year back from the running month, newest first: 2025-04 ... 2024-04 is 13 months
+    assert len(cal.choices) == 13 and cal.choices[0] == Period(2025, 4) and cal.choices[-1] == Period(2024, 4)
+
+
+def test_nothing_posted_opens_on_the_earliest_month_with_payments(db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)  # payments in 2025-03 only
+    cal = views.calendar(db, APRIL_15)
+    assert (cal.next_to_post, cal.default) == (Period(2025, 3), Period(2025, 3))
+
+
+def test_after_posting_the_next_month_is_shown_once_it_has_ended(db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    post_period(db, people(db)["fiona"], "2025-03", APRIL_15)
+    running = views.calendar(db, APRIL_15)
+    # April is next, but on 15 April it is still running: the page opens on it as the running month
+    assert (running.posted, running.next_to_post, running.default) == ([Period(2025, 3)], Period(2025, 4),
+                                                                       Period(2025, 4))
+    may = views.calendar(db, date(2025, 5, 3))
+    assert (may.next_to_post, may.default, may.running) == (Period(2025, 4), Period(2025, 4), Period(2025, 5))
+
+
+def test_post_refusals_list_every_reason(db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    team = people(db)
+    march, april, may = Period(2025, 3), Period(2025, 4), Period(2025, 5)
+    assert views.post_refusals(db, team["fiona"], march, APRIL_15) == []
+    assert views.post_refusals(db, team["anna"], april, APRIL_15) == [
+        "posting needs the finance role (you are manager)",
+        "2025-04 has not ended in the company time zone (today is 2025-04-15): it can be previewed, not posted",
+    ]
+    post_period(db, team["fiona"], "2025-03", APRIL_15)
+    assert views.post_refusals(db, team["fiona"], march, APRIL_15) == ["2025-03 is already posted"]
+    june_2 = date(2025, 6, 2)
+    assert views.post_refusals(db, team["fiona"], may, june_2) == [
+        "periods are posted in order: the next period to post is 2025-04"]
+    assert views.post_refusals(db, team["fiona"], april, june_2) == []
+    assert views.post_refusals(db, team["fiona"], Period(2025, 2), june_2) == [
+        "2025-02 is before the first posted period 2025-03: periods are posted in order"]
+
+
+def test_the_posted_period_shows_what_the_preview_promised(db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    fiona = people(db)["fiona"]
+    march = Period(2025, 3)
+    preview = views.period_view(db, fiona, march, APRIL_15)
+    assert not preview.posted and views.posted(db, march) is None
+    # AG01: $1,000 at 15% = 150.00 USD; AG02: 200 EUR = $250 at 10% = 20.00 EUR
+    assert [(r.code, r.name, r.commission, r.balance) for r in preview.rows] == [
+        ("AG01", "Alpha Agency", Decimal("150.00"), None), ("AG02", "Beta Agency", Decimal("20.00"), None)]
+    assert preview.totals == {"EUR": Decimal("20.00"), "USD": Decimal("150.00")}
+
+    post_period(db, fiona, march, APRIL_15)
+    posted = views.period_view(db, fiona, march, APRIL_15)
+    assert posted.posted and posted.posted_by == "fiona" and posted.posted_as_of == APRIL_15
+    assert posted.totals == preview.totals
+    assert [(r.code, r.turnover_usd, r.percent, r.lines, r.late_lines, r.reward_usd) for r in posted.rows] == [
+        (r.code, r.turnover_usd, r.percent, r.lines, r.late_lines, r.reward_usd) for r in preview.rows]
+    # the balance today is the credit: nothing else happened
+    assert [r.balance for r in posted.rows] == [Decimal("150.00"), Decimal("20.00")]
+
+
+def test_totals_by_currency_add_rounded_commissions(db) -> None:  # type: ignore[no-untyped-def]
+    row = views.AccrualRow
+    rows = [row("A", "", "USD", Decimal(0), Decimal(10), Decimal("0.01"), 1, 0, Decimal(0)),
+            row("B", "", "JPY", Decimal(0), Decimal(10), Decimal("7"), 1, 0, Decimal(0)),
+            row("C", "", "USD", Decimal(0), Decimal(10), Decimal("2.49"), 1, 0, Decimal(0))]
+    # USD 0.01 + 2.49 = 2.50; JPY 7; listed in currency order
+    assert views.totals_by_currency(rows) == {"JPY": Decimal("7"), "USD": Decimal("2.50")}
