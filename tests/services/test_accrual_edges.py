@@ -136,3 +136,40 @@ def test_two_simultaneous_postings_post_once(db, world, load) -> None:
         assert len(session.scalars(select(Accrual)).all()) == 1
         assert len(session.scalars(select(AccrualLine)).all()) == 1
         assert len(session.scalars(select(LedgerEntry)).all()) == 1
+
+
+def test_three_digit_and_zero_digit_currencies_end_to_end(db, load) -> None:
+    from partner_desk.services.balances import balances
+
+    load("agencies", "code,name,currency\nAG09,Kuwait Media,KWD")
+    load("projects", "project_id,name,currency,agency_code,connected_at\n"
+                     "PU,Site,USD,AG09,2025-01-01\nPJ,Tokyo,JPY,AG09,2025-01-01")
+    load("rates", "date,currency,per_usd\n2026-01-01,KWD,0.3075\n2026-01-01,JPY,150")
+    load("payments", f"{PAY}\nu1,PU,2026-01-10T10:00,subscription,1000.00,USD,\n"
+                     "y1,PJ,2026-01-11T10:00,subscription,15000,JPY,")
+    data = run_as_dict(post_period(db, FINANCE, "2026-01", as_of=date(2026, 2, 1)))
+    [accrual] = data["accruals"]
+    # turnover: $1000 + ¥15000 / 150 = $1100 -> 15%
+    # u1: 1000 × 0.3075 = 307.5 KWD × 15% = 46.125; y1: 15000 × 0.3075 / 150 = 30.75 KWD × 15% = 4.6125 -> 4.613
+    assert (accrual["turnover_usd"], accrual["percent"], accrual["amount"]) == ("1100.00", "15", "50.738")
+    assert {line["payment_id"]: line["commission"] for line in accrual["lines"]} == {"u1": "46.125", "y1": "4.613"}
+    y1 = next(line for line in accrual["lines"] if line["payment_id"] == "y1")
+    assert (y1["amount"], y1["usd_amount"]) == ("15000", "100.00")
+    [balance] = balances(db, "AG09", as_of=date(2026, 2, 1))
+    assert balance.as_dict()["balance"] == "50.738"
+
+
+def test_a_new_connection_overlapping_a_stored_open_one_is_refused(db, load) -> None:
+    from partner_desk.files.table import FileRejected
+
+    load("agencies", "code,name,currency\nAG01,Alpha,USD\nAG02,Beta,EUR")
+    load("projects", "project_id,name,currency,agency_code,connected_at\nP1,Shop,USD,AG01,2025-12-01")
+    with pytest.raises(FileRejected) as caught:
+        load("projects", "project_id,name,currency,agency_code,connected_at\nP1,Shop,USD,AG02,2026-02-01")
+    assert str(caught.value).splitlines()[1:] == [
+        "row 2: connected_at: connection of project P1 to AG02 from 2026-01-31T22:00:00+00:00 overlaps "
+        "its connection to AG01 from 2025-11-30T22:00:00+00:00"]
+    # closing the stored connection in the same file makes the move valid
+    summary = load("projects", "project_id,name,currency,agency_code,connected_at,disconnected_at\n"
+                               "P1,Shop,USD,AG01,2025-12-01,2026-02-01\nP1,Shop,USD,AG02,2026-02-01,")
+    assert (summary.added, summary.updated) == (1, 1)
