@@ -47,6 +47,10 @@ def test_preview_then_post_credits_the_balances(qtbot, db, write_csv) -> None:  
         ("AG02", Decimal("250.00"), Decimal("10"), Decimal("20.00"), 1),
     ]
     assert "€20.00" in page.totals.text() and "$150.00" in page.totals.text()
+    # a double-click opens the agency
+    with qtbot.waitSignal(page.open_page) as opened:
+        page.table.doubleClicked.emit(page.model.index(1, 0))
+    assert opened.args == ["agency", "AG02"]
     assert page.post_button.isEnabled()
 
     box = page.confirm_post()

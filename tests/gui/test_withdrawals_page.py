@@ -66,6 +66,9 @@ def test_the_creator_cannot_approve_a_finance_colleague_can(qtbot, db, write_csv
     assert page.select(request.id)
     row = page.selected()
     assert row is not None and row.request.amount == Decimal("120.00") and row.agency_name == "Alpha Agency"
+    with qtbot.waitSignal(page.open_page) as opened:
+        page.table.doubleClicked.emit(page.model.index(0, 1))
+    assert opened.args == ["agency", "AG01"]
     assert page.buttons[Move.APPROVE].isEnabled()
     # marking paid needs an approved request first
     assert page.buttons[Move.PAID].toolTip() == (

@@ -91,6 +91,7 @@ class AccrualsPage(Page):
 
         self.model: RowTableModel[AccrualRow] = RowTableModel(_columns(False), self)
         self.table = table_view(self.model, self)
+        self.table.doubleClicked.connect(lambda index: self.open_page.emit("agency", self.model.row(index.row()).code))
         self.totals = QLabel()
         self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

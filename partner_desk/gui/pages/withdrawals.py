@@ -111,6 +111,8 @@ class WithdrawalsPage(Page):
 
         self.model: RowTableModel[QueueRow] = RowTableModel(_columns(), self)
         self.table = table_view(self.model, self)
+        self.table.doubleClicked.connect(
+            lambda index: self.open_page.emit("agency", self.model.row(index.row()).request.agency))
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
 
