@@ -1,0 +1,54 @@
+"""Locale-aware display: money is rounded half-up before Babel formats it (Babel rounds half to even)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from partner_desk import i18n
+
+
+@pytest.fixture(autouse=True)
+def english():  # type: ignore[no-untyped-def]
+    yield
+    i18n.setup("en_US")
+
+
+def test_money_ties_round_away_from_zero_not_to_even() -> None:
+    # Babel alone shows 0.125 as $0.12 and ¥2.5 as ¥2
+    assert i18n.money(Decimal("0.125"), "USD", "en_US") == "$0.13"
+    assert i18n.money(Decimal("2.5"), "JPY", "en_US") == "¥3"
+    assert i18n.money(Decimal("-0.125"), "USD", "en_US") == "-$0.13"
+    assert i18n.money(Decimal("1.0005"), "KWD", "en_US") == "KWD1.001"
+
+
+def test_money_in_ukrainian_uses_its_separators_and_sign() -> None:
+    nbsp = "\xa0"
+    assert i18n.money(Decimal("1234.5"), "UAH", "uk_UA") == f"1{nbsp}234,50{nbsp}₴"
+
+
+def test_small_negative_money_shows_as_zero() -> None:
+    assert i18n.money(Decimal("-0.004"), "USD", "en_US") == "$0.00"
+
+
+def test_numbers_and_percents() -> None:
+    assert i18n.number(Decimal("2.345"), 2, "en_US") == "2.35"  # half-up
+    assert i18n.number(Decimal("1234567.005"), 2, "en_US") == "1,234,567.01"
+    assert i18n.percent(Decimal("12.50"), "en_US") == "12.5%"
+    assert i18n.percent(Decimal("15"), "uk_UA") == "15%"
+
+
+def test_dates() -> None:
+    assert i18n.day(date(2026, 1, 5), "en_US") == "Jan 5, 2026"
+
+
+def test_setup_picks_a_known_locale_or_falls_back_to_english() -> None:
+    assert i18n.setup("uk_UA.UTF-8") == "uk_UA"
+    assert i18n.current_locale() == "uk_UA"
+    assert i18n.setup("xx_YY") == "en_US"
+    # without a catalog, messages come back as written
+    assert i18n._("Post period") == "Post period"
+    assert i18n.ngettext("one accrual", "{n} accruals", 2) == "{n} accruals"
+    assert i18n.N_("marked") == "marked"
