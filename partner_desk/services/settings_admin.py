@@ -20,6 +20,7 @@ from partner_desk.domain.money import parse_decimal
 from partner_desk.domain.periods import Period, zone
 from partner_desk.domain.roles import Actor
 from partner_desk.domain.tiers import Level
+from partner_desk.files.table import FileRejected
 from partner_desk.services import audit
 from partner_desk.services.guard import refused, require
 from partner_desk.services.imports import ImportSummary, import_file
@@ -114,7 +115,13 @@ def add_tier_version(db: Database, actor: Actor, effective_from: str, levels: li
             writer.writerow(["effective_from", "min_turnover_usd", "percent"])
             for threshold, percent in levels:
                 writer.writerow([effective_from.strip(), threshold.strip(), percent.strip()])
-        return import_file(db, actor, "tiers", path)
+        try:
+            return import_file(db, actor, "tiers", path)
+        except FileRejected as exc:
+            # the file is ours: speak of the levels as entered (level 1 is row 2 of the file)
+            lines = [f"level {p.row - 1}: {p.column}: {p.message}" if p.row > 1 else str(p)
+                     for p in exc.problems]
+            raise UserError("\n".join([f"the table from {effective_from.strip()} was not added:", *lines])) from None
 
 
 def import_rates(db: Database, actor: Actor, path: Path | str) -> ImportSummary:
