@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -38,12 +36,12 @@ from partner_desk.files.statement_model import (
     percent_format,
     percent_value,
 )
+from partner_desk.files.xlsx_rows import CellPool, StyledCells, fast_rows
 from partner_desk.i18n import N_, _
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 MARK = Font(bold=True, color="C00000")
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 KIND_LABELS = {
     "accrual": N_("Accrual"),
@@ -68,6 +66,7 @@ LEDGER_COLUMNS = (
     (N_("Amount"), 15), (N_("Balance"), 15), (N_("Held"), 15),
 )
 COL_USD, COL_PARTNER, COL_COMMISSION = 11, 12, 14
+USD_FORMAT = money_format(USD)
 
 
 def write_statement(statement: Statement, path: Path) -> LineTotals:
@@ -112,58 +111,35 @@ def _discard(workbook: Workbook) -> None:
             writer.cleanup()
 
 
-def text(value: str) -> str:
-    """Data text as a worksheet accepts it: control characters dropped."""
-    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return cleaned
-
-
-def _cell(sheet: WriteOnlyWorksheet, value: Any, number_format: str | None = None,
-          font: Font | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=text(value) if isinstance(value, str) else _number(value))
-    if isinstance(value, str):
-        # text stays text, even when it looks like a formula or an error code ("=1+1", "#N/A")
-        cell.data_type = "s"
-    if number_format is not None:
-        cell.number_format = number_format
-    if font is not None:
-        cell.font = font
-    return cell
-
-
-def _number(value: Any) -> Any:
-    # a rounded negative zero ("-0.00") would be written as "-0"
-    if isinstance(value, Decimal) and value.is_zero():
-        return abs(value)
-    return value
-
-
 def _columns(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
-def _mark_preview(sheet: WriteOnlyWorksheet, summary: StatementSummary) -> None:
-    """A preview's first row says so, on every sheet."""
+def _start(sheet: WriteOnlyWorksheet, summary: StatementSummary) -> StyledCells:
+    """Take over the sheet's rows; a preview's first row says so, on every sheet."""
+    fast_rows(sheet)
+    cell = StyledCells(sheet)
     if summary.preview:
-        sheet.append([_cell(sheet, _("Preview - not posted"), font=MARK)])
+        sheet.append([cell(_("Preview - not posted"), font=MARK)])
+    return cell
 
 
 def _write_summary(sheet: WriteOnlyWorksheet, s: StatementSummary) -> None:
     _columns(sheet, (32, 28, 10))
-    _mark_preview(sheet, s)
+    cell = _start(sheet, s)
     cur = s.currency
     money = money_format(cur)
-    usd = money_format(USD)
+    usd = USD_FORMAT
 
     def row(label: str, value: Any = None, number_format: str | None = None, unit: str | None = None) -> None:
-        cells: list[Any] = [_cell(sheet, label, font=BOLD)]
-        cells.append(None if value is None else _cell(sheet, value, number_format))
+        cells: list[Any] = [cell(label, font=BOLD)]
+        cells.append(None if value is None else cell(value, number_format))
         if unit is not None:
-            cells.append(_cell(sheet, unit))
+            cells.append(cell(unit))
         sheet.append(cells)
 
-    sheet.append([_cell(sheet, _("Partner statement"), font=TITLE)])
+    sheet.append([cell(_("Partner statement"), font=TITLE)])
     sheet.append([])
     row(_("Agency"), s.agency_name)
     row(_("Code"), s.agency_code)
@@ -198,68 +174,43 @@ def _write_summary(sheet: WriteOnlyWorksheet, s: StatementSummary) -> None:
     row(_("Produced on"), s.produced_on, DATE_FORMAT)
 
 
-class _LineCells:
-    """Styled cells reused row after row: the write-only sheet writes a row as it is appended,
-    so one formatted cell per column (and per format) serves every row."""
-
-    def __init__(self, sheet: WriteOnlyWorksheet, partner_currency: str) -> None:
-        self.sheet = sheet
-        self.partner_format = money_format(partner_currency)
-        self._cache: dict[tuple[int, str], WriteOnlyCell] = {}
-
-    def get(self, column: int, value: Any, number_format: str) -> WriteOnlyCell:
-        cell = self._cache.get((column, number_format))
-        if cell is None:
-            cell = self._cache[(column, number_format)] = WriteOnlyCell(self.sheet)
-            cell.number_format = number_format
-        cell.value = _number(value)
-        return cell
-
-    def text(self, value: str) -> Any:
-        cleaned = text(value)
-        if cleaned[:1] != "=" and cleaned not in ERROR_CODES:
-            return cleaned
-        cell = WriteOnlyCell(self.sheet, value=cleaned)
-        cell.data_type = "s"
-        return cell
-
-    def row(self, line: StatementLine) -> list[Any]:
-        get = self.get
-        partner = self.partner_format
-        return [
-            get(1, line.paid_at, DATETIME_FORMAT),
-            self.text(line.project_id),
-            self.text(line.project_name),
-            self.text(line.payment_id),
-            self.text(line.service),
-            None if line.refund_of is None else self.text(line.refund_of),
-            get(7, line.amount, money_format(line.currency)),
-            line.currency,
-            get(9, line.pay_rate, RATE_FORMAT),
-            None if line.partner_rate is None else get(10, line.partner_rate, RATE_FORMAT),
-            get(COL_USD, line.usd_amount, "#,##0.00"),
-            get(COL_PARTNER, line.partner_amount, partner),
-            get(13, percent_value(line.percent), percent_format(line.percent)),
-            get(COL_COMMISSION, line.commission, partner),
-            line.late,
-        ]
+def _line_row(pool: CellPool, line: StatementLine, partner_format: str) -> list[Any]:
+    cell = pool.cell
+    return [
+        cell(1, line.paid_at, DATETIME_FORMAT),
+        cell(2, line.project_id),
+        cell(3, line.project_name),
+        cell(4, line.payment_id),
+        cell(5, line.service),
+        cell(6, line.refund_of),
+        cell(7, line.amount, money_format(line.currency)),
+        cell(8, line.currency),
+        cell(9, line.pay_rate, RATE_FORMAT),
+        cell(10, line.partner_rate, RATE_FORMAT),
+        cell(COL_USD, line.usd_amount, USD_FORMAT),
+        cell(COL_PARTNER, line.partner_amount, partner_format),
+        cell(13, percent_value(line.percent), percent_format(line.percent)),
+        cell(COL_COMMISSION, line.commission, partner_format),
+        cell(15, line.late),
+    ]
 
 
 def _write_lines(sheet: WriteOnlyWorksheet, s: StatementSummary, lines: Iterable[StatementLine]) -> LineTotals:
     _columns(sheet, [width for _heading, width in LINE_COLUMNS])
     header_row = 2 if s.preview else 1
     sheet.freeze_panes = f"A{header_row + 1}"  # the sheet's layout goes out with its first row
-    _mark_preview(sheet, s)
+    cell = _start(sheet, s)
     headings = [_(heading) for heading, _width in LINE_COLUMNS]
     headings[COL_PARTNER - 1] = f"{headings[COL_PARTNER - 1]}, {s.currency}"
     headings[COL_COMMISSION - 1] = f"{headings[COL_COMMISSION - 1]}, {s.currency}"
-    sheet.append([_cell(sheet, h, font=BOLD) for h in headings])
+    sheet.append([cell(h, font=BOLD) for h in headings])
 
-    cells = _LineCells(sheet, s.currency)
+    pool = CellPool(sheet)
+    partner_format = money_format(s.currency)
     count = late = 0
     usd = partner = commission = Decimal(0)
     for line in lines:
-        sheet.append(cells.row(line))
+        sheet.append(_line_row(pool, line, partner_format))
         count += 1
         late += line.late
         usd += line.usd_amount
@@ -270,10 +221,10 @@ def _write_lines(sheet: WriteOnlyWorksheet, s: StatementSummary, lines: Iterable
 
     money = money_format(s.currency)
     total_row: list[Any] = [None] * len(LINE_COLUMNS)
-    total_row[0] = _cell(sheet, _("Total"), font=BOLD)
-    total_row[COL_USD - 1] = _cell(sheet, usd, "#,##0.00", BOLD)
-    total_row[COL_PARTNER - 1] = _cell(sheet, partner, money, BOLD)
-    total_row[COL_COMMISSION - 1] = _cell(sheet, commission, money, BOLD)
+    total_row[0] = cell(_("Total"), font=BOLD)
+    total_row[COL_USD - 1] = cell(usd, USD_FORMAT, BOLD)
+    total_row[COL_PARTNER - 1] = cell(partner, money, BOLD)
+    total_row[COL_COMMISSION - 1] = cell(commission, money, BOLD)
     sheet.append(total_row)
     return LineTotals(count, late, usd, partner, commission)
 
@@ -299,31 +250,31 @@ def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, entries: Seque
                   running: list[tuple[Decimal, Decimal]]) -> None:
     _columns(sheet, [width for _heading, width in LEDGER_COLUMNS])
     sheet.freeze_panes = "A3" if s.preview else "A2"
-    _mark_preview(sheet, s)
-    sheet.append([_cell(sheet, _(heading), font=BOLD) for heading, _width in LEDGER_COLUMNS])
+    cell = _start(sheet, s)
+    sheet.append([cell(_(heading), font=BOLD) for heading, _width in LEDGER_COLUMNS])
     money = money_format(s.currency)
 
     def row(day: Any, label: str, amount: Decimal | None, balance: Decimal, held: Decimal,
             entry: LedgerRow | None = None, font: Font | None = None) -> None:
         cells: list[Any] = [None] * len(LEDGER_COLUMNS)
-        cells[0] = _cell(sheet, day, DATE_FORMAT, font)
-        cells[1] = _cell(sheet, label, font=font)
+        cells[0] = cell(day, DATE_FORMAT, font)
+        cells[1] = cell(label, font=font)
         if entry is not None:
             details = entry.note or ""
             if entry.projected:
                 details = f"{details} ({_('preview: not posted')})".strip()
-            cells[2] = _cell(sheet, details)
+            cells[2] = cell(details)
             if entry.project_id is not None:
-                cells[3] = _cell(sheet, entry.project_id)
+                cells[3] = cell(entry.project_id)
             if entry.project_amount is not None and entry.project_currency is not None:
-                cells[4] = _cell(sheet, entry.project_amount, money_format(entry.project_currency))
-                cells[5] = _cell(sheet, entry.project_currency)
+                cells[4] = cell(entry.project_amount, money_format(entry.project_currency))
+                cells[5] = cell(entry.project_currency)
             if entry.withdrawal_id is not None:
-                cells[6] = _cell(sheet, entry.withdrawal_id, INTEGER_FORMAT)
+                cells[6] = cell(entry.withdrawal_id, INTEGER_FORMAT)
         if amount is not None:
-            cells[7] = _cell(sheet, amount, money, font)
-        cells[8] = _cell(sheet, balance, money, font)
-        cells[9] = _cell(sheet, held, money, font)
+            cells[7] = cell(amount, money, font)
+        cells[8] = cell(balance, money, font)
+        cells[9] = cell(held, money, font)
         sheet.append(cells)
 
     row(s.period.first_day, _("Opening balance"), None, s.opening.balance, s.opening.held, font=BOLD)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from partner_desk.domain.ledger import Position
 from partner_desk.domain.money import minor_digits
@@ -27,12 +28,14 @@ def last_day(period: Period) -> date:
     return period.end - ONE_DAY
 
 
+@lru_cache(maxsize=256)
 def money_format(currency: str) -> str:
     """The Excel number format of a currency's amounts: JPY `#,##0`, USD `#,##0.00`, KWD `#,##0.000`."""
     digits = minor_digits(currency)
     return "#,##0" if digits == 0 else "#,##0." + "0" * digits
 
 
+@lru_cache(maxsize=256)
 def percent_format(percent: Decimal) -> str:
     """The Excel format of a percent cell holding `percent / 100`: 15 -> `0%`, 12.5 -> `0.0%`."""
     exponent = percent.normalize().as_tuple().exponent
