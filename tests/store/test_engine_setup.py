@@ -1,0 +1,57 @@
+"""Choosing the database and setting SQLite up: URL precedence, pragmas, schema version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from partner_desk.domain.errors import UserError
+from partner_desk.services.setup import ensure_current, init_database
+from partner_desk.store import migrate
+from partner_desk.store.engine import ENV_DB, Database, default_url, resolve_url
+
+
+def test_url_precedence_option_then_environment_then_data_folder(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv(ENV_DB, f"sqlite:///{tmp_path / 'env.db'}")
+    assert resolve_url(f"sqlite:///{tmp_path / 'opt.db'}") == f"sqlite:///{tmp_path / 'opt.db'}"
+    assert resolve_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
+    monkeypatch.delenv(ENV_DB)
+    assert resolve_url(None) == default_url()
+    assert default_url().startswith("sqlite:///") and default_url().endswith("partner-desk.db")
+
+
+def test_postgresql_urls_use_psycopg_3() -> None:
+    assert resolve_url("postgresql://pd:secret@db.example/partners") == (
+        "postgresql+psycopg://pd:secret@db.example/partners")
+    assert resolve_url("postgresql+psycopg://pd@db/p") == "postgresql+psycopg://pd@db/p"
+
+
+def test_sqlite_pragmas(db: Database) -> None:
+    with db.read() as session:
+        assert session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+
+
+def test_foreign_keys_are_enforced(db: Database) -> None:
+    with pytest.raises(IntegrityError), db.write() as session:
+        session.execute(text("INSERT INTO connections (project_id, agency_id, connected_at) "
+                             "VALUES ('NOPE', 999, '2026-01-01 00:00:00.000000')"))
+
+
+def test_a_missing_folder_is_created_and_init_brings_the_schema_to_head(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'deep' / 'er' / 'pd.db'}")
+    try:
+        with pytest.raises(UserError, match="run 'partner-desk init' first"):
+            ensure_current(database)
+        assert init_database(database) is True
+        assert migrate.current_revision(database.engine) == migrate.head_revision()
+        ensure_current(database)
+        assert init_database(database) is False  # already there: upgraded in place, nothing added twice
+        with database.read() as session:
+            assert session.execute(text("SELECT count(*) FROM tier_versions")).scalar() == 1
+            assert session.execute(text("SELECT count(*) FROM reward_levels")).scalar() == 2
+    finally:
+        database.dispose()
