@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import gettext
+import re
 import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from partner_desk import i18n
 from partner_desk.domain.ledger import Position
 from partner_desk.domain.periods import Period
 from partner_desk.files.atomic import atomic_path
@@ -165,3 +168,41 @@ def test_a_failure_half_way_leaves_no_scratch_files(tmp_path: Path, monkeypatch:
         write_statement(Statement(summary(), lines(), []), tmp_path / "s.xlsx")
     gc.collect()
     assert list(scratch.iterdir()) == []
+
+
+def test_headings_are_translated_and_figures_stay_values(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class Marked(gettext.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return f"<{message}>"
+
+    monkeypatch.setattr(i18n, "_translation", Marked())
+    path = tmp_path / "s.xlsx"
+    write_statement(Statement(summary(preview=True), [line(commission=Decimal("1.25"))], [
+        LedgerRow(date(2026, 5, 9), "correction", Decimal("0.00"), projected=True),
+    ]), path)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["<Summary>", "<Lines>", "<Ledger>"]
+    assert wb["<Lines>"]["A1"].value == "<Preview - not posted>"
+    assert wb["<Lines>"]["A2"].value == "<Payment date>"
+    assert wb["<Lines>"]["L2"].value == "<Partner amount>, USD"
+    assert wb["<Ledger>"]["B4"].value == "<Correction>"
+    assert wb["<Ledger>"]["C4"].value == "(<preview: not posted>)"
+    assert wb["<Lines>"]["N3"].value == 1.25 and wb["<Lines>"]["A3"].is_date
+
+
+def test_nothing_numeric_is_stored_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "s.xlsx"
+    opening = Position("USD", Decimal("7.00"), Decimal("0.00"))
+    closing = Position("USD", Decimal("5.00"), Decimal("0.00"))
+    write_statement(Statement(summary(opening=opening, closing=closing), [line(), line(payment_id="x10")], [
+        LedgerRow(date(2026, 5, 9), "project_payment", Decimal("-2.00"), "paid project P9", "P9",
+                  Decimal("80.00"), "UAH"),
+    ]), path)
+    number = re.compile(r"^[-+]?[\d,. ]+%?$")
+    for sheet in load_workbook(path):
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert not number.match(cell.value), (sheet.title, cell.coordinate, cell.value)
+                elif isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                    assert cell.number_format != "General", (sheet.title, cell.coordinate)
