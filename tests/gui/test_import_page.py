@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import date, timedelta
+
 from sqlalchemy import func, select
 
 from partner_desk.domain.roles import SETUP
 from partner_desk.files.table import Problem
 from partner_desk.gui.context import AppContext
+from partner_desk.gui.pages import import_page
 from partner_desk.gui.pages.import_page import ImportPage
 from partner_desk.services.imports import import_file
-from partner_desk.store.models import Agency, ImportRun, Payment
+from partner_desk.store.models import Agency, ImportRun, Payment, Rate
 from tests.gui.page_data import AGENCIES, PROJECTS, people
 
 BAD_PAYMENTS = """
@@ -102,3 +106,36 @@ def test_a_wrong_kind_or_format_is_a_problem_too(qtbot, db, write_csv, tmp_path)
     choose(qtbot, page, "agencies", text)
     assert page.model.rows() == [Problem(0, "", "notes.txt: unknown format '.txt' (use .csv or .xlsx)")]
     assert page.model.data(page.model.index(0, 0)) == "—"
+
+
+def test_stopping_an_import_midway_writes_nothing(qtbot, db, write_csv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # 4,500 days of EUR rates: the import reports after 2,000 and 4,000 rows and at the end
+    days = [date(2010, 1, 1) + timedelta(days=i) for i in range(4_500)]
+    path = write_csv("\n".join(["date,currency,per_usd", *(f"{d},EUR,0.9" for d in days)]), "rates.csv")
+    page = open_page(qtbot, db, people(db)["fiona"])
+    choose(qtbot, page, "rates", path)
+    assert page.checked is not None and page.checked.summary is not None
+    assert page.checked.summary.rows == 4_500
+
+    # hold the import at its first progress report until Cancel was pressed
+    gate = threading.Event()
+    real = import_page.import_file
+
+    def held(db, actor, kind, path, rows_read):  # type: ignore[no-untyped-def]
+        def report(count: int) -> None:
+            if count == 2_000:
+                gate.wait(10)
+            rows_read(count)
+
+        return real(db, actor, kind, path, report)
+
+    monkeypatch.setattr(import_page, "import_file", held)
+    with qtbot.waitSignal(page.finished, timeout=15_000):
+        page.import_button.click()
+        assert page.operation is not None
+        page.operation.progress.cancel()  # what the progress dialog's Cancel button does
+        gate.set()
+    assert page.status.text() == "Stopped: nothing was written."
+    assert stored(db, Rate) == 0 and stored(db, ImportRun) == 0
+    # the file still passed its check: it can be imported again
+    assert page.import_button.isEnabled()

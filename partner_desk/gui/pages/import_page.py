@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,10 +24,10 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import NEEDS
 from partner_desk.files.table import FileRejected, Problem
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.ops import Cancelled, Progress, run_op, show_error
+from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
 from partner_desk.gui.pages import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
-from partner_desk.i18n import N_, _, ngettext
+from partner_desk.i18n import N_, _, ngettext, number
 from partner_desk.services.imports import KINDS, ImportSummary, import_file, validate_file
 
 KIND_LABELS = {
@@ -76,6 +78,7 @@ class ImportPage(Page):
         self.checked: Checked | None = None
         self.imported: ImportSummary | None = None
         self.file_dialog: QFileDialog | None = None
+        self.operation: Operation[Any] | None = None  # the check or import running (or last run)
 
         self.kind_box = QComboBox()
         for kind in KINDS:
@@ -167,7 +170,7 @@ class ImportPage(Page):
             def rows_read(count: int) -> None:
                 progress.check()
                 progress.report(count, 0, _("Checking {file}: {n} rows read…").format(
-                    file=path.name, n=f"{count:,}"))
+                    file=path.name, n=number(Decimal(count), 0)))
 
             try:
                 summary = validate_file(db, actor, kind, path, rows_read)
@@ -179,8 +182,8 @@ class ImportPage(Page):
                 return Checked(kind, path, None, [Problem(0, "", str(exc))])
             return Checked(kind, path, summary, [])
 
-        run_op(self, work, self._show, self._failed, label=_("Checking {file}…").format(file=path.name),
-               cancellable=True)
+        self.operation = run_op(self, work, self._show, self._failed,
+                                label=_("Checking {file}…").format(file=path.name), cancellable=True)
 
     def _show(self, checked: Checked | None) -> None:
         self.checked = checked
@@ -206,7 +209,8 @@ class ImportPage(Page):
             self.finished.emit()
 
     def _failed(self, exc: Exception) -> None:
-        self.checked = None
+        if not isinstance(exc, Cancelled):
+            self.checked = None  # a stopped import leaves the file's check standing
         self._set_import_enabled()
         self.status.setStyleSheet(RED if not isinstance(exc, Cancelled) else "")
         if isinstance(exc, Cancelled):
@@ -253,12 +257,12 @@ class ImportPage(Page):
             def rows_read(count: int) -> None:
                 progress.check()
                 progress.report(count, 0, _("Importing {file}: {n} rows read…").format(
-                    file=path.name, n=f"{count:,}"))
+                    file=path.name, n=number(Decimal(count), 0)))
 
             return import_file(db, actor, kind, path, rows_read)
 
-        run_op(self, work, self._imported, self._import_failed,
-               label=_("Importing {file}…").format(file=path.name), cancellable=True)
+        self.operation = run_op(self, work, self._imported, self._import_failed,
+                                label=_("Importing {file}…").format(file=path.name), cancellable=True)
 
     def _imported(self, summary: ImportSummary) -> None:
         self.imported = summary
