@@ -6,13 +6,13 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from partner_desk.services.setup import init_database  # noqa: E402
-from partner_desk.store.engine import Database  # noqa: E402
+from partner_desk.services.setup import init_database
+from partner_desk.store.engine import Database
 
 
 @pytest.fixture

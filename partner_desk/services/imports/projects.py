@@ -7,6 +7,7 @@ to a known project or connection is an error.
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ OPTIONAL = ("disconnected_at",)
 
 
 class _Span:
-    __slots__ = ("agency_id", "agency_code", "connected_at", "disconnected_at", "row", "stored")
+    __slots__ = ("agency_code", "agency_id", "connected_at", "disconnected_at", "row", "stored")
 
     def __init__(self, agency_id: int, agency_code: str, connected_at: datetime,
                  disconnected_at: datetime | None, row: int, stored: Connection | None) -> None:
@@ -97,7 +98,7 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
 
     for project_id in sorted(touched):
         ordered = sorted(spans[project_id].values(), key=lambda s: s.connected_at)
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for earlier, later in itertools.pairwise(ordered):
             if earlier.disconnected_at is None or earlier.disconnected_at > later.connected_at:
                 blamed = later if later.stored is None else earlier
                 ctx.problems.append(_overlap(blamed.row, project_id, earlier, later))
