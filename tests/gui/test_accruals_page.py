@@ -36,6 +36,7 @@ def choose(qtbot, page: AccrualsPage, period: str) -> None:  # type: ignore[no-u
 def test_preview_then_post_credits_the_balances(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
     seed(db, write_csv)
     team = people(db)
+    assert {b.code: b.position.balance for b in balances(db)} == {"AG01": Decimal("0.00"), "AG02": Decimal("0.00")}
     page = open_page(qtbot, db, team["fiona"])
 
     # nothing posted yet: the page opens on the earliest month with payments, March 2025

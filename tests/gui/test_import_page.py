@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date, timedelta
 
+from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from partner_desk.domain.roles import SETUP
@@ -139,3 +140,18 @@ def test_stopping_an_import_midway_writes_nothing(qtbot, db, write_csv, monkeypa
     assert stored(db, Rate) == 0 and stored(db, ImportRun) == 0
     # the file still passed its check: it can be imported again
     assert page.import_button.isEnabled()
+
+
+def test_an_xlsx_file_is_checked_the_same_way(qtbot, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["code", "name", "currency"])
+    sheet.append(["AG01", "Alpha Agency", "USD"])
+    sheet.append(["AG02", "Beta Agency", "XYZ"])
+    path = tmp_path / "agencies.xlsx"
+    book.save(path)
+    page = open_page(qtbot, db, people(db)["fiona"])
+    choose(qtbot, page, "agencies", path)
+    assert [(p.row, p.column) for p in page.model.rows()] == [(3, "currency")]
+    assert "XYZ" in page.model.rows()[0].message
+    assert not page.import_button.isEnabled() and stored(db, Agency) == 0
