@@ -108,6 +108,7 @@ class AgencyDetail:
     connections: list[ConnectionRow]
     chart: list[MonthPoint]
     notes: list[str]
+    time_zone: str = "UTC"  # the company's, for showing stored UTC moments
 
     @property
     def can_withdraw(self) -> bool:
@@ -208,7 +209,7 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
         local_date(agency.offer_accepted_at, tz) if agency.offer_accepted_at else None,
         today, last, running_period, last_percent, last_reward, last_posted, running, commission, reward,
         position.position.balance, position.position.held, position.position.available,
-        tuple(position.reasons), benefits, connections, chart, notes)
+        tuple(position.reasons), benefits, connections, chart, notes, tz.key)
 
 
 def _chart(accruals: dict[Period, Accrual], running_period: Period,
@@ -252,7 +253,7 @@ def agency_payments(db: Database, code: str, period: Period | None = None,
     with db.read() as session:
         stmt = (
             select(Payment, Accrual.period)
-            .join(Connection, _connected(Payment, Connection))  # type: ignore[arg-type]
+            .join(Connection, _connected(Payment, Connection))
             .outerjoin(AccrualLine, AccrualLine.payment_id == Payment.payment_id)
             .outerjoin(Accrual, Accrual.id == AccrualLine.accrual_id)
             .where(Connection.agency_id == agency.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,7 +33,14 @@ from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.pages import Page
 from partner_desk.gui.pages.agency_chart import TurnoverChart
 from partner_desk.gui.pages.agency_dialogs import OfferDialog, PayProjectDialog, StatementDialog, WithdrawalDialog
-from partner_desk.gui.pages.agency_tabs import AccrualsTab, PaymentsTab, ledger_tab, projects_tab, withdrawals_tab
+from partner_desk.gui.pages.agency_tabs import (
+    AccrualsTab,
+    CompanyClock,
+    PaymentsTab,
+    ledger_tab,
+    projects_tab,
+    withdrawals_tab,
+)
 from partner_desk.i18n import N_, _, day, money, percent
 from partner_desk.services import agency_detail as views
 from partner_desk.services.agency_detail import AgencyDetail
@@ -229,6 +237,7 @@ class AgencyPage(Page):
         self.loading = False
         self.data = loaded
         d = loaded.detail
+        CompanyClock.zone = ZoneInfo(d.time_zone)
         self.stack.setCurrentIndex(1)
         self.heading.setText(f"{d.code} — {d.name}")
         offer = (_("offer accepted on {day}").format(day=day(d.offer_accepted_on)) if d.offer_accepted_on

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -22,6 +23,17 @@ from partner_desk.services.agency_detail import (
 )
 
 MUTED = QColor("#777777")
+
+
+class CompanyClock:
+    """Shows stored UTC moments in the company time zone; the page sets `zone` once it knows it."""
+
+    zone: tzinfo = UTC
+
+    @classmethod
+    def show(cls, value: datetime | None) -> str:
+        return moment(value.astimezone(cls.zone)) if value is not None else ""
+
 NEGATIVE = QColor("#b00020")
 LATE = QColor("#8a5a00")
 
@@ -56,9 +68,8 @@ def projects_tab() -> TableTab:
                bold=lambda r: r.current),
         Column(_("Name"), lambda r: r.project_name, width=200),
         Column(_("Currency"), lambda r: r.project_currency, align=CENTER, width=70),
-        Column(_("Connected"), lambda r: r.connected_at, display=moment, width=170),
-        Column(_("Disconnected"), lambda r: r.disconnected_at,
-               display=lambda v: moment(v) if v is not None else "", width=170),
+        Column(_("Connected"), lambda r: r.connected_at, display=CompanyClock.show, width=170),
+        Column(_("Disconnected"), lambda r: r.disconnected_at, display=CompanyClock.show, width=170),
         Column(_("Now"), lambda r: r.current, display=lambda v: _("connected") if v else _("history"),
                foreground=lambda r: None if r.current else MUTED),
     ]
@@ -138,7 +149,7 @@ class AccrualsTab(QWidget):
                    width=110),
             Column(_("Lines"), lambda r: r.lines, align=RIGHT, width=60),
             Column(_("Late"), lambda r: r.late_lines, align=RIGHT, width=60),
-            Column(_("Posted"), lambda r: r.posted_at, display=moment),
+            Column(_("Posted"), lambda r: r.posted_at, display=CompanyClock.show),
         ]
         lines: list[Column[AccrualLineRow]] = [
             Column(_("Date"), lambda r: r.local_date, display=day, width=110),
@@ -208,7 +219,7 @@ def ledger_tab() -> TableTab:
 def withdrawals_tab() -> TableTab:
     columns: list[Column[Any]] = [
         Column(_("No."), lambda r: r.id, align=RIGHT, width=50),
-        Column(_("Requested"), lambda r: r.requested_at, display=moment, width=170),
+        Column(_("Requested"), lambda r: r.requested_at, display=CompanyClock.show, width=170),
         _money(lambda r: r.amount, lambda r: r.currency, _("Amount")),
         Column(_("Status"), lambda r: str(r.status.value), width=90),
         Column(_("Method"), lambda r: r.method, width=100),
