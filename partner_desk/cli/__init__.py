@@ -7,6 +7,7 @@ a usage error exits 2; nothing a user can cause prints a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -50,6 +51,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         common.fail("interrupted: nothing more was written")
         return 130
+    except BrokenPipeError:
+        # the reader of our output went away (`| head`): stop quietly, as other tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     finally:
         common.close()
 
