@@ -83,6 +83,7 @@ def test_the_creator_cannot_approve_a_finance_colleague_can(qtbot, db, write_csv
     assert get_withdrawal(db, request.id).decided_by == "felix"
     assert page.tabs.tabText(0) == "Pending (0)" and page.tabs.tabText(1) == "Approved (1)"
     assert f"Withdrawal {request.id} is now approved." == page.status.text()
+    assert page.detail.text() == "No pending requests. A request is made from the agency's page."
 
     page.show_status(Status.APPROVED)
     assert page.select(request.id)

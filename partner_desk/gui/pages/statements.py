@@ -121,6 +121,7 @@ class StatementsPage(Page):
         layout.addWidget(self.table, 1)
         self.bar.hide()
         self.cancel_button.hide()
+        self.status.setText(_("Choose a posted period and a folder, then press Export all."))
         self._update()
 
     # Page -------------------------------------------------------------------------------------------

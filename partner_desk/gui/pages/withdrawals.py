@@ -231,7 +231,16 @@ class WithdrawalsPage(Page):
             reasons = row.refusals.get(move, [])
             button.setEnabled(not reasons)
             button.setToolTip("\n".join(reasons) if reasons else _(tip))
-        self.detail.setText(self._detail_text(row) if row is not None else "")
+        self.detail.setText(self._detail_text(row) if row is not None else self._empty_text())
+
+    def _empty_text(self) -> str:
+        if self.model.rowCount():
+            return _("Select a request to act on it.")
+        status = self.current_status()
+        if status is None:
+            return _("No withdrawal has been requested yet. A request is made from the agency's page.")
+        return _("No {state} requests. A request is made from the agency's page.").format(
+            state=_(STATUS_LABELS[status]))
 
     @staticmethod
     def _detail_text(row: QueueRow) -> str:
