@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import QApplication
@@ -14,18 +15,34 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.agencies import AgenciesPage
 from partner_desk.gui.table_model import Column, RowTableModel, table_view
 from partner_desk.store.bulk import insert_rows
-from partner_desk.store.models import Agency
+from partner_desk.store.models import Agency, Connection, Payment, Project, Rate
 
 AGENCIES = 10_000
 CURRENCIES = ("USD", "EUR", "PLN", "UAH")
 
 
 def _many_agencies(db) -> None:  # type: ignore[no-untyped-def]
+    """10,000 agencies, each with a connected USD project that paid a subscription in March (last
+    month) and in April (the running month), so both previews price 10,000 agencies."""
     created = datetime(2025, 1, 1, tzinfo=UTC)
-    rows = [(f"AG{i:05d}", f"Agency number {i}", CURRENCIES[i % 4], f"manager{i % 25}", created)
-            for i in range(AGENCIES)]
+    agencies = [(i + 1, f"AG{i:05d}", f"Agency number {i}", CURRENCIES[i % 4], f"manager{i % 25}", created)
+                for i in range(AGENCIES)]
+    projects = [(f"P{i:05d}", f"Client {i}", "USD") for i in range(AGENCIES)]
+    connections = [(f"P{i:05d}", i + 1, created) for i in range(AGENCIES)]
+    payments = [
+        (f"{month}-{i:05d}", f"P{i:05d}", datetime(2025, month, 5, 9, tzinfo=UTC), date(2025, month, 5),
+         f"2025-{month:02d}", "subscription", 10_000 + i, "USD")
+        for month in (3, 4) for i in range(AGENCIES)
+    ]
     with db.write() as session:
-        insert_rows(session, Agency.__table__, ("code", "name", "currency", "manager", "created_at"), rows)
+        insert_rows(session, Agency.__table__, ("id", "code", "name", "currency", "manager", "created_at"),
+                    agencies)
+        insert_rows(session, Project.__table__, ("project_id", "name", "currency"), projects)
+        insert_rows(session, Connection.__table__, ("project_id", "agency_id", "connected_at"), connections)
+        insert_rows(session, Rate.__table__, ("currency", "day", "per_usd"),
+                    [(c, date(2025, 1, 1), Decimal("2")) for c in CURRENCIES if c != "USD"])
+        insert_rows(session, Payment.__table__, ("payment_id", "project_id", "paid_at", "local_date", "period",
+                                                 "service", "amount_minor", "currency"), payments)
 
 
 class LoopWatch:
@@ -62,6 +79,10 @@ def test_ten_thousand_agencies_load_and_filter_smoothly(qtbot, db) -> None:  # t
     loaded = time.perf_counter() - started
     QApplication.processEvents()
     assert page.model.rowCount() == AGENCIES
+    assert not page.data.notes if page.data else False
+    # AG00008 (USD): March 10,008 cents = $100.08 -> 10%; April the same: 10.008 -> 10.01 half-up
+    eighth = next(r for r in page.model.rows() if r.code == "AG00008")
+    assert (eighth.last_turnover_usd, eighth.running_commission) == (Decimal("100.08"), Decimal("10.01"))
 
     timings = {}
     for label, action in (
