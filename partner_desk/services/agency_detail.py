@@ -182,8 +182,10 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
         last_reward = (round_usd(prev.reward) if prev else Decimal(0)) if ok else None
     _ok, running = _preview_of(db, actor, running_period, today, code, notes)
     turnover = round_usd(running.turnover) if running else Decimal(0)
-    reached_index = table.level_index(turnover)
-    nxt = table.next_level(turnover)
+    # levels are judged on the exact turnover, as posting judges them; only the shown value is rounded
+    exact_turnover = running.turnover if running else Decimal(0)
+    reached_index = table.level_index(exact_turnover)
+    nxt = table.next_level(exact_turnover)
     commission = Progress(turnover, table.levels[reached_index].min_usd if reached_index >= 0 else None,
                           nxt.min_usd if nxt else None, nxt.percent if nxt else None)
     reward_value = round_usd(running.reward) if running else Decimal(0)
