@@ -195,3 +195,17 @@ def test_no_traceback_for_a_user_error_in_a_real_process(tmp_path) -> None:
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("partner-desk: ")
+
+
+@pytest.mark.parametrize(
+    ("url", "start"),
+    [
+        ("nosuch://x", "partner-desk: cannot open the database: "),
+        ("postgresql://desk:secret@127.0.0.1:1/partners", "partner-desk: cannot open the database postgresql+psycopg://desk:***@"),
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_a_clear_error(url, start, capsys) -> None:
+    code = main(["--db", url, "balance"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith(start)
+    assert "secret" not in err and "Traceback" not in err
