@@ -52,6 +52,12 @@ class PeriodView:
     posted_at: datetime | None = None
     posted_by: str | None = None
     posted_as_of: date | None = None
+    agencies: int = 0  # every agency in the database, with lines or not
+
+    @property
+    def without_lines(self) -> int:
+        """Agencies with no accrual in the period: nothing of theirs was (or would be) accrued."""
+        return max(self.agencies - len(self.rows), 0)
 
     @property
     def late_lines(self) -> int:
@@ -157,7 +163,7 @@ def preview(db: Database, actor: Actor, period: Period, as_of: date | None = Non
                    len(a.lines), a.late_lines, round_usd(a.reward))
         for a in run.accruals
     ]
-    return PeriodView(period, False, rows, run.totals_by_currency(), run.message)
+    return PeriodView(period, False, rows, run.totals_by_currency(), run.message, agencies=len(names))
 
 
 def posted(db: Database, period: Period) -> PeriodView | None:
@@ -176,6 +182,7 @@ def posted(db: Database, period: Period) -> PeriodView | None:
             .order_by(Agency.code)
         )
         found = list(session.execute(stmt))
+        agencies = session.scalar(select(func.count(Agency.id))) or 0
         balances = positions(session, [r[0] for r in found]) if found else {}
     rows = [
         AccrualRow(code, name, cur, round_usd(turnover), percent, from_minor(minor, cur), lines, late,
@@ -184,7 +191,7 @@ def posted(db: Database, period: Period) -> PeriodView | None:
     ]
     message = _("{period} was posted: {count} accruals").format(period=period, count=len(rows))
     return PeriodView(period, True, rows, totals_by_currency(rows), message, mark.posted_at,
-                      mark.posted_by, mark.as_of)
+                      mark.posted_by, mark.as_of, agencies)
 
 
 def period_view(db: Database, actor: Actor, period: Period, as_of: date | None = None) -> PeriodView:

@@ -1,6 +1,6 @@
 """A small data set for the accruals, withdrawals, import and statements page tests.
 
-Two agencies, one project each, March 2025 payments:
+Three agencies, AG01 and AG02 with one project each, March 2025 payments (AG03 has no project):
   AG01 (USD): PAY1 1,000.00 USD subscription -> turnover $1,000 -> 15% -> commission 150.00 USD
               PAY2 50.00 USD numbers -> not eligible
   AG02 (EUR): PAY3 200.00 EUR subscription -> $250 at 0.8 EUR per USD -> 10% -> 20.00 EUR
@@ -23,6 +23,11 @@ code,name,currency,offer_accepted_at,manager
 AG01,Alpha Agency,USD,2025-01-10,anna
 AG02,Beta Agency,EUR,,boris
 """
+# an agency with no projects: it has no lines in any period
+IDLE_AGENCY = """
+code,name,currency
+AG03,Gamma Studio,PLN
+"""
 PROJECTS = """
 project_id,name,currency,agency_code,connected_at
 P1,Shop One,USD,AG01,2025-01-01
@@ -42,9 +47,9 @@ PAY3,P2,2025-03-10T10:00:00,subscription,200.00,EUR
 
 def seed(db: Database, write_csv: Callable[..., Path]) -> None:
     """Import the data set as the set-up actor."""
-    for kind, text in (("agencies", AGENCIES), ("projects", PROJECTS), ("rates", RATES),
-                       ("payments", PAYMENTS)):
-        import_file(db, SETUP, kind, write_csv(text, f"{kind}.csv"))
+    for kind, text in (("agencies", AGENCIES), ("agencies", IDLE_AGENCY), ("projects", PROJECTS),
+                       ("rates", RATES), ("payments", PAYMENTS)):
+        import_file(db, SETUP, kind, write_csv(text))
 
 
 def people(db: Database) -> dict[str, Actor]:

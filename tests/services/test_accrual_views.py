@@ -66,11 +66,13 @@ def test_the_posted_period_shows_what_the_preview_promised(db, write_csv) -> Non
     assert [(r.code, r.name, r.commission, r.balance) for r in preview.rows] == [
         ("AG01", "Alpha Agency", Decimal("150.00"), None), ("AG02", "Beta Agency", Decimal("20.00"), None)]
     assert preview.totals == {"EUR": Decimal("20.00"), "USD": Decimal("150.00")}
+    assert (preview.agencies, preview.without_lines) == (3, 1)
 
     post_period(db, fiona, march, APRIL_15)
     posted = views.period_view(db, fiona, march, APRIL_15)
     assert posted.posted and posted.posted_by == "fiona" and posted.posted_as_of == APRIL_15
     assert posted.totals == preview.totals
+    assert (posted.agencies, posted.without_lines) == (3, 1)
     assert [(r.code, r.turnover_usd, r.percent, r.lines, r.late_lines, r.reward_usd) for r in posted.rows] == [
         (r.code, r.turnover_usd, r.percent, r.lines, r.late_lines, r.reward_usd) for r in preview.rows]
     # the balance today is the credit: nothing else happened

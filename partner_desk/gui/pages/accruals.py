@@ -194,6 +194,8 @@ class AccrualsPage(Page):
         count = len(view.rows)
         self.totals.setText(
             ngettext("{n} accrual", "{n} accruals", count).format(n=count) + "  ·  "
+            + ngettext("{n} agency without lines", "{n} agencies without lines", view.without_lines).format(
+                n=view.without_lines) + "  ·  "
             + _("late lines: {n}").format(n=view.late_lines) + "  ·  "
             + _("totals: {totals}").format(totals=totals_text(view.totals))
         )
