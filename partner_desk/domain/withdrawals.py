@@ -113,7 +113,7 @@ def withdrawal_refusals(
     else:
         worth = Fraction(available) / Fraction(rate)
         if worth <= Fraction(THRESHOLD_USD):
-            reasons.append(
-                f"the available balance is worth ${format_usd(worth)}, not more than ${format_usd(THRESHOLD_USD)}"
-            )
+            shown = format_usd(worth)
+            shown = f"-${shown[1:]}" if shown.startswith("-") else f"${shown}"
+            reasons.append(f"the available balance is worth {shown}, not more than ${format_usd(THRESHOLD_USD)}")
     return reasons

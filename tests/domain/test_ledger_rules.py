@@ -61,6 +61,13 @@ def test_withdrawal_needs_strictly_more_than_100_dollars() -> None:
     assert reasons("100.00") == ["the available balance is worth $100.00, not more than $100.00"]
 
 
+def test_a_negative_available_balance_is_shown_with_its_sign_before_the_dollar() -> None:
+    # -41.00 UAH at 41 per USD = -$1.00
+    assert reasons("-41.00", "41", currency="UAH") == [
+        "the available balance is worth -$1.00, not more than $100.00"
+    ]
+
+
 def test_withdrawal_threshold_is_valued_at_todays_rate() -> None:
     # 4100.00 UAH at 41 per USD = $100.00 exactly: not more than $100
     assert reasons("4100.00", "41", currency="UAH") == [
