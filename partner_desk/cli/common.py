@@ -84,7 +84,7 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     for r in rows:
         out.append("  ".join(str(c).rjust(w) if _numeric(c) else str(c).ljust(w)
                              for c, w in zip(r, widths, strict=True)))
-    return "\n".join(out)
+    return "\n".join(line.rstrip() for line in out)
 
 
 def _numeric(text: object) -> bool:

@@ -209,3 +209,14 @@ def test_a_database_that_cannot_be_opened_is_a_clear_error(url, start, capsys) -
     err = capsys.readouterr().err
     assert code == 1 and err.startswith(start)
     assert "secret" not in err and "Traceback" not in err
+
+
+def test_text_tables_align_numbers_right_and_leave_no_trailing_spaces() -> None:
+    from partner_desk.cli.common import table
+
+    text = table([["AG01", "12.50", ""], ["AG02", "-3.00", "no rate"]], ["agency", "balance", "why not"])
+    assert text.splitlines() == [
+        "agency  balance  why not",
+        "AG01      12.50",
+        "AG02      -3.00  no rate",
+    ]
