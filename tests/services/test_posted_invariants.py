@@ -61,7 +61,8 @@ def test_every_posted_line_and_accrual_follows_from_the_stored_rows(posted: Data
     line_of = {line.payment_id: line for line in lines}
     for line in lines:
         by_accrual[line.accrual_id].append(line)
-    checked_refunds = 0
+    checked_refunds = checked_late = 0
+    percent_of = {(a.agency_id, a.period): a.percent for a in accruals.values()}
     for line in lines:
         accrual = accruals[line.accrual_id]
         agency = agencies[accrual.agency_id]
@@ -78,6 +79,12 @@ def test_every_posted_line_and_accrual_follows_from_the_stored_rows(posted: Data
             assert owner == [accrual.agency_id], line.payment_id
             # the rates of the payment's own local day
             assert line.pay_rate == book.rate(payment.currency, payment.local_date), line.payment_id
+            if line.late:
+                # its own month's accrued percent for this agency, else that month's base level
+                own = percent_of.get((accrual.agency_id, payment.period))
+                base = history.table_for(Period.parse(payment.period)).base_percent
+                assert line.percent == (own if own is not None else base), line.payment_id
+                checked_late += 1
             if payment.currency == agency.currency:
                 assert line.partner_rate is None
             else:
@@ -96,7 +103,7 @@ def test_every_posted_line_and_accrual_follows_from_the_stored_rows(posted: Data
         assert abs(Fraction(line.partner_amount) - partner) < Fraction(1, 10**40)
         expected = half_up(partner * Fraction(line.percent) / 100, minor_digits(agency.currency))
         assert Fraction(from_minor(line.commission_minor, agency.currency)) == expected, line.payment_id
-    assert checked_refunds >= 5
+    assert checked_refunds >= 5 and checked_late >= 3
 
     for accrual_id, accrual in accruals.items():
         own = by_accrual[accrual_id]
