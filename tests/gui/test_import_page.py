@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from partner_desk.domain.roles import SETUP
 from partner_desk.files.table import Problem
+from partner_desk.gui import ops
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages import import_page
 from partner_desk.gui.pages.import_page import ImportPage
@@ -155,3 +156,15 @@ def test_an_xlsx_file_is_checked_the_same_way(qtbot, db, tmp_path) -> None:  # t
     assert [(p.row, p.column) for p in page.model.rows()] == [(3, "currency")]
     assert "XYZ" in page.model.rows()[0].message
     assert not page.import_button.isEnabled() and stored(db, Agency) == 0
+
+
+def test_only_the_latest_check_is_shown(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, db, people(db)["fiona"])
+    page.set_kind("rates")
+    path = write_csv(AGENCIES, "agencies.csv")
+    with qtbot.waitSignal(page.finished, timeout=15_000):
+        page.set_file(path)  # checked as rates: two columns missing...
+        page.set_kind("agencies")  # ...but the kind changed before that check reported
+    qtbot.waitUntil(lambda: ops.running() == 0)
+    assert page.checked is not None and page.checked.kind == "agencies" and page.checked.passed
+    assert page.model.rowCount() == 0 and page.import_button.isEnabled()

@@ -186,6 +186,8 @@ class ImportPage(Page):
                                 label=_("Checking {file}…").format(file=path.name), cancellable=True)
 
     def _show(self, checked: Checked | None) -> None:
+        if checked is not None and (checked.kind, checked.path) != (self.kind(), self.path()):
+            return  # the kind or the file changed meanwhile: the newer check will report
         self.checked = checked
         self.model.set_rows(checked.problems if checked else [])
         if checked is None:
