@@ -23,7 +23,7 @@ from partner_desk.domain.roles import Actor
 from partner_desk.services import audit
 from partner_desk.services.guard import refused, require
 from partner_desk.store import accrual_queries as q
-from partner_desk.store.bulk import insert_rows
+from partner_desk.store.bulk import collector_paused, insert_rows
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, AccrualLine, Agency, LedgerEntry, PostedPeriod
 from partner_desk.store.queries import company_tz, posted_periods, rate_book, reward_schedule, tier_history
@@ -128,7 +128,7 @@ def _check_period_text(text_period: str) -> Period:
 def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None) -> AccrualRun:
     """The accruals a period would post, computed exactly as posting would, writing nothing."""
     period = period if isinstance(period, Period) else _check_period_text(period)
-    with db.read() as session:
+    with db.read() as session, collector_paused():
         today = as_of or today_in(company_tz(session))
         plan = _plan(session, period, today)
         if period in plan.posted:
@@ -170,7 +170,7 @@ def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | 
 
 
 def _post(db: Database, actor: Actor, period: Period, as_of: date | None) -> AccrualRun:
-    with db.write() as session:
+    with db.write() as session, collector_paused():
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(7271002)"))
         today = as_of or today_in(company_tz(session))

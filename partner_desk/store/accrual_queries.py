@@ -62,7 +62,9 @@ def regular_candidates(session: Session, period: Period, late_before: Period | N
         .order_by(Connection.agency_id)
         .execution_options(yield_per=batch)
     )
-    for agency_id, pid, project, paid_at, day, per, service, minor, currency in session.execute(stmt):
+    # Core, not ORM, execution: plain rows, without the ORM's per-row loading work
+    rows = session.connection().execute(stmt)
+    for agency_id, pid, project, paid_at, day, per, service, minor, currency in rows:
         yield agency_id, Candidate(pid, project, paid_at, day, _period(per), service,
                                    _amount(minor, currency), currency)
 

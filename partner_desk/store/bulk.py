@@ -7,7 +7,9 @@ other databases take the Core insert.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Table, insert
@@ -27,13 +29,34 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: Se
     processors: list[Callable[[Any], Any] | None] = [
         table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
     ]
+    prepared: Sequence[Sequence[Any]] = rows
     if any(processors):
-        prepared = [
-            tuple(p(v) if p is not None and v is not None else v for p, v in zip(processors, row, strict=True))
-            for row in rows
-        ]
-    else:
-        prepared = [tuple(row) for row in rows]
+        # column by column: one map() per converted column costs far less than a test per cell.
+        # Bind processors take None (SQLAlchemy itself calls them for NULLs), so no test is needed.
+        values = list(zip(*rows, strict=True))
+        if len(values) != len(columns):
+            raise ValueError(f"{table.name}: rows have {len(values)} values, not {len(columns)}")
+        for index, process in enumerate(processors):
+            if process is not None:
+                values[index] = tuple(map(process, values[index]))
+        prepared = list(zip(*values, strict=True))
     names = ", ".join(columns)
     marks = ", ".join("?" for _ in columns)
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", prepared)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one bulk run, and restore it after.
+
+    The rows, candidates and lines a bulk run makes hold no reference cycles, so reference counting
+    frees them; the collector would only walk the ever larger heap again and again, which costs a
+    large posting or import a good part of its time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import func, select
 
@@ -19,7 +20,7 @@ from partner_desk.domain.periods import Period, local_date
 from partner_desk.files.table import Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.services.imports.fields import RowReader
-from partner_desk.store.bulk import insert_rows
+from partner_desk.store.bulk import collector_paused, insert_rows
 from partner_desk.store.models import Connection, Payment
 
 COLUMNS = ("payment_id", "project_id", "paid_at", "service", "amount", "currency")
@@ -35,7 +36,11 @@ Content = tuple[str, datetime, str, int, str, str | None]
 
 
 def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
-    seen: dict[str, int] = {}  # payment_id -> row it was first listed on
+    with collector_paused():
+        _load(ctx, source, summary)
+
+
+def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
     batch: list[tuple[int, str, Content]] = []
     refunds: list[tuple[int, str, Content]] = []
     new_by_project: Counter[str] = Counter()
@@ -79,7 +84,6 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
         assert amount is not None
         content: Content = (project_id, paid_at, service, to_minor(amount, currency), currency, refund_of)
         # an identical repeat is harmless; a repeat with other content is reported by _drop_known
-        seen.setdefault(payment_id, number)
         (refunds if refund_of is not None else batch).append((number, payment_id, content))
         if len(batch) >= BATCH:
             flush()
@@ -91,7 +95,13 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
 def _insert_row(payment_id: str, content: Content, ctx: ImportContext) -> tuple[object, ...]:
     project_id, paid_at, service, minor, currency, refund_of = content
     day = local_date(paid_at, ctx.tz)
-    return (payment_id, project_id, paid_at, day, str(Period.of(day)), service, minor, currency, refund_of)
+    return (payment_id, project_id, paid_at, day, _period_text(day.year, day.month), service, minor, currency,
+            refund_of)
+
+
+@cache
+def _period_text(year: int, month: int) -> str:
+    return str(Period(year, month))
 
 
 def _stored(ctx: ImportContext, ids: Iterable[str]) -> dict[str, Content]:
