@@ -176,3 +176,10 @@ class AgencyFilter:
             return False
         text = self.text.strip().lower()
         return not text or row.matches(text)
+
+
+def agency_names(db: Database) -> list[tuple[str, str]]:
+    """(code, name) of every agency, by code: what the "go to agency" field completes."""
+    with db.read() as session:
+        return [(code, name) for code, name in session.execute(
+            select(Agency.code, Agency.name).order_by(Agency.code))]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from partner_desk.gui.context import AppContext
@@ -10,10 +9,9 @@ from partner_desk.gui.main_window import MainWindow
 from partner_desk.gui.pages import spec
 from partner_desk.gui.pages.agencies import AgenciesPage
 from partner_desk.gui.pages.agency import AgencyPage
-from tests.gui.page_data import people, seed
+from tests.gui.agency_data import TODAY, people, seed
 
 # March 2025 is the last month: AG01 $1,000 -> 15%, AG02 200 EUR / 0.8 = $250 -> 10%
-TODAY = date(2025, 4, 15)
 
 
 def window(qtbot, db, actor) -> MainWindow:  # type: ignore[no-untyped-def]
@@ -36,7 +34,9 @@ def test_filter_search_and_open_an_agency(qtbot, db, write_csv) -> None:  # type
     rows = {r.code: r for r in page.model.rows()}
     assert rows["AG01"].last_turnover_usd == Decimal("1000.00") and rows["AG01"].last_percent == Decimal("15")
     assert rows["AG02"].last_turnover_usd == Decimal("250.00") and rows["AG02"].last_percent == Decimal("10")
-    assert rows["AG01"].projects == 1 and rows["AG01"].running_commission == Decimal("0")
+    # April so far: AG01 (600 + 1,200) x 20% = 360.00 USD from its two projects; AG02's project left
+    assert (rows["AG01"].projects, rows["AG01"].running_commission) == (2, Decimal("360.00"))
+    assert (rows["AG02"].projects, rows["AG02"].running_commission) == (0, Decimal("0"))
     # AG02 has not accepted the offer and holds nothing
     assert not rows["AG02"].can_withdraw
     assert "the partner offer has not been accepted" in rows["AG02"].reasons

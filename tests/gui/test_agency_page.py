@@ -14,9 +14,7 @@ from partner_desk.gui.pages.agency import AgencyPage
 from partner_desk.services.accruals import post_period
 from partner_desk.services.agency_detail import agency_detail
 from partner_desk.services.balances import balances
-from tests.gui.page_data import people, seed
-
-TODAY = date(2025, 4, 15)
+from tests.gui.agency_data import TODAY, people, seed
 
 
 def open_agency(qtbot, db, actor, code: str) -> AgencyPage:  # type: ignore[no-untyped-def]
@@ -41,8 +39,11 @@ def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None: 
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)  # AG01 earns 150.00 USD
     page = open_agency(qtbot, db, team["anna"], "AG01")
     assert "Available: <b>$150.00</b>" in page.balance.text()
-    # the running month (April) has no payments yet: $0 of turnover, $500.00 more reaches 15%
-    assert page.commission_text.text() == "$500.00 more licence turnover to reach 15%"
+    # April so far: $600 + $1,200 = $1,800 at 20%; $5,000 - $1,800 = $3,200 more reaches 25%
+    assert page.commission_text.text() == "$3,200.00 more licence turnover to reach 25%"
+    # reward 1,800 x 20% = $360: $3,000 - $360 = $2,640 more to the next reward level
+    assert page.reward_text.text() == ("Reward $360.00 this month: $2,640.00 more to reach the $3,000.00 "
+                                       "reward level")
     assert [r.period for r in page.accruals.accruals.rows()] == ["2025-03"]
     assert [r.payment_id for r in page.accruals.lines.rows()] == ["PAY1"]
 
@@ -105,3 +106,28 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
     finish(qtbot, page, statement)
     assert statement.result() == QDialog.DialogCode.Accepted
     assert target.exists() and target.stat().st_size > 0
+
+
+def test_go_to_an_agency_by_code_and_filter_its_payments(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    team = people(db)
+    page = AgencyPage(AppContext(db, team["anna"], TODAY))
+    qtbot.addWidget(page)
+    page.refresh()  # nothing opened yet: the page asks for an agency and learns the codes
+    qtbot.waitUntil(lambda: page.names.rowCount() == 2, timeout=15_000)
+    assert page.stack.currentIndex() == 0
+    assert page.names.stringList() == ["AG01 — Alpha Agency", "AG02 — Beta Agency"]
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.go_to("ag01")
+    assert page.heading.text() == "AG01 — Alpha Agency"
+    # newest first: April's PAY5 (P1) and PAY4 (P3), March's PAY2 (numbers) and PAY1
+    assert [(p.payment_id, p.eligible) for p in page.payments.model.rows()] == [
+        ("PAY5", True), ("PAY4", True), ("PAY2", False), ("PAY1", True)]
+    service = page.payments.service
+    service.setCurrentIndex(service.findData("subscription"))
+    qtbot.waitUntil(lambda: [p.payment_id for p in page.payments.model.rows()] == ["PAY5", "PAY4", "PAY1"],
+                    timeout=15_000)
+    period = page.payments.period
+    period.setCurrentIndex(period.findData("2025-03"))
+    qtbot.waitUntil(lambda: [p.payment_id for p in page.payments.model.rows()] == ["PAY1"], timeout=15_000)
+    assert page.payments.summary.text() == "1 payments, 1 eligible"

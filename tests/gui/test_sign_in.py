@@ -55,3 +55,18 @@ def test_sign_in_refuses_a_wrong_password_then_opens_the_window(qtbot, db) -> No
     qtbot.addWidget(window)
     assert window.user_label.text() == "ada (admin)"
     assert window.db_label.text() == db.url
+
+
+def test_open_database_creates_it_or_says_why_it_cannot(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from partner_desk.domain.errors import UserError
+    from partner_desk.gui.app import open_database
+
+    db = open_database(f"sqlite:///{tmp_path / 'new' / 'desk.db'}")
+    try:
+        assert in_setup_mode(db)  # created, upgraded, and waiting for its first user
+    finally:
+        db.dispose()
+    with pytest.raises(UserError, match="cannot open the database"):
+        open_database("nosuchdriver://nowhere/db")

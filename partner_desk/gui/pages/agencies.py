@@ -83,6 +83,7 @@ class AgenciesPage(Page):
         self.title = _("Agencies")
         self.data: AgencyList | None = None
         self.loading = False
+        self.again = False  # a refresh was asked for while loading: run it when the load ends
         self.search = SearchField()
         self.search.setObjectName("agency_search")
         self.search.setPlaceholderText(_("Search code, name or manager (Ctrl+F)"))
@@ -129,8 +130,10 @@ class AgenciesPage(Page):
     # loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
         if self.loading:
+            self.again = True
             return
         self.loading = True
+        self.again = False
         self.count.setText(_("Loading agencies…"))
         ctx = self.ctx
 
@@ -145,6 +148,7 @@ class AgenciesPage(Page):
         from partner_desk.gui.ops import show_error
 
         self.loading = False
+        self.again = False
         self.count.setText(_("The agencies could not be loaded."))
         show_error(self, exc)
 
@@ -167,6 +171,8 @@ class AgenciesPage(Page):
         if selected is not None:
             self.select(selected.code)
         self.loaded.emit()
+        if self.again:
+            self.refresh()
 
     def _fill(self, combo: QComboBox, items: list[tuple[str, Any]]) -> None:
         current = combo.currentData()

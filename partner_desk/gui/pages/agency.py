@@ -7,13 +7,15 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QStackedWidget,
@@ -26,13 +28,12 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.rewards import Fulfilment
 from partner_desk.domain.roles import NEEDS
-from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.pages import Page
+from partner_desk.gui.pages.agency_actions import AgencyActions
 from partner_desk.gui.pages.agency_chart import TurnoverChart
-from partner_desk.gui.pages.agency_dialogs import OfferDialog, PayProjectDialog, StatementDialog, WithdrawalDialog
 from partner_desk.gui.pages.agency_tabs import (
     AccrualsTab,
     CompanyClock,
@@ -45,6 +46,7 @@ from partner_desk.i18n import N_, _, day, money, percent
 from partner_desk.services import agency_detail as views
 from partner_desk.services.agency_detail import AgencyDetail
 from partner_desk.services.agency_detail import Progress as LevelProgress
+from partner_desk.services.agency_views import agency_names
 
 STATE_LABELS = {
     Fulfilment.OFFERED.value: N_("offered"),
@@ -82,7 +84,7 @@ def _bar(progress: LevelProgress) -> int:
     return max(0, min(1000, int((progress.value - start) * 1000 / span)))
 
 
-class AgencyPage(Page):
+class AgencyPage(AgencyActions, Page):
     """One agency; opened from the agencies page (or any page) with `show_item(code)`."""
 
     loaded = Signal()
@@ -93,14 +95,28 @@ class AgencyPage(Page):
         self.code: str | None = None
         self.data: Loaded | None = None
         self.loading = False
+        self.again = False  # a refresh was asked for while loading: run it when the load ends
         self.dialog: FormDialog | None = None
+        self.go = QLineEdit()
+        self.go.setObjectName("go_to_agency")
+        self.go.setPlaceholderText(_("Go to agency: type a code or name (Ctrl+F)"))
+        self.go.setClearButtonEnabled(True)
+        self.go.setMaximumWidth(420)
+        self.names = QStringListModel(self)
+        completer = QCompleter(self.names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.activated.connect(self.go_to)
+        self.go.setCompleter(completer)
+        self.go.returnPressed.connect(lambda: self.go_to(self.go.text()))
         self.stack = QStackedWidget()
-        empty = QLabel(_("Open an agency from the Agencies page (double-click or Enter)."))
+        empty = QLabel(_("Open an agency from the Agencies page (double-click or Enter), or type its code above."))
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(empty)
         self.stack.addWidget(self._build())
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.go)
         layout.addWidget(self.stack)
 
     # layout -------------------------------------------------------------------------------------
@@ -202,13 +218,34 @@ class AgencyPage(Page):
             self.data = None
         self.refresh()
 
+    def go_to(self, text: str) -> None:
+        """Open the agency whose code (or "code — name" completion) was entered."""
+        code = text.split(" — ")[0].strip()
+        known = {entry.split(" — ")[0] for entry in self.names.stringList()}
+        if code.upper() in known and code not in known:
+            code = code.upper()
+        if code:
+            self.go.clear()
+            self.show_item(code)
+
+    def focus_search(self) -> None:
+        self.go.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _load_names(self) -> None:
+        db = self.ctx.db
+        run_op(self, lambda _p: agency_names(db),
+               lambda names: self.names.setStringList([f"{code} — {name}" for code, name in names]))
+
     def refresh(self) -> None:
+        self._load_names()
         if self.code is None:
             self.stack.setCurrentIndex(0)
             return
         if self.loading:
+            self.again = True
             return
         self.loading = True
+        self.again = False
         ctx, code = self.ctx, self.code
         period, service = self.payments.chosen()
 
@@ -224,6 +261,7 @@ class AgencyPage(Page):
 
     def _failed(self, exc: Exception) -> None:
         self.loading = False
+        self.again = False
         show_error(self, exc)
 
     def _reload_payments(self) -> None:
@@ -235,6 +273,9 @@ class AgencyPage(Page):
 
     def _show(self, loaded: Loaded) -> None:
         self.loading = False
+        if loaded.detail.code != self.code:  # another agency was asked for meanwhile
+            self.refresh()
+            return
         self.data = loaded
         d = loaded.detail
         CompanyClock.zone = ZoneInfo(d.time_zone)
@@ -272,6 +313,8 @@ class AgencyPage(Page):
         self.withdrawals.set_rows(loaded.withdrawals)
         self.chart.set_points(d.chart, d.currency)
         self.loaded.emit()
+        if self.again:
+            self.refresh()
 
     def _levels(self, d: AgencyDetail) -> None:
         if d.last_percent is None:
@@ -347,53 +390,3 @@ class AgencyPage(Page):
         allow(self.offer_button, "offer.accept", accepted, _("Record the day the partner offer was accepted"))
         posted = [] if self.data and self.data.accruals else [_("the agency has no posted accrual yet")]
         allow(self.statement_button, "statement", posted, _("Export an Excel statement of a posted period"))
-
-    # actions ------------------------------------------------------------------------------------
-    def set_benefit_state(self, benefit_id: int, state: str | None) -> None:
-        if state is None or self.code is None:
-            return
-        ctx, code = self.ctx, self.code
-        from partner_desk.services.benefits import set_benefit_state
-
-        run_op(self, lambda _p: set_benefit_state(ctx.db, ctx.actor, code, benefit_id, state),
-               lambda _r: self.changed(), lambda exc: (show_error(self, exc), self.refresh()))
-
-    def _open(self, dialog: FormDialog, done_text: Any) -> FormDialog:
-        self.dialog = dialog
-        dialog.accepted.connect(lambda: self._after(dialog, done_text))
-        dialog.open()
-        return dialog
-
-    def _after(self, dialog: FormDialog, done_text: Any) -> None:
-        self.changed()
-        text = done_text(dialog.result_value) if callable(done_text) else done_text
-        if text:
-            widgets.inform(self, text)
-
-    def pay_project(self) -> FormDialog | None:
-        if self.data is None:
-            return None
-        d = self.data.detail
-        return self._open(PayProjectDialog(self.ctx, d, self), lambda r: _(
-            "Paid {amount} for project {project} ({project_amount}).").format(
-            amount=money(r.amount, r.currency), project=r.project_id,
-            project_amount=money(r.project_amount, r.project_currency)))
-
-    def request_withdrawal(self) -> FormDialog | None:
-        if self.data is None:
-            return None
-        return self._open(WithdrawalDialog(self.ctx, self.data.detail, self), lambda r: _(
-            "Withdrawal request no. {id} for {amount} is pending approval.").format(
-            id=r.id, amount=money(r.amount, r.currency)))
-
-    def record_offer(self) -> FormDialog | None:
-        if self.data is None:
-            return None
-        return self._open(OfferDialog(self.ctx, self.data.detail, self), "")
-
-    def export_statement(self) -> FormDialog | None:
-        if self.data is None:
-            return None
-        periods = [a.period for a in self.data.accruals]
-        return self._open(StatementDialog(self.ctx, self.data.detail, periods, self), lambda r: _(
-            "The statement was saved to {path}").format(path=getattr(r, "path", "")))
