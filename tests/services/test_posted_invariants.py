@@ -44,6 +44,17 @@ def half_up(value: Fraction, digits: int) -> Fraction:
 
 
 def test_every_posted_line_and_accrual_follows_from_the_stored_rows(posted: Database) -> None:
+    accruals, lines, refunds, late = assert_posted_rules(posted)
+    assert accruals > 100 and lines > 1000
+    assert refunds >= 5 and late >= 3
+    with posted.read() as session:
+        # a currency with three minor digits and one with none are among them
+        assert {"KWD", "JPY"} <= set(session.scalars(select(Accrual.currency)))
+
+
+def assert_posted_rules(posted: Database) -> tuple[int, int, int, int]:
+    """Check every stored accrual and line against the rules; returns the numbers of accruals, lines,
+    refund lines and late lines checked."""
     with posted.read() as session:
         book = rate_book(session)
         history = tier_history(session)
@@ -55,7 +66,6 @@ def test_every_posted_line_and_accrual_follows_from_the_stored_rows(posted: Data
         for entry in session.scalars(select(LedgerEntry).where(LedgerEntry.accrual_id.is_not(None))):
             credits[entry.accrual_id] += entry.amount_minor  # type: ignore[index]
         connections = list(session.scalars(select(Connection)))
-    assert len(accruals) > 100 and len(lines) > 1000
 
     by_accrual: dict[int, list[AccrualLine]] = defaultdict(list)
     line_of = {line.payment_id: line for line in lines}
@@ -103,7 +113,6 @@ def test_every_posted_line_and_accrual_follows_from_the_stored_rows(posted: Data
         assert abs(Fraction(line.partner_amount) - partner) < Fraction(1, 10**40)
         expected = half_up(partner * Fraction(line.percent) / 100, minor_digits(agency.currency))
         assert Fraction(from_minor(line.commission_minor, agency.currency)) == expected, line.payment_id
-    assert checked_refunds >= 5 and checked_late >= 3
 
     for accrual_id, accrual in accruals.items():
         own = by_accrual[accrual_id]
@@ -121,5 +130,4 @@ def test_every_posted_line_and_accrual_follows_from_the_stored_rows(posted: Data
         assert all(x.percent == accrual.percent for x in regular)
         reward = sum((Fraction(x.usd_amount) * Fraction(x.percent) / 100 for x in own), Fraction(0))
         assert Fraction(accrual.reward_usd) == half_up(reward, 2), accrual_id
-    # a currency with three minor digits and one with none are among them
-    assert {"KWD", "JPY"} <= {a.currency for a in accruals.values()}
+    return len(accruals), len(lines), checked_refunds, checked_late
