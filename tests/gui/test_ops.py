@@ -1,0 +1,89 @@
+"""Background operations: results and errors come back on the GUI thread, progress is reported,
+cancelling stops the work, and no failure escapes as a crash."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+
+from partner_desk.domain.errors import UserError
+from partner_desk.gui import ops, widgets
+from partner_desk.gui.ops import Cancelled, Progress, run_op
+
+
+def wait_idle(qtbot) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: ops.running() == 0, timeout=10_000)
+
+
+def test_result_arrives_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list[tuple[int, bool]] = []
+    worker: list[bool] = []
+
+    def work(progress: Progress) -> int:
+        worker.append(threading.current_thread() is threading.main_thread())
+        progress.report(1, 2, "half way")
+        return 6 * 7
+
+    run_op(parent, work, lambda value: seen.append((value, threading.current_thread() is threading.main_thread())))
+    wait_idle(qtbot)
+    assert worker == [False] and seen == [(42, True)]
+
+
+def test_a_user_error_is_shown_as_its_message(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def work(_progress: Progress) -> None:
+        raise UserError("unknown agency 'ZZ'")
+
+    run_op(parent, work, lambda _value: None)
+    wait_idle(qtbot)
+    box = widgets.last_box()
+    assert box is not None and box.text() == "unknown agency 'ZZ'"
+    assert box.icon() == QMessageBox.Icon.Warning
+    box.close()
+
+
+def test_an_unexpected_error_is_a_short_message_not_a_crash(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    caught: list[Exception] = []
+    run_op(parent, lambda _p: 1 // 0, lambda _value: None, caught.append)
+    wait_idle(qtbot)
+    assert [type(e) for e in caught] == [ZeroDivisionError]
+
+    run_op(parent, lambda _p: 1 // 0, lambda _value: None)
+    wait_idle(qtbot)
+    box = widgets.last_box()
+    assert box is not None and box.text().startswith("Something went wrong: ZeroDivisionError")
+    assert "Traceback" in box.detailedText()
+    box.close()
+
+
+def test_cancel_stops_cancellable_work(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    steps: list[int] = []
+    errors: list[Exception] = []
+
+    def work(progress: Progress) -> int:
+        for i in range(1000):
+            progress.check()
+            steps.append(i)
+            progress.report(i, 1000, f"step {i}")
+            time.sleep(0.005)
+        return len(steps)
+
+    op = run_op(parent, work, lambda _value: None, errors.append, label="Counting…", cancellable=True)
+    qtbot.waitUntil(lambda: op.dialog is not None, timeout=10_000)  # long work shows its progress
+    cancel = op.dialog.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "Cancel"
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot)
+    assert [type(e) for e in errors] == [Cancelled]
+    assert len(steps) < 1000
