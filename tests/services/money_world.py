@@ -40,6 +40,12 @@ _template: dict[str, Path] = {}
 
 def _build(path: Path) -> None:
     db = Database(f"sqlite:///{path}")
+    populate(db)
+    db.dispose()
+
+
+def populate(db: Database) -> None:
+    """Create the world in an empty database (any dialect)."""
     init_database(db)
     hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # cheap, still Argon2id
     hashed = hasher.hash(PASSWORD)
@@ -66,7 +72,6 @@ def _build(path: Path) -> None:
             ("P-USD", "AG02", START, None), ("P-MOVED", "AG01", START, moved), ("P-MOVED", "AG02", moved, None),
         ]:
             s.add(Connection(project_id=project, agency_id=ids[code], connected_at=since, disconnected_at=until))
-    db.dispose()
 
 
 def world(tmp_path: Path) -> Database:
