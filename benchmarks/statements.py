@@ -10,6 +10,7 @@ resident memory it reports is its own.
 
     .venv/bin/python benchmarks/statements.py                                   # the full size
     .venv/bin/python benchmarks/statements.py --lines 5000 --agencies 100       # a quick run
+    .venv/bin/python benchmarks/statements.py --work DIR --only "statement 100k"  # again, on DIR's data
 
 Targets (2-core machine): the 100,000-line statement < 45 s and < 150 MiB; the bulk run < 180 s.
 """
@@ -282,24 +283,33 @@ def main() -> None:
     parser.add_argument("--agencies", type=int, default=2_000, help="agencies of the bulk run")
     parser.add_argument("--per-agency", type=int, default=50, help="lines of each agency of the bulk run")
     parser.add_argument("--work", help="folder for the files and the SQLite database (default: a temporary one)")
+    parser.add_argument("--only", metavar="STEP,...", help="run only these steps, on the data a previous "
+                        "run left in --work (e.g. --only 'statement 100k,xlsxwriter 100k')")
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.step:
         child_main(STEPS, options.step, options)
         return
+    names = list(STEPS)
+    if options.only:
+        names = [name.strip() for name in options.only.split(",")]
+        unknown = [name for name in names if name not in STEPS]
+        if unknown or not options.work:
+            parser.error(f"--only needs --work and steps among: {', '.join(STEPS)}")
     with tempfile.TemporaryDirectory(prefix="partner-desk-statements-") as temp:
         work = Path(options.work or temp)
         work.mkdir(parents=True, exist_ok=True)
-        for leftover in work.glob("bench.db*"):
-            leftover.unlink()  # a run always starts from an empty database
+        if not options.only:
+            for leftover in work.glob("bench.db*"):
+                leftover.unlink()  # a full run always starts from an empty database
         db = f"sqlite:///{work / 'bench.db'}"
         args = ["--lines", str(options.lines), "--agencies", str(options.agencies),
                 "--per-agency", str(options.per_agency), "--db", db, "--work", str(work)]
         print(f"statement benchmark: {options.lines:,} lines; {options.agencies:,} agencies x "
               f"{options.per_agency} lines", flush=True)
         results: list[StepResult] = []
-        for name in STEPS:
+        for name in names:
             results.append(run_step(__file__, name, args))
             print(f"  {name}: {results[-1].seconds:.1f} s, {results[-1].peak_mb:.0f} MiB", flush=True)
         print_table(results, TARGETS)
