@@ -91,10 +91,8 @@ a3,P2,2026-02-12T22:30:00Z,subscription,10.00,EUR,
 _template: dict[str, Path] = {}
 
 
-def _build(folder: Path) -> Path:
-    path = folder / "statements.db"
-    db = Database(f"sqlite:///{path}")
-    init_database(db)
+def build_world(db: Database, folder: Path) -> None:
+    """Load and post the world above into an initialised database."""
 
     def load(kind: str, name: str | None = None) -> None:
         csv = folder / f"{name or kind}.csv"
@@ -110,6 +108,13 @@ def _build(folder: Path) -> Path:
     request_withdrawal(db, SETUP, "AGJ", "10000", "bank", "JP-ACCOUNT-1", as_of=date(2026, 2, 20))
     load("payments", "february")
     post_period(db, SETUP, "2026-02", date(2026, 3, 1))
+
+
+def _build(folder: Path) -> Path:
+    path = folder / "statements.db"
+    db = Database(f"sqlite:///{path}")
+    init_database(db)
+    build_world(db, folder)
     db.dispose()
     return path
 
