@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
@@ -150,7 +152,7 @@ class FormDialog(QDialog):
         """Validate the fields and call the service; runs on a pool thread (read fields before)."""
         raise NotImplementedError
 
-    def prepare(self) -> object:
+    def prepare(self) -> Any:
         """Read the fields on the GUI thread; raise UserError for a field that is wrong."""
         return None
 
@@ -168,7 +170,7 @@ class FormDialog(QDialog):
         self.buttons.setEnabled(False)
         run_op(self, lambda _progress: self.run(values), self._done, self._failed)
 
-    def run(self, values: object) -> object:
+    def run(self, values: Any) -> object:
         """The background part; by default `work()`."""
         return self.work()
 

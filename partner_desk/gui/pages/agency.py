@@ -31,7 +31,6 @@ from partner_desk.domain.roles import NEEDS
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
-from partner_desk.gui.pages import Page
 from partner_desk.gui.pages.agency_actions import AgencyActions
 from partner_desk.gui.pages.agency_chart import TurnoverChart
 from partner_desk.gui.pages.agency_tabs import (
@@ -84,7 +83,7 @@ def _bar(progress: LevelProgress) -> int:
     return max(0, min(1000, int((progress.value - start) * 1000 / span)))
 
 
-class AgencyPage(AgencyActions, Page):
+class AgencyPage(AgencyActions):
     """One agency; opened from the agencies page (or any page) with `show_item(code)`."""
 
     loaded = Signal()

@@ -7,22 +7,20 @@ from typing import TYPE_CHECKING, Any
 from partner_desk.gui import widgets
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op, show_error
+from partner_desk.gui.pages import Page
 from partner_desk.gui.pages.agency_dialogs import OfferDialog, PayProjectDialog, StatementDialog, WithdrawalDialog
 from partner_desk.i18n import _, money
 
 if TYPE_CHECKING:
-    from partner_desk.gui.context import AppContext
     from partner_desk.gui.pages.agency import Loaded
 
 
-class AgencyActions:
-    """Mixed into the agency page, which provides `ctx`, `code`, `data`, `changed()` and `refresh()`."""
+class AgencyActions(Page):
+    """The agency page's actions; the page sets `code` and `data` when it loads an agency."""
 
-    ctx: AppContext
     code: str | None
     data: Loaded | None
     dialog: FormDialog | None
-    # and, from Page: changed() and refresh() (not declared here, so they are not shadowed)
 
     def set_benefit_state(self, benefit_id: int, state: str | None) -> None:
         if state is None or self.code is None:
@@ -30,8 +28,12 @@ class AgencyActions:
         ctx, code = self.ctx, self.code
         from partner_desk.services.benefits import set_benefit_state
 
+        def failed(exc: Exception) -> None:
+            show_error(self, exc)
+            self.refresh()  # the combo box goes back to the stored state
+
         run_op(self, lambda _p: set_benefit_state(ctx.db, ctx.actor, code, benefit_id, state),
-               lambda _r: self.changed(), lambda exc: (show_error(self, exc), self.refresh()))
+               lambda _r: self.changed(), failed)
 
     def _open(self, dialog: FormDialog, done_text: Any) -> FormDialog:
         self.dialog = dialog

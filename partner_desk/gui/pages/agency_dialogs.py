@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
@@ -55,16 +56,16 @@ class PayProjectDialog(FormDialog):
         self.form.addRow(_("Project:"), self.project)
         self.form.addRow(_("Amount ({currency}):").format(currency=detail.currency), self.amount)
 
-    def prepare(self) -> object:
+    def prepare(self) -> Any:
         project = self.project.currentData()
         if not project:
             raise UserError(_("The agency has no connected project to pay"))
         return str(project), _amount(self.amount.text(), self.detail.currency)
 
-    def run(self, values: object) -> object:
+    def run(self, values: Any) -> object:
         from partner_desk.services.ledger import pay_project
 
-        project, amount = values  # type: ignore[misc]
+        project, amount = values
         return pay_project(self.ctx.db, self.ctx.actor, self.detail.code, project, amount)
 
 
@@ -93,16 +94,16 @@ class WithdrawalDialog(FormDialog):
         self.form.addRow(_("Payout method:"), self.method)
         self.form.addRow(_("Payout details:"), self.details)
 
-    def prepare(self) -> object:
+    def prepare(self) -> Any:
         details = self.details.toPlainText().strip()
         if not details:
             raise UserError(_("Payout details: say where the money goes"))
         return _amount(self.amount.text(), self.detail.currency), str(self.method.currentData()), details
 
-    def run(self, values: object) -> object:
+    def run(self, values: Any) -> object:
         from partner_desk.services.withdrawals import request_withdrawal
 
-        amount, method, details = values  # type: ignore[misc]
+        amount, method, details = values
         return request_withdrawal(self.ctx.db, self.ctx.actor, self.detail.code, amount, method, details,
                                   as_of=self.ctx.as_of)
 
@@ -124,11 +125,11 @@ class OfferDialog(FormDialog):
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
         self.form.addRow(_("Accepted on:"), self.day)
 
-    def prepare(self) -> object:
+    def prepare(self) -> Any:
         picked = self.day.date()
         return date(picked.year(), picked.month(), picked.day())
 
-    def run(self, values: object) -> object:
+    def run(self, values: Any) -> object:
         from partner_desk.services.benefits import accept_offer
 
         assert isinstance(values, date)
@@ -183,16 +184,16 @@ class StatementDialog(FormDialog):
         if chosen:
             self.path.setText(chosen if chosen.endswith(".xlsx") else chosen + ".xlsx")
 
-    def prepare(self) -> object:
+    def prepare(self) -> Any:
         if not self.period.currentData():
             raise UserError(_("{code} has no posted accrual to make a statement of").format(code=self.detail.code))
         if not self.path.text().strip():
             raise UserError(_("File: choose where to save the statement"))
         return str(self.period.currentData()), self.path.text().strip()
 
-    def run(self, values: object) -> object:
+    def run(self, values: Any) -> object:
         from partner_desk.services.statements import export_statement
 
-        period, path = values  # type: ignore[misc]
+        period, path = values
         return export_statement(self.ctx.db, self.ctx.actor, self.detail.code, period, path,
                                 produced_on=self.ctx.as_of)

@@ -73,7 +73,7 @@ def projects_tab() -> TableTab:
         Column(_("Now"), lambda r: r.current, display=lambda v: _("connected") if v else _("history"),
                foreground=lambda r: None if r.current else MUTED),
     ]
-    tab = TableTab(columns)  # type: ignore[arg-type]
+    tab = TableTab(columns)
     tab.bar.addWidget(QLabel(_("Every connection of every project, current ones in bold.")))
     return tab
 
@@ -96,7 +96,7 @@ class PaymentsTab(TableTab):
         ]
         for column in columns:
             column.foreground = column.foreground or (lambda r: None if r.eligible else MUTED)
-        super().__init__(columns, parent)  # type: ignore[arg-type]
+        super().__init__(columns, parent)
         self.period = QComboBox()
         self.period.setObjectName("payment_period")
         self.period.addItem(_("All periods"), None)
@@ -210,7 +210,7 @@ def ledger_tab() -> TableTab:
         Column(_("By"), lambda r: r.user_name, width=80),
         Column(_("Note"), lambda r: r.note),
     ]
-    tab = TableTab(columns)  # type: ignore[arg-type]
+    tab = TableTab(columns)
     tab.bar.addWidget(QLabel(_("Append-only: a mistake is undone by a reversing entry. Holds earmark money "
                                "and leave the balance as it is.")))
     return tab

@@ -28,6 +28,7 @@ from partner_desk.gui.pages.settings_dialogs import BenefitDialog, RewardLevelDi
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, day, moment, money, number, percent
 from partner_desk.services import settings_admin as admin
+from partner_desk.services.imports import ImportSummary
 from partner_desk.services.settings_admin import RateView, SettingsView, UserView
 
 COMMON_ZONES = ("Europe/Kyiv", "Europe/Warsaw", "Europe/Berlin", "Europe/London", "UTC", "America/New_York")
@@ -212,15 +213,21 @@ class SettingsPage(Page):
 
     def import_rates(self, path: str) -> None:
         ctx = self.ctx
-        run_op(self, lambda _p: admin.import_rates(ctx.db, ctx.actor, path),
-               lambda summary: (widgets.inform(self, _("Rates imported: {added} added, {known} already known.")
-                                               .format(added=summary.added, known=summary.known)),
-                                self.changed()),
-               label=_("Importing rates…"))
+        def done(summary: ImportSummary) -> None:
+            widgets.inform(self, _("Rates imported: {added} added, {known} already known.").format(
+                added=summary.added, known=summary.known))
+            self.changed()
+
+        run_op(self, lambda _p: admin.import_rates(ctx.db, ctx.actor, path), done, label=_("Importing rates…"))
 
     def save_zone(self) -> None:
         ctx, name = self.ctx, self.zone.currentText()
-        run_op(self, lambda _p: admin.set_time_zone(ctx.db, ctx.actor, name),
-               lambda _r: (widgets.inform(self, _("The company time zone is {zone}.").format(zone=name)),
-                           self.changed()),
-               lambda exc: (show_error(self, exc), self.refresh()))
+        def done(_result: None) -> None:
+            widgets.inform(self, _("The company time zone is {zone}.").format(zone=name))
+            self.changed()
+
+        def failed(exc: Exception) -> None:
+            show_error(self, exc)
+            self.refresh()  # show the zone that is stored
+
+        run_op(self, lambda _p: admin.set_time_zone(ctx.db, ctx.actor, name), done, failed)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from partner_desk.domain.errors import UserError
@@ -30,7 +32,7 @@ class TierVersionDialog(FormDialog):
         self.form.addRow(_("Effective from:"), self.period)
         self.form.addRow(_("Levels (USD from, percent):"), self.levels)
 
-    def prepare(self) -> object:
+    def prepare(self) -> Any:
         rows = []
         for number, line in enumerate(self.levels.toPlainText().splitlines(), start=1):
             if not line.strip():
@@ -41,8 +43,8 @@ class TierVersionDialog(FormDialog):
             rows.append((parts[0], parts[1]))
         return self.period.text().strip(), rows
 
-    def run(self, values: object) -> object:
-        period, rows = values  # type: ignore[misc]
+    def run(self, values: Any) -> object:
+        period, rows = values
         return admin.add_tier_version(self.ctx.db, self.ctx.actor, period, rows)
 
 
@@ -58,11 +60,11 @@ class RewardLevelDialog(FormDialog):
         self.form.addRow(_("From reward (USD):"), self.minimum)
         self.form.addRow(_("Benefits:"), self.benefits)
 
-    def prepare(self) -> object:
+    def prepare(self) -> Any:
         return self.minimum.text(), self.benefits.toPlainText().splitlines()
 
-    def run(self, values: object) -> object:
-        minimum, benefits = values  # type: ignore[misc]
+    def run(self, values: Any) -> object:
+        minimum, benefits = values
         return admin.add_reward_level(self.ctx.db, self.ctx.actor, minimum, benefits)
 
 
@@ -79,10 +81,10 @@ class BenefitDialog(FormDialog):
         self.name.setObjectName("name")
         self.form.addRow(_("Benefit:"), self.name)
 
-    def prepare(self) -> object:
+    def prepare(self) -> Any:
         return self.name.text()
 
-    def run(self, values: object) -> object:
+    def run(self, values: Any) -> object:
         assert isinstance(values, str)
         if self.benefit_id is not None:
             admin.rename_benefit(self.ctx.db, self.ctx.actor, self.benefit_id, values)
@@ -110,9 +112,9 @@ class UserDialog(FormDialog):
         self.form.addRow(_("Role:"), self.role)
         self.form.addRow(_("Password:"), self.password)
 
-    def prepare(self) -> object:
+    def prepare(self) -> Any:
         return self.name.text().strip(), str(self.role.currentData()), self.password.text()
 
-    def run(self, values: object) -> object:
-        name, role, password = values  # type: ignore[misc]
+    def run(self, values: Any) -> object:
+        name, role, password = values
         return add_user(self.ctx.db, self.ctx.actor, name, role, password)
