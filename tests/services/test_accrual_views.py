@@ -79,7 +79,7 @@ def test_the_posted_period_shows_what_the_preview_promised(db, write_csv) -> Non
     assert [r.balance for r in posted.rows] == [Decimal("150.00"), Decimal("20.00")]
 
 
-def test_totals_by_currency_add_rounded_commissions(db) -> None:  # type: ignore[no-untyped-def]
+def test_totals_by_currency_add_rounded_commissions() -> None:
     row = views.AccrualRow
     rows = [row("A", "", "USD", Decimal(0), Decimal(10), Decimal("0.01"), 1, 0, Decimal(0)),
             row("B", "", "JPY", Decimal(0), Decimal(10), Decimal("7"), 1, 0, Decimal(0)),
