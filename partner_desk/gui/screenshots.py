@@ -20,21 +20,21 @@ from PySide6.QtWidgets import QApplication
 
 from partner_desk import i18n
 from partner_desk.domain.money import round_money
-from partner_desk.domain.roles import SETUP, Actor, Role
+from partner_desk.domain.roles import Actor
 from partner_desk.gui import ops
 from partner_desk.gui.app import application
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
 from partner_desk.services.balances import balances
 from partner_desk.services.demo import build_demo
+from partner_desk.services.demo_money import demo_password
 from partner_desk.services.setup import init_database
-from partner_desk.services.users import add_user, sign_in
+from partner_desk.services.users import sign_in
 from partner_desk.services.withdrawals import approve, mark_paid, request_withdrawal
 from partner_desk.store.engine import Database
 
 TODAY = date(2026, 11, 18)
 ADMIN = "admin"
-PASSWORD = "demo-admin-password"
 SIZE = (1400, 860)
 
 
@@ -53,7 +53,7 @@ def settle(app: QApplication, seconds: float = 30.0) -> None:
 
 def _withdrawals(db: Database, admin: Actor, today: date) -> None:
     """A few requests so the withdrawals queue has something to show: two pending, one paid."""
-    finance = add_user(db, admin, "finance", Role.FINANCE, PASSWORD)
+    finance = sign_in(db, "finance", demo_password("finance"))
     eligible = [b for b in balances(db, as_of=today) if b.withdrawable][:3]
     for i, balance in enumerate(eligible):
         amount = round_money(balance.position.available / 4, balance.position.currency)
@@ -75,8 +75,7 @@ def render(out: Path, today: date = TODAY) -> list[Path]:
         try:
             init_database(db)
             build_demo(db, today)
-            add_user(db, SETUP, ADMIN, Role.ADMIN, PASSWORD)
-            actor = sign_in(db, ADMIN, PASSWORD)
+            actor = sign_in(db, ADMIN, demo_password(ADMIN))  # the demo data set's own admin
             _withdrawals(db, actor, today)
             window = MainWindow(AppContext(db, actor, today), remember=False)
             window.resize(*SIZE)

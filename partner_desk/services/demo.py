@@ -45,6 +45,7 @@ from partner_desk.services.demo_data import (
     PARTNER_CURRENCIES,
     SIZE_BANDS,
 )
+from partner_desk.services.demo_money import add_people_and_money
 from partner_desk.services.imports import import_file
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency
@@ -367,6 +368,7 @@ def build_demo(db: Database, today: date | None = None) -> str:
         build = DemoBuild(db, SETUP, today, demo_periods(today), Path(folder), random.Random(SEED))
         for step in STEPS:
             step(build)
+    build.notes.append(add_people_and_money(db, today))
     currencies = sorted({a.currency for a in build.agencies})
     head = _("Demo data: {agencies} agencies in {count} currencies ({currencies}), {projects} projects, "
              "{payments} payments from {first} to {today}").format(
