@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtCore import QLibraryInfo, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -32,7 +33,19 @@ def application() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     app.setWindowIcon(app_icon())
+    _qt_translations(app)
     return app
+
+
+def _qt_translations(app: QApplication) -> None:
+    """Qt's own strings (standard buttons, file dialogs) in the display language, when Qt ships them."""
+    if app.property("partner_desk_translator") is not None:
+        return
+    translator = QTranslator(app)
+    language = i18n.current_locale().split("_")[0]
+    if translator.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+    app.setProperty("partner_desk_translator", language)
 
 
 def open_database(url: str | None) -> Database:

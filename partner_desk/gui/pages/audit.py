@@ -148,9 +148,9 @@ class AuditPage(Page):
         parts = [f"{row['action']} {row['object'] or ''} — {row['outcome']}"]
         if row["message"]:
             parts.append(row["message"])
-        for key in ("before", "after"):
+        for key, label in (("before", _("before")), ("after", _("after"))):
             if row[key] is not None:
-                parts.append(f"{_(key)}: {json.dumps(row[key], ensure_ascii=False, indent=1)}")
+                parts.append(f"{label}: {json.dumps(row[key], ensure_ascii=False, indent=1)}")
         parts.append(f"hash {row['hash']}")
         self.details.setPlainText("\n".join(parts))
 
