@@ -8,7 +8,7 @@ rows); here the visible rows are a Python list that is filtered and sorted, then
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -43,7 +43,6 @@ class Column(Generic[R]):
     foreground: Callable[[R], QColor | None] | None = None
     bold: Callable[[R], bool] | None = None
     width: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _none_last(key: Callable[[Any], Any]) -> Callable[[Any], tuple[bool, Any]]:
