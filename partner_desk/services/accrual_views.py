@@ -17,7 +17,7 @@ from partner_desk.domain.money import from_minor, round_usd
 from partner_desk.domain.periods import Period, today_in
 from partner_desk.domain.roles import NEEDS, Actor
 from partner_desk.i18n import _
-from partner_desk.services.accruals import preview_period
+from partner_desk.services.accruals import AgenciesPriced, preview_period
 from partner_desk.services.balances import positions
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, Agency, Payment, PostedPeriod
@@ -153,9 +153,11 @@ def post_refusals(db: Database, actor: Actor, period: Period, as_of: date | None
     return reasons
 
 
-def preview(db: Database, actor: Actor, period: Period, as_of: date | None = None) -> PeriodView:
-    """The accruals `period` would post, with each agency's name, and the totals per currency."""
-    run = preview_period(db, actor, period, as_of)
+def preview(db: Database, actor: Actor, period: Period, as_of: date | None = None,
+            priced: AgenciesPriced | None = None) -> PeriodView:
+    """The accruals `period` would post, with each agency's name, and the totals per currency;
+    `priced(n)` hears how many agencies are priced so far."""
+    run = preview_period(db, actor, period, as_of, priced)
     with db.read() as session:
         names = {code: name for code, name in session.execute(select(Agency.code, Agency.name))}
     rows = [
@@ -194,6 +196,7 @@ def posted(db: Database, period: Period) -> PeriodView | None:
                       mark.posted_by, mark.as_of, agencies)
 
 
-def period_view(db: Database, actor: Actor, period: Period, as_of: date | None = None) -> PeriodView:
+def period_view(db: Database, actor: Actor, period: Period, as_of: date | None = None,
+                priced: AgenciesPriced | None = None) -> PeriodView:
     """The posted accruals of a posted period, else the preview."""
-    return posted(db, period) or preview(db, actor, period, as_of)
+    return posted(db, period) or preview(db, actor, period, as_of, priced)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,6 +33,9 @@ LINE_COLUMNS = (
     "partner_amount", "commission_minor",
 )
 LINE_BATCH = 20_000
+# agencies priced between two progress reports
+PROGRESS_EVERY = 200
+AgenciesPriced = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,24 @@ def _check_period_text(text_period: str) -> Period:
         raise UserError(str(exc)) from None
 
 
-def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None) -> AccrualRun:
-    """The accruals a period would post, computed exactly as posting would, writing nothing."""
+def _reporting(items: Iterable[tuple[int, AgencyAccrual]], priced: AgenciesPriced | None
+               ) -> Iterator[tuple[int, AgencyAccrual]]:
+    """Pass the accruals through, telling `priced(n)` how many agencies are priced, every
+    PROGRESS_EVERY and at the end. It may raise to stop the run: nothing is written then."""
+    count = 0
+    for item in items:
+        yield item
+        count += 1
+        if priced is not None and count % PROGRESS_EVERY == 0:
+            priced(count)
+    if priced is not None and (count == 0 or count % PROGRESS_EVERY):
+        priced(count)
+
+
+def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None,
+                   priced: AgenciesPriced | None = None) -> AccrualRun:
+    """The accruals a period would post, computed exactly as posting would, writing nothing;
+    `priced(n)` hears how many agencies are priced so far."""
     period = period if isinstance(period, Period) else _check_period_text(period)
     with db.read() as session, collector_paused():
         today = as_of or today_in(company_tz(session))
@@ -136,7 +155,7 @@ def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date
         if plan.posted and period < plan.posted[0]:
             # it can never be posted: its payments go, late, into the next run
             raise UserError(_before_first(plan, period))
-        accruals = [a for _, a in _compute(session, period, plan)]
+        accruals = [a for _, a in _reporting(_compute(session, period, plan), priced)]
     accruals.sort(key=lambda a: a.agency)
     note = "" if plan.ended else f" ({period} has not ended: preview only)"
     return AccrualRun(period, False, False, accruals, f"preview of {period}: {len(accruals)} accruals{note}")
@@ -158,18 +177,21 @@ def _refuse_order(plan: _Plan, period: Period, today: date) -> None:
         raise UserError(f"periods are posted in order: the next period to post is {nxt}")
 
 
-def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None) -> AccrualRun:
-    """Post a period: every accrual, its lines and the ledger credits, in one transaction."""
+def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None,
+                priced: AgenciesPriced | None = None) -> AccrualRun:
+    """Post a period: every accrual, its lines and the ledger credits, in one transaction;
+    `priced(n)` hears how many agencies are priced so far."""
     period = period if isinstance(period, Period) else _check_period_text(period)
     require(db, actor, "accrue.post", str(period))
     try:
-        return _post(db, actor, period, as_of)
+        return _post(db, actor, period, as_of, priced)
     except UserError as exc:
         refused(db, actor, "accrue.post", str(period), exc)
         raise
 
 
-def _post(db: Database, actor: Actor, period: Period, as_of: date | None) -> AccrualRun:
+def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
+          priced: AgenciesPriced | None = None) -> AccrualRun:
     with db.write() as session, collector_paused():
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(7271002)"))
@@ -182,7 +204,7 @@ def _post(db: Database, actor: Actor, period: Period, as_of: date | None) -> Acc
         session.flush()
         accruals: list[AgencyAccrual] = []
         buffer: list[tuple[Any, ...]] = []
-        for agency_id, accrual in _compute(session, period, plan):
+        for agency_id, accrual in _reporting(_compute(session, period, plan), priced):
             accruals.append(accrual)
             _write_accrual(session, actor, agency_id, accrual, buffer)
             if len(buffer) >= LINE_BATCH:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +12,9 @@ from partner_desk.domain.periods import Period
 from partner_desk.domain.roles import SETUP
 from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
+from partner_desk.gui.pages import accruals as accruals_page
 from partner_desk.gui.pages.accruals import AccrualsPage
+from partner_desk.services.accrual_views import calendar
 from partner_desk.services.accruals import post_period
 from partner_desk.services.balances import balances
 from partner_desk.services.imports import import_file
@@ -123,3 +126,60 @@ def test_a_missing_rate_is_shown_and_blocks_posting(qtbot, db, write_csv) -> Non
     assert "missing exchange rate: GBP on 2025-03-07" in page.status.text()
     assert page.post_button.toolTip() == "missing exchange rate: GBP on 2025-03-07"
     assert not page.post_button.isEnabled()
+
+
+def test_posting_stopped_midway_posts_nothing(qtbot, db, write_csv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    page = open_page(qtbot, db, people(db)["fiona"])
+    # hold the posting at its first progress report until Cancel was pressed
+    gate = threading.Event()
+    real = accruals_page.post_period
+
+    def held(db, actor, period, as_of, priced):  # type: ignore[no-untyped-def]
+        def report(count: int) -> None:
+            gate.wait(10)
+            priced(count)
+
+        return real(db, actor, period, as_of, report)
+
+    monkeypatch.setattr(accruals_page, "post_period", held)
+    box = page.confirm_post()
+    assert box is not None
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        box.button(QMessageBox.StandardButton.Yes).click()
+        assert page.operation is not None
+        page.operation.progress.cancel()  # what the progress dialog's Cancel button does
+        gate.set()
+    qtbot.waitUntil(lambda: ops.running() == 0)
+    stopped = widgets.last_box()
+    assert stopped is not None and stopped.text() == "Posting 2025-03 was stopped: nothing was posted."
+    assert page.view is not None and not page.view.posted and page.post_button.isEnabled()
+    assert calendar(db, TODAY).posted == []
+    assert {b.code: b.position.balance for b in balances(db)}["AG01"] == Decimal("0.00")
+
+
+def test_a_preview_can_be_stopped(qtbot, db, write_csv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    page = open_page(qtbot, db, people(db)["fiona"])
+    gate = threading.Event()
+    real = accruals_page.views.period_view
+    heard: list[int] = []
+
+    def held(db, actor, period, as_of, priced):  # type: ignore[no-untyped-def]
+        def report(count: int) -> None:
+            heard.append(count)
+            gate.wait(10)
+            priced(count)
+
+        return real(db, actor, period, as_of, report)
+
+    monkeypatch.setattr(accruals_page.views, "period_view", held)
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.load(Period(2025, 3))
+        assert page.operation is not None
+        page.operation.progress.cancel()
+        gate.set()
+    assert heard == [2]  # two agencies priced, then the report noticed the cancel
+    assert page.status.text() == "Stopped: 2025-03 was not computed. Press Refresh to compute it."
+    assert page.model.rowCount() == 0 and not page.post_button.isEnabled()
+    assert page.post_button.toolTip() == "the period was not computed"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -21,15 +23,25 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.ops import Progress, run_op, show_error
+from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
 from partner_desk.gui.pages import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
-from partner_desk.i18n import _, moment, money, ngettext, percent
+from partner_desk.i18n import _, moment, money, ngettext, number, percent
 from partner_desk.services import accrual_views as views
 from partner_desk.services.accrual_views import AccrualRow, Calendar, PeriodView
 from partner_desk.services.accruals import AccrualRun, post_period
 
 MUTED = QColor("#8a5a00")
+
+
+def priced_reporter(progress: Progress, text: str, period: Period) -> Callable[[int], None]:
+    """A service's `priced(n)` callback that shows the count and stops when the user cancels."""
+
+    def priced(count: int) -> None:
+        progress.check()
+        progress.report(count, 0, text.format(period=period, n=number(Decimal(count), 0)))
+
+    return priced
 
 
 def totals_text(totals: dict[str, Decimal]) -> str:
@@ -69,6 +81,7 @@ class AccrualsPage(Page):
         self.view: PeriodView | None = None
         self.refusals: list[str] = []
         self._confirmed: PeriodView | None = None
+        self.operation: Operation[Any] | None = None  # the computation or posting running (or last run)
         # refresh() calls in one turn of the event loop (the window's and the page's own) load once
         self._reload = QTimer(self)
         self._reload.setSingleShot(True)
@@ -167,12 +180,13 @@ class AccrualsPage(Page):
         self._set_post_enabled([_("loading…")])
         db, actor, as_of = self.ctx.db, self.ctx.actor, self.ctx.as_of
 
-        def work(_progress: Progress) -> tuple[PeriodView, list[str]]:
-            view = views.period_view(db, actor, period, as_of)
+        def work(progress: Progress) -> tuple[PeriodView, list[str]]:
+            view = views.period_view(db, actor, period, as_of, priced_reporter(progress, _(
+                "Computing {period}: {n} agencies priced…"), period))
             return view, ([] if view.posted else views.post_refusals(db, actor, period, as_of))
 
-        run_op(self, work, self._loaded, lambda exc: self._failed(period, exc),
-               label=_("Computing {period}…").format(period=period))
+        self.operation = run_op(self, work, self._loaded, lambda exc: self._failed(period, exc),
+                                label=_("Computing {period}…").format(period=period), cancellable=True)
 
     def _loaded(self, result: tuple[PeriodView, list[str]]) -> None:
         view, refusals = result
@@ -211,6 +225,10 @@ class AccrualsPage(Page):
             self.status.setText(_("{period}: {error}").format(period=period, error=exc))
             self.status.setStyleSheet("color: #b00020;")
             self._set_post_enabled([str(exc)])
+        elif isinstance(exc, Cancelled):
+            self.status.setText(_("Stopped: {period} was not computed. Press Refresh to compute it.").format(
+                period=period))
+            self._set_post_enabled([_("the period was not computed")])
         else:
             self._set_post_enabled([_("the period could not be computed")])
             show_error(self, exc)
@@ -264,9 +282,14 @@ class AccrualsPage(Page):
             return
         db, actor, as_of, period = self.ctx.db, self.ctx.actor, self.ctx.as_of, confirmed.period
         self._set_post_enabled([_("posting…")])
-        run_op(self, lambda _p: post_period(db, actor, period, as_of),
-               lambda run: self._posted(confirmed, run), lambda exc: self._post_failed(period, exc),
-               label=_("Posting {period}…").format(period=period))
+        def work(progress: Progress) -> AccrualRun:
+            # stopping before the end rolls the whole posting back: nothing is posted
+            return post_period(db, actor, period, as_of,
+                               priced_reporter(progress, _("Posting {period}: {n} agencies priced…"), period))
+
+        self.operation = run_op(self, work, lambda run: self._posted(confirmed, run),
+                                lambda exc: self._post_failed(period, exc),
+                                label=_("Posting {period}…").format(period=period), cancellable=True)
 
     def _posted(self, confirmed: PeriodView, run: AccrualRun) -> None:
         self.changed()
@@ -286,5 +309,8 @@ class AccrualsPage(Page):
         self.refresh()
 
     def _post_failed(self, period: Period, exc: Exception) -> None:
-        show_error(self, exc)
+        if isinstance(exc, Cancelled):
+            widgets.inform(self, _("Posting {period} was stopped: nothing was posted.").format(period=period))
+        else:
+            show_error(self, exc)
         self.load(period)
