@@ -232,3 +232,14 @@ effective_from,min_turnover_usd,percent
         "row 6: min_turnover_usd: 0 is listed for 2026-05 on row 5 too",
     ]
     assert set(tables(db)) == {"0001-01"}
+
+
+def test_commission_tables_are_imported_by_admins_only(db, write_csv, audits) -> None:
+    path = write_csv("effective_from,min_turnover_usd,percent\n2026-03,0,50")
+    with pytest.raises(Refused, match=r"fin \(finance\) may not tiers: it needs the admin role"):
+        import_file(db, Actor("fin", Role.FINANCE), "tiers", path)
+    assert set(tables(db)) == {"0001-01"}
+    assert (audits()[-1].user_name, audits()[-1].outcome) == ("fin", "refused")
+    assert import_file(db, Actor("root", Role.ADMIN), "tiers", path).added == 1
+    # other reference data stays with finance
+    assert import_file(db, Actor("fin", Role.FINANCE), "rates", write_csv(RATES)).added == 3
