@@ -53,6 +53,9 @@ BUTTONS: list[tuple[Move, str, str]] = [
 ]
 
 
+STATE_COLUMN = 6
+
+
 def _when(value: Any) -> str:
     return moment(value.astimezone()) if value is not None else ""
 
@@ -64,11 +67,11 @@ def _columns() -> list[Column[QueueRow]]:
     return [
         Column(_("No."), req(lambda w: w.id), align=RIGHT, width=45),
         Column(_("Agency"), req(lambda w: w.agency), width=70),
-        Column(_("Name"), lambda r: r.agency_name, width=140),
+        Column(_("Name"), lambda r: r.agency_name, width=130),
         Column(_("Amount"), req(lambda w: (w.amount, w.currency)), lambda v: money(*v), RIGHT,
                sort_key=lambda v: v[0], width=110),
         Column(_("Method"), req(lambda w: w.method), method_label, width=95),
-        Column(_("Details"), req(lambda w: w.details), width=140, tooltip=lambda r: r.request.details),
+        Column(_("Details"), req(lambda w: w.details), width=130, tooltip=lambda r: r.request.details),
         Column(_("State"), req(lambda w: w.status), lambda s: _(STATUS_LABELS[s]), width=75),
         Column(_("Requested by"), req(lambda w: w.requested_by or _("set-up")), width=95),
         Column(_("Requested on"), req(lambda w: w.requested_at), lambda v: day(v.astimezone().date()),
@@ -76,7 +79,7 @@ def _columns() -> list[Column[QueueRow]]:
         Column(_("Decided by"), req(lambda w: w.decided_by), width=85,
                tooltip=lambda r: _when(r.request.decided_at) if r.request.decided_at else None),
         Column(_("Paid on"), req(lambda w: w.paid_on), lambda v: day(v) if v else "", width=95),
-        Column(_("Reason / reference"), req(lambda w: w.reason or w.payout_reference), width=160,
+        Column(_("Reason / reference"), req(lambda w: w.reason or w.payout_reference), width=120,
                tooltip=lambda r: r.request.reason or r.request.payout_reference),
     ]
 
@@ -205,6 +208,8 @@ class WithdrawalsPage(Page):
                 str(w.id)))
 
         self.model.set_filter(visible)
+        # a tab of one state says the state already
+        self.table.setColumnHidden(STATE_COLUMN, status is not None)
         if not (keep is not None and self.select(keep)) and self.model.rowCount():
             self.table.selectRow(0)
 
