@@ -58,6 +58,9 @@ def test_export_every_statement_of_a_period_and_find_the_files(qtbot, db, write_
     assert QUrl.fromLocalFile(str(folder)).toString() in page.link.text()
     page.link.linkActivated.emit(QUrl.fromLocalFile(str(folder)).toString())
     assert [u.toLocalFile() for u in opened] == [str(folder)]
+    # a double-click on a row opens that statement
+    page.table.doubleClicked.emit(page.model.index(1, 0))
+    assert [u.toLocalFile() for u in opened] == [str(folder), str(folder / "AG02_2025-03.xlsx")]
 
 
 def test_cancel_stops_after_the_statement_being_written(qtbot, db, write_csv, tmp_path,

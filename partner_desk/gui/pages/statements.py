@@ -98,6 +98,7 @@ class StatementsPage(Page):
         self.link.linkActivated.connect(lambda _href: self.show_in_folder())
         self.model: RowTableModel[StatementResult] = RowTableModel(_columns(), self)
         self.table = table_view(self.model, self)
+        self.table.doubleClicked.connect(lambda index: self.open_file(self.model.row(index.row())))
 
         form = QHBoxLayout()
         form.addWidget(QLabel(_("Posted period:")))
@@ -263,6 +264,10 @@ class StatementsPage(Page):
         self.status.setText(str(exc))
         show_error(self, exc)
         self.finished.emit()
+
+    def open_file(self, written: StatementResult) -> bool:
+        """Open one written statement in the spreadsheet program (a double-click on its row)."""
+        return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(written.path))))
 
     def show_in_folder(self) -> bool:
         """Open the folder the statements were written to in the file manager."""
