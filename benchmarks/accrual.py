@@ -14,6 +14,7 @@ Targets (2-core machine): payments import < 60 s, posting < 30 s, every step's p
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -182,12 +183,14 @@ def main() -> None:
         db = options.db or f"sqlite:///{work / 'bench.db'}"
         args = ["--payments", str(options.payments), "--agencies", str(options.agencies),
                 "--projects", str(options.projects), "--db", db, "--work", str(work)]
-        print(f"accrual benchmark: {options.payments:,} payments, database {db}", flush=True)
+        print(f"accrual benchmark: {options.payments:,} payments, database {db}; load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
         results: list[StepResult] = []
         for name in STEPS:
             results.append(run_step(__file__, name, args))
             print(f"  {name}: {results[-1].seconds:.1f} s", flush=True)
         print_table(results, TARGETS)
+        print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{v:.1f}" for v in os.getloadavg()))
 
 
 if __name__ == "__main__":

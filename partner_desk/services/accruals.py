@@ -11,7 +11,7 @@ from fractions import Fraction
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, accrue_agency
@@ -228,7 +228,8 @@ def _totals(accruals: list[AgencyAccrual]) -> dict[str, Decimal]:
 
 def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: AgencyAccrual,
                    buffer: list[tuple[Any, ...]]) -> None:
-    row = Accrual(
+    # Core inserts, not ORM objects: a run writes thousands of accruals and needs none of them back
+    inserted = session.connection().execute(insert(Accrual).values(
         agency_id=agency_id,
         period=str(accrual.period),
         currency=accrual.currency,
@@ -239,9 +240,9 @@ def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: Agen
         tier_version_id=accrual.table.version_id,
         lines=len(accrual.lines),
         late_lines=accrual.late_lines,
-    )
-    session.add(row)
-    session.flush()
+    )).inserted_primary_key
+    assert inserted is not None
+    accrual_id = inserted[0]
     credit = Decimal(0)
     reversal = Decimal(0)
     for line in accrual.lines:
@@ -250,18 +251,18 @@ def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: Agen
         else:
             reversal += line.commission
         buffer.append((
-            row.id, line.payment_id, line.late, line.terms.percent, line.terms.pay_rate,
+            accrual_id, line.payment_id, line.late, line.terms.percent, line.terms.pay_rate,
             line.terms.partner_rate, line.usd_amount, line.partner_amount,
             to_minor(line.commission, accrual.currency),
         ))
     effective = accrual.period.end - ONE_DAY  # credited on the period's last day
     entries = [("accrual", credit)] + ([("refund_reversal", reversal)] if reversal else [])
-    for kind, amount in entries:
-        session.add(LedgerEntry(
-            agency_id=agency_id, kind=kind, amount_minor=to_minor(amount, accrual.currency),
-            currency=accrual.currency, effective_on=effective, user_name=actor.name, accrual_id=row.id,
-            note=f"{accrual.period} accrual" if kind == "accrual" else f"{accrual.period} refunds reversed",
-        ))
+    session.connection().execute(insert(LedgerEntry), [
+        dict(agency_id=agency_id, kind=kind, amount_minor=to_minor(amount, accrual.currency),
+             currency=accrual.currency, effective_on=effective, user_name=actor.name, accrual_id=accrual_id,
+             note=f"{accrual.period} accrual" if kind == "accrual" else f"{accrual.period} refunds reversed")
+        for kind, amount in entries
+    ])
 
 
 def _exact(value: Fraction) -> Decimal:

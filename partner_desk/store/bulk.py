@@ -38,11 +38,21 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: Se
             raise ValueError(f"{table.name}: rows have {len(values)} values, not {len(columns)}")
         for index, process in enumerate(processors):
             if process is not None:
-                values[index] = tuple(map(process, values[index]))
+                values[index] = _converted(process, values[index])
         prepared = list(zip(*values, strict=True))
     names = ", ".join(columns)
     marks = ", ".join("?" for _ in columns)
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", prepared)
+
+
+def _converted(process: Callable[[Any], Any], column: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Each value of a column through its bind processor; a value that repeats as one object (a
+    percent, a day's rate) is converted once. The column holds every object, so ids stay unique."""
+    distinct = {id(value): value for value in column}
+    if len(distinct) * 2 > len(column):
+        return tuple(map(process, column))
+    done = {key: process(value) for key, value in distinct.items()}
+    return tuple([done[id(value)] for value in column])
 
 
 @contextmanager
