@@ -53,6 +53,7 @@ class PeriodView:
     posted_by: str | None = None
     posted_as_of: date | None = None
     agencies: int = 0  # every agency in the database, with lines or not
+    time_zone: str = "UTC"  # the company's, for showing when it was posted
 
     @property
     def without_lines(self) -> int:
@@ -185,6 +186,7 @@ def posted(db: Database, period: Period) -> PeriodView | None:
         )
         found = list(session.execute(stmt))
         agencies = session.scalar(select(func.count(Agency.id))) or 0
+        zone = company_tz(session).key
         balances = positions(session, [r[0] for r in found]) if found else {}
     rows = [
         AccrualRow(code, name, cur, round_usd(turnover), percent, from_minor(minor, cur), lines, late,
@@ -193,7 +195,7 @@ def posted(db: Database, period: Period) -> PeriodView | None:
     ]
     message = _("{period} was posted: {count} accruals").format(period=period, count=len(rows))
     return PeriodView(period, True, rows, totals_by_currency(rows), message, mark.posted_at,
-                      mark.posted_by, mark.as_of, agencies)
+                      mark.posted_by, mark.as_of, agencies, zone)
 
 
 def period_view(db: Database, actor: Actor, period: Period, as_of: date | None = None,

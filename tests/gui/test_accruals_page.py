@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QMessageBox
 
@@ -14,6 +15,7 @@ from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages import accruals as accruals_page
 from partner_desk.gui.pages.accruals import AccrualsPage
+from partner_desk.i18n import moment
 from partner_desk.services.accrual_views import calendar
 from partner_desk.services.accruals import post_period
 from partner_desk.services.balances import balances
@@ -72,6 +74,9 @@ def test_preview_then_post_credits_the_balances(qtbot, db, write_csv) -> None:  
     # the posted period is shown read-only, from the database, with who posted it
     assert page.view is not None and page.view.posted
     assert "posted on" in page.status.text() and "fiona" in page.status.text()
+    # when it was posted is shown in the company time zone (Europe/Kyiv by default)
+    assert page.view.time_zone == "Europe/Kyiv" and page.view.posted_at is not None
+    assert moment(page.view.posted_at.astimezone(ZoneInfo("Europe/Kyiv"))) in page.status.text()
     assert not page.post_button.isEnabled()
     assert "2025-03 is already posted" in page.post_button.toolTip()
     posted = {r.code: (r.commission, r.balance) for r in page.model.rows()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QMessageBox
 
@@ -12,6 +13,7 @@ from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.withdrawals import WithdrawalsPage
 from partner_desk.gui.pages.withdrawals_dialogs import PaidDialog, RejectDialog
+from partner_desk.i18n import day
 from partner_desk.services.accruals import post_period
 from partner_desk.services.balances import balances
 from partner_desk.services.ledger import pay_project
@@ -66,6 +68,9 @@ def test_the_creator_cannot_approve_a_finance_colleague_can(qtbot, db, write_csv
     assert page.select(request.id)
     row = page.selected()
     assert row is not None and row.request.amount == Decimal("120.00") and row.agency_name == "Alpha Agency"
+    # the day it was requested, in the company time zone
+    kyiv_day = request.requested_at.astimezone(ZoneInfo("Europe/Kyiv")).date()
+    assert page.model.data(page.model.index(0, 8)) == day(kyiv_day)
     with qtbot.waitSignal(page.open_page) as opened:
         page.table.doubleClicked.emit(page.model.index(0, 1))
     assert opened.args == ["agency", "AG01"]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -238,7 +239,7 @@ class AccrualsPage(Page):
     def _status_text(view: PeriodView) -> str:
         if not view.posted:
             return _("Preview of {period}: nothing is written until it is posted.").format(period=view.period)
-        when = moment(view.posted_at.astimezone()) if view.posted_at else "?"
+        when = moment(view.posted_at.astimezone(ZoneInfo(view.time_zone))) if view.posted_at else "?"
         return _("{period} was posted on {when} by {who} (as of {as_of}). Posted accruals never change; "
                  "this is what was posted.").format(
             period=view.period, when=when, who=view.posted_by or _("set-up"),

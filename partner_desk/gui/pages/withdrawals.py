@@ -7,8 +7,9 @@ every reason (role, own request, state, or a withdrawal condition that fails tod
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -56,8 +57,18 @@ BUTTONS: list[tuple[Move, str, str]] = [
 STATE_COLUMN = 6
 
 
-def _when(value: Any) -> str:
-    return moment(value.astimezone()) if value is not None else ""
+class CompanyZone:
+    """The company time zone the queue shows moments in; set when the queue loads."""
+
+    zone: tzinfo = UTC
+
+
+def _when(value: datetime | None) -> str:
+    return moment(value.astimezone(CompanyZone.zone)) if value is not None else ""
+
+
+def _day_of(value: datetime) -> str:
+    return day(value.astimezone(CompanyZone.zone).date())
 
 
 def _columns() -> list[Column[QueueRow]]:
@@ -74,7 +85,7 @@ def _columns() -> list[Column[QueueRow]]:
         Column(_("Details"), req(lambda w: w.details), width=130, tooltip=lambda r: r.request.details),
         Column(_("State"), req(lambda w: w.status), lambda s: _(STATUS_LABELS[s]), width=75),
         Column(_("Requested by"), req(lambda w: w.requested_by or _("set-up")), width=95),
-        Column(_("Requested on"), req(lambda w: w.requested_at), lambda v: day(v.astimezone().date()),
+        Column(_("Requested on"), req(lambda w: w.requested_at), _day_of,
                width=100, tooltip=lambda r: _when(r.request.requested_at)),
         Column(_("Decided by"), req(lambda w: w.decided_by), width=85,
                tooltip=lambda r: _when(r.request.decided_at) if r.request.decided_at else None),
@@ -169,10 +180,14 @@ class WithdrawalsPage(Page):
         if current is not None and self._keep is None:
             self._keep = current.id
         db, actor, as_of = self.ctx.db, self.ctx.actor, self.ctx.as_of
-        run_op(self, lambda _p: withdrawal_views.queue(db, actor, None, as_of), self._loaded,
-               label=_("Loading withdrawals…"))
+        def work(_progress: Progress) -> tuple[list[QueueRow], str]:
+            return withdrawal_views.queue(db, actor, None, as_of), withdrawal_views.time_zone(db)
 
-    def _loaded(self, rows: list[QueueRow]) -> None:
+        run_op(self, work, self._loaded, label=_("Loading withdrawals…"))
+
+    def _loaded(self, result: tuple[list[QueueRow], str]) -> None:
+        rows, zone = result
+        CompanyZone.zone = ZoneInfo(zone)
         self.rows = rows
         counts = withdrawal_views.counts(rows)
         for index, (status, label) in enumerate(TABS):
