@@ -7,7 +7,7 @@ every reason (role, own request, state, or a withdrawal condition that fails tod
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -301,7 +301,7 @@ class WithdrawalsPage(Page):
                 move, wid, lambda db, actor, _as_of: withdrawals.reject(db, actor, wid, reason)))
             self._open(reject)
         elif move is Move.PAID:
-            paid = PaidDialog(w, self.ctx.as_of or date.today(), self)
+            paid = PaidDialog(w, self.ctx.as_of or datetime.now(CompanyZone.zone).date(), self)
             paid.submitted.connect(lambda wid, ref, on: self._run(
                 move, wid, lambda db, actor, _as_of: withdrawals.mark_paid(db, actor, wid, ref, on)))
             self._open(paid)
