@@ -70,3 +70,50 @@ def test_open_database_creates_it_or_says_why_it_cannot(tmp_path) -> None:  # ty
         db.dispose()
     with pytest.raises(UserError, match="cannot open the database"):
         open_database("nosuchdriver://nowhere/db")
+
+
+def test_run_gui_signs_in_and_opens_the_window(qtbot, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The whole start: the sign-in dialog (driven by a timer, as a user would type), then the main
+    window on the agencies page; closing it ends the application with exit code 0."""
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from partner_desk.gui.app import run_gui
+
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
+    url = db.engine.url.render_as_string(hide_password=False)
+    seen: dict[str, object] = {}
+    app = QApplication.instance()
+    assert app is not None
+
+    def sign_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, SignInDialog):
+            QTimer.singleShot(50, sign_in)
+            return
+        dialog.name.setText("ada")
+        dialog.password.setText(PASSWORD)
+        dialog.submit()
+        QTimer.singleShot(50, look)
+
+    def look() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows:
+            QTimer.singleShot(50, look)
+            return
+        window = windows[0]
+        seen["user"] = window.user_label.text()
+        seen["page"] = window.current_key()
+        window.close()
+
+    QTimer.singleShot(50, sign_in)
+    safety = QTimer()  # never hang the suite; stopped once the window closed
+    safety.setSingleShot(True)
+    safety.timeout.connect(app.quit)
+    safety.start(30_000)
+    try:
+        assert run_gui(url) == 0
+    finally:
+        safety.stop()
+    assert seen == {"user": "ada (admin)", "page": "agencies"}
