@@ -26,7 +26,7 @@ from partner_desk.store.queries import company_tz, posted_periods
 
 @dataclass(frozen=True, slots=True)
 class AccrualRow:
-    """One agency's accrual for a period, previewed or posted; `balance` is today's, posted only."""
+    """One agency's accrual for a period, previewed or posted; `balance` is the current one, posted only."""
 
     code: str
     name: str

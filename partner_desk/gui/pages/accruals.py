@@ -65,7 +65,7 @@ def _columns(posted: bool) -> list[Column[AccrualRow]]:
         Column(_("Reward"), lambda r: r.reward_usd, lambda v: money(v, "USD"), RIGHT, width=100),
     ]
     if posted:
-        columns.append(Column(_("Balance today"), lambda r: (r.balance or Decimal(0), r.currency),
+        columns.append(Column(_("Balance now"), lambda r: (r.balance or Decimal(0), r.currency),
                               lambda v: money(*v), RIGHT, sort_key=lambda v: v[0], width=120))
     return columns
 
