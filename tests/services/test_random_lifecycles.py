@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from partner_desk.domain.money import minor_digits
 from partner_desk.domain.roles import SETUP
-from partner_desk.services.accruals import post_period
+from partner_desk.services.accruals import post_period, run_as_dict
 from partner_desk.services.imports import import_file
 from partner_desk.store.engine import Database
 from partner_desk.store.models import AccrualLine, Connection, Payment
@@ -102,17 +102,25 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def run_lifecycle(db: Database, folder: Path, seed: int) -> list[dict[str, object]]:
+    """Import a seed's world and post its three months; returns the three runs as `accrue --json` has them."""
+    files, waves = world(random.Random(seed))
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in ("agencies", "projects", "rates"):
+        import_file(db, SETUP, kind, write(folder, f"{kind}.csv", files[kind]))
+    schedule = [("2025-12", date(2026, 1, 1)), ("2026-01", date(2026, 2, 1)), ("2026-02", date(2026, 3, 1))]
+    runs = []
+    for wave, (period, as_of) in zip(waves, schedule, strict=True):
+        import_file(db, SETUP, "payments", write(folder, f"w{period}.csv", "\n".join([PAY, *wave])))
+        run = post_period(db, SETUP, period, as_of=as_of)
+        assert run.posted
+        runs.append(run_as_dict(run))
+    return runs
+
+
 @pytest.mark.parametrize("seed", range(1, 7))
 def test_random_world_posts_every_eligible_payment_once(db: Database, tmp_path: Path, seed: int) -> None:
-    rng = random.Random(seed)
-    files, waves = world(rng)
-    for kind in ("agencies", "projects", "rates"):
-        import_file(db, SETUP, kind, write(tmp_path, f"{kind}.csv", files[kind]))
-    schedule = [("2025-12", date(2026, 1, 1)), ("2026-01", date(2026, 2, 1)), ("2026-02", date(2026, 3, 1))]
-    for wave, (period, as_of) in zip(waves, schedule, strict=True):
-        # refunds of a wave's own rows may name rows in the same file: import regular rows first
-        import_file(db, SETUP, "payments", write(tmp_path, f"w{period}.csv", "\n".join([PAY, *wave])))
-        assert post_period(db, SETUP, period, as_of=as_of).posted
+    run_lifecycle(db, tmp_path, seed)
 
     with db.read() as session:
         payments = {p.payment_id: p for p in session.scalars(select(Payment))}
