@@ -188,3 +188,23 @@ def test_a_preview_can_be_stopped(qtbot, db, write_csv, monkeypatch) -> None:  #
     assert page.status.text() == "Stopped: 2025-03 was not computed. Press Refresh to compute it."
     assert page.model.rowCount() == 0 and not page.post_button.isEnabled()
     assert page.post_button.toolTip() == "the period was not computed"
+
+
+def test_posting_says_so_when_the_data_changed_after_the_preview(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    fiona = people(db)["fiona"]
+    page = open_page(qtbot, db, fiona)
+    # an import between the preview and the posting: AG01 gets another $100
+    import_file(db, fiona, "payments", write_csv(
+        "payment_id,project_id,paid_at,service,amount,currency\nPAY5,P1,2025-03-20T10:00:00,subscription,100.00,USD",
+        "late.csv"))
+    box = page.confirm_post()
+    assert box is not None and "€20.00 · $150.00" in box.text()  # what the preview showed
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        box.button(QMessageBox.StandardButton.Yes).click()
+    warning = widgets.last_box()
+    # AG01: $1,100 at 15% = 165.00 USD was posted, not the 150.00 previewed
+    assert warning is not None and warning.text() == (
+        "Posted 2025-03: 2 accruals, totals €20.00 · $165.00.\n\nThe data changed after the preview you "
+        "confirmed (€20.00 · $150.00); the posted figures are shown now.")
+    assert {r.code: r.commission for r in page.model.rows()} == {"AG01": Decimal("165.00"), "AG02": Decimal("20.00")}

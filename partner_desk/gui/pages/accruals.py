@@ -104,6 +104,7 @@ class AccrualsPage(Page):
         self.search.search.connect(self._filter)
 
         self.model: RowTableModel[AccrualRow] = RowTableModel(_columns(False), self)
+        self._posted_columns = False
         self.table = table_view(self.model, self)
         self.table.doubleClicked.connect(lambda index: self.open_page.emit("agency", self.model.row(index.row()).code))
         self.totals = QLabel()
@@ -194,7 +195,9 @@ class AccrualsPage(Page):
         self.view = view
         if view.posted:
             refusals = [_("{period} is already posted").format(period=view.period)]
-        if view.posted != (len(self.model.columns) > len(_columns(False))):
+        if view.posted != self._posted_columns:
+            # a posted period adds the balance column
+            self._posted_columns = view.posted
             self.model.columns = _columns(view.posted)
             self.model.set_rows(view.rows)
             for i, column in enumerate(self.model.columns):
@@ -283,6 +286,7 @@ class AccrualsPage(Page):
             return
         db, actor, as_of, period = self.ctx.db, self.ctx.actor, self.ctx.as_of, confirmed.period
         self._set_post_enabled([_("posting…")])
+
         def work(progress: Progress) -> AccrualRun:
             # stopping before the end rolls the whole posting back: nothing is posted
             return post_period(db, actor, period, as_of,
