@@ -180,6 +180,7 @@ class WithdrawalsPage(Page):
         if current is not None and self._keep is None:
             self._keep = current.id
         db, actor, as_of = self.ctx.db, self.ctx.actor, self.ctx.as_of
+
         def work(_progress: Progress) -> tuple[list[QueueRow], str]:
             return withdrawal_views.queue(db, actor, None, as_of), withdrawal_views.time_zone(db)
 
