@@ -35,6 +35,8 @@ def setup(language: str | None = None) -> str:
     global _translation, _locale
     wanted = language or os.environ.get("PARTNER_DESK_LANG") or os.environ.get("LANG", "") or DEFAULT_LOCALE
     code = wanted.split(".")[0] or DEFAULT_LOCALE
+    if code in ("C", "POSIX"):  # the system's "no locale" means the default, not CLDR's root locale
+        code = DEFAULT_LOCALE
     try:
         Locale.parse(code)
         _locale = code

@@ -78,6 +78,7 @@ def test_run_gui_signs_in_and_opens_the_window(qtbot, db, tmp_path) -> None:  # 
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from partner_desk import i18n
     from partner_desk.gui.app import run_gui
 
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
@@ -112,8 +113,10 @@ def test_run_gui_signs_in_and_opens_the_window(qtbot, db, tmp_path) -> None:  # 
     safety.setSingleShot(True)
     safety.timeout.connect(app.quit)
     safety.start(30_000)
+    locale = i18n.current_locale()
     try:
         assert run_gui(url) == 0
     finally:
         safety.stop()
+        i18n.setup(locale)  # run_gui chose the display language from the environment
     assert seen == {"user": "ada (admin)", "page": "agencies"}
