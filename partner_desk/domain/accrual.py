@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from math import lcm
 
 from partner_desk.domain.money import EXACT, round_money, round_usd
 from partner_desk.domain.periods import Period
@@ -38,7 +39,17 @@ class ExactSum:
         parts[divisor] = EXACT.add(parts.get(divisor, Decimal(0)), numerator)
 
     def value(self) -> Fraction:
-        return sum((Fraction(n) / Fraction(d) for d, n in self._parts.items()), Fraction(0))
+        # every quotient as integers over one common denominator, reduced once at the end: the same
+        # exact Fraction as adding Fractions term by term, without a gcd of ever larger numbers per term
+        numerators: list[int] = []
+        denominators: list[int] = []
+        for divisor, numerator in self._parts.items():
+            n_num, n_den = numerator.as_integer_ratio()
+            d_num, d_den = divisor.as_integer_ratio()
+            numerators.append(n_num * d_den)
+            denominators.append(n_den * d_num)
+        common = lcm(*denominators)
+        return Fraction(sum(n * (common // d) for n, d in zip(numerators, denominators, strict=True)), common)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +118,7 @@ class AgencyAccrual:
     total: Decimal
     reward: Fraction
     benefits: tuple[str, ...]
+    reward_level_usd: Decimal | None = None
 
     @property
     def turnover_usd(self) -> Decimal:
@@ -193,18 +205,22 @@ def accrue_agency(
         return None
 
     turnover = ExactSum()
-    regular_rates = []
+    # the rates of one currency on one day, looked up once; lines of that day share their Terms
+    day_rates: dict[tuple[str, date], Terms] = {}
     for c in regular:
-        terms = terms_at(c.currency, currency, c.local_date, Decimal(0), rates)
-        regular_rates.append(terms)
-        turnover.add(c.amount, terms.pay_rate)
+        key = (c.currency, c.local_date)
+        rate_terms = day_rates.get(key)
+        if rate_terms is None:
+            rate_terms = day_rates[key] = terms_at(c.currency, currency, c.local_date, Decimal(0), rates)
+        turnover.add(c.amount, rate_terms.pay_rate)
     turnover_value = turnover.value()
     percent = table.percent_for(turnover_value)
 
     lines: list[Line] = []
     priced: dict[str, Terms] = {}
-    for c, rate_terms in zip(regular, regular_rates, strict=True):
-        terms = Terms(percent, rate_terms.pay_rate, rate_terms.partner_rate)
+    day_terms = {key: Terms(percent, t.pay_rate, t.partner_rate) for key, t in day_rates.items()}
+    for c in regular:
+        terms = day_terms[c.currency, c.local_date]
         priced[c.payment_id] = terms
         lines.append(price(c, currency, terms, late=False))
     own_percents: dict[Period, Decimal] = {}
@@ -242,4 +258,11 @@ def accrue_agency(
         total=round_money(total, currency),
         reward=reward_value,
         benefits=tuple(rewards.benefits(round_usd(reward_value))),
+        reward_level_usd=_level(rewards, round_usd(reward_value)),
     )
+
+
+def _level(rewards: RewardSchedule, reward_usd: Decimal) -> Decimal | None:
+    """The threshold of the highest reward level reached, None below all of them."""
+    reached = rewards.reached(reward_usd)
+    return reached[-1].min_reward_usd if reached else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -237,6 +238,8 @@ def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: Agen
         percent=accrual.percent,
         amount_minor=to_minor(accrual.total, accrual.currency),
         reward_usd=accrual.reward_usd,
+        reward_level_usd=accrual.reward_level_usd,
+        benefits=json.dumps(list(accrual.benefits), ensure_ascii=False),
         tier_version_id=accrual.table.version_id,
         lines=len(accrual.lines),
         late_lines=accrual.late_lines,

@@ -7,6 +7,7 @@ what was posted, so a statement that does not add up is never kept.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -113,7 +114,8 @@ def posted_statement(session: Session, agency: Agency, period: Period, tz: ZoneI
             raise UserError(f"the ledger of {agency.code} credits {credited} {cur} for {period}, but its "
                             f"posted accrual is {expected.commission} {cur}: no statement was written")
         reward = round_usd(accrual.reward_usd)
-        level, benefits = _reward_level(rewards, reward)
+        # the level and benefits as posted, so a later edit of the reward levels changes no statement
+        level, benefits = accrual.reward_level_usd, tuple(json.loads(accrual.benefits))
         turnover, percent = round_usd(accrual.turnover_usd), accrual.percent
     summary = StatementSummary(
         agency_code=agency.code, agency_name=agency.name, manager=agency.manager, period=period,

@@ -167,6 +167,9 @@ class Accrual(Base):
     percent: Mapped[Decimal] = mapped_column(ExactDecimal)
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     reward_usd: Mapped[Decimal] = mapped_column(ExactDecimal)
+    # the reward level and benefits reached, as they stood when the accrual was posted
+    reward_level_usd: Mapped[Decimal | None] = mapped_column(ExactDecimal, nullable=True)
+    benefits: Mapped[str] = mapped_column(Text, default="[]")
     tier_version_id: Mapped[int | None] = mapped_column(ForeignKey("tier_versions.id"), nullable=True)
     lines: Mapped[int] = mapped_column(Integer, default=0)
     late_lines: Mapped[int] = mapped_column(Integer, default=0)

@@ -133,6 +133,8 @@ def upgrade() -> None:
     sa.Column('percent', sa.String(length=80), nullable=False),
     sa.Column('amount_minor', sa.BigInteger(), nullable=False),
     sa.Column('reward_usd', sa.String(length=80), nullable=False),
+    sa.Column('reward_level_usd', sa.String(length=80), nullable=True),
+    sa.Column('benefits', sa.Text(), nullable=False),
     sa.Column('tier_version_id', sa.Integer(), nullable=True),
     sa.Column('lines', sa.Integer(), nullable=False),
     sa.Column('late_lines', sa.Integer(), nullable=False),
