@@ -194,7 +194,10 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
     reward = Progress(reward_value, reached_levels[-1].min_reward_usd if reached_levels else None,
                       next_reward.min_reward_usd if next_reward else None,
                       next_reward.min_reward_usd if next_reward else None)
-    qualified = {lv: tuple(str(p) for p, a in sorted(accruals.items()) if round_usd(a.reward_usd) >= lv)
+    # a posted month qualified for a benefit when the reward level it reached, as posted, is the
+    # benefit's level or a higher one (levels are cumulative)
+    qualified = {lv: tuple(str(p) for p, a in sorted(accruals.items())
+                           if a.reward_level_usd is not None and a.reward_level_usd >= lv)
                  for lv in {m for _b, m in benefit_rows}}
     benefits = []
     for benefit, minimum in benefit_rows:

@@ -106,3 +106,14 @@ def test_unknown_agency_is_a_user_error(db, load) -> None:  # type: ignore[no-un
     seed(load)
     with pytest.raises(UserError, match="unknown agency 'NOPE'"):
         agency_detail(db, ANNA, "NOPE", TODAY)
+
+
+def test_months_qualified_follow_the_reward_level_as_posted(db, load) -> None:  # type: ignore[no-untyped-def]
+    seed(load)
+    may = date(2025, 5, 2)
+    post_period(db, SETUP, "2025-03", as_of=may)  # AG01 reward 1,000 x 15% = $150: below $200
+    post_period(db, SETUP, "2025-04", as_of=may)  # AG01 reward 1,800 x 20% = $360: the $200 level
+    d = agency_detail(db, ANNA, "AG01", may)
+    assert (d.last_period, d.last_reward_usd) == (Period(2025, 4), Decimal("360.00"))
+    by_level = {(b.min_reward_usd, b.months_qualified, b.reached_last_month) for b in d.benefits}
+    assert by_level == {(Decimal("200"), ("2025-04",), True), (Decimal("3000"), (), False)}
