@@ -131,3 +131,25 @@ def test_go_to_an_agency_by_code_and_filter_its_payments(qtbot, db, write_csv) -
     period.setCurrentIndex(period.findData("2025-03"))
     qtbot.waitUntil(lambda: [p.payment_id for p in page.payments.model.rows()] == ["PAY1"], timeout=15_000)
     assert page.payments.summary.text() == "1 payments, 1 eligible"
+
+
+def test_amounts_are_typed_the_display_locale_way() -> None:
+    import pytest
+
+    from partner_desk import i18n
+    from partner_desk.domain.errors import UserError
+    from partner_desk.gui.pages.agency_dialogs import _amount
+
+    before = i18n.current_locale()
+    try:
+        cases = [("en_US", "1,234.50"), ("uk_UA", "1\u00a0234,50"), ("uk_UA", "1234.50"), ("de_DE", "1.234,50")]
+        for locale, text in cases:
+            i18n.setup(locale)
+            assert _amount(text, "USD") == Decimal("1234.50"), (locale, text)
+        i18n.setup("en_US")
+        for text, problem in (("40.005", "has more decimals than USD allows"), ("0", "above zero"),
+                              ("ten", "is not a decimal number")):
+            with pytest.raises(UserError, match=problem):
+                _amount(text, "USD")
+    finally:
+        i18n.setup(before)

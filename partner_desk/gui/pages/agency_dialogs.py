@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 
@@ -14,7 +15,7 @@ from partner_desk.domain.money import parse_amount
 from partner_desk.domain.withdrawals import Method
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
-from partner_desk.i18n import N_, _, money
+from partner_desk.i18n import N_, _, current_locale, money
 from partner_desk.services.agency_detail import AgencyDetail
 
 METHOD_LABELS = {
@@ -26,8 +27,16 @@ METHOD_LABELS = {
 
 
 def _amount(text: str, currency: str) -> Decimal:
+    """An amount as typed, in the display locale's way ("1 234,50") or with a plain point."""
+    locale = current_locale()
+    decimal_mark, group_mark = get_decimal_symbol(locale), get_group_symbol(locale)
+    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if decimal_mark == ".":
+        cleaned = cleaned.replace(group_mark, "")  # "1,234.50"
+    elif decimal_mark in cleaned:  # "1.234,50"; a plain "1234.50" keeps its point
+        cleaned = cleaned.replace(group_mark, "").replace(decimal_mark, ".")
     try:
-        value = parse_amount(text, currency)
+        value = parse_amount(cleaned, currency)
     except ValueError as exc:
         raise UserError(_("Amount: {problem}").format(problem=exc)) from None
     if value <= 0:
