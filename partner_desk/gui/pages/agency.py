@@ -114,7 +114,7 @@ class AgencyPage(AgencyActions):
         self.stack.addWidget(empty)
         self.stack.addWidget(self._build())
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 6, 0, 0)
+        layout.setContentsMargins(9, 6, 0, 0)
         layout.addWidget(self.go)
         layout.addWidget(self.stack)
 
@@ -176,7 +176,8 @@ class AgencyPage(AgencyActions):
         self.benefits.verticalHeader().setVisible(False)
         self.benefits.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.benefits.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.benefits.setMaximumHeight(170)
+        self.benefits.setMaximumHeight(160)
+        self.benefits.verticalHeader().setDefaultSectionSize(self.benefits.fontMetrics().height() + 12)
         layout.addWidget(self.benefits)
 
         actions = QHBoxLayout()
