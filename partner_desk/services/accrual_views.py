@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from partner_desk.domain.money import from_minor, round_usd
 from partner_desk.domain.periods import Period, today_in
+from partner_desk.domain.posting import posting_refusals
 from partner_desk.domain.roles import NEEDS, Actor
 from partner_desk.i18n import _
 from partner_desk.services.accruals import AgenciesPriced, preview_period
@@ -137,21 +138,7 @@ def post_refusals(db: Database, actor: Actor, period: Period, as_of: date | None
     with db.read() as session:
         today = as_of or today_in(company_tz(session))
         posted = posted_periods(session)
-    if period in posted:
-        reasons.append(_("{period} is already posted").format(period=period))
-        return reasons
-    if not period.has_ended(today):
-        reasons.append(_("{period} has not ended in the company time zone (today is {today}): it can "
-                         "be previewed, not posted").format(period=period, today=today.isoformat()))
-    if posted:
-        nxt = posted[-1].next()
-        if period < posted[0]:
-            reasons.append(_("{period} is before the first posted period {first}: periods are posted "
-                             "in order").format(period=period, first=posted[0]))
-        elif period != nxt:
-            reasons.append(_("periods are posted in order: the next period to post is {next}").format(
-                next=nxt))
-    return reasons
+    return reasons + posting_refusals(period, posted, today)
 
 
 def preview(db: Database, actor: Actor, period: Period, as_of: date | None = None,

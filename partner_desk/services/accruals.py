@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import insert, select, text
@@ -19,6 +20,7 @@ from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, accr
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import EXACT, format_amount, format_percent, format_usd, from_minor, to_minor
 from partner_desk.domain.periods import ONE_DAY, Period, today_in
+from partner_desk.domain.posting import before_first, posting_refusals
 from partner_desk.domain.rates import RateCollector
 from partner_desk.domain.roles import Actor
 from partner_desk.services import audit
@@ -155,27 +157,17 @@ def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date
             return AccrualRun(period, True, False, [], f"{period} is already accrued: nothing to preview")
         if plan.posted and period < plan.posted[0]:
             # it can never be posted: its payments go, late, into the next run
-            raise UserError(_before_first(plan, period))
+            raise UserError(before_first(period, plan.posted[0]))
         accruals = [a for _, a in _reporting(_compute(session, period, plan), priced)]
     accruals.sort(key=lambda a: a.agency)
     note = "" if plan.ended else f" ({period} has not ended: preview only)"
     return AccrualRun(period, False, False, accruals, f"preview of {period}: {len(accruals)} accruals{note}")
 
 
-def _before_first(plan: _Plan, period: Period) -> str:
-    return (f"{period} is before the first posted period {plan.posted[0]}: its payments are accrued as late "
-            "in the next run; periods are posted in order")
-
-
 def _refuse_order(plan: _Plan, period: Period, today: date) -> None:
-    if not plan.ended:
-        raise UserError(f"{period} has not ended in the company time zone (today is {today}): "
-                        "it can be previewed, not posted")
-    nxt = plan.next_to_post
-    if nxt is not None and period != nxt:
-        if period < plan.posted[0]:
-            raise UserError(_before_first(plan, period))
-        raise UserError(f"periods are posted in order: the next period to post is {nxt}")
+    reasons = posting_refusals(period, plan.posted, today)
+    if reasons:
+        raise UserError("; ".join(reasons))
 
 
 def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None,
@@ -209,15 +201,22 @@ def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
             accruals.append(accrual)
             _write_accrual(session, actor, agency_id, accrual, buffer)
             if len(buffer) >= LINE_BATCH:
-                insert_rows(session, AccrualLine.__table__, LINE_COLUMNS, buffer)  # type: ignore[arg-type]
-                buffer.clear()
-        insert_rows(session, AccrualLine.__table__, LINE_COLUMNS, buffer)  # type: ignore[arg-type]
+                _insert_lines(session, buffer)
+        _insert_lines(session, buffer)
         accruals.sort(key=lambda a: a.agency)
         totals = {cur: format_amount(v, cur) for cur, v in _totals(accruals).items()}
         audit.record(session, actor, "accrue.post", str(period),
                      after={"period": str(period), "accruals": len(accruals), "totals": totals,
                             "as_of": today.isoformat()})
     return AccrualRun(period, False, True, accruals, f"posted {period}: {len(accruals)} accruals")
+
+
+def _insert_lines(session: Session, buffer: list[tuple[Any, ...]]) -> None:
+    # in payment id order, the order of the unique index and of the payments it refers to, so the
+    # database walks both indexes forward instead of jumping about them
+    buffer.sort(key=itemgetter(1))
+    insert_rows(session, AccrualLine.__table__, LINE_COLUMNS, buffer)  # type: ignore[arg-type]
+    buffer.clear()
 
 
 def _totals(accruals: list[AgencyAccrual]) -> dict[str, Decimal]:
@@ -230,7 +229,7 @@ def _totals(accruals: list[AgencyAccrual]) -> dict[str, Decimal]:
 def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: AgencyAccrual,
                    buffer: list[tuple[Any, ...]]) -> None:
     # Core inserts, not ORM objects: a run writes thousands of accruals and needs none of them back
-    inserted = session.connection().execute(insert(Accrual).values(
+    inserted = session.connection().execute(insert(Accrual), dict(
         agency_id=agency_id,
         period=str(accrual.period),
         currency=accrual.currency,

@@ -53,7 +53,8 @@ def test_post_refusals_list_every_reason(db, write_csv) -> None:  # type: ignore
         "periods are posted in order: the next period to post is 2025-04"]
     assert views.post_refusals(db, team["fiona"], april, june_2) == []
     assert views.post_refusals(db, team["fiona"], Period(2025, 2), june_2) == [
-        "2025-02 is before the first posted period 2025-03: periods are posted in order"]
+        "2025-02 is before the first posted period 2025-03: its payments are accrued as late in the next run; "
+        "periods are posted in order"]
 
 
 def test_the_posted_period_shows_what_the_preview_promised(db, write_csv) -> None:  # type: ignore[no-untyped-def]
