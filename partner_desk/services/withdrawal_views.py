@@ -14,13 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.ledger import Position
-from partner_desk.domain.ledger import spend_refusals as _spend_refusals
 from partner_desk.domain.periods import today_in
 from partner_desk.domain.roles import NEEDS, Actor
 from partner_desk.domain.withdrawals import Move, Status, decider_refusal, move_refusal
 from partner_desk.i18n import N_, _
-from partner_desk.services.balances import eligibility, positions
-from partner_desk.services.withdrawals import WithdrawalView, list_withdrawals
+from partner_desk.services.balances import positions
+from partner_desk.services.withdrawals import WithdrawalView, approval_conditions, list_withdrawals
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency
 from partner_desk.store.queries import company_tz
@@ -63,14 +62,6 @@ def role_refusal(actor: Actor, move: Move) -> str | None:
         doing=_(MOVE_NAMES[move]), needed=needed.label, role=role)
 
 
-def _approval_conditions(session: Session, agency: Agency, pos: Position, request: WithdrawalView,
-                         today: date) -> list[str]:
-    # the conditions are checked as if this request held nothing, exactly as approving checks them
-    without = Position(pos.currency, pos.balance, pos.held - request.amount)
-    reasons = eligibility(session, agency, without.available, today)
-    return reasons + [r for r in _spend_refusals(without, request.amount) if r not in reasons]
-
-
 def _refusals(session: Session, actor: Actor, request: WithdrawalView, agency: Agency, pos: Position,
               today: date) -> dict[Move, list[str]]:
     result: dict[Move, list[str]] = {}
@@ -79,7 +70,7 @@ def _refusals(session: Session, actor: Actor, request: WithdrawalView, agency: A
                                decider_refusal(actor, move, request.requested_by, request.id),
                                move_refusal(move, request.status, request.id)) if r]
         if move is Move.APPROVE and request.status is Status.PENDING:
-            reasons += _approval_conditions(session, agency, pos, request, today)
+            reasons += approval_conditions(session, agency, pos, request.amount, today)
         result[move] = reasons
     return result
 

@@ -213,6 +213,17 @@ def _locked_request(session: Session, withdrawal_id: int) -> tuple[Withdrawal, A
     return row, agency
 
 
+def approval_conditions(session: Session, agency: Agency, pos: Position, amount: Decimal,
+                        today: date) -> list[str]:
+    """Every condition that stops a pending request of `amount` from being approved on `today`.
+
+    They are checked as if the request held nothing: its own hold must not count against it.
+    """
+    without = Position(pos.currency, pos.balance, pos.held - amount)
+    reasons = eligibility(session, agency, without.available, today)
+    return reasons + [r for r in _spend_refusals(without, amount) if r not in reasons]
+
+
 def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of: date | None,
            reason: str | None, reference: str | None, paid_on: date | None) -> WithdrawalView:
     row, agency = _locked_request(session, withdrawal_id)
@@ -228,9 +239,7 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
     values: dict[str, Any] = {"status": end.value}
     entries: list[Entry] = []
     if move is Move.APPROVE:
-        without = Position(cur, pos.balance, pos.held - amount)  # as if this request held nothing
-        reasons = eligibility(session, agency, without.available, today)
-        reasons += [r for r in _spend_refusals(without, amount) if r not in reasons]
+        reasons = approval_conditions(session, agency, pos, amount, today)
         if reasons:
             raise WithdrawalRefused(f"withdrawal {row.id} cannot be approved: " + "; ".join(reasons), reasons)
         values.update(decided_by=actor.name, decided_at=now)
