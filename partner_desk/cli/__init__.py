@@ -40,6 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
+        if not _has_display():
+            common.fail("no display to open the window on: set DISPLAY (or QT_QPA_PLATFORM), "
+                        "or use the command line (partner-desk --help)")
+            return 1
         from partner_desk.gui.app import run_gui
 
         return run_gui(args.db)
@@ -58,6 +62,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     finally:
         common.close()
+
+
+def _has_display() -> bool:
+    """Qt aborts the process when it finds no screen; say so instead."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
 if __name__ == "__main__":  # pragma: no cover
