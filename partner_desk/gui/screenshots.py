@@ -19,18 +19,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtWidgets import QApplication
 
 from partner_desk import i18n
-from partner_desk.domain.money import round_money
-from partner_desk.domain.roles import Actor
 from partner_desk.gui import ops
 from partner_desk.gui.app import application
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
-from partner_desk.services.balances import balances
 from partner_desk.services.demo import build_demo
 from partner_desk.services.demo_money import demo_password
 from partner_desk.services.setup import init_database
 from partner_desk.services.users import sign_in
-from partner_desk.services.withdrawals import approve, mark_paid, request_withdrawal
 from partner_desk.store.engine import Database
 
 TODAY = date(2026, 11, 18)
@@ -51,19 +47,6 @@ def settle(app: QApplication, seconds: float = 30.0) -> None:
         time.sleep(0.01)
 
 
-def _withdrawals(db: Database, admin: Actor, today: date) -> None:
-    """A few requests so the withdrawals queue has something to show: two pending, one paid."""
-    finance = sign_in(db, "finance", demo_password("finance"))
-    eligible = [b for b in balances(db, as_of=today) if b.withdrawable][:3]
-    for i, balance in enumerate(eligible):
-        amount = round_money(balance.position.available / 4, balance.position.currency)
-        request = request_withdrawal(db, admin, balance.code, amount, "bank_transfer",
-                                     f"IBAN of {balance.name}", as_of=today)
-        if i == 0:
-            approve(db, finance, request.id, as_of=today)
-            mark_paid(db, finance, request.id, f"PAYOUT-{today:%Y%m%d}-1", paid_on=today)
-
-
 def render(out: Path, today: date = TODAY) -> list[Path]:
     """Save one PNG per registered page into `out`; the paths written."""
     i18n.setup(os.environ.get("PARTNER_DESK_LANG") or "en_US")
@@ -76,7 +59,6 @@ def render(out: Path, today: date = TODAY) -> list[Path]:
             init_database(db)
             build_demo(db, today)
             actor = sign_in(db, ADMIN, demo_password(ADMIN))  # the demo data set's own admin
-            _withdrawals(db, actor, today)
             window = MainWindow(AppContext(db, actor, today), remember=False)
             window.resize(*SIZE)
             window.show()

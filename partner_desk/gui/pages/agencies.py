@@ -38,7 +38,7 @@ def _money_of(getter: str) -> Column[AgencyRow]:
         "", lambda r: (getattr(r, getter), r.currency),
         display=lambda v: money(v[0], v[1]) if v[0] is not None else "",
         align=RIGHT, sort_key=lambda v: v[0] if v[0] is not None else Decimal("-1e30"),
-        foreground=lambda r: NEGATIVE if (getattr(r, getter) or 0) < 0 else None, width=130,
+        foreground=lambda r: NEGATIVE if (getattr(r, getter) or 0) < 0 else None, width=118,
     )
 
 
@@ -51,21 +51,21 @@ def columns() -> list[Column[AgencyRow]]:
     running.header = _("This month")
     running.tooltip = lambda r: _("Running commission of this month (preview)")
     return [
-        Column(_("Code"), lambda r: r.code, width=80),
-        Column(_("Name"), lambda r: r.name, sort_key=str.lower, width=200),
-        Column(_("Manager"), lambda r: r.manager, sort_key=str.lower, width=110),
-        Column(_("Currency"), lambda r: r.currency, align=CENTER, width=70),
-        Column(_("Projects"), lambda r: r.projects, align=RIGHT, width=70),
+        Column(_("Code"), lambda r: r.code, width=70),
+        Column(_("Name"), lambda r: r.name, sort_key=str.lower, width=175),
+        Column(_("Manager"), lambda r: r.manager, sort_key=str.lower, width=80),
+        Column(_("Currency"), lambda r: r.currency, align=CENTER, width=64),
+        Column(_("Projects"), lambda r: r.projects, align=RIGHT, width=62),
         Column(_("Last month"), lambda r: r.last_turnover_usd,
                display=lambda v: money(v, "USD") if v is not None else "", align=RIGHT, width=110,
                tooltip=lambda r: _("Licence turnover of last month, in USD")),
         Column(_("Reached"), lambda r: r.last_percent,
-               display=lambda v: percent(v) if v is not None else "", align=RIGHT, width=110),
+               display=lambda v: percent(v) if v is not None else "", align=RIGHT, width=80),
         running,
         balance,
         available,
         Column(_("Offer accepted"), lambda r: r.offer_accepted_on,
-               display=lambda v: day(v) if v is not None else "", align=CENTER, width=110),
+               display=lambda v: day(v) if v is not None else "", align=CENTER, width=100),
         Column(_("Can withdraw"), lambda r: r.can_withdraw,
                display=lambda v: _("yes") if v else _("no"), align=CENTER,
                tooltip=lambda r: "\n".join(r.reasons) or _("Both conditions hold"),
@@ -156,9 +156,9 @@ class AgenciesPage(Page):
         """Show freshly loaded rows, keeping the search, filters and selection."""
         self.loading = False
         self.data = data
-        self.model.columns[5].header = _("Turnover {period}").format(period=data.last_period)
-        self.model.columns[6].header = _("Reached {period}").format(period=data.last_period)
-        self.model.columns[7].header = _("Commission {period}").format(period=data.running_period)
+        self.model.columns[5].header = _("Turnover\n{period}").format(period=data.last_period)
+        self.model.columns[6].header = _("Reached\n{period}").format(period=data.last_period)
+        self.model.columns[7].header = _("Commission\n{period}").format(period=data.running_period)
         self._fill(self.manager, [(m, m) for m in data.managers])
         self._fill(self.currency, [(c, c) for c in data.currencies])
         # combo data are strings: a Decimal does not survive the round trip through Qt
