@@ -11,7 +11,7 @@ QT_DEBS := libglib2.0-0 libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 l
 # PostgreSQL's server binaries: the tests start a throw-away server to prove the code runs there too
 PG_DEBS := postgresql
 
-.PHONY: run test lint typecheck system-deps screenshots bench build clean
+.PHONY: run test lint typecheck system-deps screenshots bench build messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ lint: $(STAMP)
 
 screenshots: $(STAMP) system-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m partner_desk.gui.screenshots docs/screenshots
+
+# The translation template of every user-visible string (resources/locale/partner_desk.pot)
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F resources/babel.cfg -k _ -k N_ -k ngettext:1,2 --project="Partner Desk" \
+		--version=0.1.0 --no-location --sort-output --omit-header -o resources/locale/partner_desk.pot .
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/accrual.py
