@@ -242,9 +242,17 @@ def accrue_agency(
         lines.append(price(c, currency, terms_or_none, late=c.period != period))
 
     lines.sort(key=lambda line: (line.paid_at, line.payment_id))
-    reward = ExactSum()
+    # lines priced on the same terms are summed first (exactly: amounts have few digits), so each
+    # percent and rate is multiplied in once per terms rather than once per line
+    by_terms: dict[int, tuple[Terms, Decimal]] = {}
     for line in lines:
-        reward.add(EXACT.multiply(line.amount, line.terms.percent), EXACT.multiply(line.terms.pay_rate, HUNDRED))
+        found = by_terms.get(id(line.terms))
+        by_terms[id(line.terms)] = (
+            (line.terms, line.amount) if found is None else (found[0], EXACT.add(found[1], line.amount))
+        )
+    reward = ExactSum()
+    for terms, amount in by_terms.values():
+        reward.add(EXACT.multiply(amount, terms.percent), EXACT.multiply(terms.pay_rate, HUNDRED))
     reward_value = reward.value()
     total = sum((line.commission for line in lines), Decimal(0))
     return AgencyAccrual(

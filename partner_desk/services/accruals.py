@@ -35,7 +35,7 @@ LINE_COLUMNS = (
     "accrual_id", "payment_id", "late", "percent", "pay_rate", "partner_rate", "usd_amount",
     "partner_amount", "commission_minor",
 )
-LINE_BATCH = 20_000
+LINE_BATCH = 50_000
 # agencies priced between two progress reports
 PROGRESS_EVERY = 200
 AgenciesPriced = Callable[[int], None]

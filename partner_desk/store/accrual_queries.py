@@ -73,9 +73,14 @@ def regular_candidates(session: Session, period: Period, late_before: Period | N
     )
     # Core, not ORM, execution: plain rows, without the ORM's per-row loading work
     rows = session.connection().execute(stmt)
+    exponents: dict[str, int] = {}
     for agency_id, pid, project, paid_at, day, per, service, minor, currency in rows:
-        yield agency_id, Candidate(pid, project, paid_at, day, _period(per), service,
-                                   _amount(minor, currency), currency)
+        exponent = exponents.get(currency)
+        if exponent is None:
+            exponent = exponents[currency] = -minor_digits(currency)
+        period_value = _periods.get(per) or _period(per)
+        yield agency_id, Candidate(pid, project, paid_at, day, period_value, service,
+                                   Decimal(minor).scaleb(exponent), currency)
 
 
 def refund_candidates(session: Session, period: Period, late_before: Period | None) -> Iterator[tuple[int, Candidate]]:
