@@ -85,7 +85,7 @@ class Operation(Generic[T]):
 
     def __init__(self, parent: QWidget | None, work: Callable[[Progress], T],
                  on_done: Callable[[T], None], on_error: Callable[[Exception], None] | None,
-                 label: str, cancellable: bool) -> None:
+                 label: str, cancellable: bool, quiet: bool = False) -> None:
         self.parent = parent
         self.signals = _Signals()
         self.progress = Progress(self.signals)
@@ -95,6 +95,7 @@ class Operation(Generic[T]):
         self.dialog: QProgressDialog | None = None
         self.label = label
         self.cancellable = cancellable
+        self.quiet = quiet
         self.signals.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
         self.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
         self.signals.progress.connect(self._progress, Qt.ConnectionType.QueuedConnection)
@@ -103,7 +104,8 @@ class Operation(Generic[T]):
         self._timer.timeout.connect(self._show_dialog)
         if parent is not None:
             parent.setCursor(Qt.CursorShape.BusyCursor)
-        self._timer.start(SHOW_PROGRESS_AFTER_MS)
+        if not quiet:
+            self._timer.start(SHOW_PROGRESS_AFTER_MS)
         _running.add(self)
         QThreadPool.globalInstance().start(_Runnable(work, self.signals, self.progress))
 
@@ -124,6 +126,8 @@ class Operation(Generic[T]):
         self.dialog = dialog
 
     def _progress(self, done: int, total: int, text: str) -> None:
+        if self.quiet:
+            return
         if self.dialog is None and not self.finished and total > 0:
             self._show_dialog()
         dialog = self.dialog
@@ -176,9 +180,13 @@ def show_error(parent: QWidget | None, exc: BaseException, trace: str = "") -> N
 
 def run_op(parent: QWidget | None, work: Callable[[Progress], T], on_done: Callable[[T], None],
            on_error: Callable[[Exception], None] | None = None, *, label: str = "",
-           cancellable: bool = False) -> Operation[T]:
-    """Run `work(progress)` on a pool thread; deliver its result or error on the GUI thread."""
-    return Operation(parent, work, on_done, on_error, label, cancellable)
+           cancellable: bool = False, quiet: bool = False) -> Operation[T]:
+    """Run `work(progress)` on a pool thread; deliver its result or error on the GUI thread.
+
+    `quiet` work (a page reloading what it shows) only sets the busy cursor on `parent` and never
+    opens the window-modal progress dialog, so the rest of the window stays usable meanwhile.
+    """
+    return Operation(parent, work, on_done, on_error, label, cancellable, quiet)
 
 
 def running() -> int:

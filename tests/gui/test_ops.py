@@ -87,3 +87,19 @@ def test_cancel_stops_cancellable_work(qtbot) -> None:  # type: ignore[no-untype
     wait_idle(qtbot)
     assert [type(e) for e in errors] == [Cancelled]
     assert len(steps) < 1000
+
+
+def test_quiet_work_never_opens_the_progress_dialog(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    results: list[int] = []
+
+    def work(progress: Progress) -> int:
+        for i in range(5):
+            progress.report(i, 5, "reloading")
+            time.sleep(0.15)  # 0.75 s in all: longer than a dialog would wait before showing
+        return 5
+
+    op = run_op(parent, work, results.append, quiet=True)
+    wait_idle(qtbot)
+    assert results == [5] and op.dialog is None

@@ -107,7 +107,6 @@ class AgenciesPage(Page):
         self.model: RowTableModel[AgencyRow] = RowTableModel(columns(), self)
         self.view = table_view(self.model)
         self.view.setObjectName("agency_table")
-        self.view.doubleClicked.connect(lambda _index: self.open_selected())
         self.view.activated.connect(lambda _index: self.open_selected())
         self.count = QLabel()
         self.notes = QLabel()
@@ -137,12 +136,11 @@ class AgenciesPage(Page):
         self.count.setText(_("Loading agencies…"))
         ctx = self.ctx
 
-        def work(progress: Progress) -> AgencyList:
-            label = _("Loading agencies…")
-            return agency_list(ctx.db, ctx.actor, ctx.as_of,
-                               progress=lambda done, total, _text: progress.report(done, total, label))
+        def work(_progress: Progress) -> AgencyList:
+            return agency_list(ctx.db, ctx.actor, ctx.as_of)
 
-        run_op(self, work, self.show_list, self._failed, label=_("Loading agencies…"))
+        # quiet: the table stays usable (and the old rows shown) while the new ones load
+        run_op(self, work, self.show_list, self._failed, quiet=True)
 
     def _failed(self, exc: Exception) -> None:
         from partner_desk.gui.ops import show_error

@@ -234,7 +234,7 @@ class AgencyPage(AgencyActions):
     def _load_names(self) -> None:
         db = self.ctx.db
         run_op(self, lambda _p: agency_names(db),
-               lambda names: self.names.setStringList([f"{code} — {name}" for code, name in names]))
+               lambda names: self.names.setStringList([f"{code} — {name}" for code, name in names]), quiet=True)
 
     def refresh(self) -> None:
         self._load_names()
@@ -257,7 +257,9 @@ class AgencyPage(AgencyActions):
                           views.agency_accruals(ctx.db, code), views.agency_ledger(ctx.db, code),
                           list_withdrawals(ctx.db, code=code))
 
-        run_op(self, work, self._show, self._failed, label=_("Loading {code}…").format(code=code))
+        # reloading the agency shown is quiet; opening another one shows progress if it takes a while
+        same = self.data is not None and self.data.detail.code == code
+        run_op(self, work, self._show, self._failed, label=_("Loading {code}…").format(code=code), quiet=same)
 
     def _failed(self, exc: Exception) -> None:
         self.loading = False
@@ -269,7 +271,8 @@ class AgencyPage(AgencyActions):
             return
         ctx, code = self.ctx, self.code
         period, service = self.payments.chosen()
-        run_op(self, lambda _p: views.agency_payments(ctx.db, code, period, service), self.payments.set_rows)
+        run_op(self, lambda _p: views.agency_payments(ctx.db, code, period, service), self.payments.set_rows,
+               quiet=True)
 
     def _show(self, loaded: Loaded) -> None:
         self.loading = False

@@ -114,7 +114,7 @@ class AuditPage(Page):
         def work(_progress: Progress) -> list[dict[str, Any]]:
             return audit.records(db, LIMIT)
 
-        run_op(self, work, self.show_records)
+        run_op(self, work, self.show_records, quiet=True)
 
     def show_records(self, rows: list[dict[str, Any]]) -> None:
         for combo, key in ((self.user, "user"), (self.action, "action"), (self.outcome, "outcome")):

@@ -141,7 +141,7 @@ class SettingsPage(Page):
         def work(_progress: Progress) -> SettingsView:
             return admin.settings_view(db)
 
-        run_op(self, work, self.show_view)
+        run_op(self, work, self.show_view, quiet=True)
 
     def show_view(self, view: SettingsView) -> None:
         self.view = view
