@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from PySide6.QtWidgets import QDialog
 
-from partner_desk.gui import ops
+from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.agency import AgencyPage
 from partner_desk.services.accruals import post_period
@@ -130,7 +130,15 @@ def test_go_to_an_agency_by_code_and_filter_its_payments(qtbot, db, write_csv) -
     period = page.payments.period
     period.setCurrentIndex(period.findData("2025-03"))
     qtbot.waitUntil(lambda: [p.payment_id for p in page.payments.model.rows()] == ["PAY1"], timeout=15_000)
-    assert page.payments.summary.text() == "1 payments, 1 eligible"
+    assert page.payments.summary.text() == "1 payment, 1 eligible"
+
+    # an unknown code is refused with its reason, and the agency shown stays
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.go_to("NOPE")
+    box = widgets.last_box()
+    assert box is not None and box.text() == "unknown agency 'NOPE'"
+    box.close()
+    assert page.code == "AG01" and page.heading.text() == "AG01 — Alpha Agency"
 
 
 def test_amounts_are_typed_the_display_locale_way() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -41,7 +42,7 @@ from partner_desk.gui.pages.agency_tabs import (
     projects_tab,
     withdrawals_tab,
 )
-from partner_desk.i18n import N_, _, day, money, percent
+from partner_desk.i18n import N_, _, day, money, ngettext, percent
 from partner_desk.services import agency_detail as views
 from partner_desk.services.agency_detail import AgencyDetail
 from partner_desk.services.agency_detail import Progress as LevelProgress
@@ -92,6 +93,7 @@ class AgencyPage(AgencyActions):
         super().__init__(ctx, parent)
         self.title = _("Agency")
         self.code: str | None = None
+        self.previous: str | None = None  # the agency shown before, while another one opens
         self.data: Loaded | None = None
         self.loading = False
         self.again = False  # a refresh was asked for while loading: run it when the load ends
@@ -214,6 +216,7 @@ class AgencyPage(AgencyActions):
     def show_item(self, item: object) -> None:
         code = str(item)
         if code != self.code:
+            self.previous = self.code if self.data is not None else self.previous
             self.code = code
             self.data = None
         self.refresh()
@@ -265,6 +268,12 @@ class AgencyPage(AgencyActions):
         self.loading = False
         self.again = False
         show_error(self, exc)
+        if self.data is None:  # the agency could not be opened (an unknown code): back to the one before
+            self.code, self.previous = self.previous, None
+            if self.code is None:
+                self.stack.setCurrentIndex(0)
+            else:
+                self.refresh()
 
     def _reload_payments(self) -> None:
         if self.code is None or self.data is None:
@@ -288,7 +297,8 @@ class AgencyPage(AgencyActions):
                  else _("offer not accepted"))
         self.subheading.setText(" · ".join([
             d.currency, _("manager: {name}").format(name=d.manager or "—"), offer,
-            _("{count} connected projects").format(count=len(d.current_projects))]))
+            ngettext("{count} connected project", "{count} connected projects", len(d.current_projects))
+            .format(count=len(d.current_projects))]))
         self.notes.setText("\n".join(d.notes))
         self.notes.setVisible(bool(d.notes))
         self.balance.setText(
@@ -300,8 +310,9 @@ class AgencyPage(AgencyActions):
             self.eligibility.setText(_("<span style='color:#1b7f3b'>Can withdraw</span>: the offer is accepted "
                                        "and the available balance is worth more than $100."))
         else:
-            self.eligibility.setText(_("Cannot withdraw:") + "<ul>" + "".join(f"<li>{r}</li>" for r in d.reasons)
-                                     + "</ul>" + _("The funds can still pay its projects."))
+            reasons = "".join(f"<li>{html.escape(r)}</li>" for r in d.reasons)
+            self.eligibility.setText(_("Cannot withdraw:") + f"<ul>{reasons}</ul>"
+                                     + _("The funds can still pay its projects."))
         self._benefits(d)
         self._actions(d)
         self.projects.set_rows(d.connections)

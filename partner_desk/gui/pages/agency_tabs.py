@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 from partner_desk.domain.accrual import SERVICE_KINDS
 from partner_desk.domain.periods import Period
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
-from partner_desk.i18n import _, day, moment, money, percent
+from partner_desk.i18n import _, day, moment, money, ngettext, percent
 from partner_desk.services.agency_detail import (
     AccrualLineRow,
     AccrualRow,
@@ -131,7 +131,8 @@ class PaymentsTab(TableTab):
     def set_rows(self, rows: list[Any]) -> None:
         super().set_rows(rows)
         eligible = sum(1 for r in rows if r.eligible)
-        self.summary.setText(_("{count} payments, {eligible} eligible").format(count=len(rows), eligible=eligible))
+        self.summary.setText(ngettext("{count} payment, {eligible} eligible", "{count} payments, {eligible} eligible",
+                                      len(rows)).format(count=len(rows), eligible=eligible))
 
 
 class AccrualsTab(QWidget):
