@@ -161,3 +161,37 @@ def test_amounts_are_typed_the_display_locale_way() -> None:
                 _amount(text, "USD")
     finally:
         i18n.setup(before)
+
+
+def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    team = people(db)
+    post_period(db, team["fiona"], "2025-03", as_of=TODAY)  # AG01 holds 150.00 USD
+    manager_view = open_agency(qtbot, db, team["anna"], "AG01")
+    assert not manager_view.correct_button.isEnabled()
+    assert manager_view.correct_button.toolTip() == "needs the admin role"
+
+    page = open_agency(qtbot, db, team["admin"], "AG01")
+    assert page.correct_button.isEnabled()
+    too_much = page.correct_balance()
+    assert too_much is not None
+    too_much.amount.setText("-150.01")
+    too_much.reason.setPlainText("duplicate credit")
+    too_much.submit()
+    qtbot.waitUntil(lambda: not too_much.busy and too_much.error.isVisible(), timeout=15_000)
+    assert "cannot correct AG01" in too_much.error.text()
+    (unchanged,) = balances(db, "AG01", TODAY)
+    assert unchanged.position.balance == Decimal("150.00")
+    too_much.reject()
+
+    fix = page.correct_balance()
+    assert fix is not None
+    fix.amount.setText("-50.00")
+    fix.submit()  # no reason: refused before any call
+    assert fix.error.text() == "Reason: a correction needs a written reason"
+    fix.reason.setPlainText("March bonus counted twice")
+    finish(qtbot, page, fix)
+    # 150.00 - 50.00 = 100.00
+    assert "Balance: <b>$100.00</b>" in page.balance.text()
+    assert [(e.kind, e.amount, e.note) for e in page.ledger.model.rows()][-1] == (
+        "correction", Decimal("-50.00"), "March bonus counted twice")

@@ -191,7 +191,10 @@ class AgencyPage(AgencyActions):
         self.offer_button.clicked.connect(self.record_offer)
         self.statement_button = QPushButton(_("Export statement…"))
         self.statement_button.clicked.connect(self.export_statement)
-        for button in (self.pay_button, self.withdraw_button, self.offer_button, self.statement_button):
+        self.correct_button = QPushButton(_("Correct the balance…"))
+        self.correct_button.clicked.connect(self.correct_balance)
+        for button in (self.pay_button, self.withdraw_button, self.offer_button, self.statement_button,
+                       self.correct_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -387,20 +390,3 @@ class AgencyPage(AgencyActions):
             self.benefits.setCellWidget(i, 3, combo)
         self.benefits.resizeColumnsToContents()
         self.benefits.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-
-    def _actions(self, d: AgencyDetail) -> None:
-        def allow(button: QPushButton, action: str, reasons: list[str], tip: str) -> None:
-            needed = NEEDS[action]
-            if not self.ctx.actor.may(needed):
-                reasons = [_("needs the {role} role").format(role=needed.label), *reasons]
-            button.setEnabled(not reasons)
-            button.setToolTip("\n".join(reasons) if reasons else tip)
-
-        no_projects = [] if d.current_projects else [_("no project is connected to the agency now")]
-        nothing = [] if d.available > 0 else [_("nothing is available to spend")]
-        allow(self.pay_button, "pay_project", no_projects + nothing, _("Spend the balance on a connected project"))
-        allow(self.withdraw_button, "withdraw.request", list(d.reasons), _("Request a payout of the balance"))
-        accepted = [_("accepted on {day}").format(day=day(d.offer_accepted_on))] if d.offer_accepted_on else []
-        allow(self.offer_button, "offer.accept", accepted, _("Record the day the partner offer was accepted"))
-        posted = [] if self.data and self.data.accruals else [_("the agency has no posted accrual yet")]
-        allow(self.statement_button, "statement", posted, _("Export an Excel statement of a posted period"))

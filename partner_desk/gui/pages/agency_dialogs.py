@@ -26,8 +26,9 @@ METHOD_LABELS = {
 }
 
 
-def _amount(text: str, currency: str) -> Decimal:
-    """An amount as typed, in the display locale's way ("1 234,50") or with a plain point."""
+def _amount(text: str, currency: str, *, signed: bool = False) -> Decimal:
+    """An amount as typed, in the display locale's way ("1 234,50") or with a plain point; above zero,
+    or with `signed` any amount but zero."""
     locale = current_locale()
     decimal_mark, group_mark = get_decimal_symbol(locale), get_group_symbol(locale)
     cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
@@ -39,7 +40,9 @@ def _amount(text: str, currency: str) -> Decimal:
         value = parse_amount(cleaned, currency)
     except ValueError as exc:
         raise UserError(_("Amount: {problem}").format(problem=exc)) from None
-    if value <= 0:
+    if signed and value == 0:
+        raise UserError(_("Amount: a correction of zero changes nothing"))
+    if not signed and value <= 0:
         raise UserError(_("Amount: enter an amount above zero"))
     return value
 
@@ -206,3 +209,36 @@ class StatementDialog(FormDialog):
         period, path = values
         return export_statement(self.ctx.db, self.ctx.actor, self.detail.code, period, path,
                                 produced_on=self.ctx.as_of)
+
+
+class CorrectionDialog(FormDialog):
+    """An admin's correcting ledger entry, with its written reason."""
+
+    def __init__(self, ctx: AppContext, detail: AgencyDetail, parent: QWidget | None = None) -> None:
+        super().__init__(_("Correct the balance of {code}").format(code=detail.code),
+                         _("A correcting entry is added to the ledger (nothing is edited). A negative amount "
+                           "takes money away; it may not take the available balance ({available}) below "
+                           "zero.").format(available=money(detail.available, detail.currency)),
+                         parent, ok_label=_("Add the correction"))
+        self.ctx = ctx
+        self.detail = detail
+        self.amount = QLineEdit()
+        self.amount.setObjectName("amount")
+        self.amount.setPlaceholderText(_("{currency}, e.g. -12.50").format(currency=detail.currency))
+        self.reason = QPlainTextEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setFixedHeight(70)
+        self.form.addRow(_("Amount ({currency}):").format(currency=detail.currency), self.amount)
+        self.form.addRow(_("Reason:"), self.reason)
+
+    def prepare(self) -> Any:
+        reason = self.reason.toPlainText().strip()
+        if not reason:
+            raise UserError(_("Reason: a correction needs a written reason"))
+        return _amount(self.amount.text(), self.detail.currency, signed=True), reason
+
+    def run(self, values: Any) -> object:
+        from partner_desk.services.ledger import correct
+
+        amount, reason = values
+        return correct(self.ctx.db, self.ctx.actor, self.detail.code, amount, reason, today=self.ctx.as_of)
