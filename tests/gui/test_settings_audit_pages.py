@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import select, text
 
 from partner_desk.domain.errors import UserError
-from partner_desk.gui import ops
+from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.audit import AuditPage
 from partner_desk.gui.pages.settings import SettingsPage
@@ -128,3 +128,31 @@ def test_audit_filters_and_chain_verification(qtbot, db) -> None:  # type: ignor
         page.verify()
     assert not signal.args[0].intact
     assert page.chain.text() == "The chain is broken at record 3: record 3 was altered"
+
+
+def test_rates_import_and_time_zone_through_the_page(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    team = people(db)
+    page = settings_page(qtbot, db, team["admin"])
+    assert page.zone.currentText() == "Europe/Kyiv"
+    page.zone.setCurrentText("Europe/Warsaw")  # no payment imported yet: the zone may change
+    with qtbot.waitSignal(page.data_changed, timeout=15_000):
+        page.save_zone()
+    assert settings_view(db).time_zone == "Europe/Warsaw"
+
+    rates = write_csv("date,currency,per_usd\n2025-01-01,EUR,0.8\n2025-01-02,EUR,0.81", "rates.csv")
+    with qtbot.waitSignal(page.data_changed, timeout=15_000):
+        page.import_rates(str(rates))
+    box = widgets.last_box()
+    assert box is not None and box.text() == "Rates imported: 2 added, 0 already known."
+    box.close()
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.refresh()
+    assert [(r.day.isoformat(), r.currency, r.per_usd) for r in page.rates.rows()] == [
+        ("2025-01-02", "EUR", Decimal("0.81")), ("2025-01-01", "EUR", Decimal("0.8"))]
+
+    page.zone.setCurrentText("Mars/Olympus")
+    page.save_zone()
+    qtbot.waitUntil(lambda: widgets.last_box() is not None, timeout=15_000)
+    assert widgets.last_box().text() == "'Mars/Olympus' is not a time zone"
+    widgets.last_box().close()
+    assert settings_view(db).time_zone == "Europe/Warsaw"
