@@ -117,3 +117,19 @@ def test_months_qualified_follow_the_reward_level_as_posted(db, load) -> None:  
     assert (d.last_period, d.last_reward_usd) == (Period(2025, 4), Decimal("360.00"))
     by_level = {(b.min_reward_usd, b.months_qualified, b.reached_last_month) for b in d.benefits}
     assert by_level == {(Decimal("200"), ("2025-04",), True), (Decimal("3000"), (), False)}
+
+
+def test_a_preview_that_cannot_be_made_leaves_its_columns_empty_and_says_why(db, load) -> None:  # type: ignore[no-untyped-def]
+    from tests.services.agency_pages_data import AGENCIES, PAYMENTS, PROJECTS
+
+    load("agencies", AGENCIES)
+    load("projects", PROJECTS)
+    load("payments", PAYMENTS)  # no rates: AG02's EUR payment of 2025-03-10 cannot be valued
+    listing = agency_list(db, ANNA, TODAY)
+    assert listing.notes == ["2025-03: missing exchange rate: EUR on 2025-03-10"]
+    rows = {r.code: r for r in listing.rows}
+    assert (rows["AG01"].last_turnover_usd, rows["AG01"].last_percent) == (None, None)
+    # April has only USD payments of a USD agency: it previews (600 + 1,200) x 20% = 360.00
+    assert rows["AG01"].running_commission == Decimal("360.00")
+    # the balance column does not depend on rates, the withdrawal check says what is missing
+    assert "no EUR exchange rate on or before 2025-04-15 to value the balance in USD" in rows["AG02"].reasons
