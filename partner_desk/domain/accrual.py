@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from math import lcm
+from operator import attrgetter
 
 from partner_desk.domain.money import EXACT, round_money, round_usd
 from partner_desk.domain.periods import Period
@@ -148,21 +149,11 @@ def price(
         commission = EXACT.divide(
             EXACT.multiply(scaled, terms.percent), EXACT.multiply(terms.pay_rate, HUNDRED)
         )
+    # positional, in field order: a posting builds a million of these
     return Line(
-        payment_id=candidate.payment_id,
-        project_id=candidate.project_id,
-        paid_at=candidate.paid_at,
-        local_date=candidate.local_date,
-        period=candidate.period,
-        service=candidate.service,
-        amount=amount,
-        currency=candidate.currency,
-        refund_of=candidate.refund_of,
-        late=late,
-        terms=terms,
-        usd_amount=usd,
-        partner_amount=partner,
-        commission=round_money(commission, currency),
+        candidate.payment_id, candidate.project_id, candidate.paid_at, candidate.local_date,
+        candidate.period, candidate.service, amount, candidate.currency, candidate.refund_of, late,
+        terms, usd, partner, round_money(commission, currency),
     )
 
 
@@ -241,7 +232,7 @@ def accrue_agency(
             )
         lines.append(price(c, currency, terms_or_none, late=c.period != period))
 
-    lines.sort(key=lambda line: (line.paid_at, line.payment_id))
+    lines.sort(key=attrgetter("paid_at", "payment_id"))
     # lines priced on the same terms are summed first (exactly: amounts have few digits), so each
     # percent and rate is multiplied in once per terms rather than once per line
     by_terms: dict[int, tuple[Terms, Decimal]] = {}

@@ -81,7 +81,7 @@ def _agency_batches(session: Session, period: Period, late_before: Period | None
     refunds: dict[int, list[Candidate]] = defaultdict(list)
     for agency_id, candidate in q.refund_candidates(session, period, late_before):
         refunds[agency_id].append(candidate)
-    for agency_id, rows in groupby(q.regular_candidates(session, period, late_before), key=lambda r: r[0]):
+    for agency_id, rows in groupby(q.regular_candidates(session, period, late_before), key=itemgetter(0)):
         yield agency_id, [c for _, c in rows] + refunds.pop(agency_id, [])
     yield from sorted(refunds.items())
 
