@@ -197,12 +197,15 @@ def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
         session.flush()
         accruals: list[AgencyAccrual] = []
         buffer: list[tuple[Any, ...]] = []
+        credits: list[dict[str, Any]] = []
         for agency_id, accrual in _reporting(_compute(session, period, plan), priced):
             accruals.append(accrual)
-            _write_accrual(session, actor, agency_id, accrual, buffer)
+            _write_accrual(session, actor, agency_id, accrual, buffer, credits)
             if len(buffer) >= LINE_BATCH:
                 _insert_lines(session, buffer)
         _insert_lines(session, buffer)
+        if credits:  # in one statement: there is one or two per accrual
+            session.connection().execute(insert(LedgerEntry), credits)
         accruals.sort(key=lambda a: a.agency)
         totals = {cur: format_amount(v, cur) for cur, v in _totals(accruals).items()}
         audit.record(session, actor, "accrue.post", str(period),
@@ -227,7 +230,7 @@ def _totals(accruals: list[AgencyAccrual]) -> dict[str, Decimal]:
 
 
 def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: AgencyAccrual,
-                   buffer: list[tuple[Any, ...]]) -> None:
+                   buffer: list[tuple[Any, ...]], credits: list[dict[str, Any]]) -> None:
     # Core inserts, not ORM objects: a run writes thousands of accruals and needs none of them back
     inserted = session.connection().execute(insert(Accrual), dict(
         agency_id=agency_id,
@@ -259,12 +262,12 @@ def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: Agen
         ))
     effective = accrual.period.end - ONE_DAY  # credited on the period's last day
     entries = [("accrual", credit)] + ([("refund_reversal", reversal)] if reversal else [])
-    session.connection().execute(insert(LedgerEntry), [
+    credits.extend(
         dict(agency_id=agency_id, kind=kind, amount_minor=to_minor(amount, accrual.currency),
              currency=accrual.currency, effective_on=effective, user_name=actor.name, accrual_id=accrual_id,
              note=f"{accrual.period} accrual" if kind == "accrual" else f"{accrual.period} refunds reversed")
         for kind, amount in entries
-    ])
+    )
 
 
 def _exact(value: Fraction) -> Decimal:
