@@ -68,7 +68,7 @@ def print_table(results: Sequence[StepResult], targets: dict[str, tuple[float | 
     On a machine shared with other work the wall time grows while the CPU time barely does;
     the load average printed beside the table tells how shared it was.
     """
-    print(f"{'step':<18}{'seconds':>10}{'cpu s':>8}{'peak MiB':>10}  target          detail")
+    print(f"{'step':<18}{'seconds':>10}{'cpu s':>8}{'peak MiB':>10}  target                detail")
     for r in results:
         secs, mem = targets.get(r.name, (None, None))
         target = " ".join(
@@ -76,4 +76,4 @@ def print_table(results: Sequence[StepResult], targets: dict[str, tuple[float | 
         )
         ok = (secs is None or r.seconds < secs) and (mem is None or r.peak_mb < mem)
         flag = "" if not target else (" ok" if ok else " MISSED")
-        print(f"{r.name:<18}{r.seconds:>10.1f}{r.cpu_seconds:>8.1f}{r.peak_mb:>10.0f}  {target + flag:<16}{r.detail}")
+        print(f"{r.name:<18}{r.seconds:>10.1f}{r.cpu_seconds:>8.1f}{r.peak_mb:>10.0f}  {target + flag:<22}{r.detail}")
