@@ -15,7 +15,6 @@ from hypothesis import settings
 from partner_desk.services.setup import init_database
 from partner_desk.store.engine import Database
 
-
 # CI runs the property tests on a fixed seed, so a submission passes or fails on its own merits;
 # a developer's run explores new examples every time.
 settings.register_profile("ci", derandomize=True, deadline=None)
