@@ -76,18 +76,22 @@ def _plan(session: Session, period: Period, today: date) -> _Plan:
     return _Plan(posted, include_late, ended)
 
 
-def _agency_batches(session: Session, period: Period, late_before: Period | None
+def _agency_batches(session: Session, period: Period, late_before: Period | None, only: int | None
                     ) -> Iterator[tuple[int, list[Candidate]]]:
     refunds: dict[int, list[Candidate]] = defaultdict(list)
     for agency_id, candidate in q.refund_candidates(session, period, late_before):
-        refunds[agency_id].append(candidate)
-    for agency_id, rows in groupby(q.regular_candidates(session, period, late_before), key=itemgetter(0)):
+        if only is None or agency_id == only:
+            refunds[agency_id].append(candidate)
+    regular = q.regular_candidates(session, period, late_before, agency_id=only)
+    for agency_id, rows in groupby(regular, key=itemgetter(0)):
         yield agency_id, [c for _, c in rows] + refunds.pop(agency_id, [])
     yield from sorted(refunds.items())
 
 
-def _compute(session: Session, period: Period, plan: _Plan) -> Iterator[tuple[int, AgencyAccrual]]:
-    """Price every agency with lines in `period`; missing rates are collected, then raised."""
+def _compute(session: Session, period: Period, plan: _Plan, only: int | None = None
+             ) -> Iterator[tuple[int, AgencyAccrual]]:
+    """Price every agency with lines in `period` (or only the agency `only`); missing rates are
+    collected, then raised."""
     agencies = {a.id: a for a in session.scalars(select(Agency))}
     history = tier_history(session)
     table = history.table_for(period)
@@ -113,7 +117,7 @@ def _compute(session: Session, period: Period, plan: _Plan) -> Iterator[tuple[in
         return own_table.percent_for(turnover.value())
 
     late_before = period if plan.include_late else None
-    for agency_id, candidates in _agency_batches(session, period, late_before):
+    for agency_id, candidates in _agency_batches(session, period, late_before, only):
         agency = agencies[agency_id]
         result = accrue_agency(
             agency.code, agency.currency, period, candidates, table=table, rates=rates,
@@ -146,9 +150,10 @@ def _reporting(items: Iterable[tuple[int, AgencyAccrual]], priced: AgenciesPrice
 
 
 def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None,
-                   priced: AgenciesPriced | None = None) -> AccrualRun:
+                   priced: AgenciesPriced | None = None, agency: str | None = None) -> AccrualRun:
     """The accruals a period would post, computed exactly as posting would, writing nothing;
-    `priced(n)` hears how many agencies are priced so far."""
+    `priced(n)` hears how many agencies are priced so far. With `agency` (a code), only that
+    agency's accrual is computed: each agency's accrual depends on its own payments alone."""
     period = period if isinstance(period, Period) else _check_period_text(period)
     with db.read() as session, collector_paused():
         today = as_of or today_in(company_tz(session))
@@ -158,7 +163,12 @@ def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date
         if plan.posted and period < plan.posted[0]:
             # it can never be posted: its payments go, late, into the next run
             raise UserError(before_first(period, plan.posted[0]))
-        accruals = [a for _, a in _reporting(_compute(session, period, plan), priced)]
+        only = None
+        if agency is not None:
+            only = session.scalar(select(Agency.id).where(Agency.code == agency))
+            if only is None:
+                raise UserError(f"unknown agency '{agency}'")
+        accruals = [a for _, a in _reporting(_compute(session, period, plan, only), priced)]
     accruals.sort(key=lambda a: a.agency)
     note = "" if plan.ended else f" ({period} has not ended: preview only)"
     return AccrualRun(period, False, False, accruals, f"preview of {period}: {len(accruals)} accruals{note}")

@@ -19,7 +19,7 @@ from partner_desk.domain.rewards import Fulfilment
 from partner_desk.domain.roles import Actor
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.balances import balances
-from partner_desk.store.accrual_queries import _connected
+from partner_desk.store.accrual_queries import connected_at_moment
 from partner_desk.store.engine import Database
 from partner_desk.store.models import (
     Accrual,
@@ -130,11 +130,11 @@ def _agency(db: Database, code: str) -> Agency:
 def _preview_of(db: Database, actor: Actor, period: Period, today: date, code: str,
                 notes: list[str]) -> tuple[bool, AgencyAccrual | None]:
     try:
-        run = preview_period(db, actor, period, today)
+        run = preview_period(db, actor, period, today, agency=code)
     except UserError as exc:
         notes.append(f"{period}: {exc}")
         return False, None
-    return True, next((a for a in run.accruals if a.agency == code), None)
+    return True, next(iter(run.accruals), None)
 
 
 def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = None) -> AgencyDetail:
@@ -258,7 +258,7 @@ def agency_payments(db: Database, code: str, period: Period | None = None,
     with db.read() as session:
         stmt = (
             select(Payment, Accrual.period)
-            .join(Connection, _connected(Payment, Connection))
+            .join(Connection, connected_at_moment(Payment, Connection))
             .outerjoin(AccrualLine, AccrualLine.payment_id == Payment.payment_id)
             .outerjoin(Accrual, Accrual.id == AccrualLine.accrual_id)
             .where(Connection.agency_id == agency.id)

@@ -29,7 +29,7 @@ def _amount(minor: int, currency: str) -> Decimal:
     return Decimal(minor).scaleb(-minor_digits(currency))
 
 
-def _connected(payment: Any, connection: Any) -> ColumnElement[bool]:
+def connected_at_moment(payment: Any, connection: Any) -> ColumnElement[bool]:
     # `payment` is the Payment entity or an alias of it
     return and_(
         connection.project_id == payment.project_id,
@@ -54,13 +54,13 @@ def _rare(session: Session, condition: ColumnElement[bool]) -> ColumnElement[boo
 
 
 def regular_candidates(session: Session, period: Period, late_before: Period | None,
-                       batch: int = 20_000) -> Iterator[tuple[int, Candidate]]:
+                       batch: int = 20_000, agency_id: int | None = None) -> Iterator[tuple[int, Candidate]]:
     """Unaccrued eligible payments (not refunds) of `period`, and of periods before `late_before`,
-    with the agency each was connected to at its moment, ordered by agency."""
+    with the agency each was connected to at its moment, ordered by agency (or of one agency)."""
     stmt = (
         select(Connection.agency_id, Payment.payment_id, Payment.project_id, Payment.paid_at,
                Payment.local_date, Payment.period, Payment.service, Payment.amount_minor, Payment.currency)
-        .join(Connection, _connected(Payment, Connection))
+        .join(Connection, connected_at_moment(Payment, Connection))
         .outerjoin(AccrualLine, AccrualLine.payment_id == Payment.payment_id)
         .where(
             AccrualLine.id.is_(None),
@@ -71,6 +71,8 @@ def regular_candidates(session: Session, period: Period, late_before: Period | N
         .order_by(Connection.agency_id)
         .execution_options(yield_per=batch)
     )
+    if agency_id is not None:
+        stmt = stmt.where(Connection.agency_id == agency_id)
     # Core, not ORM, execution: plain rows, without the ORM's per-row loading work
     rows = session.connection().execute(stmt)
     exponents: dict[str, int] = {}
@@ -101,7 +103,7 @@ def refund_candidates(session: Session, period: Period, late_before: Period | No
         .outerjoin(refund_line, refund_line.payment_id == Payment.payment_id)
         .outerjoin(original_line, original_line.payment_id == original.payment_id)
         .outerjoin(Accrual, Accrual.id == original_line.accrual_id)
-        .outerjoin(Connection, _connected(original, Connection))
+        .outerjoin(Connection, connected_at_moment(original, Connection))
         .where(
             # said outright (the join implies it), and marked rare, so that refunds are found through
             # their own index rather than by reading every payment of the period
@@ -131,7 +133,7 @@ def live_payments(session: Session, agency_id: int, period: Period) -> list[tupl
     """Unaccrued eligible non-refund payments of one agency in one period: (currency, day, minor)."""
     stmt = (
         select(Payment.currency, Payment.local_date, func.sum(Payment.amount_minor))
-        .join(Connection, _connected(Payment, Connection))
+        .join(Connection, connected_at_moment(Payment, Connection))
         .outerjoin(AccrualLine, AccrualLine.payment_id == Payment.payment_id)
         .where(
             Connection.agency_id == agency_id,
