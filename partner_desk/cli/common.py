@@ -32,8 +32,15 @@ def database(args: argparse.Namespace, *, must_exist: bool = True) -> Database:
         except UserError:
             raise
         except Exception as exc:
-            raise UserError(f"cannot open the database {db.url}: {exc.__class__.__name__}: {exc}") from None
+            raise UserError(f"cannot open the database {db.url}: {driver_message(exc)}") from None
     return db
+
+
+def driver_message(exc: Exception) -> str:
+    """The database driver's own first line, without SQLAlchemy's wrapping and links."""
+    original = getattr(exc, "orig", None) or exc
+    text = str(original).strip().splitlines()
+    return text[0] if text else original.__class__.__name__
 
 
 def close() -> None:

@@ -28,7 +28,7 @@ def run_init(args: argparse.Namespace) -> int:
     except UserError:
         raise
     except Exception as exc:
-        raise UserError(f"cannot set up {db.url}: {exc.__class__.__name__}: {exc}") from None
+        raise UserError(f"cannot set up {db.url}: {common.driver_message(exc)}") from None
     print(f"{'created' if created else 'upgraded'} {db.url}")
     if args.demo:
         from partner_desk.services.demo import build_demo
