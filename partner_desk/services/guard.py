@@ -54,4 +54,4 @@ def require(db: Database, actor: Actor, action: str, obj: str | None = None) -> 
     if actor.may(needed):
         return
     raise refuse(db, actor, action, obj, f"{actor.name} ({actor.role.label}) may not "
-                 f"{action.replace('.', ' ')}: it needs the {needed.label} role")
+                 f"{what}: it needs the {needed.label} role")

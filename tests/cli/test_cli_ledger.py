@@ -44,7 +44,7 @@ def test_pay_project_refusals(cli: Cli) -> None:
 
 def test_correct(cli: Cli) -> None:
     code, _, err = cli("correct", "AG01", "-20.00", "--reason", "double credit in May", user="f1")
-    assert (code, err) == (1, "partner-desk: f1 (finance) may not correct: it needs the admin role\n")
+    assert (code, err) == (1, "partner-desk: f1 (finance) may not correct balances: it needs the admin role\n")
     code, out, _ = cli("correct", "AG01", "-20.00", "--reason", "double credit in May", user="a1")
     assert (code, out) == (0, "corrected AG01 by -20.00 EUR; balance now 80.00 EUR\n")
     assert cli("correct", "AG01", "-80.01", "--reason", "x", user="a1")[2] == (

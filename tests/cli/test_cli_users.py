@@ -33,7 +33,7 @@ def test_set_up_mode_then_signed_in_admins(cli: Cli) -> None:
                user="admin", password="demo-admin")[0] == 0
     code, _, err = cli("users", "add", "petro", "--role", "manager", "--password-stdin", stdin="demo-petro\n",
                        user="olena", password="demo-olena")
-    assert (code, err) == (1, "partner-desk: olena (manager) may not users add: it needs the admin role\n")
+    assert (code, err) == (1, "partner-desk: olena (manager) may not add users: it needs the admin role\n")
     listed = json.loads(cli("users", "list", "--json")[1])
     assert [(u["name"], u["role"]) for u in listed] == [("admin", "admin"), ("olena", "manager")]
 

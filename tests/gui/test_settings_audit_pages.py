@@ -47,7 +47,7 @@ def test_a_manager_reads_settings_but_cannot_change_them(qtbot, db) -> None:  # 
     dialog.password.setText(PASSWORD)
     finish(qtbot, dialog)
     assert dialog.result() != QDialog.DialogCode.Accepted
-    assert "anna (manager) may not users add: it needs the admin role" in dialog.error.text()
+    assert "anna (manager) may not add users: it needs the admin role" in dialog.error.text()
     with db.read() as session:
         assert session.scalar(select(User.id).where(User.name == "mallory")) is None
     assert records(db)[0]["outcome"] == "refused" and records(db)[0]["user"] == "anna"

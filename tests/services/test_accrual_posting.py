@@ -184,7 +184,7 @@ def test_periods_are_posted_in_order(db, world) -> None:
 def test_a_manager_may_preview_but_not_post(db, world, counts, audits) -> None:
     manager = Actor("mia", Role.MANAGER)
     assert len(preview_period(db, manager, "2026-01", as_of=FEB_1).accruals) == 3
-    with pytest.raises(Refused, match=r"mia \(manager\) may not accrue post: it needs the finance role"):
+    with pytest.raises(Refused, match=r"mia \(manager\) may not post accruals: it needs the finance role"):
         post_period(db, manager, "2026-01", as_of=FEB_1)
     assert counts(PostedPeriod, LedgerEntry) == {"posted_periods": 0, "ledger_entries": 0}
     assert (audits()[-1].user_name, audits()[-1].outcome) == ("mia", "refused")

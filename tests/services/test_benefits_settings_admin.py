@@ -66,7 +66,7 @@ def test_offer_acceptance_once_and_not_in_the_future(db, load) -> None:  # type:
 
 def test_table_versions_need_admin_and_respect_posted_periods(db, load) -> None:  # type: ignore[no-untyped-def]
     seed(load)
-    with pytest.raises(UserError, match="anna \\(manager\\) may not tiers: it needs the admin role"):
+    with pytest.raises(UserError, match="anna \\(manager\\) may not change commission tables: it needs the admin role"):
         add_tier_version(db, ANNA, "2025-06", [("0", "12")])
     post_period(db, SETUP, "2025-03", as_of=TODAY)
     with pytest.raises(UserError, match="2025-03 is already posted; a new table can take effect from 2025-04 on"):

@@ -86,7 +86,7 @@ def test_validate_only_writes_nothing(db, write_csv, counts) -> None:
 
 
 def test_a_manager_may_not_import(db, write_csv, counts, audits) -> None:
-    with pytest.raises(Refused, match=r"m \(manager\) may not import: it needs the finance role"):
+    with pytest.raises(Refused, match=r"m \(manager\) may not import files: it needs the finance role"):
         import_file(db, Actor("m", Role.MANAGER), "agencies", write_csv(AGENCIES))
     assert counts(Agency) == {"agencies": 0}
     assert [(r.user_name, r.action, r.outcome) for r in audits()] == [("m", "import", "refused")]
@@ -236,7 +236,7 @@ effective_from,min_turnover_usd,percent
 
 def test_commission_tables_are_imported_by_admins_only(db, write_csv, audits) -> None:
     path = write_csv("effective_from,min_turnover_usd,percent\n2026-03,0,50")
-    with pytest.raises(Refused, match=r"fin \(finance\) may not tiers: it needs the admin role"):
+    with pytest.raises(Refused, match=r"fin \(finance\) may not change commission tables: it needs the admin role"):
         import_file(db, Actor("fin", Role.FINANCE), "tiers", path)
     assert set(tables(db)) == {"0001-01"}
     assert (audits()[-1].user_name, audits()[-1].outcome) == ("fin", "refused")

@@ -142,7 +142,7 @@ def test_paying_needs_a_signed_in_user_once_users_exist(wdb: Database) -> None:
 
 
 def test_corrections_need_the_admin_role_and_a_reason(wdb: Database) -> None:
-    with pytest.raises(Refused, match=r"f1 \(finance\) may not correct: it needs the admin role"):
+    with pytest.raises(Refused, match=r"f1 \(finance\) may not correct balances: it needs the admin role"):
         correct(wdb, F1, "AG01", "10.00", "typo in March")
     with pytest.raises(UserError, match="a correction needs a reason"):
         correct(wdb, A1, "AG01", "10.00", "   ")

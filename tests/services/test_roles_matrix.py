@@ -59,8 +59,8 @@ for who, own, other in (("m1", True, False), ("f1", True, True), ("a1", True, Tr
     EXPECTED[(who, "cancel", "other")] = other
 
 REFUSAL = {
-    ("m1", "approve", "other"): "m1 (manager) may not withdraw approve: it needs the finance role",
-    ("m1", "paid", "other"): "m1 (manager) may not withdraw paid: it needs the finance role",
+    ("m1", "approve", "other"): "m1 (manager) may not approve withdrawals: it needs the finance role",
+    ("m1", "paid", "other"): "m1 (manager) may not mark withdrawals paid: it needs the finance role",
     ("m1", "cancel", "other"): "only the user who requested it (m2) or the finance role may",
     ("f1", "approve", "own"): "f1 may not approve withdrawal",
     ("a1", "paid", "own"): "a1 may not mark paid withdrawal",

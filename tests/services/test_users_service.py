@@ -42,7 +42,7 @@ def test_set_up_mode_ends_with_the_first_user(db: Database) -> None:
 def test_only_admins_add_users(db: Database) -> None:
     root = add_user(db, SETUP, "root", "admin", "long enough")
     fin = add_user(db, root, "fin", "finance", "long enough")
-    with pytest.raises(Refused, match=r"fin \(finance\) may not users add: it needs the admin role"):
+    with pytest.raises(Refused, match=r"fin \(finance\) may not add users: it needs the admin role"):
         add_user(db, fin, "petro", "manager", "long enough")
     with pytest.raises(Refused, match="not signed in"):
         add_user(db, ANONYMOUS, "petro", "manager", "long enough")
