@@ -21,7 +21,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     req.set_defaults(handler=run_request)
     app = steps.add_parser("approve", help="approve a pending request (finance)")
     app.add_argument("id", type=_id, metavar="ID")
-    app.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day that stands for today (its rates value the balance)")
+    app.add_argument("--as-of", metavar="YYYY-MM-DD", help="the day that stands for today")
     app.set_defaults(handler=run_approve)
     rej = steps.add_parser("reject", help="reject a pending request (finance)")
     rej.add_argument("id", type=_id, metavar="ID")
