@@ -15,6 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from math import lcm
 from operator import attrgetter
+from typing import NamedTuple
 
 from partner_desk.domain.money import EXACT, round_money, round_usd
 from partner_desk.domain.periods import Period
@@ -62,8 +63,7 @@ class Terms:
     partner_rate: Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A payment that may become a line of an agency's accrual.
 
     For a refund, `original_terms` carries the terms its original was posted with; when it is None
@@ -85,8 +85,10 @@ class Candidate:
     original_period: Period | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
+    """A priced payment. Candidates and lines are named tuples: a posting builds a million of each,
+    and a tuple is built several times faster than a frozen dataclass."""
+
     payment_id: str
     project_id: str
     paid_at: datetime
