@@ -61,6 +61,16 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _xlsx_cell_text(cell: Any) -> str:
+    """A cell as the person sees it: a number formatted as a percent (0.15 shown as 15%) is the
+    number shown, 15, as a percent column expects."""
+    value = cell.value
+    if (isinstance(value, int | float) and not isinstance(value, bool)
+            and "%" in (getattr(cell, "number_format", None) or "")):
+        return format(Decimal(repr(value)).scaleb(2), "f")
+    return _cell_text(value)
+
+
 class RowSource:
     """The header and data rows of an input file, streamed."""
 
@@ -109,20 +119,20 @@ def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise FileRejected([Problem(0, "", f"{path.name} is not a readable XLSX file ({exc})")], path.name) from None
     sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
+    values = sheet.iter_rows()
     try:
         header_cells = next(values)
     except StopIteration:
         book.close()
         raise FileRejected([Problem(1, "", "the sheet is empty: a header row is needed")], path.name) from None
-    header = [_cell_text(c).lower() for c in header_cells]
+    header = [_xlsx_cell_text(c).lower() for c in header_cells]
     while header and not header[-1]:
         header.pop()
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             for index, cells in enumerate(values, start=2):
-                yield index, [_cell_text(c) for c in cells]
+                yield index, [_xlsx_cell_text(c) for c in cells]
         finally:
             book.close()
 
