@@ -1,5 +1,6 @@
 """What the settings page reads and changes: commission table versions, reward levels and their
-benefits, exchange rates, users and the company time zone (SPEC sections 3, 5, 8).
+benefits, exchange rates, users, the company time zone and the default language of statements
+(SPEC sections 3, 5, 8, 9).
 
 Changes need the admin role (rates: the import role) and write one audit record each.
 """
@@ -16,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.languages import DEFAULT_STATEMENT_LANGUAGE, parse_language
 from partner_desk.domain.money import parse_decimal
 from partner_desk.domain.periods import Period, zone
 from partner_desk.domain.roles import Actor
@@ -26,7 +28,14 @@ from partner_desk.services.guard import refused, require
 from partner_desk.services.imports import ImportSummary, import_file
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Benefit, Payment, Rate, RewardLevelRow, Setting, User
-from partner_desk.store.queries import TIME_ZONE_KEY, company_tz, posted_periods, tier_history
+from partner_desk.store.queries import (
+    STATEMENT_LANGUAGE_KEY,
+    TIME_ZONE_KEY,
+    company_tz,
+    default_statement_language,
+    posted_periods,
+    tier_history,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +82,7 @@ class SettingsView:
     users: list[UserView]
     time_zone: str
     last_posted: Period | None
+    statement_language: str = DEFAULT_STATEMENT_LANGUAGE  # the language of agencies that have none of their own
 
 
 def settings_view(db: Database, rates_limit: int = 5_000) -> SettingsView:
@@ -95,7 +105,8 @@ def settings_view(db: Database, rates_limit: int = 5_000) -> SettingsView:
         people = [UserView(u.name, u.role, u.active, u.created_at)
                   for u in session.scalars(select(User).order_by(User.name))]
         tz = company_tz(session).key
-    return SettingsView(tiers, rewards, rates, people, tz, posted[-1] if posted else None)
+        language = default_statement_language(session)
+    return SettingsView(tiers, rewards, rates, people, tz, posted[-1] if posted else None, language)
 
 
 def add_tier_version(db: Database, actor: Actor, effective_from: str, levels: list[tuple[str, str]]) -> ImportSummary:
@@ -231,4 +242,29 @@ def set_time_zone(db: Database, actor: Actor, name: str) -> None:
                          after={"value": tz.key})
     except UserError as exc:
         refused(db, actor, "settings", TIME_ZONE_KEY, exc)
+        raise
+
+
+def set_statement_language(db: Database, actor: Actor, language: str) -> str:
+    """Set the language of the statements of agencies that have no language of their own."""
+    require(db, actor, "settings", STATEMENT_LANGUAGE_KEY)
+    try:
+        try:
+            wanted = parse_language(language)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        with db.write() as session:
+            current = default_statement_language(session)
+            if wanted == current:
+                return wanted
+            found = session.get(Setting, STATEMENT_LANGUAGE_KEY)
+            if found is None:
+                session.add(Setting(key=STATEMENT_LANGUAGE_KEY, value=wanted))
+            else:
+                found.value = wanted
+            audit.record(session, actor, "settings", STATEMENT_LANGUAGE_KEY, before={"value": current},
+                         after={"value": wanted})
+            return wanted
+    except UserError as exc:
+        refused(db, actor, "settings", STATEMENT_LANGUAGE_KEY, exc)
         raise

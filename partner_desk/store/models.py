@@ -50,6 +50,8 @@ class Agency(Base):
     offer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     manager: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # the language of its statements ('uk' or 'en'); None: the company default (a setting)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class Project(Base):
