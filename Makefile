@@ -11,7 +11,7 @@ QT_DEBS := libglib2.0-0 libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 l
 # PostgreSQL's server binaries: the tests start a throw-away server to prove the code runs there too
 PG_DEBS := postgresql
 
-.PHONY: run test lint typecheck system-deps screenshots bench build messages clean
+.PHONY: run test test-deep lint typecheck system-deps deep-deps screenshots bench build messages catalogs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,25 @@ system-deps:
 		echo "missing system packages; run: sudo apt-get install -y $$missing"; exit 1; \
 	fi
 
+# the everyday run: everything but the tests marked slow
 test: $(STAMP) system-deps
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow"
+
+# every test, the slow ones included (LibreOffice prints the statements to PDF)
+test-deep: $(STAMP) system-deps deep-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# what the slow tests use besides: LibreOffice Calc (headless) and poppler's PDF tools
+DEEP_DEBS := libreoffice-calc-nogui poppler-utils
+deep-deps:
+	@missing=$$(for p in $(DEEP_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -z "$$missing" ] || ! command -v dpkg >/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "installing system packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+		echo "missing system packages; run: sudo apt-get install -y $$missing"; exit 1; \
+	fi
 
 run: $(STAMP) system-deps
 	@test -f "$(DEMO_DB)" || (mkdir -p $(dir $(DEMO_DB)) && $(BIN)/partner-desk --db "sqlite:///$(DEMO_DB)" init --demo)
@@ -49,6 +66,11 @@ screenshots: $(STAMP) system-deps
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F resources/babel.cfg -k _ -k N_ -k ngettext:1,2 --project="Partner Desk" \
 		--version=0.1.0 --no-location --sort-output --omit-header -o resources/locale/partner_desk.pot .
+
+# the compiled catalogs (resources/locale/*/LC_MESSAGES/partner_desk.mo), committed beside their sources;
+# a test checks that each is current
+catalogs: $(STAMP)
+	$(BIN)/pybabel compile -d resources/locale -D partner_desk
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/accrual.py

@@ -12,6 +12,7 @@ import gettext as _gettext
 import os
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -53,6 +54,14 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
+
+
+@lru_cache(maxsize=8)
+def translator(language: str) -> _gettext.NullTranslations:
+    """The catalog of one language ('uk', 'en'), for text written in a language of its own, such as an
+    agency's statement; the window's language is left as it is. Its `gettext` and `ngettext`
+    translate; a language without a catalog gives the messages as written (English)."""
+    return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 
 def N_(message: str) -> str:
