@@ -149,7 +149,8 @@ class OfferDialog(FormDialog):
 
 
 class StatementDialog(FormDialog):
-    """Export the agency's statement of one posted period to an XLSX file."""
+    """Export the agency's statement of one posted period to an Excel workbook or a PDF, in the
+    agency's language or another."""
 
     def __init__(self, ctx: AppContext, detail: AgencyDetail, periods: list[str],
                  parent: QWidget | None = None) -> None:
@@ -158,12 +159,27 @@ class StatementDialog(FormDialog):
                            "of the period."), parent, ok_label=_("Export"))
         from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
+        from partner_desk.domain.languages import LANGUAGES
+        from partner_desk.gui.pages.agency_language import language_name
+
         self.ctx = ctx
         self.detail = detail
         self.period = QComboBox()
         self.period.setObjectName("period")
         for p in periods:
             self.period.addItem(p, p)
+        self.format = QComboBox()
+        self.format.setObjectName("format")
+        self.format.addItem(_("Excel workbook (.xlsx)"), "xlsx")
+        self.format.addItem(_("PDF (.pdf)"), "pdf")
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for code in LANGUAGES:
+            label = language_name(code)
+            if code == detail.statement_language:
+                label = _("{language} (the agency's)").format(language=label)
+            self.language.addItem(label, code)
+        self.language.setCurrentIndex(self.language.findData(detail.statement_language))
         self.path = QLineEdit()
         self.path.setObjectName("path")
         browse = QPushButton(_("Browse…"))
@@ -172,8 +188,11 @@ class StatementDialog(FormDialog):
         row.addWidget(self.path, 1)
         row.addWidget(browse)
         self.form.addRow(_("Period:"), self.period)
+        self.form.addRow(_("Format:"), self.format)
+        self.form.addRow(_("Language:"), self.language)
         self.form.addRow(_("File:"), row)
         self.period.currentIndexChanged.connect(lambda _i: self._default_path())
+        self.format.currentIndexChanged.connect(lambda _i: self._default_path())
         self._default_path()
 
     def _default_path(self) -> None:
@@ -186,29 +205,37 @@ class StatementDialog(FormDialog):
         if not text:
             return
         folder = Path(self.path.text()).parent if self.path.text() else Path.home()
-        self.path.setText(str(folder / statement_file_name(self.detail.code, Period.parse(text))))
+        name = statement_file_name(self.detail.code, Period.parse(text), str(self.format.currentData()))
+        self.path.setText(str(folder / name))
 
     def _browse(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
+        pdf = self.format.currentData() == "pdf"
+        suffix = ".pdf" if pdf else ".xlsx"
         chosen, _filter = QFileDialog.getSaveFileName(self, _("Save the statement"), self.path.text(),
-                                                      _("Excel workbook (*.xlsx)"))
+                                                      _("PDF (*.pdf)") if pdf else _("Excel workbook (*.xlsx)"))
         if chosen:
-            self.path.setText(chosen if chosen.endswith(".xlsx") else chosen + ".xlsx")
+            self.path.setText(chosen if chosen.lower().endswith(suffix) else chosen + suffix)
 
     def prepare(self) -> Any:
         if not self.period.currentData():
             raise UserError(_("{code} has no posted accrual to make a statement of").format(code=self.detail.code))
-        if not self.path.text().strip():
+        path = self.path.text().strip()
+        if not path:
             raise UserError(_("File: choose where to save the statement"))
-        return str(self.period.currentData()), self.path.text().strip()
+        suffix = "." + str(self.format.currentData())
+        if not path.lower().endswith(suffix):
+            raise UserError(_("File: the name of a {format} file ends in {suffix}").format(
+                format=self.format.currentText(), suffix=suffix))
+        return str(self.period.currentData()), path, str(self.language.currentData())
 
     def run(self, values: Any) -> object:
         from partner_desk.services.statements import export_statement
 
-        period, path = values
+        period, path, language = values
         return export_statement(self.ctx.db, self.ctx.actor, self.detail.code, period, path,
-                                produced_on=self.ctx.as_of)
+                                produced_on=self.ctx.as_of, language=language)
 
 
 class CorrectionDialog(FormDialog):

@@ -1,4 +1,5 @@
-"""The settings page (admin): commission tables, reward levels, rates, users, company time zone."""
+"""The settings page (admin): commission tables, reward levels, rates, users, company time zone and
+the default language of statements."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.roles import NEEDS, Role
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
@@ -48,6 +50,7 @@ class SettingsPage(Page):
         self.tabs.addTab(self._rates_tab(), _("Exchange rates"))
         self.tabs.addTab(self._users_tab(), _("Users"))
         self.tabs.addTab(self._zone_tab(), _("Time zone"))
+        self.tabs.addTab(self._statements_tab(), _("Statements"))
         layout = QVBoxLayout(self)
         if not ctx.may(Role.ADMIN):
             note = QLabel(_("Only an admin changes these settings; you can read them."))
@@ -134,6 +137,27 @@ class SettingsPage(Page):
         layout.addStretch(1)
         return tab
 
+    def _statements_tab(self) -> QWidget:
+        self.statement_language = QComboBox()
+        self.statement_language.setObjectName("statement_language")
+        for code, name in LANGUAGES.items():
+            self.statement_language.addItem(name, code)
+        self.statement_language_button = self._button(_("Save"), "settings", self.save_statement_language)
+        info = QLabel(_("Agencies without a language of their own receive their statements in this language. "
+                        "An agency's language is chosen on its page or with the language column of the "
+                        "agencies file."))
+        info.setWordWrap(True)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Default language of statements:")))
+        row.addWidget(self.statement_language, 1)
+        row.addWidget(self.statement_language_button)
+        layout.addLayout(row)
+        layout.addWidget(info)
+        layout.addStretch(1)
+        return tab
+
     # loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
         db = self.ctx.db
@@ -167,6 +191,7 @@ class SettingsPage(Page):
         self.rates.set_rows(view.rates)
         self.users.set_rows(view.users)
         self.zone.setCurrentText(view.time_zone)
+        self.statement_language.setCurrentIndex(max(self.statement_language.findData(view.statement_language), 0))
         self.loaded.emit()
 
     # actions ------------------------------------------------------------------------------------
@@ -231,3 +256,17 @@ class SettingsPage(Page):
             self.refresh()  # show the zone that is stored
 
         run_op(self, lambda _p: admin.set_time_zone(ctx.db, ctx.actor, name), done, failed)
+
+    def save_statement_language(self) -> None:
+        ctx, code = self.ctx, str(self.statement_language.currentData())
+
+        def done(_result: object) -> None:
+            widgets.inform(self, _("Agencies without a language of their own now receive statements in {language}.")
+                           .format(language=LANGUAGES[code]))
+            self.changed()
+
+        def failed(exc: Exception) -> None:
+            show_error(self, exc)
+            self.refresh()
+
+        run_op(self, lambda _p: admin.set_statement_language(ctx.db, ctx.actor, code), done, failed)
