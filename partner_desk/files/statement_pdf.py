@@ -115,14 +115,18 @@ class _Table:
         total = sum(need)
         return [100 * n / total for n in need]
 
-    def html(self, widths: Sequence[float]) -> str:
+    def html(self, widths: Sequence[float], rows: Sequence[_Row]) -> str:
+        """The heading row and `rows`; with no widths, the columns share the page by their content."""
+
         def align(i: int) -> str:
             return "right" if i in self.numeric else "left"
 
-        head = "".join(f'<th width="{w:.2f}%" align="{align(i)}">{_e(h)}</th>'
-                       for i, (h, w) in enumerate(zip(self.headings, widths, strict=True)))
+        def width(i: int) -> str:
+            return f' width="{widths[i]:.2f}%"' if widths else ""
+
+        head = "".join(f'<th{width(i)} align="{align(i)}">{_e(h)}</th>' for i, h in enumerate(self.headings))
         body = []
-        for row in self.rows:
+        for row in rows:
             cells = []
             for i, value in enumerate(row.cells):
                 column = i + row.span - 1 if i else 0
@@ -303,10 +307,86 @@ def _ledger(s: StatementSummary, entries: Sequence[LedgerRow], running: list[tup
 
 
 # printing ---------------------------------------------------------------------------------------------
+STYLE = "h1 { font-size: 16pt; } h2 { font-size: 12pt; } th { font-weight: bold; }"
+
+
+def _page_layout(landscape: bool) -> Any:
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize
+
+    orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation,
+                       QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter)
+
+
+class _Pages:
+    """Lays a section out in documents of about a page each: Qt lays out and draws a long table in time
+    that grows with its length for every page, so a table is cut into pages first (each with its
+    heading row), and a document is checked to fit its page. Only each page's HTML and page count are
+    kept; the page is laid out again when it is printed, so memory does not grow with the pages."""
+
+    def __init__(self, writer: Any, section: _Section, band: float) -> None:
+        from PySide6.QtGui import QFont
+
+        self.writer = writer
+        self.section = section
+        self.font = QFont(FONT, 8 if section.landscape else 10)
+        self.page = _page_layout(section.landscape).paintRectPixels(RESOLUTION)
+        self.height = self.page.height() - 2 * band
+
+    def document(self, html: str, paginate: bool = True) -> Any:
+        from PySide6.QtCore import QSizeF
+        from PySide6.QtGui import QTextDocument
+
+        document = QTextDocument()
+        document.documentLayout().setPaintDevice(self.writer)
+        document.setDefaultFont(self.font)
+        document.setDefaultStyleSheet(STYLE)
+        document.setDocumentMargin(0)
+        document.setHtml(html)
+        if paginate:
+            document.setPageSize(QSizeF(self.page.width(), self.height))
+        else:
+            document.setTextWidth(self.page.width())
+        return document
+
+    def parts(self) -> list[tuple[str, int]]:
+        """Each document's HTML and the pages it takes (one, unless a single row is taller than a page)."""
+        section, table = self.section, self.section.table
+        if table is None or not table.rows:
+            html = section.before + (table.html([], table.rows) if table else "") + section.after
+            return [(html, self.document(html).pageCount())]
+        widths = table.widths(self.font, self.writer, self.page.width())
+        per_page = self._rows_per_page(table, widths)
+        rows, start, parts = table.rows, 0, []
+        while start < len(rows):
+            count = min(per_page, len(rows) - start)
+            while True:
+                last = start + count >= len(rows)
+                html = ((section.before if start == 0 else "") + table.html(widths, rows[start:start + count])
+                        + (section.after if last else ""))
+                document = self.document(html)
+                if document.pageCount() <= 1 or count == 1:
+                    break
+                count -= max(1, count // 20)
+            parts.append((html, document.pageCount()))
+            start += count
+            per_page = count  # what fitted this page is the best guess for the next one
+        return parts
+
+    def _rows_per_page(self, table: _Table, widths: list[float]) -> int:
+        """How many rows of an average height fill a page below the heading row."""
+        sample = table.rows[:40]
+        head = self.document(table.html(widths, []), paginate=False).size().height()
+        body = self.document(table.html(widths, sample), paginate=False).size().height() - head
+        row = max(body / len(sample), 1.0)
+        return max(1, int((self.height - head) / row))
+
+
 def _print(sections: list[_Section], s: StatementSummary, text: StatementText, path: Path) -> None:
     ensure_qt()
-    from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-    from PySide6.QtGui import QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QFont, QPainter, QPdfWriter
 
     _ = text.gettext
     writer = QPdfWriter(str(path))
@@ -314,59 +394,49 @@ def _print(sections: list[_Section], s: StatementSummary, text: StatementText, p
     writer.setCreator("Partner Desk")
     writer.setTitle(f"{_('Partner statement')} {s.agency_code} {s.period}")
     band = BAND_PT * RESOLUTION / 72
-
-    def layout(landscape: bool) -> QPageLayout:
-        orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
-        return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation,
-                           QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter)
-
-    documents = []
+    laid_out = []
     for section in sections:
-        writer.setPageLayout(layout(section.landscape))
-        document = QTextDocument()
-        document.documentLayout().setPaintDevice(writer)
-        font = QFont(FONT, 8 if section.landscape else 10)
-        document.setDefaultFont(font)
-        document.setDefaultStyleSheet("h1 { font-size: 16pt; } h2 { font-size: 12pt; } th { font-weight: bold; }")
-        document.setDocumentMargin(0)
-        page = layout(section.landscape).paintRectPixels(RESOLUTION)
-        table = section.table.html(section.table.widths(font, writer, page.width())) if section.table else ""
-        document.setHtml(section.before + table + section.after)
-        document.setPageSize(QSizeF(page.width(), page.height() - 2 * band))
-        documents.append((section, document, page))
-    total = sum(document.pageCount() for _s, document, _p in documents)
+        writer.setPageLayout(_page_layout(section.landscape))
+        pages = _Pages(writer, section, band)
+        laid_out.append((section, pages, pages.parts()))
+    total = sum(count for _s, _p, parts in laid_out for _html, count in parts)
 
     header = f"{s.agency_code} — {s.agency_name}"
-    period = str(s.period) + (f" · {_(PREVIEW_MARK)}" if s.preview else "")
     produced = _("Produced on {day}").format(day=text.day(s.produced_on))
+    mark = _(PREVIEW_MARK) if s.preview else ""
     small = QFont(FONT, 7)
-    writer.setPageLayout(layout(sections[0].landscape))
+    writer.setPageLayout(_page_layout(sections[0].landscape))
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write {path}")
     try:
         number = 0
-        for section, document, page in documents:
-            height = document.pageSize().height()
-            for index in range(document.pageCount()):
-                if number:
-                    writer.setPageLayout(layout(section.landscape))
-                    writer.newPage()
-                number += 1
-                width = page.width()
-                painter.setFont(small)
-                painter.setPen(Qt.GlobalColor.darkGray)
-                top = QRectF(0, 0, width, band)
-                painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, header)
-                painter.drawText(top, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, period)
-                painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, section.title)
-                bottom = QRectF(0, page.height() - band * 0.8, width, band * 0.8)
-                painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, produced)
-                painter.drawText(bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                                 _("Page {page} of {pages}").format(page=number, pages=total))
-                painter.save()
-                painter.translate(0, band - index * height)
-                document.drawContents(painter, QRectF(0, index * height, width, height))
-                painter.restore()
+        for section, pages, parts in laid_out:
+            width = pages.page.width()
+            for html, _count in parts:
+                document = pages.document(html)
+                height = document.pageSize().height()
+                for index in range(document.pageCount()):
+                    if number:
+                        writer.setPageLayout(_page_layout(section.landscape))
+                        writer.newPage()
+                    number += 1
+                    # the agency on the left, the period and the section on the right; the date
+                    # produced, a preview's mark and the page number at the foot
+                    painter.setFont(small)
+                    painter.setPen(Qt.GlobalColor.darkGray)
+                    top = QRectF(0, 0, width, band)
+                    painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, header)
+                    painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+                                     f"{s.period} · {section.title}")
+                    bottom = QRectF(0, pages.page.height() - band * 0.8, width, band * 0.8)
+                    painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, produced)
+                    painter.drawText(bottom, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, mark)
+                    painter.drawText(bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                                     _("Page {page} of {pages}").format(page=number, pages=total))
+                    painter.save()
+                    painter.translate(0, band - index * height)
+                    document.drawContents(painter, QRectF(0, index * height, width, height))
+                    painter.restore()
     finally:
         painter.end()
