@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from partner_desk import i18n
 from partner_desk.domain.errors import UserError
+from partner_desk.gui import language
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
-from partner_desk.gui.main_window import APPLICATION, ORGANIZATION, MainWindow
+from partner_desk.gui.main_window import APPLICATION, ORGANIZATION, MainWindow, settings
 from partner_desk.i18n import _
 from partner_desk.services import users
 from partner_desk.services.setup import init_database
 from partner_desk.store.engine import Database
 
 ICON = i18n.RESOURCES / "icons" / "partner-desk.svg"
+log = logging.getLogger(__name__)
 
 
 def app_icon() -> QIcon:
@@ -33,19 +35,17 @@ def application() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     app.setWindowIcon(app_icon())
-    _qt_translations(app)
+    language.install_qt_translations(i18n.current_language())
     return app
 
 
-def _qt_translations(app: QApplication) -> None:
-    """Qt's own strings (standard buttons, file dialogs) in the display language, when Qt ships them."""
-    if app.property("partner_desk_translator") is not None:
-        return
-    translator = QTranslator(app)
-    language = i18n.current_locale().split("_")[0]
-    if translator.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
-    app.setProperty("partner_desk_translator", language)
+def set_language(choice: language.Choice) -> None:
+    """Speak `choice`'s language; say on stderr when its catalogs are missing (a broken install)."""
+    language.apply(choice)
+    if choice.language != "en" and not i18n.has_catalog(choice.language):
+        log.warning("no %s catalog in %s: the window speaks English", choice.language, i18n.LOCALE_DIR)
+    if choice.language != "en" and not language.install_qt_translations(choice.language):
+        log.warning("no Qt translation qtbase_%s in %s", choice.language, language.qt_translations_folder())
 
 
 def open_database(url: str | None) -> Database:
@@ -69,8 +69,8 @@ def sign_in_dialog(db: Database) -> QDialog:
 
 def run_gui(db_url: str | None) -> int:
     """Open the window on a database; the exit code of the application."""
-    i18n.setup()
     app = application()
+    set_language(language.resolve(settings()))
     try:
         db = open_database(db_url)
     except UserError as exc:
