@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from PySide6.QtGui import QIcon
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from partner_desk import i18n
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.roles import Actor
 from partner_desk.gui import language
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
@@ -21,6 +23,8 @@ from partner_desk.store.engine import Database
 
 ICON = i18n.RESOURCES / "icons" / "partner-desk.svg"
 log = logging.getLogger(__name__)
+# the password of `--user`, as the command line takes it
+ENV_PASSWORD = "PARTNER_DESK_PASSWORD"
 
 
 def app_icon() -> QIcon:
@@ -62,12 +66,23 @@ def open_database(url: str | None) -> Database:
     return db
 
 
-def sign_in_dialog(db: Database) -> QDialog:
-    """The first-run dialog on a database with no users, the sign-in dialog otherwise."""
-    return FirstRunDialog(db) if users.in_setup_mode(db) else SignInDialog(db)
+def sign_in_dialog(db: Database, user: str | None = None) -> QDialog:
+    """The first-run dialog on a database with no users, the sign-in dialog otherwise (with the
+    user's name filled in when it is known)."""
+    return FirstRunDialog(db) if users.in_setup_mode(db) else SignInDialog(db, name=user or "")
 
 
-def run_gui(db_url: str | None) -> int:
+def signed_in(dialog: QDialog, user: str | None) -> Actor | None:
+    """The user of `--user` signed in with PARTNER_DESK_PASSWORD, as the command line does; None
+    when either is missing (or the password is wrong: the dialog then says why)."""
+    password = os.environ.get(ENV_PASSWORD)
+    if not user or not password or not isinstance(dialog, SignInDialog):
+        return None
+    dialog.password.setText(password)
+    return dialog.actor if dialog.submit() else None
+
+
+def run_gui(db_url: str | None, user: str | None = None) -> int:
     """Open the window on a database; the exit code of the application."""
     app = application()
     set_language(language.resolve(settings()))
@@ -77,11 +92,13 @@ def run_gui(db_url: str | None) -> int:
         QMessageBox.critical(None, _("Partner Desk"), str(exc))
         return 1
     try:
-        dialog = sign_in_dialog(db)
+        dialog = sign_in_dialog(db, user)
         dialog.setWindowIcon(app_icon())
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return 0
-        actor = dialog.actor  # type: ignore[attr-defined]
+        actor = signed_in(dialog, user)
+        if actor is None:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return 0
+            actor = dialog.actor  # type: ignore[attr-defined]
         window = MainWindow(AppContext(db, actor))
         window.show()
         return int(app.exec())
