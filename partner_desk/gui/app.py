@@ -21,14 +21,17 @@ from partner_desk.services import users
 from partner_desk.services.setup import init_database
 from partner_desk.store.engine import Database
 
-ICON = i18n.RESOURCES / "icons" / "partner-desk.svg"
+ICONS = i18n.RESOURCES / "icons"
 log = logging.getLogger(__name__)
 # the password of `--user`, as the command line takes it
 ENV_PASSWORD = "PARTNER_DESK_PASSWORD"
 
 
 def app_icon() -> QIcon:
-    return QIcon(str(ICON))
+    """The application's icon: the drawing, and its picture for where no SVG support is loaded."""
+    icon = QIcon(str(ICONS / "partner-desk.png"))
+    icon.addFile(str(ICONS / "partner-desk.svg"))
+    return icon
 
 
 def application() -> QApplication:
