@@ -50,7 +50,7 @@ class AmountField(QWidget):
         self.preview = QLabel()
         self.preview.setObjectName("amount_preview")
         self.preview.setWordWrap(True)
-        self.preview.setMinimumWidth(240)
+        self.preview.setMinimumWidth(300)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit)

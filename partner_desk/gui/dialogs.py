@@ -156,7 +156,9 @@ class FormDialog(QDialog):
         return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     def watch(self, fields: list[tuple[str, AmountField]]) -> Callable[[], None]:
-        """Keep OK disabled, the reasons as its tooltip, while an amount field is not valid."""
+        """Keep OK disabled, the reasons as its tooltip, while an amount field is not valid; the dialog
+        is wide enough for the amount as recorded (or the reason it is not) beside each field."""
+        self.setMinimumWidth(max(self.minimumWidth(), 640))
         return watch_fields(fields, self.ok_button())
 
     def work(self) -> object:

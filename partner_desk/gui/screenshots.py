@@ -64,6 +64,7 @@ def render(out: Path, today: date = TODAY) -> list[Path]:
         # the settings of whoever renders stay out of the pictures
         QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, folder)
         choice = language.resolve(QSettings(), environment=wanted)
+        language.save(QSettings(), choice.language, "")  # as if chosen in Settings
         set_language(choice)
         db = Database(f"sqlite:///{Path(folder) / 'demo.db'}")
         try:

@@ -203,7 +203,7 @@ class AccrualsTab(QWidget):
 def ledger_tab() -> TableTab:
     columns: list[Column[LedgerRow]] = [
         Column(_("Date"), lambda r: r.effective_on, display=day, width=110),
-        Column(_("Entry"), lambda r: r.kind, display=lambda v: label(ENTRY_KINDS, v), width=130),
+        Column(_("Entry"), lambda r: r.kind, display=lambda v: label(ENTRY_KINDS, v), width=175),
         _money(lambda r: r.amount, lambda r: r.currency, _("Amount")),
         _money(lambda r: r.balance_after, lambda r: r.currency, _("Balance")),
         Column(_("Project"), lambda r: (r.project_id, r.project_amount, r.project_currency),

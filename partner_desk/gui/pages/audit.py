@@ -86,7 +86,7 @@ class AuditPage(Page):
             Column(_("When (UTC)"), lambda r: r["at"], display=_utc, width=160,
                    tooltip=lambda r: r["at"]),
             Column(_("User"), lambda r: r["user"], display=lambda v: v or _("(set-up)"), width=90),
-            Column(_("Action"), lambda r: r["action"], display=lambda v: label(ACTIONS, v), width=150),
+            Column(_("Action"), lambda r: r["action"], display=lambda v: label(ACTIONS, v), width=230),
             Column(_("Object"), lambda r: r["object"], width=180),
             Column(_("Outcome"), lambda r: r["outcome"], display=lambda v: label(OUTCOMES, v), width=90,
                    foreground=lambda r: REFUSED if r["outcome"] != "ok" else None),
