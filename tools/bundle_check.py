@@ -49,18 +49,18 @@ def main() -> int:
     carries("qtbase_uk.qm")
     carries("partner_desk/resources/icons/partner-desk.png")
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "PARTNER_DESK_DB": f"sqlite:///{Path(folder) / 'desk.db'}", "QT_QPA_PLATFORM": "offscreen"}
+        env = {**os.environ, "PARTNER_DESK_DB": f"sqlite:///{Path(folder) / 'desk.db'}", "QT_QPA_PLATFORM": "offscreen",
+               "PARTNER_DESK_PASSWORD": "demo-admin"}  # the demo data set's admin
         env.pop("PARTNER_DESK_LANG", None)
         assert "usage: partner-desk" in run("--help", env=env).stdout
         run("init", "--demo", env=env)
         agencies = json.loads(run("balance", "--json", env=env).stdout)
         code = agencies[0]["agency"]
         target = Path(folder) / f"{code}.xlsx"
-        run("statement", code, "--period", previous_month(date.today()), "-o", str(target), env=env)
+        run("--user", "admin", "statement", code, "--period", previous_month(date.today()), "-o", str(target), env=env)
         if not target.is_file() or target.stat().st_size == 0:
             raise SystemExit(f"FAILED: no statement at {target}")
-        window_env = {**env, "PARTNER_DESK_LANG": "uk", "PARTNER_DESK_PASSWORD": "demo-admin",
-                      "HOME": folder, "XDG_CONFIG_HOME": folder}
+        window_env = {**env, "PARTNER_DESK_LANG": "uk", "HOME": folder, "XDG_CONFIG_HOME": folder}
         window = subprocess.Popen([str(EXE), "--user", "admin"], env=window_env, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
         time.sleep(WINDOW_SECONDS)
@@ -77,8 +77,9 @@ def main() -> int:
             if bad in err:
                 raise SystemExit(f"FAILED: the window said '{bad}' on stderr:\n{err}")
         print(f"ok: the window ran {WINDOW_SECONDS} s offscreen in Ukrainian, signed in")
-    size = sum(p.stat().st_size for p in BUNDLE.rglob("*") if p.is_file())
-    print(f"bundle: {BUNDLE} {size / 2**20:.0f} MiB in {sum(1 for _ in BUNDLE.rglob('*'))} files")
+    files = [p for p in BUNDLE.rglob("*") if p.is_file() and not p.is_symlink()]
+    size = sum(p.stat().st_size for p in files)
+    print(f"bundle: {BUNDLE} {size / 2**20:.0f} MiB in {len(files)} files")
     return 0
 
 
