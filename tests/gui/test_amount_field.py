@@ -10,12 +10,16 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QLocale
 
 from partner_desk import i18n
+from partner_desk.domain.money import from_minor
 from partner_desk.gui import language, ops, widgets
 from partner_desk.gui.amount_field import AmountField
 from partner_desk.gui.amount_text import AmountProblem, Sign, read_amount
+from partner_desk.gui.pages.tier_levels import LevelsEditor
 from partner_desk.services.accruals import post_period
 from partner_desk.services.audit import records
 from partner_desk.services.ledger import usd_conversion
@@ -174,3 +178,28 @@ def test_qt_speaks_the_language_of_the_window(qtbot) -> None:  # type: ignore[no
     english = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(english)
     assert english.button(QDialogButtonBox.StandardButton.Cancel).text() == "Cancel"
+
+
+@settings(max_examples=300, deadline=None)
+@given(minor=st.integers(min_value=-10**13, max_value=10**13), currency=st.sampled_from(["USD", "JPY", "KWD", "UAH"]),
+       locale=st.sampled_from(["en_US", "uk_UA", "de_DE", "en_GB"]), plain_spaces=st.booleans())
+def test_an_amount_as_the_window_writes_it_reads_back_as_itself(minor: int, currency: str, locale: str,
+                                                                plain_spaces: bool) -> None:
+    """What the field shows as recorded is what it records: written in any locale, read back exactly."""
+    value = from_minor(minor, currency)
+    text = i18n.plain_amount(value, currency, locale)
+    if plain_spaces:  # typed on a keyboard: a plain space where the locale writes a non-breaking one
+        text = text.replace(NBSP, " ").replace("\u202f", " ")
+    assert read_amount(text, currency, Sign.NONZERO if value else Sign.NOT_NEGATIVE, locale) == value
+
+
+def test_a_ukrainian_commission_table_is_typed_the_ukrainian_way(qtbot) -> None:  # type: ignore[no-untyped-def]
+    speak("uk")
+    editor = LevelsEditor([])
+    qtbot.addWidget(editor)
+    editor.set_texts([("0", "10"), ("1 500", "12,5"), ("1,500.50", "20")])
+    # the third threshold is written the English way: refused, with its Ukrainian reading
+    assert editor.problems() == [f"рівень 3: від: «1,500.50» записано не так, як тут пишуть числа: ви мали на "
+                                 f"увазі 1{NBSP}500,50?"]
+    editor.set_texts([("0", "10"), ("1 500", "12,5")])
+    assert editor.levels() == [(Decimal("0.00"), Decimal("10")), (Decimal("1500.00"), Decimal("12.5"))]
