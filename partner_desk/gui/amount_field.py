@@ -10,11 +10,12 @@ of `amount()`, never the text.
 from __future__ import annotations
 
 import contextlib
+import html
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from partner_desk.domain.errors import MissingRates, UserError
@@ -107,10 +108,12 @@ class AmountField(QWidget):
     def _show(self) -> None:
         if self._value is None:
             empty = not self.edit.text().strip()
+            self.preview.setTextFormat(Qt.TextFormat.PlainText)  # the reason quotes what was typed
             self.preview.setStyleSheet(MUTED if empty else RED)
             self.preview.setText(_("Type the amount in {currency}, e.g. {example}").format(
                 currency=self.currency, example=example(self.currency, self.number_locale)) if empty else self._problem)
             return
+        self.preview.setTextFormat(Qt.TextFormat.RichText)
         self.preview.setStyleSheet("")
         lines = [_("Recorded as <b>{amount}</b>").format(amount=money(self._value, self.currency, self.number_locale))]
         worth = self.usd_value()
@@ -119,7 +122,7 @@ class AmountField(QWidget):
         elif worth is not None:
             lines.append(_("worth {usd} at today's rate").format(usd=money(worth, USD, self.number_locale)))
         elif self.conversion_note:
-            lines.append(self.conversion_note)
+            lines.append(html.escape(self.conversion_note))
         self.preview.setText("<br>".join(lines))
 
 
