@@ -188,7 +188,6 @@ def _page_layout(sheet: WriteOnlyWorksheet, s: StatementSummary, text: Statement
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.7
     sheet.page_margins.header = sheet.page_margins.footer = 0.3
-    sheet.print_options.horizontalCentered = False
     if title_rows is not None:
         sheet.print_title_rows = title_rows
     # the agency on the left, the period and the sheet's name (&A) on the right; a preview's mark in the footer
