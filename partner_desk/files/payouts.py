@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sepaxml import SepaTransfer
 from sepaxml.validation import ValidationError
+from text_unidecode import unidecode
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import to_minor
@@ -36,6 +37,7 @@ REGISTER_HEADER = ("Request", "Agency", "Beneficiary", "IBAN or account", "BIC",
                    "Currency", "Purpose", "In SEPA file")
 WIDTHS = (10, 10, 30, 34, 14, 44, 16, 10, 60, 12)
 BOLD = Font(bold=True)
+_NOT_SEPA = re.compile(r"[^A-Za-z0-9/?:().,'+ -]")
 
 
 def paypal_csv(rows: Sequence[PayPalRow]) -> bytes:
@@ -94,17 +96,23 @@ def register_xlsx(batch_id: int, made_on: date, rows: Sequence[BankRow], debtor:
     return out.getvalue()
 
 
+def sepa_text(text: str) -> str:
+    """Text in the SEPA character set (Latin letters, digits and / - ? : ( ) . , ' + space):
+    transliterated, anything else dropped, spaces collapsed."""
+    return " ".join(_NOT_SEPA.sub(" ", unidecode(text)).split())
+
+
 def sepa_xml(rows: Sequence[BankRow], debtor: Debtor, execution_date: date) -> bytes:
     """A SEPA credit transfer initiation (pain.001.001.03) of the rows, made and validated against the
-    schema by sepaxml. Amounts go in as integer cents; names and purposes are transliterated to the
-    SEPA character set and cut to 70 and 140 characters by sepaxml."""
-    transfer = SepaTransfer({"name": debtor.name, "IBAN": debtor.iban, "BIC": debtor.bic, "batch": True,
+    schema by sepaxml. Amounts go in as integer cents; names and purposes are written in the SEPA
+    character set and cut to 70 and 140 characters by sepaxml."""
+    transfer = SepaTransfer({"name": sepa_text(debtor.name), "IBAN": debtor.iban, "BIC": debtor.bic, "batch": True,
                              "currency": SEPA_CURRENCY}, schema=SEPA_SCHEMA)
     for row in rows:
         assert row.in_sepa and row.iban is not None and row.currency == SEPA_CURRENCY
         payment: dict[str, object] = {
-            "name": row.beneficiary, "IBAN": row.iban, "amount": to_minor(row.amount, row.currency),
-            "execution_date": execution_date, "description": row.purpose,
+            "name": sepa_text(row.beneficiary), "IBAN": row.iban, "amount": to_minor(row.amount, row.currency),
+            "execution_date": execution_date, "description": sepa_text(row.purpose),
             "endtoend_id": f"{END_TO_END_PREFIX}{row.request_id}",
         }
         if row.bic:

@@ -212,7 +212,7 @@ def test_bank_batch_register_and_sepa(pdb: Database, tmp_path: Path) -> None:
     amounts = [r[6] for r in rows]
     assert [(c.value, c.data_type, c.number_format) for c in amounts] == [
         (150.25, "n", "#,##0.00"), (100, "n", "#,##0.00"), (300, "n", "#,##0.00")]
-    assert [r[8].value for r in rows][0] == f"Partner program payout, request {sepa.id}, Alpha (AG01)"
+    assert rows[0][8].value == f"Partner program payout, request {sepa.id}, Alpha (AG01)"
     totals = {sheet.cell(r, 1).value: sheet.cell(r, 7).value for r in (10, 11)}
     assert totals == {"Total EUR": 250.25, "Total USD": 300}  # 150.25 + 100.00
     xml = (out / "payout-batch-1-sepa-EUR.xml").read_text()
@@ -251,3 +251,48 @@ def test_export_needs_the_finance_role(pdb: Database, tmp_path: Path) -> None:
     with pytest.raises(Refused, match=r"^m1 \(manager\) may not export payout batches: it needs the finance role$"):
         export_batch(pdb, M1, "paypal", tmp_path / "out", today=TODAY)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_bank_request_with_a_wrong_iban_checksum_is_refused(pdb: Database) -> None:
+    before = (count(pdb, Withdrawal), money_rows(pdb))
+    with pytest.raises(UserError) as caught:
+        approved(pdb, "AG01", "150.00", "bank", "IBAN DE89 3704 0044 0532 0130 01, Commerzbank")
+    assert str(caught.value) == ("cannot request a withdrawal from AG01: the IBAN DE89 3704 0044 0532 0130 01 in the "
+                                 "payout details is not valid: its check digits are wrong")
+    assert (count(pdb, Withdrawal), money_rows(pdb)) == before
+    with pdb.read() as s:
+        last = s.scalars(select(AuditRecord).order_by(AuditRecord.id.desc())).first()
+        assert last is not None and (last.action, last.outcome) == ("withdraw.request", "refused")
+    # a valid IBAN, an account without one, or a PayPal request are accepted as before
+    assert approved(pdb, "AG01", "150.00", "bank", f"IBAN {IBAN_DE}").status == "approved"
+    assert approved(pdb, "AG01", "150.00", "bank", "account 42 at First Bank").status == "approved"
+    assert approved(pdb, "AG01", "150.00", "paypal", "IBAN DE89 3704 0044 0532 0130 01").status == "approved"
+
+
+def test_the_last_details_of_each_method_are_offered_again(pdb: Database) -> None:
+    from partner_desk.services.withdrawals import reject, request_withdrawal
+
+    approved(pdb, "AG01", "150.00", "bank", f"IBAN {IBAN_DE}")
+    approved(pdb, "AG01", "150.00", "paypal", "old@example.com")
+    approved(pdb, "AG01", "150.00", "paypal", "new@example.com")
+    wrong = request_withdrawal(pdb, M1, "AG01", Decimal("10.00"), "card", "card 1111", as_of=TODAY)
+    reject(pdb, F1, wrong.id, "not the agency's card")  # rejected details are not offered again
+    assert payout_accounts.last_payout_details(pdb, "AG01") == {"paypal": "new@example.com",
+                                                                "bank_transfer": f"IBAN {IBAN_DE}"}
+    assert payout_accounts.last_payout_details(pdb, "AG04") == {}
+
+
+def test_the_company_account_is_checked_and_needs_an_admin(pdb: Database) -> None:
+    with pytest.raises(Refused, match=r"may not change settings: it needs the admin role"):
+        payout_accounts.set_company_account(pdb, F2, "Ltd", "DE02 1203 0000 0000 2020 51", "BYLADEM1001")
+    with pytest.raises(UserError, match=r"^the IBAN DE02 1203 0000 0000 2020 52 is not valid: its check digits"):
+        payout_accounts.set_company_account(pdb, ACTORS["a1"], "Ltd", "DE02 1203 0000 0000 2020 52", "BYLADEM1001")
+    with pytest.raises(UserError, match=r"is outside the SEPA zone"):
+        payout_accounts.set_company_account(pdb, ACTORS["a1"], "Ltd", IBAN_UA, "PBANUA2X")
+    with pytest.raises(UserError, match=r"^'BYLA' is not a BIC"):
+        payout_accounts.set_company_account(pdb, ACTORS["a1"], "Ltd", "DE02 1203 0000 0000 2020 51", "BYLA")
+    assert payout_accounts.company_account(pdb) is None
+    account = payout_accounts.set_company_account(pdb, ACTORS["a1"], " Partner  Desk Ltd ",
+                                                  "de02 1203 0000 0000 2020 51", "byladem1001")
+    assert (account.name, account.iban, account.bic) == ("Partner Desk Ltd", "DE02120300000000202051", "BYLADEM1001")
+    assert payout_accounts.company_account(pdb) == account
