@@ -3,10 +3,9 @@
 A request's details are free text ("IBAN DE89 3704 0044 0532 0130 00, Commerzbank, BIC COBADEFFXXX").
 An *IBAN-looking* text is a word that starts with the two letters of a country that has IBANs and
 two check digits, followed by letters and digits (written compact, or in groups of four separated
-by single spaces) that make at least 15 characters, the shortest IBAN there is. It is cut at the
-length that country's IBANs have and checked with schwifty: length, check digits, the national
-account structure (and the national checksum where schwifty knows it). Shorter texts such as
-"UA21 3223" are not taken for an IBAN at all.
+by single spaces) that make exactly as many characters as that country's IBANs have. It is checked
+with schwifty: check digits, the national account structure (and the national checksum where
+schwifty knows it). Texts of another length, such as "UA21 3223", are not taken for an IBAN.
 """
 
 from __future__ import annotations
@@ -80,31 +79,30 @@ def iban_texts(details: str) -> list[IbanText]:
     position = 0
     while (match := _START.search(details, position)) is not None:
         compact, end = _groups(details, match.start())
-        try:
-            spec = get_iban_spec(compact[:2])
-        except (InvalidCountryCode, KeyError):
-            position = match.end()
-            continue
-        if len(compact) < SHORTEST_IBAN:
-            position = match.end()
-            continue
-        expected = int(spec.iban_length)
         written = details[match.start():end]
-        found.append(_checked(written, compact, expected))
+        candidate = _candidate(written, compact)
+        if candidate is None:
+            position = match.end()
+            continue
+        found.append(candidate)
         position = end
     return found
 
 
-def _checked(written: str, compact: str, expected: int) -> IbanText:
-    country = compact[:2]
-    if len(compact) != expected:
-        cut = compact[:expected]
-        # a longer run may be an IBAN followed by a word written in groups of four: accept the cut
-        # when it ends a group as written and is itself valid
-        if len(compact) > expected and _ends_a_group(written, expected) and _problem(cut) is None:
-            return IbanText(_prefix(written, expected), cut, None)
-        return IbanText(written.strip(), compact[:LONGEST_IBAN],
-                        f"it has {len(compact)} characters; an IBAN of {country} has {expected}")
+def _candidate(written: str, compact: str) -> IbanText | None:
+    """The IBAN-looking text that starts `written`, checked; None when it is not shaped like an IBAN of its
+    country (too short, too long, or a country without IBANs)."""
+    try:
+        expected = int(get_iban_spec(compact[:2]).iban_length)
+    except (InvalidCountryCode, KeyError):
+        return None
+    if len(compact) < max(expected, SHORTEST_IBAN):
+        return None
+    if len(compact) > expected:
+        # an IBAN followed by a short word written like a group of four: the IBAN ends a group
+        if not _ends_a_group(written, expected):
+            return None
+        written, compact = _prefix(written, expected), compact[:expected]
     return IbanText(written.strip(), compact, _problem(compact))
 
 

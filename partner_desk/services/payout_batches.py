@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.errors import UserError
@@ -140,6 +140,10 @@ def export_batch(db: Database, actor: Actor, method: Method | str, folder: Path 
 
 def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: Sequence[int] | None,
             include_exported: bool, today: date | None, written: list[Path]) -> BatchExport:
+    if session.get_bind().dialect.name == "postgresql":
+        # SQLite write transactions are serial already; on PostgreSQL two exports at once would both
+        # take the same approved requests
+        session.execute(text("SELECT pg_advisory_xact_lock(7271002)"))
     tz = company_tz(session)
     day = today or today_in(tz)
     requests, left_out = _batch_requests(session, method, ids, include_exported)

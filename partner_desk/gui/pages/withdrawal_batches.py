@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.payouts import totals
-from partner_desk.domain.withdrawals import Method
+from partner_desk.domain.withdrawals import Method, Status
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
@@ -181,7 +181,7 @@ class MarkBatchPaidDialog(FormDialog):
                          _("Every request of the batch is marked paid with one reference and date, each with "
                            "its own ledger entries, or none is."), parent, ok_label=_("Continue…"))
         self.ctx = ctx
-        self.picked = [r for r in selected if r.status.value == "approved"]
+        self.picked = [r for r in selected if r.status is Status.APPROVED]
         self.source = QComboBox()
         self.source.setObjectName("source")
         self.source.addItem(_("a file of the batch"), "file")
