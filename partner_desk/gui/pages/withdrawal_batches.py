@@ -236,10 +236,12 @@ def confirmation_text(preview: BatchPreview, reference: str, paid_on: date) -> s
                         count).format(batch=preview.batch_id, n=count)
     else:
         head = ngettext("Mark {n} request paid", "Mark {n} requests paid", count).format(n=count)
+    from partner_desk.gui.pages.withdrawals import STATUS_LABELS  # the page imports this module
+
     lines = [head + " " + _("on {day} with reference {reference}?").format(day=day(paid_on), reference=reference), ""]
     for w in preview.requests[:LISTED]:
         lines.append(_("No. {id} · {agency} · {amount} ({state})").format(
-            id=w.id, agency=w.agency, amount=money(w.amount, w.currency), state=w.status.value))
+            id=w.id, agency=w.agency, amount=money(w.amount, w.currency), state=_(STATUS_LABELS[w.status])))
     if count > LISTED:
         lines.append(_("… and {n} more").format(n=count - LISTED))
     lines += ["", _("Total: {totals}").format(totals=totals_text([(w.amount, w.currency) for w in preview.requests]))]
@@ -309,7 +311,7 @@ class BatchActions:
         assert isinstance(preview, BatchPreview) and dialog.values is not None
         target, reference, paid_on = dialog.values
         widgets.confirm(self.page, confirmation_text(preview, reference, paid_on),
-                        lambda: self._mark(target, reference, paid_on), yes_label=_("Mark paid"))
+                        lambda: self._mark(target, reference, paid_on), yes_label=_("Mark batch paid"))
 
     def _mark(self, target: Path | list[int], reference: str, paid_on: date) -> None:
         db, actor = self.ctx.db, self.ctx.actor
