@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -120,7 +121,8 @@ class WithdrawalDialog(FormDialog):
 
     def _remembered_loaded(self, found: dict[str, str]) -> None:
         self.remembered = found
-        self._offer()
+        with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
+            self._offer()
 
     def _offer(self) -> None:
         if self.details.toPlainText().strip() not in ("", self.offered):
