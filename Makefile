@@ -11,7 +11,7 @@ QT_DEBS := libglib2.0-0 libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 l
 # PostgreSQL's server binaries: the tests start a throw-away server to prove the code runs there too
 PG_DEBS := postgresql
 
-.PHONY: run test lint typecheck system-deps screenshots bench build messages clean
+.PHONY: run test lint typecheck system-deps screenshots bench build bundle-check messages catalogs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,23 +39,34 @@ run: $(STAMP) system-deps
 	$(BIN)/partner-desk --db "sqlite:///$(DEMO_DB)"
 
 lint: $(STAMP)
-	$(BIN)/ruff check partner_desk tests benchmarks
+	$(BIN)/ruff check partner_desk tests benchmarks tools
 	$(BIN)/mypy partner_desk
 
+# Every page (and the amount dialog) in English and in Ukrainian, from the demo data
 screenshots: $(STAMP) system-deps
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m partner_desk.gui.screenshots docs/screenshots
+	QT_QPA_PLATFORM=offscreen PARTNER_DESK_LANG=en_US $(BIN)/python -m partner_desk.gui.screenshots docs/screenshots/en
+	QT_QPA_PLATFORM=offscreen PARTNER_DESK_LANG=uk_UA $(BIN)/python -m partner_desk.gui.screenshots docs/screenshots/uk
 
 # The translation template of every user-visible string (resources/locale/partner_desk.pot)
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F resources/babel.cfg -k _ -k N_ -k ngettext:1,2 --project="Partner Desk" \
 		--version=0.1.0 --no-location --sort-output --omit-header -o resources/locale/partner_desk.pot .
 
+# the compiled catalogs (resources/locale/*/LC_MESSAGES/partner_desk.mo), committed beside their sources;
+# a test checks that each is current
+catalogs: $(STAMP)
+	$(BIN)/pybabel compile -d resources/locale -D partner_desk
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/accrual.py
 	$(BIN)/python benchmarks/statements.py
 
 build: $(STAMP) system-deps
-	$(BIN)/pyinstaller --noconfirm build.spec
+	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec
+
+# Build the bundle, then run it as a user would (not part of `make test`)
+bundle-check: build
+	$(BIN)/python tools/bundle_check.py dist/partner-desk
 
 clean:
 	rm -rf $(VENV) build dist .demo

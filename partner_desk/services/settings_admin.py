@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -98,7 +99,8 @@ def settings_view(db: Database, rates_limit: int = 5_000) -> SettingsView:
     return SettingsView(tiers, rewards, rates, people, tz, posted[-1] if posted else None)
 
 
-def add_tier_version(db: Database, actor: Actor, effective_from: str, levels: list[tuple[str, str]]) -> ImportSummary:
+def add_tier_version(db: Database, actor: Actor, effective_from: str,
+                     levels: Sequence[tuple[Decimal | str, Decimal | str]]) -> ImportSummary:
     """Add (or replace, while no posted period used it) the commission table from a period on.
 
     The table goes through the tiers import, so it obeys exactly the rules a tiers file does.
@@ -114,7 +116,7 @@ def add_tier_version(db: Database, actor: Actor, effective_from: str, levels: li
             writer = csv.writer(handle)
             writer.writerow(["effective_from", "min_turnover_usd", "percent"])
             for threshold, percent in levels:
-                writer.writerow([effective_from.strip(), threshold.strip(), percent.strip()])
+                writer.writerow([effective_from.strip(), str(threshold).strip(), str(percent).strip()])
         try:
             return import_file(db, actor, "tiers", path)
         except FileRejected as exc:
@@ -129,9 +131,9 @@ def import_rates(db: Database, actor: Actor, path: Path | str) -> ImportSummary:
     return import_file(db, actor, "rates", path)
 
 
-def _amount_usd(text: str) -> Decimal:
+def _amount_usd(text: Decimal | str) -> Decimal:
     try:
-        value = parse_decimal(text)
+        value = text if isinstance(text, Decimal) else parse_decimal(text)
     except ValueError as exc:
         raise UserError(f"minimum reward: {exc}") from None
     if value < 0:
@@ -139,9 +141,9 @@ def _amount_usd(text: str) -> Decimal:
     return value
 
 
-def add_reward_level(db: Database, actor: Actor, min_reward_usd: str, benefits: list[str]) -> int:
+def add_reward_level(db: Database, actor: Actor, min_reward_usd: Decimal | str, benefits: list[str]) -> int:
     """Add a reward level from a monthly reward in USD on, with its benefits; its id."""
-    require(db, actor, "rewards", min_reward_usd)
+    require(db, actor, "rewards", str(min_reward_usd))
     try:
         value = _amount_usd(min_reward_usd)
         names = [b.strip() for b in benefits if b.strip()]
@@ -159,7 +161,7 @@ def add_reward_level(db: Database, actor: Actor, min_reward_usd: str, benefits: 
                          after={"min_reward_usd": str(value), "benefits": names})
             return row.id
     except UserError as exc:
-        refused(db, actor, "rewards", min_reward_usd, exc)
+        refused(db, actor, "rewards", str(min_reward_usd), exc)
         raise
 
 

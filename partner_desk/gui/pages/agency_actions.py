@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QPushButton
 
 from partner_desk.domain.roles import NEEDS
-from partner_desk.gui import widgets
+from partner_desk.gui import labels, widgets
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op, show_error
 from partner_desk.gui.pages import Page
@@ -43,7 +43,7 @@ class AgencyActions(Page):
         def allow(button: QPushButton, action: str, reasons: list[str], tip: str) -> None:
             needed = NEEDS[action]
             if not self.ctx.actor.may(needed):
-                reasons = [_("needs the {role} role").format(role=needed.label), *reasons]
+                reasons = [_("needs the {role} role").format(role=labels.role(needed)), *reasons]
             button.setEnabled(not reasons)
             button.setToolTip("\n".join(reasons) if reasons else tip)
 

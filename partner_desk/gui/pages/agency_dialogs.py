@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.money import parse_amount
 from partner_desk.domain.withdrawals import Method
+from partner_desk.gui.amount_field import AmountField, load_usd_rate
+from partner_desk.gui.amount_text import Sign
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
-from partner_desk.i18n import N_, _, current_locale, money
+from partner_desk.i18n import N_, _, money, qt_day_format
 from partner_desk.services.agency_detail import AgencyDetail
 
 METHOD_LABELS = {
@@ -27,25 +26,12 @@ METHOD_LABELS = {
 }
 
 
-def _amount(text: str, currency: str, *, signed: bool = False) -> Decimal:
-    """An amount as typed, in the display locale's way ("1 234,50") or with a plain point; above zero,
-    or with `signed` any amount but zero."""
-    locale = current_locale()
-    decimal_mark, group_mark = get_decimal_symbol(locale), get_group_symbol(locale)
-    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if decimal_mark == ".":
-        cleaned = cleaned.replace(group_mark, "")  # "1,234.50"
-    elif decimal_mark in cleaned:  # "1.234,50"; a plain "1234.50" keeps its point
-        cleaned = cleaned.replace(group_mark, "").replace(decimal_mark, ".")
-    try:
-        value = parse_amount(cleaned, currency)
-    except ValueError as exc:
-        raise UserError(_("Amount: {problem}").format(problem=exc)) from None
-    if signed and value == 0:
-        raise UserError(_("Amount: a correction of zero changes nothing"))
-    if not signed and value <= 0:
-        raise UserError(_("Amount: enter an amount above zero"))
-    return value
+def _amount_field(dialog: FormDialog, ctx: AppContext, currency: str, sign: Sign) -> AmountField:
+    """An amount in the agency's currency, its USD value at today's rate shown beside it."""
+    field = AmountField(currency, sign, dialog)
+    field.setObjectName("amount")
+    load_usd_rate(field, ctx.db, ctx.as_of)
+    return field
 
 
 class PayProjectDialog(FormDialog):
@@ -63,17 +49,16 @@ class PayProjectDialog(FormDialog):
         self.project.setObjectName("project")
         for c in detail.current_projects:
             self.project.addItem(f"{c.project_id} — {c.project_name} ({c.project_currency})", c.project_id)
-        self.amount = QLineEdit()
-        self.amount.setObjectName("amount")
-        self.amount.setPlaceholderText(detail.currency)
+        self.amount = _amount_field(self, ctx, detail.currency, Sign.POSITIVE)
         self.form.addRow(_("Project:"), self.project)
         self.form.addRow(_("Amount ({currency}):").format(currency=detail.currency), self.amount)
+        self.watch([(_("Amount"), self.amount)])
 
     def prepare(self) -> Any:
         project = self.project.currentData()
         if not project:
             raise UserError(_("The agency has no connected project to pay"))
-        return str(project), _amount(self.amount.text(), self.detail.currency)
+        return str(project), self.amount.amount()
 
     def run(self, values: Any) -> object:
         from partner_desk.services.ledger import pay_project
@@ -92,9 +77,7 @@ class WithdrawalDialog(FormDialog):
                          parent, ok_label=_("Request"))
         self.ctx = ctx
         self.detail = detail
-        self.amount = QLineEdit()
-        self.amount.setObjectName("amount")
-        self.amount.setPlaceholderText(detail.currency)
+        self.amount = _amount_field(self, ctx, detail.currency, Sign.POSITIVE)
         self.method = QComboBox()
         self.method.setObjectName("method")
         for method, label in METHOD_LABELS.items():
@@ -106,6 +89,7 @@ class WithdrawalDialog(FormDialog):
         self.form.addRow(_("Amount ({currency}):").format(currency=detail.currency), self.amount)
         self.form.addRow(_("Payout method:"), self.method)
         self.form.addRow(_("Payout details:"), self.details)
+        self.watch([(_("Amount"), self.amount)])
         self._remember_details()
 
     def _remember_details(self) -> None:
@@ -131,10 +115,11 @@ class WithdrawalDialog(FormDialog):
         self.details.setPlainText(self.offered)
 
     def prepare(self) -> Any:
+        amount = self.amount.amount()
         details = self.details.toPlainText().strip()
         if not details:
             raise UserError(_("Payout details: say where the money goes"))
-        return _amount(self.amount.text(), self.detail.currency), str(self.method.currentData()), details
+        return amount, str(self.method.currentData()), details
 
     def run(self, values: Any) -> object:
         from partner_desk.services.withdrawals import request_withdrawal
@@ -156,6 +141,7 @@ class OfferDialog(FormDialog):
         self.day = QDateEdit()
         self.day.setObjectName("day")
         self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat(qt_day_format())
         today = detail.today
         self.day.setDate(QDate(today.year, today.month, today.day))
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
@@ -246,20 +232,20 @@ class CorrectionDialog(FormDialog):
                          parent, ok_label=_("Add the correction"))
         self.ctx = ctx
         self.detail = detail
-        self.amount = QLineEdit()
-        self.amount.setObjectName("amount")
-        self.amount.setPlaceholderText(_("{currency}, e.g. -12.50").format(currency=detail.currency))
+        self.amount = _amount_field(self, ctx, detail.currency, Sign.NONZERO)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("reason")
         self.reason.setFixedHeight(70)
         self.form.addRow(_("Amount ({currency}):").format(currency=detail.currency), self.amount)
         self.form.addRow(_("Reason:"), self.reason)
+        self.watch([(_("Amount"), self.amount)])
 
     def prepare(self) -> Any:
+        amount = self.amount.amount()
         reason = self.reason.toPlainText().strip()
         if not reason:
             raise UserError(_("Reason: a correction needs a written reason"))
-        return _amount(self.amount.text(), self.detail.currency, signed=True), reason
+        return amount, reason
 
     def run(self, values: Any) -> object:
         from partner_desk.services.ledger import correct

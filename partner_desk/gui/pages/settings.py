@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.domain.roles import NEEDS, Role
-from partner_desk.gui import widgets
+from partner_desk.gui import labels, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.pages import Page
 from partner_desk.gui.pages.settings_dialogs import BenefitDialog, RewardLevelDialog, TierVersionDialog, UserDialog
+from partner_desk.gui.pages.settings_language import LanguageTab
 from partner_desk.gui.pages.settings_payouts import PayoutAccountTab
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, day, moment, money, number, percent
@@ -51,6 +52,7 @@ class SettingsPage(Page):
         self.tabs.addTab(self._zone_tab(), _("Time zone"))
         self.payout_account = PayoutAccountTab(ctx)
         self.tabs.addTab(self.payout_account, _("Payout account"))
+        self.tabs.addTab(LanguageTab(), _("Language"))
         layout = QVBoxLayout(self)
         if not ctx.may(Role.ADMIN):
             note = QLabel(_("Only an admin changes these settings; you can read them."))
@@ -63,7 +65,7 @@ class SettingsPage(Page):
         needed = NEEDS[action]
         if not self.ctx.may(needed):
             button.setEnabled(False)
-            button.setToolTip(_("Needs the {role} role").format(role=needed.label))
+            button.setToolTip(_("Needs the {role} role").format(role=labels.role(needed)))
         button.clicked.connect(slot)
         return button
 
@@ -109,7 +111,7 @@ class SettingsPage(Page):
     def _users_tab(self) -> QWidget:
         columns: list[Column[UserView]] = [
             Column(_("User"), lambda r: r.name, width=160),
-            Column(_("Role"), lambda r: r.role, width=100),
+            Column(_("Role"), lambda r: r.role, display=labels.role, width=100),
             Column(_("Active"), lambda r: r.active, display=lambda v: _("yes") if v else _("no"), width=70),
             Column(_("Since"), lambda r: r.created_at, display=moment),
         ]
@@ -181,10 +183,15 @@ class SettingsPage(Page):
 
     def add_tier_version(self) -> FormDialog:
         suggested = str(self.view.last_posted.next()) if self.view and self.view.last_posted else ""
-        return self._open(TierVersionDialog(self.ctx, suggested, self))
+        dialog = TierVersionDialog(self.ctx, suggested, self)
+        dialog.accepted.connect(lambda: widgets.inform(self, dialog.done_text(*dialog.values)))
+        return self._open(dialog)
 
     def add_reward_level(self) -> FormDialog:
-        return self._open(RewardLevelDialog(self.ctx, self))
+        dialog = RewardLevelDialog(self.ctx, self)
+        dialog.accepted.connect(lambda: widgets.inform(self, _("The reward level from {amount} a month was added.")
+                                                       .format(amount=money(dialog.values[0], "USD"))))
+        return self._open(dialog)
 
     def _selected_reward(self) -> tuple[Any, ...] | None:
         item = self.rewards.currentItem()

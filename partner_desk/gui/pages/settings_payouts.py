@@ -31,7 +31,7 @@ class PayoutAccountTab(QWidget):
         self.name.setObjectName("account_name")
         self.iban = QLineEdit()
         self.iban.setObjectName("account_iban")
-        self.iban.setPlaceholderText("DE02 1203 0000 0000 2020 51")
+        self.iban.setPlaceholderText(_("an IBAN in the SEPA zone"))
         self.bic = QLineEdit()
         self.bic.setObjectName("account_bic")
         self.save_button = QPushButton(_("Save"))

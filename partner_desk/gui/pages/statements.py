@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.periods import Period
 from partner_desk.domain.roles import NEEDS
+from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.pages import Page
@@ -173,7 +174,7 @@ class StatementsPage(Page):
         reasons = []
         needed = NEEDS["statement"]
         if not self.ctx.actor.may(needed):
-            reasons.append(_("statements need the {needed} role").format(needed=needed.label))
+            reasons.append(_("statements need the {needed} role").format(needed=labels.role(needed)))
         if self.period() is None:
             reasons.append(_("no period is posted yet: a statement shows posted accruals"))
         if self.folder() is None:
