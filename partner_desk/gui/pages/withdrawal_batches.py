@@ -203,7 +203,7 @@ class MarkBatchPaidDialog(FormDialog):
         self.source.currentIndexChanged.connect(lambda _i: self.file.setEnabled(self.source.currentData() == "file"))
         if self.picked:
             self.source.setCurrentIndex(1)
-        self.values: tuple[Path | list[int], str, date] | None = None
+        self.marking: tuple[Path | list[int], str, date] | None = None
 
     def set_paid_on(self, value: date) -> None:
         self.paid_on.setDate(QDate(value.year, value.month, value.day))
@@ -221,7 +221,7 @@ class MarkBatchPaidDialog(FormDialog):
         if not reference:
             raise UserError(_("Marking a batch paid needs the payout reference."))
         picked = self.paid_on.date()
-        self.values = (target, reference, date(picked.year(), picked.month(), picked.day()))
+        self.marking = (target, reference, date(picked.year(), picked.month(), picked.day()))
         return target
 
     def run(self, values: Any) -> object:
@@ -308,8 +308,8 @@ class BatchActions:
 
     def _confirm(self, dialog: MarkBatchPaidDialog) -> None:
         preview = dialog.result_value
-        assert isinstance(preview, BatchPreview) and dialog.values is not None
-        target, reference, paid_on = dialog.values
+        assert isinstance(preview, BatchPreview) and dialog.marking is not None
+        target, reference, paid_on = dialog.marking
         widgets.confirm(self.page, confirmation_text(preview, reference, paid_on),
                         lambda: self._mark(target, reference, paid_on), yes_label=_("Mark batch paid"))
 
