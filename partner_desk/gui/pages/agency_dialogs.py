@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from typing import Any
 
@@ -89,6 +90,29 @@ class WithdrawalDialog(FormDialog):
         self.form.addRow(_("Payout method:"), self.method)
         self.form.addRow(_("Payout details:"), self.details)
         self.watch([(_("Amount"), self.amount)])
+        self._remember_details()
+
+    def _remember_details(self) -> None:
+        """Offer the details the agency's last request of the chosen method was made with."""
+        from partner_desk.gui.ops import run_op
+        from partner_desk.services.payout_accounts import last_payout_details
+
+        self.remembered: dict[str, str] = {}
+        self.offered = ""
+        db, code = self.ctx.db, self.detail.code
+        self.method.currentIndexChanged.connect(lambda _i: self._offer())
+        run_op(self, lambda _p: last_payout_details(db, code), self._remembered_loaded, quiet=True)
+
+    def _remembered_loaded(self, found: dict[str, str]) -> None:
+        self.remembered = found
+        with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
+            self._offer()
+
+    def _offer(self) -> None:
+        if self.details.toPlainText().strip() not in ("", self.offered):
+            return  # typed by hand: kept
+        self.offered = self.remembered.get(str(self.method.currentData()), "")
+        self.details.setPlainText(self.offered)
 
     def prepare(self) -> Any:
         amount = self.amount.amount()

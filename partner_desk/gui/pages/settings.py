@@ -28,6 +28,7 @@ from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.pages import Page
 from partner_desk.gui.pages.settings_dialogs import BenefitDialog, RewardLevelDialog, TierVersionDialog, UserDialog
 from partner_desk.gui.pages.settings_language import LanguageTab
+from partner_desk.gui.pages.settings_payouts import PayoutAccountTab
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, day, moment, money, number, percent
 from partner_desk.services import settings_admin as admin
@@ -51,6 +52,8 @@ class SettingsPage(Page):
         self.tabs.addTab(self._rates_tab(), _("Exchange rates"))
         self.tabs.addTab(self._users_tab(), _("Users"))
         self.tabs.addTab(self._zone_tab(), _("Time zone"))
+        self.payout_account = PayoutAccountTab(ctx)
+        self.tabs.addTab(self.payout_account, _("Payout account"))
         self.tabs.addTab(LanguageTab(), _("Language"))
         self.tabs.addTab(self._statements_tab(), _("Statements"))
         layout = QVBoxLayout(self)

@@ -1,7 +1,7 @@
 """Agencies get the language of their statements (uk or en); none means the company default.
 
 Revision ID: 0003_agency_language
-Revises: 0001
+Revises: 0004_payout_batches
 Create Date: 2026-12-01
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0003_agency_language"
-down_revision = "0001"
+down_revision = "0004_payout_batches"
 branch_labels = None
 depends_on = None
 
