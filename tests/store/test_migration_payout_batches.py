@@ -28,7 +28,7 @@ def test_an_existing_database_is_upgraded_with_its_data(tmp_path: Path) -> None:
             "VALUES (1, 15000, 'EUR', 'paypal', 'a@example.com', 'approved', '2026-11-20 10:00:00.000000')"))
     assert migrate.current_revision(db.engine) == "0001"
     init_database(db)
-    assert migrate.current_revision(db.engine) == "0004_payout_batches"
+    assert migrate.current_revision(db.engine) == migrate.head_revision()  # 0004 and any migration after it
     with db.engine.begin() as connection:
         assert connection.execute(text("SELECT code FROM agencies")).scalars().all() == ["AG01"]
         connection.execute(text("INSERT INTO payout_batches (method, made_on, created_at, folder) "
