@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from partner_desk import i18n
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.roles import Actor
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
 from partner_desk.gui.main_window import APPLICATION, ORGANIZATION, MainWindow
@@ -67,6 +68,49 @@ def sign_in_dialog(db: Database) -> QDialog:
     return FirstRunDialog(db) if users.in_setup_mode(db) else SignInDialog(db)
 
 
+class Desk:
+    """The running application on one database: one signed-in window at a time. Signing out closes
+    the window once someone else has signed in (or quits when nobody does)."""
+
+    def __init__(self, app: QApplication, db: Database) -> None:
+        self.app = app
+        self.db = db
+        self.window: MainWindow | None = None
+
+    def sign_in(self) -> bool:
+        """Ask who signs in and open their window; False when the dialog was cancelled."""
+        dialog = sign_in_dialog(self.db)
+        dialog.setWindowIcon(app_icon())
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        self.open(dialog.actor)  # type: ignore[attr-defined]
+        return True
+
+    def open(self, actor: Actor) -> MainWindow:
+        window = MainWindow(AppContext(self.db, actor))
+        window.sign_out_requested.connect(self.switch_user)
+        window.show()
+        self.window = window
+        return window
+
+    def switch_user(self) -> None:
+        """Sign out of the open window and let someone else sign in, without quitting."""
+        old = self.window
+        if old is None:
+            return
+        self.app.setQuitOnLastWindowClosed(False)
+        try:
+            old.hide()
+            signed = self.sign_in()
+        finally:
+            self.app.setQuitOnLastWindowClosed(True)
+        old.close()
+        old.deleteLater()
+        if not signed:
+            self.window = None
+            self.app.quit()
+
+
 def run_gui(db_url: str | None) -> int:
     """Open the window on a database; the exit code of the application."""
     i18n.setup()
@@ -77,13 +121,9 @@ def run_gui(db_url: str | None) -> int:
         QMessageBox.critical(None, _("Partner Desk"), str(exc))
         return 1
     try:
-        dialog = sign_in_dialog(db)
-        dialog.setWindowIcon(app_icon())
-        if dialog.exec() != QDialog.DialogCode.Accepted:
+        desk = Desk(app, db)
+        if not desk.sign_in():
             return 0
-        actor = dialog.actor  # type: ignore[attr-defined]
-        window = MainWindow(AppContext(db, actor))
-        window.show()
         return int(app.exec())
     finally:
         db.dispose()

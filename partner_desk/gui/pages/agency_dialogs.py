@@ -116,8 +116,7 @@ class WithdrawalDialog(FormDialog):
         from partner_desk.services.withdrawals import request_withdrawal
 
         amount, method, details = values
-        return request_withdrawal(self.ctx.db, self.ctx.actor, self.detail.code, amount, method, details,
-                                  as_of=self.ctx.as_of)
+        return request_withdrawal(self.ctx.db, self.ctx.actor, self.detail.code, amount, method, details)
 
 
 class OfferDialog(FormDialog):
@@ -207,8 +206,7 @@ class StatementDialog(FormDialog):
         from partner_desk.services.statements import export_statement
 
         period, path = values
-        return export_statement(self.ctx.db, self.ctx.actor, self.detail.code, period, path,
-                                produced_on=self.ctx.as_of)
+        return export_statement(self.ctx.db, self.ctx.actor, self.detail.code, period, path)
 
 
 class CorrectionDialog(FormDialog):
@@ -241,4 +239,4 @@ class CorrectionDialog(FormDialog):
         from partner_desk.services.ledger import correct
 
         amount, reason = values
-        return correct(self.ctx.db, self.ctx.actor, self.detail.code, amount, reason, today=self.ctx.as_of)
+        return correct(self.ctx.db, self.ctx.actor, self.detail.code, amount, reason)

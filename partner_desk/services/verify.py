@@ -1,0 +1,416 @@
+"""`audit --verify`: the audit trail's chain, and every protected table checked against it.
+
+What is checked, each difference named by table, row and what differs:
+
+- the audit trail: each record follows the one before it and matches its hash; with an expected head
+  (`COUNT:HASH`, kept outside the database) the trail is at least that long and its COUNT-th record
+  is the one expected, so records removed from the end, or a trail rewritten whole, show;
+- the chained tables (ledger entries, accruals, posted periods): each row follows the row before it
+  and matches its hash; the chain agrees with the head every audit record noted when it was written;
+  no row was added after the last audit record;
+- the accrual lines: each accrual has the lines it was posted with (their count and digest), each line
+  is what its payment, rates and percent give, the lines sum to the accrual, and the ledger credits it;
+- withdrawals: each request's state, amount and deciders are what the audit trail says happened, and
+  its ledger entries are the ones its state has written;
+- users: each user's role, active flag and password hash are the ones the audit trail last recorded;
+- balances: each agency's balance and held amount, replayed from the ledger, equal what every audit
+  record of a money move says they were after it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from partner_desk.domain.accrual import Candidate, Terms, price
+from partner_desk.domain.ledger import HOLD_KINDS
+from partner_desk.domain.money import format_amount, from_minor
+from partner_desk.domain.periods import Period
+from partner_desk.domain.withdrawals import ledger_trace
+from partner_desk.services import audit
+from partner_desk.services.sign_in import password_digest
+from partner_desk.store import chain
+from partner_desk.store.models import (
+    Accrual,
+    AccrualLine,
+    Agency,
+    AuditRecord,
+    LedgerEntry,
+    Payment,
+    User,
+    Withdrawal,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One difference: which table, which row, what differs."""
+
+    table: str
+    row: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.row}: {self.what}"
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The end of the audit chain: how many records it has, and the last one's hash."""
+
+    count: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.count}:{self.hash}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    head: Head
+    problems: list[Problem]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def check(session: Session, expect: Head | None = None) -> Verification:
+    """Every check, read in the caller's (read) transaction."""
+    records = list(session.scalars(select(AuditRecord).order_by(AuditRecord.id)))
+    problems = audit_chain(records, expect)
+    problems += chains(session, records)
+    problems += accrual_lines(session)
+    problems += withdrawals(session, records)
+    problems += users(session, records)
+    problems += balances(session, records)
+    head = Head(len(records), records[-1].hash if records else chain.GENESIS)
+    return Verification(head, problems)
+
+
+# the audit trail -------------------------------------------------------------------------------
+def audit_chain(records: list[AuditRecord], expect: Head | None) -> list[Problem]:
+    problems = []
+    prev = audit.GENESIS
+    for row in records:
+        if row.prev_hash != prev:
+            problems.append(Problem("audit", f"record {row.id}", "does not follow the record before it: a record "
+                                    "before it was removed, or the records were reordered"))
+        if audit.row_hash(row, row.prev_hash) != row.hash:
+            problems.append(Problem("audit", f"record {row.id}", "was altered: its content no longer matches "
+                                    "its hash"))
+        prev = row.hash
+    if expect is not None:
+        if len(records) < expect.count:
+            problems.append(Problem("audit", f"record {expect.count}", f"is missing: the trail has {len(records)} "
+                                    f"records, {expect.count} were expected; records were removed"))
+        elif expect.count > 0 and records[expect.count - 1].hash != expect.hash:
+            problems.append(Problem("audit", f"record {records[expect.count - 1].id}",
+                                    f"is not the record {expect.count} expected: the trail was rewritten"))
+    return problems
+
+
+def _anchors(row: AuditRecord) -> dict[str, Any] | None:
+    if not row.anchors:
+        return None
+    try:
+        found = json.loads(row.anchors)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
+# the chained tables ----------------------------------------------------------------------------
+def _label(spec: chain.ChainSpec, key: Any) -> str:
+    return f"id {key}" if spec.key == "id" else str(key)
+
+
+def chains(session: Session, records: list[AuditRecord]) -> list[Problem]:
+    problems: list[Problem] = []
+    for spec in chain.CHAINS:
+        stored: dict[Any, str | None] = {}
+        keys: list[Any] = []
+        prev = chain.GENESIS
+        for values in session.execute(select(spec.table).order_by(spec.table.c[spec.key])).mappings():
+            key = values[spec.key]
+            keys.append(key)
+            stored[key] = values["hash"]
+            where = _label(spec, key)
+            if values["hash"] is None:
+                problems.append(Problem(spec.name, where, "has no hash: it was written outside the product"))
+                continue
+            if values["prev_hash"] != prev:
+                problems.append(Problem(spec.name, where, "does not follow the row before it: a row before it "
+                                        "was removed, or the rows were reordered"))
+            if chain.link_hash(values["prev_hash"], spec, dict(values)) != values["hash"]:
+                problems.append(Problem(spec.name, where, "was altered: its content no longer matches its hash"))
+            prev = values["hash"]
+        problems += _anchored(spec, stored, keys, records)
+    return problems
+
+
+def _anchored(spec: chain.ChainSpec, stored: dict[Any, str | None], keys: list[Any],
+              records: list[AuditRecord]) -> list[Problem]:
+    """The chain against the heads the audit records noted; rows after the last noted head."""
+    last_good: Any = None
+    last_noted: Any = None
+    noted_any = False
+    for row in records:
+        found = _anchors(row)
+        if found is None or spec.name not in found:
+            continue
+        noted_any = True
+        noted = found[spec.name]
+        if noted is None:
+            continue
+        key, digest = noted[0], noted[1]
+        last_noted = key
+        if stored.get(key) == digest:
+            last_good = key
+            continue
+        if key not in stored:
+            if not keys or key > keys[-1]:
+                what = (f"are missing: audit record {row.id} ({row.action}) noted the table up to "
+                        f"{_label(spec, key)}, it ends at {_label(spec, keys[-1]) if keys else 'nothing'}")
+                return [Problem(spec.name, f"rows after {_label(spec, keys[-1]) if keys else 'the start'}", what)]
+            return [Problem(spec.name, _label(spec, key), f"is missing: audit record {row.id} ({row.action}) "
+                            "noted it")]
+        after = f"after {_label(spec, last_good)}" if last_good is not None else "from the start"
+        return [Problem(spec.name, f"rows {after} up to {_label(spec, key)}",
+                        f"differ from what audit record {row.id} ({row.action}) noted: they were changed "
+                        "and their hashes written again")]
+    if noted_any:
+        extra = [k for k in keys if last_noted is None or k > last_noted]
+        if extra:
+            return [Problem(spec.name, _label(spec, k), "was written by no recorded action: no audit record "
+                            "accounts for it") for k in extra]
+    return []
+
+
+# accruals and their lines ----------------------------------------------------------------------
+def _line_rows(session: Session) -> Iterator[tuple[Any, ...]]:
+    stmt = (select(AccrualLine.id, AccrualLine.accrual_id, AccrualLine.payment_id, AccrualLine.late,
+                   AccrualLine.percent, AccrualLine.pay_rate, AccrualLine.partner_rate, AccrualLine.usd_amount,
+                   AccrualLine.partner_amount, AccrualLine.commission_minor, Payment.project_id, Payment.paid_at,
+                   Payment.local_date, Payment.period, Payment.service, Payment.amount_minor, Payment.currency,
+                   Payment.refund_of)
+            .join(Payment, Payment.payment_id == AccrualLine.payment_id, isouter=True)
+            .order_by(AccrualLine.accrual_id, AccrualLine.id))
+    yield from session.execute(stmt)
+
+
+def accrual_lines(session: Session) -> list[Problem]:
+    problems: list[Problem] = []
+    codes = {aid: code for aid, code in session.execute(select(Agency.id, Agency.code))}
+    accruals = {a.id: a for a in session.scalars(select(Accrual))}
+    credited: dict[int, int] = defaultdict(int)
+    for accrual_id, minor in session.execute(select(LedgerEntry.accrual_id, LedgerEntry.amount_minor)
+                                             .where(LedgerEntry.accrual_id.is_not(None))):
+        if accrual_id is not None:
+            credited[accrual_id] += minor
+    seen: dict[int, tuple[int, int, list[str]]] = {}
+    for row in _line_rows(session):
+        (line_id, accrual_id, payment_id, late, percent, pay_rate, partner_rate, usd, partner, commission,
+         project_id, paid_at, local_day, period, service, amount_minor, currency, refund_of) = row
+        accrual = accruals.get(accrual_id)
+        if accrual is None:
+            problems.append(Problem("accrual_lines", f"id {line_id}", f"belongs to no accrual ({accrual_id})"))
+            continue
+        count, total, parts = seen.get(accrual_id, (0, 0, []))
+        terms = chain.terms_text(percent, pay_rate, partner_rate)
+        parts.append(chain.line_text(payment_id, late, terms, commission))
+        seen[accrual_id] = (count + 1, total + commission, parts)
+        if currency is None:
+            problems.append(Problem("accrual_lines", f"id {line_id}", f"payment {payment_id} does not exist"))
+            continue
+        candidate = Candidate(payment_id, project_id, paid_at, local_day, Period.parse(period), service,
+                              from_minor(amount_minor, currency), currency, refund_of)
+        expected = price(candidate, accrual.currency, Terms(percent, pay_rate, partner_rate), late=late)
+        for field, value, wanted in (("usd_amount", usd, expected.usd_amount),
+                                     ("partner_amount", partner, expected.partner_amount),
+                                     ("commission", from_minor(commission, accrual.currency), expected.commission)):
+            if value != wanted:
+                problems.append(Problem("accrual_lines", f"id {line_id} (payment {payment_id})",
+                                        f"{field} is {value}, its payment, rates and percent give {wanted}"))
+    for accrual_id, accrual in sorted(accruals.items()):
+        where = f"id {accrual_id} ({codes.get(accrual.agency_id, accrual.agency_id)} {accrual.period})"
+        count, total, parts = seen.get(accrual_id, (0, 0, []))
+        if count != accrual.lines:
+            problems.append(Problem("accrual_lines", f"of accrual {where}",
+                                    f"{count} lines, {accrual.lines} were posted"))
+        elif chain.lines_digest(parts) != accrual.lines_hash:
+            problems.append(Problem("accrual_lines", f"of accrual {where}",
+                                    "differ from the lines posted: their digest no longer matches"))
+        cur = accrual.currency
+        if total != accrual.amount_minor:
+            problems.append(Problem("accruals", where, f"its lines sum to {format_amount(from_minor(total, cur), cur)} "
+                                    f"{cur}, it says {format_amount(from_minor(accrual.amount_minor, cur), cur)}"))
+        if credited.get(accrual_id, 0) != accrual.amount_minor:
+            problems.append(Problem("ledger_entries", f"credits of accrual {where}",
+                                    f"{format_amount(from_minor(credited.get(accrual_id, 0), cur), cur)} {cur}, "
+                                    f"the accrual is {format_amount(from_minor(accrual.amount_minor, cur), cur)}"))
+    return problems
+
+
+def _after(row: AuditRecord) -> dict[str, Any]:
+    if not row.after:
+        return {}
+    try:
+        found = json.loads(row.after)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+# withdrawals -----------------------------------------------------------------------------------
+WITHDRAWAL_FIELDS = ("agency", "amount", "currency", "status", "method", "details", "requested_by",
+                     "decided_by", "reason", "paid_by", "paid_on", "payout_reference")
+
+
+def withdrawals(session: Session, records: list[AuditRecord]) -> list[Problem]:
+    expected: dict[int, tuple[dict[str, Any], int]] = {}
+    for row in records:
+        if row.outcome != "ok" or not row.action.startswith("withdraw."):
+            continue
+        after = _after(row)
+        if isinstance(after.get("id"), int):
+            expected[after["id"]] = ({**expected.get(after["id"], ({}, 0))[0], **after}, row.id)
+    problems: list[Problem] = []
+    codes = {aid: code for aid, code in session.execute(select(Agency.id, Agency.code))}
+    trail: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for wid, kind, minor in session.execute(select(LedgerEntry.withdrawal_id, LedgerEntry.kind,
+                                                   LedgerEntry.amount_minor)
+                                            .where(LedgerEntry.withdrawal_id.is_not(None))
+                                            .order_by(LedgerEntry.id)):
+        if wid is not None:
+            trail[wid].append((kind, minor))
+    present = set()
+    for w in session.scalars(select(Withdrawal).order_by(Withdrawal.id)):
+        present.add(w.id)
+        actual = {"agency": codes.get(w.agency_id), "amount": format_amount(from_minor(w.amount_minor, w.currency),
+                                                                            w.currency),
+                  "currency": w.currency, "status": w.status, "method": w.method, "details": w.details,
+                  "requested_by": w.requested_by, "decided_by": w.decided_by, "reason": w.reason,
+                  "paid_by": w.paid_by, "paid_on": w.paid_on.isoformat() if w.paid_on else None,
+                  "payout_reference": w.payout_reference}
+        found = expected.get(w.id)
+        if found is None:
+            problems.append(Problem("withdrawals", f"id {w.id}", "is in no audit record: it was written behind "
+                                    "the product's back"))
+        else:
+            wanted, record_id = found
+            for field in WITHDRAWAL_FIELDS:
+                if field in wanted and wanted[field] != actual[field]:
+                    problems.append(Problem("withdrawals", f"id {w.id}", f"{field} is {actual[field]!r}, the "
+                                            f"audit trail (record {record_id}) says {wanted[field]!r}"))
+        entries = [(kind, from_minor(minor, w.currency)) for kind, minor in trail.get(w.id, [])]
+        due = ledger_trace(w.status, from_minor(w.amount_minor, w.currency))
+        if sorted(entries) != sorted(due):
+            problems.append(Problem("ledger_entries", f"of withdrawal {w.id}",
+                                    f"{_entries(entries, w.currency)} do not match a {w.status} request of "
+                                    f"{actual['amount']} {w.currency} ({_entries(due, w.currency)})"))
+    for wid, (_wanted, record_id) in sorted(expected.items()):
+        if wid not in present:
+            problems.append(Problem("withdrawals", f"id {wid}", f"is missing: audit record {record_id} records it"))
+    return problems
+
+
+def _entries(entries: list[tuple[str, Decimal]], currency: str) -> str:
+    if not entries:
+        return "no entries"
+    return ", ".join(f"{kind} {format_amount(amount, currency)}" for kind, amount in entries)
+
+
+# users -----------------------------------------------------------------------------------------
+USER_ACTIONS = ("users.add", "users.role", "users.activate", "users.deactivate", "users.password",
+                "users.own_password", "users.rehash")
+
+
+def users(session: Session, records: list[AuditRecord]) -> list[Problem]:
+    expected: dict[str, tuple[dict[str, Any], int]] = {}
+    for row in records:
+        if row.outcome != "ok" or row.action not in USER_ACTIONS or row.object is None:
+            continue
+        after = _after(row)
+        known = expected.get(row.object, ({"active": True}, 0))[0]
+        expected[row.object] = ({**known, **{k: after[k] for k in ("role", "active", "password") if k in after}},
+                                row.id)
+    problems: list[Problem] = []
+    present = set()
+    for user in session.scalars(select(User).order_by(User.name)):
+        present.add(user.name)
+        found = expected.get(user.name)
+        if found is None:
+            problems.append(Problem("users", user.name, "is in no audit record: the user was added behind "
+                                    "the product's back"))
+            continue
+        wanted, record_id = found
+        actual = {"role": user.role, "active": bool(user.active), "password": password_digest(user.password_hash)}
+        for field in ("role", "active", "password"):
+            if field in wanted and wanted[field] != actual[field]:
+                shown = ("was changed" if field == "password"
+                         else f"is {actual[field]!r}, the audit trail (record {record_id}) says {wanted[field]!r}")
+                problems.append(Problem("users", user.name, f"{field} {shown}"))
+    for name, (_wanted, record_id) in sorted(expected.items()):
+        if name not in present:
+            problems.append(Problem("users", name, f"is missing: audit record {record_id} records the user"))
+    return problems
+
+
+# balances --------------------------------------------------------------------------------------
+def balances(session: Session, records: list[AuditRecord]) -> list[Problem]:
+    """Each agency's balance and held amount, replayed along the ledger chain, against what the audit
+    records of money moves say they were after each move."""
+    checkpoints: list[tuple[int, str, dict[str, Any], AuditRecord]] = []
+    for row in records:
+        if row.outcome != "ok":
+            continue
+        after = _after(row)
+        anchors = _anchors(row)
+        noted = anchors.get(chain.LEDGER.name) if anchors else None
+        if noted is None or "balance" not in after or "held" not in after:
+            continue
+        code = after.get("agency") or row.object
+        if isinstance(code, str):
+            checkpoints.append((int(noted[0]), code, after, row))
+    if not checkpoints:
+        return []
+    agencies = {a.id: (a.code, a.currency) for a in session.scalars(select(Agency))}
+    sums: dict[str, dict[str, int]] = defaultdict(lambda: {"balance": 0, "held": 0})
+    hold_kinds = {k.value for k in HOLD_KINDS}
+    entries = session.execute(select(LedgerEntry.id, LedgerEntry.agency_id, LedgerEntry.kind,
+                                     LedgerEntry.amount_minor).order_by(LedgerEntry.id))
+    pending = iter(entries)
+    upcoming = next(pending, None)
+    problems: list[Problem] = []
+    wrong: set[str] = set()
+    for up_to, code, after, row in checkpoints:
+        while upcoming is not None and upcoming[0] <= up_to:
+            _id, agency_id, kind, minor = upcoming
+            own = agencies.get(agency_id)
+            if own is not None:
+                if kind in hold_kinds:
+                    sums[own[0]]["held"] -= minor
+                else:
+                    sums[own[0]]["balance"] += minor
+            upcoming = next(pending, None)
+        currency = next((cur for c, cur in agencies.values() if c == code), None)
+        if currency is None or code in wrong:
+            continue
+        for field in ("balance", "held"):
+            actual = format_amount(from_minor(sums[code][field], currency), currency)
+            if actual != after[field]:
+                wrong.add(code)
+                problems.append(Problem("ledger_entries", f"of agency {code}",
+                                        f"give a {field} of {actual} {currency} after audit record {row.id} "
+                                        f"({row.action}); the audit trail says {after[field]} {currency}"))
+                break
+    return problems
+
