@@ -69,16 +69,21 @@ COL_USD, COL_PARTNER, COL_COMMISSION = 11, 12, 14
 USD_FORMAT = money_format(USD)
 
 
-def write_statement(statement: Statement, path: Path) -> LineTotals:
+def write_statement(statement: Statement, path: Path, *, audit_head: str | None = None) -> LineTotals:
     """Write the workbook to `path` and return the Lines sheet's totals as written.
 
-    The caller compares the totals with what was posted before it keeps the file.
+    The caller compares the totals with what was posted before it keeps the file. `audit_head`
+    (COUNT:HASH of the audit trail when the statement was read) goes into the document properties
+    (keywords and description), anchoring the trail outside the database.
     """
     summary = statement.summary
     running = _running_balances(summary, statement.ledger)
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Partner Desk"
     workbook.properties.title = f"{_('Partner statement')} {summary.agency_code} {summary.period}"
+    if audit_head is not None:
+        workbook.properties.keywords = f"audit-head {audit_head}"
+        workbook.properties.description = f"Partner Desk audit trail head {audit_head}"
     try:
         summary_sheet = workbook.create_sheet(_("Summary"))
         lines_sheet = workbook.create_sheet(_("Lines"))

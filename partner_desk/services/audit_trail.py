@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor
@@ -34,8 +35,13 @@ def records(db: Database, actor: Actor, limit: int | None = None) -> list[dict[s
 def head(db: Database) -> Head:
     """The audit chain's head: its number of records and its last record's hash."""
     with db.read() as session:
-        count = int(session.scalar(select(func.count()).select_from(AuditRecord)) or 0)
-        last = session.scalar(select(AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1))
+        return head_in(session)
+
+
+def head_in(session: Session) -> Head:
+    """The audit chain's head, read in the caller's transaction."""
+    count = int(session.scalar(select(func.count()).select_from(AuditRecord)) or 0)
+    last = session.scalar(select(AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1))
     return Head(count, last or audit.GENESIS)
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.accounts import locked_until
 from partner_desk.domain.roles import Actor, Role
 from partner_desk.services import audit
-from partner_desk.services.authority import Refused
+from partner_desk.services.authority import Refused, recorded, tampered
 from partner_desk.store.engine import Database
 from partner_desk.store.models import AuditRecord, User
 from partner_desk.store.types import utc_now
@@ -108,6 +108,15 @@ def sign_in(db: Database, name: str, password: str) -> Actor:
         raise Refused(message)
     if not user.active:
         message = f"sign-in refused: the account '{name}' is deactivated"
+        _refused(db, name, "sign_in", message)
+        raise Refused(message)
+    with db.read() as session:
+        changed = tampered(session, user)
+        trail = recorded(session, name) or {}
+    if changed is None and trail.get("password") not in (None, password_digest(user.password_hash)):
+        changed = f"the password of {name} was changed behind the product's back; an admin must set it again"
+    if changed is not None:
+        message = f"sign-in refused: {changed}"
         _refused(db, name, "sign_in", message)
         raise Refused(message)
     actor = Actor(user.name, Role.parse(user.role))

@@ -28,6 +28,7 @@ from partner_desk.files.atomic import atomic_path
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_model import Statement
 from partner_desk.services.accruals import preview_period
+from partner_desk.services.audit_trail import Head, head_in
 from partner_desk.services.guard import refused, require
 from partner_desk.services.statement_data import Expected, check_totals, posted_statement, preview_statement
 from partner_desk.store.engine import Database
@@ -84,7 +85,7 @@ def export_statement(db: Database, actor: Actor, code: str, period: Period | str
             agency = _agency(session, code)
             statement, expected = posted_statement(session, agency, period_value, tz, reward_schedule(session),
                                                    produced_on or today_in(tz))
-            return _write(statement, expected, target)
+            return _write(statement, expected, target, head_in(session))
     except UserError as exc:
         refused(db, actor, ACTION, f"{code}:{period_value}", exc)
         raise
@@ -109,7 +110,7 @@ def export_preview(db: Database, actor: Actor, code: str, period: Period | str, 
             agency = _agency(session, code)
             statement, expected = preview_statement(session, agency, period_value, accrual, tz,
                                                     reward_schedule(session), produced_on or today_in(tz))
-            return _write(statement, expected, target)
+            return _write(statement, expected, target, head_in(session))
     except UserError as exc:
         refused(db, actor, ACTION, f"{code}:{period_value}:preview", exc)
         raise
@@ -141,21 +142,23 @@ def _write_all(session: Session, agencies: list[Agency], period: Period, folder:
                rewards: RewardSchedule, produced_on: date, progress: Progress | None,
                cancelled: CancelCheck | None) -> BulkResult:
     result = BulkResult(period, folder, len(agencies))
+    head = head_in(session)
     for done, agency in enumerate(agencies, 1):
         if cancelled is not None and cancelled():
             return BulkResult(period, folder, len(agencies), result.written, cancelled=True)
         statement, expected = posted_statement(session, agency, period, tz, rewards, produced_on)
-        result.written.append(_write(statement, expected, folder / statement_file_name(agency.code, period)))
+        result.written.append(_write(statement, expected, folder / statement_file_name(agency.code, period), head))
         if progress is not None:
             progress(done, len(agencies), agency.code)
     return result
 
 
-def _write(statement: Statement, expected: Expected, target: Path) -> StatementResult:
+def _write(statement: Statement, expected: Expected, target: Path, head: Head) -> StatementResult:
+    """Write one statement; its document properties carry the audit trail's head as it was read."""
     s = statement.summary
     try:
         with atomic_path(target) as temporary:
-            totals = write_statement(statement, temporary)
+            totals = write_statement(statement, temporary, audit_head=str(head))
             check_totals(s.agency_code, s.period, s.currency, totals, expected)
     except OSError as exc:
         raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None

@@ -35,6 +35,7 @@ from partner_desk.domain.money import format_amount, from_minor
 from partner_desk.domain.periods import Period
 from partner_desk.domain.withdrawals import ledger_trace
 from partner_desk.services import audit
+from partner_desk.services.authority import USER_ACTIONS, replay
 from partner_desk.services.sign_in import password_digest
 from partner_desk.store import chain
 from partner_desk.store.models import (
@@ -329,38 +330,32 @@ def _entries(entries: list[tuple[str, Decimal]], currency: str) -> str:
 
 
 # users -----------------------------------------------------------------------------------------
-USER_ACTIONS = ("users.add", "users.role", "users.activate", "users.deactivate", "users.password",
-                "users.own_password", "users.rehash")
-
-
 def users(session: Session, records: list[AuditRecord]) -> list[Problem]:
-    expected: dict[str, tuple[dict[str, Any], int]] = {}
+    afters: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    last: dict[str, int] = {}
     for row in records:
         if row.outcome != "ok" or row.action not in USER_ACTIONS or row.object is None:
             continue
-        after = _after(row)
-        known = expected.get(row.object, ({"active": True}, 0))[0]
-        expected[row.object] = ({**known, **{k: after[k] for k in ("role", "active", "password") if k in after}},
-                                row.id)
+        afters[row.object].append(_after(row))
+        last[row.object] = row.id
     problems: list[Problem] = []
     present = set()
     for user in session.scalars(select(User).order_by(User.name)):
         present.add(user.name)
-        found = expected.get(user.name)
-        if found is None:
+        if user.name not in afters:
             problems.append(Problem("users", user.name, "is in no audit record: the user was added behind "
                                     "the product's back"))
             continue
-        wanted, record_id = found
+        wanted = replay(afters[user.name])
         actual = {"role": user.role, "active": bool(user.active), "password": password_digest(user.password_hash)}
         for field in ("role", "active", "password"):
             if field in wanted and wanted[field] != actual[field]:
-                shown = ("was changed" if field == "password"
-                         else f"is {actual[field]!r}, the audit trail (record {record_id}) says {wanted[field]!r}")
+                shown = ("was changed" if field == "password" else
+                         f"is {actual[field]!r}, the audit trail (record {last[user.name]}) says {wanted[field]!r}")
                 problems.append(Problem("users", user.name, f"{field} {shown}"))
-    for name, (_wanted, record_id) in sorted(expected.items()):
+    for name in sorted(afters):
         if name not in present:
-            problems.append(Problem("users", name, f"is missing: audit record {record_id} records the user"))
+            problems.append(Problem("users", name, f"is missing: audit record {last[name]} records the user"))
     return problems
 
 
