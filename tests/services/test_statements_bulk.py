@@ -87,8 +87,8 @@ def test_an_interrupted_run_leaves_no_half_written_file(sdb: Database, tmp_path:
     real = statements.write_statement
     written: list[Path] = []
 
-    def interrupted(statement: Any, path: Path) -> Any:
-        totals = real(statement, path)  # the whole workbook is on disk under its temporary name...
+    def interrupted(statement: Any, path: Path, **options: Any) -> Any:
+        totals = real(statement, path, **options)  # the whole workbook is on disk under its temporary name...
         written.append(path)
         if statement.summary.agency_code == "AG04":
             raise KeyboardInterrupt  # ...and the run stops before it is renamed into place
@@ -107,8 +107,8 @@ def test_a_statement_that_does_not_add_up_is_not_kept(sdb: Database, tmp_path: P
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     real = statements.write_statement
 
-    def one_cent_off(statement: Any, path: Path) -> Any:
-        totals = real(statement, path)
+    def one_cent_off(statement: Any, path: Path, **options: Any) -> Any:
+        totals = real(statement, path, **options)
         return type(totals)(totals.count, totals.late, totals.usd_amount, totals.partner_amount,
                             totals.commission + Decimal("0.01"))
 
