@@ -1,12 +1,14 @@
 """Whether a signed-in user may act now: their role and state are read again for every action.
 
 A role or a deactivation takes effect at the user's next action, even in a window opened before it.
-A role or state that differs from what the audit trail last recorded for the user was changed behind
-the product's back: it grants nothing until an admin sets it again through the product.
+A role, state or password that differs from what the audit trail last recorded for the user was
+changed behind the product's back: it grants nothing (but reading and checking the audit trail, which
+is how the change is found) until an admin sets it again through the product.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -58,7 +60,16 @@ def tampered(session: Session, user: User) -> str | None:
     if found.get("active") is not None and bool(found["active"]) != bool(user.active):
         return (f"{user.name}'s account is {'active' if user.active else 'deactivated'} in the database but not "
                 "in the audit trail: it was changed behind the product's back; an admin must set it again")
+    if found.get("password") is not None and found["password"] != password_digest(user.password_hash):
+        return (f"the password of {user.name} was changed behind the product's back; an admin must set it "
+                "again")
     return None
+
+
+def password_digest(password_hash: str) -> str:
+    """What the audit trail keeps of a stored password hash: its SHA-256, so a hash replaced behind the
+    product's back shows, while the trail never holds the hash itself."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()
 
 
 def standing(session: Session, name: str) -> tuple[Role, bool] | None:
@@ -85,7 +96,8 @@ def refusal(session: Session, actor: Actor, action: str) -> str | None:
     else:
         role, active = Role.parse(user.role), bool(user.active)
         changed = tampered(session, user)
-        if changed is not None:
+        # reading and checking the trail stays open: it is how the change is found and named
+        if changed is not None and action != "audit.read":
             return f"{actor.name} may not {what}: {changed}"
     if not active:
         return f"{actor.name} may not {what}: the account is deactivated"

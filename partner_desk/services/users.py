@@ -19,9 +19,9 @@ from partner_desk.domain.accounts import admin_change_refusal, name_refusal, pas
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.services import audit
-from partner_desk.services.authority import standing
+from partner_desk.services.authority import password_digest, standing
 from partner_desk.services.guard import Refused, refused, require
-from partner_desk.services.sign_in import check_password, hash_password, lock_state, password_digest, sign_in
+from partner_desk.services.sign_in import check_password, hash_password, lock_state, sign_in
 from partner_desk.store.engine import Database
 from partner_desk.store.models import User
 from partner_desk.store.types import utc_now

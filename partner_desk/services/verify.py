@@ -35,8 +35,7 @@ from partner_desk.domain.money import format_amount, from_minor
 from partner_desk.domain.periods import Period
 from partner_desk.domain.withdrawals import ledger_trace
 from partner_desk.services import audit
-from partner_desk.services.authority import USER_ACTIONS, replay
-from partner_desk.services.sign_in import password_digest
+from partner_desk.services.authority import USER_ACTIONS, password_digest, replay
 from partner_desk.store import chain
 from partner_desk.store.models import (
     Accrual,
