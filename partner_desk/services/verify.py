@@ -249,13 +249,16 @@ def accrual_lines(session: Session) -> list[Problem]:
             problems.append(Problem("accrual_lines", f"of accrual {where}",
                                     "differ from the lines posted: their digest no longer matches"))
         cur = accrual.currency
+
+        def shown(minor: int, cur: str = cur) -> str:
+            return f"{format_amount(from_minor(minor, cur), cur)} {cur}"
+
         if total != accrual.amount_minor:
-            problems.append(Problem("accruals", where, f"its lines sum to {format_amount(from_minor(total, cur), cur)} "
-                                    f"{cur}, it says {format_amount(from_minor(accrual.amount_minor, cur), cur)}"))
+            problems.append(Problem("accruals", where, f"its lines sum to {shown(total)}, it says "
+                                    f"{shown(accrual.amount_minor)}"))
         if credited.get(accrual_id, 0) != accrual.amount_minor:
             problems.append(Problem("ledger_entries", f"credits of accrual {where}",
-                                    f"{format_amount(from_minor(credited.get(accrual_id, 0), cur), cur)} {cur}, "
-                                    f"the accrual is {format_amount(from_minor(accrual.amount_minor, cur), cur)}"))
+                                    f"{shown(credited.get(accrual_id, 0))}, the accrual is {shown(accrual.amount_minor)}"))
     return problems
 
 
@@ -314,8 +317,8 @@ def withdrawals(session: Session, records: list[AuditRecord]) -> list[Problem]:
         due = ledger_trace(w.status, from_minor(w.amount_minor, w.currency))
         if sorted(entries) != sorted(due):
             problems.append(Problem("ledger_entries", f"of withdrawal {w.id}",
-                                    f"{_entries(entries, w.currency)} do not match a {w.status} request of "
-                                    f"{actual['amount']} {w.currency} ({_entries(due, w.currency)})"))
+                                    f"{_entries(entries, w.currency)}: a {w.status} request of {actual['amount']} "
+                                    f"{w.currency} has written {_entries(due, w.currency)}"))
     for wid, (_wanted, record_id) in sorted(expected.items()):
         if wid not in present:
             problems.append(Problem("withdrawals", f"id {wid}", f"is missing: audit record {record_id} records it"))
@@ -356,6 +359,9 @@ def users(session: Session, records: list[AuditRecord]) -> list[Problem]:
         if name not in present:
             problems.append(Problem("users", name, f"is missing: audit record {last[name]} records the user"))
     return problems
+
+
+WORDS = {"balance": "balance", "held": "amount held"}
 
 
 # balances --------------------------------------------------------------------------------------
@@ -403,8 +409,8 @@ def balances(session: Session, records: list[AuditRecord]) -> list[Problem]:
             if actual != after[field]:
                 wrong.add(code)
                 problems.append(Problem("ledger_entries", f"of agency {code}",
-                                        f"give a {field} of {actual} {currency} after audit record {row.id} "
-                                        f"({row.action}); the audit trail says {after[field]} {currency}"))
+                                        f"the {WORDS[field]} they give after audit record {row.id} ({row.action}) is "
+                                        f"{actual} {currency}; the audit trail says {after[field]} {currency}"))
                 break
     return problems
 
