@@ -317,12 +317,17 @@ def withdrawals(session: Session, records: list[AuditRecord]) -> list[Problem]:
         due = ledger_trace(w.status, from_minor(w.amount_minor, w.currency))
         if sorted(entries) != sorted(due):
             problems.append(Problem("ledger_entries", f"of withdrawal {w.id}",
-                                    f"{_entries(entries, w.currency)}: a {w.status} request of {actual['amount']} "
+                                    f"{_entries(entries, w.currency)}: {_article(w.status)} {w.status} request of "
+                                    f"{actual['amount']} "
                                     f"{w.currency} has written {_entries(due, w.currency)}"))
     for wid, (_wanted, record_id) in sorted(expected.items()):
         if wid not in present:
             problems.append(Problem("withdrawals", f"id {wid}", f"is missing: audit record {record_id} records it"))
     return problems
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _entries(entries: list[tuple[str, Decimal]], currency: str) -> str:

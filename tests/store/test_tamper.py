@@ -193,7 +193,7 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         "withdrawals id 1: paid_by is None, the audit trail (record 14) says 'fin2'",
         "withdrawals id 1: paid_on is None, the audit trail (record 14) says '2026-11-25'",
         "withdrawals id 1: payout_reference is None, the audit trail (record 14) says 'SW-1'",
-        "ledger_entries of withdrawal 1: withdrawal_hold -50.00, hold_release 50.00, payout -50.00: a approved "
+        "ledger_entries of withdrawal 1: withdrawal_hold -50.00, hold_release 50.00, payout -50.00: an approved "
         "request of 50.00 EUR has written withdrawal_hold -50.00"]),
     "request deleted": (["DELETE FROM withdrawals WHERE id = 2"], [
         "withdrawals id 2: is missing: audit record 16 records it"]),
