@@ -101,7 +101,7 @@ def sign_in(db: Database, name: str, password: str) -> Actor:
         raise Refused(message)
     if not user.active:
         message = f"sign-in refused: the account '{name}' is deactivated"
-        _refused(db, name, "sign_in", message)
+        _refused(db, name, "sign_in.inactive", message)
         raise Refused(message)
     actor = Actor(user.name, Role.parse(user.role))
     if HASHER.check_needs_rehash(user.password_hash):

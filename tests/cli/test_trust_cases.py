@@ -123,7 +123,7 @@ def test_a_deactivated_user_is_refused_and_every_refusal_is_recorded(book: Book)
     assert refused(book.as_("mia", "balance")) == "sign-in refused: the account 'mia' is deactivated"
     trail = json.loads(book.as_("fin", "audit", "--json", "--limit", "2")[1])
     assert [(r["user"], r["action"], r["outcome"]) for r in trail] == [
-        ("mia", "sign_in", "refused"), ("boss", "users.deactivate", "ok")]
+        ("mia", "sign_in.inactive", "refused"), ("boss", "users.deactivate", "ok")]
 
 
 # -- --as-of walked around the rules ------------------------------------------------------------
