@@ -258,7 +258,8 @@ def accrual_lines(session: Session) -> list[Problem]:
                                     f"{shown(accrual.amount_minor)}"))
         if credited.get(accrual_id, 0) != accrual.amount_minor:
             problems.append(Problem("ledger_entries", f"credits of accrual {where}",
-                                    f"{shown(credited.get(accrual_id, 0))}, the accrual is {shown(accrual.amount_minor)}"))
+                                    f"{shown(credited.get(accrual_id, 0))}, the accrual is "
+                                    f"{shown(accrual.amount_minor)}"))
     return problems
 
 
