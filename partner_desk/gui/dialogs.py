@@ -69,6 +69,7 @@ class _CredentialsDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+        self.adjustSize()  # a long reason (a locked account) needs the room
 
     def submit(self) -> None:
         """Check the entered credentials in the background; accept the dialog when they sign in."""

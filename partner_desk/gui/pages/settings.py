@@ -120,7 +120,7 @@ class SettingsPage(Page):
             Column(_("Role"), lambda r: r.role, width=100),
             Column(_("Active"), lambda r: r.active, display=lambda v: _("yes") if v else _("no"), width=70),
             Column(_("Locked until (UTC)"), lambda r: r.locked_until,
-                   display=lambda v: "" if v is None else moment(v), width=150),
+                   display=lambda v: "" if v is None else moment(v), width=190),
             Column(_("Since"), lambda r: r.created_at, display=moment),
         ]
         self.users: RowTableModel[UserView] = RowTableModel(columns, self)
