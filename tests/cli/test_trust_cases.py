@@ -320,3 +320,17 @@ def test_a_set_clock_is_recorded_and_may_not_run_ahead(book: Book, clock: Any) -
     assert refused(book("balance", password=None)).startswith(
         "PARTNER_DESK_NOW=2999-01-01T00:00:00Z is later than the real clock")
     assert date(2999, 1, 1) > date.today()
+
+
+def test_statements_carry_the_head_of_the_audit_trail(book: Book, tmp_path: Path) -> None:
+    head = book.as_("fin", "audit", "--verify")[1].splitlines()[1].removeprefix("head ")
+    one, folder = tmp_path / "AG01.xlsx", tmp_path / "all"
+    assert book.as_("mia", "statement", "AG01", "--period", "2026-08", "-o", str(one))[0] == 0
+    assert book.as_("mia", "statements", "--period", "2026-08", "-o", str(folder))[0] == 0
+    preview = tmp_path / "preview.xlsx"
+    assert book.as_("mia", "statement", "AG01", "--period", "2026-09", "--preview", "-o", str(preview))[0] == 0
+    for path in (one, folder / "AG01_2026-08.xlsx", preview):
+        properties = load_workbook(path).properties
+        assert properties.keywords == f"audit-head {head}"
+        assert properties.description == f"Partner Desk audit trail head {head}"
+
