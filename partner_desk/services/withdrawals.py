@@ -30,7 +30,15 @@ from partner_desk.domain.ledger import spend_refusals as _spend_refusals
 from partner_desk.domain.money import format_amount, from_minor, to_minor
 from partner_desk.domain.periods import today_in
 from partner_desk.domain.roles import Actor
-from partner_desk.domain.withdrawals import MOVES, Method, Move, Status, decider_refusal, move_refusal
+from partner_desk.domain.withdrawals import (
+    MOVES,
+    Method,
+    Move,
+    Status,
+    decider_refusal,
+    ledger_trace,
+    move_refusal,
+)
 from partner_desk.services import audit
 from partner_desk.services.balances import agency_position, eligibility, locked_agency
 from partner_desk.services.guard import Refused, refused, require
@@ -244,6 +252,7 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
     start, end = MOVES[move]
     cur = agency.currency
     amount = from_minor(row.amount_minor, cur)
+    _refuse_a_changed_request(session, row, amount)
     # the conditions are judged today, at today's rate; a chosen date only dates what is written
     today = today_in(company_tz(session))
     day = today
@@ -296,6 +305,18 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
                  before={"status": start.value, **_money(pos)},
                  after={**view.as_dict(), **_money(after), "entries": written, "dated": day.isoformat()})
     return view
+
+
+def _refuse_a_changed_request(session: Session, row: Withdrawal, amount: Decimal) -> None:
+    """A request whose ledger entries are not those its state has written was changed behind the
+    product's back (set back from paid, say): it moves no further, so nothing is paid twice."""
+    written = sorted((kind, from_minor(minor, row.currency)) for kind, minor in session.execute(
+        select(LedgerEntry.kind, LedgerEntry.amount_minor).where(LedgerEntry.withdrawal_id == row.id)))
+    if written != sorted(ledger_trace(row.status, amount)):
+        article = "an" if row.status[:1] in "aeiou" else "a"
+        raise Refused(f"withdrawal {row.id} is {row.status}, but its ledger entries are not those of {article} "
+                      f"{row.status} request: it was changed behind the product's back; nothing was changed "
+                      "(run audit --verify)")
 
 
 def _requested_on(session: Session, withdrawal_id: int) -> date | None:

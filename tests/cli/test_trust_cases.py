@@ -220,6 +220,16 @@ def test_a_paid_request_cannot_be_set_back_and_paid_twice(book: Book) -> None:
     raw.close()
     assert refused(book.as_("fin2", "withdraw", "paid", str(wid), "--reference", "R2")) == (
         f"withdrawal {wid} is paid: only an approved request can be marked paid")
+    # and with the guard dropped too, the product still pays it only once
+    raw = book.raw()
+    raw.execute("DROP TRIGGER withdrawals_moves")
+    raw.execute("UPDATE withdrawals SET status = 'approved' WHERE id = ?", (wid,))
+    raw.commit()
+    raw.close()
+    assert refused(book.as_("fin2", "withdraw", "paid", str(wid), "--reference", "R2")) == (
+        f"withdrawal {wid} is approved, but its ledger entries are not those of an approved request: it was "
+        "changed behind the product's back; nothing was changed (run audit --verify)")
+    assert json.loads(book("balance", "--json", password=None)[1])[0]["balance"] == "35.00"  # paid once
 
 
 def test_a_role_set_behind_the_products_back_grants_nothing_and_is_found(book: Book) -> None:
