@@ -163,6 +163,8 @@ class AuditPage(Page):
         for key, label in (("before", _("before")), ("after", _("after"))):
             if row[key] is not None:
                 parts.append(f"{label}: {json.dumps(row[key], ensure_ascii=False, indent=1)}")
+        if row.get("clock"):
+            parts.append(_("the product's clock was set to {moment} (PARTNER_DESK_NOW)").format(moment=row["clock"]))
         parts.append(f"hash {row['hash']}")
         self.details.setPlainText("\n".join(parts))
 
