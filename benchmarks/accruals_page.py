@@ -17,7 +17,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -26,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from partner_desk.domain.clock import ENV_NOW
 from partner_desk.domain.roles import SETUP
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.accruals import AccrualsPage
@@ -34,7 +34,7 @@ from partner_desk.services.setup import init_database
 from partner_desk.store.engine import Database
 
 CURRENCIES = ("USD", "EUR", "UAH")
-TODAY = date(2025, 4, 15)
+TODAY = "2025-04-15T09:00:00Z"  # the product's clock during the run (PARTNER_DESK_NOW)
 
 
 def make_data(db: Database, folder: Path, agencies: int) -> float:
@@ -107,7 +107,8 @@ def main() -> int:
         seconds = make_data(db, folder, args.agencies)
         print(f"data: {args.agencies:,} agencies, {3 * args.agencies:,} payments imported in {seconds:.1f} s")
         app = QApplication.instance() or QApplication([])
-        page = AccrualsPage(AppContext(db, SETUP, TODAY))
+        os.environ[ENV_NOW] = TODAY
+        page = AccrualsPage(AppContext(db, SETUP))
         page.resize(1200, 700)
         page.show()
         pauses = Pauses()

@@ -6,20 +6,44 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import settings
 
+from partner_desk.domain.clock import ENV_NOW
+from partner_desk.services import sign_in
 from partner_desk.services.setup import init_database
 from partner_desk.store.engine import Database
+
+# Argon2id at the lowest cost, so the many sign-ins of the tests take no time; the product's own
+# parameters (and upgrading a hash to them) are tested in tests/services/test_sign_in.py
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 # CI runs the property tests on a fixed seed, so a submission passes or fails on its own merits;
 # a developer's run explores new examples every time.
 settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def _test_conditions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap password hashes, and the real clock unless a test sets it (`clock`)."""
+    monkeypatch.setattr(sign_in, "HASHER", CHEAP_HASHER)
+    monkeypatch.delenv(ENV_NOW, raising=False)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Set the product's clock through its one seam, PARTNER_DESK_NOW: clock("2026-11-20T10:00")."""
+
+    def set_clock(when: str) -> None:
+        monkeypatch.setenv(ENV_NOW, when)
+
+    return set_clock
 
 
 @pytest.fixture

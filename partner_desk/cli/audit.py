@@ -1,4 +1,5 @@
-"""`audit [--json] [--verify]`: the audit trail newest first, or whether its hash chain is intact."""
+"""`audit [--json] [--verify [--expect COUNT:HASH]] [--limit N]` (finance, admin): the audit trail newest
+first, or the check of its chain and of every protected table against it, ending with its head."""
 
 from __future__ import annotations
 
@@ -9,25 +10,43 @@ from partner_desk.domain.errors import UserError
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    cmd = commands.add_parser("audit", help="the audit trail, newest first")
-    cmd.add_argument("--json", action="store_true", help="print the records as JSON")
+    cmd = commands.add_parser("audit", help="the audit trail, newest first (finance, admin)")
+    cmd.add_argument("--json", action="store_true", help="print the records (or the check) as JSON")
     cmd.add_argument("--verify", action="store_true",
-                     help="check the hash chain; exit 1 naming the first broken record")
+                     help="check the hash chain and the tables against it; print its head COUNT:HASH")
+    cmd.add_argument("--expect", metavar="COUNT:HASH",
+                     help="with --verify: fail unless the trail has at least COUNT records and its "
+                          "COUNT-th record has this hash (a head printed earlier)")
     cmd.add_argument("--limit", type=int, metavar="N", help="only the newest N records")
     cmd.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from partner_desk.services import audit
+    from partner_desk.services import audit_trail
 
+    if args.expect is not None and not args.verify:
+        common.fail("--expect only applies to --verify")
+        return 2
     db = common.database(args)
+    who = common.actor(args, db)
     if args.verify:
-        check = audit.check_chain(db)
-        if not check.intact:
-            raise UserError(f"the audit trail is broken at record {check.first_broken_id}: {check.problem}")
-        print(f"the audit trail is intact: {check.records} records")
+        expect = audit_trail.parse_head(args.expect) if args.expect is not None else None
+        result = audit_trail.verify(db, who, expect)
+        if args.json:
+            common.print_json({"intact": result.intact, "records": result.head.count, "head": str(result.head),
+                               "problems": [{"table": p.table, "row": p.row, "what": p.what}
+                                            for p in result.problems]})
+        if not result.intact:
+            count = len(result.problems)
+            raise UserError("\n".join([f"the audit trail or the tables disagree with it: "
+                                       f"{count} problem{'s' if count != 1 else ''} (head {result.head})",
+                                       *(str(p) for p in result.problems)]))
+        if not args.json:
+            print(f"the audit trail is intact: {result.head.count} records; the ledger, accruals, withdrawals, "
+                  "users and balances agree with it")
+            print(f"head {result.head}")
         return 0
-    found = audit.records(db, args.limit)
+    found = audit_trail.records(db, who, args.limit)
     if args.json:
         common.print_json(found)
         return 0

@@ -33,6 +33,8 @@ def database(args: argparse.Namespace, *, must_exist: bool = True) -> Database:
             raise
         except Exception as exc:
             raise UserError(f"cannot open the database {db.url}: {driver_message(exc)}") from None
+        if getattr(args, "user", None):
+            actor(args, db)  # a command given --user signs in first, reads included
     return db
 
 
@@ -49,19 +51,34 @@ def close() -> None:
 
 
 def actor(args: argparse.Namespace, db: Database) -> Actor:
-    """The signed-in user; the set-up actor while the database has no users."""
+    """The signed-in user (signed in once per command); the set-up actor while the database has no
+    users; an anonymous caller without --user."""
     from partner_desk.services import users
 
+    signed: Actor | None = getattr(args, "signed_in_actor", None)
+    if signed is not None:
+        return signed
     if users.in_setup_mode(db):
         return users.SETUP_ACTOR
     if not args.user:
         return users.ANONYMOUS
-    password = os.environ.get(ENV_PASSWORD)
-    if password is None:
+    found = users.sign_in(db, args.user, password(args))
+    args.signed_in_actor = found
+    return found
+
+
+def password(args: argparse.Namespace) -> str:
+    """The signing-in user's password: PARTNER_DESK_PASSWORD, or asked for in a terminal."""
+    cached: str | None = getattr(args, "signed_in_password", None)
+    if cached is not None:
+        return cached
+    found = os.environ.get(ENV_PASSWORD)
+    if found is None:
         if not sys.stdin.isatty():
             raise UserError(f"no password for {args.user}: set {ENV_PASSWORD} or run in a terminal")
-        password = getpass.getpass(f"Password for {args.user}: ")
-    return users.sign_in(db, args.user, password)
+        found = getpass.getpass(f"Password for {args.user}: ")
+    args.signed_in_password = found
+    return found
 
 
 def as_of(text: str | None) -> date | None:

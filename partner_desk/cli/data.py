@@ -29,6 +29,8 @@ def run_init(args: argparse.Namespace) -> int:
         raise
     except Exception as exc:
         raise UserError(f"cannot set up {db.url}: {common.driver_message(exc)}") from None
+    if args.user:
+        common.actor(args, db)  # a command given --user signs in first
     print(f"{'created' if created else 'upgraded'} {db.url}")
     if args.demo:
         from partner_desk.services.demo import build_demo

@@ -1,4 +1,4 @@
-"""`users add NAME --role manager|finance|admin --password-stdin`, `users list [--json]`."""
+"""`users add|deactivate|activate|role|password|unlock|list`."""
 
 from __future__ import annotations
 
@@ -9,17 +9,33 @@ import sys
 from partner_desk.cli import common
 from partner_desk.domain.errors import UserError
 
+ROLES = ["manager", "finance", "admin"]
+
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd = commands.add_parser("users", help="people who sign in, and their roles")
     steps = cmd.add_subparsers(dest="step", metavar="STEP", required=True)
     add = steps.add_parser("add", help="add a user (admin; the first user of a new database)")
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--role", required=True, choices=["manager", "finance", "admin"])
+    add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--password-stdin", action="store_true",
                      help="read the new user's password from standard input")
     add.set_defaults(handler=run_add)
-    lst = steps.add_parser("list", help="every user and role")
+    for step, text, handler in (("deactivate", "deactivate a user: they can no longer sign in (admin)", run_deactivate),
+                                ("activate", "let a deactivated user sign in again (admin)", run_activate),
+                                ("unlock", "lift the lock failed sign-ins put on an account (admin)", run_unlock)):
+        one = steps.add_parser(step, help=text)
+        one.add_argument("name", metavar="NAME")
+        one.set_defaults(handler=handler)
+    role = steps.add_parser("role", help="give a user another role (admin)")
+    role.add_argument("name", metavar="NAME")
+    role.add_argument("role", metavar="ROLE", choices=ROLES)
+    role.set_defaults(handler=run_role)
+    pwd = steps.add_parser("password", help="set a new password (admin; anyone for their own)")
+    pwd.add_argument("name", metavar="NAME")
+    pwd.add_argument("--password-stdin", action="store_true", help="read the new password from standard input")
+    pwd.set_defaults(handler=run_password)
+    lst = steps.add_parser("list", help="every user, role and state (finance, admin)")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=run_list)
 
@@ -29,7 +45,7 @@ def _new_password(args: argparse.Namespace) -> str:
         return sys.stdin.read().rstrip("\r\n")
     if not sys.stdin.isatty():
         raise UserError("no password: pass --password-stdin and write the password to standard input")
-    first = getpass.getpass(f"Password for {args.name}: ")
+    first = getpass.getpass(f"New password for {args.name}: ")
     if getpass.getpass("Again: ") != first:
         raise UserError("the two passwords differ: nothing was changed")
     return first
@@ -46,14 +62,64 @@ def run_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_deactivate(args: argparse.Namespace) -> int:
+    from partner_desk.services.users import deactivate
+
+    db = common.database(args)
+    deactivate(db, common.actor(args, db), args.name)
+    print(f"deactivated {args.name}")
+    return 0
+
+
+def run_activate(args: argparse.Namespace) -> int:
+    from partner_desk.services.users import activate
+
+    db = common.database(args)
+    activate(db, common.actor(args, db), args.name)
+    print(f"activated {args.name}")
+    return 0
+
+
+def run_unlock(args: argparse.Namespace) -> int:
+    from partner_desk.services.users import unlock
+
+    db = common.database(args)
+    unlock(db, common.actor(args, db), args.name)
+    print(f"unlocked {args.name}")
+    return 0
+
+
+def run_role(args: argparse.Namespace) -> int:
+    from partner_desk.services.users import set_role
+
+    db = common.database(args)
+    view = set_role(db, common.actor(args, db), args.name, args.role)
+    print(f"{view.name} now has the {view.role.label} role")
+    return 0
+
+
+def run_password(args: argparse.Namespace) -> int:
+    from partner_desk.services.users import change_password
+
+    db = common.database(args)
+    who = common.actor(args, db)
+    new = _new_password(args)
+    # changing one's own password needs the current one: the one this command signed in with
+    old = common.password(args) if who.signed_in and who.name == args.name else None
+    change_password(db, who, args.name, new, old)
+    print(f"the password of {args.name} is changed")
+    return 0
+
+
 def run_list(args: argparse.Namespace) -> int:
     from partner_desk.services.users import list_users
 
     db = common.database(args)
-    found = list_users(db)
+    found = list_users(db, common.actor(args, db))
     if args.json:
         common.print_json([u.as_dict() for u in found])
         return 0
-    print(common.table([[u.name, u.role.label, "yes" if u.active else "no"] for u in found],
-                       ["name", "role", "active"]))
+    print(common.table([[u.name, u.role.label, "yes" if u.active else "no",
+                         "" if u.locked_until is None else f"until {u.locked_until:%Y-%m-%d %H:%M} UTC"]
+                        for u in found], ["name", "role", "active", "locked"]))
     return 0

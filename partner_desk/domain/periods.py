@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from partner_desk.domain import clock
+
 DEFAULT_TIME_ZONE = "Europe/Kyiv"
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -105,7 +107,8 @@ def period_bounds(period: Period, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 def today_in(tz: ZoneInfo, now: datetime | None = None) -> date:
-    return (now or datetime.now(UTC)).astimezone(tz).date()
+    """The calendar date of `now` (the product's clock by default) in the company time zone."""
+    return (now or clock.now()).astimezone(tz).date()
 
 
 def parse_day(text: str) -> date:

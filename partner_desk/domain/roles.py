@@ -70,6 +70,16 @@ NEEDS: dict[str, Role] = {
     "rewards": Role.ADMIN,
     "settings": Role.ADMIN,
     "users.add": Role.ADMIN,
+    "users.deactivate": Role.ADMIN,
+    "users.activate": Role.ADMIN,
+    "users.role": Role.ADMIN,
+    "users.password": Role.ADMIN,
+    "users.unlock": Role.ADMIN,
+    "users.list": Role.FINANCE,
+    "audit.read": Role.FINANCE,
+    # anyone signed in may change their own password (with the old one), and have its hash upgraded
+    "users.own_password": Role.MANAGER,
+    "users.rehash": Role.MANAGER,
 }
 
 # How a refusal names each action.
@@ -94,6 +104,15 @@ ACTION_WORDS: dict[str, str] = {
     "rewards": "change reward levels",
     "settings": "change settings",
     "users.add": "add users",
+    "users.deactivate": "deactivate users",
+    "users.activate": "activate users",
+    "users.role": "change users' roles",
+    "users.password": "set other users' passwords",
+    "users.unlock": "unlock users",
+    "users.list": "list users",
+    "audit.read": "read the audit trail",
+    "users.own_password": "change their own password",
+    "users.rehash": "sign in",
 }
 
 

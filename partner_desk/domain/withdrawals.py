@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from partner_desk.domain.ledger import hold_entries, payout_entries, release_entries
 from partner_desk.domain.money import format_usd
 from partner_desk.domain.roles import Actor, Role
 
@@ -117,3 +118,15 @@ def withdrawal_refusals(
             shown = f"-${shown[1:]}" if shown.startswith("-") else f"${shown}"
             reasons.append(f"the available balance is worth {shown}, not more than ${format_usd(THRESHOLD_USD)}")
     return reasons
+
+
+def ledger_trace(status: Status | str, amount: Decimal) -> list[tuple[str, Decimal]]:
+    """The ledger entries (kind, amount) a request of `amount` in `status` has written, in order: its
+    hold; then the release when rejected or cancelled, or the release and the payout when paid."""
+    written = hold_entries(amount)
+    current = Status(status)
+    if current in (Status.REJECTED, Status.CANCELLED):
+        written += release_entries(amount)
+    elif current is Status.PAID:
+        written += payout_entries(amount)
+    return [(kind.value, value) for kind, value in written]

@@ -79,9 +79,15 @@ LEDGER_FIGURES = {5, 7, 8, 9, 10}
 USD_FORMAT = money_format(USD)
 
 
-def write_statement(statement: Statement, path: Path, language: str = "en") -> LineTotals:
+def write_statement(statement: Statement, path: Path, language: str = "en", *,
+                    audit_head: str | None = None) -> LineTotals:
     """Write the workbook to `path` in `language` ('uk' or 'en') and return the Lines sheet's totals
-    as written. The caller compares the totals with what was posted before it keeps the file."""
+    as written.
+
+    The caller compares the totals with what was posted before it keeps the file. `audit_head`
+    (COUNT:HASH of the audit trail when the statement was read) goes into the document properties
+    (keywords and description), anchoring the trail outside the database.
+    """
     text = StatementText(language)
     _ = text.gettext
     summary = statement.summary
@@ -90,6 +96,9 @@ def write_statement(statement: Statement, path: Path, language: str = "en") -> L
     workbook.properties.creator = "Partner Desk"
     workbook.properties.title = f"{_('Partner statement')} {summary.agency_code} {summary.period}"
     workbook.properties.language = text.locale.replace("_", "-")
+    if audit_head is not None:
+        workbook.properties.keywords = f"audit-head {audit_head}"
+        workbook.properties.description = f"Partner Desk audit trail head {audit_head}"
     try:
         summary_sheet = workbook.create_sheet(_("Summary"))
         lines_sheet = workbook.create_sheet(_("Lines"))

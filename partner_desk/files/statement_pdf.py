@@ -155,16 +155,39 @@ class _Section:
     after: str = ""
 
 
-def write_statement_pdf(statement: Statement, path: Path, language: str = "en") -> LineTotals:
-    """Write the statement as a PDF in `language` and return the Lines totals as written."""
+def write_statement_pdf(statement: Statement, path: Path, language: str = "en", *,
+                        audit_head: str | None = None) -> LineTotals:
+    """Write the statement as a PDF in `language` and return the Lines totals as written.
+
+    `audit_head` (COUNT:HASH of the audit trail when the statement was read) goes into the PDF's
+    metadata (keywords and description), as the workbook carries it in its document properties."""
     text = StatementText(language)
     _ = text.gettext
     s = statement.summary
     running = running_balances(s, statement.ledger)
     lines, totals = _lines(s, statement.lines, text)
     sections = [_summary(s, text), lines, _ledger(s, statement.ledger, running, text)]
-    _print(sections, s, text, path)
+    _print(sections, s, text, path, audit_head)
     return totals
+
+
+def xmp_metadata(title: str, audit_head: str) -> bytes:
+    """The PDF's XMP metadata: its title, the producing program, and the audit trail's head as the
+    keywords (`audit-head COUNT:HASH`) and the description, as the workbook's properties hold it."""
+    def attr(value: str) -> str:
+        return html.escape(value, quote=True)
+
+    return (
+        "<?xpacket begin='\ufeff' id='W5M0MpCehiHzreSzNTczkc9d'?>"
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:pdf="http://ns.adobe.com/pdf/1.3/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+        f'pdf:Keywords="audit-head {attr(audit_head)}" pdf:Producer="Partner Desk" xmp:CreatorTool="Partner Desk">'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{attr(title)}</rdf:li></rdf:Alt></dc:title>'
+        '<dc:description><rdf:Alt><rdf:li xml:lang="x-default">'
+        f'Partner Desk audit trail head {attr(audit_head)}</rdf:li></rdf:Alt></dc:description>'
+        "</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end='w'?>"
+    ).encode()
 
 
 # content ----------------------------------------------------------------------------------------------
@@ -383,7 +406,8 @@ class _Pages:
         return max(1, int((self.height - head) / row))
 
 
-def _print(sections: list[_Section], s: StatementSummary, text: StatementText, path: Path) -> None:
+def _print(sections: list[_Section], s: StatementSummary, text: StatementText, path: Path,
+           audit_head: str | None) -> None:
     ensure_qt()
     from PySide6.QtCore import QRectF, Qt
     from PySide6.QtGui import QFont, QPainter, QPdfWriter
@@ -392,7 +416,10 @@ def _print(sections: list[_Section], s: StatementSummary, text: StatementText, p
     writer = QPdfWriter(str(path))
     writer.setResolution(RESOLUTION)
     writer.setCreator("Partner Desk")
-    writer.setTitle(f"{_('Partner statement')} {s.agency_code} {s.period}")
+    title = f"{_('Partner statement')} {s.agency_code} {s.period}"
+    writer.setTitle(title)
+    if audit_head is not None:
+        writer.setDocumentXmpMetadata(xmp_metadata(title, audit_head))
     band = BAND_PT * RESOLUTION / 72
     laid_out = []
     for section in sections:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import html
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
@@ -148,7 +147,7 @@ def watch_fields(fields: list[tuple[str, AmountField]], button: QWidget, tip: st
     return update
 
 
-def load_usd_rate(field: AmountField, db: Database, as_of: date | None = None) -> None:
+def load_usd_rate(field: AmountField, db: Database) -> None:
     """Fetch today's conversion of the field's currency to USD in the background, then show it."""
     from partner_desk.gui.ops import run_op
     from partner_desk.services.ledger import usd_conversion
@@ -167,4 +166,4 @@ def load_usd_rate(field: AmountField, db: Database, as_of: date | None = None) -
         with contextlib.suppress(RuntimeError):
             field.set_conversion(conversion)
 
-    run_op(None, lambda _p: usd_conversion(db, currency, as_of), done, failed, quiet=True)
+    run_op(None, lambda _p: usd_conversion(db, currency), done, failed, quiet=True)

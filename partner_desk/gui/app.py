@@ -75,14 +75,60 @@ def sign_in_dialog(db: Database, user: str | None = None) -> QDialog:
     return FirstRunDialog(db) if users.in_setup_mode(db) else SignInDialog(db, name=user or "")
 
 
-def signed_in(dialog: QDialog, user: str | None) -> Actor | None:
-    """The user of `--user` signed in with PARTNER_DESK_PASSWORD, as the command line does; None
-    when either is missing (or the password is wrong: the dialog then says why)."""
+def sign_in_at_once(dialog: QDialog, user: str | None) -> None:
+    """Start signing in the user of `--user` with PARTNER_DESK_PASSWORD, as the command line does: the
+    dialog accepts itself once the check (off the GUI thread) succeeds, or stays open saying why not.
+    Nothing happens when either is missing."""
     password = os.environ.get(ENV_PASSWORD)
     if not user or not password or not isinstance(dialog, SignInDialog):
-        return None
+        return
     dialog.password.setText(password)
-    return dialog.actor if dialog.submit() else None
+    dialog.submit()
+
+
+class Desk:
+    """The running application on one database: one signed-in window at a time. Signing out closes
+    the window once someone else has signed in (or quits when nobody does)."""
+
+    def __init__(self, app: QApplication, db: Database) -> None:
+        self.app = app
+        self.db = db
+        self.window: MainWindow | None = None
+
+    def sign_in(self, user: str | None = None) -> bool:
+        """Ask who signs in (`user` filled in, and signed in at once when PARTNER_DESK_PASSWORD is
+        set) and open their window; False when the dialog was cancelled."""
+        dialog = sign_in_dialog(self.db, user)
+        dialog.setWindowIcon(app_icon())
+        sign_in_at_once(dialog, user)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        self.open(dialog.actor)  # type: ignore[attr-defined]
+        return True
+
+    def open(self, actor: Actor) -> MainWindow:
+        window = MainWindow(AppContext(self.db, actor))
+        window.sign_out_requested.connect(self.switch_user)
+        window.show()
+        self.window = window
+        return window
+
+    def switch_user(self) -> None:
+        """Sign out of the open window and let someone else sign in, without quitting."""
+        old = self.window
+        if old is None:
+            return
+        self.app.setQuitOnLastWindowClosed(False)
+        try:
+            old.hide()
+            signed = self.sign_in()
+        finally:
+            self.app.setQuitOnLastWindowClosed(True)
+        old.close()
+        old.deleteLater()
+        if not signed:
+            self.window = None
+            self.app.quit()
 
 
 def run_gui(db_url: str | None, user: str | None = None) -> int:
@@ -95,15 +141,9 @@ def run_gui(db_url: str | None, user: str | None = None) -> int:
         QMessageBox.critical(None, _("Partner Desk"), str(exc))
         return 1
     try:
-        dialog = sign_in_dialog(db, user)
-        dialog.setWindowIcon(app_icon())
-        actor = signed_in(dialog, user)
-        if actor is None:
-            if dialog.exec() != QDialog.DialogCode.Accepted:
-                return 0
-            actor = dialog.actor  # type: ignore[attr-defined]
-        window = MainWindow(AppContext(db, actor))
-        window.show()
+        desk = Desk(app, db)
+        if not desk.sign_in(user):
+            return 0
         return int(app.exec())
     finally:
         db.dispose()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from partner_desk.domain.roles import Actor, Role
 from partner_desk.store.engine import Database
@@ -15,8 +14,6 @@ class AppContext:
 
     db: Database
     actor: Actor
-    # stands for today in every service call when set (screenshots and tests use a fixed day)
-    as_of: date | None = None
 
     def may(self, role: Role) -> bool:
         """True when the signed-in user's role allows what `role` allows."""

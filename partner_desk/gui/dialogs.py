@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,10 +26,19 @@ from partner_desk.store.engine import Database
 
 
 class _CredentialsDialog(QDialog):
+    """A name and a password, checked off the GUI thread (Argon2 is slow on purpose).
+
+    `submit()` starts the check; `attempted(ok)` is emitted when it is done, and the dialog is
+    accepted when it succeeded. Tests call `submit()` and wait for `attempted`.
+    """
+
+    attempted = Signal(bool)
+
     def __init__(self, db: Database, title: str, intro: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
         self.actor: Actor | None = None
+        self.busy = False
         self.setWindowTitle(title)
         self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
@@ -63,20 +72,45 @@ class _CredentialsDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.show()
+        self.adjustSize()  # a long reason (a locked account) needs the room
 
-    def submit(self) -> bool:
-        """Try the entered credentials; True (and the dialog accepted) on success."""
+    def submit(self) -> None:
+        """Check the entered credentials in the background; accept the dialog when they sign in."""
+        from partner_desk.gui.ops import run_op
+
+        if self.busy:
+            return
         try:
-            self.actor = self._act()
+            values = self._read()
         except UserError as exc:
-            self.show_error(str(exc))
-            self.password.selectAll()
-            self.password.setFocus()
-            return False
-        self.accept()
-        return True
+            self._failed(exc)
+            return
+        self.busy = True
+        self.buttons.setEnabled(False)
+        self.show_error(_("Signing in…"))
+        run_op(self, lambda _progress: self._act(values), self._signed_in, self._failed, quiet=True)
 
-    def _act(self) -> Actor:
+    def _signed_in(self, actor: Actor) -> None:
+        self.busy = False
+        self.buttons.setEnabled(True)
+        self.error.hide()
+        self.actor = actor
+        self.accept()
+        self.attempted.emit(True)
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        self.buttons.setEnabled(True)
+        self.show_error(str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}")
+        self.password.selectAll()
+        self.password.setFocus()
+        self.attempted.emit(False)
+
+    def _read(self) -> tuple[str, str]:
+        """The fields, read on the GUI thread; UserError for a field that is wrong."""
+        return self.name.text().strip(), self.password.text()
+
+    def _act(self, values: tuple[str, str]) -> Actor:
         raise NotImplementedError
 
 
@@ -88,8 +122,9 @@ class SignInDialog(_CredentialsDialog):
         self.name.setText(name)
         (self.password if name else self.name).setFocus()
 
-    def _act(self) -> Actor:
-        return users.sign_in(self.db, self.name.text().strip(), self.password.text())
+    def _act(self, values: tuple[str, str]) -> Actor:
+        name, password = values
+        return users.sign_in(self.db, name, password)
 
 
 class FirstRunDialog(_CredentialsDialog):
@@ -108,12 +143,15 @@ class FirstRunDialog(_CredentialsDialog):
         self.form.addRow(_("Repeat password:"), self.repeat)
         self.name.setFocus()
 
-    def _act(self) -> Actor:
+    def _read(self) -> tuple[str, str]:
         if self.password.text() != self.repeat.text():
             raise UserError(_("the two passwords differ"))
-        name = self.name.text().strip()
-        users.add_user(self.db, users.SETUP_ACTOR, name, Role.ADMIN, self.password.text())
-        return users.sign_in(self.db, name, self.password.text())
+        return super()._read()
+
+    def _act(self, values: tuple[str, str]) -> Actor:
+        name, password = values
+        users.add_user(self.db, users.SETUP_ACTOR, name, Role.ADMIN, password)
+        return users.sign_in(self.db, name, password)
 
 
 class FormDialog(QDialog):

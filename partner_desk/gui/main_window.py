@@ -10,13 +10,19 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QWidget,
 )
 
+from partner_desk.domain.roles import Actor
+from partner_desk.gui import chain_watch, widgets
 from partner_desk.gui.context import AppContext
+from partner_desk.gui.dialogs import FormDialog
+from partner_desk.gui.ops import run_op
 from partner_desk.gui.pages import PAGES, Page, PageSpec
 from partner_desk.i18n import _
+from partner_desk.services import users
 
 ORGANIZATION = "PartnerDesk"
 APPLICATION = "Partner Desk"
@@ -27,9 +33,16 @@ def settings() -> QSettings:
 
 
 class MainWindow(QMainWindow):
-    """Pages from the registry, built when first shown; `data_changed` refreshes the others."""
+    """Pages from the registry, built when first shown; `data_changed` refreshes the others.
+
+    The signed-in user's role and state are read again whenever a page is shown or data changed: a
+    new role shows at once, and a deactivated user is signed out. `sign_out_requested` asks the
+    application to sign someone else in.
+    """
 
     data_changed = Signal()
+    sign_out_requested = Signal()
+    chain_checked = Signal(object)  # the warning about the audit trail, or None
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None,
                  specs: list[PageSpec] | None = None, remember: bool = True) -> None:
@@ -66,8 +79,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._row_changed)
         self.data_changed.connect(self._mark_stale)
+        self.data_changed.connect(self.refresh_standing)
+        self.chain_warning: str | None = None
         self._shortcuts()
         self._status()
+        self._account_menu()
         self._restore()
 
     # pages --------------------------------------------------------------------------------------
@@ -115,6 +131,7 @@ class MainWindow(QMainWindow):
     def _row_changed(self, row: int) -> None:
         if not 0 <= row < len(self.specs):
             return
+        self.refresh_standing()
         key = self.specs[row].key
         page = self.page(key)
         self.stack.setCurrentWidget(page)
@@ -139,10 +156,10 @@ class MainWindow(QMainWindow):
         find.activated.connect(self.focus_search)
         refresh = QShortcut(QKeySequence.StandardKey.Refresh, self)
         refresh.activated.connect(self.refresh_current)
-        quit_action = QAction(_("Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.addAction(quit_action)
+        self.quit_action = QAction(_("Quit"), self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.addAction(self.quit_action)
 
     def focus_search(self) -> None:
         page = self.current_page()
@@ -154,9 +171,83 @@ class MainWindow(QMainWindow):
         if page is not None:
             page.refresh()
 
+    # the signed-in user -------------------------------------------------------------------------
+    def _account_menu(self) -> None:
+        menu = self.menuBar().addMenu(_("&Account"))
+        self.password_action = QAction(_("Change my password…"), self)
+        self.password_action.triggered.connect(self.change_password)
+        self.sign_out_action = QAction(_("Sign out…"), self)
+        self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.sign_out_action.setToolTip(_("Sign out and sign in as someone else, without quitting"))
+        self.sign_out_action.triggered.connect(self.sign_out)
+        menu.addAction(self.password_action)
+        menu.addAction(self.sign_out_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        if not self.ctx.actor.signed_in:
+            self.password_action.setEnabled(False)
+
+    def sign_out(self) -> None:
+        """Ask the application to sign someone else in (the window closes once they have)."""
+        self.sign_out_requested.emit()
+
+    def change_password(self) -> FormDialog:
+        from partner_desk.gui.pages.users_dialogs import PasswordDialog
+
+        dialog = PasswordDialog(self.ctx, self.ctx.user_name, self)
+        dialog.accepted.connect(lambda: widgets.inform(self, _("Your password is changed.")))
+        dialog.open()
+        self.dialog = dialog
+        return dialog
+
+    def refresh_standing(self) -> None:
+        """Read the signed-in user's role and state again (in the background) and follow them."""
+        if not self.ctx.actor.signed_in:
+            return
+        ctx = self.ctx
+        run_op(self, lambda _p: users.current(ctx.db, ctx.actor), self._standing, lambda _exc: None, quiet=True)
+
+    def _standing(self, now: Actor | None) -> None:
+        if now is None:
+            widgets.warn(self, _("{user} can no longer act: the account was deactivated. Sign in again.").format(
+                user=self.ctx.user_name))
+            self.sign_out()
+            return
+        if now != self.ctx.actor:
+            self.ctx.actor = now
+            self.user_label.setText(_("{user} ({role})").format(user=self.ctx.user_name, role=self.ctx.role_label))
+            self._mark_stale()
+
+    # the audit trail, as this computer saw it ---------------------------------------------------
+    def watch_chain(self, store: QSettings) -> None:
+        """Compare the audit trail with the longest one this computer has seen for this database."""
+        db = self.ctx.db
+        url = db.engine.url.render_as_string(hide_password=True)
+        seen = chain_watch.remembered(store, url)
+
+        def done(now: chain_watch.Observation) -> None:
+            self._chain_checked(chain_watch.settle(store, url, seen, now))
+
+        run_op(self, lambda _p: chain_watch.observe(db, seen), done, quiet=True)
+
+    def _chain_checked(self, warning: str | None) -> None:
+        self.chain_warning = warning
+        if warning is not None:
+            self.chain_label.setText(_("Audit trail cut short or rewritten"))
+            self.chain_label.setToolTip(warning)
+            self.chain_label.show()
+            box = widgets.warn(self, warning, title=_("The audit trail was changed"))
+            box.setIcon(QMessageBox.Icon.Critical)
+        self.chain_checked.emit(warning)
+
     # status bar and settings --------------------------------------------------------------------
     def _status(self) -> None:
         bar = self.statusBar()
+        self.chain_label = QLabel()
+        self.chain_label.setObjectName("status_chain")
+        self.chain_label.setStyleSheet("color: white; background: #b00020; font-weight: bold; padding: 2px 8px;")
+        self.chain_label.hide()
+        bar.addWidget(self.chain_label)
         self.user_label = QLabel(_("{user} ({role})").format(user=self.ctx.user_name, role=self.ctx.role_label))
         self.user_label.setObjectName("status_user")
         self.db_label = QLabel(self.ctx.db.url)
@@ -180,6 +271,8 @@ class MainWindow(QMainWindow):
             start = keys.index("agencies") if "agencies" in keys else 0
         if keys:
             self.nav.setCurrentRow(start)
+        if store is not None:
+            self.watch_chain(store)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.remember:

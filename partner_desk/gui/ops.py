@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from partner_desk.domain.errors import UserError
 from partner_desk.gui import widgets
 from partner_desk.i18n import _
+from partner_desk.services.authority import Refused
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -172,6 +173,11 @@ def show_error(parent: QWidget | None, exc: BaseException, trace: str = "") -> N
         problems = getattr(exc, "problems", None)
         details = "\n".join(str(p) for p in problems) if problems else ""
         widgets.warn(parent, str(exc), details=details)
+        if isinstance(exc, Refused) and parent is not None:
+            # the user's role or state may have changed: the window follows it at once
+            follow = getattr(parent.window(), "refresh_standing", None)
+            if callable(follow):
+                follow()
         return
     log.error("operation failed: %s", trace or exc)
     widgets.warn(parent, _("Something went wrong: {error}").format(error=f"{type(exc).__name__}: {exc}"),

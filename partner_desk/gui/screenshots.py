@@ -14,7 +14,6 @@ import os
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -22,6 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
+from partner_desk.domain import clock
 from partner_desk.gui import language, ops
 from partner_desk.gui.app import application, set_language
 from partner_desk.gui.context import AppContext
@@ -34,7 +34,7 @@ from partner_desk.services.setup import init_database
 from partner_desk.services.users import sign_in
 from partner_desk.store.engine import Database
 
-TODAY = date(2026, 11, 18)
+TODAY = "2026-11-18T09:00"  # the product's clock while the pictures are taken (PARTNER_DESK_NOW)
 ADMIN = "admin"
 SIZE = (1400, 860)
 # an amount typed the window's way, and one it refuses (it could be read two ways)
@@ -54,8 +54,10 @@ def settle(app: QApplication, seconds: float = 30.0) -> None:
         time.sleep(0.01)
 
 
-def render(out: Path, today: date = TODAY) -> list[Path]:
-    """Save one PNG per registered page (and the amount dialog, the language section) into `out`."""
+def render(out: Path, now: str = TODAY) -> list[Path]:
+    """Save one PNG per registered page (and the amount dialog, the users and language sections of
+    the settings, the account menu) into `out`, with the product's clock set to `now`."""
+    os.environ[clock.ENV_NOW] = now
     wanted = os.environ.pop(language.ENVIRONMENT, "") or "en_US"
     app = application()
     out.mkdir(parents=True, exist_ok=True)
@@ -69,9 +71,9 @@ def render(out: Path, today: date = TODAY) -> list[Path]:
         db = Database(f"sqlite:///{Path(folder) / 'demo.db'}")
         try:
             init_database(db)
-            build_demo(db, today)
+            build_demo(db)
             actor = sign_in(db, ADMIN, demo_password(ADMIN))  # the demo data set's own admin
-            window = MainWindow(AppContext(db, actor, today), remember=False)
+            window = MainWindow(AppContext(db, actor), remember=False)
             window.resize(*SIZE)
             window.show()
             settle(app)

@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, accrue_agency
+from partner_desk.domain.dates import as_of_refusal, future_refusal
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import EXACT, format_amount, format_percent, format_usd, from_minor, to_minor
 from partner_desk.domain.periods import ONE_DAY, Period, today_in
@@ -26,9 +27,10 @@ from partner_desk.domain.roles import Actor
 from partner_desk.services import audit
 from partner_desk.services.guard import refused, require
 from partner_desk.store import accrual_queries as q
+from partner_desk.store import chain
 from partner_desk.store.bulk import collector_paused, insert_rows
 from partner_desk.store.engine import Database
-from partner_desk.store.models import Accrual, AccrualLine, Agency, LedgerEntry, PostedPeriod
+from partner_desk.store.models import Accrual, AccrualLine, Agency
 from partner_desk.store.queries import company_tz, posted_periods, rate_book, reward_schedule, tier_history
 
 LINE_COLUMNS = (
@@ -156,7 +158,7 @@ def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date
     agency's accrual is computed: each agency's accrual depends on its own payments alone."""
     period = period if isinstance(period, Period) else _check_period_text(period)
     with db.read() as session, collector_paused():
-        today = as_of or today_in(company_tz(session))
+        today = read_day(session, as_of)
         plan = _plan(session, period, today)
         if period in plan.posted:
             return AccrualRun(period, True, False, [], f"{period} is already accrued: nothing to preview")
@@ -174,7 +176,26 @@ def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date
     return AccrualRun(period, False, False, accruals, f"preview of {period}: {len(accruals)} accruals{note}")
 
 
-def _refuse_order(plan: _Plan, period: Period, today: date) -> None:
+def read_day(session: Session, as_of: date | None) -> date:
+    """The day a read shows things as they stood on: today, or a chosen day that has come."""
+    today = today_in(company_tz(session))
+    if as_of is None:
+        return today
+    problem = as_of_refusal(as_of, today)
+    if problem is not None:
+        raise UserError(problem)
+    return as_of
+
+
+def _refuse_order(plan: _Plan, period: Period, today: date, as_of: date | None) -> None:
+    """Posting needs the period to have ended by the real clock, whatever `as_of` says; `as_of`
+    itself is a day that has come, on which the period had ended too."""
+    if as_of is not None:
+        problem = future_refusal(as_of, today, "--as-of")
+        if problem is not None:
+            raise UserError(problem)
+        if not period.has_ended(as_of) and period.has_ended(today):
+            raise UserError(f"{period} had not ended on {as_of}: posting it as of that day is refused")
     reasons = posting_refusals(period, plan.posted, today)
     if reasons:
         raise UserError("; ".join(reasons))
@@ -198,29 +219,32 @@ def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
     with db.write() as session, collector_paused():
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(7271002)"))
-        today = as_of or today_in(company_tz(session))
+        # the real clock decides whether the period has ended; `as_of` is only recorded with it
+        today = today_in(company_tz(session))
         plan = _plan(session, period, today)
         if period in plan.posted:
             return AccrualRun(period, True, False, [], f"{period} is already accrued: nothing was posted")
-        _refuse_order(plan, period, today)
-        session.add(PostedPeriod(period=str(period), as_of=today, posted_by=actor.name))
-        session.flush()
+        _refuse_order(plan, period, today, as_of)
+        day = as_of or today
+        chain.append(session, chain.POSTED, [dict(period=str(period), as_of=day, posted_by=actor.name)])
         accruals: list[AgencyAccrual] = []
         buffer: list[tuple[Any, ...]] = []
         credits: list[dict[str, Any]] = []
+        accrual_chain = chain.Chain(session, chain.ACCRUALS)
         for agency_id, accrual in _reporting(_compute(session, period, plan), priced):
             accruals.append(accrual)
-            _write_accrual(session, actor, agency_id, accrual, buffer, credits)
+            _write_accrual(session, actor, agency_id, accrual, buffer, credits, accrual_chain)
             if len(buffer) >= LINE_BATCH:
                 _insert_lines(session, buffer)
         _insert_lines(session, buffer)
-        if credits:  # in one statement: there is one or two per accrual
-            session.connection().execute(insert(LedgerEntry), credits)
+        # in one statement: there is one or two per accrual
+        chain.append(session, chain.LEDGER, credits)
         accruals.sort(key=lambda a: a.agency)
         totals = {cur: format_amount(v, cur) for cur, v in _totals(accruals).items()}
+        credited = {a.agency: format_amount(a.total, a.currency) for a in accruals}
         audit.record(session, actor, "accrue.post", str(period),
                      after={"period": str(period), "accruals": len(accruals), "totals": totals,
-                            "as_of": today.isoformat()})
+                            "as_of": day.isoformat(), "credits": credited})
     return AccrualRun(period, False, True, accruals, f"posted {period}: {len(accruals)} accruals")
 
 
@@ -240,9 +264,30 @@ def _totals(accruals: list[AgencyAccrual]) -> dict[str, Decimal]:
 
 
 def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: AgencyAccrual,
-                   buffer: list[tuple[Any, ...]], credits: list[dict[str, Any]]) -> None:
+                   buffer: list[tuple[Any, ...]], credits: list[dict[str, Any]], accruals: chain.Chain) -> None:
+    accrual_id = accruals.next_key()
+    credit = Decimal(0)
+    reversal = Decimal(0)
+    parts: list[str] = []
+    # the lines of one day and currency share their terms: each is written out once
+    terms_texts: dict[int, str] = {}
+    for line in accrual.lines:
+        if line.refund_of is None:
+            credit += line.commission
+        else:
+            reversal += line.commission
+        terms = line.terms
+        commission_minor = to_minor(line.commission, accrual.currency)
+        buffer.append((
+            accrual_id, line.payment_id, line.late, terms.percent, terms.pay_rate,
+            terms.partner_rate, line.usd_amount, line.partner_amount, commission_minor,
+        ))
+        shown = terms_texts.get(id(terms))
+        if shown is None:
+            shown = terms_texts[id(terms)] = chain.terms_text(terms.percent, terms.pay_rate, terms.partner_rate)
+        parts.append(chain.line_text(line.payment_id, line.late, shown, commission_minor))
     # Core inserts, not ORM objects: a run writes thousands of accruals and needs none of them back
-    inserted = session.connection().execute(insert(Accrual), dict(
+    session.connection().execute(insert(Accrual), accruals.link(dict(
         agency_id=agency_id,
         period=str(accrual.period),
         currency=accrual.currency,
@@ -255,21 +300,8 @@ def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: Agen
         tier_version_id=accrual.table.version_id,
         lines=len(accrual.lines),
         late_lines=accrual.late_lines,
-    )).inserted_primary_key
-    assert inserted is not None
-    accrual_id = inserted[0]
-    credit = Decimal(0)
-    reversal = Decimal(0)
-    for line in accrual.lines:
-        if line.refund_of is None:
-            credit += line.commission
-        else:
-            reversal += line.commission
-        buffer.append((
-            accrual_id, line.payment_id, line.late, line.terms.percent, line.terms.pay_rate,
-            line.terms.partner_rate, line.usd_amount, line.partner_amount,
-            to_minor(line.commission, accrual.currency),
-        ))
+        lines_hash=chain.lines_digest(parts),
+    )))
     effective = accrual.period.end - ONE_DAY  # credited on the period's last day
     entries = [("accrual", credit)] + ([("refund_reversal", reversal)] if reversal else [])
     credits.extend(

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 
+from partner_desk.domain import clock
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import round_usd
 from partner_desk.domain.periods import Period, local_date, today_in
@@ -123,7 +124,7 @@ def agency_list(db: Database, actor: Actor, as_of: date | None = None,
                     select(Accrual.agency_id, Accrual.turnover_usd, Accrual.percent)
                     .where(Accrual.period == str(last))):
                 posted_last[accrual_agency] = (round_usd(accrual_turnover), accrual_percent)
-    now = datetime.now(UTC) if as_of is None else datetime(today.year, today.month, today.day, tzinfo=tz)
+    now = clock.now() if as_of is None else datetime(today.year, today.month, today.day, tzinfo=tz)
     report(1, 4, "projects")
     projects = _connected_counts(db, now)
     notes: list[str] = []

@@ -1,22 +1,28 @@
-"""The audit trail: every change and every refused attempt, hash-chained so tampering shows."""
+"""The audit trail: every change and every refused attempt, hash-chained so tampering shows.
+
+Each record also stores the head of every chained table as it stood when the record was written
+(`anchors`, see `store/chain.py`), and the value the clock was set to when the action ran under a
+set clock (`clock`), both covered by its hash. Reading the trail and checking it: `audit_trail`.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from partner_desk.domain import clock as product_clock
 from partner_desk.domain.roles import Actor
-from partner_desk.store.engine import Database
+from partner_desk.services import authority
+from partner_desk.store import chain
 from partner_desk.store.models import AuditRecord
 from partner_desk.store.types import utc_now
 
-GENESIS = "0" * 64
+GENESIS = chain.GENESIS
 
 
 def _canonical(value: Any) -> str | None:
@@ -26,20 +32,21 @@ def _canonical(value: Any) -> str | None:
 
 
 def record_hash(prev_hash: str, at: datetime, user: str | None, action: str, obj: str | None,
-                outcome: str, message: str | None, before: str | None, after: str | None) -> str:
-    payload = json.dumps(
-        [prev_hash, at.strftime("%Y-%m-%dT%H:%M:%S.%f"), user, action, obj, outcome, message, before, after],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+                outcome: str, message: str | None, before: str | None, after: str | None,
+                anchors: str | None = None, clock: str | None = None) -> str:
+    """The hash of one record. Records written before anchors and the clock were kept hash without them."""
+    fields: list[Any] = [prev_hash, at.strftime("%Y-%m-%dT%H:%M:%S.%f"), user, action, obj, outcome, message,
+                         before, after]
+    if anchors is not None or clock is not None:
+        fields += [anchors, clock]
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _lock_chain(session: Session) -> None:
-    # SQLite transactions already hold the write lock (BEGIN IMMEDIATE); on PostgreSQL an advisory
-    # lock held to the end of the transaction serialises appends to the chain.
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(7271001)"))
+def row_hash(row: AuditRecord, prev_hash: str) -> str:
+    """What a stored record's hash should be, after `prev_hash`."""
+    return record_hash(prev_hash, row.at, row.user_name, row.action, row.object, row.outcome, row.message,
+                       row.before, row.after, row.anchors, row.clock)
 
 
 def record(
@@ -53,12 +60,21 @@ def record(
     outcome: str = "ok",
     message: str | None = None,
 ) -> AuditRecord:
-    """Append one audit record in the caller's transaction."""
-    _lock_chain(session)
+    """Append one audit record in the caller's transaction.
+
+    A change ("ok") by a signed-in user is confirmed here against the user's stored role and state,
+    inside the change's own transaction: a user demoted or deactivated meanwhile is refused and the
+    change rolls back.
+    """
+    if outcome == "ok":
+        authority.confirm(session, actor, action)
+    chain.lock(session)
     last = session.execute(select(AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)).scalar()
     prev = last or GENESIS
     at = utc_now()
     before_text, after_text = _canonical(before), _canonical(after)
+    anchors = json.dumps(chain.anchors(session), separators=(",", ":"), default=str)
+    clock = product_clock.fixed()
     entry = AuditRecord(
         at=at,
         user_name=actor.name,
@@ -69,44 +85,14 @@ def record(
         before=before_text,
         after=after_text,
         prev_hash=prev,
-        hash=record_hash(prev, at, actor.name, action, obj, outcome, message, before_text, after_text),
+        hash=record_hash(prev, at, actor.name, action, obj, outcome, message, before_text, after_text,
+                         anchors, clock),
+        anchors=anchors,
+        clock=clock,
     )
     session.add(entry)
     session.flush()
     return entry
-
-
-@dataclass(frozen=True, slots=True)
-class ChainCheck:
-    intact: bool
-    records: int
-    first_broken_id: int | None
-    problem: str | None
-
-
-def verify(session: Session) -> ChainCheck:
-    """Recompute every hash in order; the first record that does not match breaks the chain."""
-    prev = GENESIS
-    count = 0
-    rows = session.execute(select(AuditRecord).order_by(AuditRecord.id)).scalars()
-    for row in rows:
-        count += 1
-        if row.prev_hash != prev:
-            return ChainCheck(False, count, row.id, f"record {row.id} does not follow the record before it")
-        expected = record_hash(
-            prev, row.at, row.user_name, row.action, row.object, row.outcome, row.message,
-            row.before, row.after,
-        )
-        if expected != row.hash:
-            return ChainCheck(False, count, row.id, f"record {row.id} was altered")
-        prev = row.hash
-    return ChainCheck(True, count, None, None)
-
-
-def check_chain(db: Database) -> ChainCheck:
-    """Whether the whole audit trail is intact, read in one transaction."""
-    with db.read() as session:
-        return verify(session)
 
 
 def _parsed(value: str | None) -> Any:
@@ -125,14 +111,6 @@ def record_as_dict(row: AuditRecord) -> dict[str, Any]:
         "message": row.message,
         "before": _parsed(row.before),
         "after": _parsed(row.after),
+        "clock": row.clock,
         "hash": row.hash,
     }
-
-
-def records(db: Database, limit: int | None = None) -> list[dict[str, Any]]:
-    """The audit trail, newest first (all of it, or the newest `limit` records)."""
-    with db.read() as session:
-        stmt = select(AuditRecord).order_by(AuditRecord.id.desc())
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        return [record_as_dict(row) for row in session.scalars(stmt)]

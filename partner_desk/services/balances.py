@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from partner_desk.domain.dates import as_of_refusal
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.ledger import Position, position
 from partner_desk.domain.money import USD, format_amount, from_minor
@@ -44,11 +45,14 @@ class AgencyBalance:
         }
 
 
-def positions(session: Session, agency_ids: list[int] | None = None) -> dict[int, Position]:
-    """Every agency's position from one grouped query over the ledger."""
+def positions(session: Session, agency_ids: list[int] | None = None, on: date | None = None) -> dict[int, Position]:
+    """Every agency's position from one grouped query over the ledger; with `on`, as it stood at the
+    end of that day (the entries dated on or before it)."""
     stmt = select(LedgerEntry.agency_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_minor)).group_by(
         LedgerEntry.agency_id, LedgerEntry.kind
     )
+    if on is not None:
+        stmt = stmt.where(LedgerEntry.effective_on <= on)
     if agency_ids is not None:
         stmt = stmt.where(LedgerEntry.agency_id.in_(agency_ids))
     currencies = {aid: cur for aid, cur in session.execute(select(Agency.id, Agency.currency))}
@@ -96,10 +100,16 @@ def rate_on(session: Session, currency: str, day: date) -> Decimal | None:
 
 
 def balances(db: Database, code: str | None = None, as_of: date | None = None) -> list[AgencyBalance]:
-    """Balances of every agency (or one), with whether each can withdraw and why not."""
+    """Balances of every agency (or one), with whether each can withdraw and why not; with `as_of`, as
+    they stood at the end of that day (its entries, its rates, offers accepted by then)."""
     with db.read() as session:
         tz = company_tz(session)
-        today = as_of or today_in(tz)
+        today = today_in(tz)
+        if as_of is not None:
+            problem = as_of_refusal(as_of, today)
+            if problem is not None:
+                raise UserError(problem)
+            today = as_of
         stmt = select(Agency).order_by(Agency.code)
         if code is not None:
             stmt = stmt.where(Agency.code == code)
@@ -107,7 +117,7 @@ def balances(db: Database, code: str | None = None, as_of: date | None = None) -
         if code is not None and not agencies:
             raise UserError(f"unknown agency '{code}'")
         book = rate_book(session)
-        found = positions(session, [a.id for a in agencies])
+        found = positions(session, [a.id for a in agencies], as_of)
         result = []
         for agency in agencies:
             pos = found[agency.id]

@@ -2,7 +2,7 @@
 
 `build_demo` writes agencies, projects, rates and payments as CSV files, imports them with the
 import service, and posts every ended month in order, so the demo exercises the real path. The
-data is seeded: the same `today` always gives the same database.
+data is seeded: the same today (the product's clock) always gives the same database.
 
 What it holds, for the six months before today's month and the running month so far:
 
@@ -334,7 +334,7 @@ def _post_months(build: DemoBuild) -> None:
     header = ["payment_id", "project_id", "paid_at", "service", "amount", "currency", "refund_of"]
     posted = 0
     for period in build.ended:
-        run = post_period(build.db, build.actor, period, as_of=build.today)
+        run = post_period(build.db, build.actor, period)
         posted += len(run.accruals)
         late = build.late.get(period)
         if late:
@@ -357,8 +357,9 @@ def demo_periods(today: date) -> list[Period]:
     return periods
 
 
-def build_demo(db: Database, today: date | None = None) -> str:
-    """Fill an empty database with the demo data set; returns a one-paragraph summary.
+def build_demo(db: Database) -> str:
+    """Fill an empty database with the demo data set around the product's today (the clock's; a test
+    or a demonstration sets it with PARTNER_DESK_NOW); returns a one-paragraph summary.
 
     Refuses (UserError) a database that already has agencies, so real data is never mixed with it.
     """
@@ -366,7 +367,7 @@ def build_demo(db: Database, today: date | None = None) -> str:
         if session.scalar(select(func.count()).select_from(Agency)):
             raise UserError(_("the database already has agencies: the demo data set goes only into an "
                               "empty database (run 'partner-desk --db URL init --demo' with a new one)"))
-        today = today or today_in(company_tz(session))
+        today = today_in(company_tz(session))
     with tempfile.TemporaryDirectory(prefix="partner-desk-demo-") as folder:
         build = DemoBuild(db, SETUP, today, demo_periods(today), Path(folder), random.Random(SEED))
         for step in STEPS:

@@ -1,39 +1,43 @@
 """The people and money moves of the demo data set: users of every role, project payments, withdrawals
 in every state and a correction, all made through the same services a team would use.
 
-Demo users and passwords (for trying the roles; never for real data):
+Demo users, each with the password `partner-demo` (for trying the roles; never for real data; a
+password may not contain its user's name):
 
-    admin    admin     demo-admin
-    finance  finance   demo-finance
-    olena    manager   demo-olena
-    petro    manager   demo-petro
+    admin    admin
+    finance  finance
+    olena    manager
+    petro    manager
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import or_, select
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import format_amount, quantum
-from partner_desk.domain.periods import start_of_day
 from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.i18n import _
 from partner_desk.services import ledger, payout_accounts, users, withdrawals
 from partner_desk.services.balances import AgencyBalance, balances
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, Connection
-from partner_desk.store.queries import company_tz
+from partner_desk.store.types import utc_now
 
 PEOPLE: tuple[tuple[str, Role], ...] = (
     ("admin", Role.ADMIN), ("finance", Role.FINANCE), ("olena", Role.MANAGER), ("petro", Role.MANAGER),
 )
 
 
+DEMO_PASSWORD = "partner-demo"
+
+
 def demo_password(name: str) -> str:
-    return f"demo-{name}"
+    """The password of a demo user: the same for each of them."""
+    return DEMO_PASSWORD
 
 
 def _share(amount: Decimal, percent: int, currency: str) -> Decimal:
@@ -62,22 +66,20 @@ def add_people_and_money(db: Database, today: date) -> str:
         actors[name] = users.add_user(db, actor, name, role, demo_password(name))
         actor = actors["admin"]
     admin, finance, olena, petro = (actors[n] for n in ("admin", "finance", "olena", "petro"))
-    with db.read() as session:
-        noon = start_of_day(today, company_tz(session)) + timedelta(hours=12)
     payout_accounts.set_company_account(db, admin, "Partner Desk Demo Ltd", "DE02 1203 0000 0000 2020 51",
                                         "BYLADEM1001")
     eligible = [b for b in balances(db, as_of=today) if b.withdrawable]  # by agency code
     moves = _withdrawals(db, today, eligible, admin, finance, olena, petro)
-    paid_projects = _project_payments(db, today, eligible, olena, petro, noon)
+    paid_projects = _project_payments(db, today, eligible, olena, petro)
     corrected = ""
     if eligible:
         first = eligible[0]
         cur = first.position.currency
         amount = quantum(cur) * 1000  # 10.00 in a two-digit currency
-        ledger.correct(db, admin, first.code, amount, _("goodwill credit for a late statement"), today)
+        ledger.correct(db, admin, first.code, amount, _("goodwill credit for a late statement"))
         corrected = _(", a correction of {amount} {currency} for {agency}").format(
             amount=format_amount(amount, cur), currency=cur, agency=first.code)
-    return _("users admin, finance, olena and petro (passwords demo-<name>); {payments} project payments, "
+    return _("users admin, finance, olena and petro (password partner-demo); {payments} project payments, "
              "{withdrawals} withdrawals ({states}){corrected}").format(
         payments=paid_projects, withdrawals=len(moves), states=", ".join(moves), corrected=corrected)
 
@@ -114,17 +116,17 @@ def _withdrawals(db: Database, today: date, eligible: list[AgencyBalance], admin
     return done
 
 
-def _project_payments(db: Database, today: date, eligible: list[AgencyBalance], olena: Actor, petro: Actor,
-                      noon: datetime) -> int:
+def _project_payments(db: Database, today: date, eligible: list[AgencyBalance], olena: Actor,
+                      petro: Actor) -> int:
     paid = 0
     for index, agency in enumerate(eligible[:3]):
-        project = _connected_project(db, agency.code, noon)
+        project = _connected_project(db, agency.code, utc_now())
         if project is None:
             continue
         fresh = balances(db, agency.code, today)[0]
         amount = _share(fresh.position.available, 10, fresh.position.currency)
         if amount <= 0:
             continue
-        ledger.pay_project(db, olena if index % 2 == 0 else petro, agency.code, project, amount, noon)
+        ledger.pay_project(db, olena if index % 2 == 0 else petro, agency.code, project, amount)
         paid += 1
     return paid

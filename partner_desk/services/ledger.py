@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from partner_desk.domain.dates import write_date_refusal
 from partner_desk.domain.errors import MissingRates, UserError
 from partner_desk.domain.ledger import (
     EntryKind,
@@ -29,9 +30,10 @@ from partner_desk.domain.roles import Actor
 from partner_desk.services import audit
 from partner_desk.services.balances import agency_position, locked_agency, rate_on
 from partner_desk.services.guard import refused, require
+from partner_desk.store import chain
 from partner_desk.store.engine import Database
-from partner_desk.store.models import Agency, Connection, LedgerEntry, Project
-from partner_desk.store.queries import company_tz
+from partner_desk.store.models import Agency, Connection, Project
+from partner_desk.store.queries import company_tz, posted_periods
 from partner_desk.store.types import utc_now
 
 
@@ -92,6 +94,18 @@ def _position_dict(pos: Position) -> dict[str, str]:
             "available": format_amount(pos.available, cur)}
 
 
+def entry_list(ids: list[int], entries: list[dict[str, Any]]) -> list[list[Any]]:
+    """The ledger entries an action wrote, as its audit record lists them: [id, kind, minor units]."""
+    return [[entry_id, e["kind"], e["amount_minor"]] for entry_id, e in zip(ids, entries, strict=True)]
+
+
+def open_day(session: Session, day: date, what: str = "the date") -> None:
+    """Refuse to date a ledger entry after today or inside a posted period (its books are closed)."""
+    problem = write_date_refusal(day, today_in(company_tz(session)), posted_periods(session), what)
+    if problem is not None:
+        raise UserError(problem)
+
+
 def connected_agency_id(session: Session, project_id: str, moment: datetime) -> int | None:
     """The agency a project is connected to at `moment` (connected from <= moment < until)."""
     return session.scalar(
@@ -103,15 +117,14 @@ def connected_agency_id(session: Session, project_id: str, moment: datetime) -> 
     )
 
 
-def pay_project(db: Database, actor: Actor, code: str, project_id: str, amount: Decimal | str,
-                now: datetime | None = None) -> ProjectPayment:
+def pay_project(db: Database, actor: Actor, code: str, project_id: str, amount: Decimal | str) -> ProjectPayment:
     """Spend `amount` (partner currency) of the agency's available balance on a project connected to
     it now; the entry also records the amount in the project's currency at today's rates."""
     obj = f"{code}:{project_id}"
     require(db, actor, "pay_project", obj)
     try:
         with db.write() as session:
-            return _pay(session, actor, code, project_id, amount, now or utc_now())
+            return _pay(session, actor, code, project_id, amount, utc_now())
     except UserError as exc:
         refused(db, actor, "pay_project", obj, exc)
         raise
@@ -133,20 +146,20 @@ def _pay(session: Session, actor: Actor, code: str, project_id: str, value: Deci
     pos = agency_position(session, agency)
     _refuse(spend_refusals(pos, amount), f"cannot pay project {project_id} from {code}")
     today = local_date(now, company_tz(session))
+    open_day(session, today)
     project_amount = _in_project_currency(session, amount, cur, project.currency, today)
-    entry = LedgerEntry(
+    entry = dict(
         agency_id=agency.id, kind=EntryKind.PROJECT_PAYMENT.value, amount_minor=-to_minor(amount, cur),
         currency=cur, created_at=now, effective_on=today, user_name=actor.name, project_id=project_id,
         project_amount_minor=to_minor(project_amount, project.currency), project_currency=project.currency,
         note=f"paid project {project_id}",
     )
-    session.add(entry)
-    session.flush()
+    (entry_id,) = chain.append(session, chain.LEDGER, [entry])
     after = Position(cur, pos.balance - amount, pos.held)
-    result = ProjectPayment(entry.id, code, project_id, amount, cur, project_amount, project.currency,
+    result = ProjectPayment(entry_id, code, project_id, amount, cur, project_amount, project.currency,
                             after.available)
     audit.record(session, actor, "pay_project", f"{code}:{project_id}", before=_position_dict(pos),
-                 after={**result.as_dict(), **_position_dict(after)})
+                 after={**result.as_dict(), **_position_dict(after), "entries": entry_list([entry_id], [entry])})
     return result
 
 
@@ -195,8 +208,7 @@ def usd_conversion(db: Database, currency: str, as_of: date | None = None) -> Co
         return conversion(session, currency, USD, as_of or today_in(company_tz(session)))
 
 
-def correct(db: Database, actor: Actor, code: str, amount: Decimal | str, reason: str,
-            today: date | None = None) -> Correction:
+def correct(db: Database, actor: Actor, code: str, amount: Decimal | str, reason: str) -> Correction:
     """Add a correcting entry (admin only, with a written reason). A correction may not take the
     available balance below zero."""
     require(db, actor, "correct", code)
@@ -210,18 +222,19 @@ def correct(db: Database, actor: Actor, code: str, amount: Decimal | str, reason
                 raise UserError("a correction needs a reason (--reason TEXT)")
             pos = agency_position(session, agency)
             _refuse(correction_refusals(pos, value), f"cannot correct {code}")
-            day = today or today_in(company_tz(session))
-            entry = LedgerEntry(
+            day = today_in(company_tz(session))
+            open_day(session, day)
+            entry = dict(
                 agency_id=agency.id, kind=EntryKind.CORRECTION.value, amount_minor=to_minor(value, cur),
                 currency=cur, effective_on=day, user_name=actor.name, note=why,
             )
-            session.add(entry)
-            session.flush()
+            (entry_id,) = chain.append(session, chain.LEDGER, [entry])
             after = Position(cur, pos.balance + value, pos.held)
             audit.record(session, actor, "correct", code, before=_position_dict(pos),
-                         after={"entry": entry.id, "amount": format_amount(value, cur), "currency": cur,
-                                "reason": why, **_position_dict(after)})
-            return Correction(entry.id, code, value, cur, why, after.balance)
+                         after={"entry": entry_id, "agency": code, "amount": format_amount(value, cur),
+                                "currency": cur, "reason": why, **_position_dict(after),
+                                "entries": entry_list([entry_id], [entry])})
+            return Correction(entry_id, code, value, cur, why, after.balance)
     except UserError as exc:
         refused(db, actor, "correct", code, exc)
         raise

@@ -112,8 +112,7 @@ class BatchPaid:
 # exporting ------------------------------------------------------------------------------------------
 
 def export_batch(db: Database, actor: Actor, method: Method | str, folder: Path | str,
-                 ids: Sequence[int] | None = None, *, include_exported: bool = False,
-                 today: date | None = None) -> BatchExport:
+                 ids: Sequence[int] | None = None, *, include_exported: bool = False) -> BatchExport:
     """Write a payout batch of approved requests paid by `method` (PayPal or bank transfer) into
     `folder` and record it (finance). Without `ids`, every approved request of the method that no
     earlier batch holds; with `ids`, exactly those requests. Refused, with every request that stops
@@ -128,7 +127,7 @@ def export_batch(db: Database, actor: Actor, method: Method | str, folder: Path 
             raise UserError(str(exc)) from None
         try:
             with db.write() as session:
-                return _export(session, actor, chosen, Path(folder), ids, include_exported, today, written)
+                return _export(session, actor, chosen, Path(folder), ids, include_exported, written)
         except BaseException:
             for path in written:
                 path.unlink(missing_ok=True)
@@ -139,13 +138,13 @@ def export_batch(db: Database, actor: Actor, method: Method | str, folder: Path 
 
 
 def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: Sequence[int] | None,
-            include_exported: bool, today: date | None, written: list[Path]) -> BatchExport:
+            include_exported: bool, written: list[Path]) -> BatchExport:
     if session.get_bind().dialect.name == "postgresql":
         # SQLite write transactions are serial already; on PostgreSQL two exports at once would both
         # take the same approved requests
         session.execute(text("SELECT pg_advisory_xact_lock(7271002)"))
     tz = company_tz(session)
-    day = today or today_in(tz)
+    day = today_in(tz)  # the product's today: the batch is made, and its SEPA transfers executed, on it
     requests, left_out = _batch_requests(session, method, ids, include_exported)
     word = METHOD_WORDS[method]
     if not requests:

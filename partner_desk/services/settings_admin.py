@@ -24,9 +24,10 @@ from partner_desk.domain.periods import Period, zone
 from partner_desk.domain.roles import Actor
 from partner_desk.domain.tiers import Level
 from partner_desk.files.table import FileRejected
-from partner_desk.services import audit
+from partner_desk.services import audit, authority
 from partner_desk.services.guard import refused, require
 from partner_desk.services.imports import ImportSummary, import_file
+from partner_desk.services.sign_in import lock_state
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Benefit, Payment, Rate, RewardLevelRow, Setting, User
 from partner_desk.store.queries import (
@@ -37,6 +38,7 @@ from partner_desk.store.queries import (
     posted_periods,
     tier_history,
 )
+from partner_desk.store.types import utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ class UserView:
     role: str
     active: bool
     created_at: datetime
+    locked_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,9 @@ class SettingsView:
     statement_language: str = DEFAULT_STATEMENT_LANGUAGE  # the language of agencies that have none of their own
 
 
-def settings_view(db: Database, rates_limit: int = 5_000) -> SettingsView:
-    """Everything the settings page shows; rates newest first (at most `rates_limit`)."""
+def settings_view(db: Database, actor: Actor, rates_limit: int = 5_000) -> SettingsView:
+    """Everything the settings page shows; rates newest first (at most `rates_limit`). The users are
+    listed only to those who may list them (finance, admin)."""
     with db.read() as session:
         posted = posted_periods(session)
         history = tier_history(session)
@@ -103,8 +107,9 @@ def settings_view(db: Database, rates_limit: int = 5_000) -> SettingsView:
         rates = [RateView(c, d, v) for c, d, v in session.execute(
             select(Rate.currency, Rate.day, Rate.per_usd).order_by(Rate.day.desc(), Rate.currency)
             .limit(rates_limit))]
-        people = [UserView(u.name, u.role, u.active, u.created_at)
-                  for u in session.scalars(select(User).order_by(User.name))]
+        may_list = actor.in_setup or (actor.signed_in and authority.refusal(session, actor, "users.list") is None)
+        people = [UserView(u.name, u.role, u.active, u.created_at, lock_state(session, u.name, utc_now())[0])
+                  for u in session.scalars(select(User).order_by(User.name))] if may_list else []
         tz = company_tz(session).key
         language = default_statement_language(session)
     return SettingsView(tiers, rewards, rates, people, tz, posted[-1] if posted else None, language)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -30,6 +31,7 @@ from partner_desk.files.atomic import atomic_path
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_model import FORMATS, LineTotals, Statement
 from partner_desk.services.accruals import preview_period
+from partner_desk.services.audit_trail import Head, head_in
 from partner_desk.services.guard import refused, require
 from partner_desk.services.statement_data import Expected, check_totals, posted_statement, preview_statement
 from partner_desk.store.engine import Database
@@ -39,6 +41,13 @@ from partner_desk.store.queries import company_tz, default_statement_language, r
 ACTION = "statement"
 Progress = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
+
+
+class StatementWriter(Protocol):
+    """A statement format's writer: the workbook or the PDF."""
+
+    def __call__(self, statement: Statement, path: Path, language: str = ..., *,
+                 audit_head: str | None = ...) -> LineTotals: ...
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 
@@ -89,7 +98,7 @@ def export_statement(db: Database, actor: Actor, code: str, period: Period | str
             agency = _agency(session, code)
             statement, expected = posted_statement(session, agency, period_value, tz, reward_schedule(session),
                                                    produced_on or today_in(tz))
-            return _write(statement, expected, target, _language_of(session, agency, chosen))
+            return _write(statement, expected, target, _language_of(session, agency, chosen), head_in(session))
     except UserError as exc:
         refused(db, actor, ACTION, f"{code}:{period_value}", exc)
         raise
@@ -116,7 +125,7 @@ def export_preview(db: Database, actor: Actor, code: str, period: Period | str, 
             agency = _agency(session, code)
             statement, expected = preview_statement(session, agency, period_value, accrual, tz,
                                                     reward_schedule(session), produced_on or today_in(tz))
-            return _write(statement, expected, target, _language_of(session, agency, chosen))
+            return _write(statement, expected, target, _language_of(session, agency, chosen), head_in(session))
     except UserError as exc:
         refused(db, actor, ACTION, f"{code}:{period_value}:preview", exc)
         raise
@@ -154,22 +163,24 @@ def _write_all(session: Session, agencies: list[Agency], period: Period, folder:
                cancelled: CancelCheck | None, fmt: str, language: str | None) -> BulkResult:
     result = BulkResult(period, folder, len(agencies))
     default = default_statement_language(session)
+    head = head_in(session)
     for done, agency in enumerate(agencies, 1):
         if cancelled is not None and cancelled():
             return BulkResult(period, folder, len(agencies), result.written, cancelled=True)
         statement, expected = posted_statement(session, agency, period, tz, rewards, produced_on)
         result.written.append(_write(statement, expected, folder / statement_file_name(agency.code, period, fmt),
-                                     statement_language(language, agency.language, default)))
+                                     statement_language(language, agency.language, default), head))
         if progress is not None:
             progress(done, len(agencies), agency.code)
     return result
 
 
-def _write(statement: Statement, expected: Expected, target: Path, language: str) -> StatementResult:
+def _write(statement: Statement, expected: Expected, target: Path, language: str, head: Head) -> StatementResult:
+    """Write one statement; its document properties carry the audit trail's head as it was read."""
     s = statement.summary
     try:
         with atomic_path(target) as temporary:
-            totals = _writer(target)(statement, temporary, language)
+            totals = _writer(target)(statement, temporary, language, audit_head=str(head))
             check_totals(s.agency_code, s.period, s.currency, totals, expected)
     except OSError as exc:
         raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
@@ -177,7 +188,7 @@ def _write(statement: Statement, expected: Expected, target: Path, language: str
                            s.closing.balance, s.preview, language)
 
 
-def _writer(target: Path) -> Callable[[Statement, Path, str], LineTotals]:
+def _writer(target: Path) -> StatementWriter:
     """The writer the file name's suffix asks for."""
     if target.suffix.lower() == ".pdf":
         from partner_desk.files.statement_pdf import write_statement_pdf

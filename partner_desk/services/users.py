@@ -1,29 +1,36 @@
-"""Users, sign-in and set-up mode (SPEC section 8). Passwords are stored only as Argon2id hashes."""
+"""Users (SPEC section 8): set-up mode, adding, deactivating and activating users, roles, passwords,
+unlocking; the last active admin stays. Signing in: `sign_in`.
+
+Each change writes its audit record with the user's role, state and a digest of the password hash
+as they are after it, so `audit --verify` can tell a change made behind the product's back.
+"""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from partner_desk.domain.accounts import admin_change_refusal, name_refusal, password_refusal
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.services import audit
+from partner_desk.services.authority import password_digest, standing
 from partner_desk.services.guard import Refused, refused, require
+from partner_desk.services.sign_in import check_password, hash_password, lock_state, sign_in
 from partner_desk.store.engine import Database
 from partner_desk.store.models import User
+from partner_desk.store.types import utc_now
+
+__all__ = ["ANONYMOUS", "SETUP_ACTOR", "UserView", "activate", "add_user", "change_password", "current",
+           "deactivate", "in_setup_mode", "list_users", "set_role", "sign_in", "unlock"]
 
 SETUP_ACTOR = SETUP
 ANONYMOUS = Actor("(not signed in)", None)
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
-MIN_PASSWORD = 8
-_hasher = PasswordHasher()  # Argon2id with argon2-cffi's recommended cost
-_dummy_hash: list[str] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +39,13 @@ class UserView:
     role: Role
     active: bool
     created_at: datetime
+    locked_until: datetime | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "role": self.role.label, "active": self.active,
-                "created_at": self.created_at.isoformat().replace("+00:00", "Z")}
+                "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
+                "locked_until": None if self.locked_until is None
+                else self.locked_until.isoformat().replace("+00:00", "Z")}
 
 
 def in_setup_mode(db: Database) -> bool:
@@ -43,30 +53,10 @@ def in_setup_mode(db: Database) -> bool:
         return session.scalar(select(User.id).limit(1)) is None
 
 
-def sign_in(db: Database, name: str, password: str) -> Actor:
-    """The actor for a name and password; a failed sign-in is refused and recorded.
-
-    An unknown name costs one hash check too, so the answer's timing does not tell which names exist.
-    """
-    with db.read() as session:
-        user = session.scalar(select(User).where(User.name == name))
-    ok = False
-    stored = user.password_hash if user is not None and user.active else _dummy()
-    try:
-        ok = _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok or user is None or not user.active:
-        error = Refused(f"sign-in failed for '{name}': unknown user or wrong password")
-        refused(db, Actor(name, None), "sign_in", name, error)
-        raise error
-    return Actor(user.name, Role.parse(user.role))
-
-
-def _dummy() -> str:
-    if not _dummy_hash:
-        _dummy_hash.append(_hasher.hash("not a password of anyone"))
-    return _dummy_hash[0]
+def state(user: User) -> dict[str, Any]:
+    """A user as the audit trail records it."""
+    return {"name": user.name, "role": user.role, "active": bool(user.active),
+            "password": password_digest(user.password_hash)}
 
 
 def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: str) -> Actor:
@@ -74,32 +64,156 @@ def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: 
     require(db, actor, "users.add", name)  # the set-up actor passes only while there are no users
     try:
         role = role if isinstance(role, Role) else _role(role)
-        if not _NAME.match(name):
-            raise UserError(f"'{name}' is not a user name (letters, digits, '.', '_', '-', '@'; up to 64)")
-        if len(password) < MIN_PASSWORD:
-            raise UserError(f"the password is too short: at least {MIN_PASSWORD} characters")
+        problem = name_refusal(name) or password_refusal(name, password)
+        if problem:
+            raise UserError(problem)
         if actor.in_setup and role is not Role.ADMIN:
             raise UserError("the database has no users yet: the first user must be an admin")
-        hashed = _hasher.hash(password)
+        hashed = hash_password(password)
         with db.write() as session:
             # set-up mode ends with the first user: re-check inside the write transaction
             if actor.in_setup and session.scalar(select(User.id).limit(1)) is not None:
                 raise Refused("the database already has users: sign in as an admin to add one")
             if session.scalar(select(User.id).where(User.name == name)) is not None:
                 raise UserError(f"user '{name}' already exists")
-            session.add(User(name=name, role=role.label, password_hash=hashed))
-            audit.record(session, actor, "users.add", name, after={"name": name, "role": role.label})
+            user = User(name=name, role=role.label, password_hash=hashed, active=True, created_at=utc_now())
+            audit.record(session, actor, "users.add", name, after=state(user))
+            session.add(user)
     except UserError as exc:
         refused(db, actor, "users.add", name, exc)
         raise
     return Actor(name, role)
 
 
-def list_users(db: Database) -> list[UserView]:
-    """Every user, by name; never a password hash."""
+# validates a change to a user and returns the columns it sets
+Change = Callable[[Session, User], dict[str, Any]]
+
+
+def _change(db: Database, actor: Actor, action: str, name: str, apply: Change) -> UserView:
+    """One change to one user, in one transaction, recorded with the user's state before and after."""
+    require(db, actor, action, name)
+    try:
+        with db.write() as session:
+            user = session.scalar(select(User).where(User.name == name).with_for_update())
+            if user is None:
+                raise UserError(f"there is no user '{name}'")
+            before = state(user)
+            changes = apply(session, user)
+            after = {**before, **{k: v for k, v in changes.items() if k in ("role", "active")}}
+            if "password_hash" in changes:
+                after["password"] = password_digest(changes["password_hash"])
+            # recorded before it is stored: a change to oneself (a role, the account) is allowed by the
+            # state the action began in
+            audit.record(session, actor, action, name, before=before, after=after)
+            for key, value in changes.items():
+                setattr(user, key, value)
+            session.flush()
+            return _view(session, user)
+    except UserError as exc:
+        refused(db, actor, action, name, exc)
+        raise
+
+
+def _active_admins(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(User)
+                              .where(User.role == Role.ADMIN.label, User.active.is_(True))) or 0)
+
+
+def _guard_admins(session: Session, user: User, new_role: Role | None, new_active: bool | None) -> None:
+    problem = admin_change_refusal(user.name, Role.parse(user.role), bool(user.active), new_role, new_active,
+                                   _active_admins(session))
+    if problem:
+        raise UserError(problem)
+
+
+def deactivate(db: Database, actor: Actor, name: str) -> UserView:
+    """Deactivate a user (admin): they can no longer sign in, and an open window of theirs is
+    refused at its next action. The last active admin stays."""
+    def apply(session: Session, user: User) -> dict[str, Any]:
+        if not user.active:
+            raise UserError(f"{name} is deactivated already")
+        _guard_admins(session, user, None, False)
+        return {"active": False}
+
+    return _change(db, actor, "users.deactivate", name, apply)
+
+
+def activate(db: Database, actor: Actor, name: str) -> UserView:
+    """Let a deactivated user sign in again (admin)."""
+    def apply(_session: Session, user: User) -> dict[str, Any]:
+        if user.active:
+            raise UserError(f"{name} is active already")
+        return {"active": True}
+
+    return _change(db, actor, "users.activate", name, apply)
+
+
+def set_role(db: Database, actor: Actor, name: str, role: Role | str) -> UserView:
+    """Give a user another role (admin); it counts from their next action. The last active admin stays."""
+    wanted = role if isinstance(role, Role) else _role(role)
+
+    def apply(session: Session, user: User) -> dict[str, Any]:
+        if user.role == wanted.label:
+            raise UserError(f"{name} has the {wanted.label} role already")
+        _guard_admins(session, user, wanted, None)
+        return {"role": wanted.label}
+
+    return _change(db, actor, "users.role", name, apply)
+
+
+def change_password(db: Database, actor: Actor, name: str, new_password: str,
+                    old_password: str | None = None) -> UserView:
+    """A new password: anyone for themselves, with their current password; an admin for anyone else."""
+    own = actor.signed_in and actor.name == name
+    action = "users.own_password" if own else "users.password"
+    problem = password_refusal(name, new_password)
+    hashed = hash_password(new_password) if problem is None else ""
+
+    def apply(_session: Session, user: User) -> dict[str, Any]:
+        if own and (old_password is None or not check_password(user.password_hash, old_password)):
+            raise UserError("the current password is wrong: the password was not changed")
+        if problem:
+            raise UserError(problem)
+        return {"password_hash": hashed}
+
+    return _change(db, actor, action, name, apply)
+
+
+def unlock(db: Database, actor: Actor, name: str) -> UserView:
+    """Lift the lock that repeated failed sign-ins put on an account (admin)."""
+    def apply(session: Session, user: User) -> dict[str, Any]:
+        if lock_state(session, name, utc_now())[0] is None:
+            raise UserError(f"{name} is not locked")
+        return {}
+
+    return _change(db, actor, "users.unlock", name, apply)
+
+
+def _view(session: Session, user: User) -> UserView:
+    until = lock_state(session, user.name, utc_now())[0]
+    return UserView(user.name, Role.parse(user.role), bool(user.active), user.created_at, until)
+
+
+def list_users(db: Database, actor: Actor) -> list[UserView]:
+    """Every user, by name, with whether the account is locked; never a password hash (finance, admin)."""
+    require(db, actor, "users.list")
     with db.read() as session:
-        return [UserView(u.name, Role.parse(u.role), u.active, u.created_at)
-                for u in session.scalars(select(User).order_by(User.name))]
+        return [_view(session, u) for u in session.scalars(select(User).order_by(User.name))]
+
+
+def current(db: Database, actor: Actor) -> Actor | None:
+    """The signed-in user as stored now (their role may have changed); None when they may no longer
+    act (deactivated, or gone)."""
+    if not actor.signed_in or actor.name is None:
+        return actor
+    with db.read() as session:
+        found = standing(session, actor.name)
+        setting_up = found is None and session.scalar(select(User.id).limit(1)) is None
+    if setting_up:
+        return actor
+    if found is None or not found[1]:
+        return None
+    return Actor(actor.name, found[0])
 
 
 def _role(text: str) -> Role:

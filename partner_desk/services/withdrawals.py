@@ -17,17 +17,34 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.ledger import Entry, Position, check_amount, hold_entries, payout_entries, release_entries
+from partner_desk.domain.ledger import (
+    Entry,
+    EntryKind,
+    Position,
+    check_amount,
+    hold_entries,
+    payout_entries,
+    release_entries,
+)
 from partner_desk.domain.ledger import spend_refusals as _spend_refusals
 from partner_desk.domain.money import format_amount, from_minor, to_minor
 from partner_desk.domain.payout_details import iban_refusals
 from partner_desk.domain.periods import today_in
 from partner_desk.domain.roles import Actor
-from partner_desk.domain.withdrawals import MOVES, Method, Move, Status, decider_refusal, move_refusal
+from partner_desk.domain.withdrawals import (
+    MOVES,
+    Method,
+    Move,
+    Status,
+    decider_refusal,
+    ledger_trace,
+    move_refusal,
+)
 from partner_desk.services import audit
 from partner_desk.services.balances import agency_position, eligibility, locked_agency
 from partner_desk.services.guard import Refused, refused, require
-from partner_desk.services.ledger import amount_in
+from partner_desk.services.ledger import amount_in, entry_list, open_day
+from partner_desk.store import chain
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, LedgerEntry, Withdrawal
 from partner_desk.store.queries import company_tz
@@ -100,13 +117,12 @@ def _view(row: Withdrawal, code: str) -> WithdrawalView:
 
 
 def _write_entries(session: Session, actor: Actor, agency: Agency, withdrawal_id: int, entries: list[Entry],
-                   day: date, note: str) -> None:
-    for kind, amount in entries:
-        session.add(LedgerEntry(
-            agency_id=agency.id, kind=kind.value, amount_minor=to_minor(amount, agency.currency),
-            currency=agency.currency, effective_on=day, user_name=actor.name, withdrawal_id=withdrawal_id,
-            note=note,
-        ))
+                   day: date, note: str) -> list[list[Any]]:
+    """Append the entries to the ledger, dated `day`; the list the audit record keeps of them."""
+    rows = [dict(agency_id=agency.id, kind=kind.value, amount_minor=to_minor(amount, agency.currency),
+                 currency=agency.currency, effective_on=day, user_name=actor.name, withdrawal_id=withdrawal_id,
+                 note=note) for kind, amount in entries]
+    return entry_list(chain.append(session, chain.LEDGER, rows), rows)
 
 
 def _money(pos: Position) -> dict[str, str]:
@@ -145,7 +161,10 @@ def _request(session: Session, actor: Actor, code: str, value: Decimal | str, me
     text = details.strip()
     if not text:
         raise UserError("a withdrawal needs payout details (--details TEXT): account, card or PayPal address")
-    today = as_of or today_in(company_tz(session))
+    # the request is judged today, at today's rate; a chosen date only dates its hold
+    today = today_in(company_tz(session))
+    day = as_of or today
+    open_day(session, day)
     pos = agency_position(session, agency)
     reasons = eligibility(session, agency, pos.available, today)
     reasons += [r for r in _spend_refusals(pos, amount) if r not in reasons]
@@ -158,11 +177,11 @@ def _request(session: Session, actor: Actor, code: str, value: Decimal | str, me
                      requested_by=actor.name, requested_at=utc_now())
     session.add(row)
     session.flush()
-    _write_entries(session, actor, agency, row.id, hold_entries(amount), today, f"withdrawal {row.id} held")
+    written = _write_entries(session, actor, agency, row.id, hold_entries(amount), day, f"withdrawal {row.id} held")
     view = _view(row, code)
     after = Position(cur, pos.balance, pos.held + amount)
     audit.record(session, actor, "withdraw.request", code, before=_money(pos),
-                 after={**view.as_dict(), **_money(after)})
+                 after={**view.as_dict(), **_money(after), "entries": written, "dated": day.isoformat()})
     return view
 
 
@@ -236,7 +255,13 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
     start, end = MOVES[move]
     cur = agency.currency
     amount = from_minor(row.amount_minor, cur)
-    today = as_of or today_in(company_tz(session))
+    _refuse_a_changed_request(session, row, amount)
+    # the conditions are judged today, at today's rate; a chosen date only dates what is written
+    today = today_in(company_tz(session))
+    day = today
+    if as_of is not None:
+        open_day(session, as_of)
+        day = as_of
     pos = agency_position(session, agency)
     now = utc_now()
     values: dict[str, Any] = {"status": end.value}
@@ -257,8 +282,10 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
         if not ref:
             raise UserError(f"marking withdrawal {row.id} paid needs the payout reference (--reference TEXT)")
         day = paid_on or today
-        if day > today:
-            raise UserError(f"the payout date {day} is in the future (today is {today})")
+        open_day(session, day, "the payout date")
+        requested_on = _requested_on(session, row.id)
+        if requested_on is not None and day < requested_on:
+            raise UserError(f"the payout date {day} is before withdrawal {row.id} was requested ({requested_on})")
         values.update(paid_by=actor.name, paid_at=now, paid_on=day, payout_reference=ref)
         entries = payout_entries(amount)
     changed = session.execute(
@@ -267,7 +294,9 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise Refused(f"withdrawal {row.id} was moved on by someone else meanwhile: nothing was changed")
-    _write_entries(session, actor, agency, row.id, entries, today, f"withdrawal {row.id} {end.value}")
+    if entries:
+        open_day(session, day)
+    written = _write_entries(session, actor, agency, row.id, entries, day, f"withdrawal {row.id} {end.value}")
     session.flush()
     fresh = session.scalar(
         select(Withdrawal).where(Withdrawal.id == row.id).execution_options(populate_existing=True)
@@ -277,8 +306,26 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
     after = _after_position(pos, move, amount)
     audit.record(session, actor, move.value, f"withdrawal:{row.id}",
                  before={"status": start.value, **_money(pos)},
-                 after={**view.as_dict(), **_money(after)})
+                 after={**view.as_dict(), **_money(after), "entries": written, "dated": day.isoformat()})
     return view
+
+
+def _refuse_a_changed_request(session: Session, row: Withdrawal, amount: Decimal) -> None:
+    """A request whose ledger entries are not those its state has written was changed behind the
+    product's back (set back from paid, say): it moves no further, so nothing is paid twice."""
+    written = sorted((kind, from_minor(minor, row.currency)) for kind, minor in session.execute(
+        select(LedgerEntry.kind, LedgerEntry.amount_minor).where(LedgerEntry.withdrawal_id == row.id)))
+    if written != sorted(ledger_trace(row.status, amount)):
+        article = "an" if row.status[:1] in "aeiou" else "a"
+        raise Refused(f"withdrawal {row.id} is {row.status}, but its ledger entries are not those of {article} "
+                      f"{row.status} request: it was changed behind the product's back; nothing was changed "
+                      "(run audit --verify)")
+
+
+def _requested_on(session: Session, withdrawal_id: int) -> date | None:
+    """The day a request's hold is dated."""
+    return session.scalar(select(LedgerEntry.effective_on).where(
+        LedgerEntry.withdrawal_id == withdrawal_id, LedgerEntry.kind == EntryKind.WITHDRAWAL_HOLD.value))
 
 
 def _after_position(pos: Position, move: Move, amount: Decimal) -> Position:

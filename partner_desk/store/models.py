@@ -156,6 +156,8 @@ class PostedPeriod(Base):
     as_of: Mapped[date] = mapped_column(Date)
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     posted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Accrual(Base):
@@ -176,6 +178,10 @@ class Accrual(Base):
     lines: Mapped[int] = mapped_column(Integer, default=0)
     late_lines: Mapped[int] = mapped_column(Integer, default=0)
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # the digest of its lines (see store/chain.py), and its link in the accruals' hash chain
+    lines_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class AccrualLine(Base):
@@ -249,7 +255,8 @@ class PayoutBatchFile(Base):
 
 
 class LedgerEntry(Base):
-    """Append-only: the database refuses UPDATE and DELETE on this table."""
+    """Append-only and hash-chained: the database refuses UPDATE, DELETE and REPLACE on this table,
+    and rows are written only through `store.chain`."""
 
     __tablename__ = "ledger_entries"
     __table_args__ = (Index("ix_ledger_agency", "agency_id", "id"),)
@@ -268,6 +275,8 @@ class LedgerEntry(Base):
     project_currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class AuditRecord(Base):
@@ -285,6 +294,10 @@ class AuditRecord(Base):
     after: Mapped[str | None] = mapped_column(Text, nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # the head of each chained table when the record was written (JSON), and the set clock's value
+    # when the action ran under one (PARTNER_DESK_NOW)
+    anchors: Mapped[str | None] = mapped_column(Text, nullable=True)
+    clock: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ImportRun(Base):

@@ -10,6 +10,8 @@ from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+from partner_desk.domain import clock
+
 
 class ExactDecimal(TypeDecorator[Decimal]):
     """A Decimal stored as its text, so no database turns it into a float."""
@@ -50,4 +52,5 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """The product's clock (the real one unless PARTNER_DESK_NOW sets it back)."""
+    return clock.now()

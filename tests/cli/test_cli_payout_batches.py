@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.services.money_world import Cli, world
+from tests.services.money_world import CLOCK, Cli, world
 from tests.services.payout_world import add_agencies
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: Any, monkeypatch: Any) -> Iterator[Cli]:
+def cli(tmp_path: Path, capsys: Any, monkeypatch: Any, clock: Callable[[str], None]) -> Iterator[Cli]:
+    clock(CLOCK)  # today is 2026-11-20
     db = world(tmp_path)
     add_agencies(db)
     db.dispose()
@@ -22,11 +23,12 @@ def cli(tmp_path: Path, capsys: Any, monkeypatch: Any) -> Iterator[Cli]:
 
 
 def approved(cli: Cli, code: str, amount: str, method: str, details: str) -> int:
+    # held on the 18th, so a batch may be paid on the 19th
     code_, out, err = cli("withdraw", "request", code, amount, "--method", method, "--details", details,
-                          "--as-of", "2026-11-20", "--json", user="m1")
+                          "--as-of", "2026-11-18", "--json", user="m1")
     assert (code_, err) == (0, "")
     wid = json.loads(out)["id"]
-    assert cli("withdraw", "approve", str(wid), "--as-of", "2026-11-20", user="f1")[0] == 0
+    assert cli("withdraw", "approve", str(wid), user="f1")[0] == 0
     return int(wid)
 
 

@@ -10,12 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from unittest.mock import patch
-
-from argon2 import PasswordHasher
 
 from partner_desk.domain.roles import SETUP, Actor, Role
-from partner_desk.services import users
 from partner_desk.services.imports import import_file
 from partner_desk.services.users import add_user
 from partner_desk.store.engine import Database
@@ -58,12 +54,10 @@ def seed(db: Database, write_csv: Callable[..., Path]) -> None:
 
 def people(db: Database) -> dict[str, Actor]:
     """An admin, a manager (anna) and two finance users (fiona, felix)."""
-    # a cheap Argon2id cost keeps the tests fast; the hashes verify like any other
-    with patch.object(users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)):
-        admin = add_user(db, SETUP, "admin", Role.ADMIN, PASSWORD)
-        return {
-            "admin": admin,
-            "anna": add_user(db, admin, "anna", Role.MANAGER, PASSWORD),
-            "fiona": add_user(db, admin, "fiona", Role.FINANCE, PASSWORD),
-            "felix": add_user(db, admin, "felix", Role.FINANCE, PASSWORD),
-        }
+    admin = add_user(db, SETUP, "admin", Role.ADMIN, PASSWORD)
+    return {
+        "admin": admin,
+        "anna": add_user(db, admin, "anna", Role.MANAGER, PASSWORD),
+        "fiona": add_user(db, admin, "fiona", Role.FINANCE, PASSWORD),
+        "felix": add_user(db, admin, "felix", Role.FINANCE, PASSWORD),
+    }

@@ -26,7 +26,7 @@ TODAY = date(2025, 4, 15)
 
 
 def open_page(qtbot, db, actor) -> AccrualsPage:  # type: ignore[no-untyped-def]
-    page = AccrualsPage(AppContext(db, actor, TODAY))
+    page = AccrualsPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.refresh()
@@ -98,7 +98,7 @@ def test_post_is_refused_with_the_reason_for_a_manager(qtbot, db, write_csv) -> 
     assert page.confirm_post() is None
 
 
-def test_post_is_refused_for_the_running_month_and_out_of_order(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_post_is_refused_for_the_running_month_and_out_of_order(qtbot, db, write_csv, clock) -> None:  # type: ignore[no-untyped-def]
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", TODAY)
@@ -110,7 +110,7 @@ def test_post_is_refused_for_the_running_month_and_out_of_order(qtbot, db, write
     assert page.post_button.toolTip() == (
         "2025-04 has not ended in the company time zone (today is 2025-04-15): it can be previewed, not posted")
 
-    page.ctx.as_of = date(2025, 6, 2)
+    clock("2025-06-02T09:00:00Z")
     choose(qtbot, page, "2025-05")  # ended, but April comes first
     assert page.post_button.toolTip() == "periods are posted in order: the next period to post is 2025-04"
     choose(qtbot, page, "2025-04")
@@ -140,12 +140,12 @@ def test_posting_stopped_midway_posts_nothing(qtbot, db, write_csv, monkeypatch)
     gate = threading.Event()
     real = accruals_page.post_period
 
-    def held(db, actor, period, as_of, priced):  # type: ignore[no-untyped-def]
+    def held(db, actor, period, as_of=None, priced=None):  # type: ignore[no-untyped-def]
         def report(count: int) -> None:
             gate.wait(10)
             priced(count)
 
-        return real(db, actor, period, as_of, report)
+        return real(db, actor, period, as_of, priced=report)
 
     monkeypatch.setattr(accruals_page, "post_period", held)
     box = page.confirm_post()
@@ -170,13 +170,13 @@ def test_a_preview_can_be_stopped(qtbot, db, write_csv, monkeypatch) -> None:  #
     real = accruals_page.views.period_view
     heard: list[int] = []
 
-    def held(db, actor, period, as_of, priced):  # type: ignore[no-untyped-def]
+    def held(db, actor, period, as_of=None, priced=None):  # type: ignore[no-untyped-def]
         def report(count: int) -> None:
             heard.append(count)
             gate.wait(10)
             priced(count)
 
-        return real(db, actor, period, as_of, report)
+        return real(db, actor, period, as_of, priced=report)
 
     monkeypatch.setattr(accruals_page.views, "period_view", held)
     with qtbot.waitSignal(page.loaded, timeout=15_000):

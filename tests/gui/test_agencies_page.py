@@ -9,13 +9,13 @@ from partner_desk.gui.main_window import MainWindow
 from partner_desk.gui.pages import spec
 from partner_desk.gui.pages.agencies import AgenciesPage
 from partner_desk.gui.pages.agency import AgencyPage
-from tests.gui.agency_data import TODAY, people, seed
+from tests.gui.agency_data import people, seed
 
 # March 2025 is the last month: AG01 $1,000 -> 15%, AG02 200 EUR / 0.8 = $250 -> 10%
 
 
 def window(qtbot, db, actor) -> MainWindow:  # type: ignore[no-untyped-def]
-    win = MainWindow(AppContext(db, actor, TODAY), specs=[spec("agencies"), spec("agency")], remember=False)
+    win = MainWindow(AppContext(db, actor), specs=[spec("agencies"), spec("agency")], remember=False)
     qtbot.addWidget(win)
     page = win.page("agencies")
     assert isinstance(page, AgenciesPage)

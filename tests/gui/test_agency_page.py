@@ -18,7 +18,7 @@ from tests.gui.agency_data import TODAY, people, seed
 
 
 def open_agency(qtbot, db, actor, code: str) -> AgencyPage:  # type: ignore[no-untyped-def]
-    page = AgencyPage(AppContext(db, actor, TODAY))
+    page = AgencyPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.show_item(code)
@@ -112,7 +112,7 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
 def test_go_to_an_agency_by_code_and_filter_its_payments(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
     seed(db, write_csv)
     team = people(db)
-    page = AgencyPage(AppContext(db, team["anna"], TODAY))
+    page = AgencyPage(AppContext(db, team["anna"]))
     qtbot.addWidget(page)
     page.refresh()  # nothing opened yet: the page asks for an agency and learns the codes
     qtbot.waitUntil(lambda: page.names.rowCount() == 2, timeout=15_000)

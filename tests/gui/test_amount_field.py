@@ -21,7 +21,7 @@ from partner_desk.gui.amount_field import AmountField
 from partner_desk.gui.amount_text import AmountProblem, Sign, read_amount
 from partner_desk.gui.pages.tier_levels import LevelsEditor
 from partner_desk.services.accruals import post_period
-from partner_desk.services.audit import records
+from partner_desk.services.audit_trail import records
 from partner_desk.services.ledger import usd_conversion
 from partner_desk.services.withdrawals import list_withdrawals
 from tests.gui.agency_data import TODAY, people, seed
@@ -56,11 +56,11 @@ def test_100_50_in_an_english_window_is_refused_naming_both_readings(qtbot, db, 
     assert ok.toolTip() == "Amount: “100,50” can be read two ways: did you mean 100.50 or 10,050.00?"
     assert "did you mean 100.50 or 10,050.00?" in dialog.amount.preview.text()
     dialog.details.setPlainText("IBAN UA00 0000")
-    before = len(records(db))
+    before = len(records(db, team["admin"]))
     dialog.submit()  # what OK would do, were it enabled: refused before any call
     assert dialog.error.text().startswith("Amount: “100,50” can be read two ways")
     qtbot.wait(50)
-    assert list_withdrawals(db) == [] and len(records(db)) == before  # nothing written, nothing tried
+    assert list_withdrawals(db) == [] and len(records(db, team["admin"])) == before  # nothing written, nothing tried
 
     dialog.amount.edit.clear()
     qtbot.keyClicks(dialog.amount.edit, "100.50")
@@ -159,7 +159,7 @@ def test_a_missing_rate_is_said_beside_the_field(qtbot, db, write_csv) -> None: 
     qtbot.addWidget(field)
     from partner_desk.gui.amount_field import load_usd_rate
 
-    load_usd_rate(field, db, TODAY)  # no PLN rate is known
+    load_usd_rate(field, db)  # no PLN rate is known
     qtbot.waitUntil(lambda: bool(field.conversion_note), timeout=15_000)
     field.setText("10")
     assert "no PLN exchange rate today" in field.preview.text()

@@ -67,7 +67,7 @@ class LoopWatch:
 
 def test_ten_thousand_agencies_load_and_filter_smoothly(qtbot, db) -> None:  # type: ignore[no-untyped-def]
     _many_agencies(db)
-    page = AgenciesPage(AppContext(db, Actor("anna", Role.MANAGER), date(2025, 4, 15)))
+    page = AgenciesPage(AppContext(db, Actor("anna", Role.MANAGER)))
     qtbot.addWidget(page)
     page.resize(1400, 800)
     page.show()

@@ -9,11 +9,12 @@ from PySide6.QtWidgets import QDialog
 from sqlalchemy import select, text
 
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.roles import SETUP
 from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.audit import AuditPage
 from partner_desk.gui.pages.settings import SettingsPage
-from partner_desk.services.audit import records
+from partner_desk.services.audit_trail import records
 from partner_desk.services.settings_admin import settings_view
 from partner_desk.services.users import sign_in
 from partner_desk.store.models import User
@@ -50,7 +51,8 @@ def test_a_manager_reads_settings_but_cannot_change_them(qtbot, db) -> None:  # 
     assert "anna (manager) may not add users: it needs the admin role" in dialog.error.text()
     with db.read() as session:
         assert session.scalar(select(User.id).where(User.name == "mallory")) is None
-    assert records(db)[0]["outcome"] == "refused" and records(db)[0]["user"] == "anna"
+    trail = records(db, team["admin"])
+    assert trail[0]["outcome"] == "refused" and trail[0]["user"] == "anna"
 
 
 def test_an_admin_adds_a_table_version_a_reward_level_and_a_user(qtbot, db) -> None:  # type: ignore[no-untyped-def]
@@ -62,7 +64,7 @@ def test_an_admin_adds_a_table_version_a_reward_level_and_a_user(qtbot, db) -> N
     bad.levels.set_texts([("0", "10"), ("500", "150")])
     finish(qtbot, bad)
     assert bad.error.text() == "the table from 2030-01 was not added:\nlevel 2: percent: is not between 0 and 100"
-    assert len(settings_view(db).tiers) == 1  # nothing written
+    assert len(settings_view(db, SETUP).tiers) == 1  # nothing written
 
     good = page.add_tier_version()
     good.period.setText("2030-01")
@@ -73,7 +75,7 @@ def test_an_admin_adds_a_table_version_a_reward_level_and_a_user(qtbot, db) -> N
     assert box is not None and box.text() == ("The commission table from 2030-01 was added: from $0.00: 12%; "
                                               "from $1,000.00: 18%.")
     box.close()
-    tiers = settings_view(db).tiers
+    tiers = settings_view(db, SETUP).tiers
     assert tiers[0].effective_from == "2030-01"
     assert [(lv.min_usd, lv.percent) for lv in tiers[0].levels] == [(Decimal("0"), Decimal("12")),
                                                                      (Decimal("1000"), Decimal("18"))]
@@ -85,7 +87,7 @@ def test_an_admin_adds_a_table_version_a_reward_level_and_a_user(qtbot, db) -> N
     box = widgets.last_box()
     assert box is not None and box.text() == "The reward level from $10,000.00 a month was added."
     box.close()
-    rewards = settings_view(db).rewards
+    rewards = settings_view(db, SETUP).rewards
     assert rewards[-1].min_reward_usd == Decimal("10000")
     assert [b.name for b in rewards[-1].benefits] == ["A dedicated partner manager", "Annual partner summit"]
 
@@ -95,7 +97,7 @@ def test_an_admin_adds_a_table_version_a_reward_level_and_a_user(qtbot, db) -> N
     user.password.setText(PASSWORD)
     finish(qtbot, user)
     assert user.result() == QDialog.DialogCode.Accepted
-    assert ("mila", "finance") in [(u.name, u.role) for u in settings_view(db).users]
+    assert ("mila", "finance") in [(u.name, u.role) for u in settings_view(db, SETUP).users]
 
 
 def test_audit_filters_and_chain_verification(qtbot, db) -> None:  # type: ignore[no-untyped-def]
@@ -121,8 +123,10 @@ def test_audit_filters_and_chain_verification(qtbot, db) -> None:  # type: ignor
 
     with qtbot.waitSignal(page.verified, timeout=15_000) as signal:
         page.verify()
-    assert signal.args[0].intact and signal.args[0].records == 4
-    assert page.chain.text() == "The chain is intact: 4 records verified."
+    assert signal.args[0].intact and signal.args[0].head.count == 4
+    assert page.chain.text() == (
+        "The audit trail is intact: 4 records; the ledger, accruals, withdrawals, users and balances agree "
+        f"with it. Head {signal.args[0].head}")
 
     # tamper with a record behind the application's back (the trigger must be lifted to do so)
     with db.engine.begin() as conn:
@@ -134,7 +138,12 @@ def test_audit_filters_and_chain_verification(qtbot, db) -> None:  # type: ignor
     with qtbot.waitSignal(page.verified, timeout=15_000) as signal:
         page.verify()
     assert not signal.args[0].intact
-    assert page.chain.text() == "The chain is broken at record 3: record 3 was altered"
+    # the record now says eve was added: the chain breaks there, and the users disagree with it
+    assert page.chain.text().splitlines() == [
+        "The tables disagree with the audit trail: 3 problems",
+        "audit record 3: was altered: its content no longer matches its hash",
+        "users fiona: is in no audit record: the user was added behind the product's back",
+        "users eve: is missing: audit record 3 records the user"]
 
 
 def test_rates_import_and_time_zone_through_the_page(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +153,7 @@ def test_rates_import_and_time_zone_through_the_page(qtbot, db, write_csv) -> No
     page.zone.setCurrentText("Europe/Warsaw")  # no payment imported yet: the zone may change
     with qtbot.waitSignal(page.data_changed, timeout=15_000):
         page.save_zone()
-    assert settings_view(db).time_zone == "Europe/Warsaw"
+    assert settings_view(db, SETUP).time_zone == "Europe/Warsaw"
 
     rates = write_csv("date,currency,per_usd\n2025-01-01,EUR,0.8\n2025-01-02,EUR,0.81", "rates.csv")
     with qtbot.waitSignal(page.data_changed, timeout=15_000):
@@ -162,4 +171,4 @@ def test_rates_import_and_time_zone_through_the_page(qtbot, db, write_csv) -> No
     qtbot.waitUntil(lambda: widgets.last_box() is not None, timeout=15_000)
     assert widgets.last_box().text() == "'Mars/Olympus' is not a time zone"
     widgets.last_box().close()
-    assert settings_view(db).time_zone == "Europe/Warsaw"
+    assert settings_view(db, SETUP).time_zone == "Europe/Warsaw"

@@ -10,10 +10,17 @@ from partner_desk.gui.app import sign_in_dialog
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
 from partner_desk.gui.main_window import MainWindow
-from partner_desk.services.audit import records
+from partner_desk.services.audit_trail import records
 from partner_desk.services.users import add_user, in_setup_mode
 
 PASSWORD = "correct horse battery"
+
+
+def submitted(qtbot, dialog) -> bool:  # type: ignore[no-untyped-def]
+    """Submit the dialog and wait for the check, which runs off the GUI thread."""
+    with qtbot.waitSignal(dialog.attempted, timeout=15_000) as signal:
+        dialog.submit()
+    return bool(signal.args[0])
 
 
 def test_first_run_creates_the_admin_and_signs_in(qtbot, db) -> None:  # type: ignore[no-untyped-def]
@@ -23,12 +30,12 @@ def test_first_run_creates_the_admin_and_signs_in(qtbot, db) -> None:  # type: i
     dialog.name.setText("ada")
     dialog.password.setText(PASSWORD)
     dialog.repeat.setText("something else")
-    assert not dialog.submit()
+    assert not submitted(qtbot, dialog)
     assert "differ" in dialog.error.text()
     assert in_setup_mode(db)  # nothing written
 
     dialog.repeat.setText(PASSWORD)
-    assert dialog.submit()
+    assert submitted(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.actor is not None and dialog.actor.name == "ada" and dialog.actor.role is Role.ADMIN
     assert not in_setup_mode(db)
@@ -41,14 +48,14 @@ def test_sign_in_refuses_a_wrong_password_then_opens_the_window(qtbot, db) -> No
     assert isinstance(dialog, SignInDialog)
     dialog.name.setText("ada")
     dialog.password.setText("wrong password")
-    assert not dialog.submit()
+    assert not submitted(qtbot, dialog)
     assert "sign-in failed for 'ada'" in dialog.error.text()
     assert dialog.actor is None
     # the refused attempt is on record
-    assert records(db)[0]["action"] == "sign_in" and records(db)[0]["outcome"] == "refused"
-
     dialog.password.setText(PASSWORD)
-    assert dialog.submit()
+    assert submitted(qtbot, dialog)
+    trail = records(db, dialog.actor)
+    assert trail[0]["action"] == "sign_in" and trail[0]["outcome"] == "refused"
     assert dialog.actor is not None
 
     window = MainWindow(AppContext(db, dialog.actor), specs=[], remember=False)

@@ -5,7 +5,6 @@ language, and an admin sets the company default on the settings page."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -18,13 +17,13 @@ from partner_desk.gui.pages.settings import SettingsPage
 from partner_desk.gui.pages.statements import StatementsPage
 from partner_desk.services.accruals import post_period
 from partner_desk.services.agency_language import set_agency_language
-from partner_desk.services.audit import records
+from partner_desk.services.audit_trail import records
 from partner_desk.services.settings_admin import settings_view
 from tests.gui.agency_data import TODAY, people, seed
 
 
 def open_agency(qtbot, db, actor, code: str) -> AgencyPage:  # type: ignore[no-untyped-def]
-    page = AgencyPage(AppContext(db, actor, TODAY))
+    page = AgencyPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.show_item(code)
@@ -58,7 +57,7 @@ def test_a_manager_changes_the_language_of_an_agency_statements(qtbot, db, write
     finish(qtbot, page, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert page.subheading.text().endswith("statements in Українська")
-    last = records(db, limit=1)[0]
+    last = records(db, team["admin"], limit=1)[0]
     assert (last["action"], last["object"], last["user"], last["after"]) == (
         "agency.language", "AG01", "anna", {"language": "uk"})
     # opened again, the dialog starts from the language stored
@@ -104,7 +103,7 @@ def test_the_statements_page_writes_pdfs_in_each_agency_language(qtbot, db, writ
     team = people(db)
     post_period(db, team["fiona"], "2025-03", TODAY)
     set_agency_language(db, team["anna"], "AG02", "uk")
-    page = StatementsPage(AppContext(db, team["anna"], TODAY))
+    page = StatementsPage(AppContext(db, team["anna"]))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.refresh()
@@ -138,7 +137,7 @@ def test_an_admin_sets_the_default_language_of_statements(qtbot, db) -> None:  #
     qtbot.addWidget(manager)
     assert not manager.statement_language_button.isEnabled()
     assert manager.statement_language_button.toolTip() == "Needs the admin role"
-    page = SettingsPage(AppContext(db, team["admin"], date(2025, 4, 15)))
+    page = SettingsPage(AppContext(db, team["admin"]))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.refresh()
@@ -146,7 +145,7 @@ def test_an_admin_sets_the_default_language_of_statements(qtbot, db) -> None:  #
     page.statement_language.setCurrentIndex(page.statement_language.findData("uk"))
     with qtbot.waitSignal(page.data_changed, timeout=15_000):
         page.save_statement_language()
-    assert settings_view(db).statement_language == "uk"
+    assert settings_view(db, team["admin"]).statement_language == "uk"
     box = widgets.last_box()
     assert box is not None and box.text() == (
         "Agencies without a language of their own now receive statements in Українська.")

@@ -20,7 +20,7 @@ TODAY = date(2025, 4, 15)
 
 
 def open_page(qtbot, db, actor) -> StatementsPage:  # type: ignore[no-untyped-def]
-    page = StatementsPage(AppContext(db, actor, TODAY))
+    page = StatementsPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.refresh()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
 
 from partner_desk.domain.withdrawals import Status
 from partner_desk.gui import ops, widgets
@@ -19,20 +20,24 @@ from partner_desk.services.agency_detail import agency_detail
 from partner_desk.services.balances import balances
 from partner_desk.services.payout_accounts import company_account
 from partner_desk.services.withdrawals import approve, get_withdrawal, request_withdrawal
+from partner_desk.store.models import LedgerEntry
 from tests.gui.test_withdrawals_page import TODAY, funded, open_page, settle
 from tests.services.money_world import credit
 
+HELD_ON = date(2025, 4, 10)
+
 
 def three_approved(db, write_csv):  # type: ignore[no-untyped-def]
-    """AG01 (USD) holds 150.00 + 500.00: two PayPal requests and one bank request, approved."""
+    """AG01 (USD) holds 150.00 + 500.00: two PayPal requests and one bank request, each held on 10 April
+    (a day chosen for the request) and approved on the clock's today, 15 April."""
     team = funded(db, write_csv)
     credit(db, "AG01", "500.00")
     ids = []
     for amount, method, details in (("120.00", "paypal", "alpha@example.com"),
                                     ("200.00", "paypal", "alpha@example.com"),
                                     ("150.00", "bank", "account 42 at First Bank")):
-        view = request_withdrawal(db, team["anna"], "AG01", Decimal(amount), method, details, TODAY)
-        ids.append(approve(db, team["fiona"], view.id, TODAY).id)
+        view = request_withdrawal(db, team["anna"], "AG01", Decimal(amount), method, details, HELD_ON)
+        ids.append(approve(db, team["fiona"], view.id).id)
     return team, ids
 
 
@@ -104,6 +109,12 @@ def test_export_the_selected_requests_then_mark_the_batch_paid(qtbot, db, write_
     # 150.00 + 500.00 - 120.00 - 200.00 = 330.00; the bank request's 150.00 is still held
     ag01 = next(iter(balances(db, "AG01")))
     assert (ag01.position.balance, ag01.position.held) == (Decimal("330.00"), Decimal("150.00"))
+    # each payout and the release of its hold are dated the day the batch was paid, not the day recorded
+    with db.read() as s:
+        dated = sorted((e.withdrawal_id, e.kind, e.effective_on) for e in s.scalars(
+            select(LedgerEntry).where(LedgerEntry.withdrawal_id.in_([first, second]))))
+    assert dated == sorted([(w, kind, day) for w in (first, second) for kind, day in (
+        ("withdrawal_hold", HELD_ON), ("hold_release", date(2025, 4, 14)), ("payout", date(2025, 4, 14)))])
 
 
 def test_a_refused_batch_says_why_in_the_status_line(qtbot, db, write_csv, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -121,7 +132,7 @@ def test_a_refused_batch_says_why_in_the_status_line(qtbot, db, write_csv, tmp_p
 
 def test_the_request_dialog_offers_the_last_details_of_the_method(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
     team, _ids = three_approved(db, write_csv)
-    ctx = AppContext(db, team["anna"], TODAY)
+    ctx = AppContext(db, team["anna"])
     dialog = WithdrawalDialog(ctx, agency_detail(db, team["anna"], "AG01", TODAY), None)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: bool(dialog.remembered), timeout=15_000)
@@ -138,11 +149,11 @@ def test_the_request_dialog_offers_the_last_details_of_the_method(qtbot, db, wri
 
 def test_the_company_payout_account_is_set_in_the_settings(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
     team = funded(db, write_csv)
-    tab = PayoutAccountTab(AppContext(db, team["fiona"], TODAY))
+    tab = PayoutAccountTab(AppContext(db, team["fiona"]))
     qtbot.addWidget(tab)
     qtbot.waitUntil(lambda: ops.running() == 0, timeout=15_000)
     assert not tab.save_button.isEnabled() and tab.save_button.toolTip() == "Needs the admin role"
-    admin_tab = PayoutAccountTab(AppContext(db, team["admin"], TODAY))
+    admin_tab = PayoutAccountTab(AppContext(db, team["admin"]))
     qtbot.addWidget(admin_tab)
     qtbot.waitUntil(lambda: admin_tab.state.text() != "", timeout=15_000)
     assert admin_tab.state.text() == "Not set yet: bank batches are exported without a SEPA file."

@@ -5,7 +5,8 @@
     AG03  UAH  offer accepted 2025-01-01    no project
     rates: EUR 0.8 and UAH 41.5 per USD from 2025-01-01
 
-Users (password "password-1" for everyone): m1, m2 managers; f1, f2 finance; a1, a2 admins.
+Users (password "password-1" for everyone): m1, m2 managers; f1, f2 finance; a1, a2 admins, added
+through the product (a1 first, in set-up mode), so the audit trail starts with their six records.
 Creating the database once and copying its file per test keeps the tests fast.
 """
 
@@ -19,19 +20,23 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from partner_desk.domain.money import to_minor
-from partner_desk.domain.roles import Actor, Role
+from partner_desk.domain.roles import SETUP, Actor, Role
+from partner_desk.services import audit
 from partner_desk.services.setup import init_database
+from partner_desk.services.users import add_user
+from partner_desk.store import chain
 from partner_desk.store.engine import Database
-from partner_desk.store.models import Agency, Connection, LedgerEntry, Project, Rate, User
+from partner_desk.store.models import Agency, AuditRecord, Connection, Project, Rate
 
 PASSWORD = "password-1"
 START = datetime(2025, 1, 1, tzinfo=UTC)
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+CLOCK = "2026-11-20T10:00:00Z"  # NOW, as the tests set the product's clock (PARTNER_DESK_NOW)
+WORLD_ACTIONS = ("users.add", "test.credit")  # the audit records the world itself writes
 USERS = {"m1": Role.MANAGER, "m2": Role.MANAGER, "f1": Role.FINANCE, "f2": Role.FINANCE,
          "a1": Role.ADMIN, "a2": Role.ADMIN}
 ACTORS = {name: Actor(name, role) for name, role in USERS.items()}
@@ -47,8 +52,10 @@ def _build(path: Path) -> None:
 def populate(db: Database) -> None:
     """Create the world in an empty database (any dialect)."""
     init_database(db)
-    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # cheap, still Argon2id
-    hashed = hasher.hash(PASSWORD)
+    admin = add_user(db, SETUP, "a1", Role.ADMIN, PASSWORD)
+    for name, role in USERS.items():
+        if name != "a1":
+            add_user(db, admin, name, role, PASSWORD)
     with db.write() as s:
         s.add_all([
             Agency(code="AG01", name="Alpha", currency="EUR", offer_accepted_at=START),
@@ -62,8 +69,6 @@ def populate(db: Database) -> None:
             Rate(currency="EUR", day=date(2025, 1, 1), per_usd=Decimal("0.8")),
             Rate(currency="UAH", day=date(2025, 1, 1), per_usd=Decimal("41.5")),
         ])
-        for name, role in USERS.items():
-            s.add(User(name=name, role=role.label, password_hash=hashed))
         s.flush()
         ids = {a.code: a.id for a in s.scalars(select(Agency))}
         moved = datetime(2025, 6, 1, tzinfo=UTC)
@@ -86,13 +91,23 @@ def world(tmp_path: Path) -> Database:
 
 
 def credit(db: Database, code: str, amount: str, kind: str = "accrual") -> None:
-    """Put money on an agency's ledger as a posted accrual (or a refund reversal) would."""
+    """Put money on an agency's ledger as a posting would (a credit, or a refund reversal), with the
+    audit record of it, so the ledger chain and the trail agree."""
     with db.write() as s:
         agency = s.scalar(select(Agency).where(Agency.code == code))
         assert agency is not None
-        s.add(LedgerEntry(agency_id=agency.id, kind=kind, amount_minor=to_minor(Decimal(amount), agency.currency),
-                          currency=agency.currency, effective_on=date(2026, 10, 31), user_name=None,
-                          note="test credit"))
+        minor = to_minor(Decimal(amount), agency.currency)
+        chain.append(s, chain.LEDGER, [dict(agency_id=agency.id, kind=kind, amount_minor=minor,
+                                            currency=agency.currency, effective_on=date(2026, 10, 31),
+                                            user_name=None, note="test credit")])
+        audit.record(s, SETUP, "test.credit", code, after={"agency": code, "kind": kind, "amount": amount})
+
+
+def actions(db: Database) -> list[AuditRecord]:
+    """The audit records of what a test did: the world's own (its users, its credits) left out."""
+    with db.read() as s:
+        return list(s.scalars(select(AuditRecord).where(AuditRecord.action.not_in(WORLD_ACTIONS))
+                              .order_by(AuditRecord.id)))
 
 
 def add_rate(db: Database, currency: str, day: date, per_usd: str) -> None:

@@ -1,7 +1,8 @@
 """Approved requests ready for a payout batch, on top of the money world (see money_world).
 
     AG01 Alpha  EUR    AG04 Delta, Inc.  USD    AG05 Epsilon  JPY (150 per USD)
-All three have accepted the offer; each is credited and its requests are made by m1 and approved by f1.
+All three have accepted the offer; each is credited and its requests are made by m1, held on 18 November
+2026 (a day chosen for the request), and approved by f1 on the clock's today (the tests set it to 20 November).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from sqlalchemy import select
 from partner_desk.services.withdrawals import WithdrawalView, approve, request_withdrawal
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency
-from tests.services.money_world import ACTORS, START, TODAY, add_rate, credit
+from tests.services.money_world import ACTORS, START, add_rate, credit
 
 M1, F1, F2 = ACTORS["m1"], ACTORS["f1"], ACTORS["f2"]
 IBAN_DE = "DE89 3704 0044 0532 0130 00"  # a valid German IBAN (SEPA zone)
 IBAN_DE_BAD = "DE89 3704 0044 0532 0130 01"  # the same with a wrong check digit
 IBAN_UA = "UA51 3052 9900 0002 6007 0150 0000 1"  # valid, outside the SEPA zone
+HELD_ON = date(2026, 11, 18)  # the day the requests' holds are dated
 
 
 def add_agencies(db: Database) -> None:
@@ -34,5 +36,5 @@ def add_agencies(db: Database) -> None:
 
 
 def approved(db: Database, code: str, amount: str, method: str, details: str) -> WithdrawalView:
-    view = request_withdrawal(db, M1, code, Decimal(amount), method, details, as_of=TODAY)
-    return approve(db, F1, view.id, as_of=TODAY)
+    view = request_withdrawal(db, M1, code, Decimal(amount), method, details, as_of=HELD_ON)
+    return approve(db, F1, view.id)

@@ -94,11 +94,13 @@ def test_a_payment_late_on_the_last_evening_in_utc_belongs_to_the_next_local_mon
     assert lines_of(february, "AG02") == {"x1": (False, Decimal("10"), Decimal("8.00"))}
 
 
-def test_the_running_month_becomes_postable_at_local_midnight(db, world, load) -> None:
+def test_the_running_month_becomes_postable_at_local_midnight(db, world, load, clock) -> None:
     load("payments", f"{PAY}\nj1,P1,2026-01-10T10:00,subscription,10.00,USD,")
+    clock("2026-01-31T21:59:59Z")  # 23:59:59 on January 31 in Kyiv (UTC+2)
     with pytest.raises(UserError, match="has not ended"):
-        post_period(db, FINANCE, "2026-01", as_of=date(2026, 1, 31))
-    assert post_period(db, FINANCE, "2026-01", as_of=date(2026, 2, 1)).posted
+        post_period(db, FINANCE, "2026-01")
+    clock("2026-01-31T22:00:00Z")  # midnight: February 1 in Kyiv
+    assert post_period(db, FINANCE, "2026-01").posted
 
 
 def test_refund_of_a_payment_that_earned_zero_percent_reverses_nothing(db, world, load) -> None:

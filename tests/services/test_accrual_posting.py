@@ -28,10 +28,10 @@ from sqlalchemy.exc import DatabaseError
 
 from partner_desk.domain.errors import MissingRates, UserError
 from partner_desk.domain.roles import SETUP, Actor, Role
-from partner_desk.services import audit
 from partner_desk.services.accruals import post_period, preview_period, run_as_dict
 from partner_desk.services.balances import balances
 from partner_desk.services.guard import Refused
+from partner_desk.services.verify import check
 from partner_desk.store.models import Accrual, AccrualLine, LedgerEntry, PostedPeriod
 
 PAY = "payment_id,project_id,paid_at,service,amount,currency,refund_of"
@@ -154,9 +154,10 @@ def test_posted_totals_match_the_ledger_and_the_lines(db, world) -> None:
             assert accrual.amount_minor == line_sum == ledger_sum
 
 
-def test_a_period_that_has_not_ended_cannot_be_posted(db, world, counts, audits) -> None:
+def test_a_period_that_has_not_ended_cannot_be_posted(db, world, counts, audits, clock) -> None:
+    clock("2026-01-31T12:00")
     with pytest.raises(UserError, match=r"2026-01 has not ended in the company time zone \(today is 2026-01-31\)"):
-        post_period(db, FINANCE, "2026-01", as_of=date(2026, 1, 31))
+        post_period(db, FINANCE, "2026-01")
     assert counts(PostedPeriod, Accrual, AccrualLine, LedgerEntry) == {
         "posted_periods": 0, "accruals": 0, "accrual_lines": 0, "ledger_entries": 0}
     assert (audits()[-1].action, audits()[-1].outcome) == ("accrue.post", "refused")
@@ -198,16 +199,17 @@ def test_preview_computes_what_posting_posts_and_writes_nothing(db, world, count
     assert run_as_dict(preview) == run_as_dict(posted)
 
 
-def test_preview_of_the_running_month_is_the_current_commission(db, world, load) -> None:
-    post_period(db, FINANCE, "2026-01", as_of=FEB_1)
+def test_preview_of_the_running_month_is_the_current_commission(db, world, load, clock) -> None:
+    clock("2026-02-10T09:00")
+    post_period(db, FINANCE, "2026-01")
     load("payments", f"{PAY}\nf1,P1,2026-02-03T10:00,subscription,4200.00,UAH,")
-    run = preview_period(db, FINANCE, "2026-02", as_of=date(2026, 2, 10))
+    run = preview_period(db, FINANCE, "2026-02")
     assert run.message == "preview of 2026-02: 1 accruals (2026-02 has not ended: preview only)"
     ag01 = by_agency(run)["AG01"]
     # 4200 UAH / 42 = $100 -> 10%; × 0.92 = €92 × 10% = 9.20
     assert ag01.total == Decimal("9.20")
     with pytest.raises(UserError, match="2026-02 has not ended"):
-        post_period(db, FINANCE, "2026-02", as_of=date(2026, 2, 10))
+        post_period(db, FINANCE, "2026-02")
 
 
 def test_february_with_a_late_payment_and_a_refund(db, world, load) -> None:
@@ -346,14 +348,15 @@ def test_posted_rows_are_append_only_in_the_database(db, world) -> None:
 def test_the_audit_chain_is_intact_and_shows_tampering(db, world) -> None:
     post_period(db, FINANCE, "2026-01", as_of=FEB_1)
     with db.read() as session:
-        check = audit.verify(session)
-    assert check.intact and check.records == 5  # four imports and the posting
+        result = check(session)
+    assert result.intact and result.head.count == 5  # four imports and the posting
     with db.write() as session:
         session.execute(text("DROP TRIGGER audit_no_update"))
         session.execute(text("UPDATE audit SET message = 'forged' WHERE id = 2"))
     with db.read() as session:
-        check = audit.verify(session)
-    assert not check.intact and check.first_broken_id == 2
+        result = check(session)
+    assert [str(p) for p in result.problems] == [
+        "audit record 2: was altered: its content no longer matches its hash"]
 
 
 def test_json_shape_of_a_run(db, world) -> None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import parse_language, statement_language
-from partner_desk.domain.roles import Actor, Role
+from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.files.table import FileRejected
 from partner_desk.services.agency_language import set_agency_language
 from partner_desk.services.guard import Refused
@@ -95,14 +95,14 @@ def test_a_refused_change_says_why_changes_nothing_and_is_audited(
 
 
 def test_the_company_default_is_english_and_an_admin_changes_it(db, audits) -> None:  # type: ignore[no-untyped-def]
-    assert settings_view(db).statement_language == "en"
+    assert settings_view(db, SETUP).statement_language == "en"
     with pytest.raises(Refused):
         set_statement_language(db, MANAGER, "uk")
     with pytest.raises(UserError, match="'ru' is not a statement language"):
         set_statement_language(db, ADMIN, "ru")
-    assert settings_view(db).statement_language == "en"
+    assert settings_view(db, SETUP).statement_language == "en"
     assert set_statement_language(db, ADMIN, "uk") == "uk"
-    assert settings_view(db).statement_language == "uk"
+    assert settings_view(db, SETUP).statement_language == "uk"
     with db.read() as session:
         assert session.get(Setting, "statement_language").value == "uk"  # type: ignore[union-attr]
     last = audits()[-1]

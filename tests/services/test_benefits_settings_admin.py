@@ -77,7 +77,7 @@ def test_table_versions_need_admin_and_respect_posted_periods(db, load) -> None:
     assert count(db, TierVersion) == 1  # only the default table
 
     add_tier_version(db, ADA, "2025-06", [("0", "12"), ("2000", "22")])
-    tiers = settings_view(db).tiers
+    tiers = settings_view(db, SETUP).tiers
     assert [(t.effective_from, t.used) for t in tiers] == [("2025-06", False), ("0001-01", True)]
     assert [(lv.min_usd, lv.percent) for lv in tiers[0].levels] == [(Decimal("0"), Decimal("12")),
                                                                      (Decimal("2000"), Decimal("22"))]
@@ -95,7 +95,7 @@ def test_reward_levels_and_benefits(db) -> None:  # type: ignore[no-untyped-def]
         add_reward_level(db, ANNA, "20000", ["x"])
     benefit_id = add_benefit(db, ADA, level_id, "Annual summit")
     rename_benefit(db, ADA, benefit_id, "Annual partner summit")
-    rewards = settings_view(db).rewards
+    rewards = settings_view(db, SETUP).rewards
     # the two defaults ($200, $3,000) and the new one
     assert [lv.min_reward_usd for lv in rewards] == [Decimal("200"), Decimal("3000"), Decimal("10000")]
     assert [b.name for b in rewards[-1].benefits] == ["A dedicated manager", "Annual partner summit"]
@@ -107,7 +107,7 @@ def test_time_zone_changes_only_before_payments(db, load) -> None:  # type: igno
     with pytest.raises(UserError, match="needs the admin role"):
         set_time_zone(db, ANNA, "Europe/Warsaw")
     set_time_zone(db, ADA, "Europe/Warsaw")
-    assert settings_view(db).time_zone == "Europe/Warsaw"
+    assert settings_view(db, SETUP).time_zone == "Europe/Warsaw"
     seed(load)
     with pytest.raises(UserError, match="the time zone cannot change from Europe/Warsaw: payments were "
                                         "already imported"):

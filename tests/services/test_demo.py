@@ -32,8 +32,10 @@ from partner_desk.store.models import (
     Rate,
 )
 from partner_desk.store.queries import posted_periods
+from tests.fixed_clock import clock_at
 
 TODAY = date(2026, 11, 28)
+NOW = "2026-11-28T09:00"  # the product's clock while the demo is built
 ENDED = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
 
 
@@ -42,7 +44,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, s
     folder = tmp_path_factory.mktemp("demo")
     database = Database(f"sqlite:///{folder / 'demo.db'}")
     init_database(database)
-    summary = build_demo(database, TODAY)
+    with clock_at(NOW):
+        summary = build_demo(database)
     yield database, summary
     database.dispose()
 
@@ -176,8 +179,9 @@ def test_refund_lines_reverse_at_the_original_terms(demo: tuple[Database, str]) 
     assert telephony_refund_lines[0][0] == 0
 
 
-def test_past_months_posted_in_order_and_the_running_month_open(demo: tuple[Database, str]) -> None:
+def test_past_months_posted_in_order_and_the_running_month_open(demo: tuple[Database, str], clock) -> None:
     db, _ = demo
+    clock(NOW)
     with db.read() as session:
         assert [str(p) for p in posted_periods(session)] == ENDED
     as_of = {a for (a,) in _rows(db, select(PostedPeriod.as_of))}
@@ -185,7 +189,7 @@ def test_past_months_posted_in_order_and_the_running_month_open(demo: tuple[Data
     current = preview_period(db, SETUP, "2026-11", as_of=TODAY)
     assert current.accruals and not current.already_accrued
     with pytest.raises(UserError, match="has not ended"):
-        post_period(db, Actor("finance", Role.FINANCE), "2026-11", as_of=TODAY)  # the demo's finance user
+        post_period(db, Actor("finance", Role.FINANCE), "2026-11")  # the demo's finance user
 
 
 def test_late_payments_are_accrued_late_in_the_next_month(demo: tuple[Database, str]) -> None:
@@ -240,7 +244,8 @@ def test_the_same_day_gives_the_same_data(demo: tuple[Database, str], tmp_path: 
     again = Database(f"sqlite:///{tmp_path / 'again.db'}")
     init_database(again)
     try:
-        assert build_demo(again, TODAY) == summary
+        with clock_at(NOW):
+            assert build_demo(again) == summary
         stmt = select(Payment.payment_id, Payment.project_id, Payment.paid_at, Payment.amount_minor,
                       Payment.currency).order_by(Payment.payment_id)
         assert _rows(again, stmt) == _rows(db, stmt)
@@ -253,7 +258,7 @@ def test_the_same_day_gives_the_same_data(demo: tuple[Database, str], tmp_path: 
 def test_refuses_a_database_that_has_agencies(db: Database, write_csv) -> None:  # type: ignore[no-untyped-def]
     import_file(db, SETUP, "agencies", write_csv("code,name,currency\nAG01,Own Agency,USD"))
     with pytest.raises(UserError, match="already has agencies"):
-        build_demo(db, TODAY)
+        build_demo(db)
     assert _rows(db, select(func.count()).select_from(Agency))[0][0] == 1
     assert _rows(db, select(func.count()).select_from(Payment))[0][0] == 0
     assert _rows(db, select(func.count()).select_from(PostedPeriod))[0][0] == 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,13 +17,14 @@ from partner_desk.services.ledger import correct, pay_project
 from partner_desk.services.users import ANONYMOUS
 from partner_desk.store.engine import Database
 from partner_desk.store.models import AuditRecord, LedgerEntry
-from tests.services.money_world import ACTORS, NOW, TODAY, credit, world
+from tests.services.money_world import ACTORS, CLOCK, TODAY, actions, credit, world
 
 M1, F1, A1 = ACTORS["m1"], ACTORS["f1"], ACTORS["a1"]
 
 
 @pytest.fixture
-def wdb(tmp_path: Path) -> Iterator[Database]:
+def wdb(tmp_path: Path, clock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+    clock(CLOCK)
     database = world(tmp_path)
     yield database
     database.dispose()
@@ -36,8 +36,7 @@ def entries(db: Database) -> list[LedgerEntry]:
 
 
 def audit(db: Database) -> list[AuditRecord]:
-    with db.read() as s:
-        return list(s.scalars(select(AuditRecord).order_by(AuditRecord.id)))
+    return actions(db)
 
 
 def available(db: Database, code: str) -> Decimal:
@@ -46,7 +45,7 @@ def available(db: Database, code: str) -> Decimal:
 
 def test_paying_a_project_in_another_currency_converts_through_usd_once(wdb: Database) -> None:
     credit(wdb, "AG01", "500.00")
-    paid = pay_project(wdb, M1, "AG01", "P-UAH", "12.34", now=NOW)
+    paid = pay_project(wdb, M1, "AG01", "P-UAH", "12.34")
     # 12.34 EUR / 0.8 * 41.5 = 640.1375 UAH -> 640.14 (half-up, once)
     assert paid.project_amount == Decimal("640.14")
     assert paid.available_after == Decimal("487.66")  # 500.00 - 12.34
@@ -64,14 +63,14 @@ def test_paying_a_project_in_another_currency_converts_through_usd_once(wdb: Dat
 
 def test_a_tie_at_the_minor_unit_rounds_half_up(wdb: Database) -> None:
     credit(wdb, "AG01", "500.00")
-    paid = pay_project(wdb, M1, "AG01", "P-UAH", "0.12", now=NOW)
+    paid = pay_project(wdb, M1, "AG01", "P-UAH", "0.12")
     # 0.12 / 0.8 * 41.5 = 6.225 exactly -> 6.23 (half-even would give 6.22)
     assert paid.project_amount == Decimal("6.23")
 
 
 def test_same_currency_is_not_converted(wdb: Database) -> None:
     credit(wdb, "AG01", "100.00")
-    paid = pay_project(wdb, M1, "AG01", "P-EUR", Decimal("100.00"), now=NOW)
+    paid = pay_project(wdb, M1, "AG01", "P-EUR", Decimal("100.00"))
     assert paid.project_amount == Decimal("100.00")
     assert paid.available_after == Decimal("0.00")  # the whole available balance may be spent
 
@@ -98,7 +97,7 @@ def test_refused_payments_write_nothing_but_their_refusal(wdb: Database, code: s
     credit(wdb, "AG01", "100.00")
     before = len(entries(wdb))
     with pytest.raises(UserError) as caught:
-        pay_project(wdb, M1, code, project, amount, now=NOW)
+        pay_project(wdb, M1, code, project, amount)
     assert message in str(caught.value)
     assert len(entries(wdb)) == before
     record = audit(wdb)[-1]
@@ -110,33 +109,35 @@ def test_refused_payments_write_nothing_but_their_refusal(wdb: Database, code: s
 def test_missing_rate_is_the_missing_rates_error(wdb: Database) -> None:
     credit(wdb, "AG01", "100.00")
     with pytest.raises(MissingRates):
-        pay_project(wdb, M1, "AG01", "P-PLN", "1.00", now=NOW)
+        pay_project(wdb, M1, "AG01", "P-PLN", "1.00")
 
 
-def test_a_project_disconnected_now_cannot_be_paid(wdb: Database) -> None:
+def test_a_project_disconnected_now_cannot_be_paid(wdb: Database, clock) -> None:  # type: ignore[no-untyped-def]
     credit(wdb, "AG01", "100.00")
     # before 2025-06-01 P-MOVED was AG01's: paying it then was allowed (USD rate is 1, EUR 0.8)
-    paid = pay_project(wdb, M1, "AG01", "P-MOVED", "8.00", now=datetime(2025, 5, 31, 12, tzinfo=UTC))
+    clock("2025-05-31T12:00:00Z")
+    paid = pay_project(wdb, M1, "AG01", "P-MOVED", "8.00")
     assert paid.project_amount == Decimal("10.00")  # 8.00 / 0.8 * 1
+    clock("2025-06-01T00:00:00Z")
     with pytest.raises(UserError, match="not connected to AG01 now"):
-        pay_project(wdb, M1, "AG01", "P-MOVED", "8.00", now=datetime(2025, 6, 1, 0, 0, tzinfo=UTC))
+        pay_project(wdb, M1, "AG01", "P-MOVED", "8.00")
 
 
 def test_nothing_is_spent_while_a_refund_reversal_keeps_the_balance_negative(wdb: Database) -> None:
     credit(wdb, "AG01", "100.00")
     credit(wdb, "AG01", "-150.00", kind="refund_reversal")
     with pytest.raises(UserError, match=r"the available balance is negative \(-50.00 EUR\)"):
-        pay_project(wdb, M1, "AG01", "P-EUR", "0.01", now=NOW)
+        pay_project(wdb, M1, "AG01", "P-EUR", "0.01")
     credit(wdb, "AG01", "60.00")  # the next accrual brings it back to 10.00
-    assert pay_project(wdb, M1, "AG01", "P-EUR", "10.00", now=NOW).available_after == Decimal("0.00")
+    assert pay_project(wdb, M1, "AG01", "P-EUR", "10.00").available_after == Decimal("0.00")
 
 
 def test_paying_needs_a_signed_in_user_once_users_exist(wdb: Database) -> None:
     credit(wdb, "AG01", "100.00")
     with pytest.raises(Refused, match=r"not signed in: to pay projects sign in \(--user NAME\)"):
-        pay_project(wdb, ANONYMOUS, "AG01", "P-EUR", "1.00", now=NOW)
+        pay_project(wdb, ANONYMOUS, "AG01", "P-EUR", "1.00")
     with pytest.raises(Refused, match="the database has users now: sign in"):
-        pay_project(wdb, SETUP, "AG01", "P-EUR", "1.00", now=NOW)
+        pay_project(wdb, SETUP, "AG01", "P-EUR", "1.00")
     assert [r.outcome for r in audit(wdb)] == ["refused", "refused"]
     assert available(wdb, "AG01") == Decimal("100.00")
 

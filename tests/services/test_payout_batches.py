@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,19 +16,19 @@ from partner_desk.services import payout_accounts
 from partner_desk.services.balances import balances
 from partner_desk.services.guard import Refused
 from partner_desk.services.payout_batches import BatchRefused, export_batch, mark_batch_paid, preview_batch
-from partner_desk.services.withdrawals import get_withdrawal, mark_paid
+from partner_desk.services.withdrawals import approve, get_withdrawal, mark_paid, request_withdrawal
 from partner_desk.store.engine import Database
 from partner_desk.store.models import AuditRecord, LedgerEntry, PayoutBatch, PayoutBatchFile, Withdrawal
-from tests.services.money_world import ACTORS, NOW, TODAY, world
-from tests.services.payout_world import IBAN_DE, IBAN_UA, add_agencies, approved
+from tests.services.money_world import ACTORS, CLOCK, TODAY, world
+from tests.services.payout_world import HELD_ON, IBAN_DE, IBAN_UA, add_agencies, approved
 
 F1, F2, M1 = ACTORS["f1"], ACTORS["f2"], ACTORS["m1"]
 PAID_ON = date(2026, 11, 19)
 
 
 @pytest.fixture
-def pdb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    monkeypatch.setattr("partner_desk.services.withdrawals.utc_now", lambda: NOW)  # requested 2026-11-20
+def pdb(tmp_path: Path, clock: Callable[[str], None]) -> Iterator[Database]:
+    clock(CLOCK)  # today is 2026-11-20: requests are made (and their holds dated 2026-11-18) and approved
     database = world(tmp_path)
     add_agencies(database)
     yield database
@@ -61,7 +61,7 @@ def test_paypal_files_byte_for_byte_one_per_currency(pdb: Database, tmp_path: Pa
     ids = paypal_batch(pdb)
     assert ids == [1, 2, 3]
     out = tmp_path / "out"
-    result = export_batch(pdb, F2, "paypal", out, today=TODAY)
+    result = export_batch(pdb, F2, "paypal", out)
     assert [p.name for p in result.files] == ["payout-batch-1-paypal-JPY.csv", "payout-batch-1-paypal-USD.csv"]
     # JPY has no decimals: 20000, not 20000.00; "Delta, Inc." has a comma, so its notes are quoted
     assert (out / "payout-batch-1-paypal-JPY.csv").read_bytes() == (
@@ -75,8 +75,9 @@ def test_paypal_files_byte_for_byte_one_per_currency(pdb: Database, tmp_path: Pa
     assert result.totals == {"JPY": Decimal("20000"), "USD": Decimal("200.50")}
     # exporting changes no request and no balance; it is recorded and audited
     assert {get_withdrawal(pdb, i).status for i in ids} == {"approved"}
-    assert money_rows(pdb) == [("withdrawal_hold", "USD", -12050, TODAY), ("withdrawal_hold", "JPY", -20000, TODAY),
-                               ("withdrawal_hold", "USD", -8000, TODAY)]
+    assert money_rows(pdb) == [("withdrawal_hold", "USD", -12050, HELD_ON),
+                               ("withdrawal_hold", "JPY", -20000, HELD_ON),
+                               ("withdrawal_hold", "USD", -8000, HELD_ON)]
     assert count(pdb, PayoutBatch) == 1 and count(pdb, PayoutBatchFile) == 2
     with pdb.read() as s:
         last = s.scalars(select(AuditRecord).order_by(AuditRecord.id.desc())).first()
@@ -89,7 +90,7 @@ def test_a_request_without_an_email_stops_the_whole_paypal_batch(pdb: Database, 
     two = approved(pdb, "AG01", "150.00", "paypal", "a@example.com or b@example.com")
     out = tmp_path / "out"
     with pytest.raises(BatchRefused) as caught:
-        export_batch(pdb, F2, "paypal", out, today=TODAY)
+        export_batch(pdb, F2, "paypal", out)
     assert caught.value.problems == [
         f"request {none.id} (AG05): its payout details hold no e-mail address",
         f"request {two.id} (AG01): its payout details hold 2 e-mail addresses (a@example.com, b@example.com): "
@@ -104,20 +105,20 @@ def test_a_request_without_an_email_stops_the_whole_paypal_batch(pdb: Database, 
 
 def test_a_second_export_leaves_out_requests_an_open_batch_holds(pdb: Database, tmp_path: Path) -> None:
     first = approved(pdb, "AG04", "120.50", "paypal", "delta@example.com")
-    export_batch(pdb, F2, "paypal", tmp_path / "a", today=TODAY)
+    export_batch(pdb, F2, "paypal", tmp_path / "a")
     with pytest.raises(UserError, match=rf"^there are no approved PayPal requests to export: requests "
                                         rf"{first.id} are in earlier batches not yet marked paid"):
-        export_batch(pdb, F2, "paypal", tmp_path / "b", today=TODAY)
+        export_batch(pdb, F2, "paypal", tmp_path / "b")
     later = approved(pdb, "AG05", "20000", "paypal", "jp@example.jp")
-    second = export_batch(pdb, F2, "paypal", tmp_path / "b", today=TODAY)
+    second = export_batch(pdb, F2, "paypal", tmp_path / "b")
     assert (second.batch_id, second.request_ids, second.left_out) == (2, [later.id], {first.id: 1})
-    again = export_batch(pdb, F2, "paypal", tmp_path / "c", include_exported=True, today=TODAY)
+    again = export_batch(pdb, F2, "paypal", tmp_path / "c", include_exported=True)
     assert again.request_ids == [first.id, later.id]
 
 
 def test_a_batch_marked_paid_moves_every_request_and_balance_once(pdb: Database, tmp_path: Path) -> None:
     ids = paypal_batch(pdb)
-    result = export_batch(pdb, F2, "paypal", tmp_path / "out", today=TODAY)
+    result = export_batch(pdb, F2, "paypal", tmp_path / "out")
     # before: AG04 1000.00 with 120.50 + 80.00 held; AG05 200000 with 20000 held
     assert position(pdb, "AG04") == (Decimal("1000.00"), Decimal("200.50"), Decimal("799.50"))
     paid = mark_batch_paid(pdb, F2, result.files[1], "PAYPAL-BATCH-77", PAID_ON)  # the USD file names the batch
@@ -152,7 +153,7 @@ def test_each_request_gets_the_entries_marking_it_paid_alone_writes(pdb: Databas
 
 def test_a_second_mark_paid_of_the_same_batch_is_refused_and_writes_nothing(pdb: Database, tmp_path: Path) -> None:
     paypal_batch(pdb)
-    result = export_batch(pdb, F2, "paypal", tmp_path / "out", today=TODAY)
+    result = export_batch(pdb, F2, "paypal", tmp_path / "out")
     mark_batch_paid(pdb, F2, result.files[0], "PP-1", PAID_ON)
     before = (money_rows(pdb), count(pdb, AuditRecord))
     with pytest.raises(Refused, match=r"^payout batch 1 was already marked paid \(on 2026-11-19 with reference "
@@ -164,7 +165,7 @@ def test_a_second_mark_paid_of_the_same_batch_is_refused_and_writes_nothing(pdb:
 
 def test_a_batch_with_one_request_paid_already_is_refused_as_a_whole(pdb: Database, tmp_path: Path) -> None:
     ids = paypal_batch(pdb)
-    result = export_batch(pdb, F2, "paypal", tmp_path / "out", today=TODAY)
+    result = export_batch(pdb, F2, "paypal", tmp_path / "out")
     mark_paid(pdb, F2, ids[1], "WIRE-9", PAID_ON)
     before = money_rows(pdb)
     with pytest.raises(BatchRefused) as caught:
@@ -176,9 +177,8 @@ def test_a_batch_with_one_request_paid_already_is_refused_as_a_whole(pdb: Databa
 
 
 def test_nobody_marks_their_own_request_and_every_one_is_named(pdb: Database) -> None:
-    own = approved(pdb, "AG04", "120.50", "paypal", "delta@example.com")  # requested by m1
-    with pdb.write() as s:  # pretend f2 had requested this one
-        s.get(Withdrawal, own.id).requested_by = "f2"  # type: ignore[union-attr]
+    own = request_withdrawal(pdb, F2, "AG04", Decimal("120.50"), "paypal", "delta@example.com", as_of=HELD_ON)
+    approve(pdb, F1, own.id)  # requested by f2, approved by f1
     other = approved(pdb, "AG05", "20000", "paypal", "jp@example.jp")
     with pytest.raises(BatchRefused) as caught:
         mark_batch_paid(pdb, F2, [own.id, other.id, 99], "REF", PAID_ON)
@@ -197,7 +197,7 @@ def test_bank_batch_register_and_sepa(pdb: Database, tmp_path: Path) -> None:
     outside = approved(pdb, "AG01", "100.00", "bank", f"IBAN {IBAN_UA} PrivatBank")
     usd = approved(pdb, "AG04", "300.00", "bank_transfer", "account 123-456 at First Bank, routing 021000021")
     out = tmp_path / "out"
-    result = export_batch(pdb, F2, "bank", out, today=TODAY)
+    result = export_batch(pdb, F2, "bank", out)
     assert [p.name for p in result.files] == ["payout-batch-1-bank-register.xlsx", "payout-batch-1-sepa-EUR.xml"]
     assert result.notices == [f"request {outside.id} (AG01) is in the register only: its IBAN is outside the "
                               "SEPA zone"]
@@ -227,7 +227,7 @@ def test_bank_batch_register_and_sepa(pdb: Database, tmp_path: Path) -> None:
 
 def test_without_the_company_account_the_register_is_written_and_sepa_is_not(pdb: Database, tmp_path: Path) -> None:
     approved(pdb, "AG01", "150.25", "bank", f"IBAN {IBAN_DE}")
-    result = export_batch(pdb, F2, "bank", tmp_path, today=TODAY)
+    result = export_batch(pdb, F2, "bank", tmp_path)
     assert [p.name for p in result.files] == ["payout-batch-1-bank-register.xlsx"]
     assert result.notices == ["the SEPA file was not written: the company's payout account (name, IBAN, BIC) is "
                               "not set in the settings; pay the EUR requests from the register"]
@@ -235,7 +235,7 @@ def test_without_the_company_account_the_register_is_written_and_sepa_is_not(pdb
 
 def test_a_file_of_no_batch_is_refused(pdb: Database, tmp_path: Path) -> None:
     paypal_batch(pdb)
-    export_batch(pdb, F2, "paypal", tmp_path, today=TODAY)
+    export_batch(pdb, F2, "paypal", tmp_path)
     edited = tmp_path / "edited.csv"
     edited.write_text("jp@example.jp,20000,JPY,2,note\n")  # the JPY file without its note: same request
     assert preview_batch(pdb, edited).batch_id == 1
@@ -249,7 +249,7 @@ def test_a_file_of_no_batch_is_refused(pdb: Database, tmp_path: Path) -> None:
 def test_export_needs_the_finance_role(pdb: Database, tmp_path: Path) -> None:
     approved(pdb, "AG04", "120.50", "paypal", "delta@example.com")
     with pytest.raises(Refused, match=r"^m1 \(manager\) may not export payout batches: it needs the finance role$"):
-        export_batch(pdb, M1, "paypal", tmp_path / "out", today=TODAY)
+        export_batch(pdb, M1, "paypal", tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
@@ -270,7 +270,7 @@ def test_a_bank_request_with_a_wrong_iban_checksum_is_refused(pdb: Database) -> 
 
 
 def test_the_last_details_of_each_method_are_offered_again(pdb: Database) -> None:
-    from partner_desk.services.withdrawals import reject, request_withdrawal
+    from partner_desk.services.withdrawals import reject
 
     approved(pdb, "AG01", "150.00", "bank", f"IBAN {IBAN_DE}")
     approved(pdb, "AG01", "150.00", "paypal", "old@example.com")

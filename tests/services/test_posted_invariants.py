@@ -23,6 +23,7 @@ from partner_desk.services.setup import init_database
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, AccrualLine, Agency, Connection, LedgerEntry, Payment
 from partner_desk.store.queries import rate_book, tier_history
+from tests.fixed_clock import clock_at
 
 TODAY = date(2026, 11, 28)
 
@@ -31,7 +32,8 @@ TODAY = date(2026, 11, 28)
 def posted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     database = Database(f"sqlite:///{tmp_path_factory.mktemp('posted') / 'demo.db'}")
     init_database(database)
-    build_demo(database, TODAY)
+    with clock_at("2026-11-28T09:00"):
+        build_demo(database)
     yield database
     database.dispose()
 

@@ -17,13 +17,14 @@ from partner_desk.domain.roles import SETUP, Actor
 from partner_desk.services import ledger, users, withdrawals
 from partner_desk.store.engine import Database
 from partner_desk.store.models import AuditRecord, LedgerEntry, User, Withdrawal
-from tests.services.money_world import ACTORS, NOW, TODAY, credit, world
+from tests.services.money_world import ACTORS, CLOCK, TODAY, credit, world
 
 ANON = users.ANONYMOUS
 
 
 @pytest.fixture
-def wdb(tmp_path: Path) -> Iterator[Database]:
+def wdb(tmp_path: Path, clock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+    clock(CLOCK)
     database = world(tmp_path)
     credit(database, "AG01", "1000.00")
     yield database
@@ -117,7 +118,7 @@ def test_nobody_signed_in_may_move_a_request(wdb: Database, move: str) -> None:
 SIMPLE: dict[str, tuple[Callable[[Database, Actor], object], set[str]]] = {
     "request": (lambda db, who: withdrawals.request_withdrawal(db, who, "AG01", "150.00", "card", "c",
                                                                as_of=TODAY), {"m1", "f1", "a1"}),
-    "pay_project": (lambda db, who: ledger.pay_project(db, who, "AG01", "P-EUR", "10.00", now=NOW),
+    "pay_project": (lambda db, who: ledger.pay_project(db, who, "AG01", "P-EUR", "10.00"),
                     {"m1", "f1", "a1"}),
     "correct": (lambda db, who: ledger.correct(db, who, "AG01", "5.00", "rounding"), {"a1"}),
     "users.add": (lambda db, who: users.add_user(db, who, "newbie", "manager", "long password"), {"a1"}),

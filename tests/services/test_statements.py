@@ -31,7 +31,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ from partner_desk.services.statements import export_preview, export_statement
 from partner_desk.services.withdrawals import request_withdrawal
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, Agency, AuditRecord
+from tests.fixed_clock import clock_at
 
 PRODUCED = date(2026, 3, 2)
 MANAGER = Actor("mira", Role.MANAGER)
@@ -102,12 +103,17 @@ def build_world(db: Database, folder: Path) -> None:
     for kind in ("agencies", "projects", "rates"):
         load(kind)
     load("payments", "january")
-    post_period(db, SETUP, "2026-01", date(2026, 2, 1))
-    pay_project(db, SETUP, "AG01", "P1", "70.00", now=datetime(2026, 2, 5, 10, 0, tzinfo=UTC))
-    correct(db, SETUP, "AG04", "25.00", "goodwill credit", today=date(2026, 2, 15))
-    request_withdrawal(db, SETUP, "AGJ", "10000", "bank", "JP-ACCOUNT-1", as_of=date(2026, 2, 20))
+    with clock_at("2026-02-01T10:00:00Z"):
+        post_period(db, SETUP, "2026-01")
+    with clock_at("2026-02-05T10:00:00Z"):
+        pay_project(db, SETUP, "AG01", "P1", "70.00")
+    with clock_at("2026-02-15T10:00:00Z"):
+        correct(db, SETUP, "AG04", "25.00", "goodwill credit")
+    with clock_at("2026-02-20T10:00:00Z"):
+        request_withdrawal(db, SETUP, "AGJ", "10000", "bank", "JP-ACCOUNT-1")
     load("payments", "february")
-    post_period(db, SETUP, "2026-02", date(2026, 3, 1))
+    with clock_at("2026-03-01T10:00:00Z"):
+        post_period(db, SETUP, "2026-02")
 
 
 def _build(folder: Path) -> Path:
@@ -335,14 +341,16 @@ def test_a_withdrawal_hold_is_held_not_spent(sdb: Database, tmp_path: Path) -> N
     assert s["Available at period end"].value == 12500
 
 
-def test_a_statement_is_the_same_whenever_it_is_produced(sdb: Database, tmp_path: Path, write_csv: Any) -> None:
+def test_a_statement_is_the_same_whenever_it_is_produced(sdb: Database, tmp_path: Path, write_csv: Any,
+                                                        clock: Any) -> None:
     first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
     export_statement(sdb, MANAGER, "AG01", "2026-02", first, produced_on=PRODUCED)
     # later activity: a March payment and a March project payment change nothing in February
     import_file(sdb, SETUP, "payments", write_csv(
         "payment_id,project_id,paid_at,service,amount,currency,refund_of\n"
         "m1,P2,2026-03-03T10:00:00,subscription,50.00,EUR,\n"))
-    correct(sdb, SETUP, "AG01", "60.00", "March top-up", today=date(2026, 3, 4))
+    clock("2026-03-04T10:00:00Z")
+    correct(sdb, SETUP, "AG01", "60.00", "March top-up")
     export_statement(sdb, MANAGER, "AG01", "2026-02", second, produced_on=date(2026, 4, 9))
     a, b = load_workbook(first), load_workbook(second)
     for name in ("Summary", "Lines", "Ledger"):

@@ -88,8 +88,8 @@ def test_an_interrupted_run_leaves_no_half_written_file(sdb: Database, tmp_path:
     real = statements.write_statement
     written: list[Path] = []
 
-    def interrupted(statement: Any, path: Path, language: str) -> Any:
-        totals = real(statement, path, language)  # the whole workbook is on disk under its temporary name...
+    def interrupted(statement: Any, path: Path, language: str, **options: Any) -> Any:
+        totals = real(statement, path, language, **options)  # the whole workbook is on disk under its temporary name...
         written.append(path)
         if statement.summary.agency_code == "AG04":
             raise KeyboardInterrupt  # ...and the run stops before it is renamed into place
@@ -108,8 +108,8 @@ def test_a_statement_that_does_not_add_up_is_not_kept(sdb: Database, tmp_path: P
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     real = statements.write_statement
 
-    def one_cent_off(statement: Any, path: Path, language: str) -> Any:
-        totals = real(statement, path, language)
+    def one_cent_off(statement: Any, path: Path, language: str, **options: Any) -> Any:
+        totals = real(statement, path, language, **options)
         return replace(totals, commission=totals.commission + Decimal("0.01"))
 
     monkeypatch.setattr(statements, "write_statement", one_cent_off)

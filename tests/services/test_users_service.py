@@ -8,7 +8,7 @@ from sqlalchemy import select
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.services.guard import Refused
-from partner_desk.services.users import ANONYMOUS, add_user, in_setup_mode, list_users, sign_in
+from partner_desk.services.users import ANONYMOUS, add_user, deactivate, in_setup_mode, list_users, sign_in
 from partner_desk.store.engine import Database
 from partner_desk.store.models import AuditRecord, User
 
@@ -46,7 +46,7 @@ def test_only_admins_add_users(db: Database) -> None:
         add_user(db, fin, "petro", "manager", "long enough")
     with pytest.raises(Refused, match="not signed in"):
         add_user(db, ANONYMOUS, "petro", "manager", "long enough")
-    assert [u.name for u in list_users(db)] == ["fin", "root"]
+    assert [u.name for u in list_users(db, root)] == ["fin", "root"]
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_bad_users_are_refused_and_recorded(db: Database, name: str, role: str, 
     with pytest.raises(UserError) as caught:
         add_user(db, root, name, role, password)
     assert message in str(caught.value)
-    assert [u.name for u in list_users(db)] == ["root"]
+    assert [u.name for u in list_users(db, root)] == ["root"]
     assert records(db)[-1][:4] == ("root", "users.add", name, "refused")
     assert len(records(db)) == 2
 
@@ -88,10 +88,11 @@ def test_sign_in(db: Database) -> None:
 
 
 def test_an_inactive_user_cannot_sign_in(db: Database) -> None:
-    add_user(db, SETUP, "root", "admin", "s3cret password")
-    with db.write() as s:
-        user = s.scalar(select(User).where(User.name == "root"))
-        assert user is not None
-        user.active = False
-    with pytest.raises(Refused, match="sign-in failed"):
-        sign_in(db, "root", "s3cret password")
+    root = add_user(db, SETUP, "root", "admin", "s3cret password")
+    add_user(db, root, "olena", "manager", "another password")
+    deactivate(db, root, "olena")
+    with pytest.raises(Refused, match="sign-in refused: the account 'olena' is deactivated"):
+        sign_in(db, "olena", "another password")
+    # with a wrong password it says no more than for anyone else
+    with pytest.raises(Refused, match="sign-in failed for 'olena': unknown user or wrong password"):
+        sign_in(db, "olena", "wrong password")

@@ -24,14 +24,15 @@ from partner_desk.services.withdrawals import (
     request_withdrawal,
 )
 from partner_desk.store.engine import Database
-from partner_desk.store.models import AuditRecord, LedgerEntry, Withdrawal
-from tests.services.money_world import ACTORS, TODAY, add_rate, credit, world
+from partner_desk.store.models import LedgerEntry, Withdrawal
+from tests.services.money_world import ACTORS, CLOCK, TODAY, actions, add_rate, credit, world
 
 M1, M2, F1, F2, A1 = (ACTORS[n] for n in ("m1", "m2", "f1", "f2", "a1"))
 
 
 @pytest.fixture
-def wdb(tmp_path: Path) -> Iterator[Database]:
+def wdb(tmp_path: Path, clock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+    clock(CLOCK)
     database = world(tmp_path)
     yield database
     database.dispose()
@@ -50,9 +51,7 @@ def ledger(db: Database) -> list[tuple[str, int, int | None]]:
 
 
 def audit(db: Database) -> list[tuple[str | None, str, str | None, str]]:
-    with db.read() as s:
-        return [(r.user_name, r.action, r.object, r.outcome)
-                for r in s.scalars(select(AuditRecord).order_by(AuditRecord.id))]
+    return [(r.user_name, r.action, r.object, r.outcome) for r in actions(db)]
 
 
 def count_withdrawals(db: Database) -> int:
@@ -62,7 +61,8 @@ def count_withdrawals(db: Database) -> int:
 
 def test_request_approve_pay_moves_money_once(wdb: Database) -> None:
     credit(wdb, "AG01", "500.00")
-    view = request_withdrawal(wdb, M1, "AG01", "200.00", "bank", "IBAN UA12 3456", as_of=TODAY)
+    # requested on the 18th, paid out on the 19th, recorded on the 20th (today)
+    view = request_withdrawal(wdb, M1, "AG01", "200.00", "bank", "IBAN UA12 3456", as_of=date(2026, 11, 18))
     assert (view.status, view.method, view.requested_by, view.amount) == ("pending", "bank_transfer", "m1",
                                                                          Decimal("200.00"))
     assert position(wdb) == (Decimal("500.00"), Decimal("200.00"), Decimal("300.00"))
@@ -193,16 +193,19 @@ def test_a_pending_request_cannot_be_paid(wdb: Database) -> None:
     assert position(wdb) == (Decimal("500.00"), Decimal("200.00"), Decimal("300.00"))
 
 
-def test_conditions_are_checked_again_on_approval(wdb: Database) -> None:
+def test_conditions_are_checked_again_on_approval_at_todays_rate(wdb: Database, clock) -> None:  # type: ignore[no-untyped-def]
     credit(wdb, "AG01", "90.00")  # $112.50 at 0.8
-    wid = request_withdrawal(wdb, M1, "AG01", "90.00", "card", "card", as_of=TODAY).id
+    wid = request_withdrawal(wdb, M1, "AG01", "90.00", "card", "card").id
+    clock("2026-11-25T10:00:00Z")
     add_rate(wdb, "EUR", date(2026, 11, 25), "0.95")  # the euro weakens: 90 / 0.95 = $94.74
     with pytest.raises(WithdrawalRefused) as caught:
-        approve(wdb, F1, wid, as_of=date(2026, 11, 25))
+        approve(wdb, F1, wid)
+    assert caught.value.reasons == ["the available balance is worth $94.74, not more than $100.00"]
+    # a date chosen for the approval does not bring the day before's rate back: today's rate decides
+    with pytest.raises(WithdrawalRefused) as caught:
+        approve(wdb, F1, wid, as_of=date(2026, 11, 24))
     assert caught.value.reasons == ["the available balance is worth $94.74, not more than $100.00"]
     assert get_withdrawal(wdb, wid).status == "pending"  # still pending: finance may reject it
-    # on the day before the new rate it is worth $112.50 again
-    assert approve(wdb, F1, wid, as_of=date(2026, 11, 24)).status == "approved"
 
 
 def test_a_refund_reversal_after_the_request_blocks_approval(wdb: Database) -> None:
@@ -228,7 +231,7 @@ def test_reject_needs_a_reason_and_paid_a_reference_and_no_future_date(wdb: Data
     approve(wdb, F1, wid, as_of=TODAY)
     with pytest.raises(UserError, match="needs the payout reference"):
         mark_paid(wdb, F1, wid, "")
-    with pytest.raises(UserError, match="the payout date 2099-01-01 is in the future"):
+    with pytest.raises(UserError, match=r"the payout date 2099-01-01 is after today \(2026-11-20\)"):
         mark_paid(wdb, F1, wid, "REF", date(2099, 1, 1))
     assert get_withdrawal(wdb, wid).status == "approved"
 

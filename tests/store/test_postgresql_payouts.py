@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from partner_desk.services.balances import balances
 from partner_desk.services.payout_batches import export_batch, mark_batch_paid
 from partner_desk.store.engine import Database
-from tests.services.money_world import ACTORS, TODAY, populate
+from tests.services.money_world import ACTORS, CLOCK, TODAY, populate
 from tests.services.payout_world import add_agencies, approved
 from tests.store.pg_server import PgServer
 
@@ -26,14 +26,15 @@ def server() -> Iterator[PgServer]:
     pg.stop()
 
 
-def test_export_and_mark_paid_on_postgresql(server: PgServer, tmp_path: Path) -> None:
+def test_export_and_mark_paid_on_postgresql(server: PgServer, tmp_path: Path, clock: Callable[[str], None]) -> None:
+    clock(CLOCK)
     db = Database(server.create_database("payouts"))
     try:
         populate(db)
         add_agencies(db)
         usd = approved(db, "AG04", "120.50", "paypal", "delta@example.com")
         jpy = approved(db, "AG05", "20000", "paypal", "jp@example.jp")
-        result = export_batch(db, ACTORS["f2"], "paypal", tmp_path, today=TODAY)
+        result = export_batch(db, ACTORS["f2"], "paypal", tmp_path)
         assert [p.name for p in result.files] == ["payout-batch-1-paypal-JPY.csv", "payout-batch-1-paypal-USD.csv"]
         paid = mark_batch_paid(db, ACTORS["f2"], result.files[0], "PP-1", date(2026, 11, 19))
         assert [v.id for v in paid.requests] == [usd.id, jpy.id]

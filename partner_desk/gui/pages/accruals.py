@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partner_desk.domain import clock
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period
 from partner_desk.gui import widgets
@@ -143,8 +143,8 @@ class AccrualsPage(Page):
 
     def _load_calendar(self) -> None:
         chosen = self.selected_period() if self.calendar is not None else None
-        db, as_of = self.ctx.db, self.ctx.as_of
-        run_op(self, lambda _p: views.calendar(db, as_of), lambda cal: self._calendar_loaded(cal, chosen))
+        db = self.ctx.db
+        run_op(self, lambda _p: views.calendar(db), lambda cal: self._calendar_loaded(cal, chosen))
 
     def _calendar_loaded(self, calendar: Calendar, chosen: Period | None) -> None:
         self.calendar = calendar
@@ -166,7 +166,7 @@ class AccrualsPage(Page):
         data = self.period_box.currentData()
         if data:
             return Period.parse(str(data))
-        return self.calendar.default if self.calendar else Period.of(date.today())
+        return self.calendar.default if self.calendar else Period.of(clock.now().date())
 
     def select_period(self, period: Period) -> None:
         index = self.period_box.findData(str(period))
@@ -180,12 +180,12 @@ class AccrualsPage(Page):
         self.select_period(period)
         self.status.setText(_("Computing {period}…").format(period=period))
         self._set_post_enabled([_("loading…")])
-        db, actor, as_of = self.ctx.db, self.ctx.actor, self.ctx.as_of
+        db, actor = self.ctx.db, self.ctx.actor
 
         def work(progress: Progress) -> tuple[PeriodView, list[str]]:
-            view = views.period_view(db, actor, period, as_of, priced_reporter(progress, _(
+            view = views.period_view(db, actor, period, priced=priced_reporter(progress, _(
                 "Computing {period}: {n} agencies priced…"), period))
-            return view, ([] if view.posted else views.post_refusals(db, actor, period, as_of))
+            return view, ([] if view.posted else views.post_refusals(db, actor, period))
 
         self.operation = run_op(self, work, self._loaded, lambda exc: self._failed(period, exc),
                                 label=_("Computing {period}…").format(period=period), cancellable=True)
@@ -284,13 +284,13 @@ class AccrualsPage(Page):
         confirmed = self._confirmed
         if confirmed is None:
             return
-        db, actor, as_of, period = self.ctx.db, self.ctx.actor, self.ctx.as_of, confirmed.period
+        db, actor, period = self.ctx.db, self.ctx.actor, confirmed.period
         self._set_post_enabled([_("posting…")])
 
         def work(progress: Progress) -> AccrualRun:
             # stopping before the end rolls the whole posting back: nothing is posted
-            return post_period(db, actor, period, as_of,
-                               priced_reporter(progress, _("Posting {period}: {n} agencies priced…"), period))
+            return post_period(db, actor, period,
+                               priced=priced_reporter(progress, _("Posting {period}: {n} agencies priced…"), period))
 
         self.operation = run_op(self, work, lambda run: self._posted(confirmed, run),
                                 lambda exc: self._post_failed(period, exc),

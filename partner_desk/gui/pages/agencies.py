@@ -137,7 +137,7 @@ class AgenciesPage(Page):
         ctx = self.ctx
 
         def work(_progress: Progress) -> AgencyList:
-            return agency_list(ctx.db, ctx.actor, ctx.as_of)
+            return agency_list(ctx.db, ctx.actor)
 
         # quiet: the table stays usable (and the old rows shown) while the new ones load
         run_op(self, work, self.show_list, self._failed, quiet=True)

@@ -262,7 +262,7 @@ class AgencyPage(AgencyActions):
         def work(_progress: Progress) -> Loaded:
             from partner_desk.services.withdrawals import list_withdrawals
 
-            detail = views.agency_detail(ctx.db, ctx.actor, code, ctx.as_of)
+            detail = views.agency_detail(ctx.db, ctx.actor, code)
             return Loaded(detail, views.agency_payments(ctx.db, code, period, service),
                           views.agency_accruals(ctx.db, code), views.agency_ledger(ctx.db, code),
                           list_withdrawals(ctx.db, code=code))

@@ -30,7 +30,7 @@ def _amount_field(dialog: FormDialog, ctx: AppContext, currency: str, sign: Sign
     """An amount in the agency's currency, its USD value at today's rate shown beside it."""
     field = AmountField(currency, sign, dialog)
     field.setObjectName("amount")
-    load_usd_rate(field, ctx.db, ctx.as_of)
+    load_usd_rate(field, ctx.db)
     return field
 
 
@@ -125,8 +125,7 @@ class WithdrawalDialog(FormDialog):
         from partner_desk.services.withdrawals import request_withdrawal
 
         amount, method, details = values
-        return request_withdrawal(self.ctx.db, self.ctx.actor, self.detail.code, amount, method, details,
-                                  as_of=self.ctx.as_of)
+        return request_withdrawal(self.ctx.db, self.ctx.actor, self.detail.code, amount, method, details)
 
 
 class OfferDialog(FormDialog):
@@ -244,8 +243,7 @@ class StatementDialog(FormDialog):
         from partner_desk.services.statements import export_statement
 
         period, path, language = values
-        return export_statement(self.ctx.db, self.ctx.actor, self.detail.code, period, path,
-                                produced_on=self.ctx.as_of, language=language)
+        return export_statement(self.ctx.db, self.ctx.actor, self.detail.code, period, path, language=language)
 
 
 class CorrectionDialog(FormDialog):
@@ -278,4 +276,4 @@ class CorrectionDialog(FormDialog):
         from partner_desk.services.ledger import correct
 
         amount, reason = values
-        return correct(self.ctx.db, self.ctx.actor, self.detail.code, amount, reason, today=self.ctx.as_of)
+        return correct(self.ctx.db, self.ctx.actor, self.detail.code, amount, reason)

@@ -27,7 +27,7 @@ from partner_desk.gui.pages import Page
 from partner_desk.gui.table_model import Column, RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import SearchField
 from partner_desk.i18n import _, moment, ngettext
-from partner_desk.services import audit
+from partner_desk.services import audit_trail
 
 REFUSED = QColor("#b00020")
 
@@ -72,11 +72,14 @@ class AuditPage(Page):
         self.user = self._combo(_("All users"))
         self.action = self._combo(_("All actions"))
         self.outcome = self._combo(_("All outcomes"))
-        self.verify_button = QPushButton(_("Verify the chain"))
-        self.verify_button.setToolTip(_("Recompute every record's hash: any record altered or removed shows"))
+        self.verify_button = QPushButton(_("Verify"))
+        self.verify_button.setToolTip(_("Recompute every record's hash and check the ledger, accruals, "
+                                        "withdrawals, users and balances against the trail"))
         self.verify_button.clicked.connect(self.verify)
         self.chain = QLabel()
         self.chain.setObjectName("chain")
+        self.chain.setWordWrap(True)
+        self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 2)
         for w in (self.user, self.action, self.outcome, self.verify_button):
@@ -117,12 +120,21 @@ class AuditPage(Page):
         return combo
 
     def refresh(self) -> None:
-        db = self.ctx.db
+        db, actor = self.ctx.db, self.ctx.actor
 
         def work(_progress: Progress) -> list[dict[str, Any]]:
-            return audit.records(db, LIMIT)
+            return audit_trail.records(db, actor, LIMIT)
 
-        run_op(self, work, self.show_records, quiet=True)
+        run_op(self, work, self.show_records, self._refused, quiet=True)
+
+    def _refused(self, exc: Exception) -> None:
+        """Reading the trail needs the finance or admin role: say so on the page."""
+        self.model.set_rows([])
+        self.chain.setText(str(exc))
+        self.chain.setStyleSheet("color: #8a5a00;")
+        self.verify_button.setEnabled(False)
+        self.verify_button.setToolTip(str(exc))
+        self.loaded.emit()
 
     def show_records(self, rows: list[dict[str, Any]]) -> None:
         for combo, key in ((self.user, "user"), (self.action, "action"), (self.outcome, "outcome")):
@@ -161,21 +173,31 @@ class AuditPage(Page):
         for key, heading in (("before", _("before")), ("after", _("after"))):
             if row[key] is not None:
                 parts.append(f"{heading}: {json.dumps(row[key], ensure_ascii=False, indent=1)}")
+        if row.get("clock"):
+            parts.append(_("the product's clock was set to {moment} (PARTNER_DESK_NOW)").format(moment=row["clock"]))
         parts.append(_("hash {hash}").format(hash=row["hash"]))
         self.details.setPlainText("\n".join(parts))
 
     def verify(self) -> None:
-        db = self.ctx.db
+        db, actor = self.ctx.db, self.ctx.actor
         self.chain.setText(_("Verifying…"))
-        run_op(self, lambda _p: audit.check_chain(db), self._verified, label=_("Verifying the audit chain…"))
+        run_op(self, lambda _p: audit_trail.verify(db, actor), self._verified,
+               label=_("Verifying the audit trail and the tables…"))
 
-    def _verified(self, check: audit.ChainCheck) -> None:
+    def _verified(self, check: audit_trail.Verification) -> None:
         if check.intact:
-            self.chain.setText(_("The chain is intact: {n} records verified.").format(n=check.records))
+            self.chain.setText(_("The audit trail is intact: {n} records; the ledger, accruals, withdrawals, "
+                                 "users and balances agree with it. Head {head}").format(
+                n=check.head.count, head=check.head))
             self.chain.setStyleSheet("color: #1b7f3b;")
         else:
-            self.chain.setText(_("The chain is broken at record {id}: {problem}").format(
-                id=check.first_broken_id, problem=check.problem))
+            shown = [str(p) for p in check.problems[:20]]
+            more = len(check.problems) - len(shown)
+            if more:
+                shown.append(ngettext("…and {n} more problem", "…and {n} more problems", more).format(n=more))
+            self.chain.setText(ngettext(
+                "The tables disagree with the audit trail: {n} problem", "The tables disagree with the audit "
+                "trail: {n} problems", len(check.problems)).format(n=len(check.problems)) + "\n" + "\n".join(shown))
             self.chain.setStyleSheet("color: #b00020; font-weight: bold;")
         self.verified.emit(check)
 

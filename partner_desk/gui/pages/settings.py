@@ -3,6 +3,7 @@ the default language of statements."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.domain.languages import LANGUAGES
-from partner_desk.domain.roles import NEEDS, Role
+from partner_desk.domain.roles import NEEDS, Actor, Role
 from partner_desk.gui import labels, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
@@ -29,11 +30,14 @@ from partner_desk.gui.pages import Page
 from partner_desk.gui.pages.settings_dialogs import BenefitDialog, RewardLevelDialog, TierVersionDialog, UserDialog
 from partner_desk.gui.pages.settings_language import LanguageTab
 from partner_desk.gui.pages.settings_payouts import PayoutAccountTab
-from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, table_view
+from partner_desk.gui.pages.users_dialogs import PasswordDialog, RoleDialog
+from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.i18n import _, day, moment, money, number, percent
 from partner_desk.services import settings_admin as admin
+from partner_desk.services import users
 from partner_desk.services.imports import ImportSummary
 from partner_desk.services.settings_admin import RateView, SettingsView, UserView
+from partner_desk.store.engine import Database
 
 COMMON_ZONES = ("Europe/Kyiv", "Europe/Warsaw", "Europe/Berlin", "Europe/London", "UTC", "America/New_York")
 
@@ -46,6 +50,7 @@ class SettingsPage(Page):
         self.title = _("Settings")
         self.view: SettingsView | None = None
         self.dialog: FormDialog | None = None
+        self._guarded: list[tuple[QPushButton, str]] = []
         self.tabs = QTabWidget()
         self.tabs.addTab(self._tiers_tab(), _("Commission tables"))
         self.tabs.addTab(self._rewards_tab(), _("Reward levels"))
@@ -57,20 +62,26 @@ class SettingsPage(Page):
         self.tabs.addTab(LanguageTab(), _("Language"))
         self.tabs.addTab(self._statements_tab(), _("Statements"))
         layout = QVBoxLayout(self)
-        if not ctx.may(Role.ADMIN):
-            note = QLabel(_("Only an admin changes these settings; you can read them."))
-            note.setStyleSheet("color: #8a5a00;")
-            layout.addWidget(note)
+        self.note = QLabel(_("Only an admin changes these settings; you can read them."))
+        self.note.setStyleSheet("color: #8a5a00;")
+        layout.addWidget(self.note)
         layout.addWidget(self.tabs)
+        self._follow_role()
 
     def _button(self, text: str, action: str, slot: Any) -> QPushButton:
         button = QPushButton(text)
-        needed = NEEDS[action]
-        if not self.ctx.may(needed):
-            button.setEnabled(False)
-            button.setToolTip(_("Needs the {role} role").format(role=labels.role(needed)))
+        self._guarded.append((button, action))
         button.clicked.connect(slot)
         return button
+
+    def _follow_role(self) -> None:
+        """Enable what the signed-in user's role allows now (it may change while the window is open)."""
+        self.note.setVisible(not self.ctx.may(Role.ADMIN))
+        for button, action in self._guarded:
+            needed = NEEDS[action]
+            allowed = self.ctx.may(needed)
+            button.setEnabled(allowed)
+            button.setToolTip("" if allowed else _("Needs the {role} role").format(role=labels.role(needed)))
 
     def _tab(self, *widgets_: QWidget, buttons: list[QPushButton]) -> QWidget:
         tab = QWidget()
@@ -116,11 +127,24 @@ class SettingsPage(Page):
             Column(_("User"), lambda r: r.name, width=160),
             Column(_("Role"), lambda r: r.role, display=labels.role, width=100),
             Column(_("Active"), lambda r: r.active, display=lambda v: _("yes") if v else _("no"), width=70),
+            Column(_("Locked until (UTC)"), lambda r: r.locked_until,
+                   display=lambda v: "" if v is None else moment(v), width=190),
             Column(_("Since"), lambda r: r.created_at, display=moment),
         ]
         self.users: RowTableModel[UserView] = RowTableModel(columns, self)
+        self.users_view = table_view(self.users)
+        self.users_view.setObjectName("users")
         self.add_user_button = self._button(_("Add a user…"), "users.add", self.add_user)
-        return self._tab(table_view(self.users), buttons=[self.add_user_button])
+        self.role_button = self._button(_("Role…"), "users.role", self.change_role)
+        self.password_button = self._button(_("Reset password…"), "users.password", self.reset_password)
+        self.deactivate_button = self._button(_("Deactivate"), "users.deactivate", self.deactivate_user)
+        self.activate_button = self._button(_("Activate"), "users.activate", self.activate_user)
+        self.unlock_button = self._button(_("Unlock"), "users.unlock", self.unlock_user)
+        self.users_note = QLabel()
+        self.users_note.setStyleSheet("color: #8a5a00;")
+        return self._tab(self.users_note, self.users_view, buttons=[
+            self.add_user_button, self.role_button, self.password_button, self.deactivate_button,
+            self.activate_button, self.unlock_button])
 
     def _zone_tab(self) -> QWidget:
         self.zone = QComboBox()
@@ -165,10 +189,11 @@ class SettingsPage(Page):
 
     # loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        db = self.ctx.db
+        self._follow_role()
+        db, actor = self.ctx.db, self.ctx.actor
 
         def work(_progress: Progress) -> SettingsView:
-            return admin.settings_view(db)
+            return admin.settings_view(db, actor)
 
         run_op(self, work, self.show_view, quiet=True)
 
@@ -195,6 +220,9 @@ class SettingsPage(Page):
             top.setExpanded(True)
         self.rates.set_rows(view.rates)
         self.users.set_rows(view.users)
+        listed = self.ctx.may(NEEDS["users.list"])
+        self.users_note.setText("" if listed else _("The list of users is shown to finance and admins."))
+        self.users_note.setVisible(not listed)
         self.zone.setCurrentText(view.time_zone)
         self.statement_language.setCurrentIndex(max(self.statement_language.findData(view.statement_language), 0))
         self.loaded.emit()
@@ -239,6 +267,42 @@ class SettingsPage(Page):
 
     def add_user(self) -> FormDialog:
         return self._open(UserDialog(self.ctx, self))
+
+    def selected_user(self) -> UserView | None:
+        found: UserView | None = selected_row(self.users_view)
+        if found is None:
+            widgets.inform(self, _("Select a user first."))
+        return found
+
+    def change_role(self) -> FormDialog | None:
+        user = self.selected_user()
+        return None if user is None else self._open(RoleDialog(self.ctx, user.name, user.role, self))
+
+    def reset_password(self) -> FormDialog | None:
+        user = self.selected_user()
+        return None if user is None else self._open(PasswordDialog(self.ctx, user.name, self))
+
+    def deactivate_user(self) -> None:
+        user = self.selected_user()
+        if user is not None:
+            name = user.name
+            widgets.confirm(self, _("Deactivate {name}? They can no longer sign in, and a window they have "
+                                    "open is refused at its next action.").format(name=name),
+                            lambda: self._user_change(users.deactivate, name), yes_label=_("Deactivate"))
+
+    def activate_user(self) -> None:
+        user = self.selected_user()
+        if user is not None:
+            self._user_change(users.activate, user.name)
+
+    def unlock_user(self) -> None:
+        user = self.selected_user()
+        if user is not None:
+            self._user_change(users.unlock, user.name)
+
+    def _user_change(self, change: Callable[[Database, Actor, str], object], name: str) -> None:
+        ctx = self.ctx
+        run_op(self, lambda _p: change(ctx.db, ctx.actor, name), lambda _r: self.changed())
 
     def choose_rates_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("Import exchange rates"), "",

@@ -147,8 +147,8 @@ class StatementsPage(Page):
     def refresh(self) -> None:
         """Reload the posted periods, keeping the chosen one."""
         chosen = self.period_box.currentData()
-        db, as_of = self.ctx.db, self.ctx.as_of
-        run_op(self, lambda _p: accrual_views.calendar(db, as_of),
+        db = self.ctx.db
+        run_op(self, lambda _p: accrual_views.calendar(db),
                lambda cal: self._periods(cal.posted, chosen))
 
     def show_item(self, item: object) -> None:

@@ -168,7 +168,7 @@ class ExportBatchDialog(FormDialog):
 
     def run(self, values: Any) -> object:
         method, folder, ids = values
-        return export_batch(self.ctx.db, self.ctx.actor, method, folder, ids, today=self.ctx.as_of)
+        return export_batch(self.ctx.db, self.ctx.actor, method, folder, ids)
 
 
 class MarkBatchPaidDialog(FormDialog):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partner_desk.domain import clock
 from partner_desk.domain.withdrawals import Move, Status
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
@@ -187,10 +188,10 @@ class WithdrawalsPage(Page):
         current = self.selected()
         if current is not None and self._keep is None:
             self._keep = current.id
-        db, actor, as_of = self.ctx.db, self.ctx.actor, self.ctx.as_of
+        db, actor = self.ctx.db, self.ctx.actor
 
         def work(_progress: Progress) -> tuple[list[QueueRow], str]:
-            return withdrawal_views.queue(db, actor, None, as_of), withdrawal_views.time_zone(db)
+            return withdrawal_views.queue(db, actor, None), withdrawal_views.time_zone(db)
 
         run_op(self, work, self._loaded, label=_("Loading withdrawals…"))
 
@@ -255,7 +256,7 @@ class WithdrawalsPage(Page):
         return [self.model.row(i) for i in indexes]
 
     def today(self) -> date:
-        return self.ctx.as_of or datetime.now(CompanyZone.zone).date()
+        return clock.now().astimezone(CompanyZone.zone).date()
 
     def _update_buttons(self) -> None:
         row = self.selected()
@@ -312,22 +313,22 @@ class WithdrawalsPage(Page):
         if move is Move.APPROVE:
             widgets.confirm(self, _("Approve withdrawal {id}: {amount} to {agency} by {method}?").format(
                 id=w.id, amount=money(w.amount, w.currency), agency=w.agency, method=method_label(w.method)),
-                lambda: self._run(move, w.id, lambda db, actor, as_of: withdrawals.approve(db, actor, w.id, as_of)),
+                lambda: self._run(move, w.id, lambda db, actor: withdrawals.approve(db, actor, w.id)),
                 yes_label=_("Approve"))
         elif move is Move.REJECT:
             reject = RejectDialog(w, self)
             reject.submitted.connect(lambda wid, reason: self._run(
-                move, wid, lambda db, actor, _as_of: withdrawals.reject(db, actor, wid, reason)))
+                move, wid, lambda db, actor: withdrawals.reject(db, actor, wid, reason)))
             self._open(reject)
         elif move is Move.PAID:
-            paid = PaidDialog(w, self.ctx.as_of or datetime.now(CompanyZone.zone).date(), self)
+            paid = PaidDialog(w, clock.now().astimezone(CompanyZone.zone).date(), self)
             paid.submitted.connect(lambda wid, ref, on: self._run(
-                move, wid, lambda db, actor, _as_of: withdrawals.mark_paid(db, actor, wid, ref, on)))
+                move, wid, lambda db, actor: withdrawals.mark_paid(db, actor, wid, ref, on)))
             self._open(paid)
         else:
             widgets.confirm(self, _("Cancel withdrawal {id} ({amount})? Its hold is released.").format(
                 id=w.id, amount=money(w.amount, w.currency)),
-                lambda: self._run(move, w.id, lambda db, actor, _as_of: withdrawals.cancel(db, actor, w.id)),
+                lambda: self._run(move, w.id, lambda db, actor: withdrawals.cancel(db, actor, w.id)),
                 yes_label=_("Cancel request"))
 
     def _open(self, dialog: RejectDialog | PaidDialog) -> None:
@@ -336,10 +337,10 @@ class WithdrawalsPage(Page):
         dialog.open()
 
     def _run(self, move: Move, withdrawal_id: int, call: Callable[..., WithdrawalView]) -> None:
-        db, actor, as_of = self.ctx.db, self.ctx.actor, self.ctx.as_of
+        db, actor = self.ctx.db, self.ctx.actor
 
         def work(_progress: Progress) -> WithdrawalView:
-            return call(db, actor, as_of)
+            return call(db, actor)
 
         run_op(self, work, lambda view: self._moved(move, view), self._move_failed)
 

@@ -1,7 +1,7 @@
 """Payout batches: the exported batches, their requests and files; append-only like the ledger.
 
-Revision ID: 0004_payout_batches
-Revises: 0001
+Revision ID: 0003_payout_batches
+Revises: 0002_trust
 Create Date: 2026-12-01
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0004_payout_batches"
-down_revision = "0001"
+revision = "0003_payout_batches"
+down_revision = "0002_trust"
 branch_labels = None
 depends_on = None
 

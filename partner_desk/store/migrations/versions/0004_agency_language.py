@@ -1,7 +1,7 @@
 """Agencies get the language of their statements (uk or en); none means the company default.
 
-Revision ID: 0003_agency_language
-Revises: 0004_payout_batches
+Revision ID: 0004_agency_language
+Revises: 0003_payout_batches
 Create Date: 2026-12-01
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0003_agency_language"
-down_revision = "0004_payout_batches"
+revision = "0004_agency_language"
+down_revision = "0003_payout_batches"
 branch_labels = None
 depends_on = None
 

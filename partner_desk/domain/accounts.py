@@ -1,0 +1,54 @@
+"""User accounts (SPEC section 8): names, passwords, the last active admin, and locking after failed
+sign-ins. Pure rules; the services store and audit what they decide."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from partner_desk.domain.roles import Role
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
+MIN_PASSWORD = 8
+# five failed sign-ins within fifteen minutes lock the account for fifteen minutes
+FAILURES_TO_LOCK = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+LOCK_FOR = timedelta(minutes=15)
+
+
+def name_refusal(name: str) -> str | None:
+    if NAME.match(name):
+        return None
+    return f"'{name}' is not a user name (letters, digits, '.', '_', '-', '@'; up to 64)"
+
+
+def password_refusal(name: str, password: str) -> str | None:
+    """Why a new password is refused: too short, or it contains the user name."""
+    if len(password) < MIN_PASSWORD:
+        return f"the password is too short: at least {MIN_PASSWORD} characters"
+    if name and name.casefold() in password.casefold():
+        return f"the password contains the user name '{name}': choose another"
+    return None
+
+
+def admin_change_refusal(name: str, role: Role, active: bool, new_role: Role | None, new_active: bool | None,
+                         active_admins: int) -> str | None:
+    """The last active admin stays: it can be neither deactivated nor given another role."""
+    if role is not Role.ADMIN or not active or active_admins > 1:
+        return None
+    if new_active is False:
+        return f"{name} is the last active admin: add or activate another admin before deactivating {name}"
+    if new_role is not None and new_role is not Role.ADMIN:
+        return f"{name} is the last active admin: add or activate another admin before changing {name}'s role"
+    return None
+
+
+def locked_until(failures: Sequence[datetime], now: datetime) -> datetime | None:
+    """When an account locked by `failures` (failed sign-ins since its last lock or unlock, oldest
+    first) opens again, or None when they do not lock it: FAILURES_TO_LOCK of them within
+    FAILURE_WINDOW lock it for LOCK_FOR from the last one."""
+    recent = [at for at in failures if at > now - FAILURE_WINDOW]
+    if len(recent) < FAILURES_TO_LOCK:
+        return None
+    return recent[-1] + LOCK_FOR

@@ -1,0 +1,39 @@
+"""Which dates a user may choose (SPEC section 8).
+
+A date chosen for a write (`--as-of`, a payout's paid-on date) is never after today and never inside
+a posted period: the books of a posted month are closed. Only the accrual credit that posting writes
+is dated inside the period it posts. On a read, `--as-of` means "as it stood on" that day, which
+must have come.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+from partner_desk.domain.periods import Period
+
+
+def future_refusal(day: date, today: date, what: str = "the date") -> str | None:
+    """Why `day` cannot be used: it is after today."""
+    if day > today:
+        return f"{what} {day} is after today ({today}): a date chosen for an action cannot be in the future"
+    return None
+
+
+def as_of_refusal(day: date, today: date) -> str | None:
+    """Why a read cannot show things as they stood on `day`: that day has not come."""
+    if day > today:
+        return f"--as-of {day} is after today ({today}): things can be shown as they stood on a day that has come"
+    return None
+
+
+def write_date_refusal(day: date, today: date, posted: Collection[Period], what: str = "the date") -> str | None:
+    """Why `day` cannot date a write: it is after today, or its month is posted (its books are closed)."""
+    future = future_refusal(day, today, what)
+    if future is not None:
+        return future
+    period = Period.of(day)
+    if period in posted:
+        return f"{what} {day} is in {period}, which is posted: its books are closed"
+    return None

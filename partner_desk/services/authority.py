@@ -1,0 +1,114 @@
+"""Whether a signed-in user may act now: their role and state are read again for every action.
+
+A role or a deactivation takes effect at the user's next action, even in a window opened before it.
+A role, state or password that differs from what the audit trail last recorded for the user was
+changed behind the product's back: it grants nothing (but reading and checking the audit trail, which
+is how the change is found) until an admin sets it again through the product.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.roles import NEEDS, Actor, Role, describe
+from partner_desk.store.models import AuditRecord, User
+
+# the audit records that set a user's role, state or password; each records them as they are after it
+USER_ACTIONS = ("users.add", "users.role", "users.activate", "users.deactivate", "users.password",
+                "users.own_password", "users.rehash")
+
+
+class Refused(UserError):
+    """The signed-in user's role does not allow the action, or a rule forbids it."""
+
+
+def replay(afters: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """A user's role, active flag and password digest as a series of audit records (oldest first) leave
+    them; a record names only what it knows (a user added before digests were kept has none)."""
+    state: dict[str, Any] = {"active": True}
+    for after in afters:
+        state.update({k: after[k] for k in ("role", "active", "password") if k in after})
+    return state
+
+
+def recorded(session: Session, name: str) -> dict[str, Any] | None:
+    """What the audit trail last recorded about the user `name`; None when it records nothing."""
+    rows = list(session.scalars(
+        select(AuditRecord.after).where(AuditRecord.action.in_(USER_ACTIONS), AuditRecord.object == name,
+                                        AuditRecord.outcome == "ok").order_by(AuditRecord.id)))
+    if not rows:
+        return None
+    return replay(json.loads(text) for text in rows if text)
+
+
+def tampered(session: Session, user: User) -> str | None:
+    """What of the user's role and state differs from the audit trail (changed behind the product's
+    back); None when they agree."""
+    found = recorded(session, user.name)
+    if found is None:
+        return f"{user.name} is in no audit record: the account was made behind the product's back"
+    if "role" in found and found["role"] != user.role:
+        return (f"{user.name}'s role is {user.role} in the database but {found['role']} in the audit trail: "
+                "it was changed behind the product's back; an admin must set it again")
+    if found.get("active") is not None and bool(found["active"]) != bool(user.active):
+        return (f"{user.name}'s account is {'active' if user.active else 'deactivated'} in the database but not "
+                "in the audit trail: it was changed behind the product's back; an admin must set it again")
+    if found.get("password") is not None and found["password"] != password_digest(user.password_hash):
+        return (f"the password of {user.name} was changed behind the product's back; an admin must set it "
+                "again")
+    return None
+
+
+def password_digest(password_hash: str) -> str:
+    """What the audit trail keeps of a stored password hash: its SHA-256, so a hash replaced behind the
+    product's back shows, while the trail never holds the hash itself."""
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()
+
+
+def standing(session: Session, name: str) -> tuple[Role, bool] | None:
+    """A user's role and whether the account is active, as stored now; None for no such user."""
+    row = session.execute(select(User.role, User.active).where(User.name == name)).first()
+    if row is None:
+        return None
+    return Role.parse(row[0]), bool(row[1])
+
+
+def refusal(session: Session, actor: Actor, action: str) -> str | None:
+    """Why a signed-in `actor` may not do `action` now (their stored role and state); None if they may."""
+    if not actor.signed_in:
+        return None
+    assert actor.name is not None
+    what = describe(action)
+    user = session.scalar(select(User).where(User.name == actor.name))
+    if user is None:
+        if session.scalar(select(User.id).limit(1)) is not None:
+            return f"{actor.name} may not {what}: there is no such user"
+        # set-up mode: no user is stored yet, so the role the actor carries is all there is
+        assert actor.role is not None
+        role, active = actor.role, True
+    else:
+        role, active = Role.parse(user.role), bool(user.active)
+        changed = tampered(session, user)
+        # reading and checking the trail stays open: it is how the change is found and named
+        if changed is not None and action != "audit.read":
+            return f"{actor.name} may not {what}: {changed}"
+    if not active:
+        return f"{actor.name} may not {what}: the account is deactivated"
+    needed = NEEDS.get(action)
+    if needed is not None and role < needed:
+        return f"{actor.name} ({role.label}) may not {what}: it needs the {needed.label} role"
+    return None
+
+
+def confirm(session: Session, actor: Actor, action: str) -> None:
+    """Raise Refused unless a signed-in `actor` may do `action` now, read in the caller's transaction."""
+    problem = refusal(session, actor, action)
+    if problem is not None:
+        raise Refused(problem)

@@ -1,0 +1,156 @@
+"""`audit --verify`: the audit trail's chain, and every protected table checked against it.
+
+What is checked, each difference named by table, row and what differs:
+
+- the audit trail: each record follows the one before it and matches its hash; with an expected head
+  (`COUNT:HASH`, kept outside the database) the trail is at least that long and its COUNT-th record
+  is the one expected, so records removed from the end, or a trail rewritten whole, show;
+- the chained tables (ledger entries, accruals, posted periods): each row follows the row before it
+  and matches its hash; the chain agrees with the head every audit record noted when it was written;
+  no row was added after the last audit record;
+- the accrual lines: each accrual has the lines it was posted with (their count and digest), each line
+  is what its payment, rates and percent give, the lines sum to the accrual, and the ledger credits it;
+- withdrawals: each request's state, amount and deciders are what the audit trail says happened, and
+  its ledger entries are the ones its state has written;
+- users: each user's role, active flag and password hash are the ones the audit trail last recorded;
+- balances: each agency's balance and held amount, replayed from the ledger, equal what every audit
+  record of a money move says they were after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from partner_desk.services import audit
+from partner_desk.services.verify_tables import Problem, accrual_lines, anchors_of, balances, users, withdrawals
+from partner_desk.store import chain
+from partner_desk.store.models import AuditRecord
+
+__all__ = ["Head", "Problem", "Verification", "check"]
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The end of the audit chain: how many records it has, and the last one's hash."""
+
+    count: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.count}:{self.hash}"
+
+
+@dataclass(frozen=True)
+class Verification:
+    head: Head
+    problems: list[Problem]
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+
+def check(session: Session, expect: Head | None = None) -> Verification:
+    """Every check, read in the caller's (read) transaction."""
+    records = list(session.scalars(select(AuditRecord).order_by(AuditRecord.id)))
+    problems = audit_chain(records, expect)
+    problems += chains(session, records)
+    problems += accrual_lines(session)
+    problems += withdrawals(session, records)
+    problems += users(session, records)
+    problems += balances(session, records)
+    head = Head(len(records), records[-1].hash if records else chain.GENESIS)
+    return Verification(head, problems)
+
+
+# the audit trail -------------------------------------------------------------------------------
+def audit_chain(records: list[AuditRecord], expect: Head | None) -> list[Problem]:
+    problems = []
+    prev = audit.GENESIS
+    for row in records:
+        if row.prev_hash != prev:
+            problems.append(Problem("audit", f"record {row.id}", "does not follow the record before it: a record "
+                                    "before it was removed, or the records were reordered"))
+        if audit.row_hash(row, row.prev_hash) != row.hash:
+            problems.append(Problem("audit", f"record {row.id}", "was altered: its content no longer matches "
+                                    "its hash"))
+        prev = row.hash
+    if expect is not None:
+        if len(records) < expect.count:
+            problems.append(Problem("audit", f"record {expect.count}", f"is missing: the trail has {len(records)} "
+                                    f"records, {expect.count} were expected; records were removed"))
+        elif expect.count > 0 and records[expect.count - 1].hash != expect.hash:
+            problems.append(Problem("audit", f"record {records[expect.count - 1].id}",
+                                    f"is not the record {expect.count} expected: the trail was rewritten"))
+    return problems
+
+
+# the chained tables ----------------------------------------------------------------------------
+def _label(spec: chain.ChainSpec, key: Any) -> str:
+    return f"id {key}" if spec.key == "id" else str(key)
+
+
+def chains(session: Session, records: list[AuditRecord]) -> list[Problem]:
+    problems: list[Problem] = []
+    for spec in chain.CHAINS:
+        stored: dict[Any, str | None] = {}
+        keys: list[Any] = []
+        prev = chain.GENESIS
+        for values in session.execute(select(spec.table).order_by(spec.table.c[spec.key])).mappings():
+            key = values[spec.key]
+            keys.append(key)
+            stored[key] = values["hash"]
+            where = _label(spec, key)
+            if values["hash"] is None:
+                problems.append(Problem(spec.name, where, "has no hash: it was written outside the product"))
+                continue
+            if values["prev_hash"] != prev:
+                problems.append(Problem(spec.name, where, "does not follow the row before it: a row before it "
+                                        "was removed, or the rows were reordered"))
+            if chain.link_hash(values["prev_hash"], spec, dict(values)) != values["hash"]:
+                problems.append(Problem(spec.name, where, "was altered: its content no longer matches its hash"))
+            prev = values["hash"]
+        problems += _anchored(spec, stored, keys, records)
+    return problems
+
+
+def _anchored(spec: chain.ChainSpec, stored: dict[Any, str | None], keys: list[Any],
+              records: list[AuditRecord]) -> list[Problem]:
+    """The chain against the heads the audit records noted; rows after the last noted head."""
+    last_good: Any = None
+    last_noted: Any = None
+    noted_any = False
+    for row in records:
+        found = anchors_of(row)
+        if found is None or spec.name not in found:
+            continue
+        noted_any = True
+        noted = found[spec.name]
+        if noted is None:
+            continue
+        key, digest = noted[0], noted[1]
+        last_noted = key
+        if stored.get(key) == digest:
+            last_good = key
+            continue
+        if key not in stored:
+            if not keys or key > keys[-1]:
+                what = (f"are missing: audit record {row.id} ({row.action}) noted the table up to "
+                        f"{_label(spec, key)}, it ends at {_label(spec, keys[-1]) if keys else 'nothing'}")
+                return [Problem(spec.name, f"rows after {_label(spec, keys[-1]) if keys else 'the start'}", what)]
+            return [Problem(spec.name, _label(spec, key), f"is missing: audit record {row.id} ({row.action}) "
+                            "noted it")]
+        after = f"after {_label(spec, last_good)}" if last_good is not None else "from the start"
+        return [Problem(spec.name, f"rows {after} up to {_label(spec, key)}",
+                        f"differ from what audit record {row.id} ({row.action}) noted: they were changed "
+                        "and their hashes written again")]
+    if noted_any:
+        extra = [k for k in keys if last_noted is None or k > last_noted]
+        if extra:
+            return [Problem(spec.name, _label(spec, k), "was written by no recorded action: no audit record "
+                            "accounts for it") for k in extra]
+    return []

@@ -1,0 +1,283 @@
+"""The tables `audit --verify` checks against the audit trail's story: accruals and their lines, withdrawals,
+users and balances (see `verify`, which also checks the chains)."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from partner_desk.domain.accrual import Candidate, Terms, price
+from partner_desk.domain.ledger import HOLD_KINDS
+from partner_desk.domain.money import format_amount, from_minor
+from partner_desk.domain.periods import Period
+from partner_desk.domain.withdrawals import ledger_trace
+from partner_desk.services.authority import USER_ACTIONS, password_digest, replay
+from partner_desk.store import chain
+from partner_desk.store.models import (
+    Accrual,
+    AccrualLine,
+    Agency,
+    AuditRecord,
+    LedgerEntry,
+    Payment,
+    User,
+    Withdrawal,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One difference: which table, which row, what differs."""
+
+    table: str
+    row: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.row}: {self.what}"
+
+
+def anchors_of(row: AuditRecord) -> dict[str, Any] | None:
+    """The chain heads an audit record noted when it was written (None for records written before)."""
+    if not row.anchors:
+        return None
+    try:
+        found = json.loads(row.anchors)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
+# accruals and their lines ----------------------------------------------------------------------
+def _line_rows(session: Session) -> Iterator[tuple[Any, ...]]:
+    stmt = (select(AccrualLine.id, AccrualLine.accrual_id, AccrualLine.payment_id, AccrualLine.late,
+                   AccrualLine.percent, AccrualLine.pay_rate, AccrualLine.partner_rate, AccrualLine.usd_amount,
+                   AccrualLine.partner_amount, AccrualLine.commission_minor, Payment.project_id, Payment.paid_at,
+                   Payment.local_date, Payment.period, Payment.service, Payment.amount_minor, Payment.currency,
+                   Payment.refund_of)
+            .join(Payment, Payment.payment_id == AccrualLine.payment_id, isouter=True)
+            .order_by(AccrualLine.accrual_id, AccrualLine.id))
+    yield from session.execute(stmt)
+
+
+def accrual_lines(session: Session) -> list[Problem]:
+    problems: list[Problem] = []
+    codes = {aid: code for aid, code in session.execute(select(Agency.id, Agency.code))}
+    accruals = {a.id: a for a in session.scalars(select(Accrual))}
+    credited: dict[int, int] = defaultdict(int)
+    for accrual_id, minor in session.execute(select(LedgerEntry.accrual_id, LedgerEntry.amount_minor)
+                                             .where(LedgerEntry.accrual_id.is_not(None))):
+        if accrual_id is not None:
+            credited[accrual_id] += minor
+    seen: dict[int, tuple[int, int, list[str]]] = {}
+    for row in _line_rows(session):
+        (line_id, accrual_id, payment_id, late, percent, pay_rate, partner_rate, usd, partner, commission,
+         project_id, paid_at, local_day, period, service, amount_minor, currency, refund_of) = row
+        accrual = accruals.get(accrual_id)
+        if accrual is None:
+            problems.append(Problem("accrual_lines", f"id {line_id}", f"belongs to no accrual ({accrual_id})"))
+            continue
+        count, total, parts = seen.get(accrual_id, (0, 0, []))
+        terms = chain.terms_text(percent, pay_rate, partner_rate)
+        parts.append(chain.line_text(payment_id, late, terms, commission))
+        seen[accrual_id] = (count + 1, total + commission, parts)
+        if currency is None:
+            problems.append(Problem("accrual_lines", f"id {line_id}", f"payment {payment_id} does not exist"))
+            continue
+        candidate = Candidate(payment_id, project_id, paid_at, local_day, Period.parse(period), service,
+                              from_minor(amount_minor, currency), currency, refund_of)
+        expected = price(candidate, accrual.currency, Terms(percent, pay_rate, partner_rate), late=late)
+        for field, value, wanted in (("usd_amount", usd, expected.usd_amount),
+                                     ("partner_amount", partner, expected.partner_amount),
+                                     ("commission", from_minor(commission, accrual.currency), expected.commission)):
+            if value != wanted:
+                problems.append(Problem("accrual_lines", f"id {line_id} (payment {payment_id})",
+                                        f"{field} is {value}, its payment, rates and percent give {wanted}"))
+    for accrual_id, accrual in sorted(accruals.items()):
+        where = f"id {accrual_id} ({codes.get(accrual.agency_id, accrual.agency_id)} {accrual.period})"
+        count, total, parts = seen.get(accrual_id, (0, 0, []))
+        if count != accrual.lines:
+            problems.append(Problem("accrual_lines", f"of accrual {where}",
+                                    f"{count} lines, {accrual.lines} were posted"))
+        elif chain.lines_digest(parts) != accrual.lines_hash:
+            problems.append(Problem("accrual_lines", f"of accrual {where}",
+                                    "differ from the lines posted: their digest no longer matches"))
+        cur = accrual.currency
+
+        def shown(minor: int, cur: str = cur) -> str:
+            return f"{format_amount(from_minor(minor, cur), cur)} {cur}"
+
+        if total != accrual.amount_minor:
+            problems.append(Problem("accruals", where, f"its lines sum to {shown(total)}, it says "
+                                    f"{shown(accrual.amount_minor)}"))
+        if credited.get(accrual_id, 0) != accrual.amount_minor:
+            problems.append(Problem("ledger_entries", f"credits of accrual {where}",
+                                    f"{shown(credited.get(accrual_id, 0))}, the accrual is "
+                                    f"{shown(accrual.amount_minor)}"))
+    return problems
+
+
+def _after(row: AuditRecord) -> dict[str, Any]:
+    if not row.after:
+        return {}
+    try:
+        found = json.loads(row.after)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+# withdrawals -----------------------------------------------------------------------------------
+WITHDRAWAL_FIELDS = ("agency", "amount", "currency", "status", "method", "details", "requested_by",
+                     "decided_by", "reason", "paid_by", "paid_on", "payout_reference")
+
+
+def withdrawals(session: Session, records: list[AuditRecord]) -> list[Problem]:
+    expected: dict[int, tuple[dict[str, Any], int]] = {}
+    for row in records:
+        if row.outcome != "ok" or not row.action.startswith("withdraw."):
+            continue
+        after = _after(row)
+        if isinstance(after.get("id"), int):
+            expected[after["id"]] = ({**expected.get(after["id"], ({}, 0))[0], **after}, row.id)
+    problems: list[Problem] = []
+    codes = {aid: code for aid, code in session.execute(select(Agency.id, Agency.code))}
+    trail: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for wid, kind, minor in session.execute(select(LedgerEntry.withdrawal_id, LedgerEntry.kind,
+                                                   LedgerEntry.amount_minor)
+                                            .where(LedgerEntry.withdrawal_id.is_not(None))
+                                            .order_by(LedgerEntry.id)):
+        if wid is not None:
+            trail[wid].append((kind, minor))
+    present = set()
+    for w in session.scalars(select(Withdrawal).order_by(Withdrawal.id)):
+        present.add(w.id)
+        actual = {"agency": codes.get(w.agency_id), "amount": format_amount(from_minor(w.amount_minor, w.currency),
+                                                                            w.currency),
+                  "currency": w.currency, "status": w.status, "method": w.method, "details": w.details,
+                  "requested_by": w.requested_by, "decided_by": w.decided_by, "reason": w.reason,
+                  "paid_by": w.paid_by, "paid_on": w.paid_on.isoformat() if w.paid_on else None,
+                  "payout_reference": w.payout_reference}
+        found = expected.get(w.id)
+        if found is None:
+            problems.append(Problem("withdrawals", f"id {w.id}", "is in no audit record: it was written behind "
+                                    "the product's back"))
+        else:
+            wanted, record_id = found
+            for field in WITHDRAWAL_FIELDS:
+                if field in wanted and wanted[field] != actual[field]:
+                    problems.append(Problem("withdrawals", f"id {w.id}", f"{field} is {actual[field]!r}, the "
+                                            f"audit trail (record {record_id}) says {wanted[field]!r}"))
+        entries = [(kind, from_minor(minor, w.currency)) for kind, minor in trail.get(w.id, [])]
+        due = ledger_trace(w.status, from_minor(w.amount_minor, w.currency))
+        if sorted(entries) != sorted(due):
+            problems.append(Problem("ledger_entries", f"of withdrawal {w.id}",
+                                    f"{_entries(entries, w.currency)}: {_article(w.status)} {w.status} request of "
+                                    f"{actual['amount']} "
+                                    f"{w.currency} has written {_entries(due, w.currency)}"))
+    for wid, (_wanted, record_id) in sorted(expected.items()):
+        if wid not in present:
+            problems.append(Problem("withdrawals", f"id {wid}", f"is missing: audit record {record_id} records it"))
+    return problems
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _entries(entries: list[tuple[str, Decimal]], currency: str) -> str:
+    if not entries:
+        return "no entries"
+    return ", ".join(f"{kind} {format_amount(amount, currency)}" for kind, amount in entries)
+
+
+# users -----------------------------------------------------------------------------------------
+def users(session: Session, records: list[AuditRecord]) -> list[Problem]:
+    afters: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    last: dict[str, int] = {}
+    for row in records:
+        if row.outcome != "ok" or row.action not in USER_ACTIONS or row.object is None:
+            continue
+        afters[row.object].append(_after(row))
+        last[row.object] = row.id
+    problems: list[Problem] = []
+    present = set()
+    for user in session.scalars(select(User).order_by(User.name)):
+        present.add(user.name)
+        if user.name not in afters:
+            problems.append(Problem("users", user.name, "is in no audit record: the user was added behind "
+                                    "the product's back"))
+            continue
+        wanted = replay(afters[user.name])
+        actual = {"role": user.role, "active": bool(user.active), "password": password_digest(user.password_hash)}
+        for field in ("role", "active", "password"):
+            if field in wanted and wanted[field] != actual[field]:
+                shown = ("was changed" if field == "password" else
+                         f"is {actual[field]!r}, the audit trail (record {last[user.name]}) says {wanted[field]!r}")
+                problems.append(Problem("users", user.name, f"{field} {shown}"))
+    for name in sorted(afters):
+        if name not in present:
+            problems.append(Problem("users", name, f"is missing: audit record {last[name]} records the user"))
+    return problems
+
+
+WORDS = {"balance": "balance", "held": "amount held"}
+
+
+# balances --------------------------------------------------------------------------------------
+def balances(session: Session, records: list[AuditRecord]) -> list[Problem]:
+    """Each agency's balance and held amount, replayed along the ledger chain, against what the audit
+    records of money moves say they were after each move."""
+    checkpoints: list[tuple[int, str, dict[str, Any], AuditRecord]] = []
+    for row in records:
+        if row.outcome != "ok":
+            continue
+        after = _after(row)
+        anchors = anchors_of(row)
+        noted = anchors.get(chain.LEDGER.name) if anchors else None
+        if noted is None or "balance" not in after or "held" not in after:
+            continue
+        code = after.get("agency") or row.object
+        if isinstance(code, str):
+            checkpoints.append((int(noted[0]), code, after, row))
+    if not checkpoints:
+        return []
+    agencies = {a.id: (a.code, a.currency) for a in session.scalars(select(Agency))}
+    sums: dict[str, dict[str, int]] = defaultdict(lambda: {"balance": 0, "held": 0})
+    hold_kinds = {k.value for k in HOLD_KINDS}
+    entries = session.execute(select(LedgerEntry.id, LedgerEntry.agency_id, LedgerEntry.kind,
+                                     LedgerEntry.amount_minor).order_by(LedgerEntry.id))
+    pending = iter(entries)
+    upcoming = next(pending, None)
+    problems: list[Problem] = []
+    wrong: set[str] = set()
+    for up_to, code, after, row in checkpoints:
+        while upcoming is not None and upcoming[0] <= up_to:
+            _id, agency_id, kind, minor = upcoming
+            own = agencies.get(agency_id)
+            if own is not None:
+                if kind in hold_kinds:
+                    sums[own[0]]["held"] -= minor
+                else:
+                    sums[own[0]]["balance"] += minor
+            upcoming = next(pending, None)
+        currency = next((cur for c, cur in agencies.values() if c == code), None)
+        if currency is None or code in wrong:
+            continue
+        for field in ("balance", "held"):
+            actual = format_amount(from_minor(sums[code][field], currency), currency)
+            if actual != after[field]:
+                wrong.add(code)
+                problems.append(Problem("ledger_entries", f"of agency {code}",
+                                        f"the {WORDS[field]} they give after audit record {row.id} ({row.action}) is "
+                                        f"{actual} {currency}; the audit trail says {after[field]} {currency}"))
+                break
+    return problems
+
