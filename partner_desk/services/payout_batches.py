@@ -6,7 +6,9 @@ and an audit record. A request already in an earlier batch is left out of the ne
 method unless asked for again, so one payout is not sent twice by accident.
 
 Marking a batch paid runs in one transaction: every request gets the ledger entries that marking it
-paid alone writes (`withdrawals.pay_in`), with the one reference and date, or nothing is written.
+paid alone writes (`withdrawals.pay_in`), with the one reference and date, or nothing is written. The
+release of each hold and each payout are dated that day, which obeys the bounds of a chosen date (not
+after today, not in a posted month) and comes no earlier than any request's hold.
 """
 
 from __future__ import annotations
@@ -44,8 +46,9 @@ from partner_desk.files import payouts as payout_files
 from partner_desk.files.atomic import atomic_path
 from partner_desk.services import audit
 from partner_desk.services.guard import Refused, refused, require
+from partner_desk.services.ledger import open_day
 from partner_desk.services.payout_accounts import debtor
-from partner_desk.services.withdrawals import WithdrawalView, list_withdrawals, pay_in
+from partner_desk.services.withdrawals import WithdrawalView, before_hold_refusal, list_withdrawals, pay_in
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, PayoutBatch, PayoutBatchFile, PayoutBatchRequest, Withdrawal
 from partner_desk.store.queries import company_tz
@@ -349,6 +352,8 @@ def _mark(session: Session, actor: Actor, target: Path | Sequence[int], referenc
         paid = sorted({(w.paid_on, w.payout_reference or "") for w in rows.values()}, key=str)
         when = "; ".join(f"on {d} with reference {r}" for d, r in paid)
         raise Refused(f"{what} was already marked paid ({when}): nothing was changed")
+    # the date bounds every request shares: not after today, not in a posted month (its books are closed)
+    open_day(session, paid_on, "the payout date")
     problems = []
     for rid in ids:
         row = rows.get(rid)
@@ -358,7 +363,8 @@ def _mark(session: Session, actor: Actor, target: Path | Sequence[int], referenc
         problem = decider_refusal(actor, Move.PAID, row.requested_by, rid)
         if problem is None and row.status == Status.PAID.value:
             problem = f"withdrawal {rid} was already paid on {row.paid_on} (reference {row.payout_reference})"
-        problems += [problem or move_refusal(Move.PAID, row.status, rid) or ""]
+        problem = problem or move_refusal(Move.PAID, row.status, rid) or before_hold_refusal(session, rid, paid_on)
+        problems += [problem or ""]
     problems = [p for p in problems if p]
     if problems:
         raise BatchRefused(f"{what} cannot be marked paid, nothing was changed: " + "; ".join(problems), problems)

@@ -283,9 +283,9 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
             raise UserError(f"marking withdrawal {row.id} paid needs the payout reference (--reference TEXT)")
         day = paid_on or today
         open_day(session, day, "the payout date")
-        requested_on = _requested_on(session, row.id)
-        if requested_on is not None and day < requested_on:
-            raise UserError(f"the payout date {day} is before withdrawal {row.id} was requested ({requested_on})")
+        early = before_hold_refusal(session, row.id, day)
+        if early is not None:
+            raise UserError(early)
         values.update(paid_by=actor.name, paid_at=now, paid_on=day, payout_reference=ref)
         entries = payout_entries(amount)
     changed = session.execute(
@@ -326,6 +326,15 @@ def _requested_on(session: Session, withdrawal_id: int) -> date | None:
     """The day a request's hold is dated."""
     return session.scalar(select(LedgerEntry.effective_on).where(
         LedgerEntry.withdrawal_id == withdrawal_id, LedgerEntry.kind == EntryKind.WITHDRAWAL_HOLD.value))
+
+
+def before_hold_refusal(session: Session, withdrawal_id: int, paid_on: date) -> str | None:
+    """Why a request cannot be paid out on `paid_on`: its hold is dated later (the money was not yet
+    held). The other bounds of a chosen date (not after today, not in a posted month) are `open_day`'s."""
+    requested_on = _requested_on(session, withdrawal_id)
+    if requested_on is not None and paid_on < requested_on:
+        return f"the payout date {paid_on} is before withdrawal {withdrawal_id} was requested ({requested_on})"
+    return None
 
 
 def _after_position(pos: Position, move: Move, amount: Decimal) -> Position:

@@ -78,7 +78,8 @@ def test_export_the_selected_requests_then_mark_the_batch_paid(qtbot, db, write_
     box = widgets.last_box()
     assert box is not None and str(tmp_path / "out" / "payout-batch-1-paypal-USD.csv") in box.text()
     box.close()
-    settle(qtbot, page)
+    # the page's reload started with the message and may have finished while it was awaited
+    qtbot.waitUntil(lambda: ops.running() == 0, timeout=15_000)
     lines = (tmp_path / "out" / "payout-batch-1-paypal-USD.csv").read_text().splitlines()
     assert [line.split(",")[:4] for line in lines] == [["alpha@example.com", "120.00", "USD", str(first)],
                                                        ["alpha@example.com", "200.00", "USD", str(second)]]

@@ -296,3 +296,53 @@ def test_the_company_account_is_checked_and_needs_an_admin(pdb: Database) -> Non
                                                   "de02 1203 0000 0000 2020 51", "byladem1001")
     assert (account.name, account.iban, account.bic) == ("Partner Desk Ltd", "DE02120300000000202051", "BYLADEM1001")
     assert payout_accounts.company_account(pdb) == account
+
+
+def test_each_payout_of_a_batch_and_its_release_are_dated_the_day_paid(pdb: Database, tmp_path: Path) -> None:
+    ids = paypal_batch(pdb)  # held on 2026-11-18, approved on the 20th (today)
+    result = export_batch(pdb, F2, "paypal", tmp_path / "out")
+    mark_batch_paid(pdb, F2, result.files[0], "PP-1", PAID_ON)  # recorded on the 20th, paid on the 19th
+    with pdb.read() as s:
+        dated = {(e.withdrawal_id, e.kind): e.effective_on for e in s.scalars(
+            select(LedgerEntry).where(LedgerEntry.withdrawal_id.in_(ids)))}
+    assert dated == {**{(i, "withdrawal_hold"): HELD_ON for i in ids},
+                     **{(i, "hold_release"): PAID_ON for i in ids}, **{(i, "payout"): PAID_ON for i in ids}}
+    # so November's books show the money paid out on the 19th, not held until the 20th:
+    # AG04 1000.00 - 120.50 - 80.00 = 799.50 on the 19th, nothing held
+    assert position(pdb, "AG04") == (Decimal("799.50"), Decimal("0.00"), Decimal("799.50"))
+
+
+def test_a_batch_date_after_today_or_in_a_posted_month_is_refused_and_writes_nothing(
+        pdb: Database, tmp_path: Path) -> None:
+    from partner_desk.services.accruals import post_period
+
+    paypal_batch(pdb)
+    result = export_batch(pdb, F2, "paypal", tmp_path / "out")
+    before = (money_rows(pdb), [get_withdrawal(pdb, i).status for i in (1, 2, 3)])
+    with pytest.raises(UserError, match=r"^the payout date 2026-11-21 is after today \(2026-11-20\): a date chosen "
+                                        r"for an action cannot be in the future$"):
+        mark_batch_paid(pdb, F2, result.files[0], "PP-1", date(2026, 11, 21))
+    post_period(pdb, F1, "2026-10")  # October ended by the clock: its books close
+    with pytest.raises(UserError, match=r"^the payout date 2026-10-31 is in 2026-10, which is posted: its books "
+                                        r"are closed$"):
+        mark_batch_paid(pdb, F2, result.files[0], "PP-1", date(2026, 10, 31))
+    assert (money_rows(pdb), [get_withdrawal(pdb, i).status for i in (1, 2, 3)]) == before
+    with pdb.read() as s:
+        refusals = [(r.action, r.outcome) for r in s.scalars(select(AuditRecord).order_by(AuditRecord.id))][-3:]
+    assert refusals == [("withdraw.paid_batch", "refused"), ("accrue.post", "ok"), ("withdraw.paid_batch", "refused")]
+
+
+def test_a_batch_paid_before_a_request_was_held_names_every_such_request(pdb: Database, tmp_path: Path) -> None:
+    early = request_withdrawal(pdb, M1, "AG04", Decimal("50.00"), "paypal", "e@example.com", as_of=date(2026, 11, 16))
+    approve(pdb, F1, early.id)
+    late = paypal_batch(pdb)  # held on the 18th
+    result = export_batch(pdb, F2, "paypal", tmp_path / "out")
+    before = money_rows(pdb)
+    with pytest.raises(BatchRefused) as caught:
+        mark_batch_paid(pdb, F2, result.files[0], "PP-1", date(2026, 11, 17))
+    assert caught.value.problems == [
+        f"the payout date 2026-11-17 is before withdrawal {i} was requested (2026-11-18)" for i in late]
+    assert money_rows(pdb) == before and get_withdrawal(pdb, early.id).status == "approved"
+    # on the 18th every request was held: the whole batch is paid
+    paid = mark_batch_paid(pdb, F2, result.files[0], "PP-1", HELD_ON)
+    assert [v.id for v in paid.requests] == [early.id, *late]
