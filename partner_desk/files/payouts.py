@@ -49,10 +49,17 @@ def paypal_csv(rows: Sequence[PayPalRow]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def register_xlsx(batch_id: int, made_on: date, rows: Sequence[BankRow], debtor: Debtor | None) -> bytes:
+def register_xlsx(batch_id: int, made_on: date, rows: Sequence[BankRow], debtor: Debtor | None,
+                  audit_head: str | None = None) -> bytes:
     """The payment register: one row per request with amounts as number cells in their currency's
-    format, then a total per currency."""
+    format, then a total per currency. `audit_head` (COUNT:HASH of the audit trail when the batch was
+    made) goes into the document properties, as in a statement."""
     book = Workbook()
+    book.properties.creator = "Partner Desk"
+    book.properties.title = f"Payout batch {batch_id}"
+    if audit_head is not None:
+        book.properties.keywords = f"audit-head {audit_head}"
+        book.properties.description = f"Partner Desk audit trail head {audit_head}"
     sheet = book.active
     assert isinstance(sheet, Worksheet)
     sheet.title = REGISTER_SHEET
@@ -102,10 +109,11 @@ def sepa_text(text: str) -> str:
     return " ".join(_NOT_SEPA.sub(" ", unidecode(text)).split())
 
 
-def sepa_xml(rows: Sequence[BankRow], debtor: Debtor, execution_date: date) -> bytes:
+def sepa_xml(rows: Sequence[BankRow], debtor: Debtor, execution_date: date, audit_head: str | None = None) -> bytes:
     """A SEPA credit transfer initiation (pain.001.001.03) of the rows, made and validated against the
     schema by sepaxml. Amounts go in as integer cents; names and purposes are written in the SEPA
-    character set and cut to 70 and 140 characters by sepaxml."""
+    character set and cut to 70 and 140 characters by sepaxml. `audit_head` goes into an XML comment
+    after the declaration: the schema has no field for it, and a comment changes no payment."""
     transfer = SepaTransfer({"name": sepa_text(debtor.name), "IBAN": debtor.iban, "BIC": debtor.bic, "batch": True,
                              "currency": SEPA_CURRENCY}, schema=SEPA_SCHEMA)
     for row in rows:
@@ -119,9 +127,31 @@ def sepa_xml(rows: Sequence[BankRow], debtor: Debtor, execution_date: date) -> b
             payment["BIC"] = row.bic
         transfer.add_payment(payment)
     try:
-        return bytes(transfer.export(validate=True))
+        data = bytes(transfer.export(validate=True))
     except ValidationError as exc:
         raise UserError(f"the SEPA file did not pass its schema check: {exc.__cause__ or exc}") from None
+    if audit_head is None:
+        return data
+    comment = f"<!-- Partner Desk audit trail head {audit_head} -->".encode("ascii")
+    if data.startswith(b"<?xml"):
+        end = data.index(b"?>") + 2
+        return data[:end] + b"\n" + comment + b"\n" + data[end:].lstrip()
+    return comment + b"\n" + data
+
+
+def audit_head_of(path: Path) -> str | None:
+    """The audit trail's head a register or SEPA file of a batch carries (COUNT:HASH), if any."""
+    data = path.read_bytes()
+    if data.startswith(b"PK"):
+        book = load_workbook(path, read_only=True)
+        try:
+            text = book.properties.keywords or ""
+        finally:
+            book.close()
+    else:
+        text = data[:400].decode("ascii", errors="replace")
+    found = re.search(r"(?:audit-head|audit trail head) (\d+:[0-9a-f]{64})", text)
+    return None if found is None else found.group(1)
 
 
 # reading back ---------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from partner_desk.domain.withdrawals import Method, Move, Status, decider_refusa
 from partner_desk.files import payouts as payout_files
 from partner_desk.files.atomic import atomic_path
 from partner_desk.services import audit
+from partner_desk.services.audit_trail import head_in
 from partner_desk.services.guard import Refused, refused, require
 from partner_desk.services.ledger import open_day
 from partner_desk.services.payout_accounts import debtor
@@ -76,6 +77,7 @@ class BatchExport:
     totals: dict[str, Decimal]
     notices: list[str] = field(default_factory=list)
     left_out: dict[int, int] = field(default_factory=dict)  # request id -> the earlier batch holding it
+    audit_head: str | None = None  # COUNT:HASH of the audit trail when the batch was made
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +86,7 @@ class BatchExport:
             "totals": {cur: format_amount(amount, cur) for cur, amount in self.totals.items()},
             "notices": self.notices,
             "left_out": [{"request": rid, "batch": bid} for rid, bid in sorted(self.left_out.items())],
+            "audit_head": self.audit_head,
         }
 
 
@@ -164,7 +167,9 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
         raise BatchRefused(f"the {word} batch was not made: " + "; ".join(problems), problems)
     if folder.exists() and not folder.is_dir():
         raise UserError(f"{folder} is not a folder")
-    batch = PayoutBatch(method=method.value, made_on=day, created_by=actor.name, folder=str(folder.resolve()))
+    head = str(head_in(session))  # the trail as it stood before this batch: its files carry it
+    batch = PayoutBatch(method=method.value, made_on=day, created_by=actor.name, folder=str(folder.resolve()),
+                        audit_head=head)
     session.add(batch)
     session.flush()
     files: list[tuple[PlannedFile, bytes]] = []
@@ -176,7 +181,7 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
         account = debtor(session)
         ids_all = tuple(r.request_id for r in bank)
         files.append((PlannedFile(FileKind.REGISTER, None, 1, 1, ids_all),
-                      payout_files.register_xlsx(batch.id, day, bank, account)))
+                      payout_files.register_xlsx(batch.id, day, bank, account, head)))
         sepa = [r for r in bank if r.in_sepa]
         notices += sepa_left_out(bank)
         if sepa and account is None:
@@ -184,7 +189,7 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
                            "not set in the settings; pay the EUR requests from the register")
         elif sepa and account is not None:
             files.append((PlannedFile(FileKind.SEPA, "EUR", 1, 1, tuple(r.request_id for r in sepa)),
-                          payout_files.sepa_xml(sepa, account, day)))
+                          payout_files.sepa_xml(sepa, account, day, head)))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for planned, content in files:
@@ -194,16 +199,25 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
             written.append(target)
     except OSError as exc:
         raise UserError(f"cannot write the payout files into {folder}: {exc.strerror or exc}") from None
-    for planned, content in files:
-        session.add(PayoutBatchFile(
-            batch_id=batch.id, name=planned.name(batch.id), kind=planned.kind.value, currency=planned.currency,
-            sha256=hashlib.sha256(content).hexdigest(), request_ids=_ids(planned.request_ids)))
+    recorded = [PayoutBatchFile(batch_id=batch.id, name=planned.name(batch.id), kind=planned.kind.value,
+                                currency=planned.currency, sha256=hashlib.sha256(content).hexdigest(),
+                                request_ids=_ids(planned.request_ids)) for planned, content in files]
+    session.add_all(recorded)
     request_ids = sorted(r.id for r in requests)
     session.add_all(PayoutBatchRequest(batch_id=batch.id, withdrawal_id=rid) for rid in request_ids)
     summed = totals((r.amount, r.currency) for r in requests)
-    result = BatchExport(batch.id, method, request_ids, written[:], summed, notices, left_out)
-    audit.record(session, actor, "withdraw.export", f"batch:{batch.id}", after=result.as_dict())
+    result = BatchExport(batch.id, method, request_ids, written[:], summed, notices, left_out, head)
+    # the record says what the batch tables hold, so `audit --verify` can check them against it
+    audit.record(session, actor, "withdraw.export", f"batch:{batch.id}",
+                 after={**result.as_dict(), "made_on": day.isoformat(), "created_by": actor.name,
+                        "batch_files": [batch_file_record(f) for f in recorded]})
     return result
+
+
+def batch_file_record(row: PayoutBatchFile) -> dict[str, Any]:
+    """A batch file as the audit record of its export keeps it."""
+    return {"name": row.name, "kind": row.kind, "currency": row.currency, "sha256": row.sha256,
+            "requests": row.request_ids}
 
 
 def _batch_requests(session: Session, method: Method, ids: Sequence[int] | None,

@@ -12,6 +12,8 @@ What is checked, each difference named by table, row and what differs:
   is what its payment, rates and percent give, the lines sum to the accrual, and the ledger credits it;
 - withdrawals: each request's state, amount and deciders are what the audit trail says happened, and
   its ledger entries are the ones its state has written;
+- payout batches: each batch, its requests and its files (names, kinds, content hashes) are the ones
+  the audit record of its export lists;
 - users: each user's role, active flag and password hash are the ones the audit trail last recorded;
 - balances: each agency's balance and held amount, replayed from the ledger, equal what every audit
   record of a money move says they were after it.
@@ -26,7 +28,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partner_desk.services import audit
-from partner_desk.services.verify_tables import Problem, accrual_lines, anchors_of, balances, users, withdrawals
+from partner_desk.services.verify_tables import (
+    Problem,
+    accrual_lines,
+    anchors_of,
+    balances,
+    payout_batches,
+    users,
+    withdrawals,
+)
 from partner_desk.store import chain
 from partner_desk.store.models import AuditRecord
 
@@ -61,6 +71,7 @@ def check(session: Session, expect: Head | None = None) -> Verification:
     problems += chains(session, records)
     problems += accrual_lines(session)
     problems += withdrawals(session, records)
+    problems += payout_batches(session, records)
     problems += users(session, records)
     problems += balances(session, records)
     head = Head(len(records), records[-1].hash if records else chain.GENESIS)

@@ -1,5 +1,5 @@
 """The tables `audit --verify` checks against the audit trail's story: accruals and their lines, withdrawals,
-users and balances (see `verify`, which also checks the chains)."""
+payout batches, users and balances (see `verify`, which also checks the chains)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,9 @@ from partner_desk.store.models import (
     AuditRecord,
     LedgerEntry,
     Payment,
+    PayoutBatch,
+    PayoutBatchFile,
+    PayoutBatchRequest,
     User,
     Withdrawal,
 )
@@ -196,6 +199,70 @@ def _entries(entries: list[tuple[str, Decimal]], currency: str) -> str:
     if not entries:
         return "no entries"
     return ", ".join(f"{kind} {format_amount(amount, currency)}" for kind, amount in entries)
+
+
+# payout batches --------------------------------------------------------------------------------
+def payout_batches(session: Session, records: list[AuditRecord]) -> list[Problem]:
+    """Each batch, its requests and its files, against the audit record of the export that made it."""
+    expected: dict[int, tuple[dict[str, Any], int]] = {}
+    for row in records:
+        if row.outcome == "ok" and row.action == "withdraw.export":
+            after = _after(row)
+            if isinstance(after.get("batch"), int):
+                expected[after["batch"]] = (after, row.id)
+    members: dict[int, list[int]] = defaultdict(list)
+    for batch_id, withdrawal_id in session.execute(select(PayoutBatchRequest.batch_id,
+                                                          PayoutBatchRequest.withdrawal_id)):
+        members[batch_id].append(withdrawal_id)
+    files: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for f in session.scalars(select(PayoutBatchFile).order_by(PayoutBatchFile.id)):
+        files[f.batch_id].append({"name": f.name, "kind": f.kind, "currency": f.currency, "sha256": f.sha256,
+                                  "requests": f.request_ids})
+    problems: list[Problem] = []
+    present = set()
+    for batch in session.scalars(select(PayoutBatch).order_by(PayoutBatch.id)):
+        present.add(batch.id)
+        where = f"id {batch.id}"
+        found = expected.get(batch.id)
+        if found is None:
+            problems.append(Problem("payout_batches", where, "is in no audit record: it was written behind the "
+                                    "product's back"))
+            continue
+        wanted, record_id = found
+        actual: dict[str, Any] = {"method": batch.method, "made_on": batch.made_on.isoformat(),
+                                  "created_by": batch.created_by, "audit_head": batch.audit_head}
+        for key, value in actual.items():
+            if key in wanted and wanted[key] != value:
+                problems.append(Problem("payout_batches", where, f"{key} is {value!r}, the audit trail (record "
+                                        f"{record_id}) says {wanted[key]!r}"))
+        held = sorted(members.get(batch.id, []))
+        if "requests" in wanted and held != sorted(wanted["requests"]):
+            problems.append(Problem("payout_batch_requests", f"of batch {batch.id}",
+                                    f"requests {_listed(held)}, the audit trail (record {record_id}) says "
+                                    f"{_listed(sorted(wanted['requests']))}"))
+        if "batch_files" in wanted:
+            have = {f["name"]: f for f in files.get(batch.id, [])}
+            want = {f["name"]: f for f in wanted["batch_files"] if isinstance(f, dict)}
+            for name in sorted(set(have) | set(want)):
+                if name not in have:
+                    what = f"is missing: audit record {record_id} records it"
+                elif name not in want:
+                    what = f"is in no audit record (record {record_id} lists the batch's files)"
+                elif have[name] != want[name]:
+                    fields = [k for k in ("kind", "currency", "sha256", "requests") if have[name][k] != want[name][k]]
+                    what = f"{', '.join(fields)} differ from audit record {record_id}"
+                else:
+                    continue
+                problems.append(Problem("payout_batch_files", f"{name} (batch {batch.id})", what))
+    for batch_id, (_wanted, record_id) in sorted(expected.items()):
+        if batch_id not in present:
+            problems.append(Problem("payout_batches", f"id {batch_id}",
+                                    f"is missing: audit record {record_id} records it"))
+    return problems
+
+
+def _listed(ids: list[int]) -> str:
+    return ", ".join(str(i) for i in ids) if ids else "none"
 
 
 # users -----------------------------------------------------------------------------------------

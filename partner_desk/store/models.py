@@ -233,6 +233,8 @@ class PayoutBatch(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     folder: Mapped[str] = mapped_column(Text)
+    # the audit trail's head (COUNT:HASH) when the batch was made; its register and SEPA file carry it too
+    audit_head: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
 class PayoutBatchRequest(Base):

@@ -344,3 +344,39 @@ def test_statements_carry_the_head_of_the_audit_trail(book: Book, tmp_path: Path
         assert properties.keywords == f"audit-head {head}"
         assert properties.description == f"Partner Desk audit trail head {head}"
 
+
+
+def test_pdf_statements_and_payout_files_carry_the_head_too(book: Book, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from partner_desk.files.payouts import audit_head_of
+
+    def head() -> str:
+        return book.as_("fin", "audit", "--verify")[1].splitlines()[1].removeprefix("head ")
+
+    before = head()
+    pdf = tmp_path / "AG01.pdf"
+    assert book.as_("mia", "statement", "AG01", "--period", "2026-08", "-o", str(pdf))[0] == 0
+    xmp = PdfReader(pdf).xmp_metadata
+    assert xmp is not None and xmp.pdf_keywords == f"audit-head {before}"
+    assert xmp.dc_description == {"x-default": f"Partner Desk audit trail head {before}"}
+    # a bank batch of one EUR request (AG01 holds 135.00 EUR): the register and the SEPA file carry the head
+    code, out, _err = book.as_("mia", "withdraw", "request", "AG01", "100.00", "--method", "bank", "--details",
+                               "IBAN DE89 3704 0044 0532 0130 00", "--json")
+    assert code == 0
+    assert book.as_("fin", "withdraw", "approve", str(json.loads(out)["id"]))[0] == 0
+    assert book.as_("boss", "withdraw", "company-account", "--name", "Partner Desk Ltd", "--iban",
+                    "DE02 1203 0000 0000 2020 51", "--bic", "BYLADEM1001")[0] == 0
+    made = head()
+    folder = tmp_path / "batch"
+    code, out, _err = book.as_("fin", "withdraw", "export", "--status", "approved", "--method", "bank", "-o",
+                               str(folder), "--json")
+    assert code == 0 and json.loads(out)["audit_head"] == made
+    register, sepa = folder / "payout-batch-1-bank-register.xlsx", folder / "payout-batch-1-sepa-EUR.xml"
+    assert load_workbook(register).properties.keywords == f"audit-head {made}"
+    assert sepa.read_text().splitlines()[1] == f"<!-- Partner Desk audit trail head {made} -->"
+    assert audit_head_of(register) == audit_head_of(sepa) == made
+    # the files still name their batch, which is paid and verifies
+    assert book.as_("fin2", "withdraw", "paid-batch", str(sepa), "--reference", "SEPA-1", "--date",
+                    "2026-12-01")[0] == 0
+    assert book.as_("fin", "audit", "--verify")[0] == 0

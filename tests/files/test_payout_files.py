@@ -11,7 +11,7 @@ import sepaxml
 import xmlschema
 
 from partner_desk.domain.payouts import BankRow, Debtor, PayoutRequest, bank_rows
-from partner_desk.files.payouts import SEPA_NAMESPACE, request_ids, sepa_xml
+from partner_desk.files.payouts import SEPA_NAMESPACE, audit_head_of, request_ids, sepa_xml
 
 # the schema sepaxml ships, read by xmlschema on its own (not through sepaxml's export)
 SCHEMA = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
@@ -58,3 +58,17 @@ def test_the_schema_refuses_what_sepaxml_does_not_check() -> None:
     data = sepa_xml(_rows(), DEBTOR, date(2026, 11, 23)).decode()
     with pytest.raises(xmlschema.XMLSchemaValidationError):
         schema.validate(data.replace("DE89370400440532013000", "de89-3704"))
+
+
+def test_the_audit_head_rides_in_a_comment_the_schema_ignores(tmp_path: Path) -> None:
+    head = "42:" + "0123456789abcdef" * 4
+    data = sepa_xml(_rows(), DEBTOR, date(2026, 11, 23), head)
+    xmlschema.XMLSchema(str(SCHEMA)).validate(data.decode())  # still valid pain.001
+    assert data.decode().splitlines()[:2] == ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                                              f"<!-- Partner Desk audit trail head {head} -->"]
+    path = tmp_path / "sepa.xml"
+    path.write_bytes(data)
+    assert (request_ids(path), audit_head_of(path)) == ([12, 13], head)
+    plain = tmp_path / "plain.xml"
+    plain.write_bytes(sepa_xml(_rows(), DEBTOR, date(2026, 11, 23)))
+    assert audit_head_of(plain) is None

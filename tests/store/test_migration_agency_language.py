@@ -1,4 +1,4 @@
-"""Migration 0003_agency_language upgrades a database that already holds agencies, on SQLite and PostgreSQL:
+"""Migration 0004_agency_language upgrades a database that already holds agencies, on SQLite and PostgreSQL:
 the agencies stay as they were, without a language of their own, and the agencies file may then set one."""
 
 from __future__ import annotations

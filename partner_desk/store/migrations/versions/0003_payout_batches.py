@@ -1,4 +1,6 @@
-"""Payout batches: the exported batches, their requests and files; append-only like the ledger.
+"""Payout batches: the exported batches, their requests and files; append-only like the ledger, with
+the guards of 0002_trust (UPDATE, DELETE and REPLACE refused); each batch keeps the audit trail's head
+as it stood when the batch was made.
 
 Revision ID: 0003_payout_batches
 Revises: 0002_trust
@@ -15,6 +17,12 @@ branch_labels = None
 depends_on = None
 
 TABLES = ("payout_batches", "payout_batch_requests", "payout_batch_files")
+# the keys an INSERT may not reuse: SQLite's REPLACE deletes the row holding them without firing a trigger
+KEYS: dict[str, tuple[str, ...]] = {
+    "payout_batches": ("id",),
+    "payout_batch_requests": ("batch_id", "withdrawal_id"),
+    "payout_batch_files": ("id",),
+}
 
 
 def upgrade() -> None:
@@ -26,6 +34,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("created_by", sa.String(length=64), nullable=True),
         sa.Column("folder", sa.Text(), nullable=False),
+        sa.Column("audit_head", sa.String(length=80), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
@@ -57,7 +66,8 @@ def upgrade() -> None:
 
 
 def _append_only_guards() -> None:
-    """The database refuses UPDATE and DELETE on the batch tables, as on the ledger (0001)."""
+    """The database refuses UPDATE, DELETE and REPLACE on the batch tables, as on the ledger (0001,
+    0002_trust); on PostgreSQL an INSERT ... ON CONFLICT DO UPDATE fires the UPDATE guard."""
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         for table in TABLES:
@@ -66,6 +76,12 @@ def _append_only_guards() -> None:
                     f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
                     f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {event} refused'); END"
                 )
+            match = " AND ".join(f"{c} = NEW.{c}" for c in KEYS[table])
+            op.execute(
+                f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
+                f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {match}) "
+                f"BEGIN SELECT RAISE(ABORT, '{table}: an insert may not reuse a key (REPLACE refused)'); END"
+            )
     elif dialect == "postgresql":
         # partner_desk_append_only() was created by the initial schema
         for table in TABLES:
@@ -83,7 +99,7 @@ def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     for table in TABLES:
         if dialect == "sqlite":
-            for event in ("update", "delete"):
+            for event in ("update", "delete", "replace"):
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{event}")
     with op.batch_alter_table("payout_batch_files", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_payout_batch_files_sha256"))
