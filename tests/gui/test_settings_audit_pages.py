@@ -125,8 +125,8 @@ def test_audit_filters_and_chain_verification(qtbot, db) -> None:  # type: ignor
         page.verify()
     assert signal.args[0].intact and signal.args[0].head.count == 4
     assert page.chain.text() == (
-        "The audit trail is intact: 4 records; the ledger, accruals, withdrawals, users and balances agree "
-        f"with it. Head {signal.args[0].head}")
+        "The audit trail is intact: 4 records; the ledger, accruals, withdrawals, payout batches, users and "
+        f"balances agree with it. Head {signal.args[0].head}")
 
     # tamper with a record behind the application's back (the trigger must be lifted to do so)
     with db.engine.begin() as conn:

@@ -74,7 +74,7 @@ class AuditPage(Page):
         self.outcome = self._combo(_("All outcomes"))
         self.verify_button = QPushButton(_("Verify"))
         self.verify_button.setToolTip(_("Recompute every record's hash and check the ledger, accruals, "
-                                        "withdrawals, users and balances against the trail"))
+                                        "withdrawals, payout batches, users and balances against the trail"))
         self.verify_button.clicked.connect(self.verify)
         self.chain = QLabel()
         self.chain.setObjectName("chain")
@@ -187,7 +187,7 @@ class AuditPage(Page):
     def _verified(self, check: audit_trail.Verification) -> None:
         if check.intact:
             self.chain.setText(_("The audit trail is intact: {n} records; the ledger, accruals, withdrawals, "
-                                 "users and balances agree with it. Head {head}").format(
+                                 "payout batches, users and balances agree with it. Head {head}").format(
                 n=check.head.count, head=check.head))
             self.chain.setStyleSheet("color: #1b7f3b;")
         else:

@@ -58,6 +58,7 @@ class SettingsPage(Page):
         self.tabs.addTab(self._users_tab(), _("Users"))
         self.tabs.addTab(self._zone_tab(), _("Time zone"))
         self.payout_account = PayoutAccountTab(ctx)
+        self._guarded.append((self.payout_account.save_button, "settings"))  # follows the role like the others
         self.tabs.addTab(self.payout_account, _("Payout account"))
         self.tabs.addTab(LanguageTab(), _("Language"))
         self.tabs.addTab(self._statements_tab(), _("Statements"))

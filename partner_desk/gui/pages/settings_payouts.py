@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBox
 
 from partner_desk.domain.payouts import Debtor
 from partner_desk.domain.roles import NEEDS
-from partner_desk.gui import widgets
+from partner_desk.gui import labels, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import run_op, show_error
 from partner_desk.i18n import _
@@ -38,7 +38,7 @@ class PayoutAccountTab(QWidget):
         needed = NEEDS["settings"]
         if not ctx.may(needed):
             self.save_button.setEnabled(False)
-            self.save_button.setToolTip(_("Needs the {role} role").format(role=needed.label))
+            self.save_button.setToolTip(_("Needs the {role} role").format(role=labels.role(needed)))
         self.save_button.clicked.connect(self.save)
         self.state = QLabel()
         self.state.setWordWrap(True)

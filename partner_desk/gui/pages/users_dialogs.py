@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Role
+from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.i18n import _
@@ -33,7 +34,7 @@ class RoleDialog(FormDialog):
         self.role = QComboBox()
         self.role.setObjectName("role")
         for role in Role:
-            self.role.addItem(role.label, role.label)
+            self.role.addItem(labels.role(role), role.label)
         self.role.setCurrentIndex(max(self.role.findData(current), 0))
         self.form.addRow(_("Role:"), self.role)
 
