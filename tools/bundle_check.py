@@ -50,7 +50,7 @@ def main() -> int:
     carries("partner_desk/resources/icons/partner-desk.png")
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "PARTNER_DESK_DB": f"sqlite:///{Path(folder) / 'desk.db'}", "QT_QPA_PLATFORM": "offscreen",
-               "PARTNER_DESK_PASSWORD": "demo-admin"}  # the demo data set's admin
+               "PARTNER_DESK_PASSWORD": "partner-demo"}  # the demo data set's admin
         env.pop("PARTNER_DESK_LANG", None)
         assert "usage: partner-desk" in run("--help", env=env).stdout
         run("init", "--demo", env=env)

@@ -3,7 +3,8 @@
 Builds the demo database in a temporary folder with a fixed today, signs in as the demo admin,
 shows every page of the registry in turn and saves OUTDIR/<key>.png, then the withdrawal dialog
 with an amount typed the window's way (`amount.png`) and one it refuses (`amount-refused.png`),
-and the language section of Settings (`language.png`). The language is PARTNER_DESK_LANG's
+the users and language sections of Settings (`users.png`, `language.png`) and the window with its
+Account menu open (`account.png`). The language is PARTNER_DESK_LANG's
 (`make screenshots` renders English and Ukrainian). Run offscreen (QT_QPA_PLATFORM=offscreen) on a
 machine without a display.
 """
@@ -28,6 +29,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
 from partner_desk.gui.pages.agency import AgencyPage
 from partner_desk.gui.pages.agency_dialogs import WithdrawalDialog
+from partner_desk.gui.pages.settings import SettingsPage
 from partner_desk.services.demo import build_demo
 from partner_desk.services.demo_money import demo_password
 from partner_desk.services.setup import init_database
@@ -111,15 +113,42 @@ def render(out: Path, now: str = TODAY) -> list[Path]:
                     save(dialog, name)
                 dialog.reject()
             settings_page = window.show_page("settings")
-            tabs = getattr(settings_page, "tabs", None)
-            if tabs is not None:
-                tabs.setCurrentIndex(tabs.count() - 1)
-                settle(app)
-                save(window, "language")
+            if isinstance(settings_page, SettingsPage):
+                for section, name in ((settings_page.users_section, "users"),
+                                      (settings_page.language_section, "language")):
+                    settings_page.tabs.setCurrentWidget(section)
+                    settle(app)
+                    save(window, name)
+            window.show_page("withdrawals")
+            settle(app)
+            save_with_menu(window, out / "account.png")
+            written.append(out / "account.png")
             window.close()
         finally:
             db.dispose()
     return written
+
+
+def save_with_menu(window: MainWindow, target: Path) -> None:
+    """The window with its Account menu open, as one picture (the menu is a window of its own)."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QMenu
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    bar = window.menuBar()
+    action = bar.actions()[0]
+    menu = action.menu()
+    assert isinstance(menu, QMenu)
+    menu.popup(bar.mapToGlobal(bar.actionGeometry(action).bottomLeft()))
+    settle(app)
+    picture = window.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(window.mapFromGlobal(menu.mapToGlobal(QPoint(0, 0))), menu.grab())
+    painter.end()
+    menu.hide()
+    picture.save(str(target))
 
 
 def main(argv: list[str] | None = None) -> int:

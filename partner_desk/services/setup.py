@@ -23,7 +23,9 @@ from partner_desk.store.queries import TIME_ZONE_KEY
 
 def init_database(db: Database) -> bool:
     """Create or upgrade the schema and add defaults that are missing; True if it was created."""
-    created = migrate.current_revision(db.engine) is None
+    current = migrate.current_revision(db.engine)
+    _refuse_unknown(db, current)
+    created = current is None
     migrate.upgrade(db.engine)
     with db.write() as session:
         if session.get(Setting, TIME_ZONE_KEY) is None:
@@ -44,9 +46,18 @@ def init_database(db: Database) -> bool:
     return created
 
 
+def _refuse_unknown(db: Database, revision: str | None) -> None:
+    """A schema revision none of this version's migrations made (a newer version's, or a development
+    build's whose migrations were renumbered) cannot be upgraded: say so rather than guess."""
+    if revision is not None and not migrate.known(revision):
+        raise UserError(f"the database {db.url} has schema revision '{revision}', which this version of Partner "
+                        f"Desk does not know (it was written by another version): nothing was changed")
+
+
 def ensure_current(db: Database) -> None:
     """Refuse to work on a database that `init` has not created or upgraded."""
     if not migrate.is_current(db.engine):
+        _refuse_unknown(db, migrate.current_revision(db.engine))
         raise UserError(f"the database {db.url} is not set up or is older than this version: "
                         "run 'partner-desk init' first")
 

@@ -28,6 +28,12 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def known(revision: str) -> bool:
+    """Whether `revision` is one of this version's migrations."""
+    script = ScriptDirectory.from_config(_config())
+    return any(rev.revision == revision for rev in script.walk_revisions())
+
+
 def upgrade(engine: Engine) -> None:
     config = _config()
     with engine.begin() as connection:

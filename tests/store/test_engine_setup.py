@@ -55,3 +55,24 @@ def test_a_missing_folder_is_created_and_init_brings_the_schema_to_head(tmp_path
             assert session.execute(text("SELECT count(*) FROM reward_levels")).scalar() == 2
     finally:
         database.dispose()
+
+
+def test_a_schema_revision_this_version_does_not_know_is_refused_and_left_alone(tmp_path: Path) -> None:
+    # e.g. a database written by a build whose payout batches migration was still 0004_payout_batches
+    db = Database(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+            connection.execute(text("INSERT INTO alembic_version VALUES ('0004_payout_batches')"))
+        message = (f"the database {db.url} has schema revision '0004_payout_batches', which this version of "
+                   "Partner Desk does not know (it was written by another version): nothing was changed")
+        for call in (init_database, ensure_current):
+            with pytest.raises(UserError) as caught:
+                call(db)
+            assert str(caught.value) == message
+        with db.engine.connect() as connection:
+            tables = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars().all()
+        assert tables == ["alembic_version"]  # nothing was created
+        assert migrate.known("0003_payout_batches") and not migrate.known("0004_payout_batches")
+    finally:
+        db.dispose()
