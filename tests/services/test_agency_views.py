@@ -133,3 +133,18 @@ def test_a_preview_that_cannot_be_made_leaves_its_columns_empty_and_says_why(db,
     assert rows["AG01"].running_commission == Decimal("360.00")
     # the balance column does not depend on rates, the withdrawal check says what is missing
     assert "no EUR exchange rate on or before 2025-04-15 to value the balance in USD" in rows["AG02"].reasons
+
+
+def test_connected_projects_are_counted_on_the_clocks_day(tmp_path, clock) -> None:  # type: ignore[no-untyped-def]
+    from tests.services.money_world import world
+
+    db = world(tmp_path)  # P-MOVED was AG01's until 2025-06-01, then AG02's
+    try:
+        clock("2025-05-01T10:00:00Z")  # set back: P-MOVED is still AG01's
+        rows = {r.code: r.projects for r in agency_list(db, SETUP).rows}
+        assert (rows["AG01"], rows["AG02"]) == (4, 1)  # P-EUR, P-UAH, P-PLN, P-MOVED; P-USD
+        clock("2025-06-01T10:00:00Z")
+        rows = {r.code: r.projects for r in agency_list(db, SETUP).rows}
+        assert (rows["AG01"], rows["AG02"]) == (3, 2)
+    finally:
+        db.dispose()
