@@ -13,6 +13,8 @@ from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
+from partner_desk.domain.bounds import amount_problem
+
 EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
 USD = "USD"
 CENT = Decimal("0.01")
@@ -85,7 +87,8 @@ def format_percent(percent: Decimal) -> str:
 
 
 def parse_decimal(text: str) -> Decimal:
-    """A decimal written with '.' and no exponent or thousands separator; ValueError otherwise."""
+    """A decimal written with '.' and no exponent or thousands separator, with at most 12 integer
+    digits (domain/bounds.py); ValueError otherwise."""
     cleaned = text.strip()
     if not cleaned or any(ch not in "0123456789.-+" for ch in cleaned):
         raise ValueError(f"'{text}' is not a decimal number")
@@ -95,6 +98,9 @@ def parse_decimal(text: str) -> Decimal:
         raise ValueError(f"'{text}' is not a decimal number") from None
     if not value.is_finite():
         raise ValueError(f"'{text}' is not a decimal number")
+    problem = amount_problem(value, cleaned)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.periods import Period, today_in
+from partner_desk.domain.periods import Period, parse_period, today_in
 from partner_desk.domain.rewards import RewardSchedule
 from partner_desk.domain.roles import Actor
 from partner_desk.files.atomic import atomic_path
@@ -167,7 +167,7 @@ def _period(period: Period | str) -> Period:
     if isinstance(period, Period):
         return period
     try:
-        return Period.parse(period)
+        return parse_period(period)
     except ValueError as exc:
         raise UserError(str(exc)) from None
 

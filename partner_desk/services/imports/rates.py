@@ -10,7 +10,6 @@ from sqlalchemy import insert, select
 from partner_desk.domain.money import USD
 from partner_desk.files.table import RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
-from partner_desk.services.imports.fields import RowReader
 from partner_desk.store.models import Rate
 
 COLUMNS = ("date", "currency", "per_usd")
@@ -23,7 +22,7 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
     new_rows = []
     for number, cells in source:
         summary.rows += 1
-        row = RowReader(number, cells, ctx.problems)
+        row = ctx.row(number, cells)
         day = row.day("date")
         currency = row.currency()
         per_usd = row.decimal("per_usd")
