@@ -3,7 +3,7 @@
 Imports, the command line and the window ask here, so that a value is refused with its place
 instead of overflowing a database column, a date computation or a sum:
 
-- an amount has at most 12 integer digits;
+- an amount has at most 12 integer digits; a rate is at least 0.000001 units per USD;
 - a date, a timestamp or a period lies between 2000-01-01 and 2099-12-31; a payment's day is at
   most one day after today (a payment is never in the future, but time zones differ);
 - a currency is an ISO 4217 code in tender use today (CLDR), or one the database already holds
@@ -24,6 +24,10 @@ MAX_INTEGER_DIGITS = 12
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2099, 12, 31)
 PAYMENT_DAYS_AHEAD = 1
+# the fewest units of a currency a dollar can buy: none is worth a million dollars a unit
+MIN_RATE = Decimal("0.000001")
+# amounts are stored as 64-bit integers of minor units
+MAX_STORED_MINOR = 2**63 - 1
 _LIMIT = Decimal(10) ** MAX_INTEGER_DIGITS
 RANGE = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
 PERIOD_RANGE = f"{FIRST_DAY.isoformat()[:7]} to {LAST_DAY.isoformat()[:7]}"
@@ -35,6 +39,15 @@ def amount_problem(value: Decimal, text: str | None = None) -> str | None:
         return None
     shown = text if text is not None else format(value, "f")
     return f"'{shown}' has more than {MAX_INTEGER_DIGITS} integer digits"
+
+
+def rate_problem(per_usd: Decimal, text: str) -> str | None:
+    """Why a rate (units of a currency per 1 USD) cannot be, or None."""
+    if per_usd <= 0:
+        return f"'{text}' is not a positive rate"
+    if per_usd < MIN_RATE:
+        return f"'{text}' is less than {MIN_RATE} units per USD"
+    return amount_problem(per_usd, text)
 
 
 def day_problem(day: date) -> str | None:

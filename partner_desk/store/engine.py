@@ -13,6 +13,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from partner_desk.store.sums import register_sqlite
+
 APP_NAME = "partner-desk"
 ENV_DB = "PARTNER_DESK_DB"
 
@@ -46,6 +48,7 @@ def _sqlite_setup(engine: Engine) -> None:
         # bigger than 2 MiB in no particular key order, and would otherwise re-read pages constantly
         cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
+        register_sqlite(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

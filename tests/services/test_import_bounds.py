@@ -99,17 +99,20 @@ def test_a_withdrawn_currency_the_database_already_holds_keeps_working(db, load)
 def test_rates_and_tables_are_bounded_too(load, counts) -> None:
     before = counts(Rate, TierLevel)
     assert problems(load, "rates", "date,currency,per_usd\n2026-01-05,UAH,1000000000000\n"
-                                   "0001-01-01,EUR,0.9\n9999-12-31,EUR,0.9") == [
+                                   "0001-01-01,EUR,0.9\n9999-12-31,EUR,0.9\n2026-01-05,EUR,0.0000009") == [
         "row 2: per_usd: '1000000000000' has more than 12 integer digits",
         "row 3: date: '0001-01-01' is outside 2000-01-01 to 2099-12-31",
         "row 4: date: '9999-12-31' is outside 2000-01-01 to 2099-12-31",
+        # no currency is worth a million dollars a unit
+        "row 5: per_usd: '0.0000009' is less than 0.000001 units per USD",
     ]
+    assert load("rates", "date,currency,per_usd\n2026-01-05,EUR,0.000001\n2026-01-05,UAH,999999999999").added == 2
     assert problems(load, "tiers", "effective_from,min_turnover_usd,percent\n"
                                    "2027-01,0,10\n2027-01,1000000000000,20\n9999-12,0,10") == [
         "row 3: min_turnover_usd: '1000000000000' has more than 12 integer digits",
         "row 4: effective_from: '9999-12' is outside 2000-01 to 2099-12",
     ]
-    assert counts(Rate, TierLevel) == before
+    assert counts(Rate, TierLevel) == {"rates": before["rates"] + 2, "tier_levels": before["tier_levels"]}
 
 
 def test_connections_and_offers_are_dated_within_the_centuries(load, connected, counts) -> None:

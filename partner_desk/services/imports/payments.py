@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from partner_desk.domain.accrual import SERVICE_KINDS
 from partner_desk.domain.money import format_amount, from_minor, to_minor
@@ -22,6 +22,7 @@ from partner_desk.files.table import Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.store.bulk import collector_paused, insert_rows
 from partner_desk.store.models import Connection, Payment
+from partner_desk.store.sums import exact_sum
 
 COLUMNS = ("payment_id", "project_id", "paid_at", "service", "amount", "currency")
 OPTIONAL = ("refund_of",)
@@ -150,7 +151,7 @@ def _load_refunds(ctx: ImportContext, refunds: list[tuple[int, str, Content]], s
     in_file = {pid: content for _, pid, content in fresh}
     refunded: dict[str, int] = {}
     already = ctx.session.execute(
-        select(Payment.refund_of, func.sum(Payment.amount_minor))
+        select(Payment.refund_of, exact_sum(Payment.amount_minor))
         .where(Payment.refund_of.in_(list(originals)) if len(originals) < LOOKUP else Payment.refund_of.is_not(None))
         .group_by(Payment.refund_of)
     )
