@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# failures logged by tests go to a file of the test run, never into the user's log folder
+os.environ.setdefault("PARTNER_DESK_LOG", os.path.join(tempfile.gettempdir(), f"partner-desk-tests-{os.getpid()}.log"))
 
 from collections.abc import Iterator
 from pathlib import Path

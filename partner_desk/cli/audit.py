@@ -13,8 +13,18 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     cmd.add_argument("--json", action="store_true", help="print the records as JSON")
     cmd.add_argument("--verify", action="store_true",
                      help="check the hash chain; exit 1 naming the first broken record")
-    cmd.add_argument("--limit", type=int, metavar="N", help="only the newest N records")
+    cmd.add_argument("--limit", type=_count, metavar="N", help="only the newest N records")
     cmd.set_defaults(handler=run)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 0 < value <= 2**63 - 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a count")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -7,6 +7,8 @@ import argparse
 from partner_desk.cli import common
 from partner_desk.domain.errors import UserError
 
+MAX_ID = 2**63 - 1  # the largest row id a database stores
+
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     cmd = commands.add_parser("withdraw", help="withdrawal requests and their approval")
@@ -46,7 +48,7 @@ def _id(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a request id") from None
-    if value <= 0:
+    if not 0 < value <= MAX_ID:
         raise argparse.ArgumentTypeError(f"'{text}' is not a request id")
     return value
 

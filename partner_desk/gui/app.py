@@ -10,11 +10,14 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from partner_desk import i18n
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.roles import Actor
+from partner_desk.gui import ops
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
 from partner_desk.gui.main_window import APPLICATION, ORGANIZATION, MainWindow
 from partner_desk.i18n import _
 from partner_desk.services import users
+from partner_desk.services.failures import record_failure
 from partner_desk.services.setup import init_database
 from partner_desk.store.engine import Database
 
@@ -67,10 +70,19 @@ def sign_in_dialog(db: Database) -> QDialog:
     return FirstRunDialog(db) if users.in_setup_mode(db) else SignInDialog(db)
 
 
+def _record_failure(db: Database, actor: Actor, action: str, message: str) -> None:
+    """The audit record of a failed action, written in the background (it may wait for the database)."""
+    def work(_progress: ops.Progress) -> None:
+        record_failure(db, actor, "window", action or None, message)
+
+    ops.run_op(None, work, lambda _result: None, lambda _error: None, quiet=True)
+
+
 def run_gui(db_url: str | None) -> int:
     """Open the window on a database; the exit code of the application."""
     i18n.setup()
     app = application()
+    ops.install_excepthook()
     try:
         db = open_database(db_url)
     except UserError as exc:
@@ -82,6 +94,7 @@ def run_gui(db_url: str | None) -> int:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return 0
         actor = dialog.actor  # type: ignore[attr-defined]
+        ops.record_failures_with(lambda action, message: _record_failure(db, actor, action, message))
         window = MainWindow(AppContext(db, actor))
         window.show()
         return int(app.exec())

@@ -71,6 +71,7 @@ def test_init_creates_then_upgrades(cli) -> None:
 
 
 def test_commands_refuse_a_database_that_is_not_set_up(cli) -> None:
+    Path(cli.url.removeprefix("sqlite:///")).touch()  # a file that is not (yet) a Partner Desk database
     code, out, err = cli("balance")
     assert code == 1 and out == ""
     assert err.startswith("partner-desk: the database ") and "run 'partner-desk init' first" in err

@@ -10,6 +10,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 
+from partner_desk.domain.bounds import FIRST_DAY
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import parse_amount
 from partner_desk.domain.withdrawals import Method
@@ -135,6 +136,7 @@ class OfferDialog(FormDialog):
         today = detail.today
         self.day.setDate(QDate(today.year, today.month, today.day))
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.day.setMinimumDate(QDate(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day))
         self.form.addRow(_("Accepted on:"), self.day)
 
     def prepare(self) -> Any:
