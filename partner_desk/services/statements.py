@@ -4,7 +4,8 @@ A statement reads posted accruals and ledger entries only, so it is the same whe
 produced (but for its 'produced on' date). Producing one needs the manager role; it changes
 nothing, so a successful export writes no audit record, while a refused one is recorded.
 Every file is written under a temporary name beside its target and renamed into place, so an
-interrupted run never leaves a half-written statement.
+interrupted run never leaves a half-written statement; the temporary files of a run that was killed
+outright are removed by the next run into the same folder.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period, parse_period, today_in
 from partner_desk.domain.rewards import RewardSchedule
 from partner_desk.domain.roles import Actor
-from partner_desk.files.atomic import atomic_path
+from partner_desk.files.atomic import atomic_path, close_abandoned_zips, remove_stale
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_model import Statement
 from partner_desk.services.accruals import preview_period
@@ -38,6 +39,8 @@ ACTION = "statement"
 Progress = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+# the names statement_file_name gives: CODE_YYYY-MM.xlsx
+_STATEMENT_NAME = re.compile(r"[A-Za-z0-9._-]+_\d{4}-\d{2}\.xlsx")
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ def export_statements(db: Database, actor: Actor, period: Period | str, folder: 
             tz = company_tz(session)
             _require_posted(session, period_value)
             _check_folder(target)
+            remove_stale(target, _STATEMENT_NAME)
             agencies = _active_agencies(session, period_value)
             return _write_all(session, agencies, period_value, target, tz, reward_schedule(session),
                               produced_on or today_in(tz), progress, cancelled)
@@ -158,6 +162,7 @@ def _write(statement: Statement, expected: Expected, target: Path) -> StatementR
             totals = write_statement(statement, temporary)
             check_totals(s.agency_code, s.period, s.currency, totals, expected)
     except OSError as exc:
+        close_abandoned_zips(exc.__traceback__)
         raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
     return StatementResult(target, s.agency_code, s.period, s.currency, totals.count, totals.commission,
                            s.closing.balance, s.preview)
