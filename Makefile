@@ -11,7 +11,7 @@ QT_DEBS := libglib2.0-0 libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 l
 # PostgreSQL's server binaries: the tests start a throw-away server to prove the code runs there too
 PG_DEBS := postgresql
 
-.PHONY: run test lint typecheck system-deps screenshots bench build messages clean
+.PHONY: run test test-deep lint typecheck system-deps screenshots bench build messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,11 @@ system-deps:
 	fi
 
 test: $(STAMP) system-deps
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow"
+
+# Ten times the property-test and fuzz examples, and the slow tests (not run by CI)
+test-deep: $(STAMP) system-deps
+	QT_QPA_PLATFORM=offscreen HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest
 
 run: $(STAMP) system-deps
 	@test -f "$(DEMO_DB)" || (mkdir -p $(dir $(DEMO_DB)) && $(BIN)/partner-desk --db "sqlite:///$(DEMO_DB)" init --demo)

@@ -20,8 +20,12 @@ from partner_desk.store.engine import Database
 
 # CI runs the property tests on a fixed seed, so a submission passes or fails on its own merits;
 # a developer's run explores new examples every time.
+# `make test-deep` explores ten times as many examples ("deep").
 settings.register_profile("ci", derandomize=True, deadline=None)
-if os.environ.get("CI"):
+settings.register_profile("deep", max_examples=1_000, deadline=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+elif os.environ.get("CI"):
     settings.load_profile("ci")
 
 
