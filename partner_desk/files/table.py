@@ -143,6 +143,9 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, RawRow]]]:
                 raise FileRejected([problem], path.name) from None
             except csv.Error as exc:
                 raise FileRejected([Problem(number + 1, "", _csv_problem(exc))], path.name) from None
+            except OSError as exc:
+                raise FileRejected([Problem(0, "", f"{path.name} cannot be read ({exc.strerror or exc})")],
+                                   path.name) from None
 
     return [h.strip().lower() for h in header], rows()
 
@@ -159,15 +162,18 @@ def open_table(path: Path | str, percent_columns: Collection[str] = ()) -> RowSo
     from partner_desk.files.xlsx_input import xlsx_rows
 
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        header, rows = _csv_rows(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        header, rows = xlsx_rows(path, percent_columns)
-    else:
-        raise UserError(f"{path.name}: unknown format '{suffix}' (use .csv or .xlsx)")
+    try:
+        if not path.is_file():
+            raise UserError(f"{path}: no such file")
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            header, rows = _csv_rows(path)
+        elif suffix in (".xlsx", ".xlsm"):
+            header, rows = xlsx_rows(path, percent_columns)
+        else:
+            raise UserError(f"{path.name}: unknown format '{suffix}' (use .csv or .xlsx)")
+    except OSError as exc:  # a name too long, a file without read permission, a failing disk
+        raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     return RowSource(path, header, rows)
 
 

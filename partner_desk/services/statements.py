@@ -180,16 +180,19 @@ def _period(period: Period | str) -> Period:
 def _check_file(target: Path) -> None:
     if target.suffix.lower() != ".xlsx":
         raise UserError(f"{target}: a statement is an Excel file: give a name ending in .xlsx")
-    if not target.parent.is_dir():
-        raise UserError(f"{target}: the folder {target.parent} does not exist")
-    if target.is_dir():
-        raise UserError(f"{target} is a folder: give a file name ending in .xlsx")
+    try:
+        if not target.parent.is_dir():
+            raise UserError(f"{target}: the folder {target.parent} does not exist")
+        if target.is_dir():
+            raise UserError(f"{target} is a folder: give a file name ending in .xlsx")
+    except OSError as exc:  # a name too long for the file system, say
+        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def _check_folder(target: Path) -> None:
-    if target.exists() and not target.is_dir():
-        raise UserError(f"{target} is a file, not a folder")
     try:
+        if target.exists() and not target.is_dir():
+            raise UserError(f"{target} is a file, not a folder")
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create the folder {target}: {exc.strerror or exc}") from None

@@ -182,3 +182,39 @@ def test_opening_a_current_database_as_the_window_does_waits_for_no_writer(cli: 
         assert init_database(db) is False  # current and complete: only read
     finally:
         db.dispose()
+
+
+NASTY_ARGS = ["", " ", "-1", "0", "1e5", "NaN", "Infinity", "9" * 62, "123456789012345678901", "0001-01-01",
+              "9999-12-31", "9999-12", "2026-13", "2026-02-30", "AG\u200b01", "Київ", "'; DROP TABLE agencies; --",
+              "x" * 5000, "../../etc/passwd", "%s%n", "\u202eRTL"]
+COMMANDS = [
+    ["balance", "{}"], ["balance", "--as-of", "{}"], ["accrue", "--period", "{}", "--dry-run"],
+    ["accrue", "--period", "2026-01", "--as-of", "{}"], ["pay-project", "{}", "P1", "10"],
+    ["pay-project", "AG01", "{}", "10"], ["pay-project", "AG01", "P1", "{}"],
+    ["correct", "AG01", "{}", "--reason", "x"],
+    ["correct", "{}", "5", "--reason", "{}"], ["withdraw", "request", "AG01", "{}", "--method", "paypal",
+                                                "--details", "a@b.c"],
+    ["withdraw", "request", "AG01", "10", "--method", "{}", "--details", "{}"], ["withdraw", "approve", "{}"],
+    ["withdraw", "reject", "1", "--reason", "{}"], ["withdraw", "paid", "1", "--reference", "r", "--date", "{}"],
+    ["withdraw", "list", "--status", "{}"], ["statement", "{}", "--period", "2026-01", "-o", "x.xlsx"],
+    ["statement", "AG01", "--period", "{}", "-o", "x.xlsx"], ["statements", "--period", "{}", "-o", "out"],
+    ["statement", "AG01", "--period", "2026-01", "--preview", "-o", "{}.xlsx"],
+    ["statements", "--period", "2026-01", "-o", "{}"],
+    ["import", "payments", "{}"], ["audit", "--limit", "{}"], ["users", "add", "{}", "--role", "admin",
+                                                                "--password-stdin"],
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_no_argument_a_user_can_type_ends_in_a_traceback_or_an_unexpected_error(
+        cli: Cli, command: list[str], tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    for value in NASTY_ARGS:
+        args = [part.replace("{}", value) for part in command]
+        try:
+            code, _out, err = cli(*args, stdin="a-long-enough-password\n", password=None)
+        except SystemExit as exit_:  # argparse: a malformed command
+            code, err = int(exit_.code or 0), cli.capsys.readouterr().err
+        assert code in (0, 1, 2), (args, code)
+        assert "Traceback" not in err, (args, err)
+        assert "unexpected error" not in err, (args, err)

@@ -93,3 +93,14 @@ def test_a_header_over_the_reader_limit_is_refused_too(tmp_path: Path) -> None:
     with pytest.raises(FileRejected) as caught:
         open_table(path)
     assert str(caught.value).splitlines()[1:] == ["row 1: a cell is longer than 131,072 characters"]
+
+
+def test_a_file_that_cannot_be_opened_is_a_refusal_not_a_crash(tmp_path: Path) -> None:
+    from partner_desk.domain.errors import UserError
+
+    with pytest.raises(UserError, match=r"cannot be read \(File name too long\)"):
+        open_table(tmp_path / ("x" * 5000 + ".csv"))
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    with pytest.raises(UserError, match="no such file"):
+        open_table(folder)
