@@ -49,7 +49,7 @@ def _percent(kind: str) -> tuple[str, ...]:
     return tuple(getattr(KINDS[kind], "PERCENT_COLUMNS", ()))
 
 
-@fuzz(60)
+@fuzz(100)
 @given(data=st.data())
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_csv_files_are_read_as_they_show_or_refused(template: Path, scratch: Path, kind: str,
@@ -68,7 +68,7 @@ def test_csv_files_are_read_as_they_show_or_refused(template: Path, scratch: Pat
         check(template, Path(folder), kind, path, shown(path, _percent(kind)))
 
 
-@fuzz(50)
+@fuzz(80)
 @given(data=st.data())
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_xlsx_files_are_read_as_they_show_or_refused(template: Path, scratch: Path, kind: str,
