@@ -148,3 +148,12 @@ def test_payments_within_the_bounds_are_read_exactly(db, load, connected) -> Non
     assert stored.amount_minor == 99999999999999  # 999,999,999,999.99 USD in cents
     assert stored.local_date == date(2000, 1, 1)
     assert stored.paid_at.astimezone(zone("Europe/Kyiv")) == datetime(2000, 1, 1, tzinfo=zone("Europe/Kyiv"))
+
+
+def test_a_rate_date_written_as_a_timestamp_must_be_a_whole_timestamp(load, counts) -> None:
+    # a spreadsheet's date cell reads as 2026-01-05T00:00:00: its day; a damaged one is not a date
+    assert load("rates", "date,currency,per_usd\n2026-01-05T00:00:00,EUR,0.9\n2026-01-06 10:30,EUR,0.91").added == 2
+    assert problems(load, "rates", "date,currency,per_usd\n2026-01-07T00:00x00,EUR,0.9\n2026-01-08Tnoon,EUR,1") == [
+        "row 2: date: '2026-01-07T00:00x00' is not a date (YYYY-MM-DD)",
+        "row 3: date: '2026-01-08Tnoon' is not a date (YYYY-MM-DD)",
+    ]

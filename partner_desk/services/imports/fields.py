@@ -99,7 +99,14 @@ class RowReader:
         if value is None:
             return None
         try:
-            return parse_day(value[:10] if len(value) > 10 and value[10] in "T " else value)
+            if len(value) > 10 and value[10] in "T ":
+                # a spreadsheet's date cell reads as a timestamp: its day, if the whole is a timestamp
+                try:
+                    datetime.fromisoformat(value)
+                except ValueError:
+                    raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+                value = value[:10]
+            return parse_day(value)
         except ValueError as exc:
             self.fail(column, str(exc))
             return None
