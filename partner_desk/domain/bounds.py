@@ -13,7 +13,7 @@ instead of overflowing a database column, a date computation or a sum:
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from functools import cache
 
@@ -62,6 +62,15 @@ def year_month_problem(year: int, month: int, text: str) -> str | None:
     if (FIRST_DAY.year, FIRST_DAY.month) <= (year, month) <= (LAST_DAY.year, LAST_DAY.month):
         return None
     return f"'{text}' is outside {PERIOD_RANGE}"
+
+
+@cache
+def payment_window(today: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The UTC moments [from, until) a payment's time may lie in: the days payment_day_problem
+    allows, in the company time zone `tz` (so a file of a million payments is checked by comparison)."""
+    until = today + timedelta(days=PAYMENT_DAYS_AHEAD + 1)
+    return (datetime(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day, tzinfo=tz).astimezone(UTC),
+            datetime(until.year, until.month, until.day, tzinfo=tz).astimezone(UTC))
 
 
 def payment_day_problem(day: date, today: date) -> str | None:

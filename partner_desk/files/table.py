@@ -10,9 +10,10 @@ bounded memory with a readable list.
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from partner_desk.domain.errors import UserError
 
@@ -94,7 +95,7 @@ class Cells(dict[str, str]):
     """One row's cells by column name; `problems` names the cells that could not be read as they
     are, with the reason (a formula, an error value…)."""
 
-    problems: dict[str, str]
+    problems: Mapping[str, str] = MappingProxyType({})
 
 
 class RowSource:
@@ -106,13 +107,16 @@ class RowSource:
         self._rows = rows
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
-        width = len(self.header)
+        header = self.header
+        width = len(header)
         for number, (cells, bad) in self._rows:
             if not bad and not any(c.strip() for c in cells):
                 continue
-            padded = cells + [""] * (width - len(cells))
-            row = Cells((name, padded[i].strip()) for i, name in enumerate(self.header))
-            row.problems = {self.header[i]: message for i, message in bad.items() if i < width}
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            row = Cells(zip(header, map(str.strip, cells), strict=False))  # beyond the header: ignored
+            if bad:
+                row.problems = {header[i]: message for i, message in bad.items() if i < width}
             yield number, row
 
 

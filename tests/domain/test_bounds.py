@@ -17,6 +17,7 @@ from partner_desk.domain.bounds import (
     amount_problem,
     currency_problem,
     payment_day_problem,
+    payment_window,
 )
 from partner_desk.domain.ledger import check_amount
 from partner_desk.domain.money import parse_amount, parse_decimal
@@ -117,3 +118,10 @@ def test_currency_problems_name_the_reason() -> None:
     # a currency the database already holds data in keeps working after it is withdrawn
     assert currency_problem("HRK", TODAY, held={"HRK"}) is None
     assert currency_problem("XXX", TODAY, held={"HRK"}) == "'XXX' is not a currency in use today"
+
+
+@given(st.datetimes(min_value=datetime(1999, 12, 1), max_value=datetime(2026, 12, 10), timezones=st.just(UTC)))
+def test_the_payment_window_is_the_days_payments_may_have(moment: datetime) -> None:
+    start, until = payment_window(TODAY, KYIV)
+    allowed = payment_day_problem(moment.astimezone(KYIV).date(), TODAY) is None
+    assert (start <= moment < until) == allowed

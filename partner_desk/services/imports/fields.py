@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from partner_desk.domain.bounds import currency_problem, payment_day_problem
+from partner_desk.domain.bounds import currency_problem, payment_day_problem, payment_window
 from partner_desk.domain.money import parse_amount, parse_decimal
 from partner_desk.domain.periods import Period, local_date, parse_day, parse_moment, parse_period
-from partner_desk.files.table import Problem
+from partner_desk.files.table import Cells, Problem
 
 # Unicode's control characters (category Cc): C0, DEL and C1
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -39,7 +39,7 @@ class RowReader:
         self.ok = True
         self.today = today or date.today()
         self.held = held
-        self._bad: dict[str, str] = getattr(cells, "problems", {})
+        self._bad: Mapping[str, str] = cells.problems if isinstance(cells, Cells) else {}
 
     def fail(self, column: str, message: str) -> None:
         self.ok = False
@@ -88,6 +88,9 @@ class RowReader:
         moment = self.moment(column, tz)
         if moment is None:
             return None
+        start, until = payment_window(self.today, tz)
+        if start <= moment < until:
+            return moment
         problem = payment_day_problem(local_date(moment, tz), self.today)
         if problem is not None:
             self.fail(column, problem)
