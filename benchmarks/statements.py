@@ -244,6 +244,8 @@ def verify(options: Any) -> str:
         last = values
         if values[0] == "Total":
             break
+        if len(values) < 4 or values[3] is None:  # a group's heading or subtotal: no payment id
+            continue
         lines += 1
         total += Decimal(str(values[13]))
     book.close()

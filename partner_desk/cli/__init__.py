@@ -50,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         from partner_desk.gui.app import run_gui
 
-        return run_gui(args.db)
+        return run_gui(args.db, args.user)
     try:
         return int(args.handler(args) or 0)
     except (UserError, DatabaseBusy) as exc:

@@ -1,4 +1,4 @@
-"""`withdraw request|approve|reject|cancel|paid|list`."""
+"""`withdraw request|approve|reject|cancel|paid|list`, and payout batches: `withdraw export|paid-batch`."""
 
 from __future__ import annotations
 
@@ -37,6 +37,29 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     paid.add_argument("--reference", required=True, metavar="TEXT", help="the payout's reference")
     paid.add_argument("--date", metavar="YYYY-MM-DD", help="the payout date (default: today)")
     paid.set_defaults(handler=run_paid)
+    exp = steps.add_parser("export", help="write a payout batch of the approved requests of a method (finance)")
+    exp.add_argument("--status", default="approved", choices=["approved"],
+                     help="only approved requests are paid out (the default)")
+    exp.add_argument("--method", required=True, type=_batch_method, metavar="paypal|bank")
+    exp.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder the files are written to")
+    exp.add_argument("--ids", type=_ids, metavar="ID,ID", help="exactly these approved requests")
+    exp.add_argument("--include-exported", action="store_true",
+                     help="also requests an earlier batch holds that were not marked paid")
+    exp.add_argument("--json", action="store_true", help="print the batch as JSON")
+    exp.set_defaults(handler=run_export)
+    batch = steps.add_parser("paid-batch", help="mark every request of an exported batch paid (finance)")
+    batch.add_argument("target", metavar="FILE_OR_IDS",
+                       help="any file of the batch, or request ids such as 12,13,14")
+    batch.add_argument("--reference", required=True, metavar="TEXT", help="the payout's reference")
+    batch.add_argument("--date", required=True, metavar="YYYY-MM-DD", help="the day it was paid")
+    batch.add_argument("--json", action="store_true", help="print what was marked as JSON")
+    batch.set_defaults(handler=run_paid_batch)
+    account = steps.add_parser("company-account", help="the company account bank transfers are paid from "
+                               "(shown; set by an admin)")
+    account.add_argument("--name", metavar="TEXT", help="the company's name as its bank knows it")
+    account.add_argument("--iban", metavar="IBAN")
+    account.add_argument("--bic", metavar="BIC")
+    account.set_defaults(handler=run_company_account)
     lst = steps.add_parser("list", help="requests, newest first")
     lst.add_argument("--status", metavar="S", help="pending, approved, paid, rejected or cancelled")
     lst.add_argument("--json", action="store_true")
@@ -51,6 +74,22 @@ def _id(text: str) -> int:
     if not 0 < value <= MAX_ID:
         raise argparse.ArgumentTypeError(f"'{text}' is not a request id")
     return value
+
+
+def _batch_method(text: str) -> str:
+    from partner_desk.domain.payouts import batch_method
+
+    try:
+        return batch_method(text).value
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _ids(text: str) -> list[int]:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts or not all(p.isdigit() and int(p) > 0 for p in parts):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a list of request ids such as 12,13,14")
+    return sorted({int(p) for p in parts})
 
 
 def run_request(args: argparse.Namespace) -> int:
@@ -124,4 +163,73 @@ def run_list(args: argparse.Namespace) -> int:
             for d in (v.list_dict() for v in views)]
     print(common.table(rows, ["id", "agency", "amount", "cur", "status", "method", "requested by",
                               "decided by"]))
+    return 0
+
+
+def _totals(totals: dict[str, str]) -> str:
+    return ", ".join(f"{cur} {amount}" for cur, amount in totals.items())
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from partner_desk.services.payout_batches import METHOD_WORDS, export_batch
+
+    db = common.database(args)
+    result = export_batch(db, common.actor(args, db), args.method, args.output, args.ids,
+                          include_exported=args.include_exported)
+    if args.json:
+        common.print_json(result.as_dict())
+        return 0
+    d = result.as_dict()
+    count = len(result.request_ids)
+    print(f"payout batch {result.batch_id}: {count} {METHOD_WORDS[result.method]} request{'s' if count != 1 else ''} "
+          f"({', '.join(map(str, result.request_ids))}): {_totals(d['totals'])}")
+    for path in result.files:
+        print(path)
+    for notice in result.notices:
+        print(f"note: {notice}")
+    if result.left_out:
+        held = ", ".join(f"{rid} (batch {bid})" for rid, bid in sorted(result.left_out.items()))
+        print(f"note: left out, already in a batch not marked paid: {held}")
+    return 0
+
+
+def run_paid_batch(args: argparse.Namespace) -> int:
+    from partner_desk.domain.periods import parse_day
+    from partner_desk.services.payout_batches import mark_batch_paid, parse_target
+
+    db = common.database(args)
+    try:
+        day = parse_day(args.date)
+    except ValueError as exc:
+        raise UserError(f"--date: {exc}") from None
+    target = parse_target(args.target)
+    result = mark_batch_paid(db, common.actor(args, db), target, args.reference, day)
+    if args.json:
+        common.print_json(result.as_dict())
+        return 0
+    d = result.as_dict()
+    what = f"payout batch {result.batch_id}" if result.batch_id is not None else "requests"
+    count = len(result.requests)
+    print(f"{what}: {count} request{'s' if count != 1 else ''} ({', '.join(str(r.id) for r in result.requests)}) "
+          f"paid on {result.paid_on}: {result.reference}; {_totals(d['totals'])}")
+    return 0
+
+
+def run_company_account(args: argparse.Namespace) -> int:
+    from partner_desk.services.payout_accounts import company_account, set_company_account
+
+    db = common.database(args)
+    given = [args.name, args.iban, args.bic]
+    if any(v is not None for v in given):
+        if not all(v is not None for v in given):
+            raise UserError("setting the company account needs --name, --iban and --bic together")
+        account = set_company_account(db, common.actor(args, db), args.name, args.iban, args.bic)
+    else:
+        found = company_account(db)
+        if found is None:
+            print("the company account is not set: SEPA files cannot be written until an admin sets it "
+                  "(--name, --iban, --bic)")
+            return 0
+        account = found
+    print(f"{account.name}: IBAN {account.iban}, BIC {account.bic}")
     return 0

@@ -3,89 +3,100 @@
 Written with openpyxl's write-only mode, so a statement of any length streams to disk in constant
 memory. Every figure is a real cell: amounts are numbers with their currency's number format,
 percents are fractions with a percent format, dates are date cells. Totals are written as values,
-so a reader without a spreadsheet engine sees them too.
+so a reader without a spreadsheet engine sees them too. Words are in the statement's language
+(`StatementText`); each sheet prints readably: A4, fitted to one page wide, headings repeated on
+every page, the agency, period and "page N of M" in the page header and footer.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from partner_desk.domain.ledger import HOLD_KINDS, Position
 from partner_desk.domain.money import USD
 from partner_desk.files.statement_model import (
-    DATE_FORMAT,
-    DATETIME_FORMAT,
     INTEGER_FORMAT,
     RATE_FORMAT,
     LedgerRow,
+    LineGroup,
     LineTotals,
     Statement,
     StatementLine,
     StatementSummary,
+    Sums,
+    grouped,
     last_day,
     money_format,
     percent_format,
     percent_value,
+    running_balances,
+)
+from partner_desk.files.statement_text import (
+    COL_COMMISSION,
+    COL_PARTNER,
+    GROUP_HEADINGS,
+    GROUP_TOTALS,
+    LEDGER_HEADINGS,
+    LINE_HEADINGS,
+    PREVIEW_MARK,
+    StatementText,
 )
 from partner_desk.files.xlsx_rows import CellPool, StyledCells, fast_rows
-from partner_desk.i18n import N_, _
 
-BOLD = Font(bold=True)
-TITLE = Font(bold=True, size=14)
-MARK = Font(bold=True, color="C00000")
+# the workbook's default typeface, named on every font: a font without a name is shown by some
+# spreadsheet programs in another typeface
+FACE = "Calibri"
+BOLD = Font(name=FACE, bold=True)
+TITLE = Font(name=FACE, bold=True, size=14)
+MARK = Font(name=FACE, bold=True, color="C00000")
+HEADING = Font(name=FACE, bold=True, italic=True)
+NOTE = Font(name=FACE, italic=True, color="595959")
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEAD = Alignment(wrap_text=True, vertical="bottom")
+TOP = Alignment(vertical="top")
+HEAD_NUMBER = Alignment(wrap_text=True, vertical="bottom", horizontal="right")  # over a column of figures
+TOP_CENTER = Alignment(horizontal="center", vertical="top")
+A4 = "9"  # the paper size code of A4
+LINE_HEIGHT = 15.0  # points: one line of 11-point text
+BOLD_FIT = 0.9  # bold letters per width unit (the width of a digit)
 
-KIND_LABELS = {
-    "accrual": N_("Accrual"),
-    "refund_reversal": N_("Refund reversal"),
-    "project_payment": N_("Project payment"),
-    "withdrawal_hold": N_("Withdrawal hold"),
-    "hold_release": N_("Hold release"),
-    "payout": N_("Payout"),
-    "correction": N_("Correction"),
-}
-
-# Lines sheet: (heading, width); the partner currency is added to the headings that need it
-LINE_COLUMNS = (
-    (N_("Payment date"), 20), (N_("Project ID"), 14), (N_("Project"), 26), (N_("Payment ID"), 18),
-    (N_("Service"), 13), (N_("Refund of"), 16), (N_("Amount"), 14), (N_("Currency"), 9),
-    (N_("Rate to USD"), 13), (N_("Partner currency rate"), 13), (N_("USD amount"), 14),
-    (N_("Partner amount"), 16), (N_("Percent"), 9), (N_("Commission"), 15), (N_("Late"), 7),
-)
-LEDGER_COLUMNS = (
-    (N_("Date"), 12), (N_("Entry"), 20), (N_("Details"), 36), (N_("Project ID"), 14),
-    (N_("Project amount"), 15), (N_("Project currency"), 10), (N_("Withdrawal"), 11),
-    (N_("Amount"), 15), (N_("Balance"), 15), (N_("Held"), 15),
-)
-COL_USD, COL_PARTNER, COL_COMMISSION = 11, 12, 14
+# column widths in characters, a little more where a word of the heading needs it
+LINE_WIDTHS = (16, 11, 24, 14, 15, 13, 13, 9, 12, 12, 13, 14, 9, 14, 10)
+LEDGER_WIDTHS = (12, 22, 40, 12, 14, 10, 12, 15, 15, 15)
+assert len(LINE_WIDTHS) == len(LINE_HEADINGS) and len(LEDGER_WIDTHS) == len(LEDGER_HEADINGS)
+COL_PROJECT, COL_USD = 3, 11
+LINE_FIGURES = {7, 9, 10, 11, 12, 13, 14}  # columns (1-based) of numbers
+LEDGER_FIGURES = {5, 7, 8, 9, 10}
 USD_FORMAT = money_format(USD)
 
 
-def write_statement(statement: Statement, path: Path) -> LineTotals:
-    """Write the workbook to `path` and return the Lines sheet's totals as written.
-
-    The caller compares the totals with what was posted before it keeps the file.
-    """
+def write_statement(statement: Statement, path: Path, language: str = "en") -> LineTotals:
+    """Write the workbook to `path` in `language` ('uk' or 'en') and return the Lines sheet's totals
+    as written. The caller compares the totals with what was posted before it keeps the file."""
+    text = StatementText(language)
+    _ = text.gettext
     summary = statement.summary
-    running = _running_balances(summary, statement.ledger)
+    running = running_balances(summary, statement.ledger)
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Partner Desk"
     workbook.properties.title = f"{_('Partner statement')} {summary.agency_code} {summary.period}"
+    workbook.properties.language = text.locale.replace("_", "-")
     try:
         summary_sheet = workbook.create_sheet(_("Summary"))
         lines_sheet = workbook.create_sheet(_("Lines"))
         ledger_sheet = workbook.create_sheet(_("Ledger"))
-        _write_summary(summary_sheet, summary)
-        totals = _write_lines(lines_sheet, summary, statement.lines)
-        _write_ledger(ledger_sheet, summary, statement.ledger, running)
+        _write_summary(summary_sheet, summary, text)
+        totals = _write_lines(lines_sheet, summary, statement.lines, text)
+        _write_ledger(ledger_sheet, summary, statement.ledger, running, text)
         workbook.save(path)
     except BaseException:
         _discard(workbook)
@@ -111,173 +122,288 @@ def _discard(workbook: Workbook) -> None:
             writer.cleanup()
 
 
+def text_lines(text: str, width: float, *, bold: bool = False) -> int:
+    """How many lines `text` takes wrapped in a column `width` characters wide (a cautious guess: a
+    bold or capital letter is wider than the digit a column width counts)."""
+    per_line = max(1, int(width * (BOLD_FIT if bold else 1.0)))
+    lines = 0
+    for paragraph in text.split("\n"):
+        count, used = 1, 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) <= per_line:
+                used += 1 + len(word)
+                continue
+            if used:
+                count += 1
+            used = len(word)
+            while used > per_line:  # a word longer than the column is broken
+                count += 1
+                used -= per_line
+        lines += count
+    return lines
+
+
+class _Rows:
+    """Appends a sheet's rows and counts them, so a row can be given the height its wrapped text needs
+    (spreadsheet programs do not all grow a row to fit its text)."""
+
+    def __init__(self, sheet: WriteOnlyWorksheet) -> None:
+        self.sheet = sheet
+        self.count = 0
+
+    def append(self, cells: list[Any], lines: int = 1) -> None:
+        self.count += 1
+        if lines > 1:
+            self.sheet.row_dimensions[self.count].height = lines * LINE_HEIGHT
+        self.sheet.append(cells)
+
+
+def column_width(heading: str, width: float) -> float:
+    """A column at least as wide as the longest word of its (wrapped) heading: no word is cut."""
+    return max(width, max((len(word) for word in heading.split()), default=0) + 2)
+
+
 def _columns(sheet: WriteOnlyWorksheet, widths: Sequence[float]) -> None:
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
 
 
-def _start(sheet: WriteOnlyWorksheet, summary: StatementSummary) -> StyledCells:
+def _header_text(value: str) -> str:
+    """User text in a page header: '&' starts a code there, so it is doubled; kept short."""
+    return value[:60].replace("&", "&&")
+
+
+def _page_layout(sheet: WriteOnlyWorksheet, s: StatementSummary, text: StatementText, *, landscape: bool,
+                 title_rows: str | None = None) -> None:
+    """A4, one page wide (as many pages down as needed), headings repeated, and the agency, period and
+    page number on every page. Must run before the sheet's first row: write-only sheets write their
+    properties with it."""
+    _ = text.gettext
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    setup = sheet.page_setup
+    setup.paperSize = A4
+    setup.orientation = "landscape" if landscape else "portrait"
+    setup.fitToWidth = 1
+    setup.fitToHeight = 0  # as many pages down as the rows need
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.7
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    if title_rows is not None:
+        sheet.print_title_rows = title_rows
+    # the agency on the left, the period and the sheet's name (&A) on the right; a preview's mark in the footer
+    sheet.oddHeader.left.text = _header_text(f"{s.agency_code} — {s.agency_name}")
+    sheet.oddHeader.right.text = f"{s.period} · &A"
+    if s.preview:
+        sheet.oddFooter.center.text = _header_text(_(PREVIEW_MARK))
+    sheet.oddFooter.left.text = _header_text(_("Produced on {day}").format(day=text.day(s.produced_on)))
+    sheet.oddFooter.right.text = _("Page {page} of {pages}").format(page="&P", pages="&N")
+
+
+def _start(sheet: WriteOnlyWorksheet, summary: StatementSummary, text: StatementText) -> tuple[StyledCells, _Rows]:
     """Take over the sheet's rows; a preview's first row says so, on every sheet."""
     fast_rows(sheet)
     cell = StyledCells(sheet)
+    rows = _Rows(sheet)
     if summary.preview:
-        sheet.append([cell(_("Preview - not posted"), font=MARK)])
-    return cell
+        rows.append([cell(text(PREVIEW_MARK), font=MARK)])
+    return cell, rows
 
 
-def _write_summary(sheet: WriteOnlyWorksheet, s: StatementSummary) -> None:
-    _columns(sheet, (32, 28, 10))
-    cell = _start(sheet, s)
+def _heading_row(cell: StyledCells, rows: _Rows, headings: Sequence[str], widths: Sequence[float],
+                 figures: set[int]) -> None:
+    """The column headings, wrapped between words; over a column of figures (1-based) set right."""
+    lines = max(text_lines(h, w, bold=True) for h, w in zip(headings, widths, strict=True))
+    rows.append([cell(h, font=BOLD, alignment=HEAD_NUMBER if i in figures else HEAD)
+                 for i, h in enumerate(headings, 1)], lines)
+
+
+SUMMARY_WIDTHS = (18.0, 8.0, 34.0)  # figure, its unit, room for text that spans all three
+
+
+def _write_summary(sheet: WriteOnlyWorksheet, s: StatementSummary, text: StatementText) -> None:
+    """Labels in column A; a figure in B with its unit in C; a text (a name, a benefit) across B to D."""
+    _ = text.gettext
     cur = s.currency
     money = money_format(cur)
     usd = USD_FORMAT
-
-    def row(label: str, value: Any = None, number_format: str | None = None, unit: str | None = None) -> None:
-        cells: list[Any] = [cell(label, font=BOLD)]
-        cells.append(None if value is None else cell(value, number_format))
-        if unit is not None:
-            cells.append(cell(unit))
-        sheet.append(cells)
-
-    sheet.append([cell(_("Partner statement"), font=TITLE)])
-    sheet.append([])
-    row(_("Agency"), s.agency_name)
-    row(_("Code"), s.agency_code)
-    row(_("Manager"), s.manager or "")
-    row(_("Period"), str(s.period))
-    row(_("Period from"), s.period.first_day, DATE_FORMAT)
-    row(_("Period to"), last_day(s.period), DATE_FORMAT)
-    row(_("Partner currency"), cur)
-    sheet.append([])
+    rows: list[tuple[str, Any, str | None, str | None] | None] = [
+        (_("Agency"), s.agency_name, None, None),
+        (_("Code"), s.agency_code, None, None),
+        (_("Manager"), s.manager or "", None, None),
+        (_("Period"), str(s.period), None, None),
+        (_("Period from"), s.period.first_day, text.date_format, None),
+        (_("Period to"), last_day(s.period), text.date_format, None),
+        (_("Partner currency"), cur, None, None),
+        None,
+    ]
     if s.turnover_usd is None or s.percent is None:
-        row(_("Licence turnover"), _("no accrual in this period"))
-        row(_("Percent"), None)
+        rows += [(_("Licence turnover"), _("no accrual in this period"), None, None), (_("Percent"), None, None, None)]
     else:
-        row(_("Licence turnover"), s.turnover_usd, usd, USD)
-        row(_("Percent"), percent_value(s.percent), percent_format(s.percent))
-    row(_("Commission total"), s.commission_total, money, cur)
-    row(_("Lines"), s.line_count, INTEGER_FORMAT)
-    row(_("Late lines"), s.late_count, INTEGER_FORMAT)
-    row(_("Reward"), s.reward_usd, usd, USD)
+        rows += [(_("Licence turnover"), s.turnover_usd, usd, USD),
+                 (_("Percent"), percent_value(s.percent), percent_format(s.percent), None)]
+    rows += [
+        (_("Commission total"), s.commission_total, money, cur),
+        (_("Lines"), s.line_count, INTEGER_FORMAT, None),
+        (_("Late lines"), s.late_count, INTEGER_FORMAT, None),
+        (_("Reward"), s.reward_usd, usd, USD),
+    ]
     if s.reward_level_usd is None:
-        row(_("Reward level reached"), _("none"))
+        rows.append((_("Reward level reached"), _("none"), None, None))
     else:
-        row(_("Reward level reached"), s.reward_level_usd, usd, USD)
-    for index, benefit in enumerate(s.benefits or (_("none"),)):
-        row(_("Benefits reached") if index == 0 else "", benefit)
-    sheet.append([])
-    row(_("Opening balance"), s.opening.balance, money, cur)
-    row(_("Closing balance"), s.closing.balance, money, cur)
-    row(_("Held for withdrawals at period end"), s.closing.held, money, cur)
-    row(_("Available at period end"), s.closing.available, money, cur)
-    sheet.append([])
-    row(_("Produced on"), s.produced_on, DATE_FORMAT)
+        rows.append((_("Reward level reached"), s.reward_level_usd, usd, USD))
+    benefits = [text.benefit(b) for b in s.benefits] or [_("none")]
+    rows += [(_("Benefits reached") if i == 0 else "", b, None, None) for i, b in enumerate(benefits)]
+    rows += [
+        None,
+        (_("Opening balance"), s.opening.balance, money, cur),
+        (_("Closing balance"), s.closing.balance, money, cur),
+        (_("Held for withdrawals at period end"), s.closing.held, money, cur),
+        (_("Available at period end"), s.closing.available, money, cur),
+        None,
+        (_("Produced on"), s.produced_on, text.date_format, None),
+    ]
+    labels = [r[0] for r in rows if r is not None]
+    label_width = min(math.ceil(max(len(label) for label in labels) / BOLD_FIT) + 1, 48)  # a longer one wraps
+    _columns(sheet, (label_width, *SUMMARY_WIDTHS))
+    text_width = sum(SUMMARY_WIDTHS)
+    _page_layout(sheet, s, text, landscape=False)
+    cell, out = _start(sheet, s, text)
+    out.append([cell(_("Partner statement"), font=TITLE)], 2)
+    out.append([])
+    for entry in rows:
+        if entry is None:
+            out.append([])
+            continue
+        label, value, number_format, unit = entry
+        lines = text_lines(label, label_width, bold=True)
+        cells: list[Any] = [cell(label, font=BOLD, alignment=WRAP) if label else None]
+        if isinstance(value, str):
+            cells.append(cell(value, alignment=WRAP))
+            lines = max(lines, text_lines(value, text_width))
+            row = out.count + 1
+            sheet.merged_cells.add(f"B{row}:D{row}")
+        elif value is not None:
+            cells.append(cell(value, number_format, alignment=TOP))
+        if unit is not None:
+            cells.append(cell(unit, alignment=TOP))
+        out.append(cells, lines)
 
 
-def _line_row(pool: CellPool, line: StatementLine, partner_format: str) -> list[Any]:
+def _line_row(pool: CellPool, line: StatementLine, partner_format: str, text: StatementText) -> list[Any]:
+    """One accrual line; every cell at the top of its row (a long project name makes the row taller)."""
     cell = pool.cell
     return [
-        cell(1, line.paid_at, DATETIME_FORMAT),
-        cell(2, line.project_id),
-        cell(3, line.project_name),
-        cell(4, line.payment_id),
-        cell(5, line.service),
-        cell(6, line.refund_of),
-        cell(7, line.amount, money_format(line.currency)),
-        cell(8, line.currency),
-        cell(9, line.pay_rate, RATE_FORMAT),
-        cell(10, line.partner_rate, RATE_FORMAT),
-        cell(COL_USD, line.usd_amount, USD_FORMAT),
-        cell(COL_PARTNER, line.partner_amount, partner_format),
-        cell(13, percent_value(line.percent), percent_format(line.percent)),
-        cell(COL_COMMISSION, line.commission, partner_format),
-        cell(15, line.late),
+        cell(1, line.paid_at, text.datetime_format, TOP),
+        cell(2, line.project_id, alignment=TOP),
+        cell(COL_PROJECT, line.project_name, alignment=WRAP),
+        cell(4, line.payment_id, alignment=TOP),
+        cell(5, text.service(line.service), alignment=TOP),
+        cell(6, line.refund_of, alignment=TOP),
+        cell(7, line.amount, money_format(line.currency), TOP),
+        cell(8, line.currency, alignment=TOP_CENTER),
+        cell(9, line.pay_rate, RATE_FORMAT, TOP),
+        cell(10, line.partner_rate, RATE_FORMAT, TOP),
+        cell(COL_USD, line.usd_amount, USD_FORMAT, TOP),
+        cell(COL_PARTNER, line.partner_amount, partner_format, TOP),
+        cell(13, percent_value(line.percent), percent_format(line.percent), TOP),
+        cell(COL_COMMISSION, line.commission, partner_format, TOP),
+        cell(15, text.late(line.late), alignment=TOP),
     ]
 
 
-def _write_lines(sheet: WriteOnlyWorksheet, s: StatementSummary, lines: Iterable[StatementLine]) -> LineTotals:
-    _columns(sheet, [width for _heading, width in LINE_COLUMNS])
+def _sums_row(cell: StyledCells, label: str, sums: Sums, currency: str) -> list[Any]:
+    money = money_format(currency)
+    row: list[Any] = [None] * len(LINE_HEADINGS)
+    row[0] = cell(label, font=BOLD)
+    row[COL_USD - 1] = cell(sums.usd_amount(), USD_FORMAT, BOLD)
+    row[COL_PARTNER - 1] = cell(sums.partner_amount(currency), money, BOLD)
+    row[COL_COMMISSION - 1] = cell(sums.commission, money, BOLD)
+    return row
+
+
+def _write_lines(sheet: WriteOnlyWorksheet, s: StatementSummary, lines: Iterable[StatementLine],
+                 text: StatementText) -> LineTotals:
+    _ = text.gettext
+    headings = text.line_headings(s.currency)
+    widths = [column_width(h, width) for h, width in zip(headings, LINE_WIDTHS, strict=True)]
+    _columns(sheet, widths)
     header_row = 2 if s.preview else 1
+    _page_layout(sheet, s, text, landscape=True, title_rows=f"1:{header_row}")
     sheet.freeze_panes = f"A{header_row + 1}"  # the sheet's layout goes out with its first row
-    cell = _start(sheet, s)
-    headings = [_(heading) for heading, _width in LINE_COLUMNS]
-    headings[COL_PARTNER - 1] = f"{headings[COL_PARTNER - 1]}, {s.currency}"
-    headings[COL_COMMISSION - 1] = f"{headings[COL_COMMISSION - 1]}, {s.currency}"
-    sheet.append([cell(h, font=BOLD) for h in headings])
+    cell, out = _start(sheet, s, text)
+    _heading_row(cell, out, headings, widths, LINE_FIGURES)
 
     pool = CellPool(sheet)
     partner_format = money_format(s.currency)
-    count = late = 0
-    usd = partner = commission = Decimal(0)
-    for line in lines:
-        sheet.append(_line_row(pool, line, partner_format))
-        count += 1
-        late += line.late
-        usd += line.usd_amount
-        partner += line.partner_amount
-        commission += line.commission
-    last = get_column_letter(len(LINE_COLUMNS))
-    sheet.auto_filter.ref = f"A{header_row}:{last}{header_row + count}"
+    project_width = widths[COL_PROJECT - 1]
+    every = Sums()
+    parts: dict[LineGroup, Sums] = {}
 
-    money = money_format(s.currency)
-    total_row: list[Any] = [None] * len(LINE_COLUMNS)
-    total_row[0] = cell(_("Total"), font=BOLD)
-    total_row[COL_USD - 1] = cell(usd, USD_FORMAT, BOLD)
-    total_row[COL_PARTNER - 1] = cell(partner, money, BOLD)
-    total_row[COL_COMMISSION - 1] = cell(commission, money, BOLD)
-    sheet.append(total_row)
-    return LineTotals(count, late, usd, partner, commission)
+    def close(group: LineGroup) -> None:
+        out.append(_sums_row(cell, _(GROUP_TOTALS[group]), parts[group], s.currency))
 
-
-def _running_balances(s: StatementSummary, entries: Sequence[LedgerRow]) -> list[tuple[Decimal, Decimal]]:
-    """Balance and held amount after each entry; the last must be the closing position."""
-    balance, held = s.opening.balance, s.opening.held
-    running = []
-    for entry in entries:
-        if entry.kind in HOLD_KINDS:
-            held -= entry.amount
-        else:
-            balance += entry.amount
-        running.append((balance, held))
-    if Position(s.currency, balance, held) != s.closing:
-        raise ValueError(f"ledger of {s.agency_code} for {s.period} does not add up: opening plus entries "
-                         f"give {balance} (held {held}), the closing balance is {s.closing.balance} "
-                         f"(held {s.closing.held})")
-    return running
+    current: LineGroup | None = None
+    for group, line in grouped(lines):
+        if group != current:
+            if current is not None:
+                close(current)
+            current = group
+            parts[group] = Sums()
+            out.append([cell(_(GROUP_HEADINGS[group]), font=HEADING)])
+        # most names fit on one line; a longer one wraps and its row grows
+        lines_needed = 1 if len(line.project_name) < project_width * 0.8 else text_lines(line.project_name,
+                                                                                        project_width)
+        out.append(_line_row(pool, line, partner_format, text), lines_needed)
+        parts[group].add(line)
+        every.add(line)
+    if current is not None:
+        close(current)
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(LINE_HEADINGS))}{out.count}"
+    out.append(_sums_row(cell, _("Total"), every, s.currency))
+    for note in text.rounding_notes():
+        out.append([cell(note, font=NOTE)])
+    payments = parts.get(LineGroup.PAYMENTS, Sums())
+    return LineTotals(every.count, every.late, every.usd_amount(), every.partner_amount(s.currency),
+                      every.commission, payments.usd_amount())
 
 
 def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, entries: Sequence[LedgerRow],
-                  running: list[tuple[Decimal, Decimal]]) -> None:
-    _columns(sheet, [width for _heading, width in LEDGER_COLUMNS])
-    sheet.freeze_panes = "A3" if s.preview else "A2"
-    cell = _start(sheet, s)
-    sheet.append([cell(_(heading), font=BOLD) for heading, _width in LEDGER_COLUMNS])
+                  running: list[tuple[Decimal, Decimal]], text: StatementText) -> None:
+    _ = text.gettext
+    headings = text.ledger_headings()
+    widths = [column_width(h, width) for h, width in zip(headings, LEDGER_WIDTHS, strict=True)]
+    _columns(sheet, widths)
+    header_row = 2 if s.preview else 1
+    _page_layout(sheet, s, text, landscape=True, title_rows=f"1:{header_row}")
+    sheet.freeze_panes = f"A{header_row + 1}"
+    cell, out = _start(sheet, s, text)
+    _heading_row(cell, out, headings, widths, LEDGER_FIGURES)
     money = money_format(s.currency)
 
     def row(day: Any, label: str, amount: Decimal | None, balance: Decimal, held: Decimal,
             entry: LedgerRow | None = None, font: Font | None = None) -> None:
-        cells: list[Any] = [None] * len(LEDGER_COLUMNS)
-        cells[0] = cell(day, DATE_FORMAT, font)
-        cells[1] = cell(label, font=font)
+        cells: list[Any] = [None] * len(LEDGER_HEADINGS)
+        cells[0] = cell(day, text.date_format, font, TOP)
+        cells[1] = cell(label, font=font, alignment=WRAP)
+        lines = text_lines(label, widths[1], bold=font is not None)
         if entry is not None:
-            details = entry.note or ""
-            if entry.projected:
-                details = f"{details} ({_('preview: not posted')})".strip()
-            cells[2] = cell(details)
+            details = text.details(entry)
+            cells[2] = cell(details, alignment=WRAP)
+            lines = max(lines, text_lines(details, widths[2]))
             if entry.project_id is not None:
-                cells[3] = cell(entry.project_id)
+                cells[3] = cell(entry.project_id, alignment=TOP)
             if entry.project_amount is not None and entry.project_currency is not None:
-                cells[4] = cell(entry.project_amount, money_format(entry.project_currency))
-                cells[5] = cell(entry.project_currency)
+                cells[4] = cell(entry.project_amount, money_format(entry.project_currency), alignment=TOP)
+                cells[5] = cell(entry.project_currency, alignment=TOP)
             if entry.withdrawal_id is not None:
-                cells[6] = cell(entry.withdrawal_id, INTEGER_FORMAT)
+                cells[6] = cell(entry.withdrawal_id, INTEGER_FORMAT, alignment=TOP)
         if amount is not None:
-            cells[7] = cell(amount, money, font)
-        cells[8] = cell(balance, money, font)
-        cells[9] = cell(held, money, font)
-        sheet.append(cells)
+            cells[7] = cell(amount, money, font, TOP)
+        cells[8] = cell(balance, money, font, TOP)
+        cells[9] = cell(held, money, font, TOP)
+        out.append(cells, lines)
 
     row(s.period.first_day, _("Opening balance"), None, s.opening.balance, s.opening.held, font=BOLD)
     for entry, (balance, held) in zip(entries, running, strict=True):
-        row(entry.day, _(KIND_LABELS.get(entry.kind, entry.kind)), entry.amount, balance, held, entry)
+        row(entry.day, text.entry(entry.kind), entry.amount, balance, held, entry)
     row(last_day(s.period), _("Closing balance"), None, s.closing.balance, s.closing.held, font=BOLD)

@@ -1,20 +1,28 @@
-"""What a partner statement shows, as plain values, and the Excel number formats it uses.
+"""What a partner statement shows, as plain values, the Excel number formats it uses, and how its
+lines are grouped and totalled.
 
-The statement writer takes these values and nothing else: the service that builds them decides
-what was posted; the writer only lays it out. Amounts arrive already rounded to their currency
-(USD amounts to cents), so the cells hold exactly the figures that were posted.
+The statement writers (XLSX and PDF) take these values and nothing else: the service that builds
+them decides what was posted; a writer only lays it out. A line's USD and partner amounts arrive
+rounded for display (USD to cents); its commission is the posted, rounded one.
+
+Totals (one rule for every writer): a line's commission is rounded once, so commission totals are
+sums of the lines as shown and equal the posted accrual. USD and partner amounts are exact, so their
+totals are the exact sums, rounded once; they may differ by a cent or two from the sum of the rounded
+amounts shown on the lines, and the payments' USD subtotal is the licence turnover of the Summary.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from enum import IntEnum
 from functools import lru_cache
 
-from partner_desk.domain.ledger import Position
-from partner_desk.domain.money import minor_digits
+from partner_desk.domain.accrual import ExactSum
+from partner_desk.domain.ledger import HOLD_KINDS, Position
+from partner_desk.domain.money import EXACT, minor_digits, round_money, round_usd
 from partner_desk.domain.periods import ONE_DAY, Period
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -22,6 +30,8 @@ DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 # rates are exact decimals of any length: at least two decimals shown, up to ten
 RATE_FORMAT = "#,##0.00########"
 INTEGER_FORMAT = "0"
+# the files a statement is written as; the file name's suffix chooses
+FORMATS = ("xlsx", "pdf")
 
 
 def last_day(period: Period) -> date:
@@ -83,6 +93,7 @@ class LedgerRow:
     project_currency: str | None = None
     withdrawal_id: int | None = None
     projected: bool = False
+    period: Period | None = None  # the accrual's period, for accrual credits and refund reversals
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +128,85 @@ class Statement:
     ledger: Sequence[LedgerRow]
 
 
+class LineGroup(IntEnum):
+    """The parts of the Lines sheet, in this order: payments of the period (they make the licence
+    turnover), refunds of the period, and late lines (payments and refunds of earlier periods),
+    which count in no turnover."""
+
+    PAYMENTS = 0
+    REFUNDS = 1
+    LATE = 2
+
+
+def line_group(line: StatementLine) -> LineGroup:
+    if line.late:
+        return LineGroup.LATE
+    return LineGroup.REFUNDS if line.refund_of is not None else LineGroup.PAYMENTS
+
+
+@dataclass
+class Sums:
+    """Totals of some lines: commission summed as shown; USD and partner amounts summed exactly."""
+
+    count: int = 0
+    late: int = 0
+    commission: Decimal = Decimal(0)
+    usd: ExactSum = field(default_factory=ExactSum)
+    partner: ExactSum = field(default_factory=ExactSum)
+
+    def add(self, line: StatementLine) -> None:
+        self.count += 1
+        self.late += line.late
+        self.commission += line.commission
+        # the line's amounts as posting computed them: amount / pay rate, and x partner rate
+        self.usd.add(line.amount, line.pay_rate)
+        if line.partner_rate is None:
+            self.partner.add(line.amount, Decimal(1))
+        else:
+            self.partner.add(EXACT.multiply(line.amount, line.partner_rate), line.pay_rate)
+
+    def usd_amount(self) -> Decimal:
+        return round_usd(self.usd.value()) if self.count else Decimal("0.00")
+
+    def partner_amount(self, currency: str) -> Decimal:
+        return round_money(self.partner.value(), currency) if self.count else round_money(Decimal(0), currency)
+
+
 @dataclass(frozen=True, slots=True)
 class LineTotals:
-    """What the Lines sheet's totals row shows, summed from the cells written above it."""
+    """What the Lines totals show: `turnover_usd` is the payments' USD subtotal (the licence turnover)."""
 
     count: int
     late: int
     usd_amount: Decimal
     partner_amount: Decimal
     commission: Decimal
+    turnover_usd: Decimal = Decimal("0.00")
+
+
+def running_balances(s: StatementSummary, entries: Sequence[LedgerRow]) -> list[tuple[Decimal, Decimal]]:
+    """Balance and held amount after each entry; the last must be the closing position."""
+    balance, held = s.opening.balance, s.opening.held
+    running = []
+    for entry in entries:
+        if entry.kind in HOLD_KINDS:
+            held -= entry.amount
+        else:
+            balance += entry.amount
+        running.append((balance, held))
+    if Position(s.currency, balance, held) != s.closing:
+        raise ValueError(f"ledger of {s.agency_code} for {s.period} does not add up: opening plus entries "
+                         f"give {balance} (held {held}), the closing balance is {s.closing.balance} "
+                         f"(held {s.closing.held})")
+    return running
+
+
+def grouped(lines: Iterable[StatementLine]) -> Iterator[tuple[LineGroup, StatementLine]]:
+    """The lines with their group; they must come group by group, in LineGroup order."""
+    current = LineGroup.PAYMENTS
+    for line in lines:
+        group = line_group(line)
+        if group < current:
+            raise ValueError(f"statement line {line.payment_id} comes after the lines of a later group")
+        current = group
+        yield group, line

@@ -18,7 +18,7 @@ from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 MAX_TEXT = 32_767  # the longest text a cell holds
@@ -51,10 +51,11 @@ class StyledCells:
 
     def __init__(self, sheet: WriteOnlyWorksheet) -> None:
         self.sheet = sheet
-        self._styles: dict[tuple[str | None, int | None], Any] = {}
+        self._styles: dict[tuple[str | None, int | None, int | None], Any] = {}
 
-    def __call__(self, value: Any, number_format: str | None = None, font: Font | None = None) -> Cell:
-        key = (number_format, None if font is None else id(font))
+    def __call__(self, value: Any, number_format: str | None = None, font: Font | None = None,
+                 alignment: Alignment | None = None) -> Cell:
+        key = (number_format, None if font is None else id(font), None if alignment is None else id(alignment))
         style = self._styles.get(key)
         if style is None:
             prototype = WriteOnlyCell(self.sheet)
@@ -62,6 +63,8 @@ class StyledCells:
                 prototype.number_format = number_format
             if font is not None:
                 prototype.font = font
+            if alignment is not None:
+                prototype.alignment = alignment
             style = self._styles[key] = prototype._style
         cell = Cell(self.sheet, style_array=style)  # the style array is copied
         put(cell, value)
@@ -76,7 +79,9 @@ class CellPool:
         self.sheet = sheet
         self._cells: dict[tuple[int, str | None], Cell] = {}
 
-    def cell(self, column: int, value: Any, number_format: str | None = None) -> Cell | None:
+    def cell(self, column: int, value: Any, number_format: str | None = None,
+             alignment: Alignment | None = None) -> Cell | None:
+        """`alignment` is fixed by the column's first cell."""
         if value is None:
             return None
         key = (column, number_format)
@@ -85,6 +90,8 @@ class CellPool:
             cell = self._cells[key] = WriteOnlyCell(self.sheet)
             if number_format is not None:
                 cell.number_format = number_format
+            if alignment is not None:
+                cell.alignment = alignment
         put(cell, value)
         return cell
 

@@ -2,30 +2,37 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from partner_desk import i18n
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor
-from partner_desk.gui import ops
+from partner_desk.gui import language, ops
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
-from partner_desk.gui.main_window import APPLICATION, ORGANIZATION, MainWindow
+from partner_desk.gui.main_window import APPLICATION, ORGANIZATION, MainWindow, settings
 from partner_desk.i18n import _
 from partner_desk.services import users
 from partner_desk.services.failures import record_failure
 from partner_desk.services.setup import init_database
 from partner_desk.store.engine import Database
 
-ICON = i18n.RESOURCES / "icons" / "partner-desk.svg"
+ICONS = i18n.RESOURCES / "icons"
+log = logging.getLogger(__name__)
+# the password of `--user`, as the command line takes it
+ENV_PASSWORD = "PARTNER_DESK_PASSWORD"
 
 
 def app_icon() -> QIcon:
-    return QIcon(str(ICON))
+    """The application's icon: the drawing, and its picture for where no SVG support is loaded."""
+    icon = QIcon(str(ICONS / "partner-desk.png"))
+    icon.addFile(str(ICONS / "partner-desk.svg"))
+    return icon
 
 
 def application() -> QApplication:
@@ -36,19 +43,17 @@ def application() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     app.setWindowIcon(app_icon())
-    _qt_translations(app)
+    language.install_qt_translations(i18n.current_language())
     return app
 
 
-def _qt_translations(app: QApplication) -> None:
-    """Qt's own strings (standard buttons, file dialogs) in the display language, when Qt ships them."""
-    if app.property("partner_desk_translator") is not None:
-        return
-    translator = QTranslator(app)
-    language = i18n.current_locale().split("_")[0]
-    if translator.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
-    app.setProperty("partner_desk_translator", language)
+def set_language(choice: language.Choice) -> None:
+    """Speak `choice`'s language; say on stderr when its catalogs are missing (a broken install)."""
+    language.apply(choice)
+    if choice.language != "en" and not i18n.has_catalog(choice.language):
+        log.warning("no %s catalog in %s: the window speaks English", choice.language, i18n.LOCALE_DIR)
+    if choice.language != "en" and not language.install_qt_translations(choice.language):
+        log.warning("no Qt translation qtbase_%s in %s", choice.language, language.qt_translations_folder())
 
 
 def open_database(url: str | None) -> Database:
@@ -65,9 +70,10 @@ def open_database(url: str | None) -> Database:
     return db
 
 
-def sign_in_dialog(db: Database) -> QDialog:
-    """The first-run dialog on a database with no users, the sign-in dialog otherwise."""
-    return FirstRunDialog(db) if users.in_setup_mode(db) else SignInDialog(db)
+def sign_in_dialog(db: Database, user: str | None = None) -> QDialog:
+    """The first-run dialog on a database with no users, the sign-in dialog otherwise (with the
+    user's name filled in when it is known)."""
+    return FirstRunDialog(db) if users.in_setup_mode(db) else SignInDialog(db, name=user or "")
 
 
 def _record_failure(db: Database, actor: Actor, action: str, message: str) -> None:
@@ -78,22 +84,34 @@ def _record_failure(db: Database, actor: Actor, action: str, message: str) -> No
     ops.run_op(None, work, lambda _result: None, lambda _error: None, quiet=True)
 
 
-def run_gui(db_url: str | None) -> int:
+def signed_in(dialog: QDialog, user: str | None) -> Actor | None:
+    """The user of `--user` signed in with PARTNER_DESK_PASSWORD, as the command line does; None
+    when either is missing (or the password is wrong: the dialog then says why)."""
+    password = os.environ.get(ENV_PASSWORD)
+    if not user or not password or not isinstance(dialog, SignInDialog):
+        return None
+    dialog.password.setText(password)
+    return dialog.actor if dialog.submit() else None
+
+
+def run_gui(db_url: str | None, user: str | None = None) -> int:
     """Open the window on a database; the exit code of the application."""
-    i18n.setup()
     app = application()
     ops.install_excepthook()
+    set_language(language.resolve(settings()))
     try:
         db = open_database(db_url)
     except UserError as exc:
         QMessageBox.critical(None, _("Partner Desk"), str(exc))
         return 1
     try:
-        dialog = sign_in_dialog(db)
+        dialog = sign_in_dialog(db, user)
         dialog.setWindowIcon(app_icon())
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return 0
-        actor = dialog.actor  # type: ignore[attr-defined]
+        actor = signed_in(dialog, user)
+        if actor is None:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return 0
+            actor = dialog.actor  # type: ignore[attr-defined]
         ops.record_failures_with(lambda action, message: _record_failure(db, actor, action, message))
         window = MainWindow(AppContext(db, actor))
         window.show()

@@ -28,4 +28,6 @@ class AppContext:
 
     @property
     def role_label(self) -> str:
-        return self.actor.role.label if self.actor.role is not None else "set-up"
+        from partner_desk.gui import labels
+
+        return labels.role(self.actor.role)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -11,12 +12,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor, Role
+from partner_desk.gui.amount_field import AmountField, watch_fields
 from partner_desk.i18n import _
 from partner_desk.services import users
 from partner_desk.store.engine import Database
@@ -126,6 +129,7 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setMinimumWidth(440)
         self.result_value: object = None
+        self.values: Any = None  # what `prepare()` read from the fields, once OK was pressed
         self.busy = False
         layout = QVBoxLayout(self)
         if intro:
@@ -148,6 +152,15 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
+    def ok_button(self) -> QPushButton:
+        return self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def watch(self, fields: list[tuple[str, AmountField]]) -> Callable[[], None]:
+        """Keep OK disabled, the reasons as its tooltip, while an amount field is not valid; the dialog
+        is wide enough for the amount as recorded (or the reason it is not) beside each field."""
+        self.setMinimumWidth(max(self.minimumWidth(), 640))
+        return watch_fields(fields, self.ok_button())
+
     def work(self) -> object:
         """Validate the fields and call the service; runs on a pool thread (read fields before)."""
         raise NotImplementedError
@@ -166,6 +179,7 @@ class FormDialog(QDialog):
         except UserError as exc:
             self.show_error(str(exc))
             return
+        self.values = values
         self.busy = True
         self.buttons.setEnabled(False)
         run_op(self, lambda _progress: self.run(values), self._done, self._failed)

@@ -1,8 +1,11 @@
 """Render each main page on the demo data: `python -m partner_desk.gui.screenshots OUTDIR`.
 
 Builds the demo database in a temporary folder with a fixed today, signs in as the demo admin,
-shows every page of the registry in turn and saves OUTDIR/<key>.png. Run offscreen
-(QT_QPA_PLATFORM=offscreen) on a machine without a display.
+shows every page of the registry in turn and saves OUTDIR/<key>.png, then the withdrawal dialog
+with an amount typed the window's way (`amount.png`) and one it refuses (`amount-refused.png`),
+and the language section of Settings (`language.png`). The language is PARTNER_DESK_LANG's
+(`make screenshots` renders English and Ukrainian). Run offscreen (QT_QPA_PLATFORM=offscreen) on a
+machine without a display.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QWidget
 
-from partner_desk import i18n
-from partner_desk.gui import ops
-from partner_desk.gui.app import application
+from partner_desk.gui import language, ops
+from partner_desk.gui.app import application, set_language
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
+from partner_desk.gui.pages.agency import AgencyPage
+from partner_desk.gui.pages.agency_dialogs import WithdrawalDialog
 from partner_desk.services.demo import build_demo
 from partner_desk.services.demo_money import demo_password
 from partner_desk.services.setup import init_database
@@ -32,6 +37,8 @@ from partner_desk.store.engine import Database
 TODAY = date(2026, 11, 18)
 ADMIN = "admin"
 SIZE = (1400, 860)
+# an amount typed the window's way, and one it refuses (it could be read two ways)
+AMOUNTS = {"uk": ("1 250,50", "1,250.50"), "en": ("1,250.50", "1250,50")}
 
 
 def settle(app: QApplication, seconds: float = 30.0) -> None:
@@ -48,12 +55,17 @@ def settle(app: QApplication, seconds: float = 30.0) -> None:
 
 
 def render(out: Path, today: date = TODAY) -> list[Path]:
-    """Save one PNG per registered page into `out`; the paths written."""
-    i18n.setup(os.environ.get("PARTNER_DESK_LANG") or "en_US")
+    """Save one PNG per registered page (and the amount dialog, the language section) into `out`."""
+    wanted = os.environ.pop(language.ENVIRONMENT, "") or "en_US"
     app = application()
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     with tempfile.TemporaryDirectory() as folder:
+        # the settings of whoever renders stay out of the pictures
+        QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, folder)
+        choice = language.resolve(QSettings(), environment=wanted)
+        language.save(QSettings(), choice.language, "")  # as if chosen in Settings
+        set_language(choice)
         db = Database(f"sqlite:///{Path(folder) / 'demo.db'}")
         try:
             init_database(db)
@@ -63,6 +75,12 @@ def render(out: Path, today: date = TODAY) -> list[Path]:
             window.resize(*SIZE)
             window.show()
             settle(app)
+
+            def save(widget: QWidget, name: str) -> None:
+                target = out / f"{name}.png"
+                widget.grab().save(str(target))
+                written.append(target)
+
             first_agency = None
             for spec in window.specs:
                 page = window.show_page(spec.key)
@@ -78,9 +96,24 @@ def render(out: Path, today: date = TODAY) -> list[Path]:
                     if tabs is not None:  # the chart says the most about an agency at a glance
                         tabs.setCurrentIndex(tabs.count() - 1)
                         settle(app)
-                target = out / f"{spec.key}.png"
-                window.grab().save(str(target))
-                written.append(target)
+                save(window, spec.key)
+            page = window.show_page("agency")
+            dialog = page.request_withdrawal() if isinstance(page, AgencyPage) else None
+            if isinstance(dialog, WithdrawalDialog):
+                settle(app)
+                good, ambiguous = AMOUNTS.get(choice.language, AMOUNTS["en"])
+                for text, name in ((good, "amount"), (ambiguous, "amount-refused")):
+                    dialog.amount.setText(text)
+                    dialog.details.setPlainText("UA21 3223 1300 0002 6007 2335 6600 1")
+                    settle(app)
+                    save(dialog, name)
+                dialog.reject()
+            settings_page = window.show_page("settings")
+            tabs = getattr(settings_page, "tabs", None)
+            if tabs is not None:
+                tabs.setCurrentIndex(tabs.count() - 1)
+                settle(app)
+                save(window, "language")
             window.close()
         finally:
             db.dispose()

@@ -82,6 +82,11 @@ class SearchField(QLineEdit):
         self._timer.timeout.connect(lambda: self.search.emit(self.text()))
         self.textChanged.connect(lambda _text: self._timer.start())
 
+    def setPlaceholderText(self, text: str) -> None:
+        """The hint, and room enough to read it whole (a translation may run longer than English)."""
+        super().setPlaceholderText(text)
+        self.setMinimumWidth(min(self.fontMetrics().horizontalAdvance(text) + 48, 460))
+
     def flush(self) -> None:
         """Report the current text now (Enter, or a test that does not want to wait)."""
         self._timer.stop()

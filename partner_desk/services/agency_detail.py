@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from partner_desk.domain.accrual import SUBSCRIPTION, AgencyAccrual
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.languages import DEFAULT_STATEMENT_LANGUAGE, statement_language
 from partner_desk.domain.money import from_minor, round_usd
 from partner_desk.domain.periods import Period, local_date, today_in
 from partner_desk.domain.rewards import Fulfilment
@@ -33,7 +34,13 @@ from partner_desk.store.models import (
     Project,
     RewardLevelRow,
 )
-from partner_desk.store.queries import company_tz, posted_periods, reward_schedule, tier_history
+from partner_desk.store.queries import (
+    company_tz,
+    default_statement_language,
+    posted_periods,
+    reward_schedule,
+    tier_history,
+)
 
 CHART_MONTHS = 12
 
@@ -109,6 +116,12 @@ class AgencyDetail:
     chart: list[MonthPoint]
     notes: list[str]
     time_zone: str = "UTC"  # the company's, for showing stored UTC moments
+    language: str | None = None  # of its statements; None: the company default
+    default_language: str = DEFAULT_STATEMENT_LANGUAGE
+
+    @property
+    def statement_language(self) -> str:
+        return statement_language(None, self.language, self.default_language)
 
     @property
     def can_withdraw(self) -> bool:
@@ -148,6 +161,7 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
         posted = posted_periods(session)
         table = tier_history(session).table_for(running_period)
         schedule = reward_schedule(session)
+        default_language = default_statement_language(session)
         accruals = {
             Period.parse(a.period): a
             for a in session.scalars(select(Accrual).where(Accrual.agency_id == agency.id))
@@ -214,7 +228,7 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
         local_date(agency.offer_accepted_at, tz) if agency.offer_accepted_at else None,
         today, last, running_period, last_percent, last_reward, last_posted, running, commission, reward,
         position.position.balance, position.position.held, position.position.available,
-        tuple(position.reasons), benefits, connections, chart, notes, tz.key)
+        tuple(position.reasons), benefits, connections, chart, notes, tz.key, agency.language, default_language)
 
 
 def _chart(accruals: dict[Period, Accrual], running_period: Period,

@@ -174,9 +174,12 @@ def _agencies(build: DemoBuild) -> None:
             accepted = f"2025-{rnd.randrange(1, 11):02d}-{rnd.randrange(1, 28):02d}T10:00:00"
         agency = DemoAgency(f"AG{i + 1:03d}", name, currency, sizes[i], MANAGERS[i % len(MANAGERS)], accepted)
         build.agencies.append(agency)
-        rows.append([agency.code, name, currency, accepted, agency.manager])
+        # Ukrainian statements for the hryvnia agencies, English asked for by some others, the rest
+        # left to the company default
+        language = "uk" if currency == "UAH" else "en" if i % 4 == 0 else ""
+        rows.append([agency.code, name, currency, accepted, agency.manager, language])
     build.import_csv("agencies", "agencies.csv",
-                     ["code", "name", "currency", "offer_accepted_at", "manager"], rows)
+                     ["code", "name", "currency", "offer_accepted_at", "manager", "language"], rows)
 
 
 def _projects(build: DemoBuild) -> None:

@@ -21,7 +21,7 @@ from partner_desk.domain.money import format_amount, quantum
 from partner_desk.domain.periods import start_of_day
 from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.i18n import _
-from partner_desk.services import ledger, users, withdrawals
+from partner_desk.services import ledger, payout_accounts, users, withdrawals
 from partner_desk.services.balances import AgencyBalance, balances
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, Connection
@@ -64,6 +64,8 @@ def add_people_and_money(db: Database, today: date) -> str:
     admin, finance, olena, petro = (actors[n] for n in ("admin", "finance", "olena", "petro"))
     with db.read() as session:
         noon = start_of_day(today, company_tz(session)) + timedelta(hours=12)
+    payout_accounts.set_company_account(db, admin, "Partner Desk Demo Ltd", "DE02 1203 0000 0000 2020 51",
+                                        "BYLADEM1001")
     eligible = [b for b in balances(db, as_of=today) if b.withdrawable]  # by agency code
     moves = _withdrawals(db, today, eligible, admin, finance, olena, petro)
     paid_projects = _project_payments(db, today, eligible, olena, petro, noon)
@@ -96,8 +98,9 @@ def _withdrawals(db: Database, today: date, eligible: list[AgencyBalance], admin
         amount = _share(fresh.position.available, 25, cur)
         if amount <= 0:
             continue
-        method, details = [("bank", "IBAN UA21 3052 9900 0002 6007 0150 0000 1"), ("card", "card **** 4417"),
-                           ("paypal", "payouts@example.com")][index % 3]
+        method, details = [("bank", "IBAN UA51 3052 9900 0002 6007 0150 0000 1"),
+                           ("paypal", f"PayPal {agency.code.lower()}.payouts@example.com"),
+                           ("card", "card **** 4417")][index % 3]
         view = withdrawals.request_withdrawal(db, requester, agency.code, amount, method, details, today)
         if state in ("approved", "paid"):
             withdrawals.approve(db, finance, view.id, today)

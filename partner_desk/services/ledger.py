@@ -23,7 +23,7 @@ from partner_desk.domain.ledger import (
     correction_refusals,
     spend_refusals,
 )
-from partner_desk.domain.money import format_amount, parse_amount, to_minor
+from partner_desk.domain.money import USD, format_amount, parse_amount, to_minor
 from partner_desk.domain.periods import local_date, today_in
 from partner_desk.domain.roles import Actor
 from partner_desk.services import audit
@@ -157,15 +157,42 @@ def _code(session: Session, agency_id: int) -> str:
 
 def _in_project_currency(session: Session, amount: Decimal, currency: str, project_currency: str,
                          today: date) -> Decimal:
-    if project_currency == currency:
-        return amount
-    rates = {c: rate_on(session, c, today) for c in (currency, project_currency)}
-    missing = [(c, today.isoformat()) for c, r in rates.items() if r is None]
+    return conversion(session, currency, project_currency, today)(amount)
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """The double conversion from one currency to another on one day (rates are units per 1 USD)."""
+
+    currency: str
+    to_currency: str
+    day: date
+    from_rate: Decimal
+    to_rate: Decimal
+
+    def __call__(self, amount: Decimal) -> Decimal:
+        """`amount` in `to_currency`, rounded half-up once to its minor unit."""
+        if self.currency == self.to_currency:
+            return amount
+        return convert(amount, self.from_rate, self.to_rate, self.to_currency)
+
+
+def conversion(session: Session, currency: str, to_currency: str, day: date) -> Conversion:
+    """The conversion at `day`'s rates (the latest dated on or before it); MissingRates names any missing."""
+    rates = {c: rate_on(session, c, day) for c in (currency, to_currency)}
+    missing = [(c, day.isoformat()) for c, r in rates.items() if r is None]
     if missing:
         raise MissingRates(missing)
-    from_rate, to_rate = rates[currency], rates[project_currency]
+    from_rate, to_rate = rates[currency], rates[to_currency]
     assert from_rate is not None and to_rate is not None
-    return convert(amount, from_rate, to_rate, project_currency)
+    return Conversion(currency, to_currency, day, from_rate, to_rate)
+
+
+def usd_conversion(db: Database, currency: str, as_of: date | None = None) -> Conversion:
+    """Today's conversion of `currency` to USD (today in the company time zone unless `as_of`), the
+    one a project payment to a USD project would use."""
+    with db.read() as session:
+        return conversion(session, currency, USD, as_of or today_in(company_tz(session)))
 
 
 def correct(db: Database, actor: Actor, code: str, amount: Decimal | str, reason: str,

@@ -1,5 +1,6 @@
 """What the settings page reads and changes: commission table versions, reward levels and their
-benefits, exchange rates, users and the company time zone (SPEC sections 3, 5, 8).
+benefits, exchange rates, users, the company time zone and the default language of statements
+(SPEC sections 3, 5, 8, 9).
 
 Changes need the admin role (rates: the import role) and write one audit record each.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.languages import DEFAULT_STATEMENT_LANGUAGE, parse_language
 from partner_desk.domain.money import parse_decimal
 from partner_desk.domain.periods import Period, zone
 from partner_desk.domain.roles import Actor
@@ -26,7 +29,14 @@ from partner_desk.services.guard import refused, require
 from partner_desk.services.imports import ImportSummary, import_file
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Benefit, Payment, Rate, RewardLevelRow, Setting, User
-from partner_desk.store.queries import TIME_ZONE_KEY, company_tz, posted_periods, tier_history
+from partner_desk.store.queries import (
+    STATEMENT_LANGUAGE_KEY,
+    TIME_ZONE_KEY,
+    company_tz,
+    default_statement_language,
+    posted_periods,
+    tier_history,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +83,7 @@ class SettingsView:
     users: list[UserView]
     time_zone: str
     last_posted: Period | None
+    statement_language: str = DEFAULT_STATEMENT_LANGUAGE  # the language of agencies that have none of their own
 
 
 def settings_view(db: Database, rates_limit: int = 5_000) -> SettingsView:
@@ -95,10 +106,12 @@ def settings_view(db: Database, rates_limit: int = 5_000) -> SettingsView:
         people = [UserView(u.name, u.role, u.active, u.created_at)
                   for u in session.scalars(select(User).order_by(User.name))]
         tz = company_tz(session).key
-    return SettingsView(tiers, rewards, rates, people, tz, posted[-1] if posted else None)
+        language = default_statement_language(session)
+    return SettingsView(tiers, rewards, rates, people, tz, posted[-1] if posted else None, language)
 
 
-def add_tier_version(db: Database, actor: Actor, effective_from: str, levels: list[tuple[str, str]]) -> ImportSummary:
+def add_tier_version(db: Database, actor: Actor, effective_from: str,
+                     levels: Sequence[tuple[Decimal | str, Decimal | str]]) -> ImportSummary:
     """Add (or replace, while no posted period used it) the commission table from a period on.
 
     The table goes through the tiers import, so it obeys exactly the rules a tiers file does.
@@ -114,7 +127,7 @@ def add_tier_version(db: Database, actor: Actor, effective_from: str, levels: li
             writer = csv.writer(handle)
             writer.writerow(["effective_from", "min_turnover_usd", "percent"])
             for threshold, percent in levels:
-                writer.writerow([effective_from.strip(), threshold.strip(), percent.strip()])
+                writer.writerow([effective_from.strip(), str(threshold).strip(), str(percent).strip()])
         try:
             return import_file(db, actor, "tiers", path)
         except FileRejected as exc:
@@ -129,9 +142,9 @@ def import_rates(db: Database, actor: Actor, path: Path | str) -> ImportSummary:
     return import_file(db, actor, "rates", path)
 
 
-def _amount_usd(text: str) -> Decimal:
+def _amount_usd(text: Decimal | str) -> Decimal:
     try:
-        value = parse_decimal(text)
+        value = text if isinstance(text, Decimal) else parse_decimal(text)
     except ValueError as exc:
         raise UserError(f"minimum reward: {exc}") from None
     if value < 0:
@@ -139,9 +152,9 @@ def _amount_usd(text: str) -> Decimal:
     return value
 
 
-def add_reward_level(db: Database, actor: Actor, min_reward_usd: str, benefits: list[str]) -> int:
+def add_reward_level(db: Database, actor: Actor, min_reward_usd: Decimal | str, benefits: list[str]) -> int:
     """Add a reward level from a monthly reward in USD on, with its benefits; its id."""
-    require(db, actor, "rewards", min_reward_usd)
+    require(db, actor, "rewards", str(min_reward_usd))
     try:
         value = _amount_usd(min_reward_usd)
         names = [b.strip() for b in benefits if b.strip()]
@@ -159,7 +172,7 @@ def add_reward_level(db: Database, actor: Actor, min_reward_usd: str, benefits: 
                          after={"min_reward_usd": str(value), "benefits": names})
             return row.id
     except UserError as exc:
-        refused(db, actor, "rewards", min_reward_usd, exc)
+        refused(db, actor, "rewards", str(min_reward_usd), exc)
         raise
 
 
@@ -231,4 +244,29 @@ def set_time_zone(db: Database, actor: Actor, name: str) -> None:
                          after={"value": tz.key})
     except UserError as exc:
         refused(db, actor, "settings", TIME_ZONE_KEY, exc)
+        raise
+
+
+def set_statement_language(db: Database, actor: Actor, language: str) -> str:
+    """Set the language of the statements of agencies that have no language of their own."""
+    require(db, actor, "settings", STATEMENT_LANGUAGE_KEY)
+    try:
+        try:
+            wanted = parse_language(language)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        with db.write() as session:
+            current = default_statement_language(session)
+            if wanted == current:
+                return wanted
+            found = session.get(Setting, STATEMENT_LANGUAGE_KEY)
+            if found is None:
+                session.add(Setting(key=STATEMENT_LANGUAGE_KEY, value=wanted))
+            else:
+                found.value = wanted
+            audit.record(session, actor, "settings", STATEMENT_LANGUAGE_KEY, before={"value": current},
+                         after={"value": wanted})
+            return wanted
+    except UserError as exc:
+        refused(db, actor, "settings", STATEMENT_LANGUAGE_KEY, exc)
         raise

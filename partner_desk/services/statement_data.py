@@ -30,6 +30,7 @@ from partner_desk.files.statement_model import (
     StatementLine,
     StatementSummary,
     last_day,
+    line_group,
 )
 from partner_desk.store.models import Accrual, AccrualLine, Agency, LedgerEntry, Payment, Project
 from partner_desk.store.sums import exact_sum
@@ -44,6 +45,7 @@ class Expected:
     lines: int
     late: int
     commission: Decimal
+    turnover_usd: Decimal = Decimal("0.00")  # the licence turnover, rounded to cents
 
 
 @dataclass(frozen=True)
@@ -68,20 +70,22 @@ def _ledger(session: Session, agency: Agency, period: Period) -> _Ledger:
         .group_by(LedgerEntry.kind)
     )
     opening_sums = [(kind, from_minor(int(total), cur)) for kind, total in before]
-    entries = session.scalars(
-        select(LedgerEntry)
+    entries = session.execute(
+        select(LedgerEntry, Accrual.period)
+        .outerjoin(Accrual, Accrual.id == LedgerEntry.accrual_id)
         .where(LedgerEntry.agency_id == agency.id, LedgerEntry.effective_on >= period.first_day,
                LedgerEntry.effective_on < period.end)
         .order_by(LedgerEntry.effective_on, LedgerEntry.id)
     ).all()
     rows: list[LedgerRow] = []
     credits: dict[int, Decimal] = {}
-    for e in entries:
+    for e, accrued in entries:
         amount = from_minor(e.amount_minor, cur)
         project_amount = (from_minor(e.project_amount_minor, e.project_currency)
                           if e.project_amount_minor is not None and e.project_currency else None)
         rows.append(LedgerRow(e.effective_on, e.kind, amount, e.note, e.project_id, project_amount,
-                              e.project_currency, e.withdrawal_id))
+                              e.project_currency, e.withdrawal_id,
+                              period=Period.parse(accrued) if accrued is not None else None))
         if e.accrual_id is not None:
             credits[e.accrual_id] = credits.get(e.accrual_id, Decimal(0)) + amount
     opening = position(cur, opening_sums)
@@ -109,7 +113,8 @@ def posted_statement(session: Session, agency: Agency, period: Period, tz: ZoneI
         turnover = percent = None
         reward = Decimal("0.00")
     else:
-        expected = Expected(accrual.lines, accrual.late_lines, from_minor(accrual.amount_minor, cur))
+        expected = Expected(accrual.lines, accrual.late_lines, from_minor(accrual.amount_minor, cur),
+                            round_usd(accrual.turnover_usd))
         credited = ledger.accrual_credits.get(accrual.id, Decimal(0))
         if credited != expected.commission:
             raise UserError(f"the ledger of {agency.code} credits {credited} {cur} for {period}, but its "
@@ -137,7 +142,8 @@ def _posted_lines(session: Session, accrual_id: int, cur: str, tz: ZoneInfo) -> 
         .join(Payment, Payment.payment_id == AccrualLine.payment_id)
         .outerjoin(Project, Project.project_id == Payment.project_id)
         .where(AccrualLine.accrual_id == accrual_id)
-        .order_by(Payment.paid_at, Payment.payment_id)
+        # group by group (files.statement_model.LineGroup): payments of the period, its refunds, late lines
+        .order_by(AccrualLine.late, Payment.refund_of.is_not(None), Payment.paid_at, Payment.payment_id)
         .execution_options(yield_per=LINE_BATCH)
     )
     for (paid_at, project_id, name, payment_id, service, refund_of, minor, currency, pay_rate,
@@ -165,7 +171,7 @@ def preview_statement(session: Session, agency: Agency, period: Period, accrual:
         turnover = percent = None
         reward = Decimal("0.00")
     else:
-        expected = Expected(len(accrual.lines), accrual.late_lines, accrual.total)
+        expected = Expected(len(accrual.lines), accrual.late_lines, accrual.total, accrual.turnover_usd)
         reward = accrual.reward_usd
         level, benefits = _reward_level(rewards, reward)
         turnover, percent = accrual.turnover_usd, accrual.percent
@@ -187,12 +193,13 @@ def preview_statement(session: Session, agency: Agency, period: Period, accrual:
                 usd_amount=round_usd(line.usd_amount), partner_amount=round_money(line.partner_amount, cur),
                 percent=line.terms.percent, commission=line.commission, late=line.late,
             ))
+        lines.sort(key=line_group)  # stable: by time within each group
         # posting would credit these on the period's last day (services.accruals)
         projected.append(LedgerRow(last_day(period), EntryKind.ACCRUAL, credit, f"{period} accrual",
-                                   projected=True))
+                                   projected=True, period=period))
         if reversal:
             projected.append(LedgerRow(last_day(period), EntryKind.REFUND_REVERSAL, reversal,
-                                  f"{period} refunds reversed", projected=True))
+                                       f"{period} refunds reversed", projected=True, period=period))
     closing = ledger.closing_with(projected)
     summary = StatementSummary(
         agency_code=agency.code, agency_name=agency.name, manager=agency.manager, period=period,
@@ -214,6 +221,9 @@ def check_totals(code: str, period: Period, currency: str, totals: LineTotals, e
     if totals.commission != expected.commission:
         problems.append(f"commissions add up to {totals.commission} {currency}, "
                         f"the accrual is {expected.commission} {currency}")
+    if totals.turnover_usd != expected.turnover_usd:
+        problems.append(f"the payments make a licence turnover of {totals.turnover_usd} USD, "
+                        f"the accrual's is {expected.turnover_usd} USD")
     if problems:
         raise UserError(f"the statement of {code} for {period} does not match its posted accrual: "
                         + "; ".join(problems) + ": no statement was written")

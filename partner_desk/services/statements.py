@@ -1,11 +1,12 @@
 """Partner statements (SPEC section 9): one agency's posted period, a preview, or every agency.
 
 A statement reads posted accruals and ledger entries only, so it is the same whenever it is
-produced (but for its 'produced on' date). Producing one needs the manager role; it changes
-nothing, so a successful export writes no audit record, while a refused one is recorded.
-Every file is written under a temporary name beside its target and renamed into place, so an
-interrupted run never leaves a half-written statement; the temporary files of a run that was killed
-outright are removed by the next run into the same folder.
+produced (but for its 'produced on' date). It is an Excel workbook or a PDF (the file name's
+suffix chooses), written in the agency's language unless another is asked for. Producing one needs
+the manager role; it changes nothing, so a successful export writes no audit record, while a
+refused one is recorded. Every file is written under a temporary name beside its target and renamed
+into place, so an interrupted run never leaves a half-written statement; the temporary files of a
+run that was killed outright are removed by the next run into the same folder.
 """
 
 from __future__ import annotations
@@ -22,25 +23,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.languages import parse_language, statement_language
 from partner_desk.domain.periods import Period, parse_period, today_in
 from partner_desk.domain.rewards import RewardSchedule
 from partner_desk.domain.roles import Actor
 from partner_desk.files.atomic import atomic_path, close_abandoned_zips, remove_stale
 from partner_desk.files.statement import write_statement
-from partner_desk.files.statement_model import Statement
+from partner_desk.files.statement_model import FORMATS, LineTotals, Statement
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.guard import refused, require
 from partner_desk.services.statement_data import Expected, check_totals, posted_statement, preview_statement
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, Agency, LedgerEntry, PostedPeriod
-from partner_desk.store.queries import company_tz, reward_schedule
+from partner_desk.store.queries import company_tz, default_statement_language, reward_schedule
 
 ACTION = "statement"
 Progress = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-# the names statement_file_name gives: CODE_YYYY-MM.xlsx
-_STATEMENT_NAME = re.compile(r"[A-Za-z0-9._-]+_\d{4}-\d{2}\.xlsx")
+# the names statement_file_name gives: CODE_YYYY-MM.xlsx or .pdf
+_STATEMENT_NAME = re.compile(r"[A-Za-z0-9._-]+_\d{4}-\d{2}\.(xlsx|pdf)")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class StatementResult:
     commission: Decimal
     closing_balance: Decimal
     preview: bool = False
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -68,39 +71,43 @@ class BulkResult:
     cancelled: bool = False
 
 
-def statement_file_name(code: str, period: Period) -> str:
-    """`CODE_PERIOD.xlsx`; characters a file name cannot safely hold become '_'."""
-    return f"{_UNSAFE.sub('_', code)}_{period}.xlsx"
+def statement_file_name(code: str, period: Period, fmt: str = "xlsx") -> str:
+    """`CODE_PERIOD.xlsx` (or `.pdf`); characters a file name cannot safely hold become '_'."""
+    return f"{_UNSAFE.sub('_', code)}_{period}.{fmt}"
 
 
 def export_statement(db: Database, actor: Actor, code: str, period: Period | str, path: Path | str,
-                     *, produced_on: date | None = None) -> StatementResult:
-    """Write the statement of a posted period for one agency to `path` (an .xlsx file)."""
+                     *, produced_on: date | None = None, language: str | None = None) -> StatementResult:
+    """Write the statement of a posted period for one agency to `path`: an .xlsx or a .pdf file, in
+    `language` ('uk' or 'en'), or by default in the agency's language."""
     period_value = _period(period)
     target = Path(path)
     require(db, actor, ACTION, f"{code}:{period_value}")
     try:
         _check_file(target)
+        chosen = _language(language)
         with db.read() as session:
             tz = company_tz(session)
             _require_posted(session, period_value)
             agency = _agency(session, code)
             statement, expected = posted_statement(session, agency, period_value, tz, reward_schedule(session),
                                                    produced_on or today_in(tz))
-            return _write(statement, expected, target)
+            return _write(statement, expected, target, _language_of(session, agency, chosen))
     except UserError as exc:
         refused(db, actor, ACTION, f"{code}:{period_value}", exc)
         raise
 
 
 def export_preview(db: Database, actor: Actor, code: str, period: Period | str, path: Path | str,
-                   *, as_of: date | None = None, produced_on: date | None = None) -> StatementResult:
+                   *, as_of: date | None = None, produced_on: date | None = None,
+                   language: str | None = None) -> StatementResult:
     """Write what the statement of a period not yet posted would show, marked as a preview."""
     period_value = _period(period)
     target = Path(path)
     require(db, actor, ACTION, f"{code}:{period_value}:preview")
     try:
         _check_file(target)
+        chosen = _language(language)
         with db.read() as session:
             _agency(session, code)  # an unknown agency is refused before the period is computed
         run = preview_period(db, actor, period_value, as_of)
@@ -112,7 +119,7 @@ def export_preview(db: Database, actor: Actor, code: str, period: Period | str, 
             agency = _agency(session, code)
             statement, expected = preview_statement(session, agency, period_value, accrual, tz,
                                                     reward_schedule(session), produced_on or today_in(tz))
-            return _write(statement, expected, target)
+            return _write(statement, expected, target, _language_of(session, agency, chosen))
     except UserError as exc:
         refused(db, actor, ACTION, f"{code}:{period_value}:preview", exc)
         raise
@@ -120,14 +127,19 @@ def export_preview(db: Database, actor: Actor, code: str, period: Period | str, 
 
 def export_statements(db: Database, actor: Actor, period: Period | str, folder: Path | str, *,
                       produced_on: date | None = None, progress: Progress | None = None,
-                      cancelled: CancelCheck | None = None) -> BulkResult:
-    """Write `CODE_PERIOD.xlsx` into `folder` for every agency with lines or ledger activity in a
-    posted period. `progress(done, total, code)` is called after each file; `cancelled()` is asked
-    before each one, and a true answer stops the run (the files already written are complete)."""
+                      cancelled: CancelCheck | None = None, fmt: str = "xlsx",
+                      language: str | None = None) -> BulkResult:
+    """Write `CODE_PERIOD.xlsx` (or `.pdf`, with `fmt`) into `folder` for every agency with lines or
+    ledger activity in a posted period, each in its agency's language unless `language` is given.
+    `progress(done, total, code)` is called after each file; `cancelled()` is asked before each one,
+    and a true answer stops the run (the files already written are complete)."""
     period_value = _period(period)
     target = Path(folder)
     require(db, actor, ACTION, f"*:{period_value}")
     try:
+        if fmt not in FORMATS:
+            raise UserError(f"'{fmt}' is not a statement format: use xlsx or pdf")
+        chosen = _language(language)
         with db.read() as session:
             tz = company_tz(session)
             _require_posted(session, period_value)
@@ -135,7 +147,7 @@ def export_statements(db: Database, actor: Actor, period: Period | str, folder: 
             remove_stale(target, _STATEMENT_NAME)
             agencies = _active_agencies(session, period_value)
             return _write_all(session, agencies, period_value, target, tz, reward_schedule(session),
-                              produced_on or today_in(tz), progress, cancelled)
+                              produced_on or today_in(tz), progress, cancelled, fmt, chosen)
     except UserError as exc:
         refused(db, actor, ACTION, f"*:{period_value}", exc)
         raise
@@ -143,29 +155,54 @@ def export_statements(db: Database, actor: Actor, period: Period | str, folder: 
 
 def _write_all(session: Session, agencies: list[Agency], period: Period, folder: Path, tz: ZoneInfo,
                rewards: RewardSchedule, produced_on: date, progress: Progress | None,
-               cancelled: CancelCheck | None) -> BulkResult:
+               cancelled: CancelCheck | None, fmt: str, language: str | None) -> BulkResult:
     result = BulkResult(period, folder, len(agencies))
+    default = default_statement_language(session)
     for done, agency in enumerate(agencies, 1):
         if cancelled is not None and cancelled():
             return BulkResult(period, folder, len(agencies), result.written, cancelled=True)
         statement, expected = posted_statement(session, agency, period, tz, rewards, produced_on)
-        result.written.append(_write(statement, expected, folder / statement_file_name(agency.code, period)))
+        result.written.append(_write(statement, expected, folder / statement_file_name(agency.code, period, fmt),
+                                     statement_language(language, agency.language, default)))
         if progress is not None:
             progress(done, len(agencies), agency.code)
     return result
 
 
-def _write(statement: Statement, expected: Expected, target: Path) -> StatementResult:
+def _write(statement: Statement, expected: Expected, target: Path, language: str) -> StatementResult:
     s = statement.summary
     try:
         with atomic_path(target) as temporary:
-            totals = write_statement(statement, temporary)
+            totals = _writer(target)(statement, temporary, language)
             check_totals(s.agency_code, s.period, s.currency, totals, expected)
     except OSError as exc:
         close_abandoned_zips(exc.__traceback__)
         raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
     return StatementResult(target, s.agency_code, s.period, s.currency, totals.count, totals.commission,
-                           s.closing.balance, s.preview)
+                           s.closing.balance, s.preview, language)
+
+
+def _writer(target: Path) -> Callable[[Statement, Path, str], LineTotals]:
+    """The writer the file name's suffix asks for."""
+    if target.suffix.lower() == ".pdf":
+        from partner_desk.files.statement_pdf import write_statement_pdf
+
+        return write_statement_pdf
+    return write_statement
+
+
+def _language(chosen: str | None) -> str | None:
+    """A language asked for by the caller, checked; None leaves it to each agency."""
+    if chosen is None:
+        return None
+    try:
+        return parse_language(chosen)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _language_of(session: Session, agency: Agency, chosen: str | None) -> str:
+    return statement_language(chosen, agency.language, default_statement_language(session))
 
 
 def _period(period: Period | str) -> Period:
@@ -178,13 +215,14 @@ def _period(period: Period | str) -> Period:
 
 
 def _check_file(target: Path) -> None:
-    if target.suffix.lower() != ".xlsx":
-        raise UserError(f"{target}: a statement is an Excel file: give a name ending in .xlsx")
+    if target.suffix.lower().lstrip(".") not in FORMATS:
+        raise UserError(f"{target}: a statement is an Excel workbook or a PDF: give a name ending in .xlsx "
+                        "or .pdf")
     try:
         if not target.parent.is_dir():
             raise UserError(f"{target}: the folder {target.parent} does not exist")
         if target.is_dir():
-            raise UserError(f"{target} is a folder: give a file name ending in .xlsx")
+            raise UserError(f"{target} is a folder: give a file name ending in .xlsx or .pdf")
     except OSError as exc:  # a name too long for the file system, say
         raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
 

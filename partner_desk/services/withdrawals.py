@@ -20,6 +20,7 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.ledger import Entry, Position, check_amount, hold_entries, payout_entries, release_entries
 from partner_desk.domain.ledger import spend_refusals as _spend_refusals
 from partner_desk.domain.money import format_amount, from_minor, to_minor
+from partner_desk.domain.payout_details import iban_refusals
 from partner_desk.domain.periods import today_in
 from partner_desk.domain.roles import Actor
 from partner_desk.domain.withdrawals import MOVES, Method, Move, Status, decider_refusal, move_refusal
@@ -139,6 +140,8 @@ def _request(session: Session, actor: Actor, code: str, value: Decimal | str, me
         method = Method.parse(method_text)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    if method is Method.BANK_TRANSFER and (wrong := iban_refusals(details)):
+        raise UserError(f"cannot request a withdrawal from {code}: {wrong[0]}")
     text = details.strip()
     if not text:
         raise UserError("a withdrawal needs payout details (--details TEXT): account, card or PayPal address")
@@ -314,3 +317,9 @@ def get_withdrawal(db: Database, withdrawal_id: int) -> WithdrawalView:
         agency = session.get(Agency, row.agency_id)
         assert agency is not None
         return _view(row, agency.code)
+
+
+def pay_in(session: Session, actor: Actor, withdrawal_id: int, reference: str, paid_on: date) -> WithdrawalView:
+    """Mark one approved request paid inside the caller's transaction, exactly as `mark_paid` does
+    (the caller has checked the role); a payout batch marks each of its requests with it."""
+    return _apply(session, actor, withdrawal_id, Move.PAID, None, None, reference, paid_on)

@@ -50,6 +50,8 @@ class Agency(Base):
     offer_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     manager: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # the language of its statements ('uk' or 'en'); None: the company default (a setting)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class Project(Base):
@@ -212,6 +214,40 @@ class Withdrawal(Base):
     payout_reference: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class PayoutBatch(Base):
+    """An exported payout batch: approved requests of one method written to payout files.
+
+    Append-only, like its files and requests: whether a batch was paid is read from its requests.
+    """
+
+    __tablename__ = "payout_batches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    method: Mapped[str] = mapped_column(String(16))
+    made_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    folder: Mapped[str] = mapped_column(Text)
+
+
+class PayoutBatchRequest(Base):
+    __tablename__ = "payout_batch_requests"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payout_batches.id"), primary_key=True)
+    withdrawal_id: Mapped[int] = mapped_column(ForeignKey("withdrawals.id"), primary_key=True, index=True)
+
+
+class PayoutBatchFile(Base):
+    """A file of a batch: its name, kind, currency, content hash and the requests it holds."""
+
+    __tablename__ = "payout_batch_files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("payout_batches.id"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    request_ids: Mapped[str] = mapped_column(Text)  # "12,13,14"
+
+
 class LedgerEntry(Base):
     """Append-only: the database refuses UPDATE and DELETE on this table."""
 
@@ -263,4 +299,5 @@ class ImportRun(Base):
     user_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
-APPEND_ONLY_TABLES = ("ledger_entries", "audit", "accruals", "accrual_lines", "posted_periods")
+APPEND_ONLY_TABLES = ("ledger_entries", "audit", "accruals", "accrual_lines", "posted_periods",
+                      "payout_batches", "payout_batch_requests", "payout_batch_files")

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from partner_desk.domain.languages import DEFAULT_STATEMENT_LANGUAGE, LANGUAGES
 from partner_desk.domain.periods import DEFAULT_TIME_ZONE, Period, zone
 from partner_desk.domain.rates import RateBook
 from partner_desk.domain.rewards import RewardLevel, RewardSchedule
@@ -22,6 +23,7 @@ from partner_desk.store.models import (
 )
 
 TIME_ZONE_KEY = "company_time_zone"
+STATEMENT_LANGUAGE_KEY = "statement_language"
 
 
 def setting(session: Session, key: str, default: str) -> str:
@@ -31,6 +33,12 @@ def setting(session: Session, key: str, default: str) -> str:
 
 def company_tz(session: Session) -> ZoneInfo:
     return zone(setting(session, TIME_ZONE_KEY, DEFAULT_TIME_ZONE))
+
+
+def default_statement_language(session: Session) -> str:
+    """The language of the statements of agencies without one of their own."""
+    value = setting(session, STATEMENT_LANGUAGE_KEY, DEFAULT_STATEMENT_LANGUAGE)
+    return value if value in LANGUAGES else DEFAULT_STATEMENT_LANGUAGE
 
 
 def posted_periods(session: Session) -> list[Period]:

@@ -1,4 +1,5 @@
-"""`statement CODE --period P -o FILE.xlsx [--preview]` and `statements --period P -o DIR` (SPEC section 10).
+"""`statement CODE --period P -o FILE.xlsx|FILE.pdf [--lang uk|en] [--preview]` and
+`statements --period P -o DIR [--format xlsx|pdf] [--lang uk|en]` (SPEC section 10).
 
 The data, imported through the command line:
   AG01 EUR: P1 (UAH) 2026-01-05 20000.00 UAH = $500 -> 15%: 20000 * 0.9 / 40 = 450.00 EUR -> 67.50 EUR
@@ -9,12 +10,16 @@ The data, imported through the command line:
 from __future__ import annotations
 
 import io
+import os
+import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from partner_desk.cli import main
 
@@ -55,10 +60,10 @@ def test_statement_writes_the_file(cli: Any, tmp_path: Path) -> None:
     code, stdout, stderr = cli("statement", "AG01", "--period", "2026-01", "-o", str(out))
     assert (code, stderr) == (0, "")
     assert stdout == (f"wrote {out}: statement of AG01 for 2026-01, 1 lines, commission 67.50 EUR, "
-                      "closing balance 67.50 EUR\n")
+                      "closing balance 67.50 EUR, in en\n")
     wb = load_workbook(out)
-    total = [c.value for c in list(wb["Lines"].iter_rows())[-1]]
-    assert total[0] == "Total" and total[13] == 67.5
+    (total,) = [[c.value for c in row] for row in wb["Lines"].iter_rows() if row[0].value == "Total"]
+    assert total[13] == 67.5
 
 
 def test_an_unposted_period_exits_1_and_writes_nothing(cli: Any, tmp_path: Path) -> None:
@@ -78,7 +83,7 @@ def test_preview_of_an_unposted_period(cli: Any, tmp_path: Path) -> None:
     assert code == 0
     assert stdout.startswith(f"wrote {out}: preview of AG01 for 2026-02, 1 lines, commission 9.00 EUR")
     wb = load_workbook(out)
-    assert [wb[name]["A1"].value for name in wb.sheetnames] == ["Preview - not posted"] * 3
+    assert [wb[name]["A1"].value for name in wb.sheetnames] == ["Preview — not posted"] * 3
 
 
 def test_as_of_without_preview_is_a_usage_error(cli: Any, tmp_path: Path) -> None:
@@ -96,7 +101,7 @@ def test_statements_writes_one_file_per_active_agency(cli: Any, tmp_path: Path) 
     assert stdout == f"wrote 2 statements for 2026-01 in {folder}\n"
     assert sorted(p.name for p in folder.iterdir()) == ["AG01_2026-01.xlsx", "AG02_2026-01.xlsx"]
     ag02 = load_workbook(folder / "AG02_2026-01.xlsx")
-    total = [c.value for c in list(ag02["Lines"].iter_rows())[-1]]
+    (total,) = [[c.value for c in row] for row in ag02["Lines"].iter_rows() if row[0].value == "Total"]
     assert total[13] == 10  # 99.99 * 10% = 9.999 -> 10.00 USD
 
 
@@ -131,3 +136,48 @@ def test_statement_needs_a_signed_in_manager_once_users_exist(cli: Any, tmp_path
     monkeypatch.setenv("PARTNER_DESK_PASSWORD", "secret-pass-1")
     code, _, _ = cli("--user", "root", "statement", "AG01", "--period", "2026-01", "-o", str(out))
     assert code == 0 and out.exists()
+
+
+def pdf_text(path: Path) -> str:
+    return re.sub(r"\s+", " ", " ".join((page.extract_text() or "") for page in PdfReader(path).pages))
+
+
+def test_statement_language_and_pdf(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "AG01-uk.xlsx"
+    code, stdout, _ = cli("statement", "AG01", "--period", "2026-01", "-o", str(out), "--lang", "uk")
+    assert code == 0 and stdout.endswith(", in uk\n")
+    assert load_workbook(out).sheetnames == ["Зведення", "Рядки", "Журнал операцій"]
+    pdf = tmp_path / "AG01.pdf"  # the suffix chooses the format
+    code, stdout, _ = cli("statement", "AG01", "--period", "2026-01", "-o", str(pdf))
+    assert code == 0 and stdout.startswith(f"wrote {pdf}: statement of AG01 for 2026-01, 1 lines, commission 67.50")
+    text = pdf_text(pdf)
+    assert " 67.50 " in text and "Partner statement" in text
+
+
+def test_a_language_other_than_uk_or_en_is_a_usage_error(cli: Any, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "x.xlsx"
+    with pytest.raises(SystemExit) as caught:
+        cli("statement", "AG01", "--period", "2026-01", "-o", str(out), "--lang", "de")
+    assert caught.value.code == 2 and "invalid choice: 'de'" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_statements_as_pdf(cli: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "pdf"
+    code, stdout, _ = cli("statements", "--period", "2026-01", "-o", str(folder), "--format", "pdf", "--lang", "uk")
+    assert (code, stdout) == (0, f"wrote 2 statements for 2026-01 in {folder}\n")
+    assert sorted(p.name for p in folder.iterdir()) == ["AG01_2026-01.pdf", "AG02_2026-01.pdf"]
+    text = pdf_text(folder / "AG02_2026-01.pdf")
+    assert "Виписка партнера" in text and " 10,00 " in text
+
+
+def test_a_pdf_needs_no_display(cli: Any, tmp_path: Path) -> None:
+    """A fresh process with no display and no Qt platform set writes the PDF on the offscreen platform."""
+    out = tmp_path / "AG02.pdf"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run([sys.executable, "-m", "partner_desk", "--db", f"sqlite:///{tmp_path / 'cli.db'}",
+                           "statement", "AG02", "--period", "2026-01", "-o", str(out)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes().startswith(b"%PDF") and "10.00" in PdfReader(out).pages[1].extract_text()

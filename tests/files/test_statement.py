@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from partner_desk import i18n
 from partner_desk.domain.ledger import Position
 from partner_desk.domain.periods import Period
+from partner_desk.files import statement_text
 from partner_desk.files.atomic import atomic_path
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_model import (
@@ -90,12 +91,12 @@ def test_cells_are_real_numbers_dates_and_booleans(tmp_path: Path) -> None:
     benefits = [row[1].value for row in wb["Summary"].iter_rows()
                 if row[1].value in ("Joint events", "Information partnerships")]
     assert benefits == ["Joint events", "Information partnerships"]
-    row = wb["Lines"][2]
+    row = wb["Lines"][3]  # below the heading row and the group's heading
     assert row[0].value == datetime(2026, 5, 3, 14, 5, 9) and row[0].is_date
     assert row[9].value is None  # no conversion: no partner rate
     # a commission rounded to "-0.00" is written as plain zero
     assert row[13].value == 0 and str(row[13].value) == "0"
-    assert row[14].value is False and row[14].data_type == "b"
+    assert row[14].value == "no" and row[14].data_type == "s"  # the late marker is a word
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
@@ -105,7 +106,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
         LedgerRow(date(2026, 5, 9), "correction", Decimal("0.00"), note="=SUM(A1:A9)"),
     ]), path)
     wb = load_workbook(path)
-    row = wb["Lines"][2]
+    row = wb["Lines"][3]
     assert (row[2].value, row[2].data_type) == ('=HYPERLINK("http://x","y")', "s")
     assert (row[3].value, row[3].data_type) == ("#N/A", "s")
     assert row[1].value == "P 1"  # a control character cannot be stored in a sheet: it is dropped
@@ -175,19 +176,22 @@ def test_headings_are_translated_and_figures_stay_values(tmp_path: Path, monkeyp
         def gettext(self, message: str) -> str:
             return f"<{message}>"
 
-    monkeypatch.setattr(i18n, "_translation", Marked())
+    monkeypatch.setattr(statement_text, "translator", lambda language: Marked())
     path = tmp_path / "s.xlsx"
     write_statement(Statement(summary(preview=True), [line(commission=Decimal("1.25"))], [
         LedgerRow(date(2026, 5, 9), "correction", Decimal("0.00"), projected=True),
-    ]), path)
+    ]), path, "uk")
     wb = load_workbook(path)
     assert wb.sheetnames == ["<Summary>", "<Lines>", "<Ledger>"]
-    assert wb["<Lines>"]["A1"].value == "<Preview - not posted>"
+    assert wb["<Lines>"]["A1"].value == "<Preview — not posted>"
     assert wb["<Lines>"]["A2"].value == "<Payment date>"
     assert wb["<Lines>"]["L2"].value == "<Partner amount>, USD"
+    assert wb["<Lines>"]["E4"].value == "<Subscription>" and wb["<Lines>"]["O4"].value == "<no>"
     assert wb["<Ledger>"]["B4"].value == "<Correction>"
     assert wb["<Ledger>"]["C4"].value == "(<preview: not posted>)"
-    assert wb["<Lines>"]["N3"].value == 1.25 and wb["<Lines>"]["A3"].is_date
+    assert wb["<Lines>"]["N4"].value == 1.25 and wb["<Lines>"]["A4"].is_date
+    # the window's own language is left alone
+    assert i18n._("Summary") == "Summary"
 
 
 def test_nothing_numeric_is_stored_as_text(tmp_path: Path) -> None:

@@ -59,25 +59,32 @@ def test_an_admin_adds_a_table_version_a_reward_level_and_a_user(qtbot, db) -> N
 
     bad = page.add_tier_version()
     bad.period.setText("2030-01")
-    bad.levels.setPlainText("0, 10\n500, 150")
+    bad.levels.set_texts([("0", "10"), ("500", "150")])
     finish(qtbot, bad)
     assert bad.error.text() == "the table from 2030-01 was not added:\nlevel 2: percent: is not between 0 and 100"
     assert len(settings_view(db).tiers) == 1  # nothing written
 
     good = page.add_tier_version()
     good.period.setText("2030-01")
-    good.levels.setPlainText("0, 12\n1000, 18")
+    good.levels.set_texts([("0", "12"), ("1,000", "18")])
     with qtbot.waitSignal(page.data_changed, timeout=15_000):
         finish(qtbot, good)
+    box = widgets.last_box()
+    assert box is not None and box.text() == ("The commission table from 2030-01 was added: from $0.00: 12%; "
+                                              "from $1,000.00: 18%.")
+    box.close()
     tiers = settings_view(db).tiers
     assert tiers[0].effective_from == "2030-01"
     assert [(lv.min_usd, lv.percent) for lv in tiers[0].levels] == [(Decimal("0"), Decimal("12")),
                                                                      (Decimal("1000"), Decimal("18"))]
 
     level = page.add_reward_level()
-    level.minimum.setText("10000")
+    level.minimum.setText("10,000")
     level.benefits.setPlainText("A dedicated partner manager\n\nAnnual partner summit")
     finish(qtbot, level)
+    box = widgets.last_box()
+    assert box is not None and box.text() == "The reward level from $10,000.00 a month was added."
+    box.close()
     rewards = settings_view(db).rewards
     assert rewards[-1].min_reward_usd == Decimal("10000")
     assert [b.name for b in rewards[-1].benefits] == ["A dedicated partner manager", "Annual partner summit"]

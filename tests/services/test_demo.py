@@ -257,3 +257,11 @@ def test_refuses_a_database_that_has_agencies(db: Database, write_csv) -> None: 
     assert _rows(db, select(func.count()).select_from(Agency))[0][0] == 1
     assert _rows(db, select(func.count()).select_from(Payment))[0][0] == 0
     assert _rows(db, select(func.count()).select_from(PostedPeriod))[0][0] == 0
+
+
+def test_the_demo_agencies_have_statements_in_both_languages(demo: tuple[Database, str]) -> None:
+    db, _summary = demo
+    languages = {(currency, language) for currency, language in _rows(db, select(Agency.currency, Agency.language))}
+    # the hryvnia agencies read Ukrainian; some others asked for English; the rest take the company default
+    assert {language for currency, language in languages if currency == "UAH"} == {"uk"}
+    assert {language for currency, language in languages if currency != "UAH"} == {"en", None}

@@ -179,7 +179,22 @@ def test_eur_agency_summary_matches_the_posted_accrual(sdb: Database, tmp_path: 
         assert posted.amount_minor == -5600  # the figure on the statement is the posted one
 
 
-def test_lines_sheet_shows_each_line_as_posted_with_totals(sdb: Database, tmp_path: Path) -> None:
+PAYMENTS = "Payments of the period: they make the licence turnover"
+REFUNDS = "Refunds: they reverse commission and count in no turnover"
+LATE = "Late payments and refunds of earlier periods: they count in no turnover"
+NOTES = ["USD and partner amounts are rounded on each line for display; their totals are the exact sums, "
+         "rounded once.", "Commissions are rounded once on each line, and their totals add up exactly."]
+
+
+def heading(text: str) -> list[Any]:
+    return [text] + [None] * 14
+
+
+def sums(label: str, usd: float, partner: float, commission: float) -> list[Any]:
+    return [label, *[None] * 9, usd, partner, None, commission, None]
+
+
+def test_lines_sheet_shows_each_line_as_posted_in_groups_with_totals(sdb: Database, tmp_path: Path) -> None:
     out = tmp_path / "AG01.xlsx"
     export_statement(sdb, MANAGER, "AG01", "2026-02", out, produced_on=PRODUCED)
     sheet = load_workbook(out)["Lines"]
@@ -189,30 +204,36 @@ def test_lines_sheet_shows_each_line_as_posted_with_totals(sdb: Database, tmp_pa
         "Rate to USD", "Partner currency rate", "USD amount", "Partner amount, EUR", "Percent",
         "Commission, EUR", "Late",
     ]
-    # a4: late, at January's 15%: 20.00 EUR -> $25.00, 3.00 EUR; no conversion (partner rate empty)
-    assert table[1] == [datetime(2026, 1, 20, 9, 0), "P2", "Hotel", "a4", "subscription", None, 20, "EUR",
-                        0.8, None, 25, 20, 0.15, 3, True]
+    # payments of the period first: a3, paid at 22:30 UTC on Feb 12, which is 00:30 on Feb 13 in Kyiv
+    assert table[1] == heading(PAYMENTS)
+    assert table[2] == [datetime(2026, 2, 13, 0, 30), "P2", "Hotel", "a3", "Subscription", None, 10, "EUR",
+                        0.8, None, 12.5, 10, 0.1, 1, "no"]
+    # its USD subtotal is the licence turnover of the Summary: 10.00 / 0.8 = $12.50
+    assert table[3] == sums("Subtotal: licence turnover", 12.5, 10, 1)
     # r1: the refund at a1's terms: -20000 / 40 = -$500, -400.00 EUR, -60.00 EUR; not late
-    assert table[2] == [datetime(2026, 2, 10, 11, 0), "P1", "Shop", "r1", "subscription", "a1", -20000, "UAH",
-                        40, 0.8, -500, -400, 0.15, -60, False]
-    # a3 was paid at 22:30 UTC on Feb 12, which is 00:30 on Feb 13 in Kyiv (UTC+2)
-    assert table[3] == [datetime(2026, 2, 13, 0, 30), "P2", "Hotel", "a3", "subscription", None, 10, "EUR",
-                        0.8, None, 12.5, 10, 0.1, 1, False]
-    # totals: $25 - $500 + $12.50 = -$462.50; 20 - 400 + 10 = -370.00; 3 - 60 + 1 = -56.00 (the accrual)
-    assert table[4] == ["Total", None, None, None, None, None, None, None, None, None, -462.5, -370, None, -56,
-                        None]
-    assert len(table) == 5
-    refund = sheet[3]
-    assert refund[0].is_date and refund[0].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert table[4] == heading(REFUNDS)
+    assert table[5] == [datetime(2026, 2, 10, 11, 0), "P1", "Shop", "r1", "Subscription", "a1", -20000, "UAH",
+                        40, 0.8, -500, -400, 0.15, -60, "no"]
+    assert table[6] == sums("Subtotal: refunds", -500, -400, -60)
+    # a4: late, at January's 15%: 20.00 EUR -> $25.00, 3.00 EUR; no conversion (partner rate empty)
+    assert table[7] == heading(LATE)
+    assert table[8] == [datetime(2026, 1, 20, 9, 0), "P2", "Hotel", "a4", "Subscription", None, 20, "EUR",
+                        0.8, None, 25, 20, 0.15, 3, "yes"]
+    assert table[9] == sums("Subtotal: late lines", 25, 20, 3)
+    # totals: $12.50 - $500 + $25 = -$462.50; 10 - 400 + 20 = -370.00; 1 - 60 + 3 = -56.00 (the accrual)
+    assert table[10] == sums("Total", -462.5, -370, -56)
+    assert [r[0] for r in table[11:]] == NOTES
+    refund = sheet[6]
+    assert refund[0].is_date and refund[0].number_format == "yyyy-mm-dd hh:mm"
     assert refund[6].data_type == "n" and refund[6].number_format == "#,##0.00"
     assert refund[8].number_format == "#,##0.00########"
     assert refund[12].number_format == "0%"
     assert refund[13].data_type == "n" and refund[13].number_format == "#,##0.00"
-    assert refund[14].data_type == "b"
-    assert sheet[5][13].number_format == "#,##0.00"
+    assert refund[14].data_type == "s"
+    assert sheet[11][13].number_format == "#,##0.00"
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:O4"
-    assert sheet.column_dimensions["C"].width == 26
+    assert sheet.auto_filter.ref == "A1:O10"
+    assert sheet.column_dimensions["C"].width == 24
 
 
 def test_ledger_sheet_runs_from_opening_to_a_negative_closing_balance(sdb: Database, tmp_path: Path) -> None:
@@ -221,15 +242,16 @@ def test_ledger_sheet_runs_from_opening_to_a_negative_closing_balance(sdb: Datab
     sheet = load_workbook(out)["Ledger"]
     table = rows(sheet)
     assert table[0] == ["Date", "Entry", "Details", "Project ID", "Project amount", "Project currency",
-                        "Withdrawal", "Amount", "Balance", "Held"]
+                        "Withdrawal request", "Amount", "Balance", "Held"]
     assert table[1] == [datetime(2026, 2, 1), "Opening balance", None, None, None, None, None, None, 73.5, 0]
     # 73.50 - 70.00 = 3.50, paid as 70 / 0.8 * 40 = 3500.00 UAH to project P1
-    assert table[2] == [datetime(2026, 2, 5), "Project payment", "paid project P1", "P1", 3500, "UAH", None,
+    assert table[2] == [datetime(2026, 2, 5), "Project payment", "Paid for project P1", "P1", 3500, "UAH", None,
                         -70, 3.5, 0]
     # the February accrual: credit 3.00 + 1.00 = 4.00, refunds reversed -60.00, both on Feb 28
-    assert table[3] == [datetime(2026, 2, 28), "Accrual", "2026-02 accrual", None, None, None, None, 4, 7.5, 0]
-    assert table[4] == [datetime(2026, 2, 28), "Refund reversal", "2026-02 refunds reversed", None, None, None,
-                        None, -60, -52.5, 0]
+    assert table[3] == [datetime(2026, 2, 28), "Accrual", "Commission for February 2026", None, None, None, None,
+                        4, 7.5, 0]
+    assert table[4] == [datetime(2026, 2, 28), "Refund reversal", "Commission on refunds reversed, February 2026",
+                        None, None, None, None, -60, -52.5, 0]
     assert table[5] == [datetime(2026, 2, 28), "Closing balance", None, None, None, None, None, None, -52.5, 0]
     assert len(table) == 6
     assert sheet["A3"].is_date and sheet.freeze_panes == "A2"
@@ -246,13 +268,16 @@ def test_jpy_statement_has_no_decimals(sdb: Database, tmp_path: Path) -> None:
     assert s["Percent"].value == pytest.approx(0.15)
     assert s["Licence turnover"].value == pytest.approx(1000.01)
     assert s["Reward"].value == 150  # 1000.01 * 0.15 = 150.0015 -> $150.00
-    line = wb["Lines"][2]
+    line = wb["Lines"][3]
     # 1000.01 USD * 150 = 150001.5 JPY, shown rounded half-up: 150002; commission 22500.225 -> 22500
     assert [c.value for c in line[6:15]] == [pytest.approx(1000.01), "USD", 1, 150, pytest.approx(1000.01),
-                                             150002, pytest.approx(0.15), 22500, False]
+                                             150002, pytest.approx(0.15), 22500, "no"]
     assert line[6].number_format == "#,##0.00"  # the payment's own currency: USD
     assert line[11].number_format == "#,##0" and line[13].number_format == "#,##0"
-    total = wb["Lines"][3]
+    # the subtotal and the total: 150001.5 exactly, rounded once: 150002
+    assert wb["Lines"][4][11].value == 150002
+    total = wb["Lines"][5]
+    assert total[0].value == "Total"
     assert total[13].value == 22500 and total[13].number_format == "#,##0"
     ledger = rows(wb["Ledger"])
     assert ledger[-1][-2] == 22500
@@ -267,7 +292,7 @@ def test_kwd_statement_has_three_decimals(sdb: Database, tmp_path: Path) -> None
     assert s["Commission total"].value == pytest.approx(10.167, abs=1e-9)
     assert s["Commission total"].number_format == "#,##0.000"
     assert s["Percent"].value == pytest.approx(0.10)
-    line = wb["Lines"][2]
+    line = wb["Lines"][3]
     assert line[11].value == pytest.approx(101.666, abs=1e-9) and line[11].number_format == "#,##0.000"
     assert line[13].value == pytest.approx(10.167, abs=1e-9) and line[13].number_format == "#,##0.000"
     assert line[9].value == pytest.approx(0.305)
@@ -281,8 +306,9 @@ def test_ledger_activity_without_lines_still_gets_a_statement(sdb: Database, tmp
     assert result.lines == 0 and result.closing_balance == Decimal("25.00")
     wb = load_workbook(out)
     lines = rows(wb["Lines"])
-    assert len(lines) == 2  # the header and a zero total
-    assert lines[1][0] == "Total" and lines[1][13] == 0
+    assert len(lines) == 4  # the header, a zero total and the notes on rounding
+    assert lines[1] == sums("Total", 0, 0, 0)
+    assert [r[0] for r in lines[2:]] == NOTES
     s = summary_of(wb["Summary"])
     assert s["Licence turnover"].value == "no accrual in this period"
     assert s["Percent"].value is None
@@ -361,7 +387,7 @@ def test_a_successful_export_writes_no_audit_record(sdb: Database, tmp_path: Pat
 
 @pytest.mark.parametrize(("code", "name", "message"), [
     ("NOPE", "x.xlsx", "unknown agency 'NOPE'"),
-    ("AG01", "x.csv", "a statement is an Excel file: give a name ending in .xlsx"),
+    ("AG01", "x.csv", "a statement is an Excel workbook or a PDF: give a name ending in .xlsx or .pdf"),
     ("AG01", "missing/x.xlsx", "the folder"),
 ])
 def test_bad_requests_are_refused_with_a_reason(sdb: Database, tmp_path: Path, code: str, name: str,
@@ -384,8 +410,10 @@ def test_january_statement_of_the_eur_agency(sdb: Database, tmp_path: Path) -> N
     assert s["Reward"].value == 91.88
     assert s["Opening balance"].value == 0 and s["Closing balance"].value == 73.5
     lines = rows(wb["Lines"])
-    assert [r[3] for r in lines[1:3]] == ["a1", "a2"]
-    assert [r[13] for r in lines[1:4]] == [60, 13.5, 73.5]
+    assert [r[3] for r in lines[2:4]] == ["a1", "a2"]
+    # 60.00 + 13.50 = 73.50 EUR; USD 500 + 112.50 = 612.50, the licence turnover
+    assert lines[4] == sums("Subtotal: licence turnover", 612.5, 490, 73.5)
+    assert lines[5] == sums("Total", 612.5, 490, 73.5)
 
 
 def test_preview_is_marked_on_every_sheet_and_projects_the_credit(sdb: Database, tmp_path: Path,
@@ -398,18 +426,19 @@ def test_preview_is_marked_on_every_sheet_and_projects_the_credit(sdb: Database,
     assert result.preview and result.commission == Decimal("5.00")
     wb = load_workbook(out)
     for name in ("Summary", "Lines", "Ledger"):
-        assert wb[name]["A1"].value == "Preview - not posted"
+        assert wb[name]["A1"].value == "Preview — not posted"
     s = summary_of(wb["Summary"])
     # 50.00 EUR / 0.8 = $62.50 -> 10% -> 5.00 EUR
     assert s["Licence turnover"].value == 62.5 and s["Commission total"].value == 5
     lines = rows(wb["Lines"])
     assert lines[1][0] == "Payment date"
-    assert lines[2][3] == "m1" and lines[2][13] == 5
-    assert wb["Lines"].freeze_panes == "A3" and wb["Lines"].auto_filter.ref == "A2:O3"
+    assert lines[3][3] == "m1" and lines[3][13] == 5
+    assert wb["Lines"].freeze_panes == "A3" and wb["Lines"].auto_filter.ref == "A2:O5"
+    assert wb["Lines"].print_title_rows == "$1:$2"
     ledger = rows(wb["Ledger"])
     # opening is February's closing -52.50; the preview would credit 5.00 on March 31
     assert ledger[2][8] == -52.5
-    assert ledger[3][:3] == [datetime(2026, 3, 31), "Accrual", "2026-03 accrual (preview: not posted)"]
+    assert ledger[3][:3] == [datetime(2026, 3, 31), "Accrual", "Commission for March 2026 (preview: not posted)"]
     assert ledger[3][7:9] == [5, -47.5]
     assert ledger[4][1:2] == ["Closing balance"] and ledger[4][8] == -47.5
 

@@ -27,7 +27,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
 from partner_desk.gui.pages import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
-from partner_desk.i18n import _, moment, money, ngettext, number, percent
+from partner_desk.i18n import _, day, moment, money, ngettext, number, percent
 from partner_desk.services import accrual_views as views
 from partner_desk.services.accrual_views import AccrualRow, Calendar, PeriodView
 from partner_desk.services.accruals import AccrualRun, post_period
@@ -246,7 +246,7 @@ class AccrualsPage(Page):
         return _("{period} was posted on {when} by {who} (as of {as_of}). Posted accruals never change; "
                  "this is what was posted.").format(
             period=view.period, when=when, who=view.posted_by or _("set-up"),
-            as_of=view.posted_as_of.isoformat() if view.posted_as_of else "?")
+            as_of=day(view.posted_as_of) if view.posted_as_of else "?")
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()

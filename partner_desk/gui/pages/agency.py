@@ -34,6 +34,7 @@ from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.pages.agency_actions import AgencyActions
 from partner_desk.gui.pages.agency_chart import TurnoverChart
+from partner_desk.gui.pages.agency_language import describe_language
 from partner_desk.gui.pages.agency_tabs import (
     AccrualsTab,
     CompanyClock,
@@ -191,10 +192,13 @@ class AgencyPage(AgencyActions):
         self.offer_button.clicked.connect(self.record_offer)
         self.statement_button = QPushButton(_("Export statement…"))
         self.statement_button.clicked.connect(self.export_statement)
+        self.language_button = QPushButton(_("Statement language…"))
+        self.language_button.setObjectName("language_button")
+        self.language_button.clicked.connect(self.choose_language)
         self.correct_button = QPushButton(_("Correct the balance…"))
         self.correct_button.clicked.connect(self.correct_balance)
         for button in (self.pay_button, self.withdraw_button, self.offer_button, self.statement_button,
-                       self.correct_button):
+                       self.language_button, self.correct_button):
             actions.addWidget(button)
         actions.addStretch(1)
         layout.addLayout(actions)
@@ -301,7 +305,7 @@ class AgencyPage(AgencyActions):
         self.subheading.setText(" · ".join([
             d.currency, _("manager: {name}").format(name=d.manager or "—"), offer,
             ngettext("{count} connected project", "{count} connected projects", len(d.current_projects))
-            .format(count=len(d.current_projects))]))
+            .format(count=len(d.current_projects)), describe_language(d)]))
         self.notes.setText("\n".join(d.notes))
         self.notes.setVisible(bool(d.notes))
         self.balance.setText(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QPushButton
 
 from partner_desk.domain.roles import NEEDS
-from partner_desk.gui import widgets
+from partner_desk.gui import labels, widgets
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op, show_error
 from partner_desk.gui.pages import Page
@@ -18,6 +18,7 @@ from partner_desk.gui.pages.agency_dialogs import (
     StatementDialog,
     WithdrawalDialog,
 )
+from partner_desk.gui.pages.agency_language import LanguageDialog
 from partner_desk.i18n import _, day, money
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class AgencyActions(Page):
     withdraw_button: QPushButton
     offer_button: QPushButton
     statement_button: QPushButton
+    language_button: QPushButton
     correct_button: QPushButton
 
     def _actions(self, d: AgencyDetail) -> None:
@@ -43,7 +45,7 @@ class AgencyActions(Page):
         def allow(button: QPushButton, action: str, reasons: list[str], tip: str) -> None:
             needed = NEEDS[action]
             if not self.ctx.actor.may(needed):
-                reasons = [_("needs the {role} role").format(role=needed.label), *reasons]
+                reasons = [_("needs the {role} role").format(role=labels.role(needed)), *reasons]
             button.setEnabled(not reasons)
             button.setToolTip("\n".join(reasons) if reasons else tip)
 
@@ -54,7 +56,9 @@ class AgencyActions(Page):
         accepted = [_("accepted on {day}").format(day=day(d.offer_accepted_on))] if d.offer_accepted_on else []
         allow(self.offer_button, "offer.accept", accepted, _("Record the day the partner offer was accepted"))
         posted = [] if self.data and self.data.accruals else [_("the agency has no posted accrual yet")]
-        allow(self.statement_button, "statement", posted, _("Export an Excel statement of a posted period"))
+        allow(self.statement_button, "statement", posted, _("Export the statement of a posted period, as Excel "
+                                                            "or PDF"))
+        allow(self.language_button, "agency.language", [], _("Choose the language of the agency's statements"))
         allow(self.correct_button, "correct", [], _("Add a correcting ledger entry, with its reason"))
 
     def set_benefit_state(self, benefit_id: int, state: str | None) -> None:
@@ -109,6 +113,11 @@ class AgencyActions(Page):
         periods = [a.period for a in self.data.accruals]
         return self._open(StatementDialog(self.ctx, self.data.detail, periods, self), lambda r: _(
             "The statement was saved to {path}").format(path=getattr(r, "path", "")))
+
+    def choose_language(self) -> FormDialog | None:
+        if self.data is None:
+            return None
+        return self._open(LanguageDialog(self.ctx, self.data.detail, self), "")
 
     def correct_balance(self) -> FormDialog | None:
         if self.data is None:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from babel.numbers import get_decimal_symbol, get_group_symbol
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 
 from partner_desk.domain.bounds import FIRST_DAY
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.money import parse_amount
 from partner_desk.domain.withdrawals import Method
+from partner_desk.gui.amount_field import AmountField, load_usd_rate
+from partner_desk.gui.amount_text import Sign
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
-from partner_desk.i18n import N_, _, current_locale, money
+from partner_desk.i18n import N_, _, money, qt_day_format
 from partner_desk.services.agency_detail import AgencyDetail
 
 METHOD_LABELS = {
@@ -27,25 +27,12 @@ METHOD_LABELS = {
 }
 
 
-def _amount(text: str, currency: str, *, signed: bool = False) -> Decimal:
-    """An amount as typed, in the display locale's way ("1 234,50") or with a plain point; above zero,
-    or with `signed` any amount but zero."""
-    locale = current_locale()
-    decimal_mark, group_mark = get_decimal_symbol(locale), get_group_symbol(locale)
-    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if decimal_mark == ".":
-        cleaned = cleaned.replace(group_mark, "")  # "1,234.50"
-    elif decimal_mark in cleaned:  # "1.234,50"; a plain "1234.50" keeps its point
-        cleaned = cleaned.replace(group_mark, "").replace(decimal_mark, ".")
-    try:
-        value = parse_amount(cleaned, currency)
-    except ValueError as exc:
-        raise UserError(_("Amount: {problem}").format(problem=exc)) from None
-    if signed and value == 0:
-        raise UserError(_("Amount: a correction of zero changes nothing"))
-    if not signed and value <= 0:
-        raise UserError(_("Amount: enter an amount above zero"))
-    return value
+def _amount_field(dialog: FormDialog, ctx: AppContext, currency: str, sign: Sign) -> AmountField:
+    """An amount in the agency's currency, its USD value at today's rate shown beside it."""
+    field = AmountField(currency, sign, dialog)
+    field.setObjectName("amount")
+    load_usd_rate(field, ctx.db, ctx.as_of)
+    return field
 
 
 class PayProjectDialog(FormDialog):
@@ -63,17 +50,16 @@ class PayProjectDialog(FormDialog):
         self.project.setObjectName("project")
         for c in detail.current_projects:
             self.project.addItem(f"{c.project_id} — {c.project_name} ({c.project_currency})", c.project_id)
-        self.amount = QLineEdit()
-        self.amount.setObjectName("amount")
-        self.amount.setPlaceholderText(detail.currency)
+        self.amount = _amount_field(self, ctx, detail.currency, Sign.POSITIVE)
         self.form.addRow(_("Project:"), self.project)
         self.form.addRow(_("Amount ({currency}):").format(currency=detail.currency), self.amount)
+        self.watch([(_("Amount"), self.amount)])
 
     def prepare(self) -> Any:
         project = self.project.currentData()
         if not project:
             raise UserError(_("The agency has no connected project to pay"))
-        return str(project), _amount(self.amount.text(), self.detail.currency)
+        return str(project), self.amount.amount()
 
     def run(self, values: Any) -> object:
         from partner_desk.services.ledger import pay_project
@@ -92,9 +78,7 @@ class WithdrawalDialog(FormDialog):
                          parent, ok_label=_("Request"))
         self.ctx = ctx
         self.detail = detail
-        self.amount = QLineEdit()
-        self.amount.setObjectName("amount")
-        self.amount.setPlaceholderText(detail.currency)
+        self.amount = _amount_field(self, ctx, detail.currency, Sign.POSITIVE)
         self.method = QComboBox()
         self.method.setObjectName("method")
         for method, label in METHOD_LABELS.items():
@@ -106,12 +90,37 @@ class WithdrawalDialog(FormDialog):
         self.form.addRow(_("Amount ({currency}):").format(currency=detail.currency), self.amount)
         self.form.addRow(_("Payout method:"), self.method)
         self.form.addRow(_("Payout details:"), self.details)
+        self.watch([(_("Amount"), self.amount)])
+        self._remember_details()
+
+    def _remember_details(self) -> None:
+        """Offer the details the agency's last request of the chosen method was made with."""
+        from partner_desk.gui.ops import run_op
+        from partner_desk.services.payout_accounts import last_payout_details
+
+        self.remembered: dict[str, str] = {}
+        self.offered = ""
+        db, code = self.ctx.db, self.detail.code
+        self.method.currentIndexChanged.connect(lambda _i: self._offer())
+        run_op(self, lambda _p: last_payout_details(db, code), self._remembered_loaded, quiet=True)
+
+    def _remembered_loaded(self, found: dict[str, str]) -> None:
+        self.remembered = found
+        with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
+            self._offer()
+
+    def _offer(self) -> None:
+        if self.details.toPlainText().strip() not in ("", self.offered):
+            return  # typed by hand: kept
+        self.offered = self.remembered.get(str(self.method.currentData()), "")
+        self.details.setPlainText(self.offered)
 
     def prepare(self) -> Any:
+        amount = self.amount.amount()
         details = self.details.toPlainText().strip()
         if not details:
             raise UserError(_("Payout details: say where the money goes"))
-        return _amount(self.amount.text(), self.detail.currency), str(self.method.currentData()), details
+        return amount, str(self.method.currentData()), details
 
     def run(self, values: Any) -> object:
         from partner_desk.services.withdrawals import request_withdrawal
@@ -133,6 +142,7 @@ class OfferDialog(FormDialog):
         self.day = QDateEdit()
         self.day.setObjectName("day")
         self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat(qt_day_format())
         today = detail.today
         self.day.setDate(QDate(today.year, today.month, today.day))
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
@@ -151,7 +161,8 @@ class OfferDialog(FormDialog):
 
 
 class StatementDialog(FormDialog):
-    """Export the agency's statement of one posted period to an XLSX file."""
+    """Export the agency's statement of one posted period to an Excel workbook or a PDF, in the
+    agency's language or another."""
 
     def __init__(self, ctx: AppContext, detail: AgencyDetail, periods: list[str],
                  parent: QWidget | None = None) -> None:
@@ -160,12 +171,27 @@ class StatementDialog(FormDialog):
                            "of the period."), parent, ok_label=_("Export"))
         from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
+        from partner_desk.domain.languages import LANGUAGES
+        from partner_desk.gui.pages.agency_language import language_name
+
         self.ctx = ctx
         self.detail = detail
         self.period = QComboBox()
         self.period.setObjectName("period")
         for p in periods:
             self.period.addItem(p, p)
+        self.format = QComboBox()
+        self.format.setObjectName("format")
+        self.format.addItem(_("Excel workbook (.xlsx)"), "xlsx")
+        self.format.addItem(_("PDF (.pdf)"), "pdf")
+        self.language = QComboBox()
+        self.language.setObjectName("language")
+        for code in LANGUAGES:
+            label = language_name(code)
+            if code == detail.statement_language:
+                label = _("{language} (the agency's)").format(language=label)
+            self.language.addItem(label, code)
+        self.language.setCurrentIndex(self.language.findData(detail.statement_language))
         self.path = QLineEdit()
         self.path.setObjectName("path")
         browse = QPushButton(_("Browse…"))
@@ -174,8 +200,11 @@ class StatementDialog(FormDialog):
         row.addWidget(self.path, 1)
         row.addWidget(browse)
         self.form.addRow(_("Period:"), self.period)
+        self.form.addRow(_("Format:"), self.format)
+        self.form.addRow(_("Language:"), self.language)
         self.form.addRow(_("File:"), row)
         self.period.currentIndexChanged.connect(lambda _i: self._default_path())
+        self.format.currentIndexChanged.connect(lambda _i: self._default_path())
         self._default_path()
 
     def _default_path(self) -> None:
@@ -188,29 +217,37 @@ class StatementDialog(FormDialog):
         if not text:
             return
         folder = Path(self.path.text()).parent if self.path.text() else Path.home()
-        self.path.setText(str(folder / statement_file_name(self.detail.code, Period.parse(text))))
+        name = statement_file_name(self.detail.code, Period.parse(text), str(self.format.currentData()))
+        self.path.setText(str(folder / name))
 
     def _browse(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
+        pdf = self.format.currentData() == "pdf"
+        suffix = ".pdf" if pdf else ".xlsx"
         chosen, _filter = QFileDialog.getSaveFileName(self, _("Save the statement"), self.path.text(),
-                                                      _("Excel workbook (*.xlsx)"))
+                                                      _("PDF (*.pdf)") if pdf else _("Excel workbook (*.xlsx)"))
         if chosen:
-            self.path.setText(chosen if chosen.endswith(".xlsx") else chosen + ".xlsx")
+            self.path.setText(chosen if chosen.lower().endswith(suffix) else chosen + suffix)
 
     def prepare(self) -> Any:
         if not self.period.currentData():
             raise UserError(_("{code} has no posted accrual to make a statement of").format(code=self.detail.code))
-        if not self.path.text().strip():
+        path = self.path.text().strip()
+        if not path:
             raise UserError(_("File: choose where to save the statement"))
-        return str(self.period.currentData()), self.path.text().strip()
+        suffix = "." + str(self.format.currentData())
+        if not path.lower().endswith(suffix):
+            raise UserError(_("File: the name of a {format} file ends in {suffix}").format(
+                format=self.format.currentText(), suffix=suffix))
+        return str(self.period.currentData()), path, str(self.language.currentData())
 
     def run(self, values: Any) -> object:
         from partner_desk.services.statements import export_statement
 
-        period, path = values
+        period, path, language = values
         return export_statement(self.ctx.db, self.ctx.actor, self.detail.code, period, path,
-                                produced_on=self.ctx.as_of)
+                                produced_on=self.ctx.as_of, language=language)
 
 
 class CorrectionDialog(FormDialog):
@@ -224,20 +261,20 @@ class CorrectionDialog(FormDialog):
                          parent, ok_label=_("Add the correction"))
         self.ctx = ctx
         self.detail = detail
-        self.amount = QLineEdit()
-        self.amount.setObjectName("amount")
-        self.amount.setPlaceholderText(_("{currency}, e.g. -12.50").format(currency=detail.currency))
+        self.amount = _amount_field(self, ctx, detail.currency, Sign.NONZERO)
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("reason")
         self.reason.setFixedHeight(70)
         self.form.addRow(_("Amount ({currency}):").format(currency=detail.currency), self.amount)
         self.form.addRow(_("Reason:"), self.reason)
+        self.watch([(_("Amount"), self.amount)])
 
     def prepare(self) -> Any:
+        amount = self.amount.amount()
         reason = self.reason.toPlainText().strip()
         if not reason:
             raise UserError(_("Reason: a correction needs a written reason"))
-        return _amount(self.amount.text(), self.detail.currency, signed=True), reason
+        return amount, reason
 
     def run(self, values: Any) -> object:
         from partner_desk.services.ledger import correct

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 
 from partner_desk.domain.accrual import SERVICE_KINDS
 from partner_desk.domain.periods import Period
+from partner_desk.gui.labels import ENTRY_KINDS, METHODS, SERVICES, STATES, label
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.i18n import _, day, moment, money, ngettext, percent
 from partner_desk.services.agency_detail import (
@@ -86,7 +87,7 @@ class PaymentsTab(TableTab):
             Column(_("Date"), lambda r: r.local_date, display=day, width=110),
             Column(_("Payment"), lambda r: r.payment_id, width=110),
             Column(_("Project"), lambda r: r.project_id, width=100),
-            Column(_("Service"), lambda r: r.service, width=100),
+            Column(_("Service"), lambda r: r.service, display=lambda v: label(SERVICES, v), width=100),
             _money(lambda r: r.amount, lambda r: r.currency, _("Amount")),
             Column(_("Eligible"), lambda r: r.eligible, display=lambda v: "✓" if v else "", align=CENTER,
                    tooltip=lambda r: _("Subscription payment: earns commission") if r.eligible
@@ -104,7 +105,7 @@ class PaymentsTab(TableTab):
         self.service.setObjectName("payment_service")
         self.service.addItem(_("All services"), None)
         for kind in SERVICE_KINDS:
-            self.service.addItem(kind, kind)
+            self.service.addItem(label(SERVICES, kind), kind)
         self.summary = QLabel()
         self.bar.addWidget(QLabel(_("Period:")))
         self.bar.addWidget(self.period)
@@ -202,7 +203,7 @@ class AccrualsTab(QWidget):
 def ledger_tab() -> TableTab:
     columns: list[Column[LedgerRow]] = [
         Column(_("Date"), lambda r: r.effective_on, display=day, width=110),
-        Column(_("Entry"), lambda r: r.kind, display=lambda v: v.replace("_", " "), width=130),
+        Column(_("Entry"), lambda r: r.kind, display=lambda v: label(ENTRY_KINDS, v), width=175),
         _money(lambda r: r.amount, lambda r: r.currency, _("Amount")),
         _money(lambda r: r.balance_after, lambda r: r.currency, _("Balance")),
         Column(_("Project"), lambda r: (r.project_id, r.project_amount, r.project_currency),
@@ -222,8 +223,8 @@ def withdrawals_tab() -> TableTab:
         Column(_("No."), lambda r: r.id, align=RIGHT, width=50),
         Column(_("Requested"), lambda r: r.requested_at, display=CompanyClock.show, width=170),
         _money(lambda r: r.amount, lambda r: r.currency, _("Amount")),
-        Column(_("Status"), lambda r: str(r.status.value), width=90),
-        Column(_("Method"), lambda r: r.method, width=100),
+        Column(_("Status"), lambda r: str(r.status.value), display=lambda v: label(STATES, v), width=90),
+        Column(_("Method"), lambda r: r.method, display=lambda v: label(METHODS, v), width=100),
         Column(_("By"), lambda r: r.requested_by, width=80),
         Column(_("Decided by"), lambda r: r.decided_by, width=90),
         Column(_("Reference / reason"), lambda r: r.payout_reference or r.reason),

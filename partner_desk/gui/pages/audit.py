@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -20,14 +21,20 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.gui.context import AppContext
+from partner_desk.gui.labels import ACTIONS, OUTCOMES, label
 from partner_desk.gui.ops import Progress, run_op
 from partner_desk.gui.pages import Page
 from partner_desk.gui.table_model import Column, RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import SearchField
-from partner_desk.i18n import _, ngettext
+from partner_desk.i18n import _, moment, ngettext
 from partner_desk.services import audit
 
 REFUSED = QColor("#b00020")
+
+
+def _utc(value: str) -> str:
+    """A stored moment ("2026-11-03T09:00:00.5Z") as the window writes moments, still in UTC."""
+    return moment(datetime.fromisoformat(value)) if value else ""
 LIMIT = 50_000
 
 
@@ -76,11 +83,12 @@ class AuditPage(Page):
             bar.addWidget(w)
         columns: list[Column[dict[str, Any]]] = [
             Column(_("No."), lambda r: r["id"], width=60),
-            Column(_("When (UTC)"), lambda r: r["at"], display=lambda v: v.replace("T", " ")[:19], width=150),
+            Column(_("When (UTC)"), lambda r: r["at"], display=_utc, width=160,
+                   tooltip=lambda r: r["at"]),
             Column(_("User"), lambda r: r["user"], display=lambda v: v or _("(set-up)"), width=90),
-            Column(_("Action"), lambda r: r["action"], width=130),
+            Column(_("Action"), lambda r: r["action"], display=lambda v: label(ACTIONS, v), width=230),
             Column(_("Object"), lambda r: r["object"], width=180),
-            Column(_("Outcome"), lambda r: r["outcome"], width=80,
+            Column(_("Outcome"), lambda r: r["outcome"], display=lambda v: label(OUTCOMES, v), width=90,
                    foreground=lambda r: REFUSED if r["outcome"] != "ok" else None),
             Column(_("Message"), lambda r: r["message"]),
         ]
@@ -122,8 +130,9 @@ class AuditPage(Page):
             combo.blockSignals(True)
             while combo.count() > 1:
                 combo.removeItem(1)
+            names = {"action": ACTIONS, "outcome": OUTCOMES}.get(key)
             for value in sorted({str(r[key]) for r in rows if r[key]}):
-                combo.addItem(value, value)
+                combo.addItem(label(names, value) if names else value, value)
             combo.setCurrentIndex(max(combo.findData(current), 0) if current else 0)
             combo.blockSignals(False)
         self.model.set_rows(rows)
@@ -145,13 +154,14 @@ class AuditPage(Page):
         if row is None:
             self.details.clear()
             return
-        parts = [f"{row['action']} {row['object'] or ''} — {row['outcome']}"]
+        parts = [f"{label(ACTIONS, row['action'])} {row['object'] or ''} — {label(OUTCOMES, row['outcome'])}",
+                 _("at {moment} (UTC)").format(moment=row["at"])]
         if row["message"]:
             parts.append(row["message"])
-        for key, label in (("before", _("before")), ("after", _("after"))):
+        for key, heading in (("before", _("before")), ("after", _("after"))):
             if row[key] is not None:
-                parts.append(f"{label}: {json.dumps(row[key], ensure_ascii=False, indent=1)}")
-        parts.append(f"hash {row['hash']}")
+                parts.append(f"{heading}: {json.dumps(row[key], ensure_ascii=False, indent=1)}")
+        parts.append(_("hash {hash}").format(hash=row["hash"]))
         self.details.setPlainText("\n".join(parts))
 
     def verify(self) -> None:

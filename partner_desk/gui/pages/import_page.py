@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import NEEDS
 from partner_desk.files.table import FileRejected, Problem
+from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
 from partner_desk.gui.pages import Page
@@ -234,9 +235,9 @@ class ImportPage(Page):
         reasons = []
         needed = NEEDS["import"]
         if not self.ctx.actor.may(needed):
-            role = self.ctx.actor.role.label if self.ctx.actor.role else _("no role")
+            role = labels.role(self.ctx.actor.role) if self.ctx.actor.role else _("no role")
             reasons.append(_("importing needs the {needed} role (you are {role})").format(
-                needed=needed.label, role=role))
+                needed=labels.role(needed), role=role))
         checked = self.checked
         if checked is None or checked.path != self.path() or checked.kind != self.kind():
             reasons.append(_("the file has not been checked yet"))

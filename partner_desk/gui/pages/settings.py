@@ -1,4 +1,5 @@
-"""The settings page (admin): commission tables, reward levels, rates, users, company time zone."""
+"""The settings page (admin): commission tables, reward levels, rates, users, company time zone and
+the default language of statements."""
 
 from __future__ import annotations
 
@@ -18,13 +19,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.roles import NEEDS, Role
-from partner_desk.gui import widgets
+from partner_desk.gui import labels, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.pages import Page
 from partner_desk.gui.pages.settings_dialogs import BenefitDialog, RewardLevelDialog, TierVersionDialog, UserDialog
+from partner_desk.gui.pages.settings_language import LanguageTab
+from partner_desk.gui.pages.settings_payouts import PayoutAccountTab
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, day, moment, money, number, percent
 from partner_desk.services import settings_admin as admin
@@ -48,6 +52,10 @@ class SettingsPage(Page):
         self.tabs.addTab(self._rates_tab(), _("Exchange rates"))
         self.tabs.addTab(self._users_tab(), _("Users"))
         self.tabs.addTab(self._zone_tab(), _("Time zone"))
+        self.payout_account = PayoutAccountTab(ctx)
+        self.tabs.addTab(self.payout_account, _("Payout account"))
+        self.tabs.addTab(LanguageTab(), _("Language"))
+        self.tabs.addTab(self._statements_tab(), _("Statements"))
         layout = QVBoxLayout(self)
         if not ctx.may(Role.ADMIN):
             note = QLabel(_("Only an admin changes these settings; you can read them."))
@@ -60,7 +68,7 @@ class SettingsPage(Page):
         needed = NEEDS[action]
         if not self.ctx.may(needed):
             button.setEnabled(False)
-            button.setToolTip(_("Needs the {role} role").format(role=needed.label))
+            button.setToolTip(_("Needs the {role} role").format(role=labels.role(needed)))
         button.clicked.connect(slot)
         return button
 
@@ -106,7 +114,7 @@ class SettingsPage(Page):
     def _users_tab(self) -> QWidget:
         columns: list[Column[UserView]] = [
             Column(_("User"), lambda r: r.name, width=160),
-            Column(_("Role"), lambda r: r.role, width=100),
+            Column(_("Role"), lambda r: r.role, display=labels.role, width=100),
             Column(_("Active"), lambda r: r.active, display=lambda v: _("yes") if v else _("no"), width=70),
             Column(_("Since"), lambda r: r.created_at, display=moment),
         ]
@@ -129,6 +137,27 @@ class SettingsPage(Page):
         row.addWidget(QLabel(_("Company time zone:")))
         row.addWidget(self.zone, 1)
         row.addWidget(self.zone_button)
+        layout.addLayout(row)
+        layout.addWidget(info)
+        layout.addStretch(1)
+        return tab
+
+    def _statements_tab(self) -> QWidget:
+        self.statement_language = QComboBox()
+        self.statement_language.setObjectName("statement_language")
+        for code, name in LANGUAGES.items():
+            self.statement_language.addItem(name, code)
+        self.statement_language_button = self._button(_("Save"), "settings", self.save_statement_language)
+        info = QLabel(_("Agencies without a language of their own receive their statements in this language. "
+                        "An agency's language is chosen on its page or with the language column of the "
+                        "agencies file."))
+        info.setWordWrap(True)
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_("Default language of statements:")))
+        row.addWidget(self.statement_language, 1)
+        row.addWidget(self.statement_language_button)
         layout.addLayout(row)
         layout.addWidget(info)
         layout.addStretch(1)
@@ -167,6 +196,7 @@ class SettingsPage(Page):
         self.rates.set_rows(view.rates)
         self.users.set_rows(view.users)
         self.zone.setCurrentText(view.time_zone)
+        self.statement_language.setCurrentIndex(max(self.statement_language.findData(view.statement_language), 0))
         self.loaded.emit()
 
     # actions ------------------------------------------------------------------------------------
@@ -178,10 +208,15 @@ class SettingsPage(Page):
 
     def add_tier_version(self) -> FormDialog:
         suggested = str(self.view.last_posted.next()) if self.view and self.view.last_posted else ""
-        return self._open(TierVersionDialog(self.ctx, suggested, self))
+        dialog = TierVersionDialog(self.ctx, suggested, self)
+        dialog.accepted.connect(lambda: widgets.inform(self, dialog.done_text(*dialog.values)))
+        return self._open(dialog)
 
     def add_reward_level(self) -> FormDialog:
-        return self._open(RewardLevelDialog(self.ctx, self))
+        dialog = RewardLevelDialog(self.ctx, self)
+        dialog.accepted.connect(lambda: widgets.inform(self, _("The reward level from {amount} a month was added.")
+                                                       .format(amount=money(dialog.values[0], "USD"))))
+        return self._open(dialog)
 
     def _selected_reward(self) -> tuple[Any, ...] | None:
         item = self.rewards.currentItem()
@@ -231,3 +266,17 @@ class SettingsPage(Page):
             self.refresh()  # show the zone that is stored
 
         run_op(self, lambda _p: admin.set_time_zone(ctx.db, ctx.actor, name), done, failed)
+
+    def save_statement_language(self) -> None:
+        ctx, code = self.ctx, str(self.statement_language.currentData())
+
+        def done(_result: object) -> None:
+            widgets.inform(self, _("Agencies without a language of their own now receive statements in {language}.")
+                           .format(language=LANGUAGES[code]))
+            self.changed()
+
+        def failed(exc: Exception) -> None:
+            show_error(self, exc)
+            self.refresh()
+
+        run_op(self, lambda _p: admin.set_statement_language(ctx.db, ctx.actor, code), done, failed)

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
-from partner_desk.domain.errors import UserError
+from partner_desk.domain.money import USD
 from partner_desk.domain.roles import Role
+from partner_desk.domain.tiers import DEFAULT_LEVELS
+from partner_desk.gui import labels
+from partner_desk.gui.amount_field import AmountField
+from partner_desk.gui.amount_text import Sign
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
-from partner_desk.i18n import _
+from partner_desk.gui.pages.tier_levels import LevelsEditor
+from partner_desk.i18n import _, money, percent
 from partner_desk.services import settings_admin as admin
 from partner_desk.services.users import add_user
 
 
 class TierVersionDialog(FormDialog):
-    """A whole commission table from a period on: one `threshold, percent` per line."""
+    """A whole commission table from a period on: one row per level, a USD threshold and a percent."""
 
     def __init__(self, ctx: AppContext, suggested: str, parent: QWidget | None = None) -> None:
         super().__init__(_("Add a commission table version"),
@@ -26,26 +32,32 @@ class TierVersionDialog(FormDialog):
         self.ctx = ctx
         self.period = QLineEdit(suggested)
         self.period.setObjectName("period")
-        self.period.setPlaceholderText("YYYY-MM")
-        self.levels = QPlainTextEdit("0, 10\n500, 15\n1500, 20\n5000, 25\n10000, 30")
+        self.period.setPlaceholderText(_("YYYY-MM"))
+        # a new version starts from the default table (SPEC section 4)
+        self.levels = LevelsEditor([(level.min_usd, level.percent) for level in DEFAULT_LEVELS])
         self.levels.setObjectName("levels")
         self.form.addRow(_("Effective from:"), self.period)
-        self.form.addRow(_("Levels (USD from, percent):"), self.levels)
+        self.form.addRow(_("Levels:"), self.levels)
+        self.levels.changed.connect(self._update_ok)
+        self._update_ok()
+
+    def _update_ok(self) -> None:
+        problems = self.levels.problems()
+        self.ok_button().setEnabled(not problems)
+        self.ok_button().setToolTip("\n".join(problems))
 
     def prepare(self) -> Any:
-        rows = []
-        for number, line in enumerate(self.levels.toPlainText().splitlines(), start=1):
-            if not line.strip():
-                continue
-            parts = [p.strip() for p in line.replace(";", ",").split(",")]
-            if len(parts) != 2:
-                raise UserError(_("Levels, line {n}: write 'from USD, percent'").format(n=number))
-            rows.append((parts[0], parts[1]))
-        return self.period.text().strip(), rows
+        return self.period.text().strip(), self.levels.levels()
 
     def run(self, values: Any) -> object:
         period, rows = values
         return admin.add_tier_version(self.ctx.db, self.ctx.actor, period, rows)
+
+    def done_text(self, period: str, rows: list[tuple[Decimal, Decimal]]) -> str:
+        """What the page says once the version was added: every level, as recorded."""
+        levels = "; ".join(_("from {amount}: {percent}").format(amount=money(usd, USD), percent=percent(pct))
+                           for usd, pct in rows)
+        return _("The commission table from {period} was added: {levels}.").format(period=period, levels=levels)
 
 
 class RewardLevelDialog(FormDialog):
@@ -53,15 +65,16 @@ class RewardLevelDialog(FormDialog):
         super().__init__(_("Add a reward level"), _("From a monthly reward in USD on; one benefit per line."),
                          parent, ok_label=_("Add"))
         self.ctx = ctx
-        self.minimum = QLineEdit()
+        self.minimum = AmountField(USD, Sign.NOT_NEGATIVE, self)
         self.minimum.setObjectName("minimum")
         self.benefits = QPlainTextEdit()
         self.benefits.setObjectName("benefits")
         self.form.addRow(_("From reward (USD):"), self.minimum)
         self.form.addRow(_("Benefits:"), self.benefits)
+        self.watch([(_("From reward"), self.minimum)])
 
     def prepare(self) -> Any:
-        return self.minimum.text(), self.benefits.toPlainText().splitlines()
+        return self.minimum.amount(), self.benefits.toPlainText().splitlines()
 
     def run(self, values: Any) -> object:
         minimum, benefits = values
@@ -104,7 +117,7 @@ class UserDialog(FormDialog):
         self.role = QComboBox()
         self.role.setObjectName("role")
         for role in Role:
-            self.role.addItem(role.label, role.label)
+            self.role.addItem(labels.role(role), role.label)
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

@@ -1,4 +1,5 @@
-"""The statements page: write every agency's statement of a posted period into a folder.
+"""The statements page: write every agency's statement of a posted period into a folder, as Excel
+workbooks or PDFs, each in its agency's language (or all in one language).
 
 The run happens in the background with a progress bar on the page and a Cancel button (the files
 already written stay complete); afterwards the written files are listed with a "show in folder" link.
@@ -23,8 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.periods import Period
 from partner_desk.domain.roles import NEEDS
+from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.pages import Page
@@ -51,6 +54,7 @@ def _columns() -> list[Column[StatementResult]]:
                sort_key=lambda v: v[0], width=120),
         Column(_("Closing balance"), lambda r: (r.closing_balance, r.currency), lambda v: money(*v), RIGHT,
                sort_key=lambda v: v[0], width=130),
+        Column(_("Language"), lambda r: LANGUAGES.get(r.language, r.language), width=100),
         Column(_("File"), lambda r: r.path.name, tooltip=lambda r: str(r.path)),
     ]
 
@@ -80,6 +84,15 @@ class StatementsPage(Page):
         self.period_box = QComboBox()
         self.period_box.setMinimumWidth(120)
         self.period_box.currentIndexChanged.connect(lambda _i: self._update())
+        self.format_box = QComboBox()
+        self.format_box.setObjectName("format")
+        self.format_box.addItem(_("Excel (.xlsx)"), "xlsx")
+        self.format_box.addItem(_("PDF (.pdf)"), "pdf")
+        self.language_box = QComboBox()
+        self.language_box.setObjectName("language")
+        self.language_box.addItem(_("Each agency's language"), None)
+        for code, name in LANGUAGES.items():
+            self.language_box.addItem(name, code)
         self.folder_field = QLineEdit(str(default_folder()))
         self.folder_field.textChanged.connect(lambda _t: self._update())
         choose = QPushButton(_("Choose folder…"))
@@ -103,6 +116,10 @@ class StatementsPage(Page):
         form = QHBoxLayout()
         form.addWidget(QLabel(_("Posted period:")))
         form.addWidget(self.period_box)
+        form.addWidget(QLabel(_("Format:")))
+        form.addWidget(self.format_box)
+        form.addWidget(QLabel(_("Language:")))
+        form.addWidget(self.language_box)
         form.addWidget(QLabel(_("Folder:")))
         form.addWidget(self.folder_field, 1)
         form.addWidget(choose)
@@ -111,8 +128,9 @@ class StatementsPage(Page):
         progress.addWidget(self.bar, 1)
         progress.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
-        intro = QLabel(_("Writes one Excel statement per agency with an accrual or ledger entries in the "
-                         "period, named CODE_PERIOD.xlsx; an existing file of the same name is replaced."))
+        intro = QLabel(_("Writes one statement per agency with an accrual or ledger entries in the period, "
+                         "named CODE_PERIOD.xlsx (or .pdf), each in its agency's language unless you choose one; "
+                         "an existing file of the same name is replaced."))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -173,7 +191,7 @@ class StatementsPage(Page):
         reasons = []
         needed = NEEDS["statement"]
         if not self.ctx.actor.may(needed):
-            reasons.append(_("statements need the {needed} role").format(needed=needed.label))
+            reasons.append(_("statements need the {needed} role").format(needed=labels.role(needed)))
         if self.period() is None:
             reasons.append(_("no period is posted yet: a statement shows posted accruals"))
         if self.folder() is None:
@@ -196,6 +214,7 @@ class StatementsPage(Page):
         if period is None or folder is None or self.export_refusals():
             return
         db, actor, relay, stop = self.ctx.db, self.ctx.actor, self.relay, self._stop
+        fmt, language = str(self.format_box.currentData()), self.language_box.currentData()
         stop.clear()
         self.running = True
         self.result = None
@@ -213,7 +232,7 @@ class StatementsPage(Page):
         def work(_progress: Progress) -> BulkResult:
             return export_statements(db, actor, period, folder,
                                      progress=lambda done, total, code: relay.progress.emit(done, total, code),
-                                     cancelled=stop.is_set)
+                                     cancelled=stop.is_set, fmt=fmt, language=language)
 
         # no progress dialog: the page shows its own bar and Cancel, and stays usable meanwhile
         run_op(None, work, self._done, self._failed)

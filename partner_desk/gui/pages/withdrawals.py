@@ -7,12 +7,13 @@ every reason (role, own request, state, or a withdrawal condition that fails tod
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,6 +27,7 @@ from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.pages import Page
+from partner_desk.gui.pages.withdrawal_batches import BatchActions
 from partner_desk.gui.pages.withdrawals_dialogs import PaidDialog, RejectDialog, method_label
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.i18n import N_, _, day, moment, money
@@ -127,6 +129,8 @@ class WithdrawalsPage(Page):
         self.table = table_view(self.model, self)
         self.table.doubleClicked.connect(
             lambda index: self.open_page.emit("agency", self.model.row(index.row()).request.agency))
+        # several approved requests may be selected for a payout batch
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
 
@@ -137,6 +141,10 @@ class WithdrawalsPage(Page):
             button.clicked.connect(lambda _c=False, m=move: self.act(m))
             self.buttons[move] = button
             actions.addWidget(button)
+        actions.addSpacing(16)
+        self.batch = BatchActions(self, ctx, self._batch_changed)
+        actions.addWidget(self.batch.export_button)
+        actions.addWidget(self.batch.paid_button)
         actions.addStretch(1)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
@@ -241,13 +249,23 @@ class WithdrawalsPage(Page):
         row = selected_row(self.table)
         return row if isinstance(row, QueueRow) else None
 
+    def selected_rows(self) -> list[QueueRow]:
+        """Every selected request, in table order."""
+        indexes = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        return [self.model.row(i) for i in indexes]
+
+    def today(self) -> date:
+        return self.ctx.as_of or datetime.now(CompanyZone.zone).date()
+
     def _update_buttons(self) -> None:
         row = self.selected()
+        several = len(self.table.selectionModel().selectedRows()) > 1
+        self.batch.update(self.rows)
         for move, _label, tip in BUTTONS:
             button = self.buttons[move]
-            if row is None:
+            if row is None or several:
                 button.setEnabled(False)
-                button.setToolTip(_("Select a request first"))
+                button.setToolTip(_("Select one request first") if several else _("Select a request first"))
                 continue
             reasons = row.refusals.get(move, [])
             button.setEnabled(not reasons)
@@ -334,7 +352,17 @@ class WithdrawalsPage(Page):
         self.refresh()
 
     def _move_failed(self, exc: Exception) -> None:
+        self.show_failure(exc)
+        show_error(self, exc)
+
+    def show_failure(self, exc: Exception) -> None:
+        """Say in the status line why an action was refused, and show the queue as it is now."""
         self.status.setStyleSheet("color: #b00020;")
         self.status.setText(str(exc))
-        show_error(self, exc)
+        self.refresh()
+
+    def _batch_changed(self, text: str) -> None:
+        self.status.setStyleSheet("")
+        self.status.setText(text)
+        self.changed()
         self.refresh()

@@ -1,4 +1,4 @@
-"""Agencies: code, name, currency, offer_accepted_at?, manager?"""
+"""Agencies: code, name, currency, offer_accepted_at?, manager?, language?"""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from partner_desk.domain.languages import parse_language
 from partner_desk.files.table import RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.services.imports.fields import RowReader
 from partner_desk.store.models import Agency
 
 COLUMNS = ("code", "name", "currency")
-OPTIONAL = ("offer_accepted_at", "manager")
+OPTIONAL = ("offer_accepted_at", "manager", "language")
 
 
 def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
@@ -26,9 +27,10 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
         currency = row.currency()
         accepted = row.moment("offer_accepted_at", ctx.tz, required=False)
         manager = row.text("manager", required=False, max_length=64)
+        language = _language(row)
         if not row.ok or code is None or name is None or currency is None:
             continue
-        content = (name, currency, accepted, manager)
+        content = (name, currency, accepted, manager, language)
         if code in seen:
             if seen[code][1] != content:
                 row.fail("code", f"'{code}' is listed again on row {seen[code][0]} with different content")
@@ -37,21 +39,38 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
         known = existing.get(code)
         if known is None:
             ctx.session.add(
-                Agency(code=code, name=name, currency=currency, offer_accepted_at=accepted, manager=manager)
+                Agency(code=code, name=name, currency=currency, offer_accepted_at=accepted, manager=manager,
+                       language=language)
             )
             summary.added += 1
             continue
-        if _same(known, name, currency, accepted, manager, row):
-            if accepted is not None and known.offer_accepted_at is None:
-                # the one change an export may bring: an offer accepted since the last import
+        if _same(known, name, currency, accepted, manager, language, row):
+            # what an export may add: an offer accepted since the last import, a language not yet set
+            fill_offer = accepted is not None and known.offer_accepted_at is None
+            fill_language = language is not None and known.language is None
+            if fill_offer:
                 known.offer_accepted_at = accepted
+            if fill_language:
+                known.language = language
+            if fill_offer or fill_language:
                 summary.updated += 1
             else:
                 summary.known += 1
 
 
+def _language(row: RowReader) -> str | None:
+    text = row.text("language", required=False, max_length=16)
+    if text is None:
+        return None
+    try:
+        return parse_language(text)
+    except ValueError as exc:
+        row.fail("language", str(exc))
+        return None
+
+
 def _same(known: Agency, name: str, currency: str, accepted: datetime | None, manager: str | None,
-          row: RowReader) -> bool:
+          language: str | None, row: RowReader) -> bool:
     same = True
     if known.name != name:
         row.fail("name", f"agency {known.code} is known as '{known.name}'")
@@ -65,5 +84,9 @@ def _same(known: Agency, name: str, currency: str, accepted: datetime | None, ma
         same = False
     if manager is not None and (known.manager or None) != manager:
         row.fail("manager", f"agency {known.code} is known with manager '{known.manager or ''}'")
+        same = False
+    if language is not None and known.language is not None and known.language != language:
+        row.fail("language", f"agency {known.code}'s statements are in {known.language} "
+                 "(a language is changed on the agency's page)")
         same = False
     return same

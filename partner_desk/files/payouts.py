@@ -1,0 +1,197 @@
+"""The files of a payout batch: PayPal Payouts web CSV, the bank payment register (XLSX), SEPA pain.001.
+
+Each writer returns the file's bytes, so the caller can hash them and write them whole. Each reader
+returns the request ids a file holds, so a file brought back after the payout (even one a
+spreadsheet saved again) names its batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from sepaxml import SepaTransfer
+from sepaxml.validation import ValidationError
+from text_unidecode import unidecode
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.money import to_minor
+from partner_desk.domain.payouts import SEPA_CURRENCY, BankRow, Debtor, PayPalRow, totals
+from partner_desk.files.statement_model import DATE_FORMAT, money_format
+
+SEPA_SCHEMA = "pain.001.001.03"
+SEPA_NAMESPACE = f"urn:iso:std:iso:20022:tech:xsd:{SEPA_SCHEMA}"
+END_TO_END_PREFIX = "PAYOUT-REQUEST-"
+REGISTER_SHEET = "Payout register"
+REGISTER_HEADER = ("Request", "Agency", "Beneficiary", "IBAN or account", "BIC", "Bank details", "Amount",
+                   "Currency", "Purpose", "In SEPA file")
+WIDTHS = (10, 10, 30, 34, 14, 44, 16, 10, 60, 12)
+BOLD = Font(bold=True)
+_NOT_SEPA = re.compile(r"[^A-Za-z0-9/?:().,'+ -]")
+
+
+def paypal_csv(rows: Sequence[PayPalRow]) -> bytes:
+    """A PayPal Payouts web upload file: UTF-8, no header row, one payout a line (CRLF)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(row.cells())
+    return buffer.getvalue().encode("utf-8")
+
+
+def register_xlsx(batch_id: int, made_on: date, rows: Sequence[BankRow], debtor: Debtor | None) -> bytes:
+    """The payment register: one row per request with amounts as number cells in their currency's
+    format, then a total per currency."""
+    book = Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.title = REGISTER_SHEET
+    sheet.append([f"Payout batch {batch_id}: bank transfers"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(["Made on", made_on])
+    sheet["B2"].number_format = DATE_FORMAT
+    sheet["B2"].alignment = Alignment(horizontal="left")
+    if debtor is not None:
+        sheet.append(["Paid from", debtor.name, debtor.iban, debtor.bic])
+    else:
+        sheet.append(["Paid from", "(the company account is not set in the settings)"])
+    sheet.append([])
+    sheet.append(list(REGISTER_HEADER))
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
+        cell.font = BOLD
+    for row in rows:
+        sheet.append([row.request_id, row.agency, row.beneficiary, row.account, row.bic or "", row.details,
+                      row.amount, row.currency, row.purpose, "yes" if row.in_sepa else "no"])
+        sheet.cell(sheet.max_row, 7).number_format = money_format(row.currency)
+    sheet.append([])
+    for currency, total in totals((r.amount, r.currency) for r in rows).items():
+        count = sum(1 for r in rows if r.currency == currency)
+        sheet.append([f"Total {currency}", f"{count} transfer{'s' if count != 1 else ''}", None, None, None, None,
+                      total, currency])
+        sheet.cell(sheet.max_row, 1).font = BOLD
+        sheet.cell(sheet.max_row, 7).font = BOLD
+        sheet.cell(sheet.max_row, 7).number_format = money_format(currency)
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = "&P / &N"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def sepa_text(text: str) -> str:
+    """Text in the SEPA character set (Latin letters, digits and / - ? : ( ) . , ' + space):
+    transliterated, anything else dropped, spaces collapsed."""
+    return " ".join(_NOT_SEPA.sub(" ", unidecode(text)).split())
+
+
+def sepa_xml(rows: Sequence[BankRow], debtor: Debtor, execution_date: date) -> bytes:
+    """A SEPA credit transfer initiation (pain.001.001.03) of the rows, made and validated against the
+    schema by sepaxml. Amounts go in as integer cents; names and purposes are written in the SEPA
+    character set and cut to 70 and 140 characters by sepaxml."""
+    transfer = SepaTransfer({"name": sepa_text(debtor.name), "IBAN": debtor.iban, "BIC": debtor.bic, "batch": True,
+                             "currency": SEPA_CURRENCY}, schema=SEPA_SCHEMA)
+    for row in rows:
+        assert row.in_sepa and row.iban is not None and row.currency == SEPA_CURRENCY
+        payment: dict[str, object] = {
+            "name": sepa_text(row.beneficiary), "IBAN": row.iban, "amount": to_minor(row.amount, row.currency),
+            "execution_date": execution_date, "description": sepa_text(row.purpose),
+            "endtoend_id": f"{END_TO_END_PREFIX}{row.request_id}",
+        }
+        if row.bic:
+            payment["BIC"] = row.bic
+        transfer.add_payment(payment)
+    try:
+        return bytes(transfer.export(validate=True))
+    except ValidationError as exc:
+        raise UserError(f"the SEPA file did not pass its schema check: {exc.__cause__ or exc}") from None
+
+
+# reading back ---------------------------------------------------------------------------------------
+
+def request_ids(path: Path) -> list[int]:
+    """The request ids a batch file holds, whatever its kind (by its content); UserError when the file
+    is none of them."""
+    data = path.read_bytes()
+    if data.startswith(b"PK"):
+        return _register_ids(path)
+    if data.lstrip().startswith(b"<"):
+        return _sepa_ids(data, path)
+    return _paypal_ids(data, path)
+
+
+def _paypal_ids(data: bytes, path: Path) -> list[int]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserError(f"{path.name} is not a payout batch file (not UTF-8 text)") from None
+    ids = []
+    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not cells or not any(c.strip() for c in cells):
+            continue
+        if len(cells) < 4 or not cells[3].strip().isdigit():
+            raise UserError(f"{path.name} is not a PayPal payout file of a batch: line {number} has no "
+                            "request id in its fourth column")
+        ids.append(int(cells[3]))
+    return ids
+
+
+def _register_ids(path: Path) -> list[int]:
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # any unreadable workbook
+        raise UserError(f"{path.name} cannot be read as a workbook: {exc}") from None
+    try:
+        sheet = book[REGISTER_SHEET] if REGISTER_SHEET in book.sheetnames else book.worksheets[0]
+        ids: list[int] = []
+        in_table = False
+        for values in sheet.iter_rows(values_only=True):
+            first = values[0] if values else None
+            if not in_table:
+                in_table = first == REGISTER_HEADER[0]
+                continue
+            if first is None or first == "":
+                break
+            if isinstance(first, (int, float, Decimal)) and int(first) == first:
+                ids.append(int(first))
+            else:
+                raise UserError(f"{path.name}: '{first}' in the Request column is not a request number")
+        if not in_table:
+            raise UserError(f"{path.name} is not a payout register: it has no '{REGISTER_HEADER[0]}' column")
+        return ids
+    finally:
+        book.close()
+
+
+def _sepa_ids(data: bytes, path: Path) -> list[int]:
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise UserError(f"{path.name} is not a SEPA file: {exc}") from None
+    ids = []
+    pattern = re.compile(re.escape(END_TO_END_PREFIX) + r"(\d+)$")
+    for element in root.iter(f"{{{SEPA_NAMESPACE}}}EndToEndId"):
+        match = pattern.match((element.text or "").strip())
+        if match is None:
+            raise UserError(f"{path.name}: the end-to-end id '{element.text}' names no request of a batch")
+        ids.append(int(match.group(1)))
+    if not ids:
+        raise UserError(f"{path.name} is not a SEPA credit transfer of a payout batch")
+    return ids

@@ -1,0 +1,442 @@
+"""The partner statement as a PDF, written with Qt's own PDF writer (SPEC sections 9 and 10).
+
+The same values and words as the workbook (statement_model, statement_text): a Summary page, the
+Lines and the Ledger, each laid out by a QTextDocument from an HTML table whose heading row
+(`<thead>`) repeats on every page. Summary is printed upright, Lines and Ledger across the page;
+every page carries the agency, the period and "page N of M". Figures are written in the statement
+language's own way ("1 234,50" in Ukrainian, "1,234.50" in English).
+
+Qt needs an application object to lay text out; the command line has none, so one is made on the
+`offscreen` platform: a PDF never needs a display.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from partner_desk.domain.money import USD
+from partner_desk.files.statement_model import (
+    LedgerRow,
+    LineGroup,
+    LineTotals,
+    Statement,
+    StatementLine,
+    StatementSummary,
+    Sums,
+    grouped,
+    last_day,
+    running_balances,
+)
+from partner_desk.files.statement_text import GROUP_HEADINGS, GROUP_TOTALS, LINE_HEADINGS, PREVIEW_MARK, StatementText
+
+FONT = "DejaVu Sans"
+RESOLUTION = 300  # dots per inch of the PDF's coordinate system
+MARGIN_MM = 12.0
+BAND_PT = 16.0  # height of the page header and footer bands
+_app: Any = None  # the application made for writing PDFs outside the window, kept for the process
+
+
+def ensure_qt() -> None:
+    """Make sure a Qt application exists. Without one (the command line) it is created on the
+    offscreen platform unless QT_QPA_PLATFORM names another, so no display is needed. It is a
+    QApplication (a QGuiApplication with widgets), so a window may still be opened in the process."""
+    global _app
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        return
+    arguments = ["partner-desk"]
+    if not os.environ.get("QT_QPA_PLATFORM"):
+        arguments += ["-platform", "offscreen"]
+    _app = QApplication(arguments)
+
+
+@dataclass
+class _Row:
+    """A table row: plain texts (escaped when rendered); `span` joins the first cells into one."""
+
+    cells: list[str]
+    bold: bool = False
+    italic: bool = False
+    span: int = 1
+    shade: str | None = None
+
+
+@dataclass
+class _Table:
+    """A table whose column widths come from its content: a column that does not wrap is as wide as
+    its widest cell, any other at least as wide as its longest word (headings wrap between words);
+    what is left of the page goes to the columns that wrap. Its heading row repeats on every page."""
+
+    headings: list[str]
+    numeric: set[int]
+    nowrap: set[int]
+    rows: list[_Row] = field(default_factory=list)
+
+    def widths(self, font: Any, device: Any, page_width: float) -> list[float]:
+        """Each column's share of the page width, in percent, for `font` on the paint `device`."""
+        from PySide6.QtGui import QFont, QFontMetricsF
+
+        heavy = QFont(font)
+        heavy.setBold(True)
+        plain, strong = QFontMetricsF(font, device), QFontMetricsF(heavy, device)
+        pad = plain.horizontalAdvance("M")  # cell padding and borders
+        count = len(self.headings)
+        need = [max((strong.horizontalAdvance(w) for w in h.split()), default=0.0) for h in self.headings]
+        want = list(need)
+        for row in self.rows:
+            metrics = strong if row.bold else plain
+            for i, value in enumerate(row.cells):
+                column = i + row.span - 1 if i else 0
+                if (i == 0 and row.span > 1) or not value:
+                    continue
+                whole = metrics.horizontalAdvance(value)
+                if column in self.nowrap:
+                    need[column] = max(need[column], whole)
+                else:
+                    longest = max((metrics.horizontalAdvance(w) for w in value.split()), default=0.0)
+                    need[column] = max(need[column], longest)
+                want[column] = max(want[column], whole)
+        need = [n + pad for n in need]
+        want = [max(w + pad, n) for w, n in zip(want, need, strict=True)]
+        spare = page_width - sum(need)
+        if spare > 0:
+            wrapping = [i for i in range(count) if i not in self.nowrap]
+            desire = sum(want[i] - need[i] for i in wrapping)
+            for i in wrapping:
+                share = (want[i] - need[i]) / desire if desire else 1 / len(wrapping)
+                need[i] += spare * share
+        total = sum(need)
+        return [100 * n / total for n in need]
+
+    def html(self, widths: Sequence[float], rows: Sequence[_Row]) -> str:
+        """The heading row and `rows`; with no widths, the columns share the page by their content."""
+
+        def align(i: int) -> str:
+            return "right" if i in self.numeric else "left"
+
+        def width(i: int) -> str:
+            return f' width="{widths[i]:.2f}%"' if widths else ""
+
+        head = "".join(f'<th{width(i)} align="{align(i)}">{_e(h)}</th>' for i, h in enumerate(self.headings))
+        body = []
+        for row in rows:
+            cells = []
+            for i, value in enumerate(row.cells):
+                column = i + row.span - 1 if i else 0
+                text = _e(value)
+                if row.bold:
+                    text = f"<b>{text}</b>"
+                if row.italic:
+                    text = f"<i>{text}</i>"
+                span = f' colspan="{row.span}"' if i == 0 and row.span > 1 else ""
+                nowrap = ' style="white-space:nowrap;"' if column in self.nowrap and value and not span else ""
+                cells.append(f'<td{span} align="{align(column) if not span else "left"}"{nowrap}>{text}</td>')
+            shade = f' style="background-color:{row.shade};"' if row.shade else ""
+            body.append(f"<tr{shade}>{''.join(cells)}</tr>")
+        return ('<table width="100%" border="1" cellspacing="0" cellpadding="2" '
+                'style="border-collapse:collapse; border-color:#999;">'
+                f'<thead><tr style="background-color:#e8e8e8;">{head}</tr></thead>'
+                f"<tbody>{''.join(body)}</tbody></table>")
+
+
+@dataclass
+class _Section:
+    title: str
+    landscape: bool
+    before: str  # HTML
+    table: _Table | None = None
+    after: str = ""
+
+
+def write_statement_pdf(statement: Statement, path: Path, language: str = "en") -> LineTotals:
+    """Write the statement as a PDF in `language` and return the Lines totals as written."""
+    text = StatementText(language)
+    _ = text.gettext
+    s = statement.summary
+    running = running_balances(s, statement.ledger)
+    lines, totals = _lines(s, statement.lines, text)
+    sections = [_summary(s, text), lines, _ledger(s, statement.ledger, running, text)]
+    _print(sections, s, text, path)
+    return totals
+
+
+# content ----------------------------------------------------------------------------------------------
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def _mark(s: StatementSummary, text: StatementText) -> str:
+    if not s.preview:
+        return ""
+    return f'<p style="color:#c00000; font-weight:bold;">{_e(text(PREVIEW_MARK))}</p>'
+
+
+def _summary(s: StatementSummary, text: StatementText) -> _Section:
+    _ = text.gettext
+    cur = s.currency
+
+    def money(value: Decimal, currency: str) -> str:
+        return f"{text.amount(value, currency)} {currency}"
+
+    rows: list[tuple[str, str] | None] = [
+        (_("Agency"), _e(s.agency_name)),
+        (_("Code"), _e(s.agency_code)),
+        (_("Manager"), _e(s.manager or "—")),
+        (_("Period"), _e(f"{s.period} ({text.month(s.period)})")),
+        (_("Period from"), text.day(s.period.first_day)),
+        (_("Period to"), text.day(last_day(s.period))),
+        (_("Partner currency"), cur),
+        None,
+    ]
+    if s.turnover_usd is None or s.percent is None:
+        rows += [(_("Licence turnover"), _e(_("no accrual in this period"))), (_("Percent"), "—")]
+    else:
+        rows += [(_("Licence turnover"), money(s.turnover_usd, USD)), (_("Percent"), text.percent(s.percent))]
+    rows += [
+        (_("Commission total"), f"<b>{money(s.commission_total, cur)}</b>"),
+        (_("Lines"), text.integer(s.line_count)),
+        (_("Late lines"), text.integer(s.late_count)),
+        (_("Reward"), money(s.reward_usd, USD)),
+        (_("Reward level reached"),
+         _e(_("none")) if s.reward_level_usd is None else money(s.reward_level_usd, USD)),
+        (_("Benefits reached"), "<br>".join(_e(text.benefit(b)) for b in s.benefits) or _e(_("none"))),
+        None,
+        (_("Opening balance"), money(s.opening.balance, cur)),
+        (_("Closing balance"), f"<b>{money(s.closing.balance, cur)}</b>"),
+        (_("Held for withdrawals at period end"), money(s.closing.held, cur)),
+        (_("Available at period end"), money(s.closing.available, cur)),
+        None,
+        (_("Produced on"), text.day(s.produced_on)),
+    ]
+    body = []
+    for row in rows:
+        if row is None:
+            body.append('<tr><td colspan="2" style="padding-top:6px;"></td></tr>')
+        else:
+            body.append(f'<tr><td width="45%"><b>{_e(row[0])}</b></td><td width="55%">{row[1]}</td></tr>')
+    return _Section(_("Summary"), False,
+                    f"{_mark(s, text)}<h1>{_e(_('Partner statement'))}</h1>"
+                    f"<p>{_e(s.agency_code)} — {_e(s.agency_name)}, {_e(text.month(s.period))}</p>"
+                    f'<table width="100%" cellspacing="0" cellpadding="3">{"".join(body)}</table>')
+
+
+LINE_NUMERIC = {6, 8, 9, 10, 11, 12, 13}
+LINE_NOWRAP = {0, 1, 3, 6, 7, 8, 9, 10, 11, 12, 13}
+SUMS_SHADE = "#f4f4f4"
+
+
+def _line_cells(line: StatementLine, s: StatementSummary, text: StatementText) -> list[str]:
+    return [
+        text.moment(line.paid_at), line.project_id, line.project_name, line.payment_id,
+        text.service(line.service), line.refund_of or "", text.amount(line.amount, line.currency),
+        line.currency, text.rate(line.pay_rate), text.rate(line.partner_rate) if line.partner_rate else "",
+        text.amount(line.usd_amount, USD), text.amount(line.partner_amount, s.currency), text.percent(line.percent),
+        text.amount(line.commission, s.currency), text.late(line.late),
+    ]
+
+
+def _sums_row(label: str, sums: Sums, s: StatementSummary, text: StatementText) -> _Row:
+    """A totals row: its label spans the empty cells up to the first figure, so a long one is not cut."""
+    return _Row([label, text.amount(sums.usd_amount(), USD), text.amount(sums.partner_amount(s.currency), s.currency),
+                 "", text.amount(sums.commission, s.currency), ""], bold=True, span=10, shade=SUMS_SHADE)
+
+
+def _lines(s: StatementSummary, lines: Iterable[StatementLine], text: StatementText) -> tuple[_Section, LineTotals]:
+    _ = text.gettext
+    table = _Table(text.line_headings(s.currency), LINE_NUMERIC, LINE_NOWRAP)
+    every = Sums()
+    parts: dict[LineGroup, Sums] = {}
+    current: LineGroup | None = None
+    for group, line in grouped(lines):
+        if group != current:
+            if current is not None:
+                table.rows.append(_sums_row(_(GROUP_TOTALS[current]), parts[current], s, text))
+            current = group
+            parts[group] = Sums()
+            table.rows.append(_Row([_(GROUP_HEADINGS[group])], bold=True, italic=True, span=len(LINE_HEADINGS)))
+        table.rows.append(_Row(_line_cells(line, s, text)))
+        parts[group].add(line)
+        every.add(line)
+    if current is not None:
+        table.rows.append(_sums_row(_(GROUP_TOTALS[current]), parts[current], s, text))
+    table.rows.append(_sums_row(_("Total"), every, s, text))
+    notes = "".join(f'<p style="color:#595959;"><i>{_e(n)}</i></p>' for n in text.rounding_notes())
+    payments = parts.get(LineGroup.PAYMENTS, Sums())
+    totals = LineTotals(every.count, every.late, every.usd_amount(), every.partner_amount(s.currency),
+                        every.commission, payments.usd_amount())
+    return _Section(_("Lines"), True, f"{_mark(s, text)}<h2>{_e(_('Lines'))}</h2>", table, notes), totals
+
+
+LEDGER_NUMERIC = {4, 6, 7, 8, 9}
+LEDGER_NOWRAP = {0, 3, 4, 5, 6, 7, 8, 9}
+
+
+def _ledger(s: StatementSummary, entries: Sequence[LedgerRow], running: list[tuple[Decimal, Decimal]],
+            text: StatementText) -> _Section:
+    _ = text.gettext
+    cur = s.currency
+    headings = text.ledger_headings()
+    headings[7] = f"{headings[7]}, {cur}"
+    table = _Table(headings, LEDGER_NUMERIC, LEDGER_NOWRAP)
+
+    def balance_row(day: str, label: str, balance: Decimal, held: Decimal) -> _Row:
+        return _Row([day, label, "", "", "", "", "", "", text.amount(balance, cur), text.amount(held, cur)],
+                    bold=True)
+
+    table.rows.append(balance_row(text.day(s.period.first_day), _("Opening balance"), s.opening.balance,
+                                  s.opening.held))
+    for entry, (balance, held) in zip(entries, running, strict=True):
+        project = (text.amount(entry.project_amount, entry.project_currency)
+                   if entry.project_amount is not None and entry.project_currency else "")
+        table.rows.append(_Row([
+            text.day(entry.day), text.entry(entry.kind), text.details(entry), entry.project_id or "",
+            project, (entry.project_currency or "") if project else "",
+            str(entry.withdrawal_id) if entry.withdrawal_id is not None else "", text.amount(entry.amount, cur),
+            text.amount(balance, cur), text.amount(held, cur),
+        ]))
+    table.rows.append(balance_row(text.day(last_day(s.period)), _("Closing balance"), s.closing.balance,
+                                  s.closing.held))
+    return _Section(_("Ledger"), True, f"{_mark(s, text)}<h2>{_e(_('Ledger'))}</h2>", table)
+
+
+# printing ---------------------------------------------------------------------------------------------
+STYLE = "h1 { font-size: 16pt; } h2 { font-size: 12pt; } th { font-weight: bold; }"
+
+
+def _page_layout(landscape: bool) -> Any:
+    from PySide6.QtCore import QMarginsF
+    from PySide6.QtGui import QPageLayout, QPageSize
+
+    orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation,
+                       QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter)
+
+
+class _Pages:
+    """Lays a section out in documents of about a page each: Qt lays out and draws a long table in time
+    that grows with its length for every page, so a table is cut into pages first (each with its
+    heading row), and a document is checked to fit its page. Only each page's HTML and page count are
+    kept; the page is laid out again when it is printed, so memory does not grow with the pages."""
+
+    def __init__(self, writer: Any, section: _Section, band: float) -> None:
+        from PySide6.QtGui import QFont
+
+        self.writer = writer
+        self.section = section
+        self.font = QFont(FONT, 8 if section.landscape else 10)
+        self.page = _page_layout(section.landscape).paintRectPixels(RESOLUTION)
+        self.height = self.page.height() - 2 * band
+
+    def document(self, html: str, paginate: bool = True) -> Any:
+        from PySide6.QtCore import QSizeF
+        from PySide6.QtGui import QTextDocument
+
+        document = QTextDocument()
+        document.documentLayout().setPaintDevice(self.writer)
+        document.setDefaultFont(self.font)
+        document.setDefaultStyleSheet(STYLE)
+        document.setDocumentMargin(0)
+        document.setHtml(html)
+        if paginate:
+            document.setPageSize(QSizeF(self.page.width(), self.height))
+        else:
+            document.setTextWidth(self.page.width())
+        return document
+
+    def parts(self) -> list[tuple[str, int]]:
+        """Each document's HTML and the pages it takes (one, unless a single row is taller than a page)."""
+        section, table = self.section, self.section.table
+        if table is None or not table.rows:
+            html = section.before + (table.html([], table.rows) if table else "") + section.after
+            return [(html, self.document(html).pageCount())]
+        widths = table.widths(self.font, self.writer, self.page.width())
+        per_page = self._rows_per_page(table, widths)
+        rows, start, parts = table.rows, 0, []
+        while start < len(rows):
+            count = min(per_page, len(rows) - start)
+            while True:
+                last = start + count >= len(rows)
+                html = ((section.before if start == 0 else "") + table.html(widths, rows[start:start + count])
+                        + (section.after if last else ""))
+                document = self.document(html)
+                if document.pageCount() <= 1 or count == 1:
+                    break
+                count -= max(1, count // 20)
+            parts.append((html, document.pageCount()))
+            start += count
+            per_page = count  # what fitted this page is the best guess for the next one
+        return parts
+
+    def _rows_per_page(self, table: _Table, widths: list[float]) -> int:
+        """How many rows of an average height fill a page below the heading row."""
+        sample = table.rows[:40]
+        head = self.document(table.html(widths, []), paginate=False).size().height()
+        body = self.document(table.html(widths, sample), paginate=False).size().height() - head
+        row = max(body / len(sample), 1.0)
+        return max(1, int((self.height - head) / row))
+
+
+def _print(sections: list[_Section], s: StatementSummary, text: StatementText, path: Path) -> None:
+    ensure_qt()
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QFont, QPainter, QPdfWriter
+
+    _ = text.gettext
+    writer = QPdfWriter(str(path))
+    writer.setResolution(RESOLUTION)
+    writer.setCreator("Partner Desk")
+    writer.setTitle(f"{_('Partner statement')} {s.agency_code} {s.period}")
+    band = BAND_PT * RESOLUTION / 72
+    laid_out = []
+    for section in sections:
+        writer.setPageLayout(_page_layout(section.landscape))
+        pages = _Pages(writer, section, band)
+        laid_out.append((section, pages, pages.parts()))
+    total = sum(count for _s, _p, parts in laid_out for _html, count in parts)
+
+    header = f"{s.agency_code} — {s.agency_name}"
+    produced = _("Produced on {day}").format(day=text.day(s.produced_on))
+    mark = _(PREVIEW_MARK) if s.preview else ""
+    small = QFont(FONT, 7)
+    writer.setPageLayout(_page_layout(sections[0].landscape))
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(f"cannot write {path}")
+    try:
+        number = 0
+        for section, pages, parts in laid_out:
+            width = pages.page.width()
+            for html, _count in parts:
+                document = pages.document(html)
+                height = document.pageSize().height()
+                for index in range(document.pageCount()):
+                    if number:
+                        writer.setPageLayout(_page_layout(section.landscape))
+                        writer.newPage()
+                    number += 1
+                    # the agency on the left, the period and the section on the right; the date
+                    # produced, a preview's mark and the page number at the foot
+                    painter.setFont(small)
+                    painter.setPen(Qt.GlobalColor.darkGray)
+                    top = QRectF(0, 0, width, band)
+                    painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, header)
+                    painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+                                     f"{s.period} · {section.title}")
+                    bottom = QRectF(0, pages.page.height() - band * 0.8, width, band * 0.8)
+                    painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, produced)
+                    painter.drawText(bottom, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, mark)
+                    painter.drawText(bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
+                                     _("Page {page} of {pages}").format(page=number, pages=total))
+                    painter.save()
+                    painter.translate(0, band - index * height)
+                    document.drawContents(painter, QRectF(0, index * height, width, height))
+                    painter.restore()
+    finally:
+        painter.end()

@@ -1,0 +1,26 @@
+"""Agencies get the language of their statements (uk or en); none means the company default.
+
+Revision ID: 0003_agency_language
+Revises: 0004_payout_batches
+Create Date: 2026-12-01
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "0003_agency_language"
+down_revision = "0004_payout_batches"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # a nullable column: existing agencies keep working and take the company default
+    with op.batch_alter_table("agencies", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("language", sa.String(length=8), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("agencies", schema=None) as batch_op:
+        batch_op.drop_column("language")
