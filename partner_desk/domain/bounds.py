@@ -28,6 +28,8 @@ PAYMENT_DAYS_AHEAD = 1
 MIN_RATE = Decimal("0.000001")
 # amounts are stored as 64-bit integers of minor units
 MAX_STORED_MINOR = 2**63 - 1
+# the largest row id (a withdrawal request's number) a database holds
+MAX_ROW_ID = 2**63 - 1
 _LIMIT = Decimal(10) ** MAX_INTEGER_DIGITS
 RANGE = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
 PERIOD_RANGE = f"{FIRST_DAY.isoformat()[:7]} to {LAST_DAY.isoformat()[:7]}"

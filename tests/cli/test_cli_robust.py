@@ -200,6 +200,12 @@ COMMANDS = [
     ["statement", "AG01", "--period", "{}", "-o", "x.xlsx"], ["statements", "--period", "{}", "-o", "out"],
     ["statement", "AG01", "--period", "2026-01", "--preview", "-o", "{}.xlsx"],
     ["statements", "--period", "2026-01", "-o", "{}"],
+    ["statement", "AG01", "--period", "2026-01", "-o", "x.xlsx", "--lang", "{}"],
+    ["statements", "--period", "2026-01", "-o", "out", "--format", "{}"],
+    ["withdraw", "export", "--method", "{}", "-o", "out"],
+    ["withdraw", "export", "--method", "paypal", "-o", "out", "--ids", "{}"],
+    ["withdraw", "paid-batch", "{}", "--reference", "r", "--date", "2026-01-05"],
+    ["withdraw", "paid-batch", "1,2", "--reference", "{}", "--date", "{}"],
     ["import", "payments", "{}"], ["audit", "--limit", "{}"], ["users", "add", "{}", "--role", "admin",
                                                                 "--password-stdin"],
 ]
