@@ -162,7 +162,7 @@ def test_a_past_rate_cannot_pay_out_an_agency_worth_less_than_100_dollars_today(
 
 
 def test_a_date_after_today_is_refused_everywhere(book: Book) -> None:
-    far = "9999-12-31"
+    far = "2099-12-31"  # the last day a date may name at all (domain/bounds.py), and after today
     assert refused(book.as_("fin", "accrue", "--period", "2026-09", "--as-of", far)).startswith(
         f"--as-of {far} is after today (2026-12-01)")
     assert refused(book.as_("mia", "withdraw", "request", "AG01", "10.00", "--method", "card", "--details", "c",
@@ -170,6 +170,10 @@ def test_a_date_after_today_is_refused_everywhere(book: Book) -> None:
     assert refused(book.as_("mia", "balance", "--as-of", far)).startswith(f"--as-of {far} is after today")
     assert refused(book.as_("fin", "accrue", "--period", "2026-09", "--dry-run", "--as-of", far)).startswith(
         f"--as-of {far} is after today")
+    # beyond the years the product works in, a date is refused before it is compared with today
+    for args in (("fin", "accrue", "--period", "2026-09", "--as-of", "9999-12-31"),
+                 ("mia", "balance", "--as-of", "9999-12-31")):
+        assert refused(book.as_(*args)) == "--as-of: '9999-12-31' is outside 2000-01-01 to 2099-12-31"
 
 
 # -- a payout marked paid on an earlier day -----------------------------------------------------

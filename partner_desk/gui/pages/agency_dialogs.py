@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 
+from partner_desk.domain.bounds import FIRST_DAY
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.withdrawals import Method
 from partner_desk.gui.amount_field import AmountField, load_usd_rate
@@ -144,6 +145,7 @@ class OfferDialog(FormDialog):
         today = detail.today
         self.day.setDate(QDate(today.year, today.month, today.day))
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.day.setMinimumDate(QDate(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day))
         self.form.addRow(_("Accepted on:"), self.day)
 
     def prepare(self) -> Any:

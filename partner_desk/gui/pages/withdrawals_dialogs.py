@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partner_desk.domain.bounds import FIRST_DAY
 from partner_desk.i18n import _, money, qt_day_format
 from partner_desk.services.withdrawals import WithdrawalView
 
@@ -106,6 +107,7 @@ class PaidDialog(_Dialog):
         self.paid_on.setCalendarPopup(True)
         self.paid_on.setDisplayFormat(qt_day_format())
         self.paid_on.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.paid_on.setMinimumDate(QDate(FIRST_DAY.year, FIRST_DAY.month, FIRST_DAY.day))
         details = QLabel(request.details)
         details.setWordWrap(True)
         self.form.addRow(_("Payout details:"), details)
