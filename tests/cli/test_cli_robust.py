@@ -184,9 +184,13 @@ def test_opening_a_current_database_as_the_window_does_waits_for_no_writer(cli: 
         db.dispose()
 
 
+# (a NUL never reaches a command's arguments or its environment: the operating system ends strings there;
+# standard input can hold one, and the passwords read from it are tried with one below)
 NASTY_ARGS = ["", " ", "-1", "0", "1e5", "NaN", "Infinity", "9" * 62, "123456789012345678901", "0001-01-01",
               "9999-12-31", "9999-12", "2026-13", "2026-02-30", "AG\u200b01", "Київ", "'; DROP TABLE agencies; --",
-              "x" * 5000, "../../etc/passwd", "%s%n", "\u202eRTL"]
+              "x" * 5000, "9" * 5000, "../../etc/passwd", "%s%n", "\u202eRTL", "root\n",
+              "5:" + "0" * 64, "99999999999999999999:" + "f" * 64,
+              "9" * 5000 + ":" + "f" * 64]
 COMMANDS = [
     ["balance", "{}"], ["balance", "--as-of", "{}"], ["accrue", "--period", "{}", "--dry-run"],
     ["accrue", "--period", "2026-01", "--as-of", "{}"], ["pay-project", "{}", "P1", "10"],
@@ -224,3 +228,66 @@ def test_no_argument_a_user_can_type_ends_in_a_traceback_or_an_unexpected_error(
         assert code in (0, 1, 2), (args, code)
         assert "Traceback" not in err, (args, err)
         assert "unexpected error" not in err, (args, err)
+
+
+# the commands of people and proof, run by a signed-in admin (their refusals are audited too)
+SIGNED_IN_COMMANDS = [
+    ["users", "deactivate", "{}"], ["users", "activate", "{}"], ["users", "unlock", "{}"],
+    ["users", "role", "{}", "finance"], ["users", "role", "ana", "{}"],
+    ["users", "password", "{}", "--password-stdin"], ["users", "password", "ana", "--password-stdin"],
+    ["users", "add", "{}", "--role", "manager", "--password-stdin"],
+    ["users", "add", "ana2", "--role", "{}", "--password-stdin"],
+    ["audit", "--verify", "--expect", "{}"], ["audit", "--verify", "--json", "--expect", "{}"],
+    ["audit", "--expect", "{}"], ["audit", "--limit", "{}", "--json"],
+    ["withdraw", "company-account", "--name", "{}", "--iban", "{}", "--bic", "{}"],
+    ["withdraw", "company-account", "--name", "Desk Ltd", "--iban", "{}", "--bic", "COBADEFFXXX"],
+    ["withdraw", "approve", "1", "--as-of", "{}"],
+    ["withdraw", "request", "AG01", "10", "--method", "paypal", "--details", "a@b.c", "--as-of", "{}"],
+    ["statement", "AG01", "--period", "2026-01", "--preview", "--as-of", "{}", "-o", "x.xlsx"],
+    ["accrue", "--period", "2026-01", "--dry-run", "--as-of", "{}"],
+]
+
+
+def _typed(cli: Cli, args: list[str], **kwargs: Any) -> tuple[int, str]:
+    try:
+        code, _out, err = cli(*args, **kwargs)
+    except SystemExit as exit_:  # argparse: a malformed command
+        code, err = int(exit_.code or 0), cli.capsys.readouterr().err
+    return code, err
+
+
+@pytest.mark.parametrize("command", SIGNED_IN_COMMANDS, ids=[" ".join(c) for c in SIGNED_IN_COMMANDS])
+def test_no_argument_of_a_signed_in_command_ends_in_a_traceback(cli: Cli, command: list[str], tmp_path: Path,
+                                                               monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    _with_admin(cli)
+    assert cli("users", "add", "ana", "--role", "manager", "--password-stdin", stdin="quiet-river-42\n",
+               user="root", password="horse-battery-7")[0] == 0
+    for value in [*NASTY_ARGS, "a-password\x00with a NUL"]:
+        args = [part.replace("{}", value.replace("\x00", "")) for part in command]
+        # the value is also the new password a command reads from standard input
+        code, err = _typed(cli, args, user="root", password="horse-battery-7", stdin=value + "\n")
+        assert code in (0, 1, 2), (args, code)
+        assert "Traceback" not in err, (args, err)
+        assert "unexpected error" not in err, (args, err)
+    # whatever was refused, the trail still verifies: every refusal was recorded along its chain
+    assert cli("audit", "--verify", user="root", password="horse-battery-7")[0] == 0
+
+
+def test_no_user_name_or_password_given_to_sign_in_ends_in_a_traceback(cli: Cli) -> None:
+    _with_admin(cli)
+    for value in NASTY_ARGS:
+        for user, password in ((value, "horse-battery-7"), ("root", value)):
+            code, err = _typed(cli, ["balance", "--json"], user=user, password=password)
+            # an empty --user is no --user: balances need no sign-in
+            assert code == (0 if user == "" else 1), (user, password, err)
+            assert "Traceback" not in err and "unexpected error" not in err, (user, password, err)
+
+
+@pytest.mark.parametrize("setting", [*NASTY_ARGS, "0001-01-01T00:00+14:00", "2000-01-01T00:00+14:00", "2026-01-05"])
+def test_no_clock_setting_ends_in_a_traceback(cli: Cli, monkeypatch: Any, setting: str) -> None:
+    monkeypatch.setenv("PARTNER_DESK_NOW", setting)
+    for args in (["balance", "--json"], ["accrue", "--period", "2026-01", "--dry-run"], ["withdraw", "list"]):
+        code, err = _typed(cli, args)
+        assert code in (0, 1), (setting, args, code, err)
+        assert "Traceback" not in err and "unexpected error" not in err, (setting, args, err)

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from partner_desk.domain import clock
-from partner_desk.domain.accounts import admin_change_refusal, locked_until, password_refusal
+from partner_desk.domain.accounts import admin_change_refusal, locked_until, name_refusal, password_refusal
 from partner_desk.domain.dates import as_of_refusal, write_date_refusal
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period, today_in, zone
@@ -39,6 +39,17 @@ def test_a_set_clock_never_runs_ahead_of_the_real_one(monkeypatch: pytest.Monkey
     monkeypatch.setenv(clock.ENV_NOW, "yesterday")
     with pytest.raises(UserError, match="PARTNER_DESK_NOW=yesterday is not an ISO 8601 moment"):
         clock.now()
+
+
+@pytest.mark.parametrize("setting", ["0001-01-01", "1999-12-31T23:59Z", "0001-01-01T00:00+14:00"])
+def test_a_clock_set_before_the_years_the_product_works_in_is_refused(monkeypatch: pytest.MonkeyPatch,
+                                                                      setting: str) -> None:
+    # a clock in year 1 would make "the month before" year 0, which no date can hold
+    monkeypatch.setenv(clock.ENV_NOW, setting)
+    with pytest.raises(UserError, match=rf"^PARTNER_DESK_NOW: '{setting[:10]}' is outside 2000-01-01 to 2099-12-31$"):
+        clock.now()
+    monkeypatch.setenv(clock.ENV_NOW, "2000-01-01T00:00Z")  # the first moment it may stand at
+    assert clock.now() == datetime(2000, 1, 1, tzinfo=UTC)
 
 
 POSTED = [Period(2026, 8), Period(2026, 9)]
@@ -78,9 +89,20 @@ def test_posting_depends_on_the_real_today_only() -> None:
     ("12345678", None),
     ("xxPETROxx", "the password contains the user name 'petro': choose another"),
     ("pet-ro-123", None),
+    ("x" * 1024, None),  # the longest a password may be
+    ("x" * 1025, "the password is too long: at most 1024 characters"),
 ])
 def test_password_rules(password: str, problem: str | None) -> None:
     assert password_refusal("petro", password) == problem
+
+
+@pytest.mark.parametrize(("name", "accepted"), [
+    ("petro", True), ("o.petrenko@desk", True), ("a" * 64, True), ("a" * 65, False),
+    ("petro\n", False),  # a line break after the name is not a name (a regular expression's `$` allows it)
+    ("", False), ("-petro", False), ("петро", False), ("pe tro", False),
+])
+def test_user_names(name: str, accepted: bool) -> None:
+    assert (name_refusal(name) is None) is accepted
 
 
 def test_the_last_active_admin_stays() -> None:

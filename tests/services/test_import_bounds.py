@@ -67,6 +67,15 @@ def test_a_payment_may_be_dated_tomorrow_but_not_later(db, load, connected, coun
     assert counts(Payment) == {"payments": 1}
 
 
+def test_the_day_after_today_follows_the_products_clock(load, connected, counts, clock) -> None:
+    # the clock set back to 15 June 2026, 12:00 UTC (15:00 in Kyiv): tomorrow is 16 June there
+    clock("2026-06-15T12:00")
+    assert load("payments", f"{PAY}\np1,P1,2026-06-16T23:00,subscription,10,USD,").added == 1
+    found = problems(load, "payments", f"{PAY}\np2,P1,2026-06-17T00:00,subscription,10,USD,")
+    assert found == ["row 2: paid_at: is after 2026-06-16: a payment is at most one day after today"]
+    assert counts(Payment) == {"payments": 1}
+
+
 @pytest.mark.parametrize("code", ["XXX", "XTS", "XAU", "DEM", "UAK"])
 def test_currencies_not_in_use_are_refused_in_every_kind(load, connected, counts, code: str) -> None:
     before = counts(Agency, Project, Payment, Rate)

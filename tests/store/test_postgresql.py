@@ -136,3 +136,28 @@ def test_sums_past_64_bits_are_exact_on_postgresql(pg_db: Database) -> None:
             for minor in (2**63 - 1, 2**63 - 1)])
     [found] = balances(pg_db)
     assert found.position.balance * 100 == 2 * (2**63 - 1)
+
+
+def test_what_a_person_types_too_long_for_the_audit_trail_is_refused_not_a_crash(pg_db: Database,
+                                                                               tmp_path: Path) -> None:
+    # PostgreSQL enforces VARCHAR lengths (SQLite does not): a refused attempt naming a 5,000-character
+    # user name or agency code is recorded with the name cut to its column, and refused as usual
+    from sqlalchemy import select
+
+    from partner_desk.domain.errors import UserError
+    from partner_desk.services.sign_in import sign_in
+    from partner_desk.services.statements import export_statement
+    from partner_desk.services.users import add_user
+    from partner_desk.store.models import AuditRecord
+
+    add_user(pg_db, SETUP, "root", "admin", "horse-battery-7")
+    with pytest.raises(UserError, match="unknown user or wrong password"):
+        sign_in(pg_db, "x" * 5000, "some-password")
+    root = sign_in(pg_db, "root", "horse-battery-7")
+    with pytest.raises(UserError, match="2026-01 is not posted"):
+        export_statement(pg_db, root, "C" * 5000, "2026-01", tmp_path / "x.xlsx")
+    with pg_db.read() as session:
+        kept = session.execute(select(AuditRecord.user_name, AuditRecord.object)
+                               .order_by(AuditRecord.id.desc()).limit(2)).all()
+    # 63 characters and the ellipsis fill user_name's 64; 199 and the ellipsis fill object's 200
+    assert kept == [("root", "C" * 199 + "…"), ("x" * 63 + "…", "x" * 199 + "…")]

@@ -24,8 +24,8 @@ class ImportContext:
 
     session: Session
     tz: ZoneInfo
-    problems: Problems = field(default_factory=Problems)
-    today: date = field(default_factory=date.today)
+    problems: Problems
+    today: date  # the product's today in the company time zone (domain/clock.py)
     held: frozenset[str] = frozenset()
 
     @classmethod

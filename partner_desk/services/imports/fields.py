@@ -32,12 +32,12 @@ class RowReader:
     """
 
     def __init__(self, number: int, cells: dict[str, str], problems: ProblemSink, *,
-                 today: date | None = None, held: Collection[str] = ()) -> None:
+                 today: date, held: Collection[str] = ()) -> None:
         self.number = number
         self.cells = cells
         self.problems = problems
         self.ok = True
-        self.today = today or date.today()
+        self.today = today
         self.held = held
         self._bad: Mapping[str, str] = cells.problems if isinstance(cells, Cells) else {}
 
