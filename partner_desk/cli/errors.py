@@ -36,7 +36,7 @@ def action_words(args: argparse.Namespace) -> str:
     return " ".join(words)
 
 
-def audit_action(args: argparse.Namespace) -> tuple[str, str | None]:
+def audit_action(args: argparse.Namespace, actor: Actor | None = None) -> tuple[str, str | None]:
     """The audit trail's name of the action and its object, as the services record them."""
     command = args.command
     if command == "import":
@@ -47,10 +47,22 @@ def audit_action(args: argparse.Namespace) -> tuple[str, str | None]:
         return "statement", getattr(args, "code", None)
     if command in ("pay-project", "correct"):
         return command.replace("-", "_"), args.code
+    if command == "audit":
+        return "audit.read", None
     step = getattr(args, "step", None)
+    if (command, step) == ("withdraw", "company-account"):
+        from partner_desk.services.payout_accounts import SETTING
+
+        return "settings", SETTING
+    if (command, step) == ("withdraw", "export"):
+        return "withdraw.export", args.method
+    if (command, step) == ("withdraw", "paid-batch"):
+        return "withdraw.paid_batch", args.target
+    if (command, step) == ("users", "password") and actor is not None and actor.name == args.name:
+        return "users.own_password", args.name
     if step is not None:
         target = getattr(args, "id", None) or getattr(args, "code", None) or getattr(args, "name", None)
-        return f"{command}.{step}", None if target is None else str(target)
+        return f"{command}.{step.replace('-', '_')}", None if target is None else str(target)
     return command, None
 
 
@@ -87,7 +99,7 @@ def _audit(args: argparse.Namespace, actor: Actor, message: str) -> None:
     from partner_desk.services.failures import record_failure
     from partner_desk.store.engine import Database
 
-    name, obj = audit_action(args)
+    name, obj = audit_action(args, actor)
     # the failure may be the database's own: then the log above is all there is
     with contextlib.suppress(Exception):
         db = Database(args.db)

@@ -291,3 +291,39 @@ def test_no_clock_setting_ends_in_a_traceback(cli: Cli, monkeypatch: Any, settin
         code, err = _typed(cli, args)
         assert code in (0, 1), (setting, args, code, err)
         assert "Traceback" not in err and "unexpected error" not in err, (setting, args, err)
+
+
+@pytest.mark.parametrize(("module", "function", "args", "action", "obj"), [
+    ("users", "deactivate", ["users", "deactivate", "ana"], "users.deactivate", "ana"),
+    ("users", "change_password", ["users", "password", "root", "--password-stdin"], "users.own_password", "root"),
+    ("users", "change_password", ["users", "password", "ana", "--password-stdin"], "users.password", "ana"),
+    ("payout_batches", "export_batch", ["withdraw", "export", "--method", "paypal", "-o", "out"],
+     "withdraw.export", "paypal"),
+    ("payout_batches", "mark_batch_paid", ["withdraw", "paid-batch", "1,2", "--reference", "r", "--date",
+                                           "2026-01-05"], "withdraw.paid_batch", "1,2"),
+    ("payout_accounts", "set_company_account", ["withdraw", "company-account", "--name", "Desk", "--iban",
+                                                "DE89370400440532013000", "--bic", "COBADEFFXXX"],
+     "settings", "payout account"),
+    ("audit_trail", "verify", ["audit", "--verify"], "audit.read", None),
+])
+def test_an_unexpected_failure_of_any_command_is_audited_under_the_services_name(
+        cli: Cli, monkeypatch: Any, tmp_path: Path, module: str, function: str, args: list[str], action: str,
+        obj: str | None) -> None:
+    import importlib
+
+    monkeypatch.chdir(tmp_path)
+    _with_admin(cli)
+    assert cli("users", "add", "ana", "--role", "manager", "--password-stdin", stdin="quiet-river-42\n",
+               user="root", password="horse-battery-7")[0] == 0
+
+    def broken(*_args: Any, **_kwargs: Any) -> None:
+        raise RuntimeError("the disk controller caught fire")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(importlib.import_module(f"partner_desk.services.{module}"), function, broken)
+        code, _, err = cli(*args, user="root", password="horse-battery-7", stdin="long-new-password-1\n")
+    assert code == 2
+    assert "RuntimeError: the disk controller caught fire" in err
+    newest = json.loads(cli("audit", "--json", "--limit", "1", user="root", password="horse-battery-7")[1])[0]
+    assert {k: newest[k] for k in ("user", "action", "object", "outcome")} == {
+        "user": "root", "action": action, "object": obj, "outcome": "refused"}
