@@ -6,12 +6,14 @@ instead of overflowing a database column, a date computation or a sum:
 - an amount has at most 12 integer digits; a rate is at least 0.000001 units per USD;
 - a date, a timestamp or a period lies between 2000-01-01 and 2099-12-31; a payment's day is at
   most one day after today (a payment is never in the future, but time zones differ);
+- a name or an id holds at most 200 characters (its column's width) and no control character;
 - a currency is an ISO 4217 code in tender use today (CLDR), or one the database already holds
   data in, so that agencies created before their currency was withdrawn keep working.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
@@ -31,6 +33,10 @@ MAX_STORED_MINOR = 2**63 - 1
 # the largest row id (a withdrawal request's number) a database holds
 MAX_ROW_ID = 2**63 - 1
 _LIMIT = Decimal(10) ** MAX_INTEGER_DIGITS
+# the widest name column (agencies, projects, benefits)
+NAME_LENGTH = 200
+# Unicode's control characters (category Cc): C0, DEL and C1
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 RANGE = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
 PERIOD_RANGE = f"{FIRST_DAY.isoformat()[:7]} to {LAST_DAY.isoformat()[:7]}"
 
@@ -41,6 +47,17 @@ def amount_problem(value: Decimal, text: str | None = None) -> str | None:
         return None
     shown = text if text is not None else format(value, "f")
     return f"'{shown}' has more than {MAX_INTEGER_DIGITS} integer digits"
+
+
+def text_problem(value: str, max_length: int = NAME_LENGTH) -> str | None:
+    """Why a name or an id cannot be taken: longer than `max_length`, or holding a control character
+    (a NUL, an escape, a line break), or None."""
+    if len(value) > max_length:
+        return f"is longer than {max_length} characters"
+    control = _CONTROL.search(value)
+    if control is not None:
+        return f"contains a control character (U+{ord(control.group()):04X})"
+    return None
 
 
 def rate_problem(per_usd: Decimal, text: str) -> str | None:

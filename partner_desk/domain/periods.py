@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from partner_desk.domain import clock
@@ -120,7 +120,7 @@ def period_bounds(period: Period, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start_of_day(period.first_day, tz), start_of_day(period.end, tz)
 
 
-def today_in(tz: ZoneInfo, now: datetime | None = None) -> date:
+def today_in(tz: tzinfo, now: datetime | None = None) -> date:
     """The calendar date of `now` (the product's clock by default) in the company time zone."""
     return (now or clock.now()).astimezone(tz).date()
 

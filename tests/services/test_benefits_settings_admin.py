@@ -101,6 +101,22 @@ def test_reward_levels_and_benefits(db) -> None:  # type: ignore[no-untyped-def]
     assert [b.name for b in rewards[-1].benefits] == ["A dedicated manager", "Annual partner summit"]
 
 
+def test_reward_levels_and_benefit_names_are_bounded_like_imported_values(db) -> None:  # type: ignore[no-untyped-def]
+    level_id = add_reward_level(db, ADA, "10000", ["A dedicated manager"])
+    before = [(lv.min_reward_usd, [b.name for b in lv.benefits]) for lv in settings_view(db, SETUP).rewards]
+    with pytest.raises(UserError, match="^minimum reward: '1000000000000' has more than 12 integer digits$"):
+        add_reward_level(db, ADA, Decimal("1000000000000"), ["x"])
+    with pytest.raises(UserError, match="^the benefit's name is longer than 200 characters$"):
+        add_benefit(db, ADA, level_id, "x" * 201)
+    with pytest.raises(UserError, match=r"^the benefit's name contains a control character \(U\+0000\)$"):
+        add_reward_level(db, ADA, "20000", ["a\x00b"])
+    benefit_id = add_benefit(db, ADA, level_id, "y" * 200)  # a name's width exactly
+    with pytest.raises(UserError, match=r"^the benefit's name contains a control character \(U\+001B\)$"):
+        rename_benefit(db, ADA, benefit_id, "Summit\x1b[2J")
+    after = [(lv.min_reward_usd, [b.name for b in lv.benefits]) for lv in settings_view(db, SETUP).rewards]
+    assert after[:-1] == before[:-1] and after[-1][1] == [*before[-1][1], "y" * 200]
+
+
 def test_time_zone_changes_only_before_payments(db, load) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UserError, match="'Mars/Olympus' is not a time zone"):
         set_time_zone(db, ADA, "Mars/Olympus")

@@ -4,20 +4,22 @@ problem is found in one pass."""
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from partner_desk.domain.bounds import currency_problem, payment_day_problem, payment_window
+from partner_desk.domain.bounds import (
+    NAME_LENGTH,
+    currency_problem,
+    payment_day_problem,
+    payment_window,
+    text_problem,
+)
 from partner_desk.domain.money import parse_amount, parse_decimal
 from partner_desk.domain.periods import Period, local_date, parse_day, parse_moment, parse_period
 from partner_desk.files.table import Cells, Problem
-
-# Unicode's control characters (category Cc): C0, DEL and C1
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class ProblemSink(Protocol):
@@ -45,7 +47,7 @@ class RowReader:
         self.ok = False
         self.problems.append(Problem(self.number, column, message))
 
-    def text(self, column: str, *, required: bool = True, max_length: int = 200) -> str | None:
+    def text(self, column: str, *, required: bool = True, max_length: int = NAME_LENGTH) -> str | None:
         if column in self._bad:
             self.fail(column, self._bad[column])
             return None
@@ -54,12 +56,9 @@ class RowReader:
             if required:
                 self.fail(column, "is empty")
             return None
-        if len(value) > max_length:
-            self.fail(column, f"is longer than {max_length} characters")
-            return None
-        control = _CONTROL.search(value)
-        if control is not None:
-            self.fail(column, f"contains a control character (U+{ord(control.group()):04X})")
+        problem = text_problem(value, max_length)
+        if problem is not None:
+            self.fail(column, problem)
             return None
         return value
 
