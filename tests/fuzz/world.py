@@ -6,8 +6,11 @@ imports into a fresh copy of it. An import ends in exactly one of two ways:
 - accepted, and what the database holds equals what the file shows (read independently, see
   oracle.py), row for row;
 - refused with a UserError naming at least one `row N: column: problem` (or one file-level reason),
-  and the database the same as before, byte for byte in every table (the audit trail aside: it
-  records the refusal).
+  and the database the same as before, byte for byte in every table, its triggers included; the audit
+  trail aside, which gains exactly one record: the refusal.
+
+Imports are made by signed-in users (finance, and an admin for commission tables), so the role checks
+and the hash chains run as in use; after every import the audit trail and the tables verify intact.
 
 Anything else (a traceback, a silently dropped row, a value read otherwise than shown) fails.
 """
@@ -27,12 +30,23 @@ from sqlalchemy import select
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import from_minor
-from partner_desk.domain.roles import SETUP
+from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.files.table import FileRejected
 from partner_desk.services.imports import KINDS, ImportSummary, import_file
 from partner_desk.services.setup import init_database
+from partner_desk.services.users import add_user
+from partner_desk.services.verify import check as verify
 from partner_desk.store.engine import Database
-from partner_desk.store.models import Agency, Connection, Payment, Project, Rate, TierLevel, TierVersion
+from partner_desk.store.models import (
+    Agency,
+    AuditRecord,
+    Connection,
+    Payment,
+    Project,
+    Rate,
+    TierLevel,
+    TierVersion,
+)
 from tests.fuzz.oracle import Shown
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -48,6 +62,10 @@ BASE = {
                 "B1,P1,2026-01-05T10:00,subscription,1000.00,USD,\nB2,P2,2026-02-05T10:00,subscription,500.00,EUR,\n",
 }
 PROJECT_CURRENCY = {"P1": "USD", "P2": "EUR", "P3": "JPY", "P4": "KWD"}
+# who imports each kind: finance imports data, an admin the commission tables
+ADMIN = Actor("root", Role.ADMIN)
+FINANCE = Actor("fin", Role.FINANCE)
+IMPORTER = {"tiers": ADMIN}
 
 
 def build_template(folder: Path) -> Path:
@@ -60,6 +78,8 @@ def build_template(folder: Path) -> Path:
             source = folder / f"base-{kind}.csv"
             source.write_text(text, encoding="utf-8")
             import_file(db, SETUP, kind, source)
+        add_user(db, SETUP, ADMIN.name or "", "admin", "slate-harbour-9")
+        add_user(db, ADMIN, FINANCE.name or "", "finance", "copper-meadow-4")
     finally:
         db.dispose()
     return path
@@ -74,12 +94,38 @@ def fresh_copy(template: Path, folder: Path) -> Path:
 
 
 def dump(path: Path) -> list[str]:
-    """Every table but the audit trail, as SQL text."""
+    """Every table but the audit trail, and the schema with its triggers, as SQL text."""
     connection = sqlite3.connect(path)
     try:
-        return [line for line in connection.iterdump() if '"audit"' not in line]
+        return [line for line in connection.iterdump() if not line.startswith('INSERT INTO "audit"')]
     finally:
         connection.close()
+
+
+def trail(path: Path) -> list[tuple[object, ...]]:
+    """The audit trail's records, in order, as stored."""
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute("SELECT * FROM audit ORDER BY id").fetchall()
+    finally:
+        connection.close()
+
+
+def check_trail(db_path: Path, before: list[tuple[object, ...]], outcome: str) -> None:
+    """The trail kept every record it had and gained exactly one, of this outcome; and the audit
+    trail, the chained tables and everything checked against them verify intact."""
+    after = trail(db_path)
+    assert after[:len(before)] == before, "an import changed the audit trail's earlier records"
+    assert len(after) == len(before) + 1, f"{len(after) - len(before)} audit records for one import"
+    db = Database(f"sqlite:///{db_path}")
+    try:
+        with db.read() as session:
+            newest = session.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)).one()
+            assert (newest.action, newest.outcome) in {("import", outcome), ("tiers", outcome)}, newest.action
+            verification = verify(session)
+        assert verification.intact, [str(p) for p in verification.problems]
+    finally:
+        db.dispose()
 
 
 @dataclass
@@ -92,7 +138,7 @@ def run_import(db_path: Path, kind: str, file: Path) -> Outcome:
     """Import `file`; any exception but a UserError escapes (and fails the test)."""
     db = Database(f"sqlite:///{db_path}")
     try:
-        return Outcome(import_file(db, SETUP, kind, file), None)
+        return Outcome(import_file(db, IMPORTER.get(kind, FINANCE), kind, file), None)
     except UserError as exc:
         return Outcome(None, exc)
     finally:
@@ -211,12 +257,14 @@ def check_acceptance(db_path: Path, kind: str, summary: ImportSummary, shown: Sh
 def check(template: Path, folder: Path, kind: str, file: Path, shown: Shown | None) -> Outcome:
     """Import `file` into a fresh copy of the template and check that the outcome is one of the two."""
     db_path = fresh_copy(template, folder)
-    before = dump(db_path)
+    before, records = dump(db_path), trail(db_path)
     outcome = run_import(db_path, kind, file)
     if outcome.error is not None:
         check_refusal(outcome.error)
         assert dump(db_path) == before, "a refused file changed the database"
+        check_trail(db_path, records, "refused")
     else:
         assert outcome.summary is not None
         check_acceptance(db_path, kind, outcome.summary, shown)
+        check_trail(db_path, records, "ok")
     return outcome

@@ -104,9 +104,9 @@ def test_reward_levels_and_benefits(db) -> None:  # type: ignore[no-untyped-def]
 def test_reward_levels_and_benefit_names_are_bounded_like_imported_values(db) -> None:  # type: ignore[no-untyped-def]
     level_id = add_reward_level(db, ADA, "10000", ["A dedicated manager"])
     before = [(lv.min_reward_usd, [b.name for b in lv.benefits]) for lv in settings_view(db, SETUP).rewards]
-    with pytest.raises(UserError, match="^minimum reward: '1000000000000' has more than 12 integer digits$"):
+    with pytest.raises(UserError, match=r"^minimum reward: '1000000000000' has more than 12 integer digits$"):
         add_reward_level(db, ADA, Decimal("1000000000000"), ["x"])
-    with pytest.raises(UserError, match="^the benefit's name is longer than 200 characters$"):
+    with pytest.raises(UserError, match=r"^the benefit's name is longer than 200 characters$"):
         add_benefit(db, ADA, level_id, "x" * 201)
     with pytest.raises(UserError, match=r"^the benefit's name contains a control character \(U\+0000\)$"):
         add_reward_level(db, ADA, "20000", ["a\x00b"])
