@@ -53,6 +53,12 @@ class _FullDisk:
     def write(self, _data: bytes) -> int:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._handle.close()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._handle, name)
 
@@ -93,3 +99,18 @@ def test_one_statement_on_a_full_disk_is_refused_the_same_way(sdb: Database, tmp
     gc.collect()
     assert full_disk == []
     assert list(tmp_path.glob("*AG01*")) == []
+
+
+def test_a_pdf_statement_on_a_full_disk_is_refused_and_leaves_no_part_behind(sdb: Database, tmp_path: Path,
+                                                                              full_disk: list[str]) -> None:
+    # Qt's PDF writer does not report a failed write: the file is laid out in memory and written by
+    # Python, whose write fails as the operating system says
+    target = tmp_path / "AG01.pdf"
+    with pytest.raises(UserError) as caught:
+        export_statement(sdb, MANAGER, "AG01", "2026-02", target, produced_on=PRODUCED)
+    assert str(caught.value) == f"cannot write {target}: No space left on device"
+    assert list(tmp_path.glob("*AG01*")) == []
+    out = tmp_path / "out"
+    with pytest.raises(UserError, match="No space left on device"):
+        export_statements(sdb, MANAGER, "2026-02", out, produced_on=PRODUCED, fmt="pdf")
+    assert list(out.iterdir()) == []
