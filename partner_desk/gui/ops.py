@@ -196,9 +196,15 @@ def show_error(parent: QWidget | None, exc: BaseException, trace: str = "", acti
             if callable(follow):
                 follow()
         return
+    widgets.warn(parent, failure_text(exc, action))
+
+
+def failure_text(exc: BaseException, action: str = "") -> str:
+    """What the window says of a failure that is no refusal: a busy database, explained; anything
+    else in one line naming `action`, then the log file its traceback went to (the failure is also
+    recorded for the signed-in user)."""
     if isinstance(exc, DatabaseBusy):
-        widgets.warn(parent, _("The database is busy: another user or program is writing to it. Try again."))
-        return
+        return _("The database is busy: another user or program is writing to it. Try again.")
     path = errorlog.record(action, exc)
     error = errorlog.detail(exc)
     log.error("%s failed: %s", action or "the window", error)
@@ -208,10 +214,10 @@ def show_error(parent: QWidget | None, exc: BaseException, trace: str = "", acti
         text = _("{action} failed: an unexpected error ({error}).").format(action=action, error=error)
     else:
         text = _("An unexpected error ({error}).").format(error=error)
-    widgets.warn(parent, f"{text}\n{where}")
     for recorder in _failure_recorder:
         with contextlib.suppress(Exception):
             recorder(action, errorlog.sentence(exc, path))
+    return f"{text}\n{where}"
 
 
 def install_excepthook() -> None:

@@ -88,3 +88,33 @@ def test_a_failure_outside_background_work_reaches_the_same_dialog(qtbot, log_fi
     box.close()
     assert "KeyError: 'missing'" in log_file.read_text(encoding="utf-8")
     assert recorded == [("", f"an unexpected error (KeyError: 'missing'); the details are in {log_file}")]
+
+
+def test_signing_in_says_so_of_a_busy_database_and_of_an_unexpected_failure(qtbot, db, log_file: Path,  # type: ignore[no-untyped-def]
+                                                                         monkeypatch: Any) -> None:
+    from partner_desk.gui.dialogs import SignInDialog
+    from partner_desk.services import users
+
+    dialog = SignInDialog(db, name="root")
+    qtbot.addWidget(dialog)
+    dialog.password.setText("horse-battery-7")
+
+    def busy(*_args: Any) -> None:
+        raise DatabaseBusy()
+
+    monkeypatch.setattr(users, "sign_in", busy)
+    with qtbot.waitSignal(dialog.attempted, timeout=15_000) as signal:
+        dialog.submit()
+    assert signal.args == [False]
+    assert dialog.error.text() == "The database is busy: another user or program is writing to it. Try again."
+
+    def broken(*_args: Any) -> None:
+        raise RuntimeError("the disk controller caught fire")
+
+    monkeypatch.setattr(users, "sign_in", broken)
+    with qtbot.waitSignal(dialog.attempted, timeout=15_000):
+        dialog.submit()
+    # one line naming the action (the dialog's title) and the log, as everywhere in the window
+    assert dialog.error.text() == ("Sign in to Partner Desk failed: an unexpected error (RuntimeError: the disk "
+                                   f"controller caught fire).\nThe details are in {log_file}.")
+    assert "RuntimeError: the disk controller caught fire" in log_file.read_text(encoding="utf-8")
