@@ -62,8 +62,11 @@ TODAY = date(2026, 12, 1)
     (date(2025, 1, 1), None),                       # before the first posted month: never posted
     (date(2026, 12, 2), "the date 2026-12-02 is after today (2026-12-01): a date chosen for an action cannot "
                         "be in the future"),
-    (date(9999, 12, 31), "the date 9999-12-31 is after today (2026-12-01): a date chosen for an action cannot "
+    (date(2099, 12, 31), "the date 2099-12-31 is after today (2026-12-01): a date chosen for an action cannot "
                          "be in the future"),
+    # beyond the years the product works in (domain/bounds.py), asked first
+    (date(9999, 12, 31), "'9999-12-31' is outside 2000-01-01 to 2099-12-31"),
+    (date(1, 1, 1), "'0001-01-01' is outside 2000-01-01 to 2099-12-31"),
     (date(2026, 9, 30), "the date 2026-09-30 is in 2026-09, which is posted: its books are closed"),
     (date(2026, 8, 1), "the date 2026-08-01 is in 2026-08, which is posted: its books are closed"),
 ])
@@ -75,6 +78,7 @@ def test_a_read_shows_things_as_they_stood_on_a_day_that_has_come() -> None:
     assert as_of_refusal(date(2026, 8, 15), TODAY) is None  # a posted month may be read as it stood
     assert as_of_refusal(date(2026, 12, 2), TODAY) == (
         "--as-of 2026-12-02 is after today (2026-12-01): things can be shown as they stood on a day that has come")
+    assert as_of_refusal(date(1999, 12, 31), TODAY) == "'1999-12-31' is outside 2000-01-01 to 2099-12-31"
 
 
 def test_posting_depends_on_the_real_today_only() -> None:

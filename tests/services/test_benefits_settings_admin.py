@@ -51,14 +51,20 @@ def test_benefit_state_history_and_refusals(db, load) -> None:  # type: ignore[n
     assert [r.outcome for r in audit_rows(db)[-2:]] == ["refused", "refused"]
 
 
-def test_offer_acceptance_once_and_not_in_the_future(db, load) -> None:  # type: ignore[no-untyped-def]
+def test_offer_acceptance_once_and_not_in_the_future(db, load, clock) -> None:  # type: ignore[no-untyped-def]
+    clock("2025-04-15T12:00")
     seed(load)
+    # today is 2025-04-15: the next day is refused, and so is a day beyond the product's years
+    with pytest.raises(UserError, match=r"^the acceptance date 2025-04-16 is after today \(2025-04-15\)"):
+        accept_offer(db, ANNA, "AG02", date(2025, 4, 16))
+    with pytest.raises(UserError, match=r"^'2999-01-01' is outside 2000-01-01 to 2099-12-31$"):
+        accept_offer(db, ANNA, "AG02", date(2999, 1, 1))
+    with pytest.raises(UserError, match=r"^'0001-01-01' is outside 2000-01-01 to 2099-12-31$"):
+        accept_offer(db, ANNA, "AG02", date(1, 1, 1))
     accept_offer(db, ANNA, "AG02", date(2025, 4, 10))
     assert agency_detail(db, ANNA, "AG02", TODAY).offer_accepted_on == date(2025, 4, 10)
     with pytest.raises(UserError, match="AG02 accepted the partner offer on 2025-04-10 already"):
         accept_offer(db, ANNA, "AG02", date(2025, 4, 11))
-    with pytest.raises(UserError, match="is in the future"):
-        accept_offer(db, ANNA, "AG01", date(2999, 1, 1))
     with pytest.raises(UserError, match="unknown agency 'ZZ'"):
         accept_offer(db, ANNA, "ZZ")
     assert agency_detail(db, ANNA, "AG02", TODAY).offer_accepted_on == date(2025, 4, 10)
