@@ -327,3 +327,22 @@ def test_an_unexpected_failure_of_any_command_is_audited_under_the_services_name
     newest = json.loads(cli("audit", "--json", "--limit", "1", user="root", password="horse-battery-7")[1])[0]
     assert {k: newest[k] for k in ("user", "action", "object", "outcome")} == {
         "user": "root", "action": action, "object": obj, "outcome": "refused"}
+
+
+def test_a_signed_in_read_waits_for_no_writer(cli: Cli, monkeypatch: Any, tmp_path: Path) -> None:
+    # signing in reads the user and the trail; only a failed attempt (or a hash upgrade) writes
+    _with_admin(cli)
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
+    other = sqlite3.connect(tmp_path / "desk.db", isolation_level=None, timeout=0)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        for args in (["balance", "--json"], ["users", "list"], ["audit", "--verify"], ["audit", "--limit", "3"]):
+            code, _, err = cli(*args, user="root", password="horse-battery-7")
+            assert (code, err) == (0, ""), args
+        # a wrong password must be recorded, and the writer holds the database: said so, not a traceback
+        code, _, err = cli("balance", user="root", password="not-the-password")
+        assert code == 1 and err.splitlines()[-1] == (
+            "partner-desk: the database is busy: another user or program is writing to it; try again")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
