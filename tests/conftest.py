@@ -62,7 +62,7 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 
 @pytest.fixture
-def write_csv(tmp_path: Path):  # type: ignore[no-untyped-def]
+def write_csv(tmp_path: Path):
     """Write a CSV file from a header line and rows of text; returns its path."""
     counter = {"n": 0}
 

@@ -6,6 +6,7 @@ import argparse
 
 from partner_desk.cli import common
 from partner_desk.domain.money import format_amount, format_percent, format_usd
+from partner_desk.services.accruals import post_period, preview_period, run_as_dict
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -18,8 +19,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run(args: argparse.Namespace) -> int:
-    from partner_desk.services.accruals import post_period, preview_period, run_as_dict
-
     db = common.database(args)
     as_of = common.as_of(args.as_of)
     if args.dry_run:

@@ -11,9 +11,11 @@ from datetime import date
 from typing import Any
 
 from partner_desk.cli import errors
+from partner_desk.cli.errors import fail as fail
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import parse_day
 from partner_desk.domain.roles import Actor
+from partner_desk.services import users
 from partner_desk.services.setup import ensure_current
 from partner_desk.store.engine import Database, sqlite_file
 
@@ -61,7 +63,6 @@ def close() -> None:
 def actor(args: argparse.Namespace, db: Database) -> Actor:
     """The signed-in user (signed in once per command); the set-up actor while the database has no
     users; an anonymous caller without --user."""
-    from partner_desk.services import users
 
     signed: Actor | None = getattr(args, "signed_in_actor", None)
     if signed is not None:
@@ -101,13 +102,6 @@ def as_of(text: str | None) -> date | None:
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
-
-
-def fail(message: str) -> None:
-    lines = message.splitlines() or [""]
-    print(f"partner-desk: {lines[0]}", file=sys.stderr)
-    for line in lines[1:]:
-        print(line, file=sys.stderr)
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:

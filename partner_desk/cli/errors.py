@@ -6,14 +6,28 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 from collections.abc import Sequence
 
+from sqlalchemy.engine import make_url
+
 from partner_desk import errorlog
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor
+from partner_desk.services.failures import record_failure
+from partner_desk.services.payout_accounts import SETTING
+from partner_desk.store.engine import Database
 
 ENV_LOG = errorlog.ENV_LOG
 EXIT_UNEXPECTED = 2
 _signed_in: list[Actor] = []
+
+
+def fail(message: str) -> None:
+    """Print a refusal or failure on stderr: its first line after the program's name, the rest as they are."""
+    lines = message.splitlines() or [""]
+    print(f"partner-desk: {lines[0]}", file=sys.stderr)
+    for line in lines[1:]:
+        print(line, file=sys.stderr)
 
 
 def signed_in(actor: Actor) -> Actor:
@@ -36,39 +50,46 @@ def action_words(args: argparse.Namespace) -> str:
     return " ".join(words)
 
 
+# The audit name of each command whose record does not read "command.step", and the argument naming
+# its object: as the services record them.
+_BY_COMMAND: dict[str, tuple[str, str | None]] = {
+    "import": (Action.IMPORT, "kind"),
+    "statement": (Action.STATEMENT, "code"),
+    "statements": (Action.STATEMENT, "code"),
+    "pay-project": (Action.PAY_PROJECT, "code"),
+    "correct": (Action.CORRECT, "code"),
+    "audit": (Action.AUDIT_READ, None),
+}
+_BY_STEP: dict[tuple[str, str], tuple[str, str | None]] = {
+    ("withdraw", "export"): (Action.WITHDRAW_EXPORT, "method"),
+    ("withdraw", "paid-batch"): (Action.WITHDRAW_PAID_BATCH, "target"),
+}
+
+
 def audit_action(args: argparse.Namespace, actor: Actor | None = None) -> tuple[str, str | None]:
     """The audit trail's name of the action and its object, as the services record them."""
     command = args.command
-    if command == "import":
-        return "import", args.kind
-    if command == "accrue":
-        return ("accrue.preview" if args.dry_run else "accrue.post"), args.period
-    if command in ("statement", "statements"):
-        return "statement", getattr(args, "code", None)
-    if command in ("pay-project", "correct"):
-        return command.replace("-", "_"), args.code
-    if command == "audit":
-        return "audit.read", None
     step = getattr(args, "step", None)
+    named = _BY_COMMAND.get(command) or _BY_STEP.get((command, step or ""))
+    if named is not None:
+        action, attribute = named
+        return action, None if attribute is None else getattr(args, attribute, None)
+    if command == "accrue":
+        # a preview is no action of the role table, but its failure is recorded under this name
+        return ("accrue.preview" if args.dry_run else Action.ACCRUE_POST), args.period
     if (command, step) == ("withdraw", "company-account"):
-        from partner_desk.services.payout_accounts import SETTING
-
-        return "settings", SETTING
-    if (command, step) == ("withdraw", "export"):
-        return "withdraw.export", args.method
-    if (command, step) == ("withdraw", "paid-batch"):
-        return "withdraw.paid_batch", args.target
+        return Action.SETTINGS, SETTING
     if (command, step) == ("users", "password") and actor is not None and actor.name == args.name:
-        return "users.own_password", args.name
+        return Action.USERS_OWN_PASSWORD, args.name
     if step is not None:
         target = getattr(args, "id", None) or getattr(args, "code", None) or getattr(args, "name", None)
         return f"{command}.{step.replace('-', '_')}", None if target is None else str(target)
     return command, None
 
 
+
 def _command_line(argv: Sequence[str]) -> str:
     """The command as typed, with a database URL's password hidden."""
-    from sqlalchemy.engine import make_url
 
     shown: list[str] = []
     hide_next = False
@@ -85,20 +106,16 @@ def _command_line(argv: Sequence[str]) -> str:
 
 def unexpected(args: argparse.Namespace, exc: BaseException, argv: Sequence[str]) -> int:
     """Log the failure, say so in one line, audit it for a signed-in user; the exit status."""
-    from partner_desk.cli import common
 
     action = action_words(args)
     message = errorlog.sentence(exc, errorlog.record(action, exc, _command_line(argv)))
-    common.fail(f"{action} failed: {message}")
+    fail(f"{action} failed: {message}")
     if _signed_in:
         _audit(args, _signed_in[0], message)
     return EXIT_UNEXPECTED
 
 
 def _audit(args: argparse.Namespace, actor: Actor, message: str) -> None:
-    from partner_desk.services.failures import record_failure
-    from partner_desk.store.engine import Database
-
     name, obj = audit_action(args, actor)
     # the failure may be the database's own: then the log above is all there is
     with contextlib.suppress(Exception):

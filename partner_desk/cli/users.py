@@ -9,6 +9,7 @@ import sys
 from partner_desk.cli import common
 from partner_desk.domain.accounts import MAX_PASSWORD
 from partner_desk.domain.errors import UserError
+from partner_desk.services import users as accounts
 
 ROLES = ["manager", "finance", "admin"]
 
@@ -54,70 +55,56 @@ def _new_password(args: argparse.Namespace) -> str:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import add_user
-
     db = common.database(args)
     who = common.actor(args, db)
     password = _new_password(args)
-    added = add_user(db, who, args.name, args.role, password)
+    added = accounts.add_user(db, who, args.name, args.role, password)
     print(f"added {added.name} ({args.role})")
     return 0
 
 
 def run_deactivate(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import deactivate
-
     db = common.database(args)
-    deactivate(db, common.actor(args, db), args.name)
+    accounts.deactivate(db, common.actor(args, db), args.name)
     print(f"deactivated {args.name}")
     return 0
 
 
 def run_activate(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import activate
-
     db = common.database(args)
-    activate(db, common.actor(args, db), args.name)
+    accounts.activate(db, common.actor(args, db), args.name)
     print(f"activated {args.name}")
     return 0
 
 
 def run_unlock(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import unlock
-
     db = common.database(args)
-    unlock(db, common.actor(args, db), args.name)
+    accounts.unlock(db, common.actor(args, db), args.name)
     print(f"unlocked {args.name}")
     return 0
 
 
 def run_role(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import set_role
-
     db = common.database(args)
-    view = set_role(db, common.actor(args, db), args.name, args.role)
+    view = accounts.set_role(db, common.actor(args, db), args.name, args.role)
     print(f"{view.name} now has the {view.role.label} role")
     return 0
 
 
 def run_password(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import change_password
-
     db = common.database(args)
     who = common.actor(args, db)
     new = _new_password(args)
     # changing one's own password needs the current one: the one this command signed in with
     old = common.password(args) if who.signed_in and who.name == args.name else None
-    change_password(db, who, args.name, new, old)
+    accounts.change_password(db, who, args.name, new, old)
     print(f"the password of {args.name} is changed")
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import list_users
-
     db = common.database(args)
-    found = list_users(db, common.actor(args, db))
+    found = accounts.list_users(db, common.actor(args, db))
     if args.json:
         common.print_json([u.as_dict() for u in found])
         return 0

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
 from math import lcm
 from operator import attrgetter
@@ -24,8 +25,19 @@ from partner_desk.domain.rewards import RewardSchedule
 from partner_desk.domain.tiers import TierTable
 
 HUNDRED = Decimal(100)
-SUBSCRIPTION = "subscription"
-SERVICE_KINDS = ("subscription", "numbers", "telephony", "other")
+
+
+class ServiceKind(StrEnum):
+    """What a payment paid for (SPEC section 1); only a subscription earns commission."""
+
+    SUBSCRIPTION = "subscription"
+    NUMBERS = "numbers"
+    TELEPHONY = "telephony"
+    OTHER = "other"
+
+
+SUBSCRIPTION = ServiceKind.SUBSCRIPTION
+SERVICE_KINDS = tuple(kind.value for kind in ServiceKind)
 
 
 class ExactSum:
@@ -184,29 +196,12 @@ def accrue_agency(
     `percent_for(p)` gives the percent the agency's own accrual of an earlier period p reached
     (the base level of p's table if it had none); late payments and refunds use it.
     """
-    regular: list[Candidate] = []
-    late: list[Candidate] = []
-    refunds: list[Candidate] = []
-    for c in candidates:
-        if c.refund_of is not None:
-            refunds.append(c)
-        elif c.period == period:
-            regular.append(c)
-        else:
-            late.append(c)
+    regular, late, refunds = _split(candidates, period)
     if not (regular or late or refunds):
         return None
-
-    turnover = ExactSum()
     # the rates of one currency on one day, looked up once; lines of that day share their Terms
     day_rates: dict[tuple[str, date], Terms] = {}
-    for c in regular:
-        key = (c.currency, c.local_date)
-        rate_terms = day_rates.get(key)
-        if rate_terms is None:
-            rate_terms = day_rates[key] = terms_at(c.currency, currency, c.local_date, Decimal(0), rates)
-        turnover.add(c.amount, rate_terms.pay_rate)
-    turnover_value = turnover.value()
+    turnover_value = _turnover(regular, currency, rates, day_rates)
     percent = table.percent_for(turnover_value)
 
     lines: list[Line] = []
@@ -224,29 +219,10 @@ def accrue_agency(
         priced[c.payment_id] = terms
         lines.append(price(c, currency, terms, late=True))
     for c in refunds:
-        assert c.refund_of is not None
-        terms_or_none = c.original_terms or priced.get(c.refund_of)
-        if terms_or_none is None:
-            if c.original_day is None or c.original_period is None:
-                raise ValueError(f"refund {c.payment_id} has no terms for its original")
-            terms_or_none = terms_at(
-                c.currency, currency, c.original_day, percent_for(c.original_period), rates
-            )
-        lines.append(price(c, currency, terms_or_none, late=c.period != period))
-
+        lines.append(price(c, currency, _refund_terms(c, currency, priced, percent_for, rates),
+                           late=c.period != period))
     lines.sort(key=attrgetter("paid_at", "payment_id"))
-    # lines priced on the same terms are summed first (exactly: amounts have few digits), so each
-    # percent and rate is multiplied in once per terms rather than once per line
-    by_terms: dict[int, tuple[Terms, Decimal]] = {}
-    for line in lines:
-        found = by_terms.get(id(line.terms))
-        by_terms[id(line.terms)] = (
-            (line.terms, line.amount) if found is None else (found[0], EXACT.add(found[1], line.amount))
-        )
-    reward = ExactSum()
-    for terms, amount in by_terms.values():
-        reward.add(EXACT.multiply(amount, terms.percent), EXACT.multiply(terms.pay_rate, HUNDRED))
-    reward_value = reward.value()
+    reward_value = _reward(lines)
     total = sum((line.commission for line in lines), Decimal(0))
     return AgencyAccrual(
         agency=agency,
@@ -261,6 +237,63 @@ def accrue_agency(
         benefits=tuple(rewards.benefits(round_usd(reward_value))),
         reward_level_usd=_level(rewards, round_usd(reward_value)),
     )
+
+
+def _split(candidates: Iterable[Candidate], period: Period) -> tuple[list[Candidate], list[Candidate],
+                                                                     list[Candidate]]:
+    """The period's own payments, late payments of earlier periods, and refunds."""
+    regular: list[Candidate] = []
+    late: list[Candidate] = []
+    refunds: list[Candidate] = []
+    for c in candidates:
+        if c.refund_of is not None:
+            refunds.append(c)
+        elif c.period == period:
+            regular.append(c)
+        else:
+            late.append(c)
+    return regular, late, refunds
+
+
+def _turnover(regular: list[Candidate], currency: str, rates: RateCollector,
+              day_rates: dict[tuple[str, date], Terms]) -> Fraction:
+    """The exact USD turnover of the period's own payments; `day_rates` keeps each day's rates."""
+    turnover = ExactSum()
+    for c in regular:
+        key = (c.currency, c.local_date)
+        rate_terms = day_rates.get(key)
+        if rate_terms is None:
+            rate_terms = day_rates[key] = terms_at(c.currency, currency, c.local_date, Decimal(0), rates)
+        turnover.add(c.amount, rate_terms.pay_rate)
+    return turnover.value()
+
+
+def _refund_terms(c: Candidate, currency: str, priced: dict[str, Terms], percent_for: Callable[[Period], Decimal],
+                  rates: RateCollector) -> Terms:
+    """A refund reverses at its original's terms: as posted, as priced in this run, or as its own period's."""
+    assert c.refund_of is not None
+    terms = c.original_terms or priced.get(c.refund_of)
+    if terms is not None:
+        return terms
+    if c.original_day is None or c.original_period is None:
+        raise ValueError(f"refund {c.payment_id} has no terms for its original")
+    return terms_at(c.currency, currency, c.original_day, percent_for(c.original_period), rates)
+
+
+def _reward(lines: list[Line]) -> Fraction:
+    """The exact USD reward: each line's USD amount times its percent."""
+    # lines priced on the same terms are summed first (exactly: amounts have few digits), so each
+    # percent and rate is multiplied in once per terms rather than once per line
+    by_terms: dict[int, tuple[Terms, Decimal]] = {}
+    for line in lines:
+        found = by_terms.get(id(line.terms))
+        by_terms[id(line.terms)] = (
+            (line.terms, line.amount) if found is None else (found[0], EXACT.add(found[1], line.amount))
+        )
+    reward = ExactSum()
+    for terms, amount in by_terms.values():
+        reward.add(EXACT.multiply(amount, terms.percent), EXACT.multiply(terms.pay_rate, HUNDRED))
+    return reward.value()
 
 
 def _level(rewards: RewardSchedule, reward_usd: Decimal) -> Decimal | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from partner_desk.domain.roles import Actor, Role
+from partner_desk.gui import labels
 from partner_desk.store.engine import Database
 
 
@@ -25,6 +26,4 @@ class AppContext:
 
     @property
     def role_label(self) -> str:
-        from partner_desk.gui import labels
-
         return labels.role(self.actor.role)

@@ -21,6 +21,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op
 from partner_desk.gui.pages import PAGES, Page, PageSpec
+from partner_desk.gui.pages.users_dialogs import PasswordDialog
 from partner_desk.i18n import _
 from partner_desk.services import users
 
@@ -192,8 +193,6 @@ class MainWindow(QMainWindow):
         self.sign_out_requested.emit()
 
     def change_password(self) -> FormDialog:
-        from partner_desk.gui.pages.users_dialogs import PasswordDialog
-
         dialog = PasswordDialog(self.ctx, self.ctx.user_name, self)
         dialog.accepted.connect(lambda: widgets.inform(self, _("Your password is changed.")))
         dialog.open()

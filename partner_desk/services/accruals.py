@@ -13,7 +13,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, accrue_agency
@@ -23,11 +23,12 @@ from partner_desk.domain.money import EXACT, format_amount, format_percent, form
 from partner_desk.domain.periods import ONE_DAY, Period, parse_period, today_in
 from partner_desk.domain.posting import before_first, posting_refusals
 from partner_desk.domain.rates import RateCollector
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor
+from partner_desk.refusal_text import Refused, raise_refusals
 from partner_desk.services import audit
-from partner_desk.services.guard import refused, require
+from partner_desk.services.guard import checked
 from partner_desk.store import accrual_queries as q
-from partner_desk.store import chain
+from partner_desk.store import chain, locks
 from partner_desk.store.bulk import collector_paused, insert_rows
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, AccrualLine, Agency
@@ -164,7 +165,7 @@ def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date
             return AccrualRun(period, True, False, [], f"{period} is already accrued: nothing to preview")
         if plan.posted and period < plan.posted[0]:
             # it can never be posted: its payments go, late, into the next run
-            raise UserError(before_first(period, plan.posted[0]))
+            raise Refused(before_first(period, plan.posted[0]))
         only = None
         if agency is not None:
             only = session.scalar(select(Agency.id).where(Agency.code == agency))
@@ -196,9 +197,7 @@ def _refuse_order(plan: _Plan, period: Period, today: date, as_of: date | None) 
             raise UserError(problem)
         if not period.has_ended(as_of) and period.has_ended(today):
             raise UserError(f"{period} had not ended on {as_of}: posting it as of that day is refused")
-    reasons = posting_refusals(period, plan.posted, today)
-    if reasons:
-        raise UserError("; ".join(reasons))
+    raise_refusals(posting_refusals(period, plan.posted, today))
 
 
 def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None,
@@ -206,19 +205,14 @@ def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | 
     """Post a period: every accrual, its lines and the ledger credits, in one transaction;
     `priced(n)` hears how many agencies are priced so far."""
     period = period if isinstance(period, Period) else _check_period_text(period)
-    require(db, actor, "accrue.post", str(period))
-    try:
+    with checked(db, actor, Action.ACCRUE_POST, str(period)):
         return _post(db, actor, period, as_of, priced)
-    except UserError as exc:
-        refused(db, actor, "accrue.post", str(period), exc)
-        raise
 
 
 def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
           priced: AgenciesPriced | None = None) -> AccrualRun:
     with db.write() as session, collector_paused():
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(7271002)"))
+        locks.take(session, locks.POSTING)
         # the real clock decides whether the period has ended; `as_of` is only recorded with it
         today = today_in(company_tz(session))
         plan = _plan(session, period, today)
@@ -242,7 +236,7 @@ def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
         accruals.sort(key=lambda a: a.agency)
         totals = {cur: format_amount(v, cur) for cur, v in _totals(accruals).items()}
         credited = {a.agency: format_amount(a.total, a.currency) for a in accruals}
-        audit.record(session, actor, "accrue.post", str(period),
+        audit.record(session, actor, Action.ACCRUE_POST, str(period),
                      after={"period": str(period), "accruals": len(accruals), "totals": totals,
                             "as_of": day.isoformat(), "credits": credited})
     return AccrualRun(period, False, True, accruals, f"posted {period}: {len(accruals)} accruals")

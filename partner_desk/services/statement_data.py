@@ -69,7 +69,7 @@ def _ledger(session: Session, agency: Agency, period: Period) -> _Ledger:
         .where(LedgerEntry.agency_id == agency.id, LedgerEntry.effective_on < period.first_day)
         .group_by(LedgerEntry.kind)
     )
-    opening_sums = [(kind, from_minor(int(total), cur)) for kind, total in before]
+    opening_sums: list[tuple[str, Decimal]] = [(kind, from_minor(int(total), cur)) for kind, total in before]
     entries = session.execute(
         select(LedgerEntry, Accrual.period)
         .outerjoin(Accrual, Accrual.id == LedgerEntry.accrual_id)

@@ -18,7 +18,7 @@ from partner_desk.services.balances import balances
 from tests.gui.agency_data import TODAY, people, seed
 
 
-def open_agency(qtbot, db, actor, code: str) -> AgencyPage:  # type: ignore[no-untyped-def]
+def open_agency(qtbot, db, actor, code: str) -> AgencyPage:
     page = AgencyPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
@@ -26,7 +26,7 @@ def open_agency(qtbot, db, actor, code: str) -> AgencyPage:  # type: ignore[no-u
     return page
 
 
-def finish(qtbot, page: AgencyPage, dialog) -> None:  # type: ignore[no-untyped-def]
+def finish(qtbot, page: AgencyPage, dialog) -> None:
     with qtbot.waitSignal(page.loaded, timeout=15_000):  # the page reloads after the change
         page.data_changed.connect(page.refresh)
         dialog.submit()
@@ -34,7 +34,7 @@ def finish(qtbot, page: AgencyPage, dialog) -> None:  # type: ignore[no-untyped-
     qtbot.waitUntil(lambda: ops.running() == 0, timeout=15_000)
 
 
-def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)  # AG01 earns 150.00 USD
@@ -77,7 +77,7 @@ def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None: 
     assert [(w.amount, w.status.value) for w in page.withdrawals.model.rows()] == [(Decimal("60.00"), "pending")]
 
 
-def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)
@@ -94,12 +94,14 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
 
     # AG02's March reward: $250 x 10% = $25, below the $200 level: no benefit reached, still editable
     first = page.data.detail.benefits[0] if page.data else None
-    assert first is not None and not first.reached_last_month
+    assert first is not None
+    assert not first.reached_last_month
     combo = page.benefits.cellWidget(0, 3)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.data_changed.connect(page.refresh)
         combo.setCurrentIndex(combo.findData("in_progress"))
-    assert page.data is not None and page.data.detail.benefits[0].state == "in_progress"
+    assert page.data is not None
+    assert page.data.detail.benefits[0].state == "in_progress"
     assert page.data.detail.benefits[0].changed_by == "anna"
 
     statement = page.export_statement()
@@ -108,10 +110,11 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
     statement.path.setText(str(target))
     finish(qtbot, page, statement)
     assert statement.result() == QDialog.DialogCode.Accepted
-    assert target.exists() and target.stat().st_size > 0
+    assert target.exists()
+    assert target.stat().st_size > 0
 
 
-def test_go_to_an_agency_by_code_and_filter_its_payments(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_go_to_an_agency_by_code_and_filter_its_payments(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     page = AgencyPage(AppContext(db, team["anna"]))
@@ -139,18 +142,20 @@ def test_go_to_an_agency_by_code_and_filter_its_payments(qtbot, db, write_csv) -
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.go_to("NOPE")
     box = widgets.last_box()
-    assert box is not None and box.text() == "unknown agency 'NOPE'"
+    assert box is not None
+    assert box.text() == "unknown agency 'NOPE'"
     box.close()
-    assert page.code == "AG01" and page.heading.text() == "AG01 — Alpha Agency"
+    assert page.code == "AG01"
+    assert page.heading.text() == "AG01 — Alpha Agency"
 
 
-def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)  # AG01 holds 150.00 USD
     manager_view = open_agency(qtbot, db, team["anna"], "AG01")
     assert not manager_view.correct_button.isEnabled()
-    assert manager_view.correct_button.toolTip() == "needs the admin role"
+    assert manager_view.correct_button.toolTip() == "anna (manager) may not correct balances: it needs the admin role"
 
     page = open_agency(qtbot, db, team["admin"], "AG01")
     assert page.correct_button.isEnabled()

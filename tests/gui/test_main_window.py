@@ -13,7 +13,7 @@ from partner_desk.gui.pages import Page, PageSpec
 
 
 class CountingPage(Page):
-    def __init__(self, ctx: AppContext, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(ctx, parent)
         self.refreshed = 0
         self.search = QLineEdit()
@@ -30,7 +30,7 @@ SPECS = [PageSpec("one", "One", CountingPage), PageSpec("two", "Two", CountingPa
          PageSpec("three", "Three", CountingPage)]
 
 
-def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:
     # keep the user's own settings out of it: QSettings(org, app) uses the native format's path
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
     ctx = AppContext(db, Actor("ada", Role.ADMIN))
@@ -39,12 +39,14 @@ def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # 
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)
-    assert window.current_key() == "one" and window.pages["one"].refreshed == 1
+    assert window.current_key() == "one"
+    assert window.pages["one"].refreshed == 1
 
     qtbot.keyClick(window.windowHandle(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_key() == "three"
     three = window.pages["three"]
-    assert isinstance(three, CountingPage) and three.refreshed == 1
+    assert isinstance(three, CountingPage)
+    assert three.refreshed == 1
     qtbot.keyClick(window.windowHandle(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert three.search.hasFocus()
 
@@ -52,7 +54,8 @@ def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # 
     three.changed()
     assert three.refreshed == 2
     one = window.pages["one"]
-    assert isinstance(one, CountingPage) and one.refreshed == 1
+    assert isinstance(one, CountingPage)
+    assert one.refreshed == 1
     window.show_page("one")
     assert one.refreshed == 2
     window.show_page("one")

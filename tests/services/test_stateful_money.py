@@ -176,7 +176,8 @@ class MoneyMachine(RuleBasedStateMachine):
             if now < 0:
                 note_event("an available balance is negative after a refund reversal")
             if now < 0 and now < before[code]:
-                assert action == "accrue.post" and any(e.kind == "refund_reversal" for e in entries), (
+                assert action == "accrue.post", f"{action} made {code}'s available balance negative ({now})"
+                assert any(e.kind == "refund_reversal" for e in entries), (
                     f"{action} made {code}'s available balance negative ({now})")
         return ok, entries
 
@@ -208,7 +209,8 @@ class MoneyMachine(RuleBasedStateMachine):
                 "paid": ["hold_release", "payout", "withdrawal_hold"],
             }[row.status]
             if row.status in ("approved", "paid", "rejected"):
-                assert row.decided_by is not None and row.decided_by != row.requested_by
+                assert row.decided_by is not None
+                assert row.decided_by != row.requested_by
 
     # -- money in ------------------------------------------------------------------------------
 
@@ -280,7 +282,9 @@ class MoneyMachine(RuleBasedStateMachine):
 
         def then(ok: bool, view: Any, entries: list[Any]) -> None:
             if ok:
-                assert amount <= available and code != "AG02" and method != "crypto"
+                assert amount <= available
+                assert code != "AG02"
+                assert method != "crypto"
                 assert [(e.kind, e.amount_minor, e.withdrawal_id) for e in entries] == [
                     ("withdrawal_hold", -int(amount * 100), view.id)]
                 self.requests[view.id] = "pending"
@@ -347,7 +351,8 @@ class MoneyMachine(RuleBasedStateMachine):
         value = -amount if negative else amount
         ok, entries = self.act("correct", lambda: ledger.correct(db, actor, code, value, reason))
         if ok:
-            assert actor.role is Role.ADMIN and reason
+            assert actor.role is Role.ADMIN
+            assert reason
             # adding money is always allowed (it may lift a balance a refund made negative);
             # taking money away may not leave the available balance below zero
             assert value > 0 or available + value >= 0

@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.ops import Progress, run_op
+from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.pages import Page
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import SearchField
 from partner_desk.i18n import _, day, money, ngettext, percent
+from partner_desk.refusal_text import shown
 from partner_desk.services.agency_views import AgencyFilter, AgencyList, AgencyRow, agency_list
 
 NEGATIVE = QColor("#b00020")
@@ -68,7 +69,7 @@ def columns() -> list[Column[AgencyRow]]:
                display=lambda v: day(v) if v is not None else "", align=CENTER, width=100),
         Column(_("Can withdraw"), lambda r: r.can_withdraw,
                display=lambda v: _("yes") if v else _("no"), align=CENTER,
-               tooltip=lambda r: "\n".join(r.reasons) or _("Both conditions hold"),
+               tooltip=lambda r: "\n".join(shown(x) for x in r.reasons) or _("Both conditions hold"),
                foreground=lambda r: GOOD if r.can_withdraw else None),
     ]
 
@@ -143,8 +144,6 @@ class AgenciesPage(Page):
         run_op(self, work, self.show_list, self._failed, quiet=True)
 
     def _failed(self, exc: Exception) -> None:
-        from partner_desk.gui.ops import show_error
-
         self.loading = False
         self.again = False
         self.count.setText(_("The agencies could not be loaded."))

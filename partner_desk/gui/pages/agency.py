@@ -27,8 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partner_desk.domain.periods import Period
 from partner_desk.domain.rewards import Fulfilment
-from partner_desk.domain.roles import NEEDS
+from partner_desk.domain.roles import Action, role_refusal
+from partner_desk.domain.withdrawals import THRESHOLD_USD
+from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
@@ -44,10 +47,12 @@ from partner_desk.gui.pages.agency_tabs import (
     withdrawals_tab,
 )
 from partner_desk.i18n import N_, _, day, money, ngettext, percent
+from partner_desk.refusal_text import shown
 from partner_desk.services import agency_detail as views
 from partner_desk.services.agency_detail import AgencyDetail
 from partner_desk.services.agency_detail import Progress as LevelProgress
 from partner_desk.services.agency_views import agency_names
+from partner_desk.services.withdrawals import list_withdrawals
 
 STATE_LABELS = {
     Fulfilment.OFFERED.value: N_("offered"),
@@ -122,7 +127,7 @@ class AgencyPage(AgencyActions):
         layout.addWidget(self.stack)
 
     # layout -------------------------------------------------------------------------------------
-    def _build(self) -> QWidget:
+    def _build(self) -> QWidget:  # noqa: PLR0915 - the page top to bottom, one widget after another
         body = QWidget()
         layout = QVBoxLayout(body)
         self.heading = QLabel()
@@ -260,8 +265,6 @@ class AgencyPage(AgencyActions):
         period, service = self.payments.chosen()
 
         def work(_progress: Progress) -> Loaded:
-            from partner_desk.services.withdrawals import list_withdrawals
-
             detail = views.agency_detail(ctx.db, ctx.actor, code)
             return Loaded(detail, views.agency_payments(ctx.db, code, period, service),
                           views.agency_accruals(ctx.db, code), views.agency_ledger(ctx.db, code),
@@ -315,9 +318,10 @@ class AgencyPage(AgencyActions):
         self._levels(d)
         if d.can_withdraw:
             self.eligibility.setText(_("<span style='color:#1b7f3b'>Can withdraw</span>: the offer is accepted "
-                                       "and the available balance is worth more than $100."))
+                                       "and the available balance is worth more than {minimum}.").format(
+                minimum=money(THRESHOLD_USD, "USD")))
         else:
-            reasons = "".join(f"<li>{html.escape(r)}</li>" for r in d.reasons)
+            reasons = "".join(f"<li>{html.escape(shown(r))}</li>" for r in d.reasons)
             self.eligibility.setText(_("Cannot withdraw:") + f"<ul>{reasons}</ul>"
                                      + _("The funds can still pay its projects."))
         self._benefits(d)
@@ -325,7 +329,6 @@ class AgencyPage(AgencyActions):
         self.projects.set_rows(d.connections)
         periods = sorted({p.period for p in loaded.payments}, reverse=True) if self.payments.chosen()[0] is None else []
         if periods:
-            from partner_desk.domain.periods import Period
 
             self.payments.set_periods([Period.parse(p) for p in periods])
         self.payments.set_rows(loaded.payments)
@@ -367,10 +370,10 @@ class AgencyPage(AgencyActions):
         self.reward_bar.setValue(_bar(r))
 
     def _benefits(self, d: AgencyDetail) -> None:
-        may = self.ctx.actor.may(NEEDS["benefit.update"])
+        may = role_refusal(self.ctx.actor, Action.BENEFIT_UPDATE) is None
         self.benefits.setRowCount(len(d.benefits))
         for i, b in enumerate(d.benefits):
-            name = QTableWidgetItem(b.name)
+            name = QTableWidgetItem(labels.benefit(b.name))
             if b.reached_last_month:
                 font = name.font()
                 font.setBold(True)

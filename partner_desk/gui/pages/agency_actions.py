@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QPushButton
 
-from partner_desk.domain.roles import NEEDS
-from partner_desk.gui import labels, widgets
+from partner_desk.domain.roles import Action, role_refusal
+from partner_desk.gui import widgets
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op, show_error
 from partner_desk.gui.pages import Page
@@ -20,6 +20,8 @@ from partner_desk.gui.pages.agency_dialogs import (
 )
 from partner_desk.gui.pages.agency_language import LanguageDialog
 from partner_desk.i18n import _, day, money
+from partner_desk.refusal_text import shown
+from partner_desk.services.benefits import set_benefit_state
 
 if TYPE_CHECKING:
     from partner_desk.gui.pages.agency import Loaded
@@ -42,30 +44,30 @@ class AgencyActions(Page):
     def _actions(self, d: AgencyDetail) -> None:
         """Enable each action the user's role and the agency's state allow; a tooltip says why not."""
 
-        def allow(button: QPushButton, action: str, reasons: list[str], tip: str) -> None:
-            needed = NEEDS[action]
-            if not self.ctx.actor.may(needed):
-                reasons = [_("needs the {role} role").format(role=labels.role(needed)), *reasons]
+        def allow(button: QPushButton, action: Action, reasons: list[str], tip: str) -> None:
+            role = role_refusal(self.ctx.actor, action)
+            if role is not None:
+                reasons = [shown(role), *reasons]
             button.setEnabled(not reasons)
             button.setToolTip("\n".join(reasons) if reasons else tip)
 
         no_projects = [] if d.current_projects else [_("no project is connected to the agency now")]
         nothing = [] if d.available > 0 else [_("nothing is available to spend")]
-        allow(self.pay_button, "pay_project", no_projects + nothing, _("Spend the balance on a connected project"))
-        allow(self.withdraw_button, "withdraw.request", list(d.reasons), _("Request a payout of the balance"))
+        allow(self.pay_button, Action.PAY_PROJECT, no_projects + nothing, _("Spend the balance on a connected project"))
+        allow(self.withdraw_button, Action.WITHDRAW_REQUEST, [shown(r) for r in d.reasons],
+              _("Request a payout of the balance"))
         accepted = [_("accepted on {day}").format(day=day(d.offer_accepted_on))] if d.offer_accepted_on else []
-        allow(self.offer_button, "offer.accept", accepted, _("Record the day the partner offer was accepted"))
+        allow(self.offer_button, Action.OFFER_ACCEPT, accepted, _("Record the day the partner offer was accepted"))
         posted = [] if self.data and self.data.accruals else [_("the agency has no posted accrual yet")]
-        allow(self.statement_button, "statement", posted, _("Export the statement of a posted period, as Excel "
-                                                            "or PDF"))
-        allow(self.language_button, "agency.language", [], _("Choose the language of the agency's statements"))
-        allow(self.correct_button, "correct", [], _("Add a correcting ledger entry, with its reason"))
+        allow(self.statement_button, Action.STATEMENT, posted, _("Export the statement of a posted period, as Excel "
+                                                                    "or PDF"))
+        allow(self.language_button, Action.AGENCY_LANGUAGE, [], _("Choose the language of the agency's statements"))
+        allow(self.correct_button, Action.CORRECT, [], _("Add a correcting ledger entry, with its reason"))
 
     def set_benefit_state(self, benefit_id: int, state: str | None) -> None:
         if state is None or self.code is None:
             return
         ctx, code = self.ctx, self.code
-        from partner_desk.services.benefits import set_benefit_state
 
         def failed(exc: Exception) -> None:
             show_error(self, exc)

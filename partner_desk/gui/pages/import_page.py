@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.roles import NEEDS
+from partner_desk.domain.roles import import_action, role_refusal
 from partner_desk.files.table import FileRejected, Problem
-from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
 from partner_desk.gui.pages import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import N_, _, ngettext, number
+from partner_desk.refusal_text import shown
 from partner_desk.services.imports import KINDS, ImportSummary, import_file, validate_file
 
 KIND_LABELS = {
@@ -233,11 +233,10 @@ class ImportPage(Page):
     def import_refusals(self) -> list[str]:
         """Why "Import" is not available now; empty when it is."""
         reasons = []
-        needed = NEEDS["import"]
-        if not self.ctx.actor.may(needed):
-            role = labels.role(self.ctx.actor.role) if self.ctx.actor.role else _("no role")
-            reasons.append(_("importing needs the {needed} role (you are {role})").format(
-                needed=labels.role(needed), role=role))
+        # the kind decides the action: a commission table is the admin's (the service asks the same)
+        role = role_refusal(self.ctx.actor, import_action(self.kind()))
+        if role is not None:
+            reasons.append(shown(role))
         checked = self.checked
         if checked is None or checked.path != self.path() or checked.kind != self.kind():
             reasons.append(_("the file has not been checked yet"))

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.payouts import totals
+from partner_desk.domain.money import per_currency
 from partner_desk.domain.withdrawals import Method, Status
-from partner_desk.gui import widgets
+from partner_desk.gui import labels, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.date_field import chosen_day_field, picked_day, qdate
 from partner_desk.gui.dialogs import FormDialog
@@ -55,7 +55,7 @@ def default_folder() -> Path:
 
 def totals_text(items: Sequence[tuple[Any, str]]) -> str:
     """"120.50 USD; 20,000 JPY": one total per currency."""
-    return "; ".join(money(amount, currency) for currency, amount in totals(items).items())
+    return "; ".join(money(amount, currency) for currency, amount in per_currency(items).items())
 
 
 class _PathField(QWidget):
@@ -232,12 +232,11 @@ def confirmation_text(preview: BatchPreview, reference: str, paid_on: date) -> s
                         count).format(batch=preview.batch_id, n=count)
     else:
         head = ngettext("Mark {n} request paid", "Mark {n} requests paid", count).format(n=count)
-    from partner_desk.gui.pages.withdrawals import STATUS_LABELS  # the page imports this module
 
     lines = [head + " " + _("on {day} with reference {reference}?").format(day=day(paid_on), reference=reference), ""]
     for w in preview.requests[:LISTED]:
         lines.append(_("No. {id} · {agency} · {amount} ({state})").format(
-            id=w.id, agency=w.agency, amount=money(w.amount, w.currency), state=_(STATUS_LABELS[w.status])))
+            id=w.id, agency=w.agency, amount=money(w.amount, w.currency), state=labels.label(labels.STATES, w.status)))
     if count > LISTED:
         lines.append(_("… and {n} more").format(n=count - LISTED))
     lines += ["", _("Total: {totals}").format(totals=totals_text([(w.amount, w.currency) for w in preview.requests]))]
@@ -304,7 +303,8 @@ class BatchActions:
 
     def _confirm(self, dialog: MarkBatchPaidDialog) -> None:
         preview = dialog.result_value
-        assert isinstance(preview, BatchPreview) and dialog.marking is not None
+        assert isinstance(preview, BatchPreview)
+        assert dialog.marking is not None
         target, reference, paid_on = dialog.marking
         widgets.confirm(self.page, confirmation_text(preview, reference, paid_on),
                         lambda: self._mark(target, reference, paid_on), yes_label=_("Mark batch paid"))

@@ -114,7 +114,9 @@ class WithdrawalsPage(Page):
         self._reload.setSingleShot(True)
         self._reload.setInterval(0)
         self._reload.timeout.connect(self._load)
+        self._build()
 
+    def _build(self) -> None:
         self.tabs = QTabBar()
         self.tabs.setExpanding(False)
         for _status, label in TABS:
@@ -143,7 +145,7 @@ class WithdrawalsPage(Page):
             self.buttons[move] = button
             actions.addWidget(button)
         actions.addSpacing(16)
-        self.batch = BatchActions(self, ctx, self._batch_changed)
+        self.batch = BatchActions(self, self.ctx, self._batch_changed)
         actions.addWidget(self.batch.export_button)
         actions.addWidget(self.batch.paid_button)
         actions.addStretch(1)
