@@ -50,7 +50,7 @@ from partner_desk.services.audit_trail import head_in
 from partner_desk.services.guard import Refused, refused, require
 from partner_desk.services.ledger import open_day
 from partner_desk.services.payout_accounts import debtor
-from partner_desk.services.withdrawals import WithdrawalView, before_hold_refusal, list_withdrawals, pay_in
+from partner_desk.services.withdrawals import WithdrawalView, list_withdrawals, pay_in
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, PayoutBatch, PayoutBatchFile, PayoutBatchRequest, Withdrawal
 from partner_desk.store.queries import company_tz
@@ -385,7 +385,7 @@ def _mark(session: Session, actor: Actor, target: Path | Sequence[int], referenc
         problem = decider_refusal(actor, Move.PAID, row.requested_by, rid)
         if problem is None and row.status == Status.PAID.value:
             problem = f"withdrawal {rid} was already paid on {row.paid_on} (reference {row.payout_reference})"
-        problem = problem or move_refusal(Move.PAID, row.status, rid) or before_hold_refusal(session, rid, paid_on)
+        problem = problem or move_refusal(Move.PAID, row.status, rid)
         problems += [problem or ""]
     problems = [p for p in problems if p]
     if problems:

@@ -283,9 +283,6 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
             raise UserError(f"marking withdrawal {row.id} paid needs the payout reference (--reference TEXT)")
         day = paid_on or today
         open_day(session, day, "the payout date")
-        early = before_hold_refusal(session, row.id, day)
-        if early is not None:
-            raise UserError(early)
         values.update(paid_by=actor.name, paid_at=now, paid_on=day, payout_reference=ref)
         entries = payout_entries(amount)
     changed = session.execute(
@@ -296,7 +293,17 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
         raise Refused(f"withdrawal {row.id} was moved on by someone else meanwhile: nothing was changed")
     if entries:
         open_day(session, day)
-    written = _write_entries(session, actor, agency, row.id, entries, day, f"withdrawal {row.id} {end.value}")
+    note = f"withdrawal {row.id} {end.value}"
+    if move is Move.PAID:
+        # a payout recorded as made before its request was held releases the hold on the day it was held,
+        # so the ledger never shows a release before its hold, nor the money held after it was paid out
+        release_day = max(day, _requested_on(session, row.id) or day)
+        release = [e for e in entries if e[0] is EntryKind.HOLD_RELEASE]
+        written = _write_entries(session, actor, agency, row.id, release, release_day, note)
+        written += _write_entries(session, actor, agency, row.id, [e for e in entries if e not in release], day,
+                                  note)
+    else:
+        written = _write_entries(session, actor, agency, row.id, entries, day, note)
     session.flush()
     fresh = session.scalar(
         select(Withdrawal).where(Withdrawal.id == row.id).execution_options(populate_existing=True)
@@ -326,15 +333,6 @@ def _requested_on(session: Session, withdrawal_id: int) -> date | None:
     """The day a request's hold is dated."""
     return session.scalar(select(LedgerEntry.effective_on).where(
         LedgerEntry.withdrawal_id == withdrawal_id, LedgerEntry.kind == EntryKind.WITHDRAWAL_HOLD.value))
-
-
-def before_hold_refusal(session: Session, withdrawal_id: int, paid_on: date) -> str | None:
-    """Why a request cannot be paid out on `paid_on`: its hold is dated later (the money was not yet
-    held). The other bounds of a chosen date (not after today, not in a posted month) are `open_day`'s."""
-    requested_on = _requested_on(session, withdrawal_id)
-    if requested_on is not None and paid_on < requested_on:
-        return f"the payout date {paid_on} is before withdrawal {withdrawal_id} was requested ({requested_on})"
-    return None
 
 
 def _after_position(pos: Position, move: Move, amount: Decimal) -> Position:
