@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from partner_desk.store import locks
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -37,8 +39,12 @@ def known(revision: str) -> bool:
 
 
 def upgrade(engine: Engine) -> None:
+    """Upgrade to the newest revision in one transaction. Two first starts cannot race: SQLite's
+    write lock, or PostgreSQL's schema lock, is taken before Alembic reads the revision it starts from,
+    so the second finds the schema made and has nothing to do."""
     config = _config()
     with engine.begin() as connection:
+        locks.take(connection, locks.SCHEMA)
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
