@@ -121,6 +121,7 @@ class Desk:
         ops.record_failures_with(lambda action, message: _record_failure(db, actor, action, message))
         window = MainWindow(AppContext(db, actor))
         window.sign_out_requested.connect(self.switch_user)
+        window.watch_changes()
         window.show()
         self.window = window
         return window
