@@ -46,3 +46,36 @@ def test_a_window_hears_a_colleagues_change_and_says_who_did_what(qtbot, tmp_pat
         there.dispose()
         here.dispose()
     assert window.change_watch is not None and not window.change_watch._thread.is_alive()
+
+
+def test_approving_a_request_a_colleague_approved_meanwhile_is_refused_with_who(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                               clock, monkeypatch) -> None:
+    from partner_desk.domain.withdrawals import Move, Status
+    from partner_desk.gui import widgets
+    from partner_desk.gui.ops import running
+    from partner_desk.gui.pages.withdrawals import WithdrawalsPage
+    from partner_desk.services import withdrawals
+    from tests.services.money_world import TODAY, credit
+
+    clock(CLOCK)
+    here = world(tmp_path)
+    credit(here, "AG01", "1000.00")
+    wid = withdrawals.request_withdrawal(here, ACTORS["m1"], "AG01", "150.00", "card", "c", as_of=TODAY).id
+    page = WithdrawalsPage(AppContext(here, ACTORS["f2"]))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded):
+        page.refresh()
+    assert page.select(wid) and page.selected().status is Status.PENDING  # type: ignore[union-attr]
+    # meanwhile, at another desk
+    there = Database(here.engine.url.render_as_string(hide_password=False))
+    withdrawals.approve(there, ACTORS["f1"], wid)
+    warned: list[str] = []
+    monkeypatch.setattr(widgets, "confirm", lambda _parent, _text, yes, **_kw: yes())
+    monkeypatch.setattr(widgets, "warn", lambda _parent, text, **_kw: warned.append(text))
+    page.act(Move.APPROVE)
+    qtbot.waitUntil(lambda: running() == 0 and bool(warned), timeout=5000)
+    assert warned == [f"withdrawal {wid} was approved by f1 at 12:00 since it was shown as pending: "
+                      "nothing was changed; reload"]
+    assert page.status.text() == warned[0]
+    there.dispose()
+    here.dispose()

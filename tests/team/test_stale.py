@@ -121,3 +121,13 @@ def test_an_unchanged_view_acts_as_always(db: Database) -> None:
                                          expected=_head(db)).id
     assert withdrawals.approve(db, F1, wid, expected="pending").status is Status.APPROVED
     assert withdrawals.mark_paid(db, F2, wid, "REF", expected="approved").status is Status.PAID
+
+
+def test_the_agency_page_shows_the_version_of_the_balance_it_shows(db: Database) -> None:
+    from partner_desk.services.agency_detail import agency_detail
+
+    detail = agency_detail(db, M1, "AG01")
+    assert detail.ledger_head == _head(db) > 0
+    ledger.pay_project(db, M2, "AG01", "P-EUR", "10.00")
+    with pytest.raises(Stale, match="m2 paid project P-EUR at 12:00"):
+        ledger.pay_project(db, M1, "AG01", "P-EUR", "10.00", expected=detail.ledger_head)
