@@ -28,9 +28,9 @@ def init_database(db: Database) -> bool:
     (or holds up) another user's write. A revision this version does not know is refused unchanged."""
     revision = migrate.current_revision(db.engine)
     _refuse_unknown(db, revision)
-    created = revision is None
+    created = False
     if revision != migrate.head_revision():
-        migrate.upgrade(db.engine)
+        created = migrate.upgrade(db.engine) is None
     with db.read() as session:
         complete = (session.get(Setting, TIME_ZONE_KEY) is not None
                     and session.scalar(select(TierVersion.id).limit(1)) is not None
