@@ -389,7 +389,9 @@ def _mark(session: Session, actor: Actor, target: Path | Sequence[int], referenc
     problems = [p for p in problems if p]
     if problems:
         raise BatchRefused(f"{what} cannot be marked paid, nothing was changed: " + "; ".join(problems), problems)
-    # one lock order for every writer: agency rows first, then requests
+    # one lock order for every writer: every agency row first (before the first payout takes the chain's
+    # lock), then requests
+    locks.agencies(session, {w.agency_id for w in rows.values()})
     views = [pay_in(session, actor, w.id, ref, paid_on)
              for w in sorted(rows.values(), key=lambda w: (w.agency_id, w.id))]
     views.sort(key=lambda v: v.id)

@@ -10,20 +10,40 @@ lock, always in this order, so that two writers never wait for each other in a c
    rates, commission tables), taken first in their transaction, so an import lands wholly before or
    wholly after a posting, never in the middle of one;
 3. `PAYOUT_BATCH`: exporting a payout batch, so two exports cannot take the same approved requests;
-4. agency rows (SELECT ... FOR UPDATE), then withdrawal rows, by the actions that read an available
-   balance and write to the ledger;
+4. agency rows, in id order: FOR UPDATE by the actions that read an available balance and write to
+   the ledger (one agency, or every agency of a payout batch), then withdrawal rows; a posting takes
+   FOR KEY SHARE on every agency (its accruals and credits refer to them, and it must not wait for a
+   balance's lock while holding the chain's);
 5. `CHAIN`: appending to the hash chains and the audit trail, which every change does last.
+
+A writer that held `CHAIN` and then waited for an agency row would deadlock against one that holds
+the row and waits for `CHAIN`: hence rows before the chain, always.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
+
+from partner_desk.store.models import Agency
 
 SCHEMA = 7271003
 POSTING = 7271002
 PAYOUT_BATCH = 7271004
 CHAIN = 7271001
+
+
+def agencies(session: Session, ids: Iterable[int] | None = None, *, key_share: bool = False) -> None:
+    """Lock agency rows in id order (all of them, or `ids`): FOR UPDATE, or FOR KEY SHARE, which only
+    keeps them from being locked for update meanwhile (PostgreSQL; SQLite writers are serial already)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    stmt = select(Agency.id).order_by(Agency.id).with_for_update(key_share=key_share)
+    if ids is not None:
+        stmt = stmt.where(Agency.id.in_(sorted(set(ids))))
+    session.execute(stmt).all()
 
 
 def take(session: Session | Connection, lock: int) -> None:

@@ -57,6 +57,12 @@ def post(db: Database, period: str) -> bool:
     return post_period(db, SETUP, period).posted
 
 
+@action
+def spend(db: Database, amount: str) -> str:
+    """A project payment in set-up mode (the posting world has no users)."""
+    return str(ledger.pay_project(db, SETUP, "AG01", "P1", amount).amount)
+
+
 # the databases ---------------------------------------------------------------------------------------
 @pytest.fixture(params=["sqlite", "postgresql"])
 def kind(request: pytest.FixtureRequest) -> str:
@@ -153,11 +159,13 @@ def _months(count: int) -> list[str]:
     return [f"{2000 + m // 12}-{m % 12 + 1:02d}" for m in range(count)]
 
 
-def test_three_postings_of_one_period_post_it_once(kind: str, tmp_path: Path, request: pytest.FixtureRequest,
-                                                   clock: Any) -> None:
+def test_three_postings_of_one_period_post_it_once_beside_a_project_payment(
+        kind: str, tmp_path: Path, request: pytest.FixtureRequest, clock: Any) -> None:
+    """Three postings of a month and a payment from the agency's balance at the same moment: the month
+    is posted once, and the payment waits or goes first, never locking the posting out (nor in)."""
     clock(CLOCK)
     url = _url(kind, tmp_path, request)
-    months = _months(rounds(100, 320))
+    months = _months(rounds(60, 320))
     db = Database(url)
     init_database(db)
     files = {
@@ -172,14 +180,20 @@ def test_three_postings_of_one_period_post_it_once(kind: str, tmp_path: Path, re
         (tmp_path / f"{name}.csv").write_text(text + "\n", encoding="utf-8")
         import_file(db, SETUP, name, tmp_path / f"{name}.csv")
     db.dispose()
-    with Crew(url, 3) as crew:
+    spent = 0
+    with Crew(url, 4) as crew:
         for month in months:
-            outcomes = crew.round([("post", (month,))] * 3)
-            assert sorted(o.value for o in outcomes) == [False, False, True], (month, outcomes)
+            outcomes = crew.round([("post", (month,))] * 3 + [("spend", ("1.00",))])
+            assert sorted(o.value for o in outcomes[:3]) == [False, False, True], (month, outcomes)
+            # the only refusal a payment may meet: nothing posted yet to pay with
+            assert outcomes[3].won or "available" in outcomes[3].value, outcomes[3]
+            spent += outcomes[3].won
     db = Database(url)
     data = balances(db, "AG01", date(2026, 11, 20))
-    # 10% of 100.00 a month, less 10% of each refund of 50.00 but the last month's (not yet refunded)
-    assert data[0].position.balance == Decimal("10.00") * len(months) - Decimal("5.00") * (len(months) - 1)
+    # 10% of 100.00 a month, less 10% of each refund of 50.00 but the last month's (not yet refunded),
+    # less 1.00 for each project payment
+    assert data[0].position.balance == (Decimal("10.00") * len(months) - Decimal("5.00") * (len(months) - 1)
+                                        - spent)
     _intact(db)
     db.dispose()
 
