@@ -18,6 +18,8 @@ from partner_desk.store import migrate
 from partner_desk.store.engine import Database
 
 KEY = "database/url"
+# a URL is written the same in every language
+EXAMPLE_URL = "postgresql+psycopg://partner_desk@db.example.com:5432/partner_desk?sslmode=verify-full"
 
 
 def remembered() -> str | None:
@@ -49,8 +51,7 @@ class ConnectionTab(QWidget):
         self.current.setWordWrap(True)
         self.url = QLineEdit(remembered() or "")
         self.url.setObjectName("database_url")
-        self.url.setPlaceholderText("postgresql+psycopg://manager@db.example.com:5432/partner_desk"
-                                    "?sslmode=verify-full")
+        self.url.setPlaceholderText(EXAMPLE_URL)
         self.password = QLineEdit()
         self.password.setObjectName("database_password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
