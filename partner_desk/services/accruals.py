@@ -213,6 +213,7 @@ def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
           priced: AgenciesPriced | None = None) -> AccrualRun:
     with db.write() as session, collector_paused():
         locks.take(session, locks.POSTING)
+        locks.agencies(session, key_share=True)  # before the chain's lock (store/locks.py)
         # the real clock decides whether the period has ended; `as_of` is only recorded with it
         today = today_in(company_tz(session))
         plan = _plan(session, period, today)

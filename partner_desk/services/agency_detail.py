@@ -24,6 +24,7 @@ from partner_desk.domain.roles import Actor
 from partner_desk.domain.tiers import TierTable
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.balances import balances
+from partner_desk.services.versions import ledger_head
 from partner_desk.store.accrual_queries import connected_at_moment
 from partner_desk.store.connections import is_connected, view_moment
 from partner_desk.store.engine import Database
@@ -123,6 +124,9 @@ class AgencyDetail:
     time_zone: str = "UTC"  # the company's, for showing stored UTC moments
     language: str | None = None  # of its statements; None: the company default
     default_language: str = DEFAULT_STATEMENT_LANGUAGE
+    # the version of the balance shown (services/versions.py): read before it, so a change between
+    # the two reads makes an action refuse rather than act on a balance nobody saw
+    ledger_head: int = 0
 
     @property
     def statement_language(self) -> str:
@@ -169,10 +173,12 @@ class _Stored:
     connections: list[ConnectionRow]
     benefit_rows: list[tuple[Benefit, Decimal]]
     states: dict[int, BenefitState]
+    ledger_head: int
 
 
 def _read(db: Database, agency: Agency, as_of: date | None) -> _Stored:
     with db.read() as session:
+        head = ledger_head(session, agency.id)
         tz = company_tz(session)
         today = as_of or today_in(tz)
         moment = view_moment(as_of, tz)
@@ -195,7 +201,7 @@ def _read(db: Database, agency: Agency, as_of: date | None) -> _Stored:
             states[state.benefit_id] = state  # the latest row wins
         return _Stored(tz, today, posted_periods(session), tier_history(session).table_for(Period.of(today)),
                        reward_schedule(session), default_statement_language(session), accruals, connections,
-                       benefit_rows, states)
+                       benefit_rows, states, head)
 
 
 def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = None) -> AgencyDetail:
@@ -219,7 +225,7 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
         today, last, running_period, last_percent, last_reward, last_posted, running, commission, reward,
         position.position.balance, position.position.held, position.position.available,
         tuple(position.refusals), benefits, stored.connections, chart, notes, tz.key, agency.language,
-        stored.default_language)
+        stored.default_language, stored.ledger_head)
 
 
 def _last_month(db: Database, actor: Actor, stored: _Stored, last: Period, last_posted: bool, code: str,

@@ -52,7 +52,7 @@ from partner_desk.services.audit_trail import head_in
 from partner_desk.services.guard import Refused, guarded
 from partner_desk.services.ledger import open_day
 from partner_desk.services.payout_accounts import debtor
-from partner_desk.services.withdrawals import WithdrawalView, before_hold_refusal, list_withdrawals, pay_in
+from partner_desk.services.withdrawals import WithdrawalView, list_withdrawals, pay_in
 from partner_desk.store import locks
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, PayoutBatch, PayoutBatchFile, PayoutBatchRequest, Withdrawal
@@ -144,7 +144,8 @@ def export_batch(db: Database, actor: Actor, method: Method | str, folder: Path 
 
 def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: Sequence[int] | None,
             include_exported: bool, written: list[Path]) -> BatchExport:
-    locks.take(session, locks.POSTING)
+    # two exports at once would both take the same approved requests
+    locks.take(session, locks.PAYOUT_BATCH)
     tz = company_tz(session)
     day = today_in(tz)  # the product's today: the batch is made, and its SEPA transfers executed, on it
     requests, left_out = _batch_requests(session, method, ids, include_exported)
@@ -390,13 +391,14 @@ def _mark(session: Session, actor: Actor, target: Path | Sequence[int], referenc
         if problem is None and row.status == Status.PAID.value:
             problem = f"withdrawal {rid} was already paid on {row.paid_on} (reference {row.payout_reference})"
         moved = move_refusal(Move.PAID, row.status, rid)
-        problem = problem or (None if moved is None else english(moved)) or before_hold_refusal(session, rid,
-                                                                                              paid_on)
+        problem = problem or (None if moved is None else english(moved))
         problems += [problem or ""]
     problems = [p for p in problems if p]
     if problems:
         raise BatchRefused(f"{what} cannot be marked paid, nothing was changed: " + "; ".join(problems), problems)
-    # one lock order for every writer: agency rows first, then requests
+    # one lock order for every writer: every agency row first (before the first payout takes the chain's
+    # lock), then requests
+    locks.agencies(session, {w.agency_id for w in rows.values()})
     views = [pay_in(session, actor, w.id, ref, paid_on)
              for w in sorted(rows.values(), key=lambda w: (w.agency_id, w.id))]
     views.sort(key=lambda v: v.id)

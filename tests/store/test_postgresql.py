@@ -111,7 +111,7 @@ def test_a_write_that_waits_too_long_for_a_lock_is_busy_on_postgresql(server: Pg
     other = Database(url)
     try:
         with other.write() as holder:
-            holder.execute(text(f"SELECT pg_advisory_xact_lock({locks.CHAIN})"))  # the chains' lock
+            locks.take(holder, locks.CHAIN)  # the audit chain's lock
             with pytest.raises(DatabaseBusy, match=r"the database is busy: .* try again"), \
                     database.write() as session:
                 audit.record(session, setup_actor, "settings", "zone")

@@ -1,4 +1,7 @@
-"""The agency page's action dialogs: pay a project, request a withdrawal, record offer acceptance."""
+"""The agency page's action dialogs: pay a project, request a withdrawal, record offer acceptance.
+
+The dialogs that spend or correct the balance pass the version of the balance the page showed
+(`AgencyDetail.ledger_head`): a balance someone else changed meanwhile is refused, not acted on."""
 
 from __future__ import annotations
 
@@ -72,7 +75,8 @@ class PayProjectDialog(FormDialog):
 
     def run(self, values: Any) -> object:
         project, amount = values
-        return pay_project(self.ctx.db, self.ctx.actor, self.detail.code, project, amount)
+        return pay_project(self.ctx.db, self.ctx.actor, self.detail.code, project, amount,
+                           expected=self.detail.ledger_head)
 
 
 class WithdrawalDialog(FormDialog):
@@ -129,7 +133,8 @@ class WithdrawalDialog(FormDialog):
 
     def run(self, values: Any) -> object:
         amount, method, details = values
-        return request_withdrawal(self.ctx.db, self.ctx.actor, self.detail.code, amount, method, details)
+        return request_withdrawal(self.ctx.db, self.ctx.actor, self.detail.code, amount, method, details,
+                                  expected=self.detail.ledger_head)
 
 
 class OfferDialog(FormDialog):
@@ -260,4 +265,5 @@ class CorrectionDialog(FormDialog):
 
     def run(self, values: Any) -> object:
         amount, reason = values
-        return correct(self.ctx.db, self.ctx.actor, self.detail.code, amount, reason)
+        return correct(self.ctx.db, self.ctx.actor, self.detail.code, amount, reason,
+                      expected=self.detail.ledger_head)
