@@ -15,7 +15,8 @@ from partner_desk.domain.roles import Actor
 from partner_desk.gui import language, ops
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
-from partner_desk.gui.main_window import APPLICATION, ORGANIZATION, MainWindow, settings
+from partner_desk.gui.main_window import MainWindow
+from partner_desk.gui.preferences import APPLICATION, ORGANIZATION, settings
 from partner_desk.i18n import _
 from partner_desk.services import users
 from partner_desk.services.failures import record_failure

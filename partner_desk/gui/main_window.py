@@ -20,16 +20,11 @@ from partner_desk.gui import chain_watch, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op
-from partner_desk.gui.pages import PAGES, Page, PageSpec
+from partner_desk.gui.page import Page
+from partner_desk.gui.preferences import settings
+from partner_desk.gui.registry import PAGES, PageSpec
 from partner_desk.i18n import _
 from partner_desk.services import users
-
-ORGANIZATION = "PartnerDesk"
-APPLICATION = "Partner Desk"
-
-
-def settings() -> QSettings:
-    return QSettings(ORGANIZATION, APPLICATION)
 
 
 class MainWindow(QMainWindow):
@@ -93,7 +88,7 @@ class MainWindow(QMainWindow):
         if found is not None:
             return found
         spec = next(s for s in self.specs if s.key == key)
-        page = spec.factory(self.ctx, None)
+        page = spec.build(self.ctx)
         page.setObjectName(f"page_{key}")
         page.data_changed.connect(self.data_changed)
         page.open_page.connect(self.open_page)

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
-from partner_desk.gui.pages import spec
 from partner_desk.gui.pages.agencies import AgenciesPage
 from partner_desk.gui.pages.agency import AgencyPage
+from partner_desk.gui.registry import spec
 from tests.gui.agency_data import people, seed
 
 # March 2025 is the last month: AG01 $1,000 -> 15%, AG02 200 EUR / 0.8 = $250 -> 10%

@@ -13,8 +13,9 @@ from partner_desk import i18n
 from partner_desk.gui import language
 from partner_desk.gui.app import set_language
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.main_window import MainWindow, settings
+from partner_desk.gui.main_window import MainWindow
 from partner_desk.gui.pages.settings_language import LanguageTab
+from partner_desk.gui.preferences import settings
 from tests.gui.agency_data import people
 
 

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QLineEdit, QVBoxLayout
 from partner_desk.domain.roles import Actor, Role
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
-from partner_desk.gui.pages import Page, PageSpec
+from partner_desk.gui.page import Page
+from partner_desk.gui.registry import PageSpec
 
 
 class CountingPage(Page):
@@ -67,3 +68,13 @@ def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # 
     again.show()
     qtbot.waitExposed(again)
     assert (again.width(), again.height()) == (700, 500)
+
+
+def test_pages_are_registered_by_their_classes() -> None:
+    from partner_desk.gui.registry import PAGES
+
+    # a page is its class, imported with the registry: a misspelt one fails at import, not when opened
+    assert all(isinstance(s.page_class, type) and issubclass(s.page_class, Page) for s in PAGES)
+    keys = [s.key for s in PAGES]
+    assert len(keys) == len(set(keys))
+    assert keys[:2] == ["agencies", "agency"]

@@ -25,7 +25,7 @@ from partner_desk.domain.periods import Period
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, day, moment, money, ngettext, number, percent
 from partner_desk.services import accrual_views as views

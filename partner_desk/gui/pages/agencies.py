@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import SearchField
 from partner_desk.i18n import _, day, money, ngettext, percent

@@ -10,7 +10,7 @@ from partner_desk.domain.roles import NEEDS
 from partner_desk.gui import labels, widgets
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op, show_error
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.pages.agency_dialogs import (
     CorrectionDialog,
     OfferDialog,

@@ -26,7 +26,7 @@ from partner_desk.files.table import FileRejected, Problem
 from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import N_, _, ngettext, number
 from partner_desk.services.imports import KINDS, ImportSummary, import_file, validate_file

@@ -26,7 +26,7 @@ from partner_desk.gui import labels, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.pages.settings_dialogs import BenefitDialog, RewardLevelDialog, TierVersionDialog, UserDialog
 from partner_desk.gui.pages.settings_language import LanguageTab
 from partner_desk.gui.pages.settings_payouts import PayoutAccountTab

@@ -30,7 +30,7 @@ from partner_desk.domain.roles import NEEDS
 from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, money, ngettext
 from partner_desk.services import accrual_views

@@ -27,7 +27,7 @@ from partner_desk.domain.withdrawals import Move, Status
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.pages.withdrawal_batches import BatchActions
 from partner_desk.gui.pages.withdrawals_dialogs import PaidDialog, RejectDialog, method_label
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, selected_row, table_view
