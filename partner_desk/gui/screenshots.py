@@ -28,7 +28,7 @@ from partner_desk.gui.app import application, set_language
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
 from partner_desk.gui.pages.agency import AgencyPage
-from partner_desk.gui.pages.agency_dialogs import WithdrawalDialog
+from partner_desk.gui.pages.agency.dialogs import WithdrawalDialog
 from partner_desk.gui.pages.settings import SettingsPage
 from partner_desk.services.demo import build_demo
 from partner_desk.services.demo_money import demo_password
@@ -102,7 +102,7 @@ def render(out: Path, now: str = TODAY) -> list[Path]:
                         settle(app)
                 save(window, spec.key)
             page = window.show_page("agency")
-            dialog = page.request_withdrawal() if isinstance(page, AgencyPage) else None
+            dialog = page.controller.request_withdrawal() if isinstance(page, AgencyPage) else None
             if isinstance(dialog, WithdrawalDialog):
                 settle(app)
                 good, ambiguous = AMOUNTS.get(choice.language, AMOUNTS["en"])

@@ -66,8 +66,8 @@ def test_filter_search_and_open_an_agency(qtbot, db, write_csv) -> None:  # type
     assert win.current_key() == "agency"
     assert agency.heading.text() == "AG02 — Beta Agency"
     assert "the partner offer has not been accepted" in agency.eligibility.text()
-    assert not agency.withdraw_button.isEnabled()
-    assert "the partner offer has not been accepted" in agency.withdraw_button.toolTip()
+    assert not agency.controller.withdraw_button.isEnabled()
+    assert "the partner offer has not been accepted" in agency.controller.withdraw_button.toolTip()
     # 200 EUR of March is the one eligible payment; the accruals tab is empty until March is posted
     assert [(p.payment_id, p.eligible) for p in agency.payments.model.rows()] == [("PAY3", True)]
     assert agency.accruals.accruals.rowCount() == 0

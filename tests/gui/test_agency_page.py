@@ -48,7 +48,7 @@ def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None: 
     assert [r.period for r in page.accruals.accruals.rows()] == ["2025-03"]
     assert [r.payment_id for r in page.accruals.lines.rows()] == ["PAY1"]
 
-    pay = page.pay_project()
+    pay = page.controller.pay_project()
     assert pay is not None
     pay.amount.setText("40.005")
     assert not pay.ok_button().isEnabled()
@@ -62,9 +62,9 @@ def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None: 
     assert after.position.available == Decimal("110.00")
     assert "Available: <b>$110.00</b>" in page.balance.text()
     assert [r.kind for r in page.ledger.model.rows()] == ["accrual", "project_payment"]
-    assert page.withdraw_button.isEnabled()
+    assert page.controller.withdraw_button.isEnabled()
 
-    request = page.request_withdrawal()
+    request = page.controller.request_withdrawal()
     assert request is not None
     request.amount.setText("60.00")
     request.details.setPlainText("IBAN UA00 0000 0000 0000")
@@ -72,8 +72,8 @@ def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None: 
     assert request.result() == QDialog.DialogCode.Accepted
     # 110.00 - 60.00 held = 50.00 available, worth $50, not more than $100: no more requests
     assert "Held by requests: $60.00" in page.balance.text()
-    assert not page.withdraw_button.isEnabled()
-    assert "not more than $100.00" in page.withdraw_button.toolTip()
+    assert not page.controller.withdraw_button.isEnabled()
+    assert "not more than $100.00" in page.controller.withdraw_button.toolTip()
     assert [(w.amount, w.status.value) for w in page.withdrawals.model.rows()] == [(Decimal("60.00"), "pending")]
 
 
@@ -82,14 +82,14 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)
     page = open_agency(qtbot, db, team["anna"], "AG02")
-    assert page.offer_button.isEnabled()
-    offer = page.record_offer()
+    assert page.controller.offer_button.isEnabled()
+    offer = page.controller.record_offer()
     assert offer is not None
     assert (offer.day.minimumDate(), offer.day.maximumDate()) == (QDate(2000, 1, 1), QDate(2025, 4, 15))
     offer.day.setDate(offer.day.date().addDays(-5))  # 2025-04-10
     finish(qtbot, page, offer)
     assert agency_detail(db, team["anna"], "AG02", TODAY).offer_accepted_on == date(2025, 4, 10)
-    assert not page.offer_button.isEnabled()
+    assert not page.controller.offer_button.isEnabled()
     assert "offer accepted on Apr 10, 2025" in page.subheading.text()
 
     # AG02's March reward: $250 x 10% = $25, below the $200 level: no benefit reached, still editable
@@ -102,7 +102,7 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
     assert page.data is not None and page.data.detail.benefits[0].state == "in_progress"
     assert page.data.detail.benefits[0].changed_by == "anna"
 
-    statement = page.export_statement()
+    statement = page.controller.export_statement()
     assert statement is not None
     target = tmp_path / "AG02_2025-03.xlsx"
     statement.path.setText(str(target))
@@ -149,12 +149,12 @@ def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> N
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)  # AG01 holds 150.00 USD
     manager_view = open_agency(qtbot, db, team["anna"], "AG01")
-    assert not manager_view.correct_button.isEnabled()
-    assert manager_view.correct_button.toolTip() == "needs the admin role"
+    assert not manager_view.controller.correct_button.isEnabled()
+    assert manager_view.controller.correct_button.toolTip() == "needs the admin role"
 
     page = open_agency(qtbot, db, team["admin"], "AG01")
-    assert page.correct_button.isEnabled()
-    too_much = page.correct_balance()
+    assert page.controller.correct_button.isEnabled()
+    too_much = page.controller.correct_balance()
     assert too_much is not None
     too_much.amount.setText("-150.01")
     too_much.reason.setPlainText("duplicate credit")
@@ -165,7 +165,7 @@ def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> N
     assert unchanged.position.balance == Decimal("150.00")
     too_much.reject()
 
-    fix = page.correct_balance()
+    fix = page.controller.correct_balance()
     assert fix is not None
     fix.amount.setText("-50.00")
     fix.submit()  # no reason: refused before any call

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
@@ -18,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QProgressBar,
-    QPushButton,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -27,15 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partner_desk.domain.periods import Period
 from partner_desk.domain.rewards import Fulfilment
 from partner_desk.domain.roles import NEEDS
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
-from partner_desk.gui.pages.agency_actions import AgencyActions
-from partner_desk.gui.pages.agency_chart import TurnoverChart
-from partner_desk.gui.pages.agency_language import describe_language
-from partner_desk.gui.pages.agency_tabs import (
+from partner_desk.gui.page import Page
+from partner_desk.gui.pages.agency.actions import AgencyActions
+from partner_desk.gui.pages.agency.chart import TurnoverChart
+from partner_desk.gui.pages.agency.data import Loaded, load
+from partner_desk.gui.pages.agency.language import describe_language
+from partner_desk.gui.pages.agency.tabs import (
     AccrualsTab,
     CompanyClock,
     PaymentsTab,
@@ -54,15 +53,6 @@ STATE_LABELS = {
     Fulfilment.IN_PROGRESS.value: N_("in progress"),
     Fulfilment.DELIVERED.value: N_("delivered"),
 }
-
-
-@dataclass(frozen=True)
-class Loaded:
-    detail: AgencyDetail
-    payments: list[views.PaymentRow]
-    accruals: list[views.AccrualRow]
-    ledger: list[views.LedgerRow]
-    withdrawals: list[Any]
 
 
 def _box(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -85,7 +75,7 @@ def _bar(progress: LevelProgress) -> int:
     return max(0, min(1000, int((progress.value - start) * 1000 / span)))
 
 
-class AgencyPage(AgencyActions):
+class AgencyPage(Page):
     """One agency; opened from the agencies page (or any page) with `show_item(code)`."""
 
     loaded = Signal()
@@ -98,7 +88,7 @@ class AgencyPage(AgencyActions):
         self.data: Loaded | None = None
         self.loading = False
         self.again = False  # a refresh was asked for while loading: run it when the load ends
-        self.dialog: FormDialog | None = None
+        self.controller = AgencyActions(self)
         self.go = QLineEdit()
         self.go.setObjectName("go_to_agency")
         self.go.setPlaceholderText(_("Go to agency: type a code or name (Ctrl+F)"))
@@ -183,25 +173,7 @@ class AgencyPage(AgencyActions):
         self.benefits.verticalHeader().setDefaultSectionSize(self.benefits.fontMetrics().height() + 12)
         layout.addWidget(self.benefits)
 
-        actions = QHBoxLayout()
-        self.pay_button = QPushButton(_("Pay a project…"))
-        self.pay_button.clicked.connect(self.pay_project)
-        self.withdraw_button = QPushButton(_("Request a withdrawal…"))
-        self.withdraw_button.clicked.connect(self.request_withdrawal)
-        self.offer_button = QPushButton(_("Record offer acceptance…"))
-        self.offer_button.clicked.connect(self.record_offer)
-        self.statement_button = QPushButton(_("Export statement…"))
-        self.statement_button.clicked.connect(self.export_statement)
-        self.language_button = QPushButton(_("Statement language…"))
-        self.language_button.setObjectName("language_button")
-        self.language_button.clicked.connect(self.choose_language)
-        self.correct_button = QPushButton(_("Correct the balance…"))
-        self.correct_button.clicked.connect(self.correct_balance)
-        for button in (self.pay_button, self.withdraw_button, self.offer_button, self.statement_button,
-                       self.language_button, self.correct_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        layout.addLayout(actions)
+        layout.addLayout(self.controller.bar)
 
         self.tabs = QTabWidget()
         self.projects = projects_tab()
@@ -260,12 +232,7 @@ class AgencyPage(AgencyActions):
         period, service = self.payments.chosen()
 
         def work(_progress: Progress) -> Loaded:
-            from partner_desk.services.withdrawals import list_withdrawals
-
-            detail = views.agency_detail(ctx.db, ctx.actor, code)
-            return Loaded(detail, views.agency_payments(ctx.db, code, period, service),
-                          views.agency_accruals(ctx.db, code), views.agency_ledger(ctx.db, code),
-                          list_withdrawals(ctx.db, code=code))
+            return load(ctx.db, ctx.actor, code, period, service)
 
         # reloading the agency shown is quiet; opening another one shows progress if it takes a while
         same = self.data is not None and self.data.detail.code == code
@@ -321,12 +288,10 @@ class AgencyPage(AgencyActions):
             self.eligibility.setText(_("Cannot withdraw:") + f"<ul>{reasons}</ul>"
                                      + _("The funds can still pay its projects."))
         self._benefits(d)
-        self._actions(d)
+        self.controller.show(loaded)
         self.projects.set_rows(d.connections)
         periods = sorted({p.period for p in loaded.payments}, reverse=True) if self.payments.chosen()[0] is None else []
         if periods:
-            from partner_desk.domain.periods import Period
-
             self.payments.set_periods([Period.parse(p) for p in periods])
         self.payments.set_rows(loaded.payments)
         self.accruals.set_rows(loaded.accruals)
@@ -390,7 +355,8 @@ class AgencyPage(AgencyActions):
             if b.changed_by:
                 combo.setToolTip(_("Set by {user}").format(user=b.changed_by))
             combo.currentIndexChanged.connect(
-                lambda _i, benefit=b.benefit_id, box=combo: self.set_benefit_state(benefit, box.currentData()))
+                lambda _i, benefit=b.benefit_id, box=combo: self.controller.set_benefit_state(
+                    benefit, box.currentData()))
             self.benefits.setCellWidget(i, 3, combo)
         self.benefits.resizeColumnsToContents()
         self.benefits.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
