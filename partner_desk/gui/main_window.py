@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
 
     def _mark_stale(self) -> None:
         """After a change every page reloads: the shown one now, the others when next shown."""
+        self.reload_session()
         self._stale.update(self.pages)
         current = self.current_key()
         if current in self.pages:
@@ -212,6 +213,11 @@ class MainWindow(QMainWindow):
             self.ctx.actor = now
             self.user_label.setText(_("{user} ({role})").format(user=self.ctx.user_name, role=self.ctx.role_label))
             self._mark_stale()
+
+    def reload_session(self) -> None:
+        """Read the session's settings (the company time zone) again, in the background."""
+        ctx = self.ctx
+        run_op(self, lambda _p: ctx.reload(), ctx.apply, lambda _exc: None, quiet=True)
 
     # the audit trail, as this computer saw it ---------------------------------------------------
     def watch_chain(self, store: QSettings) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -27,7 +26,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
-from partner_desk.i18n import _, day, moment, money, ngettext, number, percent
+from partner_desk.i18n import _, day, money, ngettext, number, percent
 from partner_desk.services import accrual_views as views
 from partner_desk.services.accrual_views import AccrualRow, Calendar, PeriodView
 from partner_desk.services.accruals import AccrualRun, post_period
@@ -238,11 +237,10 @@ class AccrualsPage(Page):
             show_error(self, exc)
         self.loaded.emit()
 
-    @staticmethod
-    def _status_text(view: PeriodView) -> str:
+    def _status_text(self, view: PeriodView) -> str:
         if not view.posted:
             return _("Preview of {period}: nothing is written until it is posted.").format(period=view.period)
-        when = moment(view.posted_at.astimezone(ZoneInfo(view.time_zone))) if view.posted_at else "?"
+        when = self.ctx.moment(view.posted_at) if view.posted_at else "?"
         return _("{period} was posted on {when} by {who} (as of {as_of}). Posted accruals never change; "
                  "this is what was posted.").format(
             period=view.period, when=when, who=view.posted_by or _("set-up"),

@@ -7,9 +7,8 @@ every reason (role, own request, state, or a withdrawal condition that fails tod
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partner_desk.domain.periods import today_in
 from partner_desk.domain.withdrawals import Move, Status
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
@@ -31,7 +29,7 @@ from partner_desk.gui.page import Page
 from partner_desk.gui.pages.withdrawal_batches import BatchActions
 from partner_desk.gui.pages.withdrawals_dialogs import PaidDialog, RejectDialog, method_label
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, selected_row, table_view
-from partner_desk.i18n import N_, _, day, moment, money
+from partner_desk.i18n import N_, _, day, money
 from partner_desk.services import withdrawal_views, withdrawals
 from partner_desk.services.withdrawal_views import QueueRow
 from partner_desk.services.withdrawals import WithdrawalView
@@ -60,21 +58,7 @@ BUTTONS: list[tuple[Move, str, str]] = [
 STATE_COLUMN = 6
 
 
-class CompanyZone:
-    """The company time zone the queue shows moments in; set when the queue loads."""
-
-    zone: tzinfo = UTC
-
-
-def _when(value: datetime | None) -> str:
-    return moment(value.astimezone(CompanyZone.zone)) if value is not None else ""
-
-
-def _day_of(value: datetime) -> str:
-    return day(value.astimezone(CompanyZone.zone).date())
-
-
-def _columns() -> list[Column[QueueRow]]:
+def _columns(ctx: AppContext) -> list[Column[QueueRow]]:
     def req(get: Callable[[WithdrawalView], Any]) -> Callable[[QueueRow], Any]:
         return lambda r: get(r.request)
 
@@ -88,10 +72,10 @@ def _columns() -> list[Column[QueueRow]]:
         Column(_("Details"), req(lambda w: w.details), width=130, tooltip=lambda r: r.request.details),
         Column(_("State"), req(lambda w: w.status), lambda s: _(STATUS_LABELS[s]), width=75),
         Column(_("Requested by"), req(lambda w: w.requested_by or _("set-up")), width=95),
-        Column(_("Requested on"), req(lambda w: w.requested_at), _day_of,
-               width=100, tooltip=lambda r: _when(r.request.requested_at)),
+        Column(_("Requested on"), req(lambda w: w.requested_at), ctx.day_of,
+               width=100, tooltip=lambda r: ctx.moment(r.request.requested_at)),
         Column(_("Decided by"), req(lambda w: w.decided_by), width=85,
-               tooltip=lambda r: _when(r.request.decided_at) if r.request.decided_at else None),
+               tooltip=lambda r: ctx.moment(r.request.decided_at) if r.request.decided_at else None),
         Column(_("Paid on"), req(lambda w: w.paid_on), lambda v: day(v) if v else "", width=95),
         Column(_("Reason / reference"), req(lambda w: w.reason or w.payout_reference), width=120,
                tooltip=lambda r: r.request.reason or r.request.payout_reference),
@@ -126,7 +110,7 @@ class WithdrawalsPage(Page):
         refresh = QPushButton(_("Refresh"))
         refresh.clicked.connect(self.refresh)
 
-        self.model: RowTableModel[QueueRow] = RowTableModel(_columns(), self)
+        self.model: RowTableModel[QueueRow] = RowTableModel(_columns(ctx), self)
         self.table = table_view(self.model, self)
         self.table.doubleClicked.connect(
             lambda index: self.open_page.emit("agency", self.model.row(index.row()).request.agency))
@@ -190,14 +174,12 @@ class WithdrawalsPage(Page):
             self._keep = current.id
         db, actor = self.ctx.db, self.ctx.actor
 
-        def work(_progress: Progress) -> tuple[list[QueueRow], str]:
-            return withdrawal_views.queue(db, actor, None), withdrawal_views.time_zone(db)
+        def work(_progress: Progress) -> list[QueueRow]:
+            return withdrawal_views.queue(db, actor, None)
 
         run_op(self, work, self._loaded, label=_("Loading withdrawals…"))
 
-    def _loaded(self, result: tuple[list[QueueRow], str]) -> None:
-        rows, zone = result
-        CompanyZone.zone = ZoneInfo(zone)
+    def _loaded(self, rows: list[QueueRow]) -> None:
         self.rows = rows
         counts = withdrawal_views.counts(rows)
         for index, (status, label) in enumerate(TABS):
@@ -256,7 +238,7 @@ class WithdrawalsPage(Page):
         return [self.model.row(i) for i in indexes]
 
     def today(self) -> date:
-        return today_in(CompanyZone.zone)
+        return self.ctx.today()
 
     def _update_buttons(self) -> None:
         row = self.selected()
@@ -282,16 +264,15 @@ class WithdrawalsPage(Page):
         return _("No {state} requests. A request is made from the agency's page.").format(
             state=_(STATUS_LABELS[status]))
 
-    @staticmethod
-    def _detail_text(row: QueueRow) -> str:
+    def _detail_text(self, row: QueueRow) -> str:
         w = row.request
         parts = [_("Withdrawal {id} of {agency} ({name}): {amount} by {method}; details: {details}.").format(
             id=w.id, agency=w.agency, name=row.agency_name, amount=money(w.amount, w.currency),
             method=method_label(w.method), details=w.details)]
         parts.append(_("Requested by {who} on {when}.").format(who=w.requested_by or _("set-up"),
-                                                               when=_when(w.requested_at)))
+                                                               when=self.ctx.moment(w.requested_at)))
         if w.decided_by:
-            parts.append(_("Decided by {who} on {when}.").format(who=w.decided_by, when=_when(w.decided_at)))
+            parts.append(_("Decided by {who} on {when}.").format(who=w.decided_by, when=self.ctx.moment(w.decided_at)))
         if w.reason:
             parts.append(_("Reason: {reason}").format(reason=w.reason))
         if w.payout_reference:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -36,7 +35,6 @@ from partner_desk.gui.pages.agency.data import Loaded, load
 from partner_desk.gui.pages.agency.language import describe_language
 from partner_desk.gui.pages.agency.tabs import (
     AccrualsTab,
-    CompanyClock,
     PaymentsTab,
     ledger_tab,
     projects_tab,
@@ -176,11 +174,11 @@ class AgencyPage(Page):
         layout.addLayout(self.controller.bar)
 
         self.tabs = QTabWidget()
-        self.projects = projects_tab()
+        self.projects = projects_tab(self.ctx)
         self.payments = PaymentsTab(self._reload_payments)
-        self.accruals = AccrualsTab()
+        self.accruals = AccrualsTab(self.ctx)
         self.ledger = ledger_tab()
-        self.withdrawals = withdrawals_tab()
+        self.withdrawals = withdrawals_tab(self.ctx)
         self.chart = TurnoverChart()
         self.tabs.addTab(self.projects, _("Projects"))
         self.tabs.addTab(self.payments, _("Payments"))
@@ -264,7 +262,6 @@ class AgencyPage(Page):
             return
         self.data = loaded
         d = loaded.detail
-        CompanyClock.zone = ZoneInfo(d.time_zone)
         self.stack.setCurrentIndex(1)
         self.heading.setText(f"{d.code} — {d.name}")
         offer = (_("offer accepted on {day}").format(day=day(d.offer_accepted_on)) if d.offer_accepted_on

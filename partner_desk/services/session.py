@@ -1,0 +1,21 @@
+"""What a signed-in window keeps for its session, read in one go (reads only): the company time zone
+moments are shown in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from partner_desk.store.engine import Database
+from partner_desk.store.queries import company_tz
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """The database's settings a window shows everything through."""
+
+    time_zone: str
+
+
+def session_state(db: Database) -> SessionState:
+    with db.read() as session:
+        return SessionState(company_tz(session).key)
