@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
+from partner_desk.gui.ops import Generation
+
 if TYPE_CHECKING:
     from partner_desk.gui.context import AppContext
 
@@ -28,6 +30,8 @@ class Page(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        # the newest load of what the page shows: an older one's result is dropped (ops.run_op)
+        self.loads = Generation()
 
     def refresh(self) -> None:
         """Reload what the page shows from the services (in the background when it is slow)."""

@@ -176,3 +176,19 @@ def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> N
     assert "Balance: <b>$100.00</b>" in page.balance.text()
     assert [(e.kind, e.amount, e.note) for e in page.ledger.model.rows()][-1] == (
         "correction", Decimal("-50.00"), "March bonus counted twice")
+
+
+def test_the_agency_asked_for_last_is_the_one_shown(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    team = people(db)
+    page = AgencyPage(AppContext(db, team["anna"]))
+    qtbot.addWidget(page)
+    # three agencies asked for in a row: the first two loads are stale when they arrive
+    page.show_item("AG02")
+    page.show_item("NOPE")  # its refusal is dropped unseen too
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.show_item("AG01")
+    qtbot.waitUntil(lambda: ops.running() == 0, timeout=15_000)
+    assert page.heading.text() == "AG01 — Alpha Agency"
+    assert page.data is not None and page.data.detail.code == "AG01"
+    assert widgets.last_box() is None

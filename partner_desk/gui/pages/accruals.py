@@ -23,7 +23,7 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
+from partner_desk.gui.ops import Cancelled, Generation, Operation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, day, money, ngettext, number, percent
@@ -83,6 +83,7 @@ class AccrualsPage(Page):
         self._confirmed: PeriodView | None = None
         self.operation: Operation[Any] | None = None  # the computation or posting running (or last run)
         # refresh() calls in one turn of the event loop (the window's and the page's own) load once
+        self.calendar_loads = Generation()
         self._reload = QTimer(self)
         self._reload.setSingleShot(True)
         self._reload.setInterval(0)
@@ -143,7 +144,8 @@ class AccrualsPage(Page):
     def _load_calendar(self) -> None:
         chosen = self.selected_period() if self.calendar is not None else None
         db = self.ctx.db
-        run_op(self, lambda _p: views.calendar(db), lambda cal: self._calendar_loaded(cal, chosen))
+        run_op(self, lambda _p: views.calendar(db), lambda cal: self._calendar_loaded(cal, chosen),
+               generation=self.calendar_loads)
 
     def _calendar_loaded(self, calendar: Calendar, chosen: Period | None) -> None:
         self.calendar = calendar
@@ -187,7 +189,8 @@ class AccrualsPage(Page):
             return view, ([] if view.posted else views.post_refusals(db, actor, period))
 
         self.operation = run_op(self, work, self._loaded, lambda exc: self._failed(period, exc),
-                                label=_("Computing {period}…").format(period=period), cancellable=True)
+                                label=_("Computing {period}…").format(period=period), cancellable=True,
+                                generation=self.loads)
 
     def _loaded(self, result: tuple[PeriodView, list[str]]) -> None:
         view, refusals = result

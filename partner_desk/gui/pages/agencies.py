@@ -82,8 +82,6 @@ class AgenciesPage(Page):
         super().__init__(ctx, parent)
         self.title = _("Agencies")
         self.data: AgencyList | None = None
-        self.loading = False
-        self.again = False  # a refresh was asked for while loading: run it when the load ends
         self.search = SearchField()
         self.search.setObjectName("agency_search")
         self.search.setPlaceholderText(_("Search code, name or manager (Ctrl+F)"))
@@ -128,11 +126,6 @@ class AgenciesPage(Page):
 
     # loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        if self.loading:
-            self.again = True
-            return
-        self.loading = True
-        self.again = False
         self.count.setText(_("Loading agencies…"))
         ctx = self.ctx
 
@@ -140,19 +133,16 @@ class AgenciesPage(Page):
             return agency_list(ctx.db, ctx.actor)
 
         # quiet: the table stays usable (and the old rows shown) while the new ones load
-        run_op(self, work, self.show_list, self._failed, quiet=True)
+        run_op(self, work, self.show_list, self._failed, quiet=True, generation=self.loads)
 
     def _failed(self, exc: Exception) -> None:
         from partner_desk.gui.ops import show_error
 
-        self.loading = False
-        self.again = False
         self.count.setText(_("The agencies could not be loaded."))
         show_error(self, exc)
 
     def show_list(self, data: AgencyList) -> None:
         """Show freshly loaded rows, keeping the search, filters and selection."""
-        self.loading = False
         self.data = data
         self.model.columns[5].header = _("Turnover\n{period}").format(period=data.last_period)
         self.model.columns[6].header = _("Reached\n{period}").format(period=data.last_period)
@@ -169,8 +159,6 @@ class AgenciesPage(Page):
         if selected is not None:
             self.select(selected.code)
         self.loaded.emit()
-        if self.again:
-            self.refresh()
 
     def _fill(self, combo: QComboBox, items: list[tuple[str, Any]]) -> None:
         current = combo.currentData()

@@ -125,7 +125,7 @@ class AuditPage(Page):
         def work(_progress: Progress) -> list[dict[str, Any]]:
             return audit_trail.records(db, actor, LIMIT)
 
-        run_op(self, work, self.show_records, self._refused, quiet=True)
+        run_op(self, work, self.show_records, self._refused, quiet=True, generation=self.loads)
 
     def _refused(self, exc: Exception) -> None:
         """Reading the trail needs the finance or admin role: say so on the page."""

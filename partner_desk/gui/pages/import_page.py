@@ -152,6 +152,7 @@ class ImportPage(Page):
         if self.path() is not None:
             self.check()
         else:
+            self.loads.forget()  # a check of another kind running now reports nothing
             self._show(None)
 
     # checking ---------------------------------------------------------------------------------------
@@ -185,11 +186,10 @@ class ImportPage(Page):
             return Checked(kind, path, summary, [])
 
         self.operation = run_op(self, work, self._show, self._failed,
-                                label=_("Checking {file}…").format(file=path.name), cancellable=True)
+                                label=_("Checking {file}…").format(file=path.name), cancellable=True,
+                                generation=self.loads)
 
     def _show(self, checked: Checked | None) -> None:
-        if checked is not None and (checked.kind, checked.path) != (self.kind(), self.path()):
-            return  # the kind or the file changed meanwhile: the newer check will report
         self.checked = checked
         self.model.set_rows(checked.problems if checked else [])
         if checked is None:

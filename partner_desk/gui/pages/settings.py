@@ -198,7 +198,7 @@ class SettingsPage(Page):
         def work(_progress: Progress) -> SettingsView:
             return admin.settings_view(db, actor)
 
-        run_op(self, work, self.show_view, quiet=True)
+        run_op(self, work, self.show_view, quiet=True, generation=self.loads)
 
     def show_view(self, view: SettingsView) -> None:
         self.view = view

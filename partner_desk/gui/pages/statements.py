@@ -149,7 +149,7 @@ class StatementsPage(Page):
         chosen = self.period_box.currentData()
         db = self.ctx.db
         run_op(self, lambda _p: accrual_views.calendar(db),
-               lambda cal: self._periods(cal.posted, chosen))
+               lambda cal: self._periods(cal.posted, chosen), generation=self.loads)
 
     def show_item(self, item: object) -> None:
         index = self.period_box.findData(str(item))

@@ -177,7 +177,7 @@ class WithdrawalsPage(Page):
         def work(_progress: Progress) -> list[QueueRow]:
             return withdrawal_views.queue(db, actor, None)
 
-        run_op(self, work, self._loaded, label=_("Loading withdrawals…"))
+        run_op(self, work, self._loaded, label=_("Loading withdrawals…"), generation=self.loads)
 
     def _loaded(self, rows: list[QueueRow]) -> None:
         self.rows = rows

@@ -27,7 +27,7 @@ from partner_desk.domain.periods import Period
 from partner_desk.domain.rewards import Fulfilment
 from partner_desk.domain.roles import NEEDS
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.ops import Progress, run_op, show_error
+from partner_desk.gui.ops import Generation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
 from partner_desk.gui.pages.agency.actions import AgencyActions
 from partner_desk.gui.pages.agency.chart import TurnoverChart
@@ -84,8 +84,8 @@ class AgencyPage(Page):
         self.code: str | None = None
         self.previous: str | None = None  # the agency shown before, while another one opens
         self.data: Loaded | None = None
-        self.loading = False
-        self.again = False  # a refresh was asked for while loading: run it when the load ends
+        self.names_loads = Generation()
+        self.payment_loads = Generation()
         self.controller = AgencyActions(self)
         self.go = QLineEdit()
         self.go.setObjectName("go_to_agency")
@@ -214,18 +214,14 @@ class AgencyPage(Page):
     def _load_names(self) -> None:
         db = self.ctx.db
         run_op(self, lambda _p: agency_names(db),
-               lambda names: self.names.setStringList([f"{code} — {name}" for code, name in names]), quiet=True)
+               lambda names: self.names.setStringList([f"{code} — {name}" for code, name in names]), quiet=True,
+               generation=self.names_loads)
 
     def refresh(self) -> None:
         self._load_names()
         if self.code is None:
             self.stack.setCurrentIndex(0)
             return
-        if self.loading:
-            self.again = True
-            return
-        self.loading = True
-        self.again = False
         ctx, code = self.ctx, self.code
         period, service = self.payments.chosen()
 
@@ -234,11 +230,11 @@ class AgencyPage(Page):
 
         # reloading the agency shown is quiet; opening another one shows progress if it takes a while
         same = self.data is not None and self.data.detail.code == code
-        run_op(self, work, self._show, self._failed, label=_("Loading {code}…").format(code=code), quiet=same)
+        self.payment_loads.forget()  # the payments come with the agency
+        run_op(self, work, self._show, self._failed, label=_("Loading {code}…").format(code=code), quiet=same,
+               generation=self.loads)
 
     def _failed(self, exc: Exception) -> None:
-        self.loading = False
-        self.again = False
         show_error(self, exc)
         if self.data is None:  # the agency could not be opened (an unknown code): back to the one before
             self.code, self.previous = self.previous, None
@@ -253,13 +249,9 @@ class AgencyPage(Page):
         ctx, code = self.ctx, self.code
         period, service = self.payments.chosen()
         run_op(self, lambda _p: views.agency_payments(ctx.db, code, period, service), self.payments.set_rows,
-               quiet=True)
+               quiet=True, generation=self.payment_loads)
 
     def _show(self, loaded: Loaded) -> None:
-        self.loading = False
-        if loaded.detail.code != self.code:  # another agency was asked for meanwhile
-            self.refresh()
-            return
         self.data = loaded
         d = loaded.detail
         self.stack.setCurrentIndex(1)
@@ -296,8 +288,6 @@ class AgencyPage(Page):
         self.withdrawals.set_rows(loaded.withdrawals)
         self.chart.set_points(d.chart, d.currency)
         self.loaded.emit()
-        if self.again:
-            self.refresh()
 
     def _levels(self, d: AgencyDetail) -> None:
         if d.last_percent is None:
