@@ -127,3 +127,25 @@ def test_run_gui_signs_in_and_opens_the_window(qtbot, db, tmp_path) -> None:  # 
         safety.stop()
         i18n.setup(locale)  # run_gui chose the display language from the environment
     assert seen == {"user": "ada (admin)", "page": "agencies"}
+
+
+def test_the_password_is_checked_off_the_gui_thread(qtbot, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from partner_desk.services import users
+
+    add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
+    threads: list[bool] = []
+    real = users.sign_in
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(users, "sign_in", watched)
+    dialog = sign_in_dialog(db, "ada")
+    qtbot.addWidget(dialog)
+    dialog.password.setText(PASSWORD)
+    assert submitted(qtbot, dialog)
+    # Argon2 and the sign-in's audit record ran on a pool thread; the window stayed responsive
+    assert threads == [False]
