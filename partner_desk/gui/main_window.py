@@ -25,17 +25,23 @@ from partner_desk.gui.preferences import settings
 from partner_desk.gui.registry import PAGES, PageSpec
 from partner_desk.i18n import _
 from partner_desk.services import users
+from partner_desk.services.changes import EVERYTHING, Area
+from partner_desk.services.session import SessionState
+
+# the areas the session holds settings of (the company time zone, people's names)
+SESSION_AREAS = frozenset({Area.SETTINGS, Area.USERS})
+# how long a change by someone else stays in the status bar
+CHANGE_MESSAGE_MS = 15_000
 
 
 class MainWindow(QMainWindow):
-    """Pages from the registry, built when first shown; `data_changed` refreshes the others.
+    """Pages from the registry, built when first shown; `changed` reloads the pages a change touched.
 
     The signed-in user's role and state are read again whenever a page is shown or data changed: a
     new role shows at once, and a deactivated user is signed out. `sign_out_requested` asks the
     application to sign someone else in.
     """
 
-    data_changed = Signal()
     sign_out_requested = Signal()
     chain_checked = Signal(object)  # the warning about the audit trail, or None
 
@@ -73,8 +79,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._row_changed)
-        self.data_changed.connect(self._mark_stale)
-        self.data_changed.connect(self.refresh_standing)
         self.chain_warning: str | None = None
         self._shortcuts()
         self._status()
@@ -90,7 +94,7 @@ class MainWindow(QMainWindow):
         spec = next(s for s in self.specs if s.key == key)
         page = spec.build(self.ctx)
         page.setObjectName(f"page_{key}")
-        page.data_changed.connect(self.data_changed)
+        page.data_changed.connect(lambda areas: self.changed(areas))
         page.open_page.connect(self.open_page)
         holder = self._placeholders[key]
         index = self.stack.indexOf(holder)
@@ -134,14 +138,40 @@ class MainWindow(QMainWindow):
             self._stale.discard(key)
             page.refresh()
 
-    def _mark_stale(self) -> None:
-        """After a change every page reloads: the shown one now, the others when next shown."""
-        self.reload_session()
-        self._stale.update(self.pages)
+    def changed(self, areas: frozenset[Area], who: str | None = None, what: str | None = None) -> None:
+        """The one entry point for a change to the database, this window's own or anyone else's.
+
+        `areas` are what the change touched (`services.changes.areas_of` of its audit record); `who`
+        made it (None: this window's user) and `what` is a short sentence to show in the status bar
+        (None: nothing to say). The pages that show one of the areas reload: the shown one now, the
+        others when next shown; a change of the settings or the users reads the session again first.
+        """
+        touched = frozenset(areas)
+        if touched & SESSION_AREAS:
+            ctx = self.ctx
+
+            def read_again(state: SessionState) -> None:
+                ctx.apply(state)
+                self._reload_pages(touched)
+
+            run_op(self, lambda _p: ctx.reload(), read_again, lambda _exc: self._reload_pages(touched), quiet=True)
+        else:
+            self._reload_pages(touched)
+        if who is None or Area.USERS in touched:
+            self.refresh_standing()
+        if what:
+            self.statusBar().showMessage(what, CHANGE_MESSAGE_MS)
+
+    def _reload_pages(self, touched: frozenset[Area]) -> None:
         current = self.current_key()
-        if current in self.pages:
-            self._stale.discard(current)
-            self.pages[current].refresh()
+        for key, page in self.pages.items():
+            if not page.areas & touched:
+                continue
+            if key == current:
+                self._stale.discard(key)
+                page.refresh()
+            else:
+                self._stale.add(key)
 
     # keyboard -----------------------------------------------------------------------------------
     def _shortcuts(self) -> None:
@@ -212,12 +242,7 @@ class MainWindow(QMainWindow):
         if now != self.ctx.actor:
             self.ctx.actor = now
             self.user_label.setText(_("{user} ({role})").format(user=self.ctx.user_name, role=self.ctx.role_label))
-            self._mark_stale()
-
-    def reload_session(self) -> None:
-        """Read the session's settings (the company time zone) again, in the background."""
-        ctx = self.ctx
-        run_op(self, lambda _p: ctx.reload(), ctx.apply, lambda _exc: None, quiet=True)
+            self._reload_pages(EVERYTHING)  # what the new role may see and do
 
     # the audit trail, as this computer saw it ---------------------------------------------------
     def watch_chain(self, store: QSettings) -> None:

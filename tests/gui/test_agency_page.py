@@ -106,7 +106,11 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
     assert statement is not None
     target = tmp_path / "AG02_2025-03.xlsx"
     statement.path.setText(str(target))
-    finish(qtbot, page, statement)
+    reloaded: list[object] = []
+    page.loaded.connect(lambda: reloaded.append(True))
+    statement.submit()
+    qtbot.waitUntil(lambda: not statement.busy and ops.running() == 0, timeout=15_000)
+    assert reloaded == []  # a statement changes nothing: the page does not reload
     assert statement.result() == QDialog.DialogCode.Accepted
     assert target.exists() and target.stat().st_size > 0
 

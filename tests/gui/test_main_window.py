@@ -11,6 +11,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
 from partner_desk.gui.page import Page
 from partner_desk.gui.registry import PageSpec
+from partner_desk.services.changes import Area
 
 
 class CountingPage(Page):
@@ -27,8 +28,20 @@ class CountingPage(Page):
         self.search.setFocus()
 
 
-SPECS = [PageSpec("one", "One", CountingPage), PageSpec("two", "Two", CountingPage),
-         PageSpec("three", "Three", CountingPage)]
+class AgenciesLike(CountingPage):
+    areas = frozenset({Area.AGENCIES})
+
+
+class TiersLike(CountingPage):
+    areas = frozenset({Area.TIERS})
+
+
+class LedgerLike(CountingPage):
+    areas = frozenset({Area.LEDGER})
+
+
+SPECS = [PageSpec("one", "One", AgenciesLike), PageSpec("two", "Two", TiersLike),
+         PageSpec("three", "Three", LedgerLike)]
 
 
 def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -49,8 +62,14 @@ def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # 
     qtbot.keyClick(window.windowHandle(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert three.search.hasFocus()
 
-    # a write on the shown page refreshes it now and the others when they are next shown
-    three.changed()
+    window.show_page("two")
+    two = window.pages["two"]
+    assert isinstance(two, CountingPage) and two.refreshed == 1
+    window.show_page("three")
+    # a project payment changes the ledger and the agencies (services.changes): the shown page,
+    # which shows the ledger, reloads now; the agencies-like page when next shown; the tiers-like
+    # page not at all
+    three.changed("pay_project", "AG01")
     assert three.refreshed == 2
     one = window.pages["one"]
     assert isinstance(one, CountingPage) and one.refreshed == 1
@@ -58,6 +77,13 @@ def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # 
     assert one.refreshed == 2
     window.show_page("one")
     assert one.refreshed == 2  # nothing changed since
+    window.show_page("two")
+    assert two.refreshed == 1
+
+    # someone else's change comes in through the same entry point, and says so in the status bar
+    window.changed(frozenset({Area.TIERS, Area.AUDIT}), "fiona", "fiona changed the commission table")
+    assert two.refreshed == 2 and one.refreshed == 2
+    assert window.statusBar().currentMessage() == "fiona changed the commission table"
 
     window.show_page("two")
     window.resize(700, 500)  # within the offscreen screen (800 x 600)

@@ -71,3 +71,22 @@ def test_the_window_has_no_import_cycle() -> None:
 
 def test_the_cycle_finder_finds_a_cycle() -> None:
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == [["a", "b", "c", "a"]]
+
+
+def test_every_change_a_page_reports_names_what_it_touched() -> None:
+    """Each `changed("action")` of the window is an action `services.changes` knows, so a change
+    reloads the pages that show what it touched, not every page."""
+    import re
+
+    from partner_desk.services.changes import EVERYTHING, areas_of
+
+    said = set()
+    for path in (PACKAGE / "gui").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        said.update(re.findall(r'changed\(f?"([a-z_.{}]+)"', text))
+        said.update(re.findall(r'action="([a-z_.]+)"', text))  # a dialog's: _open(dialog, …, action="correct")
+    said |= {"withdraw.approve", "withdraw.reject", "withdraw.paid", "withdraw.cancel"}  # f"withdraw.{move}"
+    said.discard("withdraw.{move.value}")
+    assert {"accrue.post", "pay_project", "import", "settings", "withdraw.export"} <= said
+    for action in sorted(said):
+        assert areas_of(action, "rates:rates.csv") != EVERYTHING, action

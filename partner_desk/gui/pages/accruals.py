@@ -30,6 +30,7 @@ from partner_desk.i18n import _, day, money, ngettext, number, percent
 from partner_desk.services import accrual_views as views
 from partner_desk.services.accrual_views import AccrualRow, Calendar, PeriodView
 from partner_desk.services.accruals import AccrualRun, post_period
+from partner_desk.services.changes import Area
 
 MUTED = QColor("#8a5a00")
 
@@ -71,6 +72,9 @@ def _columns(posted: bool) -> list[Column[AccrualRow]]:
 
 class AccrualsPage(Page):
     """Pick a period; see its preview (or, once posted, the posted accruals); post it."""
+
+    areas = frozenset({Area.ACCRUALS, Area.PAYMENTS, Area.RATES, Area.TIERS, Area.REWARDS, Area.AGENCIES,
+                       Area.PROJECTS, Area.LEDGER, Area.SETTINGS, Area.USERS})
 
     # a period was shown (after loading or failing to load); tests wait for it
     loaded = Signal()
@@ -298,7 +302,7 @@ class AccrualsPage(Page):
                                 label=_("Posting {period}…").format(period=period), cancellable=True)
 
     def _posted(self, confirmed: PeriodView, run: AccrualRun) -> None:
-        self.changed()
+        self.changed("accrue.post", str(run.period))
         if run.already_accrued:
             widgets.inform(self, _("{period} was already posted: nothing was posted.").format(period=run.period))
         else:

@@ -28,6 +28,7 @@ from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, s
 from partner_desk.gui.widgets import SearchField
 from partner_desk.i18n import _, day, money, ngettext, percent
 from partner_desk.services.agency_views import AgencyFilter, AgencyList, AgencyRow, agency_list
+from partner_desk.services.changes import Area
 
 NEGATIVE = QColor("#b00020")
 GOOD = QColor("#1b7f3b")
@@ -75,6 +76,9 @@ def columns() -> list[Column[AgencyRow]]:
 
 class AgenciesPage(Page):
     """All agencies; double-click (or Enter) opens one."""
+
+    areas = frozenset({Area.AGENCIES, Area.PROJECTS, Area.PAYMENTS, Area.RATES, Area.TIERS, Area.ACCRUALS, Area.LEDGER,
+                       Area.WITHDRAWALS, Area.SETTINGS, Area.USERS})
 
     loaded = Signal()
 

@@ -28,6 +28,7 @@ from partner_desk.gui.table_model import Column, RowTableModel, selected_row, ta
 from partner_desk.gui.widgets import SearchField
 from partner_desk.i18n import _, moment, ngettext
 from partner_desk.services import audit_trail
+from partner_desk.services.changes import Area
 
 REFUSED = QColor("#b00020")
 
@@ -59,6 +60,7 @@ class AuditFilter:
 
 
 class AuditPage(Page):
+    areas = frozenset({Area.AUDIT, Area.USERS})
     loaded = Signal()
     verified = Signal(object)
 

@@ -72,6 +72,8 @@ def _problem_columns() -> list[Column[Problem]]:
 class ImportPage(Page):
     """Check, then import, one file."""
 
+    areas = frozenset()  # a file's check shows the file, not the database
+
     # a check or an import finished (or failed); tests wait for it
     finished = Signal()
 
@@ -279,7 +281,7 @@ class ImportPage(Page):
         self.status.setStyleSheet(GREEN)
         self.status.setText(_("Imported {file}: {summary}.").format(file=summary.file_name, summary=summary))
         self._set_import_enabled()
-        self.changed()
+        self.changed("import", f"{summary.kind}:{summary.file_name}")
         self.finished.emit()
 
     def _import_failed(self, exc: Exception) -> None:

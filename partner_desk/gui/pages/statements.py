@@ -34,6 +34,7 @@ from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, money, ngettext
 from partner_desk.services import accrual_views
+from partner_desk.services.changes import Area
 from partner_desk.services.statements import BulkResult, StatementResult, export_statements
 
 RED = "color: #b00020;"
@@ -67,6 +68,8 @@ class _Relay(QObject):
 
 class StatementsPage(Page):
     """Choose a posted period and a folder; export every statement of the period."""
+
+    areas = frozenset({Area.ACCRUALS, Area.AGENCIES})
 
     # the posted periods were loaded, or an export ended; tests wait for them
     loaded = Signal()

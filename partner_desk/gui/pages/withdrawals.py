@@ -31,6 +31,7 @@ from partner_desk.gui.pages.withdrawals_dialogs import PaidDialog, RejectDialog,
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.i18n import N_, _, day, money
 from partner_desk.services import withdrawal_views, withdrawals
+from partner_desk.services.changes import Area
 from partner_desk.services.withdrawal_views import QueueRow
 from partner_desk.services.withdrawals import WithdrawalView
 
@@ -84,6 +85,9 @@ def _columns(ctx: AppContext) -> list[Column[QueueRow]]:
 
 class WithdrawalsPage(Page):
     """The queue, a tab per state; actions on the selected request."""
+
+    areas = frozenset({Area.WITHDRAWALS, Area.BATCHES, Area.LEDGER, Area.AGENCIES, Area.RATES, Area.SETTINGS,
+                       Area.USERS})
 
     # the queue was (re)loaded; tests wait for it
     loaded = Signal()
@@ -330,7 +334,7 @@ class WithdrawalsPage(Page):
         self.status.setText(_("Withdrawal {id} is now {state}.").format(id=view.id,
                                                                         state=_(STATUS_LABELS[view.status])))
         self._keep = view.id
-        self.changed()
+        self.changed(f"withdraw.{move.value}", str(view.id))
         self.refresh()
 
     def _move_failed(self, exc: Exception) -> None:
@@ -343,8 +347,8 @@ class WithdrawalsPage(Page):
         self.status.setText(str(exc))
         self.refresh()
 
-    def _batch_changed(self, text: str) -> None:
+    def _batch_changed(self, action: str, text: str) -> None:
         self.status.setStyleSheet("")
         self.status.setText(text)
-        self.changed()
+        self.changed(action)
         self.refresh()

@@ -90,16 +90,19 @@ class AgencyActions:
             page.refresh()  # the combo box goes back to the stored state
 
         run_op(page, lambda _p: set_benefit_state(ctx.db, ctx.actor, code, benefit_id, state),
-               lambda _r: page.changed(), failed)
+               lambda _r: page.changed("benefit.update", code), failed)
 
-    def _open(self, dialog: FormDialog, done_text: Any) -> FormDialog:
+    def _open(self, dialog: FormDialog, done_text: Any, action: str | None) -> FormDialog:
+        """Open `dialog`; once it did its work, report `done_text` and, for a change, the audited
+        `action` it ran (None: it changed nothing, as an exported statement)."""
         self.dialog = dialog
-        dialog.accepted.connect(lambda: self._after(dialog, done_text))
+        dialog.accepted.connect(lambda: self._after(dialog, done_text, action))
         dialog.open()
         return dialog
 
-    def _after(self, dialog: FormDialog, done_text: Any) -> None:
-        self.page.changed()
+    def _after(self, dialog: FormDialog, done_text: Any, action: str | None) -> None:
+        if action is not None:
+            self.page.changed(action, self.code)
         text = done_text(dialog.result_value) if callable(done_text) else done_text
         if text:
             widgets.inform(self.page, text)
@@ -114,7 +117,7 @@ class AgencyActions:
         return self._open(PayProjectDialog(self.page.ctx, d, self.page), lambda r: _(
             "Paid {amount} for project {project} ({project_amount}).").format(
             amount=money(r.amount, r.currency), project=r.project_id,
-            project_amount=money(r.project_amount, r.project_currency)))
+            project_amount=money(r.project_amount, r.project_currency)), action="pay_project")
 
     def request_withdrawal(self) -> FormDialog | None:
         d = self._detail()
@@ -122,26 +125,26 @@ class AgencyActions:
             return None
         return self._open(WithdrawalDialog(self.page.ctx, d, self.page), lambda r: _(
             "Withdrawal request no. {id} for {amount} is pending approval.").format(
-            id=r.id, amount=money(r.amount, r.currency)))
+            id=r.id, amount=money(r.amount, r.currency)), action="withdraw.request")
 
     def record_offer(self) -> FormDialog | None:
         d = self._detail()
         if d is None:
             return None
-        return self._open(OfferDialog(self.page.ctx, d, self.page), "")
+        return self._open(OfferDialog(self.page.ctx, d, self.page), "", action="offer.accept")
 
     def export_statement(self) -> FormDialog | None:
         if self.loaded is None:
             return None
         periods = [a.period for a in self.loaded.accruals]
         return self._open(StatementDialog(self.page.ctx, self.loaded.detail, periods, self.page), lambda r: _(
-            "The statement was saved to {path}").format(path=getattr(r, "path", "")))
+            "The statement was saved to {path}").format(path=getattr(r, "path", "")), action=None)
 
     def choose_language(self) -> FormDialog | None:
         d = self._detail()
         if d is None:
             return None
-        return self._open(LanguageDialog(self.page.ctx, d, self.page), "")
+        return self._open(LanguageDialog(self.page.ctx, d, self.page), "", action="agency.language")
 
     def correct_balance(self) -> FormDialog | None:
         d = self._detail()
@@ -149,4 +152,4 @@ class AgencyActions:
             return None
         return self._open(CorrectionDialog(self.page.ctx, d, self.page), lambda r: _(
             "Correction of {amount} added; the balance is {balance}.").format(
-            amount=money(r.amount, r.currency), balance=money(r.balance_after, r.currency)))
+            amount=money(r.amount, r.currency), balance=money(r.balance_after, r.currency)), action="correct")

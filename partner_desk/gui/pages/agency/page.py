@@ -45,6 +45,7 @@ from partner_desk.services import agency_detail as views
 from partner_desk.services.agency_detail import AgencyDetail
 from partner_desk.services.agency_detail import Progress as LevelProgress
 from partner_desk.services.agency_views import agency_names
+from partner_desk.services.changes import Area
 
 STATE_LABELS = {
     Fulfilment.OFFERED.value: N_("offered"),
@@ -75,6 +76,9 @@ def _bar(progress: LevelProgress) -> int:
 
 class AgencyPage(Page):
     """One agency; opened from the agencies page (or any page) with `show_item(code)`."""
+
+    areas = frozenset({Area.AGENCIES, Area.PROJECTS, Area.PAYMENTS, Area.RATES, Area.TIERS, Area.REWARDS,
+                       Area.BENEFITS, Area.ACCRUALS, Area.LEDGER, Area.WITHDRAWALS, Area.SETTINGS, Area.USERS})
 
     loaded = Signal()
 
