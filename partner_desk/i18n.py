@@ -173,6 +173,11 @@ def day(value: date, locale: str | None = None) -> str:
     return _babel_date(value, format=day_pattern(locale), locale=locale or _locale)
 
 
+def short_day(value: date, locale: str | None = None) -> str:
+    """A day where room is tight: "10/19/25" in English (United States), "19.10.25" in Ukrainian."""
+    return _babel_date(value, format="short", locale=locale or _locale)
+
+
 def moment(value: datetime, locale: str | None = None) -> str:
     """A day and a time to the minute: "Nov 3, 2025, 9:00 AM", "03.11.2025, 09:00" (24-hour)."""
     code = locale or _locale

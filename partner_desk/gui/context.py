@@ -56,6 +56,13 @@ class AppContext:
     def user_name(self) -> str:
         return str(self.actor)
 
+    def person(self, name: str | None) -> str:
+        """What the window calls the user `name`: their display name, else the name itself."""
+        if name is None:
+            return ""
+        names = self.state.display_names if self.state is not None else {}
+        return names.get(name) or name
+
     @property
     def role_label(self) -> str:
         return labels.role(self.actor.role)

@@ -56,7 +56,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Partner Desk"))
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(170)
+        # as wide as the longest page's name needs, no wider
+        longest = max((self.nav.fontMetrics().horizontalAdvance(spec.label) for spec in self.specs), default=100)
+        self.nav.setFixedWidth(max(120, min(longest + 40, 200)))
         self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.nav.setStyleSheet("QListWidget#navigation { border: none; background: palette(window); }"
                                "QListWidget#navigation::item { padding: 9px 14px; }")

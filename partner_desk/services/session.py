@@ -3,7 +3,7 @@ moments are shown in."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from partner_desk.store.engine import Database
 from partner_desk.store.queries import company_tz
@@ -14,6 +14,8 @@ class SessionState:
     """The database's settings a window shows everything through."""
 
     time_zone: str
+    # what each user is called where the window names them: user name -> display name
+    display_names: dict[str, str] = field(default_factory=dict)
 
 
 def session_state(db: Database) -> SessionState:

@@ -31,6 +31,9 @@ def test_filter_search_and_open_an_agency(qtbot, db, write_csv) -> None:  # type
     win = window(qtbot, db, team["anna"])
     page = win.pages["agencies"]
     assert isinstance(page, AgenciesPage)
+    # a manager starts on their own agencies (anna manages AG01)
+    assert page.mine.isChecked() and [r.code for r in page.model.rows()] == ["AG01"]
+    page.mine.setChecked(False)
     rows = {r.code: r for r in page.model.rows()}
     assert rows["AG01"].last_turnover_usd == Decimal("1000.00") and rows["AG01"].last_percent == Decimal("15")
     assert rows["AG02"].last_turnover_usd == Decimal("250.00") and rows["AG02"].last_percent == Decimal("10")
@@ -79,6 +82,7 @@ def test_sort_by_a_money_column(qtbot, db, write_csv) -> None:  # type: ignore[n
     win = window(qtbot, db, team["anna"])
     page = win.pages["agencies"]
     assert isinstance(page, AgenciesPage)
+    page.mine.setChecked(False)
     turnover_column = 5
     page.model.sort(turnover_column)
     assert [r.code for r in page.model.rows()] == ["AG02", "AG01"]  # $250 before $1,000

@@ -206,8 +206,6 @@ class AccrualsPage(Page):
             self._posted_columns = view.posted
             self.model.columns = _columns(view.posted)
             self.model.set_rows(view.rows)
-            for i, column in enumerate(self.model.columns):
-                self.table.setColumnWidth(i, column.width)
         else:
             self.model.set_rows(view.rows)
         text = self._status_text(view)
