@@ -54,7 +54,7 @@ def test_csv_writes_plain_values(tmp_path: Path) -> None:
 
 
 def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="a table is written as .xlsx or .csv"):
+    with pytest.raises(ValueError, match=r"a table is written as \.xlsx or \.csv"):
         write_table(tmp_path / "table.txt", [Sheet("x", ["a"], [["b"]])])
     with pytest.raises(OSError):
         write_table(tmp_path / "missing" / "table.xlsx", [Sheet("x", ["a"], [["b"]])])
