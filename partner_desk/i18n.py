@@ -151,6 +151,11 @@ def number(amount: Decimal, digits: int = 2, locale: str | None = None) -> str:
                           locale=locale or _locale, decimal_quantization=False)
 
 
+def rate(value: Decimal, locale: str | None = None) -> str:
+    """An exchange rate exactly as stored, with at least two decimals: "41.50", "0.000123", "1.00"."""
+    return format_decimal(value, format="#,##0.00##########", locale=locale or _locale, decimal_quantization=False)
+
+
 def percent(value: Decimal, locale: str | None = None) -> str:
     """A percent value as written in the commission table (15 -> "15%", 12.5 -> "12,5%" in Ukrainian)."""
     return format_decimal(value, locale=locale or _locale) + "%"
