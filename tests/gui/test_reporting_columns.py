@@ -105,3 +105,34 @@ def test_the_table_exports_the_rows_shown_with_real_cells(qtbot, db, tmp_path) -
     qtbot.waitUntil(lambda: page.export.written == csv_path and ops.running() == 0, timeout=15_000)
     lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
     assert lines[1].startswith("AG-JPY,Agency in JPY,,0,") and ",4615274,30768.49," in lines[1]
+
+
+def test_withdrawal_amounts_sort_by_value_and_the_footer_adds_the_grand_total(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from sqlalchemy import update
+
+    from partner_desk.gui.pages.withdrawals import WithdrawalsPage
+    from partner_desk.services.withdrawals import request_withdrawal
+    from partner_desk.store.models import Agency
+
+    populate(db)
+    with db.write() as s:
+        s.execute(update(Agency).values(offer_accepted_at=datetime(2024, 1, 1, tzinfo=UTC)))
+    for code, amount in [("AG-JPY", "1000000"), ("AG-KWD", "700.000"), ("AG-EUR", "500.00")]:
+        request_withdrawal(db, ADMIN, code, Decimal(amount), "bank_transfer", "IBAN", None)
+    page = WithdrawalsPage(AppContext(db, ADMIN))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.refresh()
+    amount = next(i for i, c in enumerate(page.model.columns) if c.header == "Amount")
+    assert page.model.columns[amount + 1].header == "Amount\n≈ USD"
+    page.model.sort(amount, Qt.SortOrder.AscendingOrder)
+    # €500 / 0.92 = $543.48 < KWD 700 / 0.307 = $2,280.13 < ¥1,000,000 / 150 = $6,666.67
+    assert [r.request.agency for r in page.model.rows()] == ["AG-EUR", "AG-KWD", "AG-JPY"]
+    assert [page.model.data(page.model.index(i, amount + 1)) for i in range(3)] == [
+        "$543.48", "$2,280.13", "$6,666.67"]
+    # 543.48 + 2,280.13 + 6,666.67 = 9,490.28
+    assert page.totals.text() == (
+        "3 requests shown: €500.00 · ¥1,000,000 · KWD\u00a0700.000  ≈ $9,490.28 in all")

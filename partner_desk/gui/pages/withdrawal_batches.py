@@ -32,6 +32,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.date_field import chosen_day_field, picked_day, qdate
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
+from partner_desk.gui.pages.withdrawal_columns import STATUS_LABELS
 from partner_desk.i18n import _, day, money, ngettext
 from partner_desk.services import payout_batch_views as views
 from partner_desk.services.payout_batches import (
@@ -232,7 +233,6 @@ def confirmation_text(preview: BatchPreview, reference: str, paid_on: date) -> s
                         count).format(batch=preview.batch_id, n=count)
     else:
         head = ngettext("Mark {n} request paid", "Mark {n} requests paid", count).format(n=count)
-    from partner_desk.gui.pages.withdrawals import STATUS_LABELS  # the page imports this module
 
     lines = [head + " " + _("on {day} with reference {reference}?").format(day=day(paid_on), reference=reference), ""]
     for w in preview.requests[:LISTED]:
