@@ -41,10 +41,15 @@ def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None: 
     page = open_agency(qtbot, db, team["anna"], "AG01")
     assert "Available: <b>$150.00</b>" in page.balance.text()
     # April so far: $600 + $1,200 = $1,800 at 20%; $5,000 - $1,800 = $3,200 more reaches 25%
-    assert page.commission_text.text() == "$3,200.00 more licence turnover to reach 25%"
+    running = page.levels.cells
+    assert running["turnover"][1].text() == "$1,800.00" and running["percent"][1].text() == "20%"
+    assert running["next_level"][1].text() == "$3,200.00 more for 25%"
     # reward 1,800 x 20% = $360: $3,000 - $360 = $2,640 more to the next reward level
-    assert page.reward_text.text() == ("Reward $360.00 this month: $2,640.00 more to reach the $3,000.00 "
-                                       "reward level")
+    assert running["reward"][1].text() == "$360.00"
+    assert running["next_reward"][1].text() == "$3,000.00: $2,640.00 more"
+    # March as posted: $1,000 at 15%, $1,500 - $1,000 = $500 more for 20%; reward $150, $50 to $200
+    assert [running[k][0].text() for k in ("turnover", "percent", "next_level", "reward", "next_reward")] == [
+        "$1,000.00", "15%", "$500.00 more for 20%", "$150.00", "$200.00: $50.00 more"]
     assert [r.period for r in page.accruals.accruals.rows()] == ["2025-03"]
     assert [r.payment_id for r in page.accruals.lines.rows()] == ["PAY1"]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from decimal import Decimal
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -33,6 +31,7 @@ from partner_desk.gui.pages.agency.actions import AgencyActions
 from partner_desk.gui.pages.agency.chart import TurnoverChart
 from partner_desk.gui.pages.agency.data import Loaded, load
 from partner_desk.gui.pages.agency.language import describe_language
+from partner_desk.gui.pages.agency.levels import LevelsBox
 from partner_desk.gui.pages.agency.tabs import (
     AccrualsTab,
     PaymentsTab,
@@ -40,10 +39,9 @@ from partner_desk.gui.pages.agency.tabs import (
     projects_tab,
     withdrawals_tab,
 )
-from partner_desk.i18n import N_, _, day, money, ngettext, percent
+from partner_desk.i18n import N_, _, day, money, ngettext
 from partner_desk.services import agency_detail as views
 from partner_desk.services.agency_detail import AgencyDetail
-from partner_desk.services.agency_detail import Progress as LevelProgress
 from partner_desk.services.agency_views import agency_names
 from partner_desk.services.changes import Area
 
@@ -61,17 +59,6 @@ def _box(title: str) -> tuple[QFrame, QVBoxLayout]:
     label = QLabel(f"<b>{title}</b>")
     layout.addWidget(label)
     return frame, layout
-
-
-def _bar(progress: LevelProgress) -> int:
-    """Per mille of the way from the reached level to the next."""
-    if progress.target is None:
-        return 1000
-    start = progress.reached or Decimal(0)
-    span = progress.target - start
-    if span <= 0:
-        return 1000
-    return max(0, min(1000, int((progress.value - start) * 1000 / span)))
 
 
 class AgencyPage(Page):
@@ -135,24 +122,8 @@ class AgencyPage(Page):
         self.balance.setObjectName("balance")
         money_layout.addWidget(self.balance)
         money_layout.addStretch(1)
-        levels_box, levels_layout = _box(_("Levels"))
-        self.level = QLabel()
-        self.level.setWordWrap(True)
-        self.commission_bar = QProgressBar()
-        self.commission_bar.setObjectName("commission_bar")
-        self.commission_bar.setRange(0, 1000)
-        self.commission_text = QLabel()
-        self.commission_text.setObjectName("commission_text")
-        self.reward_bar = QProgressBar()
-        self.reward_bar.setObjectName("reward_bar")
-        self.reward_bar.setRange(0, 1000)
-        self.reward_text = QLabel()
-        self.reward_text.setObjectName("reward_text")
-        for bar in (self.commission_bar, self.reward_bar):
-            bar.setTextVisible(False)
-            bar.setFixedHeight(12)
-        for w in (self.level, self.commission_text, self.commission_bar, self.reward_text, self.reward_bar):
-            levels_layout.addWidget(w)
+        self.levels = LevelsBox()
+        levels_box = self.levels
         withdraw_box, withdraw_layout = _box(_("Withdrawal"))
         self.eligibility = QLabel()
         self.eligibility.setObjectName("eligibility")
@@ -272,7 +243,7 @@ class AgencyPage(Page):
             _("Balance: <b>{balance}</b><br>Held by requests: {held}<br>Available: <b>{available}</b>").format(
                 balance=money(d.balance, d.currency), held=money(d.held, d.currency),
                 available=money(d.available, d.currency)))
-        self._levels(d)
+        self.levels.show_detail(d)
         if d.can_withdraw:
             self.eligibility.setText(_("<span style='color:#1b7f3b'>Can withdraw</span>: the offer is accepted "
                                        "and the available balance is worth more than $100."))
@@ -292,35 +263,6 @@ class AgencyPage(Page):
         self.withdrawals.set_rows(loaded.withdrawals)
         self.chart.set_points(d.chart, d.currency)
         self.loaded.emit()
-
-    def _levels(self, d: AgencyDetail) -> None:
-        if d.last_percent is None:
-            last = _("Last month ({period}): no accrual").format(period=d.last_period)
-        else:
-            last = _("Last month ({period}): {percent} commission, reward {reward}").format(
-                period=d.last_period, percent=percent(d.last_percent),
-                reward=money(d.last_reward_usd or Decimal(0), "USD"))
-        running_percent = d.running.percent if d.running else Decimal(0)
-        running = _("This month so far: {turnover} licence turnover, {percent}").format(
-            turnover=money(d.commission.value, "USD"), percent=percent(running_percent))
-        self.level.setText(f"{last}<br>{running}")
-        c = d.commission
-        if c.target is None:
-            self.commission_text.setText(_("The top commission level is reached."))
-        else:
-            self.commission_text.setText(_("{missing} more licence turnover to reach {percent}").format(
-                missing=money(c.missing, "USD"), percent=percent(c.next_value or Decimal(0))))
-        self.commission_bar.setValue(_bar(c))
-        r = d.reward
-        if r.target is None:
-            self.reward_text.setText(_("Reward {value} this month: every reward level is reached.").format(
-                value=money(r.value, "USD")))
-        else:
-            self.reward_text.setText(_("Reward {value} this month: {missing} more to reach the {target} "
-                                       "reward level").format(value=money(r.value, "USD"),
-                                                              missing=money(r.missing, "USD"),
-                                                              target=money(r.target, "USD")))
-        self.reward_bar.setValue(_bar(r))
 
     def _benefits(self, d: AgencyDetail) -> None:
         may = self.ctx.actor.may(NEEDS["benefit.update"])
