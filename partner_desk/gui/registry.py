@@ -18,6 +18,7 @@ from partner_desk.gui.pages.audit import AuditPage
 from partner_desk.gui.pages.import_page import ImportPage
 from partner_desk.gui.pages.settings import SettingsPage
 from partner_desk.gui.pages.statements import StatementsPage
+from partner_desk.gui.pages.today import TodayPage
 from partner_desk.gui.pages.withdrawals import WithdrawalsPage
 from partner_desk.i18n import N_, _
 
@@ -42,6 +43,7 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
+    PageSpec("today", N_("Today"), TodayPage),
     PageSpec("agencies", N_("Agencies"), AgenciesPage),
     PageSpec("agency", N_("Agency"), AgencyPage),
     PageSpec("accruals", N_("Accruals"), AccrualsPage),

@@ -18,6 +18,7 @@ from partner_desk.domain.languages import DEFAULT_STATEMENT_LANGUAGE, statement_
 from partner_desk.domain.money import from_minor, round_usd
 from partner_desk.domain.periods import Period, local_date, today_in
 from partner_desk.domain.rewards import Fulfilment, RewardSchedule
+from partner_desk.domain.rewards import qualified as qualified_for
 from partner_desk.domain.roles import Actor
 from partner_desk.domain.tiers import TierTable
 from partner_desk.services.accruals import preview_period
@@ -246,7 +247,7 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
     # a posted month qualified for a benefit when the reward level it reached, as posted, is the
     # benefit's level or a higher one (levels are cumulative)
     qualified = {lv: tuple(str(p) for p, a in sorted(accruals.items())
-                           if a.reward_level_usd is not None and a.reward_level_usd >= lv)
+                           if qualified_for(a.reward_level_usd, lv))
                  for lv in {m for _b, m in benefit_rows}}
     benefits = []
     for benefit, minimum in benefit_rows:

@@ -103,4 +103,4 @@ def test_pages_are_registered_by_their_classes() -> None:
     assert all(isinstance(s.page_class, type) and issubclass(s.page_class, Page) for s in PAGES)
     keys = [s.key for s in PAGES]
     assert len(keys) == len(set(keys))
-    assert keys[:2] == ["agencies", "agency"]
+    assert keys[:3] == ["today", "agencies", "agency"]  # the morning's page first

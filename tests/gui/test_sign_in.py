@@ -126,7 +126,7 @@ def test_run_gui_signs_in_and_opens_the_window(qtbot, db, tmp_path) -> None:  # 
     finally:
         safety.stop()
         i18n.setup(locale)  # run_gui chose the display language from the environment
-    assert seen == {"user": "ada (admin)", "page": "agencies"}
+    assert seen == {"user": "ada (admin)", "page": "today"}
 
 
 def test_the_password_is_checked_off_the_gui_thread(qtbot, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]

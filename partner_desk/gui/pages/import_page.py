@@ -131,6 +131,11 @@ class ImportPage(Page):
     def set_kind(self, kind: str) -> None:
         self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
 
+    def show_item(self, item: object) -> None:
+        """Choose the kind of file ("rates"...) another page asked for."""
+        if isinstance(item, str) and item in KINDS:
+            self.set_kind(item)
+
     def path(self) -> Path | None:
         text = self.path_field.text().strip()
         return Path(text) if text else None
