@@ -19,6 +19,7 @@ from partner_desk.domain.roles import Actor
 from partner_desk.gui import chain_watch, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
+from partner_desk.gui.help_menu import add_help_menu
 from partner_desk.gui.ops import run_op
 from partner_desk.gui.page import Page
 from partner_desk.gui.preferences import settings
@@ -59,7 +60,7 @@ class MainWindow(QMainWindow):
         # as wide as the longest page's name needs, no wider
         longest = max((self.nav.fontMetrics().horizontalAdvance(spec.label) for spec in self.specs), default=100)
         self.nav.setFixedWidth(max(120, min(longest + 40, 200)))
-        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the page list takes the keyboard too
         self.nav.setStyleSheet("QListWidget#navigation { border: none; background: palette(window); }"
                                "QListWidget#navigation::item { padding: 9px 14px; }")
         self.stack = QStackedWidget()
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self._status()
         self._account_menu()
+        self.help_action = add_help_menu(self, self.specs)
         self._restore()
 
     # pages --------------------------------------------------------------------------------------

@@ -104,3 +104,25 @@ def test_pages_are_registered_by_their_classes() -> None:
     keys = [s.key for s in PAGES]
     assert len(keys) == len(set(keys))
     assert keys[:3] == ["today", "agencies", "agency"]  # the morning's page first
+
+
+def test_help_lists_the_keyboard_shortcuts_and_the_page_list_takes_focus(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    from partner_desk.domain.roles import Actor, Role
+    from partner_desk.gui.context import AppContext
+    from partner_desk.gui.help_menu import ShortcutsDialog
+    from partner_desk.gui.main_window import MainWindow
+
+    window = MainWindow(AppContext(db, Actor("ada", Role.ADMIN)), remember=False)
+    qtbot.addWidget(window)
+    assert window.nav.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    window.help_action.trigger()
+    dialog = window.findChild(ShortcutsDialog)
+    assert dialog is not None
+    text = dialog.table.text()
+    # the first page has Ctrl+1, the ninth Ctrl+9
+    assert "<b>Ctrl+1</b></td><td>Open the page Today" in text
+    assert "<b>Ctrl+9</b></td><td>Open the page Audit" in text
+    assert "Open the first (or only) match" in text and "Move into the table" in text
+    dialog.reject()

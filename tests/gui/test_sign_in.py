@@ -149,3 +149,32 @@ def test_the_password_is_checked_off_the_gui_thread(qtbot, db, monkeypatch) -> N
     assert submitted(qtbot, dialog)
     # Argon2 and the sign-in's audit record ran on a pool thread; the window stayed responsive
     assert threads == [False]
+
+
+def test_the_last_user_name_is_offered_at_the_next_sign_in(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from partner_desk.gui.app import Desk
+
+    add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
+    first = sign_in_dialog(db)
+    qtbot.addWidget(first)
+    assert first.name.text() == ""  # nobody signed in on this computer yet
+    app = QApplication.instance()
+    desk = Desk(app, db)  # type: ignore[arg-type]
+    window = desk.open(users_actor(db))
+    qtbot.addWidget(window)
+    again = sign_in_dialog(db)
+    qtbot.addWidget(again)
+    # the name is filled in and the password field has the focus
+    assert isinstance(again, SignInDialog) and again.name.text() == "ada"
+    # a name asked for (--user) still wins
+    asked = sign_in_dialog(db, "bob")
+    qtbot.addWidget(asked)
+    assert asked.name.text() == "bob"
+
+
+def users_actor(db):  # type: ignore[no-untyped-def]
+    from partner_desk.services.users import sign_in
+
+    return sign_in(db, "ada", PASSWORD)
