@@ -245,7 +245,7 @@ class MainWindow(QMainWindow):
             return
         if now != self.ctx.actor:
             self.ctx.actor = now
-            self.user_label.setText(_("{user} ({role})").format(user=self.ctx.user_name, role=self.ctx.role_label))
+            self.user_label.setText(self._who())
             self._reload_pages(EVERYTHING)  # what the new role may see and do
 
     # the audit trail, as this computer saw it ---------------------------------------------------
@@ -271,6 +271,10 @@ class MainWindow(QMainWindow):
         self.chain_checked.emit(warning)
 
     # status bar and settings --------------------------------------------------------------------
+    def _who(self) -> str:
+        """"Olena Kovalenko (manager)": the signed-in user as the window calls them, and their role."""
+        return _("{user} ({role})").format(user=self.ctx.person(self.ctx.user_name), role=self.ctx.role_label)
+
     def _status(self) -> None:
         bar = self.statusBar()
         self.chain_label = QLabel()
@@ -278,7 +282,7 @@ class MainWindow(QMainWindow):
         self.chain_label.setStyleSheet("color: white; background: #b00020; font-weight: bold; padding: 2px 8px;")
         self.chain_label.hide()
         bar.addWidget(self.chain_label)
-        self.user_label = QLabel(_("{user} ({role})").format(user=self.ctx.user_name, role=self.ctx.role_label))
+        self.user_label = QLabel(self._who())
         self.user_label.setObjectName("status_user")
         self.db_label = QLabel(self.ctx.db.url)
         self.db_label.setObjectName("status_db")

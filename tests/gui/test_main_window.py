@@ -126,3 +126,27 @@ def test_help_lists_the_keyboard_shortcuts_and_the_page_list_takes_focus(qtbot, 
     assert "<b>Ctrl+9</b></td><td>Open the page Audit" in text
     assert "Open the first (or only) match" in text and "Move into the table" in text
     dialog.reject()
+
+
+def test_a_user_with_a_display_name_is_called_by_it(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from partner_desk.domain.roles import SETUP, Actor, Role
+    from partner_desk.gui.context import AppContext
+    from partner_desk.gui.main_window import MainWindow
+    from partner_desk.gui.pages.settings_dialogs import UserDialog
+    from partner_desk.services.users import add_user
+
+    ada = add_user(db, SETUP, "ada", Role.ADMIN, "correct horse battery")
+    ctx = AppContext(db, ada)
+    dialog = UserDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("olena")
+    dialog.display_name.setText("Olena Kovalenko")
+    dialog.password.setText("correct horse battery")
+    dialog.role.setCurrentIndex(dialog.role.findData("manager"))
+    dialog.submit()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=15_000)
+    olena = AppContext(db, Actor("olena", Role.MANAGER))
+    window = MainWindow(olena, specs=[], remember=False)
+    qtbot.addWidget(window)
+    assert window.user_label.text() == "Olena Kovalenko (manager)"
+    assert olena.person("olena") == "Olena Kovalenko" and olena.person("ada") == "ada"

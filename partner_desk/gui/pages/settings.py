@@ -131,6 +131,7 @@ class SettingsPage(Page):
     def _users_tab(self) -> QWidget:
         columns: list[Column[UserView]] = [
             Column(_("User"), lambda r: r.name, width=160),
+            Column(_("Display name"), lambda r: r.display_name or "", width=180),
             Column(_("Role"), lambda r: r.role, display=labels.role, width=100),
             Column(_("Active"), lambda r: r.active, display=lambda v: _("yes") if v else _("no"), width=70),
             Column(_("Locked until (UTC)"), lambda r: r.locked_until,
