@@ -65,3 +65,40 @@ def test_the_first_of_a_month_shows_the_month_ended_beside_the_running_one(qtbot
     assert cells(page, 0) == {
         "heading": "<b>2025-03, posted</b>", "turnover": "$10,500.00", "percent": "30%",
         "next_level": "highest level", "reward": "$3,150.00", "next_reward": "every level reached"}
+
+
+def test_the_chart_tells_each_month_on_hover_and_marks_the_running_one(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCharts import QChart
+    from PySide6.QtGui import QColor, QPalette
+
+    from partner_desk.gui.pages.agency.chart import TurnoverChart
+    from tests.gui.agency_data import TODAY, seed
+
+    seed(db, write_csv)
+    team = people(db)
+    post_period(db, team["fiona"], "2025-03", TODAY)
+    page = AgencyPage(AppContext(db, team["anna"]))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.show_item("AG01")
+    chart = page.chart
+    # the last of the 12 months is April, the running month, drawn from its preview (not zero)
+    assert chart.running_bars == [11]
+    bars = chart.chart().series()[0]
+    bars.hovered.emit(True, 11, bars.barSets()[0])
+    # April: $600 + $1,200 = $1,800 at 20% -> 360.00 USD
+    assert chart.hovered_text == ("2025-04: licence turnover $1,800.00, commission $360.00 "
+                                  "(running month, preview)")
+    line = chart.chart().series()[1]
+    line.hovered.emit(line.at(10), True)
+    assert chart.hovered_text == "2025-03: licence turnover $1,000.00, commission $150.00 (posted)"
+
+    # on a dark palette the chart takes the dark theme
+    dark = TurnoverChart()
+    qtbot.addWidget(dark)
+    palette = dark.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    dark.setPalette(palette)
+    dark.set_points(chart.points, "USD")
+    assert dark.chart().theme() == QChart.ChartTheme.ChartThemeDark
+    assert chart.chart().theme() == QChart.ChartTheme.ChartThemeLight
