@@ -102,3 +102,25 @@ def test_the_chart_tells_each_month_on_hover_and_marks_the_running_one(qtbot, db
     dark.set_points(chart.points, "USD")
     assert dark.chart().theme() == QChart.ChartTheme.ChartThemeDark
     assert chart.chart().theme() == QChart.ChartTheme.ChartThemeLight
+
+
+def test_the_header_folds_away_for_the_tabs_and_stays_folded(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    from tests.gui.agency_data import seed
+
+    seed(db, write_csv)
+    team = people(db)
+    page = AgencyPage(AppContext(db, team["anna"]))
+    qtbot.addWidget(page)
+    page.resize(1180, 690)
+    page.show()
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.show_item("AG01")
+    before = page.tabs.height()
+    assert page.fold.text() == "▾ Hide details"
+    page.fold.click()
+    qtbot.waitUntil(lambda: page.tabs.height() > before)
+    assert not page.header_details.isVisible() and page.fold.text() == "▸ Show details"
+    # remembered: the next agency page opens folded
+    again = AgencyPage(AppContext(db, team["anna"]))
+    qtbot.addWidget(again)
+    assert again.fold.isChecked() and again.header_details.isHidden()

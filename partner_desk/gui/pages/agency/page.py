@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -39,12 +40,14 @@ from partner_desk.gui.pages.agency.tabs import (
     projects_tab,
     withdrawals_tab,
 )
+from partner_desk.gui.preferences import remember_flag, remembered_flag
 from partner_desk.i18n import N_, _, day, money, ngettext
 from partner_desk.services import agency_detail as views
 from partner_desk.services.agency_detail import AgencyDetail
 from partner_desk.services.agency_views import agency_names
 from partner_desk.services.changes import Area
 
+FOLDED = "agency/header_folded"
 STATE_LABELS = {
     Fulfilment.OFFERED.value: N_("offered"),
     Fulfilment.IN_PROGRESS.value: N_("in progress"),
@@ -109,13 +112,26 @@ class AgencyPage(Page):
         self.heading.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.subheading = QLabel()
         self.subheading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.heading)
+        # the boxes and benefits fold away so the tabs get the room (remembered on this computer)
+        self.fold = QToolButton()
+        self.fold.setObjectName("fold_header")
+        self.fold.setCheckable(True)
+        self.fold.toggled.connect(self.collapse_header)
+        title = QHBoxLayout()
+        title.addWidget(self.heading)
+        title.addStretch(1)
+        title.addWidget(self.fold)
+        layout.addLayout(title)
         layout.addWidget(self.subheading)
         self.notes = QLabel()
         self.notes.setStyleSheet("color: #8a5a00;")
         self.notes.setWordWrap(True)
         layout.addWidget(self.notes)
 
+        self.header_details = QWidget()
+        details = QVBoxLayout(self.header_details)
+        details.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header_details)
         boxes = QHBoxLayout()
         money_box, money_layout = _box(_("Balance"))
         self.balance = QLabel()
@@ -133,7 +149,7 @@ class AgencyPage(Page):
         boxes.addWidget(money_box, 2)
         boxes.addWidget(levels_box, 4)
         boxes.addWidget(withdraw_box, 3)
-        layout.addLayout(boxes)
+        details.addLayout(boxes)
 
         self.benefits = QTableWidget(0, 4)
         self.benefits.setObjectName("benefits")
@@ -144,7 +160,9 @@ class AgencyPage(Page):
         self.benefits.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.benefits.setMaximumHeight(160)
         self.benefits.verticalHeader().setDefaultSectionSize(self.benefits.fontMetrics().height() + 12)
-        layout.addWidget(self.benefits)
+        details.addWidget(self.benefits)
+        self.fold.setChecked(remembered_flag(FOLDED, False))
+        self.collapse_header(self.fold.isChecked())
 
         layout.addLayout(self.controller.bar)
 
@@ -163,6 +181,14 @@ class AgencyPage(Page):
         self.tabs.addTab(self.chart, _("Chart"))
         layout.addWidget(self.tabs, 1)
         return body
+
+    def collapse_header(self, folded: bool) -> None:
+        """Hide (or show again) the balance, levels, withdrawal boxes and the benefits."""
+        self.header_details.setVisible(not folded)
+        self.fold.setText("▸ " + _("Show details") if folded else "▾ " + _("Hide details"))
+        self.fold.setToolTip(_("Show the balance, levels, withdrawal and benefits again") if folded
+                             else _("Fold the balance, levels, withdrawal and benefits away so the tabs get the room"))
+        remember_flag(FOLDED, folded)
 
     # loading ------------------------------------------------------------------------------------
     def show_item(self, item: object) -> None:
