@@ -25,7 +25,7 @@ from partner_desk.gui.labels import ACTIONS, OUTCOMES, label
 from partner_desk.gui.ops import Progress, run_op
 from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import Column, RowTableModel, selected_row, table_view
-from partner_desk.gui.widgets import SearchField
+from partner_desk.gui.widgets import SearchField, into_table
 from partner_desk.i18n import _, moment, ngettext
 from partner_desk.services import audit_trail
 from partner_desk.services.changes import Area
@@ -101,6 +101,9 @@ class AuditPage(Page):
         self.model: RowTableModel[dict[str, Any]] = RowTableModel(columns, self)
         self.view = table_view(self.model)
         self.view.setObjectName("audit_table")
+        # Enter in the search shows the first record found; Down moves into the table
+        self.search.submitted.connect(lambda: self.view.selectRow(0) if self.model.rowCount() else None)
+        self.search.down.connect(lambda: into_table(self.view))
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.details.setPlaceholderText(_("Select a record to see what it changed (before and after)."))
