@@ -61,7 +61,8 @@ class MainWindow(QMainWindow):
         longest = max((self.nav.fontMetrics().horizontalAdvance(spec.label) for spec in self.specs), default=100)
         self.nav.setFixedWidth(max(120, min(longest + 40, 200)))
         self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the page list takes the keyboard too
-        self.nav.setStyleSheet("QListWidget#navigation { border: none; outline: 0; background: palette(window); }"
+        self.nav.setItemDelegate(widgets.NoFocusFrame(self.nav))
+        self.nav.setStyleSheet("QListWidget#navigation { border: none; background: palette(window); }"
                                "QListWidget#navigation::item { padding: 9px 14px; }")
         self.stack = QStackedWidget()
         self._placeholders: dict[str, QWidget] = {}

@@ -1,7 +1,8 @@
 """Render each main page on the demo data: `python -m partner_desk.gui.screenshots OUTDIR`.
 
 Builds the demo database in a temporary folder with a fixed today, signs in as the demo admin,
-shows every page of the registry in turn and saves OUTDIR/<key>.png, then the withdrawal dialog
+shows every page of the registry in turn and saves OUTDIR/<key>.png (Today first; the accruals page
+with one agency's preview lines shown), then the withdrawal dialog
 with an amount typed the window's way (`amount.png`) and one it refuses (`amount-refused.png`),
 the users and language sections of Settings (`users.png`, `language.png`) and the window with its
 Account menu open (`account.png`). The language is PARTNER_DESK_LANG's
@@ -99,6 +100,11 @@ def render(out: Path, now: str = TODAY) -> list[Path]:
                     tabs = getattr(page, "tabs", None)
                     if tabs is not None:  # the chart says the most about an agency at a glance
                         tabs.setCurrentIndex(tabs.count() - 1)
+                        settle(app)
+                if spec.key == "accruals":  # a preview agency's lines below the list
+                    table = getattr(page, "table", None)
+                    if table is not None and table.model().rowCount() > 3:
+                        table.selectRow(3)
                         settle(app)
                 save(window, spec.key)
             page = window.show_page("agency")

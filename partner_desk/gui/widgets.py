@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QTableView, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QMessageBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from partner_desk.i18n import _
 
@@ -123,3 +131,12 @@ def into_table(view: QTableView) -> None:
     current = view.currentIndex()
     if not current.isValid():
         view.setCurrentIndex(model.index(0, 0))
+
+
+class NoFocusFrame(QStyledItemDelegate):
+    """Draws items without the focus frame: in a list whose selection already shows where the keyboard
+    is (the page list), the frame only adds a box around the text."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.state &= ~QStyle.StateFlag.State_HasFocus
