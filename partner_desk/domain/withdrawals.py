@@ -45,6 +45,10 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
+# the states a request ends in: it holds nothing and waits for nobody
+SETTLED = frozenset({Status.PAID, Status.REJECTED, Status.CANCELLED})
+
+
 class Move(StrEnum):
     """A step that moves a request on, named as the audit trail and the role table name it."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -20,8 +21,9 @@ from partner_desk.domain.money import from_minor, round_usd
 from partner_desk.domain.periods import Period, local_date, today_in
 from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.rewards import RewardSchedule
+from partner_desk.domain.rewards import qualified as qualified_for
 from partner_desk.domain.roles import Actor
-from partner_desk.domain.tiers import TierTable
+from partner_desk.domain.tiers import TierHistory, TierTable
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.balances import balances
 from partner_desk.services.versions import ledger_head
@@ -63,6 +65,37 @@ class Progress:
     @property
     def missing(self) -> Decimal:
         return max(self.target - self.value, Decimal(0)) if self.target is not None else Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLevels:
+    """One month on the commission and reward levels: the last month (posted, or its preview) or the
+    running one (its preview so far)."""
+
+    period: Period
+    posted: bool
+    turnover: Decimal  # licence turnover, USD, rounded for showing
+    percent: Decimal  # the accrual's percent; with no accrual, the level its turnover reaches
+    commission: Progress  # turnover against the commission levels of the table in force that month
+    reward: Progress  # the reward (the commission's value in USD) against the reward levels
+
+
+def month_levels(period: Period, posted: bool, turnover: Decimal | Fraction, percent: Decimal | None, reward: Decimal,
+                 table: TierTable, schedule: RewardSchedule) -> MonthLevels:
+    """Where a month's exact licence turnover and rounded reward stand on the levels: levels are
+    judged on the exact turnover, as posting judges them; only the shown value is rounded."""
+    reached_index = table.level_index(turnover)
+    nxt = table.next_level(turnover)
+    commission = Progress(round_usd(turnover), table.levels[reached_index].min_usd if reached_index >= 0 else None,
+                          nxt.min_usd if nxt else None, nxt.percent if nxt else None)
+    reached_levels = schedule.reached(reward)
+    next_reward = schedule.next_level(reward)
+    reward_progress = Progress(reward, reached_levels[-1].min_reward_usd if reached_levels else None,
+                               next_reward.min_reward_usd if next_reward else None,
+                               next_reward.min_reward_usd if next_reward else None)
+    return MonthLevels(period, posted, round_usd(turnover),
+                       percent if percent is not None else table.percent_for(turnover),
+                       commission, reward_progress)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +154,9 @@ class AgencyDetail:
     connections: list[ConnectionRow]
     chart: list[MonthPoint]
     notes: list[str]
+    last_levels: MonthLevels | None  # None when the last month's preview is refused
+    running_levels: MonthLevels
+    reward_levels: tuple[Decimal, ...]  # the reward levels that unlock benefits, USD a month
     time_zone: str = "UTC"  # the company's, for showing stored UTC moments
     language: str | None = None  # of its statements; None: the company default
     default_language: str = DEFAULT_STATEMENT_LANGUAGE
@@ -166,7 +202,7 @@ class _Stored:
     tz: ZoneInfo
     today: date
     posted: list[Period]
-    table: TierTable
+    tiers: TierHistory
     schedule: RewardSchedule
     default_language: str
     accruals: dict[Period, Accrual]
@@ -183,7 +219,7 @@ def _read(db: Database, agency: Agency, as_of: date | None) -> _Stored:
         today = as_of or today_in(tz)
         moment = view_moment(as_of, tz)
         accruals = {Period.parse(a.period): a
-                     for a in session.scalars(select(Accrual).where(Accrual.agency_id == agency.id))}
+                    for a in session.scalars(select(Accrual).where(Accrual.agency_id == agency.id))}
         connections = [
             ConnectionRow(c.project_id, p.name, p.currency, c.connected_at, c.disconnected_at,
                           is_connected(c.connected_at, c.disconnected_at, moment))
@@ -199,71 +235,37 @@ def _read(db: Database, agency: Agency, as_of: date | None) -> _Stored:
         for state in session.scalars(select(BenefitState).where(BenefitState.agency_id == agency.id)
                                      .order_by(BenefitState.id)):
             states[state.benefit_id] = state  # the latest row wins
-        return _Stored(tz, today, posted_periods(session), tier_history(session).table_for(Period.of(today)),
-                       reward_schedule(session), default_statement_language(session), accruals, connections,
-                       benefit_rows, states, head)
+        return _Stored(tz, today, posted_periods(session), tier_history(session), reward_schedule(session),
+                       default_statement_language(session), accruals, connections, benefit_rows, states, head)
 
 
-def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = None) -> AgencyDetail:
-    """Everything the agency page's header and tabs (but payments and ledger) show."""
-    agency = _agency(db, code)
-    stored = _read(db, agency, as_of)
-    today, tz = stored.today, stored.tz
-    running_period = Period.of(today)
-    last = running_period.previous()
-    notes: list[str] = []
-    last_posted = last in stored.posted
-    last_percent, last_reward = _last_month(db, actor, stored, last, last_posted, code, notes)
-    _ok, running = _preview_of(db, actor, running_period, today, code, notes)
-    commission, reward = _progress(stored, running)
-    benefits = _benefits(stored, last_reward)
-    (position,) = balances(db, code, today)
-    chart = _chart(stored.accruals, running_period, running)
-    return AgencyDetail(
-        agency.id, agency.code, agency.name, agency.currency, agency.manager,
-        local_date(agency.offer_accepted_at, tz) if agency.offer_accepted_at else None,
-        today, last, running_period, last_percent, last_reward, last_posted, running, commission, reward,
-        position.position.balance, position.position.held, position.position.available,
-        tuple(position.refusals), benefits, stored.connections, chart, notes, tz.key, agency.language,
-        stored.default_language, stored.ledger_head)
+@dataclass
+class _LastMonth:
+    """Last month as the page shows it: posted, or its preview while it is not posted."""
+
+    percent: Decimal | None
+    reward: Decimal | None  # None when no preview can be made
+    turnover: Decimal | Fraction
 
 
-def _last_month(db: Database, actor: Actor, stored: _Stored, last: Period, last_posted: bool, code: str,
-                notes: list[str]) -> tuple[Decimal | None, Decimal | None]:
-    """Last month's percent and reward: as posted, or as a preview says while it is not posted (None
-    when no preview can be made)."""
-    if last_posted:
+def _last_month(db: Database, actor: Actor, stored: _Stored, last: Period, code: str,
+                notes: list[str]) -> _LastMonth:
+    if last in stored.posted:
         accrual = stored.accruals.get(last)
-        return (accrual.percent if accrual else None,
-                round_usd(accrual.reward_usd) if accrual else Decimal(0))
+        if accrual is None:
+            return _LastMonth(None, Decimal(0), Decimal(0))
+        return _LastMonth(accrual.percent, round_usd(accrual.reward_usd), accrual.turnover_usd)
     ok, prev = _preview_of(db, actor, last, stored.today, code, notes)
-    return prev.percent if prev else None, (round_usd(prev.reward) if prev else Decimal(0)) if ok else None
-
-
-def _progress(stored: _Stored, running: AgencyAccrual | None) -> tuple[Progress, Progress]:
-    """How far the running month is along the commission levels and the reward levels."""
-    table = stored.table
-    turnover = round_usd(running.turnover) if running else Decimal(0)
-    # levels are judged on the exact turnover, as posting judges them; only the shown value is rounded
-    exact_turnover = running.turnover if running else Decimal(0)
-    reached_index = table.level_index(exact_turnover)
-    nxt = table.next_level(exact_turnover)
-    commission = Progress(turnover, table.levels[reached_index].min_usd if reached_index >= 0 else None,
-                          nxt.min_usd if nxt else None, nxt.percent if nxt else None)
-    reward_value = round_usd(running.reward) if running else Decimal(0)
-    reached_levels = stored.schedule.reached(reward_value)
-    next_reward = stored.schedule.next_level(reward_value)
-    reward = Progress(reward_value, reached_levels[-1].min_reward_usd if reached_levels else None,
-                      next_reward.min_reward_usd if next_reward else None,
-                      next_reward.min_reward_usd if next_reward else None)
-    return commission, reward
+    if prev is None:
+        return _LastMonth(None, Decimal(0) if ok else None, Decimal(0))
+    return _LastMonth(prev.percent, round_usd(prev.reward), prev.turnover)
 
 
 def _benefits(stored: _Stored, last_reward: Decimal | None) -> list[BenefitRow]:
     # a posted month qualified for a benefit when the reward level it reached, as posted, is the
     # benefit's level or a higher one (levels are cumulative)
     qualified = {lv: tuple(str(p) for p, a in sorted(stored.accruals.items())
-                           if a.reward_level_usd is not None and a.reward_level_usd >= lv)
+                           if qualified_for(a.reward_level_usd, lv))
                  for lv in {m for _b, m in stored.benefit_rows}}
     benefits = []
     for benefit, minimum in stored.benefit_rows:
@@ -274,6 +276,36 @@ def _benefits(stored: _Stored, last_reward: Decimal | None) -> list[BenefitRow]:
             latest.state if latest else None, latest.changed_by if latest else None,
             latest.changed_at if latest else None, latest.note if latest else None))
     return benefits
+
+
+def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = None) -> AgencyDetail:
+    """Everything the agency page's header and tabs (but payments and ledger) show."""
+    agency = _agency(db, code)
+    stored = _read(db, agency, as_of)
+    today, tz, schedule = stored.today, stored.tz, stored.schedule
+    running_period = Period.of(today)
+    last = running_period.previous()
+    last_posted = last in stored.posted
+    notes: list[str] = []
+    prior = _last_month(db, actor, stored, last, code, notes)
+    _ok, running = _preview_of(db, actor, running_period, today, code, notes)
+    running_levels = month_levels(running_period, False, running.turnover if running else Decimal(0),
+                                  running.percent if running else None,
+                                  round_usd(running.reward) if running else Decimal(0),
+                                  stored.tiers.table_for(running_period), schedule)
+    last_levels = None if prior.reward is None else month_levels(
+        last, last_posted, prior.turnover, prior.percent, prior.reward, stored.tiers.table_for(last), schedule)
+    (position,) = balances(db, code, today)
+    return AgencyDetail(
+        agency.id, agency.code, agency.name, agency.currency, agency.manager,
+        local_date(agency.offer_accepted_at, tz) if agency.offer_accepted_at else None,
+        today, last, running_period, prior.percent, prior.reward, last_posted, running,
+        running_levels.commission, running_levels.reward,
+        position.position.balance, position.position.held, position.position.available,
+        tuple(position.refusals), _benefits(stored, prior.reward), stored.connections,
+        _chart(stored.accruals, running_period, running), notes, last_levels, running_levels,
+        tuple(lv.min_reward_usd for lv in schedule.levels), tz.key, agency.language, stored.default_language,
+        stored.ledger_head)
 
 
 def _chart(accruals: dict[Period, Accrual], running_period: Period,

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import per_currency
+from partner_desk.domain.roles import Action
 from partner_desk.domain.withdrawals import Method, Status
 from partner_desk.gui import labels, widgets
 from partner_desk.gui.context import AppContext
@@ -246,7 +247,7 @@ def confirmation_text(preview: BatchPreview, reference: str, paid_on: date) -> s
 class BatchActions:
     """The two batch buttons of the withdrawals page and what they do."""
 
-    def __init__(self, page: Any, ctx: AppContext, on_changed: Callable[[str], None]) -> None:
+    def __init__(self, page: Any, ctx: AppContext, on_changed: Callable[[str, str], None]) -> None:
         self.page, self.ctx, self.on_changed = page, ctx, on_changed
         self.export_button = QPushButton(_("Export payout batch…"))
         self.export_button.setObjectName("export_batch")
@@ -290,7 +291,7 @@ class BatchActions:
         if result.left_out:
             lines.append(_("Left out, already in a batch not marked paid: {ids}").format(
                 ids=", ".join(str(i) for i in sorted(result.left_out))))
-        self.on_changed(_("Payout batch {batch} exported.").format(batch=result.batch_id))
+        self.on_changed(Action.WITHDRAW_EXPORT, _("Payout batch {batch} exported.").format(batch=result.batch_id))
         widgets.inform(self.page, "\n".join(lines))
 
     def mark_paid(self, today: date | None = None) -> MarkBatchPaidDialog | None:
@@ -319,7 +320,7 @@ class BatchActions:
 
     def _marked(self, result: BatchPaid) -> None:
         count = len(result.requests)
-        self.on_changed(ngettext("{n} request marked paid on {day} ({reference}).",
+        self.on_changed(Action.WITHDRAW_PAID_BATCH, ngettext("{n} request marked paid on {day} ({reference}).",
                                  "{n} requests marked paid on {day} ({reference}).", count).format(
             n=count, day=day(result.paid_on), reference=result.reference))
 

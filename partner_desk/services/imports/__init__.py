@@ -92,7 +92,7 @@ def _run(db: Database, actor: Actor, kind: str, path: Path, *, write: bool,
         session.flush()
         session.add(ImportRun(kind=kind, file_name=path.name, sha256=_digest(path), rows=summary.rows,
                               added=summary.added, user_name=actor.name))
-        audit.record(session, actor, "import", f"{kind}:{path.name}", after=summary.as_dict())
+        audit.record(session, actor, Action.IMPORT, f"{kind}:{path.name}", after=summary.as_dict())
     return summary
 
 

@@ -22,7 +22,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.date_field import chosen_day_field, picked_day
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op
-from partner_desk.gui.pages.agency_language import language_name
+from partner_desk.gui.pages.agency.language import language_name
 from partner_desk.i18n import N_, _, money
 from partner_desk.services.agency_detail import AgencyDetail
 from partner_desk.services.benefits import accept_offer
@@ -167,7 +167,6 @@ class StatementDialog(FormDialog):
         super().__init__(_("Export the statement of {code}").format(code=detail.code),
                          _("The statement of a posted period: accrual lines, reward level and the ledger "
                            "of the period."), parent, ok_label=_("Export"))
-
 
         self.ctx = ctx
         self.detail = detail
