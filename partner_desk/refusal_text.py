@@ -19,7 +19,7 @@ from partner_desk.domain.money import Money, format_amount, format_usd
 from partner_desk.domain.refusals import Dollars, Refusal
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
-from partner_desk.i18n import N_, _, day, money
+from partner_desk.i18n import N_, _, day, money, number
 
 # How a refusal names each action ("… may not approve withdrawals").
 ACTION_WORDS: dict[str, str] = {
@@ -68,7 +68,7 @@ TEMPLATES: dict[str, str] = {
     "deactivated": N_("{user} may not {action}: the account is deactivated"),
     # amounts to spend and corrections (domain/ledger.py)
     "amount_not_positive": N_("the amount must be more than zero (got {amount})"),
-    "amount_too_large": N_("the amount {problem}"),
+    "amount_too_large": N_("the amount '{amount}' has more than {digits} integer digits"),
     "too_many_decimals": N_("the amount {amount} has more decimals than {currency} allows ({digits})"),
     "available_negative": N_("the available balance is negative ({available}): nothing can be spent or "
                              "withdrawn until it is positive again"),
@@ -145,6 +145,8 @@ def _shown_value(value: Any) -> str:
         return _(STATUS_NAMES[value.value])
     if isinstance(value, date):
         return day(value)
+    if isinstance(value, Decimal):  # an amount without its currency, with the digits it was given
+        return number(value, max(0, -int(value.as_tuple().exponent)))
     return _("set-up") if value is None else str(value)
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from partner_desk.domain.bounds import amount_problem
+from partner_desk.domain.bounds import MAX_INTEGER_DIGITS, amount_problem
 from partner_desk.domain.money import EXACT, Money, format_amount, minor_digits, round_money
 from partner_desk.domain.refusals import Refusal
 
@@ -110,9 +110,8 @@ def check_amount(amount: Decimal, currency: str) -> list[Refusal]:
 
 
 def _amount_refusals(amount: Decimal, currency: str) -> list[Refusal]:
-    too_large = amount_problem(amount)
-    if too_large is not None:
-        return [Refusal("amount_too_large", {"problem": too_large})]
+    if amount_problem(amount) is not None:
+        return [Refusal("amount_too_large", {"amount": format(amount, "f"), "digits": MAX_INTEGER_DIGITS})]
     if amount != round_money(amount, currency):
         return [Refusal("too_many_decimals", {"amount": amount, "currency": currency,
                                               "digits": minor_digits(currency)})]
