@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import event as note_event
 from hypothesis import strategies as st
@@ -359,11 +360,16 @@ class MoneyMachine(RuleBasedStateMachine):
             assert [(e.kind, e.amount_minor) for e in entries] == [("correction", int(value * 100))]
 
 
-MoneyMachine.TestCase.settings = settings(
-    max_examples=int(os.environ.get("PARTNER_DESK_STATEFUL_EXAMPLES", "1000")),
-    stateful_step_count=5,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-TestMoneyMachine = MoneyMachine.TestCase
+def _runs(examples: int) -> settings:
+    return settings(max_examples=examples, stateful_step_count=5, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+# `make test` explores 100 random runs; `make test-deep` the full thousand (the slow one below)
+class TestMoneyMachine(MoneyMachine.TestCase):
+    settings = _runs(int(os.environ.get("PARTNER_DESK_STATEFUL_EXAMPLES", "100")))
+
+
+@pytest.mark.slow
+class TestMoneyMachineInFull(MoneyMachine.TestCase):
+    settings = _runs(1_000)
