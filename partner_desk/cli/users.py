@@ -12,6 +12,12 @@ from partner_desk.domain.errors import UserError
 from partner_desk.services import users as accounts
 
 ROLES = ["manager", "finance", "admin"]
+# the steps that change one user's state, each run by the service of its name: (help, what it says after)
+STATE_STEPS = {
+    "deactivate": ("deactivate a user: they can no longer sign in (admin)", "deactivated"),
+    "activate": ("let a deactivated user sign in again (admin)", "activated"),
+    "unlock": ("lift the lock failed sign-ins put on an account (admin)", "unlocked"),
+}
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,12 +31,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     add.add_argument("--display-name", metavar="TEXT", default=None,
                      help="what the window calls the user (their user name by default)")
     add.set_defaults(handler=run_add)
-    for step, text, handler in (("deactivate", "deactivate a user: they can no longer sign in (admin)", run_deactivate),
-                                ("activate", "let a deactivated user sign in again (admin)", run_activate),
-                                ("unlock", "lift the lock failed sign-ins put on an account (admin)", run_unlock)):
+    for step, (text, _done) in STATE_STEPS.items():
         one = steps.add_parser(step, help=text)
         one.add_argument("name", metavar="NAME")
-        one.set_defaults(handler=handler)
+        one.set_defaults(handler=run_state)
     role = steps.add_parser("role", help="give a user another role (admin)")
     role.add_argument("name", metavar="NAME")
     role.add_argument("role", metavar="ROLE", choices=ROLES)
@@ -65,24 +69,11 @@ def run_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_deactivate(args: argparse.Namespace) -> int:
+def run_state(args: argparse.Namespace) -> int:
+    """`users deactivate|activate|unlock NAME`: the service of the same name, then what it did."""
     db = common.database(args)
-    accounts.deactivate(db, common.actor(args, db), args.name)
-    print(f"deactivated {args.name}")
-    return 0
-
-
-def run_activate(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    accounts.activate(db, common.actor(args, db), args.name)
-    print(f"activated {args.name}")
-    return 0
-
-
-def run_unlock(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    accounts.unlock(db, common.actor(args, db), args.name)
-    print(f"unlocked {args.name}")
+    getattr(accounts, args.step)(db, common.actor(args, db), args.name)
+    print(f"{STATE_STEPS[args.step][1]} {args.name}")
     return 0
 
 

@@ -45,6 +45,22 @@ from partner_desk.store.engine import Database
 COMMON_ZONES = ("Europe/Kyiv", "Europe/Warsaw", "Europe/Berlin", "Europe/London", "UTC", "America/New_York")
 
 
+def _one_choice_tab(label: str, choice: QWidget, save: QPushButton, info_text: str) -> QWidget:
+    """A tab of one setting: its label, the choice and its Save button in a row, and what it means."""
+    tab = QWidget()
+    layout = QVBoxLayout(tab)
+    row = QHBoxLayout()
+    row.addWidget(QLabel(label))
+    row.addWidget(choice, 1)
+    row.addWidget(save)
+    layout.addLayout(row)
+    info = QLabel(info_text)
+    info.setWordWrap(True)
+    layout.addWidget(info)
+    layout.addStretch(1)
+    return tab
+
+
 class SettingsPage(Page):
     areas = frozenset({Area.TIERS, Area.REWARDS, Area.BENEFITS, Area.RATES, Area.USERS, Area.SETTINGS,
                        Area.BATCHES})
@@ -162,19 +178,9 @@ class SettingsPage(Page):
         self.zone.setEditable(True)
         self.zone.addItems(list(COMMON_ZONES))
         self.zone_button = self._button(_("Save"), Action.SETTINGS, self.save_zone)
-        info = QLabel(_("Periods are calendar months in this time zone. Payments keep the period they were "
-                        "imported in, so the zone can change only before the first payment import."))
-        info.setWordWrap(True)
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(_("Company time zone:")))
-        row.addWidget(self.zone, 1)
-        row.addWidget(self.zone_button)
-        layout.addLayout(row)
-        layout.addWidget(info)
-        layout.addStretch(1)
-        return tab
+        return _one_choice_tab(_("Company time zone:"), self.zone, self.zone_button,
+                               _("Periods are calendar months in this time zone. Payments keep the period they "
+                                 "were imported in, so the zone can change only before the first payment import."))
 
     def _statements_tab(self) -> QWidget:
         self.statement_language = QComboBox()
@@ -182,20 +188,11 @@ class SettingsPage(Page):
         for code, name in LANGUAGES.items():
             self.statement_language.addItem(name, code)
         self.statement_language_button = self._button(_("Save"), Action.SETTINGS, self.save_statement_language)
-        info = QLabel(_("Agencies without a language of their own receive their statements in this language. "
-                        "An agency's language is chosen on its page or with the language column of the "
-                        "agencies file."))
-        info.setWordWrap(True)
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(_("Default language of statements:")))
-        row.addWidget(self.statement_language, 1)
-        row.addWidget(self.statement_language_button)
-        layout.addLayout(row)
-        layout.addWidget(info)
-        layout.addStretch(1)
-        return tab
+        return _one_choice_tab(_("Default language of statements:"), self.statement_language,
+                               self.statement_language_button,
+                               _("Agencies without a language of their own receive their statements in this "
+                                 "language. An agency's language is chosen on its page or with the language "
+                                 "column of the agencies file."))
 
     # loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
