@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, accrue_agency
 from partner_desk.domain.dates import as_of_refusal, future_refusal
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.ledger import EntryKind
 from partner_desk.domain.money import EXACT, format_amount, format_percent, format_usd, from_minor, to_minor
 from partner_desk.domain.periods import ONE_DAY, Period, parse_period, today_in
 from partner_desk.domain.posting import before_first, posting_refusals
@@ -298,11 +299,11 @@ def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: Agen
         lines_hash=chain.lines_digest(parts),
     )))
     effective = accrual.period.end - ONE_DAY  # credited on the period's last day
-    entries = [("accrual", credit)] + ([("refund_reversal", reversal)] if reversal else [])
+    entries = [(EntryKind.ACCRUAL, credit)] + ([(EntryKind.REFUND_REVERSAL, reversal)] if reversal else [])
     credits.extend(
         dict(agency_id=agency_id, kind=kind, amount_minor=to_minor(amount, accrual.currency),
              currency=accrual.currency, effective_on=effective, user_name=actor.name, accrual_id=accrual_id,
-             note=f"{accrual.period} accrual" if kind == "accrual" else f"{accrual.period} refunds reversed")
+             note=f"{accrual.period} accrual" if kind is EntryKind.ACCRUAL else f"{accrual.period} refunds reversed")
         for kind, amount in entries
     )
 
