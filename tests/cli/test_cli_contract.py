@@ -178,6 +178,9 @@ def test_balance_json(cli, files) -> None:
         "the partner offer has not been accepted",
         "the available balance is worth $10.00, not more than $100.00",
     ]
+    # beside each listed reason, its stable code, in the same order
+    assert rows["AG01"]["reason_codes"] == ["below_minimum"]
+    assert rows["AG02"]["reason_codes"] == ["offer_not_accepted", "below_minimum"]
     code, out, _ = cli("balance", "AG02", "--as-of", "2026-02-01", "--json")
     assert [b["agency"] for b in json.loads(out)] == ["AG02"]
 
