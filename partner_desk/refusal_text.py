@@ -95,6 +95,12 @@ TEMPLATES: dict[str, str] = {
     "cannot_request": N_("cannot request a withdrawal from {agency}"),
     "cannot_withdraw": N_("{agency} cannot withdraw {amount}"),
     "cannot_approve": N_("withdrawal {request} cannot be approved"),
+    # a file's problems (files/table.py, services/imports/fields.py): `row N: column: problem`
+    "missing_column": N_("missing column"),
+    "column_twice": N_("column listed twice"),
+    "cell_empty": N_("is empty"),
+    "no_header": N_("the file is empty: a header row is needed"),
+    "sheet_no_header": N_("the sheet is empty: a header row is needed"),
     # posting a period (domain/posting.py)
     "already_posted": N_("{period} is already posted"),
     "not_ended": N_("{period} has not ended in the company time zone (today is {today}): it can be previewed, "

@@ -7,9 +7,11 @@ through these, so a file of a million bad rows is refused in bounded memory with
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.refusals import Refusal
+from partner_desk.refusal_text import english
 
 PROBLEM_CAP = 1_000
 # one row's cells as text, and the problems of the cells that could not be read as they are
@@ -23,6 +25,13 @@ class Problem:
     row: int
     column: str
     message: str
+    # the problem as a code and its values, when the catalog words it (refusal_text.py): the window
+    # shows it in its own language; `message` is its English text
+    reason: Refusal | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, row: int, column: str, reason: Refusal) -> Problem:
+        return cls(row, column, english(reason), reason)
 
     def __str__(self) -> str:
         where = [f"row {self.row}"] if self.row > 0 else []

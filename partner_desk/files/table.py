@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.refusals import Refusal
 from partner_desk.files.problems import PROBLEM_CAP as PROBLEM_CAP
 from partner_desk.files.problems import FileRejected as FileRejected
 from partner_desk.files.problems import Problem as Problem
@@ -59,7 +60,7 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, RawRow]]]:
         header = next(reader)
     except StopIteration:
         handle.close()
-        raise FileRejected([Problem(1, "", "the file is empty: a header row is needed")], path.name) from None
+        raise FileRejected([Problem.of(1, "", Refusal("no_header"))], path.name) from None
     except UnicodeDecodeError:
         handle.close()
         raise FileRejected([Problem(0, "", f"{path.name} is not UTF-8 text")], path.name) from None
@@ -117,11 +118,11 @@ def check_header(source: RowSource, required: tuple[str, ...], optional: tuple[s
     known = set(required) | set(optional)
     for name in required:
         if name not in source.header:
-            problems.append(Problem(1, name, "missing column"))
+            problems.append(Problem.of(1, name, Refusal("missing_column")))
     seen: set[str] = set()
     for name in source.header:
         # columns beyond the format's are ignored: billing exports may carry more
         if name in known and name in seen:
-            problems.append(Problem(1, name, "column listed twice"))
+            problems.append(Problem.of(1, name, Refusal("column_twice")))
         seen.add(name)
     return problems

@@ -30,6 +30,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.worksheet._reader import WorkSheetParser
 
+from partner_desk.domain.refusals import Refusal
 from partner_desk.files.problems import FileRejected, Problem, RawRow
 
 FORMULA = "a formula: paste values"
@@ -176,7 +177,7 @@ def xlsx_rows(path: Path, percent_columns: Collection[str] = ()) -> tuple[list[s
         raise
     if first is None:
         sheet.close()
-        raise FileRejected([Problem(1, "", "the sheet is empty: a header row is needed")], path.name)
+        raise FileRejected([Problem.of(1, "", Refusal("sheet_no_header"))], path.name)
     header: list[str] = []
     pending: list[tuple[int, list[dict[str, Any]]]] = [first]
     if first[0] == 1:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from partner_desk import i18n
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP
 from partner_desk.files.table import Problem
@@ -222,3 +223,22 @@ def test_the_import_button_matches_what_the_service_allows_for_every_role_and_ki
     assert [k for k in KINDS if seen["anna", k]] == []
     assert [k for k in KINDS if seen["fiona", k]] == ["agencies", "projects", "payments", "rates"]
     assert [k for k in KINDS if seen["admin", k]] == list(KINDS)
+
+
+def test_a_ukrainian_window_lists_a_files_problems_in_ukrainian(qtbot, db, write_csv) -> None:
+    """The problems the catalog words read in the window's language; the command line keeps English."""
+    i18n.setup("uk_UA")
+    try:
+        page = open_page(qtbot, db, people(db)["fiona"])
+
+        def problems() -> list[tuple[int, str, str, str]]:
+            return [(p.row, p.column, page.model.data(page.model.index(i, 2)), str(p))
+                    for i, p in enumerate(page.model.rows())]
+
+        choose(qtbot, page, "agencies", write_csv("code,name\nAG01,Alpha\n", "no-currency.csv"))
+        assert problems() == [(1, "currency", "немає стовпця", "row 1: currency: missing column")]
+        # row 3 has no name (row 1 is the header)
+        choose(qtbot, page, "agencies", write_csv("code,name,currency\nAG01,Alpha,USD\nAG02,,USD\n", "a.csv"))
+        assert problems() == [(3, "name", "порожня клітинка", "row 3: name: is empty")]
+    finally:
+        i18n.setup("en_US")

@@ -61,11 +61,16 @@ def expected_columns(kind: str) -> str:
     return ", ".join([*module.COLUMNS, *optional])
 
 
+def _problem_text(problem: Problem) -> str:
+    """A problem in the window's language when the catalog words it, else as the file check wrote it."""
+    return shown(problem.reason) if problem.reason is not None else problem.message
+
+
 def _problem_columns() -> list[Column[Problem]]:
     return [
         Column(_("Row"), lambda p: p.row, lambda v: str(v) if v > 0 else "—", RIGHT, width=60),
         Column(_("Column"), lambda p: p.column, width=150),
-        Column(_("Problem"), lambda p: p.message, tooltip=lambda p: p.message),
+        Column(_("Problem"), _problem_text, tooltip=_problem_text),
     ]
 
 

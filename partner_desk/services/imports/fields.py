@@ -19,6 +19,7 @@ from partner_desk.domain.bounds import (
 )
 from partner_desk.domain.money import parse_amount, parse_decimal
 from partner_desk.domain.periods import Period, local_date, parse_day, parse_moment, parse_period
+from partner_desk.domain.refusals import Refusal
 from partner_desk.files.table import Cells, Problem
 
 T = TypeVar("T")
@@ -45,9 +46,11 @@ class RowReader:
         self.held = held
         self._bad: Mapping[str, str] = cells.problems if isinstance(cells, Cells) else {}
 
-    def fail(self, column: str, message: str) -> None:
+    def fail(self, column: str, message: str | Refusal) -> None:
         self.ok = False
-        self.problems.append(Problem(self.number, column, message))
+        problem = Problem.of(self.number, column, message) if isinstance(message, Refusal) else Problem(
+            self.number, column, message)
+        self.problems.append(problem)
 
     def text(self, column: str, *, required: bool = True, max_length: int = NAME_LENGTH) -> str | None:
         if column in self._bad:
@@ -56,7 +59,7 @@ class RowReader:
         value = self.cells.get(column, "").strip()
         if not value:
             if required:
-                self.fail(column, "is empty")
+                self.fail(column, Refusal("cell_empty"))
             return None
         problem = text_problem(value, max_length)
         if problem is not None:
