@@ -99,6 +99,10 @@ TEMPLATES: dict[str, str] = {
     "missing_column": N_("missing column"),
     "column_twice": N_("column listed twice"),
     "cell_empty": N_("is empty"),
+    "too_long": N_("is longer than {max} characters"),
+    "control_character": N_("contains a control character ({char})"),
+    "not_a_currency": N_("'{code}' is not an ISO 4217 currency code"),
+    "currency_not_in_use": N_("'{code}' is not a currency in use today"),
     "no_header": N_("the file is empty: a header row is needed"),
     "sheet_no_header": N_("the sheet is empty: a header row is needed"),
     # posting a period (domain/posting.py)

@@ -40,9 +40,10 @@ SAMPLES: dict[str, Any] = {
     "day": date(2025, 4, 15), "today": date(2025, 4, 15), "worth": Dollars(Decimal("99.5")),
     "minimum": Dollars(THRESHOLD_USD), "request": 7, "status": Status.PAID, "project": "П-1",
     "agency": "АГ01", "period": Period(2025, 4), "first": Period(2025, 1), "next": Period(2025, 2),
+    "max": 200, "char": "U+0007", "code": "ГРН",
 }
-# what may stay Latin: a currency code written beside an amount
-CURRENCY_CODE = re.compile(r"\b[A-Z]{3}\b")
+# what may stay Latin: a currency code written beside an amount, a character's Unicode name
+CURRENCY_CODE = re.compile(r"\b[A-Z]{3}\b|U\+[0-9A-F]{4}")
 
 
 def _sample(code: str) -> Refusal:

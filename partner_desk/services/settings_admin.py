@@ -25,6 +25,7 @@ from partner_desk.domain.periods import Period, zone
 from partner_desk.domain.roles import Action, Actor, role_text
 from partner_desk.domain.tiers import Level
 from partner_desk.files.table import FileRejected
+from partner_desk.refusal_text import english
 from partner_desk.services import audit, authority
 from partner_desk.services.guard import checked, guarded
 from partner_desk.services.imports import ImportSummary, import_file
@@ -168,7 +169,7 @@ def _benefit_name(name: str) -> str:
         raise UserError("a benefit needs a name")
     problem = text_problem(cleaned)
     if problem is not None:
-        raise UserError(f"the benefit's name {problem}")
+        raise UserError(f"the benefit's name {english(problem)}")
     return cleaned
 
 

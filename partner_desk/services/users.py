@@ -19,6 +19,7 @@ from partner_desk.domain.accounts import admin_change_refusal, name_refusal, pas
 from partner_desk.domain.bounds import text_problem
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP, Action, Actor, Role, role_text
+from partner_desk.refusal_text import english
 from partner_desk.services import audit
 from partner_desk.services.authority import password_digest, standing
 from partner_desk.services.guard import Refused, checked, guarded, require
@@ -53,7 +54,7 @@ class UserView:
 def display_problem(display_name: str) -> str | None:
     """Why a display name cannot be: too long or holding a control character."""
     problem = text_problem(display_name)
-    return f"display name: {problem}" if problem else None
+    return f"display name: {english(problem)}" if problem else None
 
 
 def in_setup_mode(db: Database) -> bool:

@@ -237,8 +237,11 @@ def test_a_ukrainian_window_lists_a_files_problems_in_ukrainian(qtbot, db, write
 
         choose(qtbot, page, "agencies", write_csv("code,name\nAG01,Alpha\n", "no-currency.csv"))
         assert problems() == [(1, "currency", "немає стовпця", "row 1: currency: missing column")]
-        # row 3 has no name (row 1 is the header)
-        choose(qtbot, page, "agencies", write_csv("code,name,currency\nAG01,Alpha,USD\nAG02,,USD\n", "a.csv"))
-        assert problems() == [(3, "name", "порожня клітинка", "row 3: name: is empty")]
+        # row 3 has no name, row 4 a currency that is none (row 1 is the header)
+        choose(qtbot, page, "agencies", write_csv("code,name,currency\nAG01,Alpha,USD\nAG02,,USD\nAG03,Gamma,XYZ\n",
+                                                  "a.csv"))
+        assert problems() == [(3, "name", "порожня клітинка", "row 3: name: is empty"),
+                              (4, "currency", "«XYZ» — не код валюти ISO 4217",
+                               "row 4: currency: 'XYZ' is not an ISO 4217 currency code")]
     finally:
         i18n.setup("en_US")
