@@ -25,7 +25,9 @@ def _bin(name: str) -> str:
 
 
 class PgServer:
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        # the tests run without fsync; a benchmark's server writes as a real one does
+        self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="partner-desk-pg-"))
         self.data = self.root / "data"
         self.socket = self.root / "socket"
@@ -45,7 +47,8 @@ class PgServer:
         self._run(_bin("initdb"), "-D", str(self.data), "-U", "partner", "--auth=trust", "-E", "UTF8")
         self._run(
             _bin("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "60", "start",
-            "-o", f"-c listen_addresses='' -k {self.socket} -c fsync=off -c full_page_writes=off",
+            "-o", f"-c listen_addresses='' -k {self.socket}"
+            + ("" if self.durable else " -c fsync=off -c full_page_writes=off"),
         )
         deadline = time.monotonic() + 30
         while not list(self.socket.glob(".s.PGSQL.*")) and time.monotonic() < deadline:
