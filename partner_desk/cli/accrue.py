@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     print(result.message)
     rows = [
         [a.agency, a.currency, format_usd(a.turnover), format_percent(a.percent) + "%",
-         str(len(a.lines)), str(a.late_lines), format_amount(a.total, a.currency), format_usd(a.reward)]
+         str(a.line_count), str(a.late_lines), format_amount(a.total, a.currency), format_usd(a.reward)]
         for a in result.accruals
     ]
     if rows:

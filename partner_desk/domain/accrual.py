@@ -9,7 +9,7 @@ original's terms, one half-up rounding per line, and the reward with the benefit
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -111,6 +111,9 @@ class Line(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class AgencyAccrual:
+    """One agency's accrual of a period. `line_count` and `late_lines` count its lines, so a run
+    that streams the lines away (`without_lines`) still tells how many there were."""
+
     agency: str
     period: Period
     currency: str
@@ -121,6 +124,8 @@ class AgencyAccrual:
     total: Decimal
     reward: Fraction
     benefits: tuple[str, ...]
+    line_count: int
+    late_lines: int
     reward_level_usd: Decimal | None = None
 
     @property
@@ -131,9 +136,9 @@ class AgencyAccrual:
     def reward_usd(self) -> Decimal:
         return round_usd(self.reward)
 
-    @property
-    def late_lines(self) -> int:
-        return sum(1 for line in self.lines if line.late)
+    def without_lines(self) -> AgencyAccrual:
+        """The same accrual, its figures and counts kept, its lines let go."""
+        return replace(self, lines=())
 
 
 def price(
@@ -256,6 +261,8 @@ def accrue_agency(
         turnover=turnover_value,
         percent=percent,
         lines=tuple(lines),
+        line_count=len(lines),
+        late_lines=sum(1 for line in lines if line.late),
         total=round_money(total, currency),
         reward=reward_value,
         benefits=tuple(rewards.benefits(round_usd(reward_value))),

@@ -1,0 +1,96 @@
+"""`accrue --json` written accrual by accrual, as a run produces them (SPEC section 10).
+
+The text is exactly what `json.dump(run_as_dict(run), out, ensure_ascii=False, indent=2)` writes,
+but no accrual's lines are kept once written: a posting of a million lines streams them instead of
+holding them all for the end.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from typing import TextIO
+
+from partner_desk.domain.accrual import AgencyAccrual
+from partner_desk.domain.money import format_amount, format_percent, format_usd
+from partner_desk.domain.periods import Period
+
+_LINE = (
+    "        {{\n"
+    '          "payment_id": {},\n'
+    '          "project_id": {},\n'
+    '          "paid_at": {},\n'
+    '          "service": {},\n'
+    '          "amount": "{}",\n'
+    '          "currency": {},\n'
+    '          "usd_amount": "{}",\n'
+    '          "partner_amount": "{}",\n'
+    '          "commission": "{}",\n'
+    '          "percent": "{}",\n'
+    '          "late": {},\n'
+    '          "refund_of": {}\n'
+    "        }}"
+)
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else str(encode_basestring(value))
+
+
+class RunJson:
+    """Writes one run's JSON to `out`: `begin`, then `accrual` for each accrual in order, then `end`."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.count = 0
+        self._percents: dict[Decimal, str] = {}
+
+    def begin(self, period: Period, already_accrued: bool) -> None:
+        self.out.write(f'{{\n  "period": {_text(str(period))},\n'
+                       f'  "already_accrued": {"true" if already_accrued else "false"},\n  "accruals": ')
+
+    def accrual(self, accrual: AgencyAccrual) -> None:
+        cur = accrual.currency
+        head = (
+            f'{"[" if self.count == 0 else ","}\n    {{\n'
+            f'      "agency": {_text(accrual.agency)},\n'
+            f'      "period": {_text(str(accrual.period))},\n'
+            f'      "currency": {_text(cur)},\n'
+            f'      "turnover_usd": "{format_usd(accrual.turnover)}",\n'
+            f'      "percent": "{self._percent(accrual.percent)}",\n'
+            f'      "amount": "{format_amount(accrual.total, cur)}",\n'
+            f'      "reward_usd": "{format_usd(accrual.reward)}",\n'
+            f'      "benefits": {self._list([_text(b) for b in accrual.benefits], 6)},\n'
+            f'      "lines": '
+        )
+        percent = self._percent
+        line_text = _LINE.format
+        lines = [
+            line_text(
+                _text(line.payment_id), _text(line.project_id),
+                _text(line.paid_at.isoformat().replace("+00:00", "Z")), _text(line.service),
+                format_amount(line.amount, line.currency), _text(line.currency), format_usd(line.usd_amount),
+                format_amount(line.partner_amount, cur), format_amount(line.commission, cur),
+                percent(line.terms.percent), "true" if line.late else "false", _text(line.refund_of),
+            )
+            for line in accrual.lines
+        ]
+        body = ("[\n" + ",\n".join(lines) + "\n      ]") if lines else "[]"
+        self.out.write(head + body + "\n    }")
+        self.count += 1
+
+    def end(self) -> None:
+        self.out.write("[]\n}\n" if self.count == 0 else "\n  ]\n}\n")
+
+    def _percent(self, value: Decimal) -> str:
+        shown = self._percents.get(value)
+        if shown is None:
+            shown = self._percents[value] = format_percent(value)
+        return shown
+
+    @staticmethod
+    def _list(items: list[str], indent: int) -> str:
+        if not items:
+            return "[]"
+        inner = " " * (indent + 2)
+        return "[\n" + ",\n".join(inner + item for item in items) + "\n" + " " * indent + "]"
