@@ -36,9 +36,10 @@ system-deps:
 test: $(STAMP) system-deps
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow"
 
-# every test, the slow ones included (LibreOffice prints the statements to PDF)
+# every test, the slow ones included (LibreOffice prints the statements to PDF), with ten times the
+# property-test and fuzz examples; CI does not run it
 test-deep: $(STAMP) system-deps deep-deps
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest
 
 # what the slow tests use besides: LibreOffice Calc (headless) and poppler's PDF tools
 DEEP_DEBS := libreoffice-calc-nogui poppler-utils

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# failures logged by tests go to a file of the test run, never into the user's log folder
+os.environ.setdefault("PARTNER_DESK_LOG", os.path.join(tempfile.gettempdir(), f"partner-desk-tests-{os.getpid()}.log"))
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,8 +27,12 @@ CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 # CI runs the property tests on a fixed seed, so a submission passes or fails on its own merits;
 # a developer's run explores new examples every time.
+# `make test-deep` explores ten times as many examples ("deep").
 settings.register_profile("ci", derandomize=True, deadline=None)
-if os.environ.get("CI"):
+settings.register_profile("deep", max_examples=1_000, deadline=None)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+elif os.environ.get("CI"):
     settings.load_profile("ci")
 
 

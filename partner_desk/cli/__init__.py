@@ -1,7 +1,8 @@
 """The `partner-desk` command line: a thin layer over the services (SPEC section 10).
 
 With no command it opens the window. User errors print one clear message on stderr and exit 1;
-a usage error exits 2; nothing a user can cause prints a traceback.
+a usage error exits 2, and so does an unexpected failure, in one line naming the action and the
+log of its details (cli/errors.py); nothing a user can cause prints a traceback.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ import os
 import sys
 from collections.abc import Sequence
 
-from partner_desk.cli import accrue, common, data, money
+from partner_desk.cli import accrue, common, data, errors, money
 from partner_desk.cli import audit as audit_cmd
 from partner_desk.cli import statements as statements_cmd
 from partner_desk.cli import users as users_cmd
 from partner_desk.cli import withdraw as withdraw_cmd
 from partner_desk.domain.errors import UserError
+from partner_desk.store.engine import DatabaseBusy
 
 COMMAND_MODULES = [data, accrue, money, users_cmd, withdraw_cmd, audit_cmd, statements_cmd]
 
@@ -38,7 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    errors.forget()
     if args.command is None:
         if not _has_display():
             common.fail("no display to open the window on: set DISPLAY (or QT_QPA_PLATFORM), "
@@ -49,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(args.db, args.user)
     try:
         return int(args.handler(args) or 0)
-    except UserError as exc:
+    except (UserError, DatabaseBusy) as exc:
         common.fail(str(exc))
         return 1
     except KeyboardInterrupt:
@@ -60,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        return errors.unexpected(args, exc, argv)
     finally:
         common.close()
 

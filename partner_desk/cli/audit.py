@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from partner_desk.cli import common
+from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
 
 
@@ -17,8 +18,18 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     cmd.add_argument("--expect", metavar="COUNT:HASH",
                      help="with --verify: fail unless the trail has at least COUNT records and its "
                           "COUNT-th record has this hash (a head printed earlier)")
-    cmd.add_argument("--limit", type=int, metavar="N", help="only the newest N records")
+    cmd.add_argument("--limit", type=_count, metavar="N", help="only the newest N records")
     cmd.set_defaults(handler=run)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 0 < value <= MAX_ROW_ID:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a count")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,21 +10,29 @@ import sys
 from datetime import date
 from typing import Any
 
+from partner_desk.cli import errors
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import parse_day
 from partner_desk.domain.roles import Actor
 from partner_desk.services.setup import ensure_current
-from partner_desk.store.engine import Database
+from partner_desk.store.engine import Database, sqlite_file
 
 ENV_PASSWORD = "PARTNER_DESK_PASSWORD"
 _open: list[Database] = []
 
 
 def database(args: argparse.Namespace, *, must_exist: bool = True) -> Database:
+    """The database of `--db`; only `init` (must_exist=False) may create an SQLite file."""
     try:
+        file = sqlite_file(args.db)
+        if must_exist and file is not None and not file.exists():
+            raise UserError(f"no database at {file}: run 'partner-desk init'")
         db = Database(args.db)
+    except UserError:
+        raise
     except Exception as exc:  # a malformed URL or a missing driver
         raise UserError(f"cannot open the database: {exc}") from None
+    db.waiting.notify = lambda text: fail(text)
     _open.append(db)
     if must_exist:
         try:
@@ -62,7 +70,7 @@ def actor(args: argparse.Namespace, db: Database) -> Actor:
         return users.SETUP_ACTOR
     if not args.user:
         return users.ANONYMOUS
-    found = users.sign_in(db, args.user, password(args))
+    found = errors.signed_in(users.sign_in(db, args.user, password(args)))
     args.signed_in_actor = found
     return found
 

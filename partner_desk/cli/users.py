@@ -7,6 +7,7 @@ import getpass
 import sys
 
 from partner_desk.cli import common
+from partner_desk.domain.accounts import MAX_PASSWORD
 from partner_desk.domain.errors import UserError
 
 ROLES = ["manager", "finance", "admin"]
@@ -42,7 +43,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 def _new_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
-        return sys.stdin.read().rstrip("\r\n")
+        # read no more than a password may hold (and its line end): anything longer is refused as such
+        return sys.stdin.read(MAX_PASSWORD + 3).rstrip("\r\n")
     if not sys.stdin.isatty():
         raise UserError("no password: pass --password-stdin and write the password to standard input")
     first = getpass.getpass(f"New password for {args.name}: ")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from partner_desk.cli import common
+from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
 
 
@@ -69,7 +70,7 @@ def _id(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a request id") from None
-    if value <= 0:
+    if not 0 < value <= MAX_ROW_ID:
         raise argparse.ArgumentTypeError(f"'{text}' is not a request id")
     return value
 
@@ -85,7 +86,7 @@ def _batch_method(text: str) -> str:
 
 def _ids(text: str) -> list[int]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
-    if not parts or not all(p.isdigit() and int(p) > 0 for p in parts):
+    if not parts or not all(p.isascii() and p.isdigit() and 0 < int(p) <= MAX_ROW_ID for p in parts):
         raise argparse.ArgumentTypeError(f"'{text}' is not a list of request ids such as 12,13,14")
     return sorted({int(p) for p in parts})
 

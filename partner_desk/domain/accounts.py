@@ -11,6 +11,8 @@ from partner_desk.domain.roles import Role
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 MIN_PASSWORD = 8
+# a pass phrase, not a file: what a person can type, and a bound on what signing in hashes
+MAX_PASSWORD = 1024
 # five failed sign-ins within fifteen minutes lock the account for fifteen minutes
 FAILURES_TO_LOCK = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -18,17 +20,23 @@ LOCK_FOR = timedelta(minutes=15)
 
 
 def name_refusal(name: str) -> str | None:
-    if NAME.match(name):
+    if NAME.fullmatch(name):  # fullmatch: `$` would let a trailing line break through
         return None
     return f"'{name}' is not a user name (letters, digits, '.', '_', '-', '@'; up to 64)"
 
 
 def password_refusal(name: str, password: str) -> str | None:
-    """Why a new password is refused: too short, or it contains the user name."""
+    """Why a new password is refused: too short, too long, or nothing but the user name with digits or
+    signs around it ("olena", "Olena-2026!"). A pass phrase that has the name among other words is
+    allowed: its other words are what makes it hard to guess."""
     if len(password) < MIN_PASSWORD:
         return f"the password is too short: at least {MIN_PASSWORD} characters"
+    if len(password) > MAX_PASSWORD:
+        return f"the password is too long: at most {MAX_PASSWORD} characters"
     if name and name.casefold() in password.casefold():
-        return f"the password contains the user name '{name}': choose another"
+        rest = password.casefold().replace(name.casefold(), "")
+        if not any(ch.isalpha() for ch in rest):
+            return f"the password is the user name '{name}' with digits or signs: choose another"
     return None
 
 

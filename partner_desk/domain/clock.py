@@ -6,7 +6,8 @@ it cannot post a month that has not ended or date anything after today. Every au
 whether its action ran under a set clock.
 
 `PARTNER_DESK_NOW` holds an ISO 8601 moment (`2026-11-03T09:00`, `2026-11-03T09:00+02:00`); one without
-an offset is in UTC, and a bare date means noon UTC of that day.
+an offset is in UTC, and a bare date means noon UTC of that day. It lies within the years the product
+works in (2000-2099, domain/bounds.py), like every date a person gives it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, time
 
+from partner_desk.domain.bounds import day_problem
 from partner_desk.domain.errors import UserError
 
 ENV_NOW = "PARTNER_DESK_NOW"
@@ -48,10 +50,14 @@ def parse_setting(value: str) -> datetime:
     text = value.strip()
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(12), tzinfo=UTC)
-        parsed = datetime.fromisoformat(text.replace("z", "Z"))
+            parsed = datetime.combine(date.fromisoformat(text), time(12), tzinfo=UTC)
+        else:
+            parsed = datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
         raise UserError(f"{ENV_NOW}={value} is not an ISO 8601 moment (YYYY-MM-DDTHH:MM)") from None
+    problem = day_problem(parsed.date())
+    if problem is not None:  # the years the product works in (domain/bounds.py)
+        raise UserError(f"{ENV_NOW}: {problem}")
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)

@@ -3,7 +3,8 @@
 A date chosen for a write (`--as-of`, a payout's paid-on date) is never after today and never inside
 a posted period: the books of a posted month are closed. Only the accrual credit that posting writes
 is dated inside the period it posts. On a read, `--as-of` means "as it stood on" that day, which
-must have come.
+must have come. Every such date lies first within the years the product works in (`domain/bounds.py`),
+which a date typed on the command line has already been read within.
 """
 
 from __future__ import annotations
@@ -11,18 +12,26 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
+from partner_desk.domain.bounds import day_problem
 from partner_desk.domain.periods import Period
 
 
 def future_refusal(day: date, today: date, what: str = "the date") -> str | None:
-    """Why `day` cannot be used: it is after today."""
+    """Why `day` cannot be used: it is outside the product's years, or after today."""
+    outside = day_problem(day)
+    if outside is not None:
+        return outside
     if day > today:
         return f"{what} {day} is after today ({today}): a date chosen for an action cannot be in the future"
     return None
 
 
 def as_of_refusal(day: date, today: date) -> str | None:
-    """Why a read cannot show things as they stood on `day`: that day has not come."""
+    """Why a read cannot show things as they stood on `day`: it is outside the product's years, or
+    it has not come."""
+    outside = day_problem(day)
+    if outside is not None:
+        return outside
     if day > today:
         return f"--as-of {day} is after today ({today}): things can be shown as they stood on a day that has come"
     return None

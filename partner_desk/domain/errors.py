@@ -14,3 +14,7 @@ class MissingRates(UserError):
         self.missing = sorted(set(missing))
         listed = ", ".join(f"{cur} on {day}" for cur, day in self.missing)
         super().__init__(f"missing exchange rate: {listed}")
+
+
+class AmountTooLarge(UserError):
+    """A computed amount is beyond what the database stores (64-bit minor units)."""

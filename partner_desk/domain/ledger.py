@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from partner_desk.domain.bounds import amount_problem
 from partner_desk.domain.money import EXACT, format_amount, minor_digits, round_money
 
 
@@ -84,6 +85,9 @@ def check_amount(amount: Decimal, currency: str, what: str = "the amount") -> li
     """Problems of an amount to spend: more than zero, within the currency's minor digits."""
     if amount <= 0:
         return [f"{what} must be more than zero (got {amount})"]
+    too_large = amount_problem(amount)
+    if too_large is not None:
+        return [f"{what} {too_large}"]
     if amount != round_money(amount, currency):
         return [f"{what} {amount} has more decimals than {currency} allows ({minor_digits(currency)})"]
     return []
@@ -110,6 +114,9 @@ def correction_refusals(pos: Position, amount: Decimal) -> list[str]:
     cur = pos.currency
     if amount == 0:
         return ["a correction of zero changes nothing"]
+    too_large = amount_problem(amount)
+    if too_large is not None:
+        return [f"the amount {too_large}"]
     if amount != round_money(amount, cur):
         return [f"the amount {amount} has more decimals than {cur} allows ({minor_digits(cur)})"]
     if amount < 0 and pos.available + amount < 0:

@@ -13,6 +13,9 @@ from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
+from partner_desk.domain.bounds import MAX_STORED_MINOR, amount_problem
+from partner_desk.domain.errors import AmountTooLarge
+
 EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
 USD = "USD"
 CENT = Decimal("0.01")
@@ -58,11 +61,16 @@ def round_usd(value: Decimal | Fraction) -> Decimal:
 
 
 def to_minor(amount: Decimal, currency: str) -> int:
-    """Integer minor units of an amount that is already rounded to the currency."""
+    """Integer minor units of an amount that is already rounded to the currency; an amount beyond
+    what a 64-bit column holds is refused (amounts typed or loaded are far below it, see bounds.py)."""
     scaled = amount.scaleb(minor_digits(currency), context=EXACT)
     if scaled != scaled.to_integral_value():
         raise ValueError(f"{amount} has more decimals than {currency} allows")
-    return int(scaled)
+    minor = int(scaled)
+    if abs(minor) > MAX_STORED_MINOR:
+        raise AmountTooLarge(f"{amount} {currency} is too large to store: check the amounts and rates it "
+                             "was computed from")
+    return minor
 
 
 def from_minor(minor: int, currency: str) -> Decimal:
@@ -85,7 +93,8 @@ def format_percent(percent: Decimal) -> str:
 
 
 def parse_decimal(text: str) -> Decimal:
-    """A decimal written with '.' and no exponent or thousands separator; ValueError otherwise."""
+    """A decimal written with '.' and no exponent or thousands separator, with at most 12 integer
+    digits (domain/bounds.py); ValueError otherwise."""
     cleaned = text.strip()
     if not cleaned or any(ch not in "0123456789.-+" for ch in cleaned):
         raise ValueError(f"'{text}' is not a decimal number")
@@ -95,6 +104,9 @@ def parse_decimal(text: str) -> Decimal:
         raise ValueError(f"'{text}' is not a decimal number") from None
     if not value.is_finite():
         raise ValueError(f"'{text}' is not a decimal number")
+    problem = amount_problem(value, cleaned)
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 

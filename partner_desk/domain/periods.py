@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from partner_desk.domain import clock
+from partner_desk.domain.bounds import RANGE, day_problem, year_month_problem
 
 DEFAULT_TIME_ZONE = "Europe/Kyiv"
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
@@ -61,6 +62,16 @@ class Period:
         return today >= self.end
 
 
+def parse_period(text: str) -> Period:
+    """A period a user typed or loaded: YYYY-MM, within the years the product works in
+    (domain/bounds.py). `Period.parse` reads stored periods, which may be the table's beginning."""
+    period = Period.parse(text)
+    problem = year_month_problem(period.year, period.month, text.strip())
+    if problem is not None:
+        raise ValueError(problem)
+    return period
+
+
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
@@ -73,7 +84,8 @@ def parse_moment(text: str, tz: ZoneInfo) -> datetime:
 
     Without an offset the time is in the company time zone: in the hour repeated when clocks go
     back it is the first of the two moments; a time in the hour skipped in spring is an error.
-    A bare date means midnight.
+    A bare date means midnight. The date written must lie within the years the product works in
+    (domain/bounds.py), so no conversion can overflow.
     """
     cleaned = text.strip()
     if not cleaned:
@@ -82,6 +94,8 @@ def parse_moment(text: str, tz: ZoneInfo) -> datetime:
         parsed = datetime.fromisoformat(cleaned.replace("z", "Z"))
     except ValueError:
         raise ValueError(f"'{text}' is not an ISO 8601 timestamp") from None
+    if day_problem(parsed.date()) is not None:
+        raise ValueError(f"'{cleaned}' {_outside()}")
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)
     local = parsed.replace(tzinfo=tz, fold=0)
@@ -106,16 +120,25 @@ def period_bounds(period: Period, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start_of_day(period.first_day, tz), start_of_day(period.end, tz)
 
 
-def today_in(tz: ZoneInfo, now: datetime | None = None) -> date:
+def today_in(tz: tzinfo, now: datetime | None = None) -> date:
     """The calendar date of `now` (the product's clock by default) in the company time zone."""
     return (now or clock.now()).astimezone(tz).date()
 
 
 def parse_day(text: str) -> date:
+    """A date a user typed or loaded, YYYY-MM-DD, within the years the product works in."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+    problem = day_problem(day)
+    if problem is not None:
+        raise ValueError(problem)
+    return day
+
+
+def _outside() -> str:
+    return f"is outside {RANGE}"
 
 
 ONE_DAY = timedelta(days=1)

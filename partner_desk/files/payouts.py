@@ -24,6 +24,7 @@ from sepaxml import SepaTransfer
 from sepaxml.validation import ValidationError
 from text_unidecode import unidecode
 
+from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import to_minor
 from partner_desk.domain.payouts import SEPA_CURRENCY, BankRow, Debtor, PayPalRow, totals
@@ -173,14 +174,23 @@ def _paypal_ids(data: bytes, path: Path) -> list[int]:
     except UnicodeDecodeError:
         raise UserError(f"{path.name} is not a payout batch file (not UTF-8 text)") from None
     ids = []
-    for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
-        if not cells or not any(c.strip() for c in cells):
-            continue
-        if len(cells) < 4 or not cells[3].strip().isdigit():
-            raise UserError(f"{path.name} is not a PayPal payout file of a batch: line {number} has no "
-                            "request id in its fourth column")
-        ids.append(int(cells[3]))
+    number = 0
+    try:
+        for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+            if not cells or not any(c.strip() for c in cells):
+                continue
+            if len(cells) < 4 or not _is_request_id(cells[3].strip()):
+                raise UserError(f"{path.name} is not a PayPal payout file of a batch: line {number} has no "
+                                "request id in its fourth column")
+            ids.append(int(cells[3]))
+    except csv.Error as exc:
+        raise UserError(f"{path.name} is not a PayPal payout file of a batch: line {number + 1}: {exc}") from None
     return ids
+
+
+def _is_request_id(text: str) -> bool:
+    """Digits naming a row a database can hold (domain/bounds.py)."""
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ROW_ID
 
 
 def _register_ids(path: Path) -> list[int]:
@@ -199,13 +209,17 @@ def _register_ids(path: Path) -> list[int]:
                 continue
             if first is None or first == "":
                 break
-            if isinstance(first, (int, float, Decimal)) and int(first) == first:
+            if isinstance(first, (int, float, Decimal)) and _is_request_id(format(Decimal(first), "f")):
                 ids.append(int(first))
             else:
                 raise UserError(f"{path.name}: '{first}' in the Request column is not a request number")
         if not in_table:
             raise UserError(f"{path.name} is not a payout register: it has no '{REGISTER_HEADER[0]}' column")
         return ids
+    except UserError:
+        raise
+    except Exception as exc:  # a damaged sheet: broken XML, a number that is not one
+        raise UserError(f"{path.name} cannot be read as a workbook: {exc}") from None
     finally:
         book.close()
 
@@ -219,7 +233,7 @@ def _sepa_ids(data: bytes, path: Path) -> list[int]:
     pattern = re.compile(re.escape(END_TO_END_PREFIX) + r"(\d+)$")
     for element in root.iter(f"{{{SEPA_NAMESPACE}}}EndToEndId"):
         match = pattern.match((element.text or "").strip())
-        if match is None:
+        if match is None or not _is_request_id(match.group(1)):
             raise UserError(f"{path.name}: the end-to-end id '{element.text}' names no request of a batch")
         ids.append(int(match.group(1)))
     if not ids:

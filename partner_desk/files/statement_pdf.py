@@ -409,11 +409,16 @@ class _Pages:
 def _print(sections: list[_Section], s: StatementSummary, text: StatementText, path: Path,
            audit_head: str | None) -> None:
     ensure_qt()
-    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
     from PySide6.QtGui import QFont, QPainter, QPdfWriter
 
     _ = text.gettext
-    writer = QPdfWriter(str(path))
+    # Qt's writer does not report a failed write (a full disk leaves a cut-off file behind): the PDF
+    # is made in memory and written out by Python, whose write fails as the operating system says
+    content = QByteArray()
+    buffer = QBuffer(content)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setResolution(RESOLUTION)
     writer.setCreator("Partner Desk")
     title = f"{_('Partner statement')} {s.agency_code} {s.period}"
@@ -467,3 +472,5 @@ def _print(sections: list[_Section], s: StatementSummary, text: StatementText, p
                     painter.restore()
     finally:
         painter.end()
+    buffer.close()
+    path.write_bytes(content.data())

@@ -1,21 +1,25 @@
 """Read a CSV (UTF-8, comma, header row) or the first sheet of an XLSX file as rows of text.
 
 Row numbers count as a spreadsheet does: the header is row 1, the first data row is row 2.
-Blank rows are skipped. Cells of an XLSX file come back as the text a person would type:
-numbers without float noise, dates and times in ISO 8601.
+Blank rows are skipped. Cells of an XLSX file come back as the text a person sees (see
+files/xlsx_input.py). A file's problems are counted in full, but only the first PROBLEM_CAP of
+them (by row, then column) are kept and listed, so a file of a million bad rows is refused in
+bounded memory with a readable list.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
 
 from partner_desk.domain.errors import UserError
+
+PROBLEM_CAP = 1_000
+# one row's cells as text, and the problems of the cells that could not be read as they are
+RawRow = tuple[list[str], dict[int, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,63 +36,91 @@ class Problem:
         return ": ".join([*where, self.message])
 
 
+def _order(problem: Problem) -> tuple[int, str]:
+    return problem.row, problem.column
+
+
+class Problems:
+    """The problems of one file: every one counted, the first `cap` by row then column kept."""
+
+    def __init__(self, cap: int = PROBLEM_CAP) -> None:
+        self.cap = cap
+        self.count = 0
+        self._kept: list[Problem] = []
+
+    def append(self, problem: Problem) -> None:
+        self.count += 1
+        self._kept.append(problem)
+        if len(self._kept) >= 2 * self.cap:
+            self._trim()
+
+    def _trim(self) -> None:
+        self._kept.sort(key=_order)  # stable: problems of one cell keep the order they were found in
+        del self._kept[self.cap:]
+
+    def first(self) -> list[Problem]:
+        """The first `cap` problems, by row then column."""
+        self._trim()
+        return list(self._kept)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.first())
+
+
 class FileRejected(UserError):
-    """A file refused as a whole; `problems` lists every reason."""
+    """A file refused as a whole; `problems` lists the first PROBLEM_CAP reasons, `total` counts all."""
 
-    def __init__(self, problems: list[Problem], what: str = "file") -> None:
-        self.problems = sorted(problems, key=lambda p: (p.row, p.column))
-        count = len(self.problems)
-        head = f"{what} refused: {count} problem{'s' if count != 1 else ''}, nothing was written"
-        super().__init__(head + "\n" + "\n".join(str(p) for p in self.problems))
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        # the shortest repr is the number the person typed; Decimal keeps it without exponent
-        return format(Decimal(repr(value)), "f")
-    if isinstance(value, datetime):
-        return value.isoformat(sep="T")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.isoformat()
-    return str(value).strip()
+    def __init__(self, problems: Iterable[Problem], what: str = "file") -> None:
+        collected = problems if isinstance(problems, Problems) else Problems()
+        if collected is not problems:
+            for problem in problems:
+                collected.append(problem)
+        self.problems = collected.first()
+        self.total = collected.count
+        head = f"{what} refused: {self.total} problem{'s' if self.total != 1 else ''}, nothing was written"
+        lines = [head, *(str(p) for p in self.problems)]
+        if self.total > len(self.problems):
+            lines.append(f"… and {self.total - len(self.problems)} more problems "
+                         f"(the first {len(self.problems)} are listed)")
+        super().__init__("\n".join(lines))
 
 
-def _xlsx_cell_text(cell: Any) -> str:
-    """A cell as the person sees it: a number formatted as a percent (0.15 shown as 15%) is the
-    number shown, 15, as a percent column expects."""
-    value = cell.value
-    if (isinstance(value, int | float) and not isinstance(value, bool)
-            and "%" in (getattr(cell, "number_format", None) or "")):
-        return format(Decimal(repr(value)).scaleb(2), "f")
-    return _cell_text(value)
+class Cells(dict[str, str]):
+    """One row's cells by column name; `problems` names the cells that could not be read as they
+    are, with the reason (a formula, an error value…)."""
+
+    problems: Mapping[str, str] = MappingProxyType({})
 
 
 class RowSource:
     """The header and data rows of an input file, streamed."""
 
-    def __init__(self, path: Path, header: list[str], rows: Iterator[tuple[int, list[str]]]) -> None:
+    def __init__(self, path: Path, header: list[str], rows: Iterator[tuple[int, RawRow]]) -> None:
         self.path = path
         self.header = header
         self._rows = rows
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
-        width = len(self.header)
-        for number, cells in self._rows:
-            if not any(c.strip() for c in cells):
+        header = self.header
+        width = len(header)
+        for number, (cells, bad) in self._rows:
+            if not bad and not any(c.strip() for c in cells):
                 continue
-            padded = cells + [""] * (width - len(cells))
-            yield number, {name: padded[i].strip() for i, name in enumerate(self.header)}
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            row = Cells(zip(header, map(str.strip, cells), strict=False))  # beyond the header: ignored
+            if bad:
+                row.problems = {header[i]: message for i, message in bad.items() if i < width}
+            yield number, row
 
 
-def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, RawRow]]]:
     handle = path.open("r", encoding="utf-8-sig", newline="")
     reader = csv.reader(handle)
     try:
@@ -99,58 +131,53 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     except UnicodeDecodeError:
         handle.close()
         raise FileRejected([Problem(0, "", f"{path.name} is not UTF-8 text")], path.name) from None
+    except csv.Error as exc:
+        handle.close()
+        raise FileRejected([Problem(1, "", _csv_problem(exc))], path.name) from None
 
-    def rows() -> Iterator[tuple[int, list[str]]]:
+    def rows() -> Iterator[tuple[int, RawRow]]:
+        number = 1
+        no_problems: dict[int, str] = {}
         with handle:
             try:
-                yield from enumerate(reader, start=2)
+                for number, cells in enumerate(reader, start=2):
+                    yield number, (cells, no_problems)
             except UnicodeDecodeError as exc:
                 problem = Problem(0, "", f"{path.name} is not UTF-8 text ({exc.reason})")
                 raise FileRejected([problem], path.name) from None
+            except csv.Error as exc:
+                raise FileRejected([Problem(number + 1, "", _csv_problem(exc))], path.name) from None
+            except OSError as exc:
+                raise FileRejected([Problem(0, "", f"{path.name} cannot be read ({exc.strerror or exc})")],
+                                   path.name) from None
 
     return [h.strip().lower() for h in header], rows()
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise FileRejected([Problem(0, "", f"{path.name} is not a readable XLSX file ({exc})")], path.name) from None
-    sheet = book.worksheets[0]
-    values = sheet.iter_rows()
-    try:
-        header_cells = next(values)
-    except StopIteration:
-        book.close()
-        raise FileRejected([Problem(1, "", "the sheet is empty: a header row is needed")], path.name) from None
-    header = [_xlsx_cell_text(c).lower() for c in header_cells]
-    while header and not header[-1]:
-        header.pop()
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        try:
-            for index, cells in enumerate(values, start=2):
-                yield index, [_xlsx_cell_text(c) for c in cells]
-        finally:
-            book.close()
-
-    return header, rows()
+def _csv_problem(exc: csv.Error) -> str:
+    if "field limit" in str(exc):
+        return f"a cell is longer than {csv.field_size_limit():,} characters"
+    return f"not readable as CSV ({exc})"
 
 
-def open_table(path: Path | str) -> RowSource:
-    """Open a CSV or XLSX file; the format is told by the file name's extension."""
+def open_table(path: Path | str, percent_columns: Collection[str] = ()) -> RowSource:
+    """Open a CSV or XLSX file; the format is told by the file name's extension. In an XLSX file a
+    percent-formatted number is the percent it shows in `percent_columns`, and refused elsewhere."""
+    from partner_desk.files.xlsx_input import xlsx_rows
+
     path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        header, rows = _csv_rows(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        header, rows = _xlsx_rows(path)
-    else:
-        raise UserError(f"{path.name}: unknown format '{suffix}' (use .csv or .xlsx)")
+    try:
+        if not path.is_file():
+            raise UserError(f"{path}: no such file")
+        suffix = path.suffix.lower()
+        if suffix == ".csv":
+            header, rows = _csv_rows(path)
+        elif suffix in (".xlsx", ".xlsm"):
+            header, rows = xlsx_rows(path, percent_columns)
+        else:
+            raise UserError(f"{path.name}: unknown format '{suffix}' (use .csv or .xlsx)")
+    except OSError as exc:  # a name too long, a file without read permission, a failing disk
+        raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
     return RowSource(path, header, rows)
 
 

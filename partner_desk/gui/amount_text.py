@@ -4,7 +4,8 @@
 refuses it, and the refusal names both readings ("did you mean 100.50 or 10,050.00?"). The same in
 Ukrainian for "1,000.5". A plain space is accepted where the locale groups thousands with a
 non-breaking one ("1 234,56" in Ukrainian). More decimals than the currency has are refused (JPY
-none, USD two, KWD three), and so is a sign the dialog does not take. The command line does not
+none, USD two, KWD three), and so is a sign the dialog does not take, and an amount of more than 12
+integer digits (domain/bounds.py). The command line does not
 come here: it keeps its strict "."-decimal contract (`domain.money.parse_amount`).
 """
 
@@ -16,6 +17,7 @@ from enum import Enum
 
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
+from partner_desk.domain.bounds import MAX_INTEGER_DIGITS, amount_problem
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import minor_digits, quantum
 from partner_desk.i18n import _, current_locale, ngettext, number, plain_amount
@@ -44,6 +46,8 @@ def read_amount(text: str, currency: str, sign: Sign = Sign.POSITIVE, locale: st
     if not raw:
         raise AmountProblem(_("enter an amount"))
     value = _parse(raw, code, currency)
+    if amount_problem(value) is not None:
+        raise AmountProblem(_("the amount has more than {digits} integer digits").format(digits=MAX_INTEGER_DIGITS))
     digits = minor_digits(currency)
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)

@@ -12,12 +12,13 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from partner_desk import i18n
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor
-from partner_desk.gui import language
+from partner_desk.gui import language, ops
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
 from partner_desk.gui.main_window import APPLICATION, ORGANIZATION, MainWindow, settings
 from partner_desk.i18n import _
 from partner_desk.services import users
+from partner_desk.services.failures import record_failure
 from partner_desk.services.setup import init_database
 from partner_desk.store.engine import Database
 
@@ -75,6 +76,14 @@ def sign_in_dialog(db: Database, user: str | None = None) -> QDialog:
     return FirstRunDialog(db) if users.in_setup_mode(db) else SignInDialog(db, name=user or "")
 
 
+def _record_failure(db: Database, actor: Actor, action: str, message: str) -> None:
+    """The audit record of a failed action, written in the background (it may wait for the database)."""
+    def work(_progress: ops.Progress) -> None:
+        record_failure(db, actor, "window", action or None, message)
+
+    ops.run_op(None, work, lambda _result: None, lambda _error: None, quiet=True)
+
+
 def sign_in_at_once(dialog: QDialog, user: str | None) -> None:
     """Start signing in the user of `--user` with PARTNER_DESK_PASSWORD, as the command line does: the
     dialog accepts itself once the check (off the GUI thread) succeeds, or stays open saying why not.
@@ -107,7 +116,10 @@ class Desk:
         return True
 
     def open(self, actor: Actor) -> MainWindow:
-        window = MainWindow(AppContext(self.db, actor))
+        db = self.db
+        # an unexpected failure in this window is recorded as a refused attempt of its user
+        ops.record_failures_with(lambda action, message: _record_failure(db, actor, action, message))
+        window = MainWindow(AppContext(db, actor))
         window.sign_out_requested.connect(self.switch_user)
         window.show()
         self.window = window
@@ -121,6 +133,7 @@ class Desk:
         self.app.setQuitOnLastWindowClosed(False)
         try:
             old.hide()
+            ops.record_failures_with(None)  # nobody is signed in until the next one is
             signed = self.sign_in()
         finally:
             self.app.setQuitOnLastWindowClosed(True)
@@ -134,6 +147,7 @@ class Desk:
 def run_gui(db_url: str | None, user: str | None = None) -> int:
     """Open the window on a database; the exit code of the application."""
     app = application()
+    ops.install_excepthook()
     set_language(language.resolve(settings()))
     try:
         db = open_database(db_url)

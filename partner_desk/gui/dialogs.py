@@ -101,7 +101,11 @@ class _CredentialsDialog(QDialog):
     def _failed(self, exc: Exception) -> None:
         self.busy = False
         self.buttons.setEnabled(True)
-        self.show_error(str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}")
+        from partner_desk.gui.ops import failure_text
+
+        # a refusal as it is; anything else (a busy database, an error nobody foresaw) as the window
+        # says it everywhere: one line naming the action, and the log file its details went to
+        self.show_error(str(exc) if isinstance(exc, UserError) else failure_text(exc, self.windowTitle()))
         self.password.selectAll()
         self.password.setFocus()
         self.attempted.emit(False)
@@ -244,7 +248,7 @@ class FormDialog(QDialog):
                 text += "\n" + "\n".join(f"• {r}" for r in reasons if r not in text)
             self.show_error(text)
         else:
-            show_error(self, exc)
+            show_error(self, exc, action=self.windowTitle())
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)

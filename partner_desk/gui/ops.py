@@ -2,26 +2,33 @@
 
 Like a query/collection operation: a slot calls `run_op(parent, work, on_done)`; `work(progress)`
 runs on a pool thread and must not touch widgets; `on_done(result)` or `on_error(exc)` runs on the
-GUI thread. A UserError is shown as a message box with its text; any other exception as a short
-message. Long work shows a progress dialog after a moment, with Cancel when the work allows it.
+GUI thread. A UserError is shown as a message box with its text; any other exception as one line
+naming the action and the log file that holds its traceback (see errorlog.py), as the command line
+does, and recorded in the audit trail of the signed-in user. Long work shows a progress dialog
+after a moment, with Cancel when the work allows it. `install_excepthook()` sends failures outside
+background work (a slot, say) to the same dialog.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import threading
 import traceback
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from partner_desk import errorlog
 from partner_desk.domain.errors import UserError
 from partner_desk.gui import widgets
 from partner_desk.i18n import _
 from partner_desk.services.authority import Refused
+from partner_desk.store.engine import DatabaseBusy
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -162,11 +169,21 @@ class Operation(Generic[T]):
         if self.on_error is not None:
             self.on_error(exc)
             return
-        show_error(self.parent, exc, trace)
+        show_error(self.parent, exc, trace, action=self.label.rstrip("…").strip())
 
 
-def show_error(parent: QWidget | None, exc: BaseException, trace: str = "") -> None:
-    """A UserError's message as is; anything else briefly, with the details logged."""
+# who hears of an unexpected failure, to record it for the signed-in user: set by the window
+_failure_recorder: list[Callable[[str, str], None]] = []
+
+
+def record_failures_with(recorder: Callable[[str, str], None] | None) -> None:
+    """Hand every unexpected failure's (action, English message) to `recorder` (None: to no one)."""
+    _failure_recorder[:] = [] if recorder is None else [recorder]
+
+
+def show_error(parent: QWidget | None, exc: BaseException, trace: str = "", action: str = "") -> None:
+    """A UserError's message as is; a busy database explained; anything else in one line naming
+    `action` and the log file its traceback went to."""
     if isinstance(exc, Cancelled):
         return
     if isinstance(exc, UserError):
@@ -179,9 +196,42 @@ def show_error(parent: QWidget | None, exc: BaseException, trace: str = "") -> N
             if callable(follow):
                 follow()
         return
-    log.error("operation failed: %s", trace or exc)
-    widgets.warn(parent, _("Something went wrong: {error}").format(error=f"{type(exc).__name__}: {exc}"),
-                 details=trace)
+    widgets.warn(parent, failure_text(exc, action))
+
+
+def failure_text(exc: BaseException, action: str = "") -> str:
+    """What the window says of a failure that is no refusal: a busy database, explained; anything
+    else in one line naming `action`, then the log file its traceback went to (the failure is also
+    recorded for the signed-in user)."""
+    if isinstance(exc, DatabaseBusy):
+        return _("The database is busy: another user or program is writing to it. Try again.")
+    path = errorlog.record(action, exc)
+    error = errorlog.detail(exc)
+    log.error("%s failed: %s", action or "the window", error)
+    where = (_("The details could not be logged.") if path is None
+             else _("The details are in {path}.").format(path=path))
+    if action:
+        text = _("{action} failed: an unexpected error ({error}).").format(action=action, error=error)
+    else:
+        text = _("An unexpected error ({error}).").format(error=error)
+    for recorder in _failure_recorder:
+        with contextlib.suppress(Exception):
+            recorder(action, errorlog.sentence(exc, path))
+    return f"{text}\n{where}"
+
+
+def install_excepthook() -> None:
+    """Show failures outside background work (in a slot, a timer) in the same dialog, not on a
+    console nobody reads."""
+    from PySide6.QtWidgets import QApplication
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if not isinstance(exc, Exception) or QApplication.instance() is None:
+            sys.__excepthook__(kind, exc, tb)
+            return
+        show_error(QApplication.activeWindow(), exc.with_traceback(tb))
+
+    sys.excepthook = hook
 
 
 def run_op(parent: QWidget | None, work: Callable[[Progress], T], on_done: Callable[[T], None],

@@ -20,7 +20,7 @@ from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, accr
 from partner_desk.domain.dates import as_of_refusal, future_refusal
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import EXACT, format_amount, format_percent, format_usd, from_minor, to_minor
-from partner_desk.domain.periods import ONE_DAY, Period, today_in
+from partner_desk.domain.periods import ONE_DAY, Period, parse_period, today_in
 from partner_desk.domain.posting import before_first, posting_refusals
 from partner_desk.domain.rates import RateCollector
 from partner_desk.domain.roles import Actor
@@ -132,7 +132,7 @@ def _compute(session: Session, period: Period, plan: _Plan, only: int | None = N
 
 def _check_period_text(text_period: str) -> Period:
     try:
-        return Period.parse(text_period)
+        return parse_period(text_period)
     except ValueError as exc:
         raise UserError(str(exc)) from None
 

@@ -49,6 +49,14 @@ def row_hash(row: AuditRecord, prev_hash: str) -> str:
                        row.before, row.after, row.anchors, row.clock)
 
 
+def fit(text: str | None, column: Any) -> str | None:
+    """`text` cut to what a VARCHAR column holds, its end marked with '…'."""
+    length = getattr(column.type, "length", None)
+    if text is None or length is None or len(text) <= length:
+        return text
+    return text[:length - 1] + "…"
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -68,6 +76,10 @@ def record(
     """
     if outcome == "ok":
         authority.confirm(session, actor, action)
+    # a refused attempt may name what a person typed (a 5,000-character user name, say): it is kept
+    # as far as its column holds, which PostgreSQL enforces
+    user_name = fit(actor.name, AuditRecord.__table__.c.user_name)
+    obj = fit(obj, AuditRecord.__table__.c.object)
     chain.lock(session)
     last = session.execute(select(AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)).scalar()
     prev = last or GENESIS
@@ -77,7 +89,7 @@ def record(
     clock = product_clock.fixed()
     entry = AuditRecord(
         at=at,
-        user_name=actor.name,
+        user_name=user_name,
         action=action,
         object=obj,
         outcome=outcome,
@@ -85,7 +97,7 @@ def record(
         before=before_text,
         after=after_text,
         prev_hash=prev,
-        hash=record_hash(prev, at, actor.name, action, obj, outcome, message, before_text, after_text,
+        hash=record_hash(prev, at, user_name, action, obj, outcome, message, before_text, after_text,
                          anchors, clock),
         anchors=anchors,
         clock=clock,

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor
 from partner_desk.services import audit
@@ -17,7 +18,7 @@ from partner_desk.services.verify import Head, Verification, check
 from partner_desk.store.engine import Database
 from partner_desk.store.models import AuditRecord
 
-_EXPECT = re.compile(r"^\s*(\d+):([0-9a-fA-F]{64})\s*$")
+_EXPECT = re.compile(r"\s*([0-9]{1,19}):([0-9a-fA-F]{64})\s*")
 
 __all__ = ["Head", "Verification", "head", "parse_head", "records", "verify"]
 
@@ -54,9 +55,9 @@ def record_hash_at(db: Database, position: int) -> str | None:
 
 
 def parse_head(text: str) -> Head:
-    """A head written `COUNT:HASH`."""
-    match = _EXPECT.match(text)
-    if not match:
+    """A head written `COUNT:HASH`, its count no larger than any table's row ids."""
+    match = _EXPECT.fullmatch(text)
+    if not match or int(match.group(1)) > MAX_ROW_ID:
         raise UserError(f"--expect: '{text}' is not COUNT:HASH (a record count, a colon, a 64-digit hash)")
     return Head(int(match.group(1)), match.group(2).lower())
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.dates import as_of_refusal
@@ -19,6 +19,7 @@ from partner_desk.domain.withdrawals import withdrawal_refusals
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, LedgerEntry, Rate
 from partner_desk.store.queries import company_tz, rate_book
+from partner_desk.store.sums import exact_sum
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class AgencyBalance:
 def positions(session: Session, agency_ids: list[int] | None = None, on: date | None = None) -> dict[int, Position]:
     """Every agency's position from one grouped query over the ledger; with `on`, as it stood at the
     end of that day (the entries dated on or before it)."""
-    stmt = select(LedgerEntry.agency_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_minor)).group_by(
+    stmt = select(LedgerEntry.agency_id, LedgerEntry.kind, exact_sum(LedgerEntry.amount_minor)).group_by(
         LedgerEntry.agency_id, LedgerEntry.kind
     )
     if on is not None:

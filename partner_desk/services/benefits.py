@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from partner_desk.domain.dates import future_refusal
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import local_date, start_of_day, today_in
 from partner_desk.domain.rewards import Fulfilment
@@ -60,7 +61,8 @@ def set_benefit_state(db: Database, actor: Actor, code: str, benefit_id: int, st
 
 def accept_offer(db: Database, actor: Actor, code: str, on: date | None = None) -> datetime:
     """Record that the agency accepted the partner offer on `on` (today by default); an acceptance
-    already recorded is not changed, and a day in the future is refused."""
+    already recorded is not changed, and a day after today (or outside 2000-2099) is refused. A day
+    in a posted month is allowed: the acceptance moves no money."""
     require(db, actor, "offer.accept", code)
     try:
         with db.write() as session:
@@ -68,8 +70,10 @@ def accept_offer(db: Database, actor: Actor, code: str, on: date | None = None) 
             tz = company_tz(session)
             today = today_in(tz)
             day = on or today
-            if day > today:
-                raise UserError(f"{day} is in the future: record the acceptance once it happened")
+            # a date the person chose: within the product's years, and never after today
+            problem = future_refusal(day, today, "the acceptance date")
+            if problem is not None:
+                raise UserError(problem)
             if agency.offer_accepted_at is not None:
                 raise UserError(f"{code} accepted the partner offer on "
                                 f"{local_date(agency.offer_accepted_at, tz)} already")

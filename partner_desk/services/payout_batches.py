@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import format_amount, from_minor
 from partner_desk.domain.payouts import (
@@ -274,11 +275,18 @@ def _ids(values: Sequence[int] | dict[int, int]) -> str:
 def parse_target(text: str) -> Path | list[int]:
     """What `withdraw paid-batch` was given: an existing file, or request ids such as "12,13,14"."""
     path = Path(text)
-    if path.is_file():
-        return path
+    try:
+        if path.is_file():
+            return path
+        exists = path.exists()
+    except OSError as exc:  # a name too long for the file system, say
+        raise UserError(f"{text}: {exc.strerror or exc}") from None
     if _IDS.match(text):
-        return sorted({int(part) for part in text.split(",") if part.strip()})
-    if path.exists():
+        ids = sorted({int(part) for part in text.split(",") if part.strip()})
+        if ids and ids[-1] > MAX_ROW_ID:
+            raise UserError(f"'{ids[-1]}' is not a request id")
+        return ids
+    if exists:
         raise UserError(f"{text} is not a file")
     raise UserError(f"{text}: no such file (give a file of a payout batch, or request ids such as 12,13,14)")
 

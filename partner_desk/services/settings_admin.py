@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from partner_desk.domain.bounds import amount_problem, text_problem
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import DEFAULT_STATEMENT_LANGUAGE, parse_language
 from partner_desk.domain.money import parse_decimal
@@ -152,9 +153,23 @@ def _amount_usd(text: Decimal | str) -> Decimal:
         value = text if isinstance(text, Decimal) else parse_decimal(text)
     except ValueError as exc:
         raise UserError(f"minimum reward: {exc}") from None
+    problem = amount_problem(value)
+    if problem is not None:
+        raise UserError(f"minimum reward: {problem}")
     if value < 0:
         raise UserError("minimum reward: is negative")
     return value
+
+
+def _benefit_name(name: str) -> str:
+    """A benefit's wording as it is kept: trimmed, not empty, a name's length, no control character."""
+    cleaned = name.strip()
+    if not cleaned:
+        raise UserError("a benefit needs a name")
+    problem = text_problem(cleaned)
+    if problem is not None:
+        raise UserError(f"the benefit's name {problem}")
+    return cleaned
 
 
 def add_reward_level(db: Database, actor: Actor, min_reward_usd: Decimal | str, benefits: list[str]) -> int:
@@ -162,7 +177,7 @@ def add_reward_level(db: Database, actor: Actor, min_reward_usd: Decimal | str, 
     require(db, actor, "rewards", str(min_reward_usd))
     try:
         value = _amount_usd(min_reward_usd)
-        names = [b.strip() for b in benefits if b.strip()]
+        names = [_benefit_name(b) for b in benefits if b.strip()]
         if not names:
             raise UserError("a reward level needs at least one benefit")
         with db.write() as session:
@@ -185,9 +200,7 @@ def add_benefit(db: Database, actor: Actor, level_id: int, name: str) -> int:
     """Add a benefit to a reward level; its id."""
     require(db, actor, "rewards", f"level {level_id}")
     try:
-        cleaned = name.strip()
-        if not cleaned:
-            raise UserError("a benefit needs a name")
+        cleaned = _benefit_name(name)
         with db.write() as session:
             level = session.get(RewardLevelRow, level_id)
             if level is None:
@@ -208,9 +221,7 @@ def rename_benefit(db: Database, actor: Actor, benefit_id: int, name: str) -> No
     """Change a benefit's wording; its fulfilment history stays with it."""
     require(db, actor, "rewards", f"benefit {benefit_id}")
     try:
-        cleaned = name.strip()
-        if not cleaned:
-            raise UserError("a benefit needs a name")
+        cleaned = _benefit_name(name)
         with db.write() as session:
             benefit = session.get(Benefit, benefit_id)
             if benefit is None:

@@ -22,11 +22,21 @@ from partner_desk.store.queries import TIME_ZONE_KEY
 
 
 def init_database(db: Database) -> bool:
-    """Create or upgrade the schema and add defaults that are missing; True if it was created."""
-    current = migrate.current_revision(db.engine)
-    _refuse_unknown(db, current)
-    created = current is None
-    migrate.upgrade(db.engine)
+    """Create or upgrade the schema and add defaults that are missing; True if it was created.
+
+    A database that is current and complete is only read, so opening the window never waits for
+    (or holds up) another user's write. A revision this version does not know is refused unchanged."""
+    revision = migrate.current_revision(db.engine)
+    _refuse_unknown(db, revision)
+    created = revision is None
+    if revision != migrate.head_revision():
+        migrate.upgrade(db.engine)
+    with db.read() as session:
+        complete = (session.get(Setting, TIME_ZONE_KEY) is not None
+                    and session.scalar(select(TierVersion.id).limit(1)) is not None
+                    and session.scalar(select(RewardLevelRow.id).limit(1)) is not None)
+    if complete:
+        return created
     with db.write() as session:
         if session.get(Setting, TIME_ZONE_KEY) is None:
             session.add(Setting(key=TIME_ZONE_KEY, value=DEFAULT_TIME_ZONE))

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.accrual import AgencyAccrual
@@ -33,6 +33,7 @@ from partner_desk.files.statement_model import (
     line_group,
 )
 from partner_desk.store.models import Accrual, AccrualLine, Agency, LedgerEntry, Payment, Project
+from partner_desk.store.sums import exact_sum
 
 LINE_BATCH = 5_000
 
@@ -64,7 +65,7 @@ def _ledger(session: Session, agency: Agency, period: Period) -> _Ledger:
     """Opening position, the period's entries (by effective date) and the closing position."""
     cur = agency.currency
     before = session.execute(
-        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_minor))
+        select(LedgerEntry.kind, exact_sum(LedgerEntry.amount_minor))
         .where(LedgerEntry.agency_id == agency.id, LedgerEntry.effective_on < period.first_day)
         .group_by(LedgerEntry.kind)
     )

@@ -5,7 +5,8 @@ produced (but for its 'produced on' date). It is an Excel workbook or a PDF (the
 suffix chooses), written in the agency's language unless another is asked for. Producing one needs
 the manager role; it changes nothing, so a successful export writes no audit record, while a
 refused one is recorded. Every file is written under a temporary name beside its target and renamed
-into place, so an interrupted run never leaves a half-written statement.
+into place, so an interrupted run never leaves a half-written statement; the temporary files of a
+run that was killed outright are removed by the next run into the same folder.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from sqlalchemy.orm import Session
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import parse_language, statement_language
-from partner_desk.domain.periods import Period, today_in
+from partner_desk.domain.periods import Period, parse_period, today_in
 from partner_desk.domain.rewards import RewardSchedule
 from partner_desk.domain.roles import Actor
-from partner_desk.files.atomic import atomic_path
+from partner_desk.files.atomic import atomic_path, close_abandoned_zips, remove_stale
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_model import FORMATS, LineTotals, Statement
 from partner_desk.services.accruals import preview_period
@@ -49,6 +50,8 @@ class StatementWriter(Protocol):
     def __call__(self, statement: Statement, path: Path, language: str = ..., *,
                  audit_head: str | None = ...) -> LineTotals: ...
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+# the names statement_file_name gives: CODE_YYYY-MM.xlsx or .pdf
+_STATEMENT_NAME = re.compile(r"[A-Za-z0-9._-]+_\d{4}-\d{2}\.(xlsx|pdf)")
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,7 @@ def export_statements(db: Database, actor: Actor, period: Period | str, folder: 
             tz = company_tz(session)
             _require_posted(session, period_value)
             _check_folder(target)
+            remove_stale(target, _STATEMENT_NAME)
             agencies = _active_agencies(session, period_value)
             return _write_all(session, agencies, period_value, target, tz, reward_schedule(session),
                               produced_on or today_in(tz), progress, cancelled, fmt, chosen)
@@ -183,6 +187,7 @@ def _write(statement: Statement, expected: Expected, target: Path, language: str
             totals = _writer(target)(statement, temporary, language, audit_head=str(head))
             check_totals(s.agency_code, s.period, s.currency, totals, expected)
     except OSError as exc:
+        close_abandoned_zips(exc.__traceback__)
         raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
     return StatementResult(target, s.agency_code, s.period, s.currency, totals.count, totals.commission,
                            s.closing.balance, s.preview, language)
@@ -215,7 +220,7 @@ def _period(period: Period | str) -> Period:
     if isinstance(period, Period):
         return period
     try:
-        return Period.parse(period)
+        return parse_period(period)
     except ValueError as exc:
         raise UserError(str(exc)) from None
 
@@ -224,16 +229,19 @@ def _check_file(target: Path) -> None:
     if target.suffix.lower().lstrip(".") not in FORMATS:
         raise UserError(f"{target}: a statement is an Excel workbook or a PDF: give a name ending in .xlsx "
                         "or .pdf")
-    if not target.parent.is_dir():
-        raise UserError(f"{target}: the folder {target.parent} does not exist")
-    if target.is_dir():
-        raise UserError(f"{target} is a folder: give a file name ending in .xlsx or .pdf")
+    try:
+        if not target.parent.is_dir():
+            raise UserError(f"{target}: the folder {target.parent} does not exist")
+        if target.is_dir():
+            raise UserError(f"{target} is a folder: give a file name ending in .xlsx or .pdf")
+    except OSError as exc:  # a name too long for the file system, say
+        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def _check_folder(target: Path) -> None:
-    if target.exists() and not target.is_dir():
-        raise UserError(f"{target} is a file, not a folder")
     try:
+        if target.exists() and not target.is_dir():
+            raise UserError(f"{target} is a file, not a folder")
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(f"cannot create the folder {target}: {exc.strerror or exc}") from None

@@ -14,6 +14,7 @@ from partner_desk.domain.accrual import SUBSCRIPTION, Candidate, Terms
 from partner_desk.domain.money import minor_digits
 from partner_desk.domain.periods import Period
 from partner_desk.store.models import Accrual, AccrualLine, Connection, Payment
+from partner_desk.store.sums import exact_sum
 
 _periods: dict[str, Period] = {}
 
@@ -132,7 +133,7 @@ def accrued_percents(session: Session) -> dict[tuple[int, Period], Decimal]:
 def live_payments(session: Session, agency_id: int, period: Period) -> list[tuple[str, date, int]]:
     """Unaccrued eligible non-refund payments of one agency in one period: (currency, day, minor)."""
     stmt = (
-        select(Payment.currency, Payment.local_date, func.sum(Payment.amount_minor))
+        select(Payment.currency, Payment.local_date, exact_sum(Payment.amount_minor))
         .join(Connection, connected_at_moment(Payment, Connection))
         .outerjoin(AccrualLine, AccrualLine.payment_id == Payment.payment_id)
         .where(

@@ -24,7 +24,9 @@ def head_revision() -> str | None:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema's revision, read in a read transaction: checking it never waits for a writer."""
     with engine.connect() as connection:
+        connection.execution_options(readonly=True)
         return MigrationContext.configure(connection).get_current_revision()
 
 

@@ -71,6 +71,7 @@ def test_init_creates_then_upgrades(cli) -> None:
 
 
 def test_commands_refuse_a_database_that_is_not_set_up(cli) -> None:
+    Path(cli.url.removeprefix("sqlite:///")).touch()  # a file that is not (yet) a Partner Desk database
     code, out, err = cli("balance")
     assert code == 1 and out == ""
     assert err.startswith("partner-desk: the database ") and "run 'partner-desk init' first" in err
@@ -139,8 +140,10 @@ def test_accrue_text_output(cli, files) -> None:
          "partner-desk: --as-of: '2026-02-30' is not a date (YYYY-MM-DD)"),
         (["accrue", "--period", "2026-01", "--as-of", "2026-01-31"],
          "partner-desk: 2026-01 had not ended on 2026-01-31: posting it as of that day is refused"),
+        (["accrue", "--period", "2026-01", "--as-of", "2099-12-31"],
+         "partner-desk: --as-of 2099-12-31 is after today"),
         (["accrue", "--period", "2026-01", "--as-of", "9999-12-31"],
-         "partner-desk: --as-of 9999-12-31 is after today"),
+         "partner-desk: --as-of: '9999-12-31' is outside 2000-01-01 to 2099-12-31"),
         (["balance", "AG99"], "partner-desk: unknown agency 'AG99'"),
     ],
 )

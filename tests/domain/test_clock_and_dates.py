@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from partner_desk.domain import clock
-from partner_desk.domain.accounts import admin_change_refusal, locked_until, password_refusal
+from partner_desk.domain.accounts import admin_change_refusal, locked_until, name_refusal, password_refusal
 from partner_desk.domain.dates import as_of_refusal, write_date_refusal
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period, today_in, zone
@@ -41,6 +41,17 @@ def test_a_set_clock_never_runs_ahead_of_the_real_one(monkeypatch: pytest.Monkey
         clock.now()
 
 
+@pytest.mark.parametrize("setting", ["0001-01-01", "1999-12-31T23:59Z", "0001-01-01T00:00+14:00"])
+def test_a_clock_set_before_the_years_the_product_works_in_is_refused(monkeypatch: pytest.MonkeyPatch,
+                                                                      setting: str) -> None:
+    # a clock in year 1 would make "the month before" year 0, which no date can hold
+    monkeypatch.setenv(clock.ENV_NOW, setting)
+    with pytest.raises(UserError, match=rf"^PARTNER_DESK_NOW: '{setting[:10]}' is outside 2000-01-01 to 2099-12-31$"):
+        clock.now()
+    monkeypatch.setenv(clock.ENV_NOW, "2000-01-01T00:00Z")  # the first moment it may stand at
+    assert clock.now() == datetime(2000, 1, 1, tzinfo=UTC)
+
+
 POSTED = [Period(2026, 8), Period(2026, 9)]
 TODAY = date(2026, 12, 1)
 
@@ -51,8 +62,11 @@ TODAY = date(2026, 12, 1)
     (date(2025, 1, 1), None),                       # before the first posted month: never posted
     (date(2026, 12, 2), "the date 2026-12-02 is after today (2026-12-01): a date chosen for an action cannot "
                         "be in the future"),
-    (date(9999, 12, 31), "the date 9999-12-31 is after today (2026-12-01): a date chosen for an action cannot "
+    (date(2099, 12, 31), "the date 2099-12-31 is after today (2026-12-01): a date chosen for an action cannot "
                          "be in the future"),
+    # beyond the years the product works in (domain/bounds.py), asked first
+    (date(9999, 12, 31), "'9999-12-31' is outside 2000-01-01 to 2099-12-31"),
+    (date(1, 1, 1), "'0001-01-01' is outside 2000-01-01 to 2099-12-31"),
     (date(2026, 9, 30), "the date 2026-09-30 is in 2026-09, which is posted: its books are closed"),
     (date(2026, 8, 1), "the date 2026-08-01 is in 2026-08, which is posted: its books are closed"),
 ])
@@ -64,6 +78,7 @@ def test_a_read_shows_things_as_they_stood_on_a_day_that_has_come() -> None:
     assert as_of_refusal(date(2026, 8, 15), TODAY) is None  # a posted month may be read as it stood
     assert as_of_refusal(date(2026, 12, 2), TODAY) == (
         "--as-of 2026-12-02 is after today (2026-12-01): things can be shown as they stood on a day that has come")
+    assert as_of_refusal(date(1999, 12, 31), TODAY) == "'1999-12-31' is outside 2000-01-01 to 2099-12-31"
 
 
 def test_posting_depends_on_the_real_today_only() -> None:
@@ -76,11 +91,25 @@ def test_posting_depends_on_the_real_today_only() -> None:
 @pytest.mark.parametrize(("password", "problem"), [
     ("1234567", "the password is too short: at least 8 characters"),
     ("12345678", None),
-    ("xxPETROxx", "the password contains the user name 'petro': choose another"),
+    ("xxPETROxx", None),  # other letters around the name: a pass phrase, not the name
+    ("PETRO", "the password is too short: at least 8 characters"),
+    ("petro-2026", "the password is the user name 'petro' with digits or signs: choose another"),
+    ("2026.Petro!", "the password is the user name 'petro' with digits or signs: choose another"),
     ("pet-ro-123", None),
+    ("x" * 1024, None),  # the longest a password may be
+    ("x" * 1025, "the password is too long: at most 1024 characters"),
 ])
 def test_password_rules(password: str, problem: str | None) -> None:
     assert password_refusal("petro", password) == problem
+
+
+@pytest.mark.parametrize(("name", "accepted"), [
+    ("petro", True), ("o.petrenko@desk", True), ("a" * 64, True), ("a" * 65, False),
+    ("petro\n", False),  # a line break after the name is not a name (a regular expression's `$` allows it)
+    ("", False), ("-petro", False), ("петро", False), ("pe tro", False),
+])
+def test_user_names(name: str, accepted: bool) -> None:
+    assert (name_refusal(name) is None) is accepted
 
 
 def test_the_last_active_admin_stays() -> None:

@@ -28,7 +28,7 @@ def _tiers_book(path: Path) -> Path:
 
 
 def test_a_percent_cell_reads_as_the_percent_it_shows(tmp_path: Path) -> None:
-    rows = [cells for _, cells in open_table(_tiers_book(tmp_path / "tiers.xlsx"))]
+    rows = [cells for _, cells in open_table(_tiers_book(tmp_path / "tiers.xlsx"), percent_columns=("percent",))]
     # 0.1 -> "10", 0.125 -> "12.5", 0.28 -> "28" (each x 100); 35 stays "35"
     assert [r["percent"] for r in rows] == ["10", "12.5", "28", "35"]
     assert [r["min_turnover_usd"] for r in rows] == ["0", "1000", "8000", "20000"]

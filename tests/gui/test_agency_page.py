@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialog
 
 from partner_desk.gui import ops, widgets
@@ -84,6 +85,7 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
     assert page.offer_button.isEnabled()
     offer = page.record_offer()
     assert offer is not None
+    assert (offer.day.minimumDate(), offer.day.maximumDate()) == (QDate(2000, 1, 1), QDate(2025, 4, 15))
     offer.day.setDate(offer.day.date().addDays(-5))  # 2025-04-10
     finish(qtbot, page, offer)
     assert agency_detail(db, team["anna"], "AG02", TODAY).offer_accepted_on == date(2025, 4, 10)

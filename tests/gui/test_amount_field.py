@@ -190,7 +190,12 @@ def test_an_amount_as_the_window_writes_it_reads_back_as_itself(minor: int, curr
     text = i18n.plain_amount(value, currency, locale)
     if plain_spaces:  # typed on a keyboard: a plain space where the locale writes a non-breaking one
         text = text.replace(NBSP, " ").replace("\u202f", " ")
-    assert read_amount(text, currency, Sign.NONZERO if value else Sign.NOT_NEGATIVE, locale) == value
+    sign = Sign.NONZERO if value else Sign.NOT_NEGATIVE
+    if abs(value) >= 10**12:  # more than 12 integer digits: refused, as in files (domain/bounds.py)
+        with pytest.raises(AmountProblem, match="more than 12 integer digits"):
+            read_amount(text, currency, sign, locale)
+        return
+    assert read_amount(text, currency, sign, locale) == value
 
 
 def test_a_ukrainian_commission_table_is_typed_the_ukrainian_way(qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -203,3 +208,11 @@ def test_a_ukrainian_commission_table_is_typed_the_ukrainian_way(qtbot) -> None:
                                  f"увазі 1{NBSP}500,50?"]
     editor.set_texts([("0", "10"), ("1 500", "12,5")])
     assert editor.levels() == [(Decimal("0.00"), Decimal("10")), (Decimal("1500.00"), Decimal("12.5"))]
+
+
+@pytest.mark.parametrize("text", ["1000000000000", "9" * 62, "1,000,000,000,000.00"])
+def test_an_amount_of_more_than_12_integer_digits_is_refused_in_the_window(text: str) -> None:
+    # the largest amount has 12 integer digits (domain/bounds.py), as in files and on the command line
+    assert read_amount("999,999,999,999.99", "USD", locale="en_US") == Decimal("999999999999.99")
+    with pytest.raises(AmountProblem, match="more than 12 integer digits"):
+        read_amount(text, "USD", locale="en_US")

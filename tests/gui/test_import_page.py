@@ -168,3 +168,15 @@ def test_only_the_latest_check_is_shown(qtbot, db, write_csv) -> None:  # type: 
     qtbot.waitUntil(lambda: ops.running() == 0)
     assert page.checked is not None and page.checked.kind == "agencies" and page.checked.passed
     assert page.model.rowCount() == 0 and page.import_button.isEnabled()
+
+
+def test_a_file_of_many_bad_rows_lists_the_first_thousand_and_counts_all(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    page = open_page(qtbot, db, people(db)["fiona"])
+    rows = "".join(f"2026-01-01,UAH,x{n}\n" for n in range(1500))
+    choose(qtbot, page, "rates", write_csv("date,currency,per_usd\n" + rows, "rates.csv"))
+    assert page.model.rowCount() == 1000
+    # 1,500 problems found, the first 1,000 (rows 2 to 1001) listed
+    assert page.model.rows()[-1].row == 1001
+    assert page.status.text() == ("rates.csv cannot be imported: 1,500 problems; the first 1,000 are listed "
+                                  "below. Nothing was written.")
+    assert stored(db, Rate) == 0

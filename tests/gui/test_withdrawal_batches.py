@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
@@ -87,6 +88,7 @@ def test_export_the_selected_requests_then_mark_the_batch_paid(qtbot, db, write_
 
     paid = page.batch.mark_paid()
     assert isinstance(paid, MarkBatchPaidDialog)
+    assert (paid.paid_on.minimumDate(), paid.paid_on.maximumDate()) == (QDate(2000, 1, 1), QDate(2025, 4, 15))
     paid.source.setCurrentIndex(0)  # a file of the batch
     paid.file.edit.setText(str(tmp_path / "out" / "payout-batch-1-paypal-USD.csv"))
     paid.submit()

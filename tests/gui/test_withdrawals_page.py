@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 
 from partner_desk.domain.withdrawals import Move, Status
@@ -97,6 +98,8 @@ def test_the_creator_cannot_approve_a_finance_colleague_can(qtbot, db, write_csv
     page.act(Move.PAID)
     dialog = page.dialog
     assert isinstance(dialog, PaidDialog)
+    # the days a paid-on date may be: from 2000-01-01 to the clock's today (never after it)
+    assert (dialog.paid_on.minimumDate(), dialog.paid_on.maximumDate()) == (QDate(2000, 1, 1), QDate(2025, 4, 15))
     dialog.submit()  # no reference: refused in the dialog, nothing sent
     assert dialog.problem.text() == "Marking a request paid needs the payout reference."
     assert get_withdrawal(db, request.id).status is Status.APPROVED

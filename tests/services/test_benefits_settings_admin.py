@@ -51,14 +51,20 @@ def test_benefit_state_history_and_refusals(db, load) -> None:  # type: ignore[n
     assert [r.outcome for r in audit_rows(db)[-2:]] == ["refused", "refused"]
 
 
-def test_offer_acceptance_once_and_not_in_the_future(db, load) -> None:  # type: ignore[no-untyped-def]
+def test_offer_acceptance_once_and_not_in_the_future(db, load, clock) -> None:  # type: ignore[no-untyped-def]
+    clock("2025-04-15T12:00")
     seed(load)
+    # today is 2025-04-15: the next day is refused, and so is a day beyond the product's years
+    with pytest.raises(UserError, match=r"^the acceptance date 2025-04-16 is after today \(2025-04-15\)"):
+        accept_offer(db, ANNA, "AG02", date(2025, 4, 16))
+    with pytest.raises(UserError, match=r"^'2999-01-01' is outside 2000-01-01 to 2099-12-31$"):
+        accept_offer(db, ANNA, "AG02", date(2999, 1, 1))
+    with pytest.raises(UserError, match=r"^'0001-01-01' is outside 2000-01-01 to 2099-12-31$"):
+        accept_offer(db, ANNA, "AG02", date(1, 1, 1))
     accept_offer(db, ANNA, "AG02", date(2025, 4, 10))
     assert agency_detail(db, ANNA, "AG02", TODAY).offer_accepted_on == date(2025, 4, 10)
     with pytest.raises(UserError, match="AG02 accepted the partner offer on 2025-04-10 already"):
         accept_offer(db, ANNA, "AG02", date(2025, 4, 11))
-    with pytest.raises(UserError, match="is in the future"):
-        accept_offer(db, ANNA, "AG01", date(2999, 1, 1))
     with pytest.raises(UserError, match="unknown agency 'ZZ'"):
         accept_offer(db, ANNA, "ZZ")
     assert agency_detail(db, ANNA, "AG02", TODAY).offer_accepted_on == date(2025, 4, 10)
@@ -99,6 +105,22 @@ def test_reward_levels_and_benefits(db) -> None:  # type: ignore[no-untyped-def]
     # the two defaults ($200, $3,000) and the new one
     assert [lv.min_reward_usd for lv in rewards] == [Decimal("200"), Decimal("3000"), Decimal("10000")]
     assert [b.name for b in rewards[-1].benefits] == ["A dedicated manager", "Annual partner summit"]
+
+
+def test_reward_levels_and_benefit_names_are_bounded_like_imported_values(db) -> None:  # type: ignore[no-untyped-def]
+    level_id = add_reward_level(db, ADA, "10000", ["A dedicated manager"])
+    before = [(lv.min_reward_usd, [b.name for b in lv.benefits]) for lv in settings_view(db, SETUP).rewards]
+    with pytest.raises(UserError, match=r"^minimum reward: '1000000000000' has more than 12 integer digits$"):
+        add_reward_level(db, ADA, Decimal("1000000000000"), ["x"])
+    with pytest.raises(UserError, match=r"^the benefit's name is longer than 200 characters$"):
+        add_benefit(db, ADA, level_id, "x" * 201)
+    with pytest.raises(UserError, match=r"^the benefit's name contains a control character \(U\+0000\)$"):
+        add_reward_level(db, ADA, "20000", ["a\x00b"])
+    benefit_id = add_benefit(db, ADA, level_id, "y" * 200)  # a name's width exactly
+    with pytest.raises(UserError, match=r"^the benefit's name contains a control character \(U\+001B\)$"):
+        rename_benefit(db, ADA, benefit_id, "Summit\x1b[2J")
+    after = [(lv.min_reward_usd, [b.name for b in lv.benefits]) for lv in settings_view(db, SETUP).rewards]
+    assert after[:-1] == before[:-1] and after[-1][1] == [*before[-1][1], "y" * 200]
 
 
 def test_time_zone_changes_only_before_payments(db, load) -> None:  # type: ignore[no-untyped-def]

@@ -92,3 +92,72 @@ def test_postgresql_refuses_changes_to_append_only_tables(pg_db: Database, tmp_p
             connection.execute(text(statement))
     with pg_db.engine.connect() as connection:
         assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+
+
+def test_a_write_that_waits_too_long_for_a_lock_is_busy_on_postgresql(server: PgServer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from partner_desk.domain.roles import SETUP as setup_actor
+    from partner_desk.services import audit
+    from partner_desk.store import engine
+    from partner_desk.store.engine import DatabaseBusy
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
+    url = server.create_database(f"desk{next(_names)}")
+    database = Database(url)
+    init_database(database)
+    other = Database(url)
+    try:
+        with other.write() as holder:
+            holder.execute(text("SELECT pg_advisory_xact_lock(7271001)"))  # the audit chain's lock
+            with pytest.raises(DatabaseBusy, match=r"the database is busy: .* try again"), \
+                    database.write() as session:
+                audit.record(session, setup_actor, "settings", "zone")
+            assert balances(database) == []  # reading does not wait
+    finally:
+        other.dispose()
+        database.dispose()
+
+
+def test_sums_past_64_bits_are_exact_on_postgresql(pg_db: Database) -> None:
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import insert
+
+    from partner_desk.store import chain
+    from partner_desk.store.models import Agency
+
+    with pg_db.write() as session:
+        agency_id = session.execute(insert(Agency).values(
+            code="AG01", name="Alpha", currency="USD", created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        ).returning(Agency.id)).scalar_one()
+        # the ledger is written only along its hash chain, as the product writes it
+        chain.append(session, chain.LEDGER, [
+            {"agency_id": agency_id, "kind": "correction", "amount_minor": minor, "currency": "USD",
+             "effective_on": date(2026, 1, 5), "created_at": datetime(2026, 1, 5, tzinfo=UTC), "note": "big"}
+            for minor in (2**63 - 1, 2**63 - 1)])
+    [found] = balances(pg_db)
+    assert found.position.balance * 100 == 2 * (2**63 - 1)
+
+
+def test_what_a_person_types_too_long_for_the_audit_trail_is_refused_not_a_crash(pg_db: Database,
+                                                                               tmp_path: Path) -> None:
+    # PostgreSQL enforces VARCHAR lengths (SQLite does not): a refused attempt naming a 5,000-character
+    # user name or agency code is recorded with the name cut to its column, and refused as usual
+    from sqlalchemy import select
+
+    from partner_desk.domain.errors import UserError
+    from partner_desk.services.sign_in import sign_in
+    from partner_desk.services.statements import export_statement
+    from partner_desk.services.users import add_user
+    from partner_desk.store.models import AuditRecord
+
+    add_user(pg_db, SETUP, "root", "admin", "horse-battery-7")
+    with pytest.raises(UserError, match="unknown user or wrong password"):
+        sign_in(pg_db, "x" * 5000, "some-password")
+    root = sign_in(pg_db, "root", "horse-battery-7")
+    with pytest.raises(UserError, match="2026-01 is not posted"):
+        export_statement(pg_db, root, "C" * 5000, "2026-01", tmp_path / "x.xlsx")
+    with pg_db.read() as session:
+        kept = session.execute(select(AuditRecord.user_name, AuditRecord.object)
+                               .order_by(AuditRecord.id.desc()).limit(2)).all()
+    # 63 characters and the ellipsis fill user_name's 64; 199 and the ellipsis fill object's 200
+    assert kept == [("root", "C" * 199 + "…"), ("x" * 63 + "…", "x" * 199 + "…")]

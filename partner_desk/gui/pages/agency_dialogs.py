@@ -6,16 +6,16 @@ import contextlib
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.withdrawals import Method
 from partner_desk.gui.amount_field import AmountField, load_usd_rate
 from partner_desk.gui.amount_text import Sign
 from partner_desk.gui.context import AppContext
+from partner_desk.gui.date_field import chosen_day_field, picked_day
 from partner_desk.gui.dialogs import FormDialog
-from partner_desk.i18n import N_, _, money, qt_day_format
+from partner_desk.i18n import N_, _, money
 from partner_desk.services.agency_detail import AgencyDetail
 
 METHOD_LABELS = {
@@ -137,18 +137,12 @@ class OfferDialog(FormDialog):
                            "afterwards.").format(name=detail.name), parent, ok_label=_("Record"))
         self.ctx = ctx
         self.detail = detail
-        self.day = QDateEdit()
+        self.day = chosen_day_field(detail.today)
         self.day.setObjectName("day")
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat(qt_day_format())
-        today = detail.today
-        self.day.setDate(QDate(today.year, today.month, today.day))
-        self.day.setMaximumDate(QDate(today.year, today.month, today.day))
         self.form.addRow(_("Accepted on:"), self.day)
 
     def prepare(self) -> Any:
-        picked = self.day.date()
-        return date(picked.year(), picked.month(), picked.day())
+        return picked_day(self.day)
 
     def run(self, values: Any) -> object:
         from partner_desk.services.benefits import accept_offer

@@ -47,6 +47,7 @@ class Checked:
     path: Path
     summary: ImportSummary | None
     problems: list[Problem]
+    total: int = 0  # every problem found; `problems` lists the first of them
 
     @property
     def passed(self) -> bool:
@@ -176,7 +177,7 @@ class ImportPage(Page):
             try:
                 summary = validate_file(db, actor, kind, path, rows_read)
             except FileRejected as exc:
-                return Checked(kind, path, None, exc.problems)
+                return Checked(kind, path, None, exc.problems, exc.total)
             except Cancelled:
                 raise
             except UserError as exc:
@@ -201,12 +202,18 @@ class ImportPage(Page):
             self.status.setText(_("{file} passed the check: {summary}. Nothing is written until you "
                                   "press Import.").format(file=checked.path.name, summary=checked.summary))
         else:
-            count = len(checked.problems)
+            count = max(checked.total, len(checked.problems))
             self.status.setStyleSheet(RED)
-            self.status.setText(ngettext(
-                "{file} cannot be imported: {n} problem, listed below. Nothing was written.",
-                "{file} cannot be imported: {n} problems, listed below. Nothing was written.",
-                count).format(file=checked.path.name, n=count))
+            if count > len(checked.problems):
+                self.status.setText(_(
+                    "{file} cannot be imported: {n} problems; the first {shown} are listed below. "
+                    "Nothing was written.").format(file=checked.path.name, n=number(Decimal(count), 0),
+                                                   shown=number(Decimal(len(checked.problems)), 0)))
+            else:
+                self.status.setText(ngettext(
+                    "{file} cannot be imported: {n} problem, listed below. Nothing was written.",
+                    "{file} cannot be imported: {n} problems, listed below. Nothing was written.",
+                    count).format(file=checked.path.name, n=count))
         self._set_import_enabled()
         if checked is not None:
             self.finished.emit()
@@ -279,6 +286,6 @@ class ImportPage(Page):
         if isinstance(exc, FileRejected):
             # the file changed after it was checked, or the data did: show the new problems
             assert self.checked is not None
-            self._show(Checked(self.checked.kind, self.checked.path, None, exc.problems))
+            self._show(Checked(self.checked.kind, self.checked.path, None, exc.problems, exc.total))
             return
         self._failed(exc)

@@ -13,10 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QStandardPaths
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from partner_desk.domain.payouts import totals
 from partner_desk.domain.withdrawals import Method, Status
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
+from partner_desk.gui.date_field import chosen_day_field, picked_day, qdate
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.i18n import _, day, money, ngettext
@@ -192,10 +192,7 @@ class MarkBatchPaidDialog(FormDialog):
         self.reference = QLineEdit()
         self.reference.setObjectName("reference")
         self.reference.setPlaceholderText(_("PayPal batch id, bank transaction id…"))
-        self.paid_on = QDateEdit(QDate(today.year, today.month, today.day))
-        self.paid_on.setCalendarPopup(True)
-        self.paid_on.setDisplayFormat("yyyy-MM-dd")
-        self.paid_on.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.paid_on = chosen_day_field(today)
         self.form.addRow(_("Batch:"), self.source)
         self.form.addRow(_("File:"), self.file)
         self.form.addRow(_("Payout reference:"), self.reference)
@@ -206,7 +203,7 @@ class MarkBatchPaidDialog(FormDialog):
         self.marking: tuple[Path | list[int], str, date] | None = None
 
     def set_paid_on(self, value: date) -> None:
-        self.paid_on.setDate(QDate(value.year, value.month, value.day))
+        self.paid_on.setDate(qdate(value))
 
     def prepare(self) -> Any:
         if self.source.currentData() == "selected":
@@ -220,8 +217,7 @@ class MarkBatchPaidDialog(FormDialog):
         reference = self.reference.text().strip()
         if not reference:
             raise UserError(_("Marking a batch paid needs the payout reference."))
-        picked = self.paid_on.date()
-        self.marking = (target, reference, date(picked.year(), picked.month(), picked.day()))
+        self.marking = (target, reference, picked_day(self.paid_on))
         return target
 
     def run(self, values: Any) -> object:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partner_desk.domain import clock
+from partner_desk.domain.periods import today_in
 from partner_desk.domain.withdrawals import Move, Status
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
@@ -256,7 +256,7 @@ class WithdrawalsPage(Page):
         return [self.model.row(i) for i in indexes]
 
     def today(self) -> date:
-        return clock.now().astimezone(CompanyZone.zone).date()
+        return today_in(CompanyZone.zone)
 
     def _update_buttons(self) -> None:
         row = self.selected()
@@ -321,7 +321,7 @@ class WithdrawalsPage(Page):
                 move, wid, lambda db, actor: withdrawals.reject(db, actor, wid, reason)))
             self._open(reject)
         elif move is Move.PAID:
-            paid = PaidDialog(w, clock.now().astimezone(CompanyZone.zone).date(), self)
+            paid = PaidDialog(w, self.today(), self)
             paid.submitted.connect(lambda wid, ref, on: self._run(
                 move, wid, lambda db, actor: withdrawals.mark_paid(db, actor, wid, ref, on)))
             self._open(paid)

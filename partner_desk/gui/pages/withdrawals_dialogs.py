@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partner_desk.i18n import _, money, qt_day_format
+from partner_desk.gui.date_field import chosen_day_field, picked_day, qdate
+from partner_desk.i18n import _, money
 from partner_desk.services.withdrawals import WithdrawalView
 
 
@@ -102,10 +102,7 @@ class PaidDialog(_Dialog):
         super().__init__(request, _("Mark withdrawal {id} paid").format(id=request.id), parent)
         self.reference = QLineEdit()
         self.reference.setPlaceholderText(_("bank transaction id, card payout id, PayPal transaction…"))
-        self.paid_on = QDateEdit(QDate(today.year, today.month, today.day))
-        self.paid_on.setCalendarPopup(True)
-        self.paid_on.setDisplayFormat(qt_day_format())
-        self.paid_on.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.paid_on = chosen_day_field(today)
         details = QLabel(request.details)
         details.setWordWrap(True)
         self.form.addRow(_("Payout details:"), details)
@@ -115,13 +112,12 @@ class PaidDialog(_Dialog):
         self.finish_layout()
 
     def set_paid_on(self, day: date) -> None:
-        self.paid_on.setDate(QDate(day.year, day.month, day.day))
+        self.paid_on.setDate(qdate(day))
 
     def submit(self) -> None:
         reference = self.reference.text().strip()
         if not reference:
             self.refuse(_("Marking a request paid needs the payout reference."))
             return
-        picked = self.paid_on.date()
-        self.submitted.emit(self.request.id, reference, date(picked.year(), picked.month(), picked.day()))
+        self.submitted.emit(self.request.id, reference, picked_day(self.paid_on))
         self.accept()

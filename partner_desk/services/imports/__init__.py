@@ -73,13 +73,13 @@ def _kind(kind: str) -> ModuleType:
 def _run(db: Database, actor: Actor, kind: str, path: Path, *, write: bool,
          rows_read: RowsRead | None = None) -> ImportSummary:
     module = _kind(kind)
-    source = open_table(path)
+    source = open_table(path, getattr(module, "PERCENT_COLUMNS", ()))
     header_problems = check_header(source, module.COLUMNS, module.OPTIONAL)
     if header_problems:
         raise FileRejected(header_problems, f"{path.name}")
     summary = ImportSummary(kind, path.name)
     with db.write() as session:
-        ctx = ImportContext(session, company_tz(session))
+        ctx = ImportContext.open(session, company_tz(session))
         module.load(ctx, source if rows_read is None else _Reporting(source, rows_read), summary)
         if ctx.problems:
             raise FileRejected(ctx.problems, f"{path.name}")

@@ -21,7 +21,7 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
     seen: dict[str, tuple[int, tuple[object, ...]]] = {}
     for number, cells in source:
         summary.rows += 1
-        row = RowReader(number, cells, ctx.problems)
+        row = ctx.row(number, cells)
         code = row.text("code", max_length=32)
         name = row.text("name")
         currency = row.currency()

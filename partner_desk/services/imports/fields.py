@@ -3,36 +3,62 @@ problem is found in one pass."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from partner_desk.domain.money import is_currency, parse_amount, parse_decimal
-from partner_desk.domain.periods import Period, parse_day, parse_moment
-from partner_desk.files.table import Problem
+from partner_desk.domain.bounds import (
+    NAME_LENGTH,
+    currency_problem,
+    payment_day_problem,
+    payment_window,
+    text_problem,
+)
+from partner_desk.domain.money import parse_amount, parse_decimal
+from partner_desk.domain.periods import Period, local_date, parse_day, parse_moment, parse_period
+from partner_desk.files.table import Cells, Problem
+
+
+class ProblemSink(Protocol):
+    def append(self, problem: Problem, /) -> None: ...
 
 
 class RowReader:
-    """The cells of one row, read with the problems they have recorded."""
+    """The cells of one row, read with the problems they have recorded.
 
-    def __init__(self, number: int, cells: dict[str, str], problems: list[Problem]) -> None:
+    A cell the file reader could not take as it is (a formula, an error value, a percent outside
+    a percent column) carries its problem in `cells.problems`; it is reported when its column is read.
+    """
+
+    def __init__(self, number: int, cells: dict[str, str], problems: ProblemSink, *,
+                 today: date, held: Collection[str] = ()) -> None:
         self.number = number
         self.cells = cells
         self.problems = problems
         self.ok = True
+        self.today = today
+        self.held = held
+        self._bad: Mapping[str, str] = cells.problems if isinstance(cells, Cells) else {}
 
     def fail(self, column: str, message: str) -> None:
         self.ok = False
         self.problems.append(Problem(self.number, column, message))
 
-    def text(self, column: str, *, required: bool = True, max_length: int = 200) -> str | None:
+    def text(self, column: str, *, required: bool = True, max_length: int = NAME_LENGTH) -> str | None:
+        if column in self._bad:
+            self.fail(column, self._bad[column])
+            return None
         value = self.cells.get(column, "").strip()
         if not value:
             if required:
                 self.fail(column, "is empty")
             return None
-        if len(value) > max_length:
-            self.fail(column, f"is longer than {max_length} characters")
+        problem = text_problem(value, max_length)
+        if problem is not None:
+            self.fail(column, problem)
             return None
         return value
 
@@ -40,8 +66,9 @@ class RowReader:
         value = self.text(column, max_length=3)
         if value is None:
             return None
-        if value != value.upper() or not is_currency(value):
-            self.fail(column, f"'{value}' is not an ISO 4217 currency code")
+        problem = currency_problem(value, self.today, self.held)
+        if problem is not None:
+            self.fail(column, problem)
             return None
         return value
 
@@ -55,23 +82,48 @@ class RowReader:
             self.fail(column, str(exc))
             return None
 
+    def payment_time(self, column: str, tz: ZoneInfo) -> datetime | None:
+        """A payment's moment: its day in the company time zone from 2000-01-01 to tomorrow."""
+        moment = self.moment(column, tz)
+        if moment is None:
+            return None
+        start, until = payment_window(self.today, tz)
+        if start <= moment < until:
+            return moment
+        problem = payment_day_problem(local_date(moment, tz), self.today)
+        if problem is not None:
+            self.fail(column, problem)
+            return None
+        return moment
+
     def day(self, column: str) -> date | None:
         value = self.text(column, max_length=32)
         if value is None:
             return None
         try:
-            return parse_day(value[:10] if len(value) > 10 and value[10] in "T " else value)
+            if len(value) > 10 and value[10] in "T ":
+                # a spreadsheet's date cell reads as a timestamp: its day, if the whole is a timestamp
+                try:
+                    datetime.fromisoformat(value)
+                except ValueError:
+                    raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+                value = value[:10]
+            return parse_day(value)
         except ValueError as exc:
             self.fail(column, str(exc))
             return None
 
-    def period(self, column: str) -> Period | None:
+    def period(self, column: str, *, also: Collection[Period] = ()) -> Period | None:
+        """A period within the product's years, or one of `also` (the commission table's beginning)."""
         value = self.text(column, max_length=16)
         if value is None:
             return None
         try:
-            return Period.parse(value)
+            return parse_period(value)
         except ValueError as exc:
+            with contextlib.suppress(ValueError):
+                if (special := Period.parse(value)) in also:
+                    return special
             self.fail(column, str(exc))
             return None
 

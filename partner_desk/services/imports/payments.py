@@ -2,7 +2,8 @@
 
 Rows are checked and written in batches inside the import's one transaction; refunds are checked
 at the end against their originals, wherever those came from, then written. Any problem rolls the
-whole file back.
+whole file back. Rows are written even once a problem is found (the transaction is rolled back at
+the end), so a refund finds its original in the database and memory stays bounded by a batch.
 """
 
 from __future__ import annotations
@@ -12,16 +13,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from partner_desk.domain.accrual import SERVICE_KINDS
 from partner_desk.domain.money import format_amount, from_minor, to_minor
 from partner_desk.domain.periods import Period, local_date
 from partner_desk.files.table import Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
-from partner_desk.services.imports.fields import RowReader
 from partner_desk.store.bulk import collector_paused, insert_rows
 from partner_desk.store.models import Connection, Payment
+from partner_desk.store.sums import exact_sum
 
 COLUMNS = ("payment_id", "project_id", "paid_at", "service", "amount", "currency")
 OPTIONAL = ("refund_of",)
@@ -44,17 +45,12 @@ def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None
     batch: list[tuple[int, str, Content]] = []
     refunds: list[tuple[int, str, Content]] = []
     new_by_project: Counter[str] = Counter()
-    # rows of a file already refused are not written, yet refunds of them must still find them
-    unwritten: dict[str, Content] = {}
     table = Payment.__table__
 
     def flush() -> None:
         fresh = _drop_known(ctx, batch, summary)
         rows = [_insert_row(pid, content, ctx) for _, pid, content in fresh]
-        if not ctx.problems:
-            insert_rows(ctx.session, table, INSERT_COLUMNS, rows)  # type: ignore[arg-type]
-        else:
-            unwritten.update((pid, content) for _, pid, content in fresh)
+        insert_rows(ctx.session, table, INSERT_COLUMNS, rows)  # type: ignore[arg-type]
         for _, _, content in fresh:
             new_by_project[content[0]] += 1
         summary.added += len(fresh)
@@ -62,10 +58,10 @@ def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None
 
     for number, cells in source:
         summary.rows += 1
-        row = RowReader(number, cells, ctx.problems)
+        row = ctx.row(number, cells)
         payment_id = row.text("payment_id", max_length=64)
         project_id = row.text("project_id", max_length=64)
-        paid_at = row.moment("paid_at", ctx.tz)
+        paid_at = row.payment_time("paid_at", ctx.tz)
         service = row.text("service", max_length=16)
         if service is not None and service not in SERVICE_KINDS:
             row.fail("service", f"'{service}' is not a service kind ({', '.join(SERVICE_KINDS)})")
@@ -88,7 +84,7 @@ def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None
         if len(batch) >= BATCH:
             flush()
     flush()
-    _load_refunds(ctx, refunds, summary, new_by_project, unwritten)
+    _load_refunds(ctx, refunds, summary, new_by_project)
     _note_unconnected(ctx, summary, new_by_project)
 
 
@@ -146,17 +142,16 @@ def _drop_known(ctx: ImportContext, batch: list[tuple[int, str, Content]],
 
 
 def _load_refunds(ctx: ImportContext, refunds: list[tuple[int, str, Content]], summary: ImportSummary,
-                  new_by_project: Counter[str], unwritten: dict[str, Content]) -> None:
+                  new_by_project: Counter[str]) -> None:
     if not refunds:
         return
     fresh = _drop_known(ctx, refunds, summary)
     wanted = {c[5] for _, _, c in fresh if c[5] is not None}
     originals = _stored(ctx, wanted)
-    originals.update((pid, unwritten[pid]) for pid in wanted if pid not in originals and pid in unwritten)
     in_file = {pid: content for _, pid, content in fresh}
     refunded: dict[str, int] = {}
     already = ctx.session.execute(
-        select(Payment.refund_of, func.sum(Payment.amount_minor))
+        select(Payment.refund_of, exact_sum(Payment.amount_minor))
         .where(Payment.refund_of.in_(list(originals)) if len(originals) < LOOKUP else Payment.refund_of.is_not(None))
         .group_by(Payment.refund_of)
     )

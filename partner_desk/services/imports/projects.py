@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from partner_desk.files.table import Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
-from partner_desk.services.imports.fields import RowReader
 from partner_desk.store.models import Agency, Connection, Project
 
 COLUMNS = ("project_id", "name", "currency", "agency_code", "connected_at")
@@ -48,7 +47,7 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
     touched: set[str] = set()
     for number, cells in source:
         summary.rows += 1
-        row = RowReader(number, cells, ctx.problems)
+        row = ctx.row(number, cells)
         project_id = row.text("project_id", max_length=64)
         name = row.text("name")
         currency = row.currency()

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select
 
+from partner_desk.domain.bounds import rate_problem
 from partner_desk.domain.money import USD
 from partner_desk.files.table import RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
-from partner_desk.services.imports.fields import RowReader
 from partner_desk.store.models import Rate
 
 COLUMNS = ("date", "currency", "per_usd")
@@ -23,12 +23,13 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
     new_rows = []
     for number, cells in source:
         summary.rows += 1
-        row = RowReader(number, cells, ctx.problems)
+        row = ctx.row(number, cells)
         day = row.day("date")
         currency = row.currency()
         per_usd = row.decimal("per_usd")
-        if per_usd is not None and per_usd <= 0:
-            row.fail("per_usd", f"'{cells.get('per_usd')}' is not a positive rate")
+        rate_wrong = None if per_usd is None else rate_problem(per_usd, cells.get("per_usd", ""))
+        if rate_wrong is not None:
+            row.fail("per_usd", rate_wrong)
         if currency == USD and per_usd is not None and per_usd != 1:
             row.fail("per_usd", "USD's rate is always 1")
         if not row.ok or day is None or currency is None or per_usd is None:

@@ -11,23 +11,25 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 
 from partner_desk.domain.periods import Period
-from partner_desk.domain.tiers import Level, validate_levels
+from partner_desk.domain.tiers import BEGINNING, Level, validate_levels
 from partner_desk.files.table import Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
-from partner_desk.services.imports.fields import RowReader
 from partner_desk.store.models import TierLevel, TierVersion
 from partner_desk.store.queries import posted_periods, tier_history
 
 COLUMNS = ("effective_from", "min_turnover_usd", "percent")
 OPTIONAL: tuple[str, ...] = ()
+# in an XLSX file, a cell formatted as a percent is read as the percent it shows here (0.15 is 15)
+PERCENT_COLUMNS = ("percent",)
 
 
 def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
     versions: dict[Period, list[tuple[int, Level]]] = {}
     for number, cells in source:
         summary.rows += 1
-        row = RowReader(number, cells, ctx.problems)
-        period = row.period("effective_from")
+        row = ctx.row(number, cells)
+        # the default table's version, from the beginning, may be replaced while no period used it
+        period = row.period("effective_from", also=(BEGINNING,))
         threshold = row.decimal("min_turnover_usd")
         percent = row.decimal("percent")
         if threshold is not None and threshold < 0:

@@ -1,0 +1,109 @@
+"""The command line's last line of defence: an unexpected failure becomes one line that names the
+action and the log file holding its traceback (exit 2), and an audit record of the refused attempt
+when a user was signed in. Nothing a user types ends in a Python traceback."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Sequence
+
+from partner_desk import errorlog
+from partner_desk.domain.roles import Actor
+
+ENV_LOG = errorlog.ENV_LOG
+EXIT_UNEXPECTED = 2
+_signed_in: list[Actor] = []
+
+
+def signed_in(actor: Actor) -> Actor:
+    """Remember the user this command signed in as (for the audit record of a failure)."""
+    _signed_in[:] = [actor]
+    return actor
+
+
+def forget() -> None:
+    _signed_in.clear()
+
+
+def action_words(args: argparse.Namespace) -> str:
+    """The action as the person typed it: "import rates", "withdraw approve", "balance"."""
+    words = [args.command]
+    for name in ("step", "kind"):
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            words.append(value)
+    return " ".join(words)
+
+
+def audit_action(args: argparse.Namespace, actor: Actor | None = None) -> tuple[str, str | None]:
+    """The audit trail's name of the action and its object, as the services record them."""
+    command = args.command
+    if command == "import":
+        return "import", args.kind
+    if command == "accrue":
+        return ("accrue.preview" if args.dry_run else "accrue.post"), args.period
+    if command in ("statement", "statements"):
+        return "statement", getattr(args, "code", None)
+    if command in ("pay-project", "correct"):
+        return command.replace("-", "_"), args.code
+    if command == "audit":
+        return "audit.read", None
+    step = getattr(args, "step", None)
+    if (command, step) == ("withdraw", "company-account"):
+        from partner_desk.services.payout_accounts import SETTING
+
+        return "settings", SETTING
+    if (command, step) == ("withdraw", "export"):
+        return "withdraw.export", args.method
+    if (command, step) == ("withdraw", "paid-batch"):
+        return "withdraw.paid_batch", args.target
+    if (command, step) == ("users", "password") and actor is not None and actor.name == args.name:
+        return "users.own_password", args.name
+    if step is not None:
+        target = getattr(args, "id", None) or getattr(args, "code", None) or getattr(args, "name", None)
+        return f"{command}.{step.replace('-', '_')}", None if target is None else str(target)
+    return command, None
+
+
+def _command_line(argv: Sequence[str]) -> str:
+    """The command as typed, with a database URL's password hidden."""
+    from sqlalchemy.engine import make_url
+
+    shown: list[str] = []
+    hide_next = False
+    for arg in argv:
+        if hide_next or arg.startswith("--db="):
+            prefix, url = ("", arg) if hide_next else ("--db=", arg[5:])
+            with contextlib.suppress(Exception):
+                url = make_url(url).render_as_string(hide_password=True)
+            arg = prefix + url
+        hide_next = arg == "--db"
+        shown.append(arg)
+    return " ".join(["partner-desk", *shown])
+
+
+def unexpected(args: argparse.Namespace, exc: BaseException, argv: Sequence[str]) -> int:
+    """Log the failure, say so in one line, audit it for a signed-in user; the exit status."""
+    from partner_desk.cli import common
+
+    action = action_words(args)
+    message = errorlog.sentence(exc, errorlog.record(action, exc, _command_line(argv)))
+    common.fail(f"{action} failed: {message}")
+    if _signed_in:
+        _audit(args, _signed_in[0], message)
+    return EXIT_UNEXPECTED
+
+
+def _audit(args: argparse.Namespace, actor: Actor, message: str) -> None:
+    from partner_desk.services.failures import record_failure
+    from partner_desk.store.engine import Database
+
+    name, obj = audit_action(args, actor)
+    # the failure may be the database's own: then the log above is all there is
+    with contextlib.suppress(Exception):
+        db = Database(args.db)
+        try:
+            record_failure(db, actor, name, obj, message)
+        finally:
+            db.dispose()
