@@ -2,13 +2,14 @@
 
 The text is exactly what `json.dump(run_as_dict(run), out, ensure_ascii=False, indent=2)` writes,
 but no accrual's lines are kept once written: a posting of a million lines streams them instead of
-holding them all for the end.
+holding them all for the end. The accruals go to `out` as they come (`accrual`); the run's head
+and tail, which say whether it was already posted, are asked for once it is over (`head`, `tail`).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 from typing import TextIO
 
 from partner_desk.domain.accrual import AgencyAccrual
@@ -38,16 +39,18 @@ def _text(value: str | None) -> str:
 
 
 class RunJson:
-    """Writes one run's JSON to `out`: `begin`, then `accrual` for each accrual in order, then `end`."""
+    """Writes the accruals of one run's JSON to `out`, in order (`accrual`); `head` and `tail` are the
+    text before and after them."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.count = 0
         self._percents: dict[Decimal, str] = {}
 
-    def begin(self, period: Period, already_accrued: bool) -> None:
-        self.out.write(f'{{\n  "period": {_text(str(period))},\n'
-                       f'  "already_accrued": {"true" if already_accrued else "false"},\n  "accruals": ')
+    @staticmethod
+    def head(period: Period, already_accrued: bool) -> str:
+        return (f'{{\n  "period": {_text(str(period))},\n'
+                f'  "already_accrued": {"true" if already_accrued else "false"},\n  "accruals": ')
 
     def accrual(self, accrual: AgencyAccrual) -> None:
         cur = accrual.currency
@@ -79,8 +82,8 @@ class RunJson:
         self.out.write(head + body + "\n    }")
         self.count += 1
 
-    def end(self) -> None:
-        self.out.write("[]\n}\n" if self.count == 0 else "\n  ]\n}\n")
+    def tail(self) -> str:
+        return "[]\n}\n" if self.count == 0 else "\n  ]\n}\n"
 
     def _percent(self, value: Decimal) -> str:
         shown = self._percents.get(value)
