@@ -208,7 +208,7 @@ def _copy_database(url: str, work: Path) -> str:
 def print_comparison(results: dict[str, StepResult], payments: int) -> None:
     """The product's steps beside the least work's, as ratios, with the targets each is held to."""
     print(f"\n{'step':<17}{'product s':>10}{'with start':>11}{'least s':>9}{'with start':>11}"
-          f"{'ratio':>7}{'w/ start':>9}{'peak MiB':>9}  targets")
+          f"{'ratio':>7}{'w/ start':>9}{'cpu':>6}{'peak MiB':>9}  targets")
     for name, least_name, memory in COMPARED:
         mine, least = results[name], results[least_name]
         ratio = mine.seconds / least.seconds
@@ -218,8 +218,9 @@ def print_comparison(results: dict[str, StepResult], payments: int) -> None:
         if payments >= FULL_SIZE:
             checks.insert(0, f"{ratio:.2f} <= {STEP_RATIO} " + ("ok" if ratio <= STEP_RATIO else "MISSED"))
             checks.append(f"{mine.peak_mb:.0f} < {memory} MiB " + ("ok" if mine.peak_mb < memory else "MISSED"))
+        cpu_ratio = mine.cpu_seconds / least.cpu_seconds
         print(f"{name:<17}{mine.seconds:>10.2f}{mine.process_seconds:>11.2f}{least.seconds:>9.2f}"
-              f"{least.process_seconds:>11.2f}{ratio:>7.2f}{process_ratio:>9.2f}{mine.peak_mb:>9.0f}  "
+              f"{least.process_seconds:>11.2f}{ratio:>7.2f}{process_ratio:>9.2f}{cpu_ratio:>6.2f}{mine.peak_mb:>9.0f}  "
               + "; ".join(checks))
 
 

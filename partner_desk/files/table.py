@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
 
@@ -128,12 +129,19 @@ class RowSource:
         cells could not be read as it is (`Cells.problems`). Blank rows are skipped, as iterating does."""
         first = {name: i for i, name in reversed(list(enumerate(self.header)))}
         places = [first.get(name, -1) for name in columns]
+        reach = max(places) + 1
+        # the cells of a full row are taken in one step; a short row (or a missing column) cell by cell
+        take = itemgetter(*places) if min(places) >= 0 and len(places) > 1 else None
+        strip = str.strip
         for number, (cells, bad) in self._rows:
             if bad:
                 yield number, [], self._cells(cells, bad)
                 continue
-            width = len(cells)
-            values = [cells[i].strip() if 0 <= i < width else "" for i in places]
+            if take is not None and len(cells) >= reach:
+                values = list(map(strip, take(cells)))
+            else:
+                width = len(cells)
+                values = [cells[i].strip() if 0 <= i < width else "" for i in places]
             if not values[0] and not any(c.strip() for c in cells):
                 continue
             yield number, values, None

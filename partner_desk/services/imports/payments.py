@@ -62,6 +62,13 @@ def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None
     table = Payment.__table__
 
     def flush() -> None:
+        if plain and batch and not {row[0] for row in plain}.isdisjoint(pid for _, pid, _ in batch):
+            # an id both read the quick way and the careful way: the rows are told apart in the
+            # order of the file, as the careful way alone does
+            batch.extend((number, row[0], _content(row)) for number, row in zip(numbers, plain, strict=True))
+            batch.sort(key=lambda item: item[0])
+            plain.clear()
+            numbers.clear()
         if plain:
             fresh = _insert_plain(ctx, plain, numbers, summary)
             for row in fresh:
@@ -214,8 +221,8 @@ def _insert_plain(ctx: ImportContext, rows: list[tuple[Any, ...]], numbers: list
             return rows
         attempt.rollback()
     batch = [(number, row[0], _content(row)) for number, row in zip(numbers, rows, strict=True)]
-    fresh = {pid for _, pid, _ in _drop_known(ctx, batch, summary)}
-    kept = [row for row in rows if row[0] in fresh]
+    fresh = {number for number, _, _ in _drop_known(ctx, batch, summary)}
+    kept = [row for number, row in zip(numbers, rows, strict=True) if number in fresh]
     insert_values(ctx.session, Payment.__table__, INSERT_COLUMNS, kept)  # type: ignore[arg-type]
     return kept
 
