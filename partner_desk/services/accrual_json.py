@@ -13,7 +13,7 @@ from json.encoder import encode_basestring
 from typing import TextIO
 
 from partner_desk.domain.accrual import AgencyAccrual
-from partner_desk.domain.money import format_amount, format_percent, format_usd
+from partner_desk.domain.money import USD, amount_writer, format_amount, format_percent, format_usd
 from partner_desk.domain.periods import Period
 
 _LINE = (
@@ -68,12 +68,13 @@ class RunJson:
         )
         percent = self._percent
         line_text = _LINE.format
+        usd, partner = amount_writer(USD), amount_writer(cur)
         lines = [
             line_text(
                 _text(line.payment_id), _text(line.project_id),
                 _text(line.paid_at.isoformat().replace("+00:00", "Z")), _text(line.service),
-                format_amount(line.amount, line.currency), _text(line.currency), format_usd(line.usd_amount),
-                format_amount(line.partner_amount, cur), format_amount(line.commission, cur),
+                amount_writer(line.currency)(line.amount), _text(line.currency), usd(line.usd_amount),
+                partner(line.partner_amount), partner(line.commission),
                 percent(line.terms.percent), "true" if line.late else "false", _text(line.refund_of),
             )
             for line in accrual.lines
