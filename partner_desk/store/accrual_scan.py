@@ -242,12 +242,15 @@ def _unaccrued(payment: Any) -> Any:
 
 def queued(session: Session, values: Values, connections: Connections, period: Period
            ) -> dict[int, list[Candidate]]:
-    """The eligible payments (not refunds) of earlier periods in `late_payments`, by agency."""
+    """The eligible payments (not refunds) of earlier periods in `late_payments`, by agency.
+
+    The payments are looked up by id from `late_payments` (an IN over it, not a join, which SQLite
+    would answer by reading every earlier period through the period index)."""
     stmt = (
         select(Payment.payment_id, Payment.project_id, _raw(Payment.paid_at), _raw(Payment.local_date),
                Payment.period, Payment.amount_minor, Payment.currency)
-        .join(LatePayment, LatePayment.payment_id == Payment.payment_id)
-        .where(Payment.period < str(period), Payment.service == SUBSCRIPTION, Payment.refund_of.is_(None),
+        .where(Payment.payment_id.in_(select(LatePayment.payment_id).scalar_subquery()),
+               Payment.period < str(period), Payment.service == SUBSCRIPTION, Payment.refund_of.is_(None),
                _unaccrued(Payment))
     )
     found: dict[int, list[Candidate]] = defaultdict(list)

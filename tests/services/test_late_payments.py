@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from partner_desk.domain.roles import SETUP
 from partner_desk.services.accruals import post_period, preview_period
@@ -89,3 +90,28 @@ def test_a_refund_of_a_posted_payment_arriving_late_reverses_at_its_terms(march_
     # at m2's posted terms: -400.00 EUR × 15% = -60.00, late (March is posted)
     assert lines_of(run) == {"r1": (Decimal("-60.00"), True, Decimal("15"))}
     assert [(a.agency, a.total) for a in run.accruals] == [("AG2", Decimal("-60.00"))]
+
+
+def test_the_late_payments_are_read_by_id_not_through_every_earlier_month(march_posted: Database, load) -> None:  # type: ignore[no-untyped-def]
+    """A posting's cost does not grow with the history: the payments noted late are looked up by id
+    from `late_payments`; SQLite's plan for that read searches payments by their key, never by a
+    range of earlier periods."""
+    load("payments", f"{PAY}\nl1,P1,2026-03-28T10:00,subscription,50.00,USD,\n")
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if "late_payments" in statement and "amount_minor" in statement and "refund_of IS NULL" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(march_posted.engine, "before_cursor_execute", capture)
+    try:
+        run = post_period(march_posted, SETUP, "2026-04", as_of=MAY_1)
+    finally:
+        event.remove(march_posted.engine, "before_cursor_execute", capture)
+    assert lines_of(run) == {"l1": (Decimal("5.00"), True, Decimal("10"))}
+    assert len(seen) == 1
+    statement, parameters = seen[0]
+    with march_posted.engine.connect() as connection:
+        plan = [row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+    assert any("payments" in step and "(payment_id=?)" in step for step in plan), plan
+    assert not any("period<" in step for step in plan), plan
