@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.roles import Actor
 from partner_desk.gui import chain_watch, widgets
+from partner_desk.gui.change_watch import ChangeWatch, news
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op
 from partner_desk.gui.pages import PAGES, Page, PageSpec
 from partner_desk.i18n import _
 from partner_desk.services import users
+from partner_desk.services.changes import Area
+from partner_desk.services.watch import Change
 
 ORGANIZATION = "PartnerDesk"
 APPLICATION = "Partner Desk"
@@ -81,6 +84,7 @@ class MainWindow(QMainWindow):
         self.data_changed.connect(self._mark_stale)
         self.data_changed.connect(self.refresh_standing)
         self.chain_warning: str | None = None
+        self.change_watch: ChangeWatch | None = None
         self._shortcuts()
         self._status()
         self._account_menu()
@@ -146,6 +150,32 @@ class MainWindow(QMainWindow):
         if current in self.pages:
             self._stale.discard(current)
             self.pages[current].refresh()
+
+    # what others changed ------------------------------------------------------------------------
+    def watch_changes(self) -> ChangeWatch:
+        """Hear what other users and programs change in the database, and follow it."""
+        if self.change_watch is None:
+            self.change_watch = ChangeWatch(self.ctx.db, self)
+            self.change_watch.arrived.connect(self._changes_arrived)
+            self.change_watch.start()
+        return self.change_watch
+
+    def _changes_arrived(self, changes: list[Change]) -> None:
+        found = news(changes)
+        if found is not None:
+            self.changed(*found)
+
+    def changed(self, areas: frozenset[Area], who: str | None, what: str) -> None:
+        """Someone else changed `areas`: reload what shows them; the status bar says who did what."""
+        if areas - {Area.AUDIT} or "audit" in self.pages:
+            self._mark_stale()
+        if Area.USERS in areas:
+            self.refresh_standing()
+        if who and what:
+            text = _("{who} {what}").format(who=who, what=what)
+            self.change_label.setText(text)
+            self.change_label.setToolTip(_("The last change another user made; every page shows it"))
+            self.change_label.show()
 
     # keyboard -----------------------------------------------------------------------------------
     def _shortcuts(self) -> None:
@@ -248,6 +278,10 @@ class MainWindow(QMainWindow):
         self.chain_label.setStyleSheet("color: white; background: #b00020; font-weight: bold; padding: 2px 8px;")
         self.chain_label.hide()
         bar.addWidget(self.chain_label)
+        self.change_label = QLabel()
+        self.change_label.setObjectName("status_change")
+        self.change_label.hide()
+        bar.addWidget(self.change_label)
         self.user_label = QLabel(_("{user} ({role})").format(user=self.ctx.user_name, role=self.ctx.role_label))
         self.user_label.setObjectName("status_user")
         self.db_label = QLabel(self.ctx.db.url)
@@ -275,6 +309,8 @@ class MainWindow(QMainWindow):
             self.watch_chain(store)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.change_watch is not None:
+            self.change_watch.stop()
         if self.remember:
             store = settings()
             store.setValue("window/geometry", self.saveGeometry())

@@ -35,7 +35,7 @@ from partner_desk.services import audit
 from partner_desk.services.guard import refused, require
 from partner_desk.store import accrual_queries as q
 from partner_desk.store import accrual_scan as scan
-from partner_desk.store import chain
+from partner_desk.store import chain, locks
 from partner_desk.store.bulk import collector_paused, insert_values
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, AccrualLine, Agency
@@ -245,7 +245,8 @@ def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | 
 def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
           priced: AgenciesPriced | None, each: EachAccrual | None) -> AccrualRun:
     with db.write() as session, collector_paused():
-        scan.lock_postings(session)
+        locks.take(session, locks.POSTING)
+        locks.agencies(session, key_share=True)  # before the chain's lock (store/locks.py)
         # the real clock decides whether the period has ended; `as_of` is only recorded with it
         today = today_in(company_tz(session))
         plan = _plan(session, period, today)

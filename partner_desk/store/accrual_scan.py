@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, and_, delete, exists, func, insert, or_, select, text, type_coerce
+from sqlalchemy import String, and_, delete, exists, func, insert, or_, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from partner_desk.domain.accrual import SUBSCRIPTION, Candidate, Terms
@@ -317,17 +317,6 @@ def queue_late(session: Session, payment_ids: Iterable[str]) -> None:
     fresh = [{"payment_id": pid} for pid in wanted if pid not in known]
     if fresh:
         session.execute(insert(LatePayment), fresh)
-
-
-POSTING_LOCK = 7271002  # the PostgreSQL advisory lock a posting holds, and payment and connection imports
-
-
-def lock_postings(session: Session) -> None:
-    """Wait for a posting under way, and keep the next one waiting until this transaction ends: what
-    an import notes late is decided by the months posted, which must not change under it. (SQLite
-    write transactions hold the database's write lock from their BEGIN IMMEDIATE already.)"""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"SELECT pg_advisory_xact_lock({POSTING_LOCK})"))
 
 
 def last_posted(session: Session) -> str | None:

@@ -47,9 +47,8 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
 
 
 def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
-    # a posting waits for this import, and this import for a posting: the month a payment is late
-    # in cannot close behind it
-    scan.lock_postings(ctx.session)
+    # every import holds the posting lock (store/locks.py): the month a payment is late in cannot
+    # close behind it
     last = scan.last_posted(ctx.session)
     quick = _Quick(ctx)
     batch: list[tuple[int, str, Content]] = []

@@ -36,7 +36,6 @@ class _Span:
 
 def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
     session = ctx.session
-    scan.lock_postings(session)  # a new connection may make payments of closed months earn, late
     agencies = {a.code: a for a in session.scalars(select(Agency))}
     codes = {a.id: a.code for a in agencies.values()}
     projects = {p.project_id: p for p in session.scalars(select(Project))}
