@@ -150,7 +150,7 @@ def preview(db: Database, actor: Actor, period: Period, as_of: date | None = Non
         names = {code: name for code, name in session.execute(select(Agency.code, Agency.name))}
     rows = [
         AccrualRow(a.agency, names.get(a.agency, ""), a.currency, a.turnover_usd, a.percent, a.total,
-                   len(a.lines), a.late_lines, round_usd(a.reward))
+                   a.line_count, a.late_lines, round_usd(a.reward))
         for a in run.accruals
     ]
     return PeriodView(period, False, rows, run.totals_by_currency(), run.message, agencies=len(names))

@@ -80,7 +80,8 @@ def test_a_postgresql_database_with_data_is_upgraded(server: PgServer) -> None:
 def test_the_migrations_form_one_line_in_order() -> None:
     script = migrate.ScriptDirectory.from_config(migrate._config())
     order = [rev.revision for rev in reversed(list(script.walk_revisions()))]
-    assert order == ["0001", "0002_trust", "0003_payout_batches", "0004_agency_language"]
-    assert script.get_heads() == ["0004_agency_language"]
+    assert order == ["0001", "0002_trust", "0003_payout_batches", "0004_agency_language", "0005_accrued_payments"]
+    assert script.get_heads() == ["0005_accrued_payments"]
     files = sorted(p.name for p in (migrate.MIGRATIONS / "versions").glob("0*.py"))
-    assert files == ["0001_initial_schema.py", "0002_trust.py", "0003_payout_batches.py", "0004_agency_language.py"]
+    assert files == ["0001_initial_schema.py", "0002_trust.py", "0003_payout_batches.py", "0004_agency_language.py",
+                     "0005_accrued_payments.py"]
