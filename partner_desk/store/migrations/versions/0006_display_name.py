@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0006_display_name"
-down_revision = "0004_agency_language"
+down_revision = "0005_accrued_payments"
 branch_labels = None
 depends_on = None
 
