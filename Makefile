@@ -11,7 +11,7 @@ QT_DEBS := libglib2.0-0 libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 l
 # PostgreSQL's server binaries: the tests start a throw-away server to prove the code runs there too
 PG_DEBS := postgresql
 
-.PHONY: run test test-deep lint typecheck system-deps deep-deps screenshots bench build bundle-check messages \
+.PHONY: run team-demo test test-deep lint typecheck system-deps deep-deps screenshots bench build bundle-check messages \
 	catalogs clean
 
 $(STAMP): pyproject.toml
@@ -57,6 +57,12 @@ run: $(STAMP) system-deps
 	@test -f "$(DEMO_DB)" || (mkdir -p $(dir $(DEMO_DB)) && $(BIN)/partner-desk --db "sqlite:///$(DEMO_DB)" init --demo)
 	$(BIN)/partner-desk --db "sqlite:///$(DEMO_DB)"
 
+# a throw-away PostgreSQL server with the demo data set, and the window on it (docs/team.md);
+# `make team-demo WINDOWS=2` opens two, signed in as two of the demo's users
+WINDOWS ?= 1
+team-demo: $(STAMP) system-deps
+	$(BIN)/python tools/team_demo.py --windows $(WINDOWS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check partner_desk tests benchmarks tools
 	$(BIN)/mypy partner_desk
@@ -79,6 +85,7 @@ catalogs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/accrual.py
 	$(BIN)/python benchmarks/statements.py
+	$(BIN)/python benchmarks/team.py
 
 build: $(STAMP) system-deps
 	$(BIN)/pyinstaller --noconfirm --log-level WARN build.spec

@@ -189,3 +189,9 @@ def moment(value: datetime, locale: str | None = None) -> str:
     glue = str(Locale.parse(code).datetime_formats["medium"])
     return glue.replace("{1}", day(value.date(), code)).replace(
         "{0}", _babel_time(value, format="short", locale=code))
+
+
+def clock_time(value: datetime, locale: str | None = None) -> str:
+    """A time of day to the minute: "9:14 AM" in English (United States), "09:14" in Ukrainian."""
+    code = locale or _locale
+    return str(_babel_time(value, format="short", locale=code))

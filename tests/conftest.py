@@ -20,6 +20,7 @@ from partner_desk.domain.clock import ENV_NOW
 from partner_desk.services import sign_in
 from partner_desk.services.setup import init_database
 from partner_desk.store.engine import Database
+from tests.store.pg_server import PgServer
 
 # Argon2id at the lowest cost, so the many sign-ins of the tests take no time; the product's own
 # parameters (and upgrading a hash to them) are tested in tests/services/test_sign_in.py
@@ -59,6 +60,14 @@ def db(tmp_path: Path) -> Iterator[Database]:
     init_database(database)
     yield database
     database.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """One throw-away PostgreSQL server for the tests that share it (each makes a database of its own)."""
+    server = PgServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

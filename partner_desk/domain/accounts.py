@@ -26,13 +26,17 @@ def name_refusal(name: str) -> str | None:
 
 
 def password_refusal(name: str, password: str) -> str | None:
-    """Why a new password is refused: too short, too long, or it contains the user name."""
+    """Why a new password is refused: too short, too long, or nothing but the user name with digits or
+    signs around it ("olena", "Olena-2026!"). A pass phrase that has the name among other words is
+    allowed: its other words are what makes it hard to guess."""
     if len(password) < MIN_PASSWORD:
         return f"the password is too short: at least {MIN_PASSWORD} characters"
     if len(password) > MAX_PASSWORD:
         return f"the password is too long: at most {MAX_PASSWORD} characters"
     if name and name.casefold() in password.casefold():
-        return f"the password contains the user name '{name}': choose another"
+        rest = password.casefold().replace(name.casefold(), "")
+        if not any(ch.isalpha() for ch in rest):
+            return f"the password is the user name '{name}' with digits or signs: choose another"
     return None
 
 

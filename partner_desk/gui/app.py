@@ -9,7 +9,7 @@ import sys
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from partner_desk import i18n
+from partner_desk import connections, i18n
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor
 from partner_desk.gui import language, ops
@@ -21,7 +21,7 @@ from partner_desk.i18n import _
 from partner_desk.services import users
 from partner_desk.services.failures import record_failure
 from partner_desk.services.setup import init_database
-from partner_desk.store.engine import Database
+from partner_desk.store.engine import ENV_DB, Database
 
 ICONS = i18n.RESOURCES / "icons"
 log = logging.getLogger(__name__)
@@ -72,6 +72,17 @@ def open_database(url: str | None) -> Database:
 
 
 LAST_USER = "sign_in/last_user"
+
+
+def chosen_url(db_url: str | None) -> str | None:
+    """--db, then PARTNER_DESK_DB, then the database chosen in Settings on this computer (its password
+    from the system keyring), then the file in the user's data folder."""
+    if db_url or os.environ.get(ENV_DB):
+        return db_url
+    from partner_desk.gui.pages.settings_connection import remembered
+
+    found = remembered()
+    return connections.with_password(found) if found else None
 
 
 def sign_in_dialog(db: Database, user: str | None = None) -> QDialog:
@@ -129,6 +140,7 @@ class Desk:
         ops.record_failures_with(lambda action, message: _record_failure(db, actor, action, message))
         window = MainWindow(AppContext(db, actor))
         window.sign_out_requested.connect(self.switch_user)
+        window.watch_changes()
         window.show()
         self.window = window
         return window
@@ -158,7 +170,7 @@ def run_gui(db_url: str | None, user: str | None = None) -> int:
     ops.install_excepthook()
     set_language(language.resolve(settings()))
     try:
-        db = open_database(db_url)
+        db = open_database(chosen_url(db_url))
     except UserError as exc:
         QMessageBox.critical(None, _("Partner Desk"), str(exc))
         return 1

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.roles import Actor
 from partner_desk.gui import chain_watch, widgets
+from partner_desk.gui.change_watch import ChangeWatch, news
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.help_menu import add_help_menu
@@ -28,6 +29,7 @@ from partner_desk.i18n import _
 from partner_desk.services import users
 from partner_desk.services.changes import EVERYTHING, Area
 from partner_desk.services.session import SessionState
+from partner_desk.services.watch import Change
 
 # the areas the session holds settings of (the company time zone, people's names)
 SESSION_AREAS = frozenset({Area.SETTINGS, Area.USERS})
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._row_changed)
         self.chain_warning: str | None = None
+        self.change_watch: ChangeWatch | None = None
         self._shortcuts()
         self._status()
         self._account_menu()
@@ -164,7 +167,12 @@ class MainWindow(QMainWindow):
             self._reload_pages(touched)
         if who is None or Area.USERS in touched:
             self.refresh_standing()
-        if what:
+        if who is not None and what:
+            # another user's change stays in the status bar until the next one
+            self.change_label.setText(_("{who} {what}").format(who=self.ctx.person(who), what=what))
+            self.change_label.setToolTip(_("The last change another user made; every page shows it"))
+            self.change_label.show()
+        elif what:
             self.statusBar().showMessage(what, CHANGE_MESSAGE_MS)
 
     def _reload_pages(self, touched: frozenset[Area]) -> None:
@@ -177,6 +185,20 @@ class MainWindow(QMainWindow):
                 page.refresh()
             else:
                 self._stale.add(key)
+
+    # what others changed ------------------------------------------------------------------------
+    def watch_changes(self) -> ChangeWatch:
+        """Hear what other users and programs change in the database, and follow it."""
+        if self.change_watch is None:
+            self.change_watch = ChangeWatch(self.ctx.db, self)
+            self.change_watch.arrived.connect(self._changes_arrived)
+            self.change_watch.start()
+        return self.change_watch
+
+    def _changes_arrived(self, changes: list[Change]) -> None:
+        found = news(changes)
+        if found is not None:
+            self.changed(*found)
 
     # keyboard -----------------------------------------------------------------------------------
     def _shortcuts(self) -> None:
@@ -283,6 +305,10 @@ class MainWindow(QMainWindow):
         self.chain_label.setStyleSheet("color: white; background: #b00020; font-weight: bold; padding: 2px 8px;")
         self.chain_label.hide()
         bar.addWidget(self.chain_label)
+        self.change_label = QLabel()
+        self.change_label.setObjectName("status_change")
+        self.change_label.hide()
+        bar.addWidget(self.change_label)
         self.user_label = QLabel(self._who())
         self.user_label.setObjectName("status_user")
         self.db_label = QLabel(self.ctx.db.url)
@@ -310,6 +336,8 @@ class MainWindow(QMainWindow):
             self.watch_chain(store)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.change_watch is not None:
+            self.change_watch.stop()
         if self.remember:
             store = settings()
             store.setValue("window/geometry", self.saveGeometry())

@@ -13,7 +13,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, accrue_agency
@@ -27,7 +27,7 @@ from partner_desk.domain.roles import Actor
 from partner_desk.services import audit
 from partner_desk.services.guard import refused, require
 from partner_desk.store import accrual_queries as q
-from partner_desk.store import chain
+from partner_desk.store import chain, locks
 from partner_desk.store.bulk import collector_paused, insert_rows
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, AccrualLine, Agency
@@ -217,8 +217,8 @@ def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | 
 def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
           priced: AgenciesPriced | None = None) -> AccrualRun:
     with db.write() as session, collector_paused():
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(7271002)"))
+        locks.take(session, locks.POSTING)
+        locks.agencies(session, key_share=True)  # before the chain's lock (store/locks.py)
         # the real clock decides whether the period has ended; `as_of` is only recorded with it
         today = today_in(company_tz(session))
         plan = _plan(session, period, today)

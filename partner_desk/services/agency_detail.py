@@ -23,6 +23,7 @@ from partner_desk.domain.roles import Actor
 from partner_desk.domain.tiers import TierTable
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.balances import balances
+from partner_desk.services.versions import ledger_head
 from partner_desk.store.accrual_queries import connected_at_moment
 from partner_desk.store.engine import Database
 from partner_desk.store.models import (
@@ -155,6 +156,9 @@ class AgencyDetail:
     time_zone: str = "UTC"  # the company's, for showing stored UTC moments
     language: str | None = None  # of its statements; None: the company default
     default_language: str = DEFAULT_STATEMENT_LANGUAGE
+    # the version of the balance shown (services/versions.py): read before it, so a change between
+    # the two reads makes an action refuse rather than act on a balance nobody saw
+    ledger_head: int = 0
 
     @property
     def statement_language(self) -> str:
@@ -191,6 +195,7 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
     """Everything the agency page's header and tabs (but payments and ledger) show."""
     agency = _agency(db, code)
     with db.read() as session:
+        head = ledger_head(session, agency.id)
         tz = company_tz(session)
         today = as_of or today_in(tz)
         running_period = Period.of(today)
@@ -265,7 +270,7 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
         today, last, running_period, last_percent, last_reward, last_posted, running, commission, reward,
         position.position.balance, position.position.held, position.position.available,
         tuple(position.reasons), benefits, connections, chart, notes, last_levels, running_levels,
-        tuple(lv.min_reward_usd for lv in schedule.levels), tz.key, agency.language, default_language)
+        tuple(lv.min_reward_usd for lv in schedule.levels), tz.key, agency.language, default_language, head)
 
 
 def _chart(accruals: dict[Period, Accrual], running_period: Period,

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from partner_desk.domain import clock as product_clock
 from partner_desk.domain.roles import Actor
 from partner_desk.services import authority
-from partner_desk.store import chain
+from partner_desk.store import chain, signals
+from partner_desk.store.engine import OWN_RECORDS
 from partner_desk.store.models import AuditRecord
 from partner_desk.store.types import utc_now
 
@@ -104,6 +105,9 @@ def record(
     )
     session.add(entry)
     session.flush()
+    # every open window hears of it once the transaction commits (services/watch.py)
+    signals.notify(session, entry.id)
+    session.info.setdefault(OWN_RECORDS, []).append(entry.id)
     return entry
 
 

@@ -27,7 +27,7 @@ from partner_desk.domain.ledger import (
 from partner_desk.domain.money import USD, format_amount, parse_amount, to_minor
 from partner_desk.domain.periods import local_date, today_in
 from partner_desk.domain.roles import Actor
-from partner_desk.services import audit
+from partner_desk.services import audit, versions
 from partner_desk.services.balances import agency_position, locked_agency, rate_on
 from partner_desk.services.guard import refused, require
 from partner_desk.store import chain
@@ -117,22 +117,25 @@ def connected_agency_id(session: Session, project_id: str, moment: datetime) -> 
     )
 
 
-def pay_project(db: Database, actor: Actor, code: str, project_id: str, amount: Decimal | str) -> ProjectPayment:
+def pay_project(db: Database, actor: Actor, code: str, project_id: str, amount: Decimal | str,
+                expected: int | None = None) -> ProjectPayment:
     """Spend `amount` (partner currency) of the agency's available balance on a project connected to
-    it now; the entry also records the amount in the project's currency at today's rates."""
+    it now; the entry also records the amount in the project's currency at today's rates. With
+    `expected` (the balance's version the window showed), refused when the balance changed since."""
     obj = f"{code}:{project_id}"
     require(db, actor, "pay_project", obj)
     try:
         with db.write() as session:
-            return _pay(session, actor, code, project_id, amount, utc_now())
+            return _pay(session, actor, code, project_id, amount, utc_now(), expected)
     except UserError as exc:
         refused(db, actor, "pay_project", obj, exc)
         raise
 
 
 def _pay(session: Session, actor: Actor, code: str, project_id: str, value: Decimal | str,
-         now: datetime) -> ProjectPayment:
+         now: datetime, expected: int | None = None) -> ProjectPayment:
     agency = locked_agency(session, code)
+    versions.check_balance(session, agency, expected)
     cur = agency.currency
     amount = amount_in(value, cur)
     _refuse(check_amount(amount, cur), f"cannot pay project {project_id} from {code}")
@@ -208,13 +211,16 @@ def usd_conversion(db: Database, currency: str, as_of: date | None = None) -> Co
         return conversion(session, currency, USD, as_of or today_in(company_tz(session)))
 
 
-def correct(db: Database, actor: Actor, code: str, amount: Decimal | str, reason: str) -> Correction:
+def correct(db: Database, actor: Actor, code: str, amount: Decimal | str, reason: str,
+            expected: int | None = None) -> Correction:
     """Add a correcting entry (admin only, with a written reason). A correction may not take the
-    available balance below zero."""
+    available balance below zero. With `expected` (the balance's version the window showed), refused
+    when the balance changed since."""
     require(db, actor, "correct", code)
     try:
         with db.write() as session:
             agency = locked_agency(session, code)
+            versions.check_balance(session, agency, expected)
             cur = agency.currency
             value = amount_in(amount, cur)
             why = reason.strip()

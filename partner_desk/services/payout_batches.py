@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.bounds import MAX_ROW_ID
@@ -50,7 +50,8 @@ from partner_desk.services.audit_trail import head_in
 from partner_desk.services.guard import Refused, refused, require
 from partner_desk.services.ledger import open_day
 from partner_desk.services.payout_accounts import debtor
-from partner_desk.services.withdrawals import WithdrawalView, before_hold_refusal, list_withdrawals, pay_in
+from partner_desk.services.withdrawals import WithdrawalView, list_withdrawals, pay_in
+from partner_desk.store import locks
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, PayoutBatch, PayoutBatchFile, PayoutBatchRequest, Withdrawal
 from partner_desk.store.queries import company_tz
@@ -146,10 +147,8 @@ def export_batch(db: Database, actor: Actor, method: Method | str, folder: Path 
 
 def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: Sequence[int] | None,
             include_exported: bool, written: list[Path]) -> BatchExport:
-    if session.get_bind().dialect.name == "postgresql":
-        # SQLite write transactions are serial already; on PostgreSQL two exports at once would both
-        # take the same approved requests
-        session.execute(text("SELECT pg_advisory_xact_lock(7271002)"))
+    # two exports at once would both take the same approved requests
+    locks.take(session, locks.PAYOUT_BATCH)
     tz = company_tz(session)
     day = today_in(tz)  # the product's today: the batch is made, and its SEPA transfers executed, on it
     requests, left_out = _batch_requests(session, method, ids, include_exported)
@@ -385,12 +384,14 @@ def _mark(session: Session, actor: Actor, target: Path | Sequence[int], referenc
         problem = decider_refusal(actor, Move.PAID, row.requested_by, rid)
         if problem is None and row.status == Status.PAID.value:
             problem = f"withdrawal {rid} was already paid on {row.paid_on} (reference {row.payout_reference})"
-        problem = problem or move_refusal(Move.PAID, row.status, rid) or before_hold_refusal(session, rid, paid_on)
+        problem = problem or move_refusal(Move.PAID, row.status, rid)
         problems += [problem or ""]
     problems = [p for p in problems if p]
     if problems:
         raise BatchRefused(f"{what} cannot be marked paid, nothing was changed: " + "; ".join(problems), problems)
-    # one lock order for every writer: agency rows first, then requests
+    # one lock order for every writer: every agency row first (before the first payout takes the chain's
+    # lock), then requests
+    locks.agencies(session, {w.agency_id for w in rows.values()})
     views = [pay_in(session, actor, w.id, ref, paid_on)
              for w in sorted(rows.values(), key=lambda w: (w.agency_id, w.id))]
     views.sort(key=lambda v: v.id)

@@ -8,7 +8,7 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import DEFAULT_TIME_ZONE
 from partner_desk.domain.rewards import DEFAULT_REWARD_LEVELS
 from partner_desk.domain.tiers import BEGINNING, DEFAULT_LEVELS
-from partner_desk.store import migrate
+from partner_desk.store import locks, migrate
 from partner_desk.store.engine import Database
 from partner_desk.store.models import (
     Benefit,
@@ -28,9 +28,9 @@ def init_database(db: Database) -> bool:
     (or holds up) another user's write. A revision this version does not know is refused unchanged."""
     revision = migrate.current_revision(db.engine)
     _refuse_unknown(db, revision)
-    created = revision is None
+    created = False
     if revision != migrate.head_revision():
-        migrate.upgrade(db.engine)
+        created = migrate.upgrade(db.engine) is None
     with db.read() as session:
         complete = (session.get(Setting, TIME_ZONE_KEY) is not None
                     and session.scalar(select(TierVersion.id).limit(1)) is not None
@@ -38,6 +38,8 @@ def init_database(db: Database) -> bool:
     if complete:
         return created
     with db.write() as session:
+        # two first starts add the defaults once: the second waits, then finds them
+        locks.take(session, locks.SCHEMA)
         if session.get(Setting, TIME_ZONE_KEY) is None:
             session.add(Setting(key=TIME_ZONE_KEY, value=DEFAULT_TIME_ZONE))
         if session.scalar(select(TierVersion.id).limit(1)) is None:

@@ -40,7 +40,7 @@ from partner_desk.domain.withdrawals import (
     ledger_trace,
     move_refusal,
 )
-from partner_desk.services import audit
+from partner_desk.services import audit, versions
 from partner_desk.services.balances import agency_position, eligibility, locked_agency
 from partner_desk.services.guard import Refused, refused, require
 from partner_desk.services.ledger import amount_in, entry_list, open_day
@@ -132,21 +132,23 @@ def _money(pos: Position) -> dict[str, str]:
 
 
 def request_withdrawal(db: Database, actor: Actor, code: str, amount: Decimal | str, method: Method | str,
-                       details: str, as_of: date | None = None) -> WithdrawalView:
+                       details: str, as_of: date | None = None, expected: int | None = None) -> WithdrawalView:
     """Request a payout of `amount` and hold it. Refused, with every failing condition, unless the
-    offer is accepted, the available balance is worth more than $100 today and covers the amount."""
+    offer is accepted, the available balance is worth more than $100 today and covers the amount.
+    With `expected` (the balance's version the window showed), refused when the balance changed since."""
     require(db, actor, "withdraw.request", code)
     try:
         with db.write() as session:
-            return _request(session, actor, code, amount, method, details, as_of)
+            return _request(session, actor, code, amount, method, details, as_of, expected)
     except UserError as exc:
         refused(db, actor, "withdraw.request", code, exc)
         raise
 
 
 def _request(session: Session, actor: Actor, code: str, value: Decimal | str, method_text: Method | str,
-             details: str, as_of: date | None) -> WithdrawalView:
+             details: str, as_of: date | None, expected: int | None = None) -> WithdrawalView:
     agency = locked_agency(session, code)
+    versions.check_balance(session, agency, expected)
     cur = agency.currency
     amount = amount_in(value, cur)
     problems = check_amount(amount, cur)
@@ -185,36 +187,40 @@ def _request(session: Session, actor: Actor, code: str, value: Decimal | str, me
     return view
 
 
-def approve(db: Database, actor: Actor, withdrawal_id: int, as_of: date | None = None) -> WithdrawalView:
+# Each move takes `expected`: the request's state as the window showed it (services/versions.py).
+def approve(db: Database, actor: Actor, withdrawal_id: int, as_of: date | None = None,
+            expected: Status | str | None = None) -> WithdrawalView:
     """Approve a pending request (finance; not one's own). The withdrawal conditions are checked again."""
-    return _move(db, actor, withdrawal_id, Move.APPROVE, as_of=as_of)
+    return _move(db, actor, withdrawal_id, Move.APPROVE, as_of=as_of, expected=expected)
 
 
-def reject(db: Database, actor: Actor, withdrawal_id: int, reason: str) -> WithdrawalView:
+def reject(db: Database, actor: Actor, withdrawal_id: int, reason: str,
+           expected: Status | str | None = None) -> WithdrawalView:
     """Reject a pending request (finance; not one's own), with a reason; its hold is released."""
-    return _move(db, actor, withdrawal_id, Move.REJECT, reason=reason)
+    return _move(db, actor, withdrawal_id, Move.REJECT, reason=reason, expected=expected)
 
 
-def cancel(db: Database, actor: Actor, withdrawal_id: int) -> WithdrawalView:
+def cancel(db: Database, actor: Actor, withdrawal_id: int, expected: Status | str | None = None) -> WithdrawalView:
     """Cancel a pending request (its creator, or finance); its hold is released."""
-    return _move(db, actor, withdrawal_id, Move.CANCEL)
+    return _move(db, actor, withdrawal_id, Move.CANCEL, expected=expected)
 
 
 def mark_paid(db: Database, actor: Actor, withdrawal_id: int, reference: str,
-              paid_on: date | None = None) -> WithdrawalView:
+              paid_on: date | None = None, expected: Status | str | None = None) -> WithdrawalView:
     """Record that an approved request was paid out (finance; not one's own): the payout reference and
     date; the hold is released and the amount leaves the balance."""
-    return _move(db, actor, withdrawal_id, Move.PAID, reference=reference, paid_on=paid_on)
+    return _move(db, actor, withdrawal_id, Move.PAID, reference=reference, paid_on=paid_on, expected=expected)
 
 
 def _move(db: Database, actor: Actor, withdrawal_id: int, move: Move, *, as_of: date | None = None,
-          reason: str | None = None, reference: str | None = None, paid_on: date | None = None
-          ) -> WithdrawalView:
+          reason: str | None = None, reference: str | None = None, paid_on: date | None = None,
+          expected: Status | str | None = None) -> WithdrawalView:
     obj = f"withdrawal:{withdrawal_id}"
     require(db, actor, move.value, obj)
+    shown = None if expected is None else str(Status(expected).value)
     try:
         with db.write() as session:
-            return _apply(session, actor, withdrawal_id, move, as_of, reason, reference, paid_on)
+            return _apply(session, actor, withdrawal_id, move, as_of, reason, reference, paid_on, shown)
     except UserError as exc:
         refused(db, actor, move.value, obj, exc)
         raise
@@ -247,8 +253,10 @@ def approval_conditions(session: Session, agency: Agency, pos: Position, amount:
 
 
 def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of: date | None,
-           reason: str | None, reference: str | None, paid_on: date | None) -> WithdrawalView:
+           reason: str | None, reference: str | None, paid_on: date | None,
+           expected: str | None = None) -> WithdrawalView:
     row, agency = _locked_request(session, withdrawal_id)
+    versions.check_request(session, row, expected)
     problem = decider_refusal(actor, move, row.requested_by, row.id) or move_refusal(move, row.status, row.id)
     if problem:
         raise Refused(problem)
@@ -283,9 +291,6 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
             raise UserError(f"marking withdrawal {row.id} paid needs the payout reference (--reference TEXT)")
         day = paid_on or today
         open_day(session, day, "the payout date")
-        early = before_hold_refusal(session, row.id, day)
-        if early is not None:
-            raise UserError(early)
         values.update(paid_by=actor.name, paid_at=now, paid_on=day, payout_reference=ref)
         entries = payout_entries(amount)
     changed = session.execute(
@@ -296,7 +301,17 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
         raise Refused(f"withdrawal {row.id} was moved on by someone else meanwhile: nothing was changed")
     if entries:
         open_day(session, day)
-    written = _write_entries(session, actor, agency, row.id, entries, day, f"withdrawal {row.id} {end.value}")
+    note = f"withdrawal {row.id} {end.value}"
+    if move is Move.PAID:
+        # a payout recorded as made before its request was held releases the hold on the day it was held,
+        # so the ledger never shows a release before its hold, nor the money held after it was paid out
+        release_day = max(day, _requested_on(session, row.id) or day)
+        release = [e for e in entries if e[0] is EntryKind.HOLD_RELEASE]
+        written = _write_entries(session, actor, agency, row.id, release, release_day, note)
+        written += _write_entries(session, actor, agency, row.id, [e for e in entries if e not in release], day,
+                                  note)
+    else:
+        written = _write_entries(session, actor, agency, row.id, entries, day, note)
     session.flush()
     fresh = session.scalar(
         select(Withdrawal).where(Withdrawal.id == row.id).execution_options(populate_existing=True)
@@ -326,15 +341,6 @@ def _requested_on(session: Session, withdrawal_id: int) -> date | None:
     """The day a request's hold is dated."""
     return session.scalar(select(LedgerEntry.effective_on).where(
         LedgerEntry.withdrawal_id == withdrawal_id, LedgerEntry.kind == EntryKind.WITHDRAWAL_HOLD.value))
-
-
-def before_hold_refusal(session: Session, withdrawal_id: int, paid_on: date) -> str | None:
-    """Why a request cannot be paid out on `paid_on`: its hold is dated later (the money was not yet
-    held). The other bounds of a chosen date (not after today, not in a posted month) are `open_day`'s."""
-    requested_on = _requested_on(session, withdrawal_id)
-    if requested_on is not None and paid_on < requested_on:
-        return f"the payout date {paid_on} is before withdrawal {withdrawal_id} was requested ({requested_on})"
-    return None
 
 
 def _after_position(pos: Position, move: Move, amount: Decimal) -> Position:

@@ -20,14 +20,14 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from partner_desk.store import locks
 from partner_desk.store.models import Accrual, LedgerEntry, PostedPeriod
 from partner_desk.store.types import utc_now
 
 GENESIS = "0" * 64
-CHAIN_LOCK = 7271001  # the PostgreSQL advisory lock that serialises appends to every chain
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,7 @@ def link_hash(prev_hash: str, spec: ChainSpec, row: dict[str, Any]) -> str:
 def lock(session: Session) -> None:
     """Serialise chain appends: SQLite write transactions already hold the database's write lock
     (BEGIN IMMEDIATE); PostgreSQL takes an advisory lock held to the end of the transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})"))
+    locks.take(session, locks.CHAIN)
 
 
 def head(session: Session, spec: ChainSpec) -> tuple[Any, str] | None:

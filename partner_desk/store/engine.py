@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +34,10 @@ QUIET_WAIT_MS = 200
 WAITING = "waiting for the database: another user or program is writing to it…"
 BUSY = "the database is busy: another user or program is writing to it; try again"
 _PG_LOCK_TIMEOUT = "55P03"  # lock_not_available
+# where a write transaction's session lists the audit records it wrote (services/audit.py)
+OWN_RECORDS = "audit_records"
+# how many of the audit records this process wrote a Database remembers
+_OWN_KEPT = 10_000
 
 
 class DatabaseBusy(Exception):
@@ -170,6 +175,8 @@ class Database:
         self._readers = sessionmaker(
             self.engine.execution_options(readonly=True), expire_on_commit=False
         )
+        self._own: dict[int, None] = {}
+        self._own_lock = threading.Lock()
 
     @property
     def is_sqlite(self) -> bool:
@@ -180,12 +187,28 @@ class Database:
         """One write transaction: committed on success, rolled back on any error; DatabaseBusy when
         another writer held the database for longer than a write waits."""
         try:
-            with self._sessions() as session, session.begin():
-                yield session
+            with self._sessions() as session:
+                with session.begin():
+                    yield session
+                self._remember(session.info.get(OWN_RECORDS, ()))
         except OperationalError as exc:
             if _is_busy(exc):
                 raise DatabaseBusy() from None
             raise
+
+    def _remember(self, records: list[int] | tuple[()]) -> None:
+        """Note the audit records a committed write of this process made."""
+        if not records:
+            return
+        with self._own_lock:
+            self._own.update(dict.fromkeys(records))
+            while len(self._own) > _OWN_KEPT:
+                del self._own[next(iter(self._own))]
+
+    def written_here(self, record_id: int) -> bool:
+        """Whether this process wrote the audit record `record_id` through this Database."""
+        with self._own_lock:
+            return record_id in self._own
 
     @contextmanager
     def read(self) -> Iterator[Session]:

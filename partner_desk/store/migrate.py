@@ -10,6 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from partner_desk.store import locks
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -36,11 +38,18 @@ def known(revision: str) -> bool:
     return any(rev.revision == revision for rev in script.walk_revisions())
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(engine: Engine) -> str | None:
+    """Upgrade to the newest revision in one transaction. Two first starts cannot race: SQLite's
+    write lock, or PostgreSQL's schema lock, is taken before Alembic reads the revision it starts from,
+    so the second finds the schema made and has nothing to do. The revision it started from (None:
+    it created the schema)."""
     config = _config()
     with engine.begin() as connection:
+        locks.take(connection, locks.SCHEMA)
+        started = MigrationContext.configure(connection).get_current_revision()
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+    return started
 
 
 def is_current(engine: Engine) -> bool:

@@ -81,7 +81,7 @@ def test_an_admin_manages_users_on_the_settings_page(qtbot, db) -> None:  # type
     reset.password.setText("fiona-1234")
     reset.repeat.setText("fiona-1234")
     finish(qtbot, reset)
-    assert reset.error.text() == "the password contains the user name 'fiona': choose another"
+    assert reset.error.text() == "the password is the user name 'fiona' with digits or signs: choose another"
     reset.password.setText("ledger-1234")
     reset.repeat.setText("ledger-1234")
     finish(qtbot, reset)

@@ -332,17 +332,19 @@ def test_a_batch_date_after_today_or_in_a_posted_month_is_refused_and_writes_not
     assert refusals == [("withdraw.paid_batch", "refused"), ("accrue.post", "ok"), ("withdraw.paid_batch", "refused")]
 
 
-def test_a_batch_paid_before_a_request_was_held_names_every_such_request(pdb: Database, tmp_path: Path) -> None:
+def test_a_batch_paid_before_a_request_was_held_releases_each_hold_on_its_own_day(pdb: Database,
+                                                                                  tmp_path: Path) -> None:
     early = request_withdrawal(pdb, M1, "AG04", Decimal("50.00"), "paypal", "e@example.com", as_of=date(2026, 11, 16))
     approve(pdb, F1, early.id)
     late = paypal_batch(pdb)  # held on the 18th
     result = export_batch(pdb, F2, "paypal", tmp_path / "out")
     before = money_rows(pdb)
-    with pytest.raises(BatchRefused) as caught:
-        mark_batch_paid(pdb, F2, result.files[0], "PP-1", date(2026, 11, 17))
-    assert caught.value.problems == [
-        f"the payout date 2026-11-17 is before withdrawal {i} was requested (2026-11-18)" for i in late]
-    assert money_rows(pdb) == before and get_withdrawal(pdb, early.id).status == "approved"
-    # on the 18th every request was held: the whole batch is paid
-    paid = mark_batch_paid(pdb, F2, result.files[0], "PP-1", HELD_ON)
+    paid = mark_batch_paid(pdb, F2, result.files[0], "PP-1", date(2026, 11, 17))
     assert [v.id for v in paid.requests] == [early.id, *late]
+    written = money_rows(pdb)[len(before):]
+    # every payout is dated the 17th, the day the money left; a hold is released on the day it was made if
+    # that is later (the 18th), so on no day is a hold released before it was made
+    releases = sorted(day for kind, _, _, day in written if kind == "hold_release")
+    payouts = sorted(day for kind, _, _, day in written if kind == "payout")
+    assert payouts == [date(2026, 11, 17)] * (1 + len(late))
+    assert releases == [date(2026, 11, 17)] + [date(2026, 11, 18)] * len(late)

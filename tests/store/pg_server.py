@@ -25,11 +25,18 @@ def _bin(name: str) -> str:
 
 
 class PgServer:
-    def __init__(self) -> None:
+    """`tcp_port`: also listen on 127.0.0.1 at that port; `ssl`: the certificate and key files the
+    server presents (TLS on); `hba`: the lines of pg_hba.conf (who may connect how)."""
+
+    def __init__(self, tcp_port: int | None = None, ssl: tuple[Path, Path] | None = None,
+                 hba: list[str] | None = None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="partner-desk-pg-"))
         self.data = self.root / "data"
         self.socket = self.root / "socket"
         self.socket.mkdir()
+        self.tcp_port = tcp_port
+        self.ssl = ssl
+        self.hba = hba
         self._as_postgres = os.geteuid() == 0  # the server refuses to run as root
 
     def _run(self, *args: str) -> None:
@@ -43,18 +50,39 @@ class PgServer:
             shutil.chown(self.root, "postgres")
             shutil.chown(self.socket, "postgres")
         self._run(_bin("initdb"), "-D", str(self.data), "-U", "partner", "--auth=trust", "-E", "UTF8")
-        self._run(
-            _bin("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "60", "start",
-            "-o", f"-c listen_addresses='' -k {self.socket} -c fsync=off -c full_page_writes=off",
-        )
+        options = f"-k {self.socket} -c fsync=off -c full_page_writes=off"
+        if self.tcp_port is None:
+            options += " -c listen_addresses=''"
+        else:
+            options += f" -c listen_addresses=127.0.0.1 -c port={self.tcp_port}"
+        if self.ssl is not None:
+            for source, name in zip(self.ssl, ("server.crt", "server.key"), strict=True):
+                target = self.data / name
+                shutil.copyfile(source, target)
+                target.chmod(0o600)
+                if self._as_postgres:
+                    shutil.chown(target, "postgres")
+            options += " -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key"
+        if self.hba is not None:
+            (self.data / "pg_hba.conf").write_text("\n".join(self.hba) + "\n", encoding="utf-8")
+        self._run(_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.root / "log"), "-w", "-t", "60", "start",
+                  "-o", options)
         deadline = time.monotonic() + 30
         while not list(self.socket.glob(".s.PGSQL.*")) and time.monotonic() < deadline:
             time.sleep(0.1)
         return self
 
+    @property
+    def port(self) -> int:
+        return self.tcp_port or 5432
+
     def create_database(self, name: str) -> str:
-        self._run(_bin("createdb"), "-h", str(self.socket), "-U", "partner", name)
-        return f"postgresql+psycopg://partner@/{name}?host={self.socket}"
+        self._run(_bin("createdb"), "-h", str(self.socket), "-p", str(self.port), "-U", "partner", name)
+        return self.url(name)
+
+    def url(self, name: str, user: str = "partner") -> str:
+        """The URL of database `name` on the server's Unix socket."""
+        return f"postgresql+psycopg://{user}@/{name}?host={self.socket}&port={self.port}"
 
     def stop(self) -> None:
         try:

@@ -97,7 +97,7 @@ def test_postgresql_refuses_changes_to_append_only_tables(pg_db: Database, tmp_p
 def test_a_write_that_waits_too_long_for_a_lock_is_busy_on_postgresql(server: PgServer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from partner_desk.domain.roles import SETUP as setup_actor
     from partner_desk.services import audit
-    from partner_desk.store import engine
+    from partner_desk.store import engine, locks
     from partner_desk.store.engine import DatabaseBusy
 
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
@@ -107,7 +107,7 @@ def test_a_write_that_waits_too_long_for_a_lock_is_busy_on_postgresql(server: Pg
     other = Database(url)
     try:
         with other.write() as holder:
-            holder.execute(text("SELECT pg_advisory_xact_lock(7271001)"))  # the audit chain's lock
+            locks.take(holder, locks.CHAIN)  # the audit chain's lock
             with pytest.raises(DatabaseBusy, match=r"the database is busy: .* try again"), \
                     database.write() as session:
                 audit.record(session, setup_actor, "settings", "zone")

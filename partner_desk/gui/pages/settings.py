@@ -27,6 +27,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.page import Page
+from partner_desk.gui.pages.settings_connection import ConnectionTab
 from partner_desk.gui.pages.settings_dialogs import BenefitDialog, RewardLevelDialog, TierVersionDialog, UserDialog
 from partner_desk.gui.pages.settings_language import LanguageTab
 from partner_desk.gui.pages.settings_payouts import PayoutAccountTab
@@ -67,6 +68,8 @@ class SettingsPage(Page):
         self.language_section = LanguageTab()
         self.tabs.addTab(self.language_section, _("Language"))
         self.tabs.addTab(self._statements_tab(), _("Statements"))
+        self.connection_section = ConnectionTab(ctx.db.url)
+        self.tabs.addTab(self.connection_section, _("Database"))
         layout = QVBoxLayout(self)
         self.note = QLabel(_("Only an admin changes these settings; you can read them."))
         self.note.setStyleSheet("color: #8a5a00;")

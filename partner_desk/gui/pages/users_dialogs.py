@@ -51,7 +51,7 @@ class PasswordDialog(FormDialog):
     def __init__(self, ctx: AppContext, name: str, parent: QWidget | None = None) -> None:
         self.own = ctx.actor.name == name
         title = _("Change my password") if self.own else _("Reset the password of {name}").format(name=name)
-        super().__init__(title, _("At least 8 characters, and not containing the user name."), parent,
+        super().__init__(title, _("At least 8 characters, and more than the user name with digits or signs."), parent,
                          ok_label=_("Change"))
         self.ctx = ctx
         self.user = name

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -219,7 +219,9 @@ class WithdrawalsPage(Page):
         """Select a request by its number when it is shown; True if it is."""
         for index, row in enumerate(self.model.rows()):
             if row.id == withdrawal_id:
-                self.table.selectRow(index)
+                # this request alone, whatever keys are held (selectRow would add to the selection)
+                flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                self.table.selectionModel().setCurrentIndex(self.model.index(index, 0), flags)
                 return True
         return False
 
@@ -281,7 +283,8 @@ class WithdrawalsPage(Page):
     # actions ----------------------------------------------------------------------------------------
     def act(self, move: Move) -> None:
         """What a button does for the selected request: approve at once (after a confirmation),
-        or open the dialog that asks for a reason, a reference or a confirmation."""
+        or open the dialog that asks for a reason, a reference or a confirmation. The request's state
+        as shown goes with it: a request someone else moved on meanwhile is refused, not acted on."""
         row = self.selected()
         if row is None or not row.allowed(move):
             return
@@ -289,22 +292,23 @@ class WithdrawalsPage(Page):
         if move is Move.APPROVE:
             widgets.confirm(self, _("Approve withdrawal {id}: {amount} to {agency} by {method}?").format(
                 id=w.id, amount=money(w.amount, w.currency), agency=w.agency, method=method_label(w.method)),
-                lambda: self._run(move, w.id, lambda db, actor: withdrawals.approve(db, actor, w.id)),
+                lambda: self._run(move, w.id,
+                                  lambda db, actor: withdrawals.approve(db, actor, w.id, expected=w.status)),
                 yes_label=_("Approve"))
         elif move is Move.REJECT:
             reject = RejectDialog(w, self)
             reject.submitted.connect(lambda wid, reason: self._run(
-                move, wid, lambda db, actor: withdrawals.reject(db, actor, wid, reason)))
+                move, wid, lambda db, actor: withdrawals.reject(db, actor, wid, reason, expected=w.status)))
             self._open(reject)
         elif move is Move.PAID:
             paid = PaidDialog(w, self.today(), self)
             paid.submitted.connect(lambda wid, ref, on: self._run(
-                move, wid, lambda db, actor: withdrawals.mark_paid(db, actor, wid, ref, on)))
+                move, wid, lambda db, actor: withdrawals.mark_paid(db, actor, wid, ref, on, expected=w.status)))
             self._open(paid)
         else:
             widgets.confirm(self, _("Cancel withdrawal {id} ({amount})? Its hold is released.").format(
                 id=w.id, amount=money(w.amount, w.currency)),
-                lambda: self._run(move, w.id, lambda db, actor: withdrawals.cancel(db, actor, w.id)),
+                lambda: self._run(move, w.id, lambda db, actor: withdrawals.cancel(db, actor, w.id, expected=w.status)),
                 yes_label=_("Cancel request"))
 
     def _open(self, dialog: RejectDialog | PaidDialog) -> None:

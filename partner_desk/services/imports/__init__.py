@@ -15,6 +15,7 @@ from partner_desk.services import audit
 from partner_desk.services.guard import refused, require
 from partner_desk.services.imports import agencies, payments, projects, rates, tiers
 from partner_desk.services.imports.common import ImportContext, ImportSummary
+from partner_desk.store import locks
 from partner_desk.store.engine import Database
 from partner_desk.store.models import ImportRun
 from partner_desk.store.queries import company_tz
@@ -79,6 +80,8 @@ def _run(db: Database, actor: Actor, kind: str, path: Path, *, write: bool,
         raise FileRejected(header_problems, f"{path.name}")
     summary = ImportSummary(kind, path.name)
     with db.write() as session:
+        # what a posting reads: an import lands wholly before or wholly after a posting (store/locks.py)
+        locks.take(session, locks.POSTING)
         ctx = ImportContext.open(session, company_tz(session))
         module.load(ctx, source if rows_read is None else _Reporting(source, rows_read), summary)
         if ctx.problems:

@@ -1,4 +1,7 @@
-"""The agency page's action dialogs: pay a project, request a withdrawal, record offer acceptance."""
+"""The agency page's action dialogs: pay a project, request a withdrawal, record offer acceptance.
+
+The dialogs that spend or correct the balance pass the version of the balance the page showed
+(`AgencyDetail.ledger_head`): a balance someone else changed meanwhile is refused, not acted on."""
 
 from __future__ import annotations
 
@@ -64,7 +67,8 @@ class PayProjectDialog(FormDialog):
         from partner_desk.services.ledger import pay_project
 
         project, amount = values
-        return pay_project(self.ctx.db, self.ctx.actor, self.detail.code, project, amount)
+        return pay_project(self.ctx.db, self.ctx.actor, self.detail.code, project, amount,
+                           expected=self.detail.ledger_head)
 
 
 class WithdrawalDialog(FormDialog):
@@ -125,7 +129,8 @@ class WithdrawalDialog(FormDialog):
         from partner_desk.services.withdrawals import request_withdrawal
 
         amount, method, details = values
-        return request_withdrawal(self.ctx.db, self.ctx.actor, self.detail.code, amount, method, details)
+        return request_withdrawal(self.ctx.db, self.ctx.actor, self.detail.code, amount, method, details,
+                                  expected=self.detail.ledger_head)
 
 
 class OfferDialog(FormDialog):
@@ -270,4 +275,5 @@ class CorrectionDialog(FormDialog):
         from partner_desk.services.ledger import correct
 
         amount, reason = values
-        return correct(self.ctx.db, self.ctx.actor, self.detail.code, amount, reason)
+        return correct(self.ctx.db, self.ctx.actor, self.detail.code, amount, reason,
+                      expected=self.detail.ledger_head)
