@@ -72,6 +72,9 @@ def open_database(url: str | None) -> Database:
     return db
 
 
+LAST_USER = "sign_in/last_user"
+
+
 def chosen_url(db_url: str | None) -> str | None:
     """--db, then PARTNER_DESK_DB, then the database chosen in Settings on this computer (its password
     from the system keyring), then the file in the user's data folder."""
@@ -79,9 +82,6 @@ def chosen_url(db_url: str | None) -> str | None:
         return db_url
     found = remembered()
     return connections.with_password(found) if found else None
-
-
-LAST_USER = "sign_in/last_user"
 
 
 def sign_in_dialog(db: Database, user: str | None = None) -> QDialog:

@@ -168,9 +168,9 @@ class MainWindow(QMainWindow):
             self._reload_pages(touched)
         if who is None or Area.USERS in touched:
             self.refresh_standing()
-        if what and who is not None:
-            # someone else's change stays in view until the next one
-            self.change_label.setText(what)
+        if who is not None and what:
+            # another user's change stays in the status bar until the next one
+            self.change_label.setText(_("{who} {what}").format(who=self.ctx.person(who), what=what))
             self.change_label.setToolTip(_("The last change another user made; every page shows it"))
             self.change_label.show()
         elif what:
@@ -199,9 +199,7 @@ class MainWindow(QMainWindow):
     def _changes_arrived(self, changes: list[Change]) -> None:
         found = news(changes)
         if found is not None:
-            areas, who, what = found
-            said = _("{who} {what}").format(who=self.ctx.person(who), what=what) if who and what else None
-            self.changed(areas, who or "", said)
+            self.changed(*found)
 
     # keyboard -----------------------------------------------------------------------------------
     def _shortcuts(self) -> None:

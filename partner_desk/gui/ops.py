@@ -24,6 +24,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
@@ -187,7 +188,10 @@ class Operation(Generic[T]):
 
     @property
     def stale(self) -> bool:
-        """A newer operation of the same generation started: this one's outcome is dropped."""
+        """A newer operation of the same generation started, or the widget that asked for it is gone
+        (its window was closed): this one's outcome is dropped."""
+        if self.parent is not None and not shiboken6.isValid(self.parent):
+            return True
         return self.generation is not None and not self.generation.is_current(self.number)
 
     def _done(self, result: T) -> None:

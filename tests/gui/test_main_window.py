@@ -88,10 +88,10 @@ def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:
     assert two.refreshed == 1
 
     # someone else's change comes in through the same entry point, and says so in the status bar
-    window.changed(frozenset({Area.TIERS, Area.AUDIT}), "fiona", "fiona changed the commission table")
+    window.changed(frozenset({Area.TIERS, Area.AUDIT}), "fiona", "changed the commission table at 9:14")
     assert two.refreshed == 2
     assert one.refreshed == 2
-    assert window.change_label.text() == "fiona changed the commission table"
+    assert window.change_label.text() == "fiona changed the commission table at 9:14"
 
     window.show_page("two")
     window.resize(700, 500)  # within the offscreen screen (800 x 600)

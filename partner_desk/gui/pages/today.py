@@ -34,6 +34,7 @@ from partner_desk.gui.page import Page
 from partner_desk.gui.pages.agency.page import STATE_LABELS
 from partner_desk.gui.pages.import_page import KIND_LABELS
 from partner_desk.i18n import _, day, money, ngettext, percent
+from partner_desk.services.changes import EVERYTHING, Area
 from partner_desk.services.today import Requests, Today, today_view
 
 GREEN = "color: #1b6e20;"
@@ -86,6 +87,8 @@ class Box(QFrame):
 class TodayPage(Page):
     """Eight boxes in two columns; each opens the page that acts on what it shows."""
 
+    # everything but the trail itself: a refused attempt changes nothing the page shows
+    areas = EVERYTHING - {Area.AUDIT}
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -221,7 +221,9 @@ class WithdrawalsPage(Page):
         """Select a request by its number when it is shown; True if it is."""
         for index, row in enumerate(self.model.rows()):
             if row.id == withdrawal_id:
-                self.table.selectRow(index)
+                # this request alone, whatever keys are held (selectRow would add to the selection)
+                flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                self.table.selectionModel().setCurrentIndex(self.model.index(index, 0), flags)
                 return True
         return False
 
