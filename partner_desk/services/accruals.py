@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +25,7 @@ from partner_desk.domain.money import (
     format_usd,
     from_minor,
     minor_digits,
+    per_currency,
     to_minor,
 )
 from partner_desk.domain.periods import ONE_DAY, Period, parse_period, period_bounds, today_in
@@ -65,10 +65,7 @@ class AccrualRun:
     message: str
 
     def totals_by_currency(self) -> dict[str, Decimal]:
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for accrual in self.accruals:
-            totals[accrual.currency] += accrual.total
-        return dict(sorted(totals.items()))
+        return _totals(self.accruals)
 
 
 @dataclass(frozen=True)
@@ -271,10 +268,8 @@ def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
 
 
 def _totals(accruals: list[AgencyAccrual]) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for a in accruals:
-        totals[a.currency] += a.total
-    return dict(sorted(totals.items()))
+    """The accruals' commissions summed per currency, in currency order."""
+    return per_currency((a.total, a.currency) for a in accruals)
 
 
 class _Writer:
