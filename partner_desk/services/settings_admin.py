@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from partner_desk.domain.bounds import amount_problem, text_problem
 from partner_desk.domain.errors import UserError
@@ -41,6 +43,8 @@ from partner_desk.store.queries import (
     tier_history,
 )
 from partner_desk.store.types import utc_now
+
+M = TypeVar("M")
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,14 +197,20 @@ def add_reward_level(db: Database, actor: Actor, min_reward_usd: Decimal | str, 
         return row.id
 
 
+def _stored(session: Session, model: type[M], key: int, unknown: str) -> M:
+    """The stored row of `model` with `key`; refused as `unknown` when there is none."""
+    found = session.get(model, key)
+    if found is None:
+        raise UserError(unknown)
+    return found
+
+
 def add_benefit(db: Database, actor: Actor, level_id: int, name: str) -> int:
     """Add a benefit to a reward level; its id."""
     with guarded(db, actor, Action.REWARDS, f"level {level_id}") as act:
         cleaned = _benefit_name(name)
         session = act.session
-        level = session.get(RewardLevelRow, level_id)
-        if level is None:
-            raise UserError(f"unknown reward level {level_id}")
+        level = _stored(session, RewardLevelRow, level_id, f"unknown reward level {level_id}")
         position = session.scalar(select(func.count(Benefit.id)).where(Benefit.level_id == level_id)) or 0
         benefit = Benefit(level_id=level_id, position=int(position), name=cleaned)
         session.add(benefit)
@@ -215,9 +225,7 @@ def rename_benefit(db: Database, actor: Actor, benefit_id: int, name: str) -> No
     with guarded(db, actor, Action.REWARDS, f"benefit {benefit_id}") as act:
         cleaned = _benefit_name(name)
         session = act.session
-        benefit = session.get(Benefit, benefit_id)
-        if benefit is None:
-            raise UserError(f"unknown benefit {benefit_id}")
+        benefit = _stored(session, Benefit, benefit_id, f"unknown benefit {benefit_id}")
         before = benefit.name
         benefit.name = cleaned
         audit.record(session, actor, Action.REWARDS, f"benefit {benefit_id}", before={"benefit": before},
