@@ -8,6 +8,7 @@ to a known project or connection is an error.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,17 +23,17 @@ COLUMNS = ("project_id", "name", "currency", "agency_code", "connected_at")
 OPTIONAL = ("disconnected_at",)
 
 
+@dataclass(slots=True)
 class _Span:
-    __slots__ = ("agency_code", "agency_id", "connected_at", "disconnected_at", "row", "stored")
+    """One connection of a project as it will stand: its agency, its moments, the file row that
+    gave it (0: stored), and the stored connection it is."""
 
-    def __init__(self, agency_id: int, agency_code: str, connected_at: datetime,
-                 disconnected_at: datetime | None, row: int, stored: Connection | None) -> None:
-        self.agency_id = agency_id
-        self.agency_code = agency_code
-        self.connected_at = connected_at
-        self.disconnected_at = disconnected_at
-        self.row = row
-        self.stored = stored
+    agency_id: int
+    agency_code: str
+    connected_at: datetime
+    disconnected_at: datetime | None
+    row: int
+    stored: Connection | None
 
 
 class _Plan:
