@@ -244,7 +244,7 @@ def test_text_tables_align_numbers_right_and_leave_no_trailing_spaces() -> None:
     ]
 
 
-def test_users_add_takes_a_display_name(cli) -> None:  # type: ignore[no-untyped-def]
+def test_users_add_takes_a_display_name(cli) -> None:
 
     assert cli("init")[0] == 0
     assert cli("users", "add", "root", "--role", "admin", "--password-stdin", stdin="secret-boss\n")[0] == 0

@@ -133,14 +133,14 @@ def test_validate_levels_lists_every_problem() -> None:
 
 def test_within_reach_of_the_next_level_is_a_tenth_of_its_threshold() -> None:
     # the next level of $4,500 is 25% from $5,000: $500 missing = 10% of 5,000: within reach
-    assert DEFAULT_TABLE.within_reach(Decimal("4500")).percent == Decimal("25")  # type: ignore[union-attr]
+    assert DEFAULT_TABLE.within_reach(Decimal("4500")).percent == Decimal("25")
     # $4,499.99: $500.01 missing, more than $500
     assert DEFAULT_TABLE.within_reach(Decimal("4499.99")) is None
     # $450 of $500 (15%): $50 = 10% of 500
-    assert DEFAULT_TABLE.within_reach(Decimal("450")).min_usd == Decimal("500")  # type: ignore[union-attr]
+    assert DEFAULT_TABLE.within_reach(Decimal("450")).min_usd == Decimal("500")
     # at the top level there is no next one
     assert DEFAULT_TABLE.within_reach(Decimal("10000")) is None
-    assert DEFAULT_TABLE.within_reach(Decimal("9000")).percent == Decimal("30")  # type: ignore[union-attr]
+    assert DEFAULT_TABLE.within_reach(Decimal("9000")).percent == Decimal("30")
 
 
 @given(st.decimals(min_value=0, max_value=20000, places=2))

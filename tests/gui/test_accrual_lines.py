@@ -28,7 +28,7 @@ PAY5,P1,2025-03-25T10:00:00,subscription,-100.00,USD,PAY1
 """
 
 
-def open_page(qtbot, db, actor) -> AccrualsPage:  # type: ignore[no-untyped-def]
+def open_page(qtbot, db, actor) -> AccrualsPage:
     page = AccrualsPage(AppContext(db, actor))
     qtbot.addWidget(page)
     page.resize(1280, 720)
@@ -37,12 +37,12 @@ def open_page(qtbot, db, actor) -> AccrualsPage:  # type: ignore[no-untyped-def]
     return page
 
 
-def select(qtbot, page: AccrualsPage, code: str) -> None:  # type: ignore[no-untyped-def]
+def select(qtbot, page: AccrualsPage, code: str) -> None:
     with qtbot.waitSignal(page.lines.shown, timeout=15_000):
         assert page.select_agency(code)
 
 
-def test_selecting_a_previewed_agency_lists_exactly_its_lines(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_selecting_a_previewed_agency_lists_exactly_its_lines(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     import_file(db, SETUP, "payments", write_csv(MORE))
     team = people(db)
@@ -85,7 +85,7 @@ def test_selecting_a_previewed_agency_lists_exactly_its_lines(qtbot, db, write_c
     assert [ln.payment_id for ln in page.lines.model.rows()] == ["PAY1", "PAY4", "PAY5"]
 
 
-def test_a_posted_period_shows_its_lines_as_posted(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_posted_period_shows_its_lines_as_posted(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     import_file(db, SETUP, "payments", write_csv(MORE))
     team = people(db)
@@ -105,7 +105,7 @@ def test_a_posted_period_shows_its_lines_as_posted(qtbot, db, write_csv) -> None
     assert page.preview_button.toolTip().startswith("2025-03 is posted")
 
 
-def test_export_preview_writes_every_agency_and_line(qtbot, db, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_export_preview_writes_every_agency_and_line(qtbot, db, write_csv, tmp_path) -> None:
     seed(db, write_csv)
     import_file(db, SETUP, "payments", write_csv(MORE))
     team = people(db)

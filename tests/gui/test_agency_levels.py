@@ -33,7 +33,7 @@ def cells(page: AgencyPage, col: int) -> dict[str, str]:
     return {key: labels[col].text() for key, labels in box.cells.items()} | {"heading": box.headings[col].text()}
 
 
-def open_agency(qtbot, db, actor) -> AgencyPage:  # type: ignore[no-untyped-def]
+def open_agency(qtbot, db, actor) -> AgencyPage:
     page = AgencyPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
@@ -41,7 +41,7 @@ def open_agency(qtbot, db, actor) -> AgencyPage:  # type: ignore[no-untyped-def]
     return page
 
 
-def test_the_first_of_a_month_shows_the_month_ended_beside_the_running_one(qtbot, db, write_csv, clock) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_of_a_month_shows_the_month_ended_beside_the_running_one(qtbot, db, write_csv, clock) -> None:
     clock("2025-04-01T09:00:00Z")  # noon of 1 April in Kyiv: April has just begun
     for kind, text in (("agencies", AGENCIES), ("projects", PROJECTS), ("payments", PAYMENTS)):
         import_file(db, SETUP, kind, write_csv(text, f"{kind}.csv"))
@@ -71,7 +71,7 @@ def test_the_first_of_a_month_shows_the_month_ended_beside_the_running_one(qtbot
         "next_level": "highest level", "reward": "$3,150.00", "next_reward": "every level reached"}
 
 
-def test_the_chart_tells_each_month_on_hover_and_marks_the_running_one(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_the_chart_tells_each_month_on_hover_and_marks_the_running_one(qtbot, db, write_csv) -> None:
 
 
     seed(db, write_csv)
@@ -104,7 +104,7 @@ def test_the_chart_tells_each_month_on_hover_and_marks_the_running_one(qtbot, db
     assert chart.chart().theme() == QChart.ChartTheme.ChartThemeLight
 
 
-def test_the_header_folds_away_for_the_tabs_and_stays_folded(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_the_header_folds_away_for_the_tabs_and_stays_folded(qtbot, db, write_csv) -> None:
 
     seed(db, write_csv)
     team = people(db)

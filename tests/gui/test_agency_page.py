@@ -194,7 +194,7 @@ def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> N
         "correction", Decimal("-50.00"), "March bonus counted twice")
 
 
-def test_the_agency_asked_for_last_is_the_one_shown(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_the_agency_asked_for_last_is_the_one_shown(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     page = AgencyPage(AppContext(db, team["anna"]))

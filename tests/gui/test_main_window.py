@@ -113,7 +113,7 @@ def test_pages_are_registered_by_their_classes() -> None:
     assert keys[:3] == ["today", "agencies", "agency"]  # the morning's page first
 
 
-def test_help_lists_the_keyboard_shortcuts_and_the_page_list_takes_focus(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_help_lists_the_keyboard_shortcuts_and_the_page_list_takes_focus(qtbot, db) -> None:
 
 
     window = MainWindow(AppContext(db, Actor("ada", Role.ADMIN)), remember=False)
@@ -131,7 +131,7 @@ def test_help_lists_the_keyboard_shortcuts_and_the_page_list_takes_focus(qtbot, 
     dialog.reject()
 
 
-def test_a_user_with_a_display_name_is_called_by_it(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_with_a_display_name_is_called_by_it(qtbot, db) -> None:
 
     ada = add_user(db, SETUP, "ada", Role.ADMIN, "correct horse battery")
     ctx = AppContext(db, ada)

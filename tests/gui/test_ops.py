@@ -111,7 +111,7 @@ def test_quiet_work_never_opens_the_progress_dialog(qtbot) -> None:
     assert op.dialog is None
 
 
-def test_only_the_newest_operation_of_a_generation_delivers(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_newest_operation_of_a_generation_delivers(qtbot) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
     loads = ops.Generation()

@@ -23,7 +23,7 @@ from tests.services.reporting_world import RATE_DAY, populate
 ADMIN = Actor("ada", Role.ADMIN)
 
 
-def open_page(qtbot, db) -> AgenciesPage:  # type: ignore[no-untyped-def]
+def open_page(qtbot, db) -> AgenciesPage:
     page = AgenciesPage(AppContext(db, ADMIN))
     qtbot.addWidget(page)
     page.resize(1400, 600)
@@ -40,7 +40,7 @@ def text(page: AgenciesPage, row: int, col: int, role: Qt.ItemDataRole = Qt.Item
     return str(page.model.data(page.model.index(row, col), role))
 
 
-def test_a_currency_mixed_balance_sorts_by_its_value_in_usd(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_currency_mixed_balance_sorts_by_its_value_in_usd(qtbot, db) -> None:
     populate(db)
     page = open_page(qtbot, db)
     balance = column(page, "Balance")
@@ -63,7 +63,7 @@ def test_a_currency_mixed_balance_sorts_by_its_value_in_usd(qtbot, db) -> None: 
     assert [r.code for r in page.model.rows()] == ["AG-UAH", "AG-EUR", "AG-KWD", "AG-JPY", "AG-PLN"]
 
 
-def test_the_footer_keeps_each_currency_and_adds_the_grand_total(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_footer_keeps_each_currency_and_adds_the_grand_total(qtbot, db) -> None:
     populate(db)
     page = open_page(qtbot, db)
     assert page.balance_totals.text() == (
@@ -83,7 +83,7 @@ def test_the_footer_keeps_each_currency_and_adds_the_grand_total(qtbot, db) -> N
     assert page.count.text() == "1 of 5 agencies"
 
 
-def test_the_table_exports_the_rows_shown_with_real_cells(qtbot, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_table_exports_the_rows_shown_with_real_cells(qtbot, db, tmp_path) -> None:
 
 
     populate(db)
@@ -115,7 +115,7 @@ def test_the_table_exports_the_rows_shown_with_real_cells(qtbot, db, tmp_path) -
     assert ",4615274,30768.49," in lines[1]
 
 
-def test_withdrawal_amounts_sort_by_value_and_the_footer_adds_the_grand_total(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawal_amounts_sort_by_value_and_the_footer_adds_the_grand_total(qtbot, db) -> None:
 
 
 

@@ -132,14 +132,14 @@ def test_run_gui_signs_in_and_opens_the_window(qtbot, db, tmp_path) -> None:
     assert seen == {"user": "ada (admin)", "page": "today"}
 
 
-def test_the_password_is_checked_off_the_gui_thread(qtbot, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_password_is_checked_off_the_gui_thread(qtbot, db, monkeypatch) -> None:
 
 
     add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
     threads: list[bool] = []
     real = users.sign_in
 
-    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def watched(*args, **kwargs):
         threads.append(threading.current_thread() is threading.main_thread())
         return real(*args, **kwargs)
 
@@ -152,7 +152,7 @@ def test_the_password_is_checked_off_the_gui_thread(qtbot, db, monkeypatch) -> N
     assert threads == [False]
 
 
-def test_the_last_user_name_is_offered_at_the_next_sign_in(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_last_user_name_is_offered_at_the_next_sign_in(qtbot, db) -> None:
 
 
     add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
@@ -160,7 +160,7 @@ def test_the_last_user_name_is_offered_at_the_next_sign_in(qtbot, db) -> None:  
     qtbot.addWidget(first)
     assert first.name.text() == ""  # nobody signed in on this computer yet
     app = QApplication.instance()
-    desk = Desk(app, db)  # type: ignore[arg-type]
+    desk = Desk(app, db)
     window = desk.open(users_actor(db))
     qtbot.addWidget(window)
     again = sign_in_dialog(db)
@@ -174,6 +174,6 @@ def test_the_last_user_name_is_offered_at_the_next_sign_in(qtbot, db) -> None:  
     assert asked.name.text() == "bob"
 
 
-def users_actor(db):  # type: ignore[no-untyped-def]
+def users_actor(db):
 
     return sign_in(db, "ada", PASSWORD)

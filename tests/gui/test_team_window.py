@@ -17,14 +17,14 @@ from tests.gui.test_main_window import SPECS, CountingPage
 from tests.services.money_world import ACTORS, CLOCK, TODAY, credit, world
 
 
-def _window(qtbot, db: Database, who: str) -> MainWindow:  # type: ignore[no-untyped-def]
+def _window(qtbot, db: Database, who: str) -> MainWindow:
     window = MainWindow(AppContext(db, ACTORS[who]), specs=SPECS, remember=False)
     qtbot.addWidget(window)
     window.show()
     return window
 
 
-def test_a_window_hears_a_colleagues_change_and_says_who_did_what(qtbot, tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_window_hears_a_colleagues_change_and_says_who_did_what(qtbot, tmp_path: Path, clock) -> None:
     clock(CLOCK)  # 2026-11-20 10:00 UTC: 12:00 in Kyiv
     here = world(tmp_path)
     there = Database(here.engine.url.render_as_string(hide_password=False))
@@ -53,7 +53,7 @@ def test_a_window_hears_a_colleagues_change_and_says_who_did_what(qtbot, tmp_pat
     assert not window.change_watch._thread.is_alive()
 
 
-def test_approving_a_request_a_colleague_approved_meanwhile_is_refused_with_who(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_approving_a_request_a_colleague_approved_meanwhile_is_refused_with_who(qtbot, tmp_path: Path,
                                                                                clock, monkeypatch) -> None:
 
     clock(CLOCK)
@@ -81,7 +81,7 @@ def test_approving_a_request_a_colleague_approved_meanwhile_is_refused_with_who(
     here.dispose()
 
 
-def test_a_colleagues_change_reloads_only_the_pages_that_show_what_it_touched(qtbot, tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_colleagues_change_reloads_only_the_pages_that_show_what_it_touched(qtbot, tmp_path: Path, clock) -> None:
     clock(CLOCK)
     here = world(tmp_path)
     there = Database(here.engine.url.render_as_string(hide_password=False))

@@ -32,7 +32,7 @@ PAY7,P1,2025-03-20T10:00:00,subscription,1000.00,USD
 """
 
 
-def open_today(qtbot, db, actor) -> TodayPage:  # type: ignore[no-untyped-def]
+def open_today(qtbot, db, actor) -> TodayPage:
     page = TodayPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
@@ -40,19 +40,19 @@ def open_today(qtbot, db, actor) -> TodayPage:  # type: ignore[no-untyped-def]
     return page
 
 
-def world(db, write_csv):  # type: ignore[no-untyped-def]
+def world(db, write_csv):
     seed(db, write_csv)
     import_file(db, SETUP, "payments", write_csv(MORE, "more-payments.csv"))
     return people(db)
 
 
-def opened(qtbot, page: TodayPage, act) -> list[object]:  # type: ignore[no-untyped-def]
+def opened(qtbot, page: TodayPage, act) -> list[object]:
     with qtbot.waitSignal(page.open_page) as signal:
         act()
     return list(signal.args)
 
 
-def test_before_posting_march_can_be_posted_and_april_is_close_to_25_percent(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_before_posting_march_can_be_posted_and_april_is_close_to_25_percent(qtbot, db, write_csv) -> None:
     team = world(db, write_csv)
     page = open_today(qtbot, db, team["fiona"])
     assert page.heading.text() == "Today, Apr 15, 2025"
@@ -80,7 +80,7 @@ def test_before_posting_march_can_be_posted_and_april_is_close_to_25_percent(qtb
     assert opened(qtbot, page, page.rates.button.click) == ["import", "rates"]
 
 
-def test_after_posting_requests_benefits_and_balances_wait(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_after_posting_requests_benefits_and_balances_wait(qtbot, db, write_csv) -> None:
     team = world(db, write_csv)
     post_period(db, team["fiona"], "2025-03", TODAY)
     with db.read() as s:
@@ -117,7 +117,7 @@ def test_after_posting_requests_benefits_and_balances_wait(qtbot, db, write_csv)
     assert opened(qtbot, page, page.approved.button.click) == ["withdrawals", "approved"]
 
 
-def test_a_manager_sees_the_agencies_they_manage_only(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_sees_the_agencies_they_manage_only(qtbot, db, write_csv) -> None:
     team = world(db, write_csv)
     boris = add_user(db, team["admin"], "boris", Role.MANAGER, PASSWORD)
     post_period(db, team["fiona"], "2025-03", TODAY)

@@ -21,7 +21,7 @@ M1, M2, F1, F2, A1 = (ACTORS[n] for n in ("m1", "m2", "f1", "f2", "a1"))
 
 
 @pytest.fixture
-def db(tmp_path: Path, clock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+def db(tmp_path: Path, clock) -> Iterator[Database]:
     clock(CLOCK)  # 2026-11-20 10:00 UTC: 12:00 in Kyiv, the company's time zone
     database = world(tmp_path)
     credit(database, "AG01", "1000.00")
@@ -42,7 +42,7 @@ def _written(db: Database) -> tuple[int, int, list[tuple[str, str]]]:
         states = int(s.scalar(select(func.count()).select_from(Withdrawal)) or 0)
         last = s.execute(select(AuditRecord.action, AuditRecord.outcome).order_by(AuditRecord.id.desc())
                          .limit(1)).one()
-    return entries, states, [tuple(last)]  # type: ignore[list-item]
+    return entries, states, [tuple(last)]
 
 
 def _request(db: Database) -> int:

@@ -40,7 +40,7 @@ _names = itertools.count()
 class MemoryKeyring(KeyringBackend):
     """A keyring held in memory: the system's, for a test that must not touch the real one."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -92,7 +92,7 @@ def test_without_a_keyring_nothing_is_stored_and_the_reason_is_given(no_ring: No
 
 
 @pytest.mark.parametrize("keyed", [True, False])
-def test_settings_remember_the_database_but_never_its_password(qtbot, tmp_path: Path, keyed: bool,  # type: ignore[no-untyped-def]
+def test_settings_remember_the_database_but_never_its_password(qtbot, tmp_path: Path, keyed: bool,
                                                                request: pytest.FixtureRequest,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
 
@@ -172,7 +172,7 @@ def test_the_docs_sql_then_partner_desk_over_tls_with_the_password_from_the_keyr
     with psycopg.connect(host=str(server.socket), port=server.port, user="partner", dbname="postgres",
                          autocommit=True) as su:
         for statement in _docs_sql():
-            su.execute(statement)  # type: ignore[arg-type]
+            su.execute(statement)
     url = (f"postgresql+psycopg://partner_desk@localhost:{server.port}/partner_desk"
            f"?sslmode=verify-full&sslrootcert={files['ca.crt']}")
     assert connections.store_password(url, "choose-a-long-password") is None

@@ -31,7 +31,7 @@ def _two_connections(url: str) -> tuple[Database, Database]:
     return here, there
 
 
-def _hear(watcher: Watcher, within: float = 5.0) -> tuple[list, float]:  # type: ignore[type-arg]
+def _hear(watcher: Watcher, within: float = 5.0) -> tuple[list, float]:
     start = time.monotonic()
     found = []
     while not found and time.monotonic() - start < within:
