@@ -14,7 +14,7 @@ from partner_desk.cli import errors
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import parse_day
 from partner_desk.domain.roles import Actor
-from partner_desk.services.setup import ensure_current
+from partner_desk.services.schema import ensure_current
 from partner_desk.store.engine import Database, sqlite_file
 
 ENV_PASSWORD = "PARTNER_DESK_PASSWORD"
