@@ -91,7 +91,7 @@ def main() -> int:
     window.show()
     page = window.show_page("agencies")
     assert isinstance(page, AgenciesPage)
-    page.loaded.connect(loop.quit)
+    page.usable.connect(loop.quit)
     if page.data is None:
         loop.exec()
     app.processEvents()  # the first screen of rows painted
@@ -101,6 +101,11 @@ def main() -> int:
     ok = opened < OPEN_SECONDS
     print(f"window opened on {rows:,} agencies, table usable in {opened:.2f} s (target < {OPEN_SECONDS} s: "
           f"{'ok' if ok else 'MISSED'}); longest event-loop pause {longest} ms")
+    if page.loading:  # the running month's column is computed in the background: wait for it
+        page.loaded.connect(loop.quit)
+        loop.exec()
+    filled = time.perf_counter() - started
+    print(f"the running month's column filled in {filled:.2f} s; longest event-loop pause {max(gaps)} ms")
 
     def timed(label: str, action: Callable[[], object]) -> float:
         begun = time.perf_counter()

@@ -86,3 +86,38 @@ def test_sort_by_a_money_column(qtbot, db, write_csv) -> None:  # type: ignore[n
 
     page.model.sort(turnover_column, Qt.SortOrder.DescendingOrder)
     assert [r.code for r in page.model.rows()] == ["AG01", "AG02"]
+
+
+def test_the_table_is_usable_before_the_running_month_arrives(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    seed(db, write_csv)
+    team = people(db)
+    win = MainWindow(AppContext(db, team["anna"]), specs=[spec("agencies"), spec("agency")], remember=False)
+    qtbot.addWidget(win)
+    page = win.page("agencies")
+    assert isinstance(page, AgenciesPage)
+    running_column = 7
+    seen: list[tuple[list[str], list[str], list[str]]] = []
+
+    def first_shown() -> None:
+        if seen:
+            return
+        shown = page.model.rows()
+        cells = [page.model.data(page.model.index(i, running_column)) for i in range(len(shown))]
+        balances = [page.model.data(page.model.index(i, 8)) for i in range(len(shown))]
+        page.model.sort(1, Qt.SortOrder.DescendingOrder)  # sorting works meanwhile: by name, Beta first
+        seen.append((cells, balances, [r.code for r in page.model.rows()]))
+
+    page.usable.connect(first_shown)
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        win.show_page("agencies")
+    cells, balances, sorted_codes = seen[0]
+    # shown from the balances alone: the running month says so, never a zero
+    assert cells == ["computing…", "computing…"] and all(balances)
+    assert sorted_codes == ["AG02", "AG01"]
+    # then filled with the preview, the sort kept: AG01 (600 + 1,200) x 20% = 360.00 USD; AG02 none: 0
+    assert [(r.code, r.running_commission, r.running_pending) for r in page.model.rows()] == [
+        ("AG02", Decimal("0"), False), ("AG01", Decimal("360.00"), False)]
+    assert "computing" not in str(page.model.data(page.model.index(1, running_column)))
+    assert not page.loading

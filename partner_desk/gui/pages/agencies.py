@@ -1,11 +1,14 @@
 """The agencies page: every agency in one table, with search-as-you-type and filters.
 
-Rows come from one background read (services.agency_views); searching and filtering run over the
-Python list and reset the model, which stays smooth at 10,000 agencies.
+Rows come from two background reads (services.agency_views): first every agency with its balances,
+shown at once (the running month's column says "computing…"), then the running month's preview, which
+fills that column when it arrives. Searching, filtering and sorting run over the Python list and reset
+the model, which stays smooth at 10,000 agencies, and work while the preview is computed.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +30,13 @@ from partner_desk.gui.pages import Page
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import SearchField
 from partner_desk.i18n import _, day, money, ngettext, percent
-from partner_desk.services.agency_views import AgencyFilter, AgencyList, AgencyRow, agency_list
+from partner_desk.services.agency_views import (
+    AgencyFilter,
+    AgencyList,
+    AgencyRow,
+    agency_list,
+    with_running_month,
+)
 
 NEGATIVE = QColor("#b00020")
 GOOD = QColor("#1b7f3b")
@@ -42,14 +51,25 @@ def _money_of(getter: str) -> Column[AgencyRow]:
     )
 
 
+def _running_text(value: tuple[Decimal | None, str, bool]) -> str:
+    commission, currency, pending = value
+    if pending:
+        return _("computing…")
+    return money(commission, currency) if commission is not None else ""
+
+
 def columns() -> list[Column[AgencyRow]]:
     balance = _money_of("balance")
     balance.header = _("Balance")
     available = _money_of("available")
     available.header = _("Available")
-    running = _money_of("running_commission")
-    running.header = _("This month")
-    running.tooltip = lambda r: _("Running commission of this month (preview)")
+    running: Column[AgencyRow] = Column(
+        _("This month"), lambda r: (r.running_commission, r.currency, r.running_pending),
+        display=_running_text, align=RIGHT,
+        sort_key=lambda v: v[0] if v[0] is not None else Decimal("-1e30"),
+        foreground=lambda r: NEGATIVE if (r.running_commission or 0) < 0 else None, width=118,
+        tooltip=lambda r: _("Running commission of this month (preview)"),
+    )
     return [
         Column(_("Code"), lambda r: r.code, width=70),
         Column(_("Name"), lambda r: r.name, sort_key=str.lower, width=175),
@@ -76,7 +96,8 @@ def columns() -> list[Column[AgencyRow]]:
 class AgenciesPage(Page):
     """All agencies; double-click (or Enter) opens one."""
 
-    loaded = Signal()
+    usable = Signal()  # the rows are shown; the running month's column may still be computing
+    loaded = Signal()  # every column is filled
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -137,9 +158,19 @@ class AgenciesPage(Page):
         ctx = self.ctx
 
         def work(_progress: Progress) -> AgencyList:
-            return agency_list(ctx.db, ctx.actor)
+            return agency_list(ctx.db, ctx.actor, running=False)
 
         # quiet: the table stays usable (and the old rows shown) while the new ones load
+        run_op(self, work, self._show_balances, self._failed, quiet=True)
+
+    def _show_balances(self, data: AgencyList) -> None:
+        """The rows without the running month: shown now; its preview follows in the background."""
+        self.show_list(data)
+        ctx = self.ctx
+
+        def work(_progress: Progress) -> AgencyList:
+            return with_running_month(ctx.db, ctx.actor, data)
+
         run_op(self, work, self.show_list, self._failed, quiet=True)
 
     def _failed(self, exc: Exception) -> None:
@@ -147,12 +178,16 @@ class AgenciesPage(Page):
 
         self.loading = False
         self.again = False
+        if self.data is not None and self.data.running_pending:
+            # the rows stay; the running month's column must not keep saying "computing…"
+            self.model.set_rows([replace(row, running_pending=False) for row in self.data.rows])
         self.count.setText(_("The agencies could not be loaded."))
         show_error(self, exc)
 
     def show_list(self, data: AgencyList) -> None:
-        """Show freshly loaded rows, keeping the search, filters and selection."""
-        self.loading = False
+        """Show freshly loaded rows, keeping the search, filters, sort and selection; `loaded` once the
+        running month's column is filled too."""
+        self.loading = data.running_pending
         self.data = data
         self.model.columns[5].header = _("Turnover\n{period}").format(period=data.last_period)
         self.model.columns[6].header = _("Reached\n{period}").format(period=data.last_period)
@@ -168,6 +203,9 @@ class AgenciesPage(Page):
         self.apply_filter()
         if selected is not None:
             self.select(selected.code)
+        self.usable.emit()
+        if data.running_pending:
+            return
         self.loaded.emit()
         if self.again:
             self.refresh()
