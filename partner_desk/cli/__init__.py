@@ -14,9 +14,9 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from partner_desk.cli import common, errors
+from partner_desk.cli import errors
 from partner_desk.domain.errors import UserError
-from partner_desk.store.engine import DatabaseBusy
+from partner_desk.store.busy import DatabaseBusy
 
 # Each command, its one-line help and the module (in partner_desk/cli/) that defines its arguments and
 # runs it, in the order `--help` lists them. A command's module is imported only when that command is
@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     errors.forget()
     if args.command is None:
         if not _has_display():
-            common.fail("no display to open the window on: set DISPLAY (or QT_QPA_PLATFORM), "
+            errors.fail("no display to open the window on: set DISPLAY (or QT_QPA_PLATFORM), "
                         "or use the command line (partner-desk --help)")
             return 1
         from partner_desk.gui.app import run_gui
@@ -96,10 +96,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except (UserError, DatabaseBusy) as exc:
-        common.fail(str(exc))
+        errors.fail(str(exc))
         return 1
     except KeyboardInterrupt:
-        common.fail("interrupted: nothing more was written")
+        errors.fail("interrupted: nothing more was written")
         return 130
     except BrokenPipeError:
         # the reader of our output went away (`| head`): stop quietly, as other tools do
@@ -109,6 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         return errors.unexpected(args, exc, argv)
     finally:
+        _close_databases()
+
+
+def _close_databases() -> None:
+    """Close what the command opened: its databases are in cli/common.py, loaded by every command's
+    module (not at all by `--help` or the window, which open none here)."""
+    common = sys.modules.get("partner_desk.cli.common")
+    if common is not None:
         common.close()
 
 

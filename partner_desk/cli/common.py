@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from partner_desk.cli import errors
+from partner_desk.cli.errors import fail as fail  # every command says its refusals through common
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import parse_day
 from partner_desk.domain.roles import Actor
@@ -101,13 +102,6 @@ def as_of(text: str | None) -> date | None:
 def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
-
-
-def fail(message: str) -> None:
-    lines = message.splitlines() or [""]
-    print(f"partner-desk: {lines[0]}", file=sys.stderr)
-    for line in lines[1:]:
-        print(line, file=sys.stderr)
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:
