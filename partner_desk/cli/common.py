@@ -100,8 +100,8 @@ def as_of(text: str | None) -> date | None:
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # one write of the whole text: `json.dump` writes each of its many small pieces on its own
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:
