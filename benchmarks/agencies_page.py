@@ -3,9 +3,10 @@
 Opens the main window offscreen on the database `accrual_year.py` leaves in its work folder (10,000
 agencies, a year of posted months and half of the running month; built first when the folder has
 none), on its agencies page, with the product's clock where that benchmark left it (2026-11-15). It
-prints the time from creating the window until the table shows every agency, the longest pause of
-the event loop meanwhile (a 10 ms timer measures it), then the time of each search, filter and sort,
-the view repainted after each.
+prints the time from creating the window until the table shows every agency (with its balances; the
+running month's column still computing), the longest pause of the event loop meanwhile (a 10 ms timer
+measures it), the time until the running month's column is filled, then the time of each search,
+filter and sort, the view repainted after each.
 
     .venv/bin/python benchmarks/agencies_page.py --work /tmp/partner-desk-window   # builds, then measures
     .venv/bin/python benchmarks/agencies_page.py --work /tmp/partner-desk-window   # measures again
