@@ -76,13 +76,18 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             if name == command:
                 command_module(name).register(commands)
         else:
-            commands.add_parser(name, help=text)
+            # listed only: if it is typed after all, main() parses again with its own arguments
+            commands.add_parser(name, help=text, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(typed_command(argv))
+    found, _rest = parser.parse_known_args(argv)
+    if found.command is not None and not hasattr(found, "handler"):
+        # the command stood where typed_command did not look (after an abbreviated --db or --user)
+        parser = build_parser(found.command)
     args = parser.parse_args(argv)
     errors.forget()
     if args.command is None:

@@ -40,6 +40,16 @@ def test_each_command_parses_as_when_every_command_was_loaded() -> None:
     assert (args.command, args.code, args.amount, args.reason) == ("correct", "AG1", "-5.00", "typo")
 
 
+def test_a_command_after_an_abbreviated_option_still_runs(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from partner_desk.cli import main
+
+    url = f"sqlite:///{tmp_path / 'desk.db'}"
+    assert main(["--db", url, "init"]) == 0
+    capsys.readouterr()
+    assert main(["--d", url, "balance", "--json"]) == 0  # argparse takes --d for --db
+    assert json.loads(capsys.readouterr().out) == []
+
+
 def _loaded_after(argv: list[str], cwd: Path) -> tuple[set[str], str, int]:
     """Run the command line in a fresh interpreter; the top-level packages it imported, its output."""
     script = ("import json, sys\nfrom partner_desk.cli import main\n"
