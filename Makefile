@@ -82,8 +82,15 @@ messages: $(STAMP)
 catalogs: $(STAMP)
 	$(BIN)/pybabel compile -d resources/locale -D partner_desk
 
-bench: $(STAMP)
+# Figures, not tests: import and posting beside the least work (benchmarks/lower_bound.py) at 1,000,000
+# and 200,000 payments and on PostgreSQL, a year of postings, the window on a year of 10,000 agencies
+# (its database kept in .bench/window for the next run), statements
+bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/accrual.py
+	$(BIN)/python benchmarks/accrual.py --payments 200000
+	$(BIN)/python benchmarks/accrual.py --postgresql
+	$(BIN)/python benchmarks/accrual_year.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/agencies_page.py --work .bench/window
 	$(BIN)/python benchmarks/statements.py
 	$(BIN)/python benchmarks/team.py
 
@@ -95,4 +102,4 @@ bundle-check: build
 	$(BIN)/python tools/bundle_check.py dist/partner-desk
 
 clean:
-	rm -rf $(VENV) build dist .demo
+	rm -rf $(VENV) build dist .demo .bench

@@ -1,10 +1,16 @@
 """Measuring benchmark steps: each step runs in a child process of its own, so the peak resident
-memory it reports (ru_maxrss) is that step's alone, and the wall time includes its start-up.
+memory it reports (ru_maxrss) is that step's alone. Two times are kept: the step's own (from just
+before its work to just after, in the child) and the whole process's (interpreter start-up, imports
+and exit included), as a person running the command waits for it.
 """
 
 from __future__ import annotations
 
+import cProfile
+import io
 import json
+import os
+import pstats
 import resource
 import subprocess
 import sys
@@ -23,6 +29,7 @@ class StepResult:
     cpu_seconds: float
     peak_mb: float
     detail: str
+    process_seconds: float = 0.0
 
 
 def peak_mb() -> float:
@@ -36,20 +43,49 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+PROFILE_ENV = "PARTNER_DESK_BENCH_PROFILE"  # a file: the step runs under cProfile and writes its top entries there
+PROFILE_TOP = 18
+
+
 def child_main(steps: dict[str, Callable[[Any], str]], name: str, options: Any) -> None:
     """Run one step in this (child) process and report its figures on stdout."""
+    profile_to = os.environ.get(PROFILE_ENV)
+    profiler = cProfile.Profile() if profile_to else None
     cpu_before = cpu_seconds()
     started = time.perf_counter()
+    if profiler is not None:
+        profiler.enable()
     detail = steps[name](options)
+    if profiler is not None:
+        profiler.disable()
     seconds = time.perf_counter() - started
     figures = {"seconds": seconds, "cpu": cpu_seconds() - cpu_before, "peak_mb": peak_mb(), "detail": detail}
+    if profiler is not None and profile_to:
+        with open(profile_to, "w", encoding="utf-8") as out:
+            out.write(profile_text(profiler))
     print(RESULT_MARK + json.dumps(figures), flush=True)
 
 
-def run_step(script: str, name: str, args: Sequence[str]) -> StepResult:
-    """Run `script --step name args...` in a fresh interpreter and collect what it reported."""
+def profile_text(profiler: cProfile.Profile, top: int = PROFILE_TOP) -> str:
+    """The entries that took the most time of their own, then those that took the most in all."""
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text)
+    stats.strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
+    lines = [line for line in text.getvalue().splitlines() if line.strip()]
+    return "\n".join(line for line in lines if not line.lstrip().startswith(("Ordered by", "List reduced")))
+
+
+def run_step(script: str, name: str, args: Sequence[str], *, profile: str | None = None) -> StepResult:
+    """Run `script --step name args...` in a fresh interpreter and collect what it reported; with
+    `profile` (a file), the step runs under cProfile and its top entries are written there."""
+    env = dict(os.environ)
+    if profile:
+        env[PROFILE_ENV] = profile
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, script, "--step", name, *args], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, script, "--step", name, *args], capture_output=True, text=True,
+                          env=env)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         sys.stderr.write(done.stdout + done.stderr)
@@ -57,9 +93,27 @@ def run_step(script: str, name: str, args: Sequence[str]) -> StepResult:
     for line in done.stdout.splitlines():
         if line.startswith(RESULT_MARK):
             figures = json.loads(line[len(RESULT_MARK):])
-            # the step's own time, not the interpreter's start-up
-            return StepResult(name, figures["seconds"], figures["cpu"], figures["peak_mb"], figures["detail"])
+            return StepResult(name, figures["seconds"], figures["cpu"], figures["peak_mb"], figures["detail"], wall)
     raise SystemExit(f"step {name} reported nothing (ran {wall:.1f} s)")
+
+
+def load_line() -> str:
+    """The load average and the CPUs it is shared among: read it beside every figure."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} (1, 5, 15 min) on {os.cpu_count()} CPUs"
+
+
+def machine_line() -> str:
+    """The processor, memory and Python the figures were measured with."""
+    model = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            model = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), "")
+    except OSError:
+        pass
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    python = ".".join(str(v) for v in sys.version_info[:3])
+    return f"{os.cpu_count()} CPUs ({model or 'unknown model'}), {memory:.0f} GiB, Python {python}"
 
 
 def print_table(results: Sequence[StepResult], targets: dict[str, tuple[float | None, float | None]]) -> None:

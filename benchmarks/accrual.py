@@ -1,14 +1,20 @@
-"""Accrual benchmark: one big month through the real import and posting services.
+"""Accrual benchmark: one big month through the command line, beside the least work it needs.
 
 Generates 2,000 agencies, 20,000 projects, a month of daily rates and 1,000,000 subscription
-payments (2026-09) as CSV files, imports each file and posts the month, and prints the wall time and
-peak resident memory of every step. Each step runs in its own process, so its peak is its own.
+payments (2026-09) as CSV files; imports each file and posts the month with `partner-desk`, and runs
+`lower_bound.py` (the least work: csv, Decimal, raw sqlite3) on the same files right after each
+product step. Each step runs in a process of its own, so its peak memory is its own; its time is
+taken twice, the step's own and the whole process's (start-up included). The product's clock is set
+to 2026-10-05 (PARTNER_DESK_NOW), a few days after the month ended.
 
     .venv/bin/python benchmarks/accrual.py                      # the full size
-    .venv/bin/python benchmarks/accrual.py --payments 100000    # a quick run
-    .venv/bin/python benchmarks/accrual.py --db postgresql://user@host/empty_db
+    .venv/bin/python benchmarks/accrual.py --payments 200000    # a quicker run
+    .venv/bin/python benchmarks/accrual.py --payments 200000 --profile   # where the time goes
+    .venv/bin/python benchmarks/accrual.py --postgresql         # the product on a local PostgreSQL
 
-Targets (2-core machine): payments import < 60 s, posting < 30 s, every step's peak < 1.5 GB.
+Targets (2-core machine): at 1,000,000 payments, import and posting each within 2.0 times the
+least work, import's peak under 300 MiB and posting's under 400 MiB with or without --json; at any
+size, within 2.5 times counting the processes' start-up.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
+import sqlite3
 import sys
 import tempfile
 from datetime import date, timedelta
@@ -26,10 +34,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _measure import StepResult, child_main, print_table, run_step
+import lower_bound
+from _measure import StepResult, child_main, load_line, machine_line, run_step
 
 PERIOD = "2026-09"
-AS_OF = date(2026, 10, 5)
+NOW = "2026-10-05T09:00:00Z"  # the product's clock: the month has ended
 RATE_DAYS = (date(2026, 8, 25), date(2026, 9, 30))
 SEED = 20260901
 # partner and project currencies, weighted towards the common ones; JPY and KWD keep the
@@ -42,16 +51,12 @@ BASE_RATES = {
 }
 # a monthly subscription of 15-400 USD, in the project's currency
 USD_RANGE = (15, 400)
-# peak memory target of every step, in MiB; time targets of the two steps the targets name
-TARGETS: dict[str, tuple[float | None, float | None]] = {
-    "generate": (None, 1536),
-    "init": (None, 1536),
-    "import agencies": (None, 1536),
-    "import projects": (None, 1536),
-    "import rates": (None, 1536),
-    "import payments": (60, 1536),
-    "post": (30, 1536),
-}
+# the product's steps held to the least work: (product step, least-work step, peak MiB target)
+COMPARED = (("import payments", "least import", 300), ("post", "least post", 400),
+            ("post --json", "least post", 400))
+STEP_RATIO = 2.0  # the step's own time, at the full size
+PROCESS_RATIO = 2.5  # the whole process's, start-up included
+FULL_SIZE = 1_000_000
 
 
 def _files(options: Any) -> dict[str, Path]:
@@ -118,37 +123,49 @@ def generate(options: Any) -> str:
     return f"{agencies} agencies, {projects} projects, {rate_rows} rates, {options.payments} payments ({size:.0f} MiB)"
 
 
-def _database(options: Any) -> Any:
-    from partner_desk.store.engine import Database
+def _cli(options: Any, *argv: str, out: Path | None = None) -> str:
+    """Run `partner-desk --db URL argv...` in this process; its output to `out`, or its first line back."""
+    import contextlib
+    import io
 
-    return Database(options.db)
+    from partner_desk.cli import main as cli_main
+
+    sink: Any = out.open("w", encoding="utf-8") if out is not None else io.StringIO()
+    with sink, contextlib.redirect_stdout(sink):
+        code = cli_main(["--db", options.db, *argv])
+        text = "" if out is not None else sink.getvalue()
+    if code != 0:
+        raise SystemExit(f"partner-desk {' '.join(argv)} exited {code}")
+    if out is not None:
+        return f"{out.stat().st_size / 2**20:.0f} MiB of JSON"
+    return text.splitlines()[0] if text else ""
 
 
 def init(options: Any) -> str:
-    from partner_desk.services.setup import init_database
-
-    db = _database(options)
-    init_database(db)
-    return db.url
+    return _cli(options, "init")
 
 
 def _importer(kind: str) -> Any:
     def step(options: Any) -> str:
-        from partner_desk.domain.roles import SETUP
-        from partner_desk.services.imports import import_file
-
-        return str(import_file(_database(options), SETUP, kind, _files(options)[kind]))
+        return _cli(options, "import", kind, str(_files(options)[kind]))
 
     return step
 
 
 def post(options: Any) -> str:
-    from partner_desk.domain.roles import SETUP
-    from partner_desk.services.accruals import post_period
+    return _cli(options, "accrue", "--period", PERIOD)
 
-    run = post_period(_database(options), SETUP, PERIOD, as_of=AS_OF)
-    lines = sum(len(a.lines) for a in run.accruals)
-    return f"{run.message}, {lines} lines"
+
+def post_json(options: Any) -> str:
+    return _cli(options, "accrue", "--period", PERIOD, "--json", out=Path(options.work) / "post.json")
+
+
+def _least(step: str) -> Any:
+    def run(options: Any) -> str:
+        argv = [step, "--db", str(Path(options.work) / "least.db"), "--work", options.work, "--period", PERIOD]
+        return lower_bound.main(argv)
+
+    return run
 
 
 STEPS = {
@@ -157,40 +174,118 @@ STEPS = {
     "import agencies": _importer("agencies"),
     "import projects": _importer("projects"),
     "import rates": _importer("rates"),
+    "least setup": _least("setup"),
     "import payments": _importer("payments"),
+    "least import": _least("import"),
     "post": post,
+    "post --json": post_json,
+    "least post": _least("post"),
 }
+PROFILED = ("import payments", "post", "post --json")
+
+
+def _copy_database(url: str, work: Path) -> str:
+    """A copy of the database as it stands, for the second posting (with --json)."""
+    if url.startswith("sqlite:///"):
+        source = Path(url[len("sqlite:///"):])
+        with sqlite3.connect(source) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        target = work / "bench-json.db"
+        shutil.copyfile(source, target)
+        return f"sqlite:///{target}"
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    copy = f"{parsed.database}_json"
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as pg:
+        pg.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        pg.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{parsed.database}"')
+    return parsed.set(database=copy).render_as_string(hide_password=False)
+
+
+def print_comparison(results: dict[str, StepResult], payments: int) -> None:
+    """The product's steps beside the least work's, as ratios, with the targets each is held to."""
+    print(f"\n{'step':<17}{'product s':>10}{'with start':>11}{'least s':>9}{'with start':>11}"
+          f"{'ratio':>7}{'w/ start':>9}{'cpu':>6}{'peak MiB':>9}  targets")
+    for name, least_name, memory in COMPARED:
+        mine, least = results[name], results[least_name]
+        ratio = mine.seconds / least.seconds
+        process_ratio = mine.process_seconds / least.process_seconds
+        started_ok = "ok" if process_ratio <= PROCESS_RATIO else "MISSED"
+        checks = [f"start {process_ratio:.2f} <= {PROCESS_RATIO} {started_ok}"]
+        if payments >= FULL_SIZE:
+            checks.insert(0, f"{ratio:.2f} <= {STEP_RATIO} " + ("ok" if ratio <= STEP_RATIO else "MISSED"))
+            checks.append(f"{mine.peak_mb:.0f} < {memory} MiB " + ("ok" if mine.peak_mb < memory else "MISSED"))
+        cpu_ratio = mine.cpu_seconds / least.cpu_seconds
+        print(f"{name:<17}{mine.seconds:>10.2f}{mine.process_seconds:>11.2f}{least.seconds:>9.2f}"
+              f"{least.process_seconds:>11.2f}{ratio:>7.2f}{process_ratio:>9.2f}{cpu_ratio:>6.2f}{mine.peak_mb:>9.0f}  "
+              + "; ".join(checks))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--payments", type=int, default=1_000_000)
+    parser.add_argument("--payments", type=int, default=FULL_SIZE)
     parser.add_argument("--agencies", type=int, default=2_000)
     parser.add_argument("--projects", type=int, default=20_000)
     parser.add_argument("--db", help="SQLAlchemy URL of an empty database (default: SQLite in the work folder)")
-    parser.add_argument("--work", help="folder for the CSV files and the SQLite file (default: a temporary one)")
+    parser.add_argument("--postgresql", action="store_true",
+                        help="run the product on a throw-away local PostgreSQL server (durable: fsync on)")
+    parser.add_argument("--work", help="folder for the CSV files and the SQLite files (default: a temporary one)")
+    parser.add_argument("--profile", action="store_true",
+                        help="run the product's steps under cProfile and print where their time goes "
+                             "(their figures are then the profiler's, not for comparison)")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    os.environ["PARTNER_DESK_NOW"] = NOW
     if options.step:
         child_main(STEPS, options.step, options)
         return
-    with tempfile.TemporaryDirectory(prefix="partner-desk-bench-") as temp:
-        work = Path(options.work or temp)
-        work.mkdir(parents=True, exist_ok=True)
-        if not options.db:
-            for leftover in work.glob("bench.db*"):
-                leftover.unlink()  # a run always starts from an empty database
-        db = options.db or f"sqlite:///{work / 'bench.db'}"
-        args = ["--payments", str(options.payments), "--agencies", str(options.agencies),
-                "--projects", str(options.projects), "--db", db, "--work", str(work)]
-        print(f"accrual benchmark: {options.payments:,} payments, database {db}; load average "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
-        results: list[StepResult] = []
-        for name in STEPS:
-            results.append(run_step(__file__, name, args))
-            print(f"  {name}: {results[-1].seconds:.1f} s", flush=True)
-        print_table(results, TARGETS)
-        print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{v:.1f}" for v in os.getloadavg()))
+    server = None
+    if options.postgresql:
+        from tests.store.pg_server import PgServer
+
+        server = PgServer(durable=True).start()
+        options.db = server.create_database("bench")
+    try:
+        with tempfile.TemporaryDirectory(prefix="partner-desk-bench-") as temp:
+            _run(options, Path(options.work or temp))
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def _run(options: Any, work: Path) -> None:
+    work.mkdir(parents=True, exist_ok=True)
+    if not options.db:
+        for leftover in [*work.glob("bench*.db*"), *work.glob("least.db*")]:
+            leftover.unlink()  # a run always starts from empty databases
+    db = options.db or f"sqlite:///{work / 'bench.db'}"
+    args = ["--payments", str(options.payments), "--agencies", str(options.agencies),
+            "--projects", str(options.projects), "--work", str(work)]
+    print(f"accrual benchmark: {options.payments:,} payments, database {db.split('?')[0]}", flush=True)
+    print(f"machine: {machine_line()}; {load_line()}", flush=True)
+    results: dict[str, StepResult] = {}
+    profiles: dict[str, Path] = {}
+    json_db = db
+    for name in STEPS:
+        if name == "post":
+            json_db = _copy_database(db, work)  # the same month posted again, from the same start
+        step_db = json_db if name == "post --json" else db
+        profile = None
+        if options.profile and name in PROFILED:
+            profile = work / f"profile-{name.replace(' ', '-').replace('--', '')}.txt"
+            profiles[name] = profile
+        result = run_step(__file__, name, [*args, "--db", step_db], profile=str(profile) if profile else None)
+        results[name] = result
+        print(f"  {name:<16} {result.seconds:7.2f} s  ({result.process_seconds:.2f} s with start-up, "
+              f"peak {result.peak_mb:.0f} MiB)  {result.detail}", flush=True)
+    print_comparison(results, options.payments)
+    print(f"at the end: {load_line()}")
+    for name, path in profiles.items():
+        print(f"\nprofile of {name} (cProfile, the {options.payments:,}-payment run):")
+        print(path.read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

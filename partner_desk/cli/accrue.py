@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import shutil
+import sys
+import tempfile
 
 from partner_desk.cli import common
 from partner_desk.domain.money import format_amount, format_percent, format_usd
@@ -18,21 +21,33 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run(args: argparse.Namespace) -> int:
-    from partner_desk.services.accruals import post_period, preview_period, run_as_dict
+    from partner_desk.domain.accrual import AgencyAccrual
+    from partner_desk.services.accrual_json import RunJson
+    from partner_desk.services.accruals import post_period, preview_period
 
     db = common.database(args)
     as_of = common.as_of(args.as_of)
-    if args.dry_run:
-        result = preview_period(db, common.actor(args, db), args.period, as_of)
-    else:
-        result = post_period(db, common.actor(args, db), args.period, as_of)
+    action = preview_period if args.dry_run else post_period
     if args.json:
-        common.print_json(run_as_dict(result))
+        # the accruals are written to a file as they are posted, and printed only once the posting
+        # has committed: a run refused half-way prints nothing but its reason
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+            body = RunJson(spool)
+            result = action(db, common.actor(args, db), args.period, as_of, each=body.accrual)
+            spool.seek(0)
+            sys.stdout.write(body.head(result.period, result.already_accrued))
+            shutil.copyfileobj(spool, sys.stdout, 1 << 20)
+            sys.stdout.write(body.tail())
         return 0
+
+    def let_go(_accrual: AgencyAccrual) -> None:
+        """The table below needs each accrual's figures, not its lines: they are not kept."""
+
+    result = action(db, common.actor(args, db), args.period, as_of, each=let_go)
     print(result.message)
     rows = [
         [a.agency, a.currency, format_usd(a.turnover), format_percent(a.percent) + "%",
-         str(len(a.lines)), str(a.late_lines), format_amount(a.total, a.currency), format_usd(a.reward)]
+         str(a.line_count), str(a.late_lines), format_amount(a.total, a.currency), format_usd(a.reward)]
         for a in result.accruals
     ]
     if rows:

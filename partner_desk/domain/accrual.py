@@ -9,21 +9,22 @@ original's terms, one half-up rounding per line, and the reward with the benefit
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from math import lcm
-from operator import attrgetter
+from operator import itemgetter
 from typing import NamedTuple
 
-from partner_desk.domain.money import EXACT, round_money, round_usd
+from partner_desk.domain.money import EXACT, quantum, round_money, round_usd
 from partner_desk.domain.periods import Period
 from partner_desk.domain.rates import RateCollector
 from partner_desk.domain.rewards import RewardSchedule
 from partner_desk.domain.tiers import TierTable
 
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)
 SUBSCRIPTION = "subscription"
 SERVICE_KINDS = ("subscription", "numbers", "telephony", "other")
 
@@ -54,9 +55,9 @@ class ExactSum:
         return Fraction(sum(n * (common // d) for n, d in zip(numerators, denominators, strict=True)), common)
 
 
-@dataclass(frozen=True, slots=True)
-class Terms:
-    """How a payment was priced: the percent and the two rates (partner_rate None: no conversion)."""
+class Terms(NamedTuple):
+    """How a payment was priced: the percent and the two rates (partner_rate None: no conversion).
+    A named tuple: a run makes one per agency, currency and day."""
 
     percent: Decimal
     pay_rate: Decimal
@@ -111,6 +112,9 @@ class Line(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class AgencyAccrual:
+    """One agency's accrual of a period. `line_count` and `late_lines` count its lines, so a run
+    that streams the lines away (`without_lines`) still tells how many there were."""
+
     agency: str
     period: Period
     currency: str
@@ -121,6 +125,8 @@ class AgencyAccrual:
     total: Decimal
     reward: Fraction
     benefits: tuple[str, ...]
+    line_count: int
+    late_lines: int
     reward_level_usd: Decimal | None = None
 
     @property
@@ -131,40 +137,56 @@ class AgencyAccrual:
     def reward_usd(self) -> Decimal:
         return round_usd(self.reward)
 
-    @property
-    def late_lines(self) -> int:
-        return sum(1 for line in self.lines if line.late)
+    def without_lines(self) -> AgencyAccrual:
+        """The same accrual, its figures and counts kept, its lines let go."""
+        return replace(self, lines=())
 
 
 def price(
     candidate: Candidate, currency: str, terms: Terms, *, late: bool
 ) -> Line:
     """One line: USD and partner amounts exact, the commission rounded once."""
-    amount = candidate.amount
-    usd = EXACT.divide(amount, terms.pay_rate)
-    if terms.partner_rate is None:
-        partner = amount
-        commission = EXACT.divide(EXACT.multiply(amount, terms.percent), HUNDRED)
-    else:
-        scaled = EXACT.multiply(amount, terms.partner_rate)
-        partner = EXACT.divide(scaled, terms.pay_rate)
-        commission = EXACT.divide(
-            EXACT.multiply(scaled, terms.percent), EXACT.multiply(terms.pay_rate, HUNDRED)
-        )
-    # positional, in field order: a posting builds a million of these
-    return Line(
-        candidate.payment_id, candidate.project_id, candidate.paid_at, candidate.local_date,
-        candidate.period, candidate.service, amount, candidate.currency, candidate.refund_of, late,
-        terms, usd, partner, round_money(commission, currency),
-    )
+    lines: list[Line] = []
+    price_all([candidate], quantum(currency), terms, late, lines)
+    return lines[0]
+
+
+_new_line = tuple.__new__
+
+
+def price_all(candidates: Iterable[Candidate], step: Decimal, terms: Terms, late: bool, lines: list[Line]) -> None:
+    """Add to `lines` the lines of candidates priced on the same terms: each amount converted to USD
+    (÷ pay rate) and to the partner currency (× partner rate ÷ pay rate), exactly; the commission
+    (partner amount × percent ÷ 100) rounded once, half up, to `step` (the partner currency's unit)."""
+    divide, multiply = EXACT.divide, EXACT.multiply
+    pay_rate, partner_rate, percent = terms.pay_rate, terms.partner_rate, terms.percent
+    append = lines.append
+    # positional tuples, in field order: a posting builds a million of these
+    if partner_rate is None:
+        for c in candidates:
+            amount = c[6]
+            commission = divide(multiply(amount, percent), HUNDRED).quantize(step, ROUND_HALF_UP, EXACT)
+            if commission.is_zero():
+                commission = commission.copy_abs()
+            append(_new_line(Line, (c[0], c[1], c[2], c[3], c[4], c[5], amount, c[7], c[8], late, terms,
+                                    divide(amount, pay_rate), amount, commission)))
+        return
+    pay_hundred = multiply(pay_rate, HUNDRED)
+    for c in candidates:
+        amount = c[6]
+        scaled = multiply(amount, partner_rate)
+        commission = divide(multiply(scaled, percent), pay_hundred).quantize(step, ROUND_HALF_UP, EXACT)
+        if commission.is_zero():
+            commission = commission.copy_abs()
+        append(_new_line(Line, (c[0], c[1], c[2], c[3], c[4], c[5], amount, c[7], c[8], late, terms,
+                                divide(amount, pay_rate), divide(scaled, pay_rate), commission)))
 
 
 def terms_at(
     payment_currency: str, partner_currency: str, day: date, percent: Decimal, rates: RateCollector
 ) -> Terms:
     """The rates of one moment: to USD, then to the partner currency, none when they match."""
-    pay_rate = rates.rate(payment_currency, day)
-    partner_rate = None if payment_currency == partner_currency else rates.rate(partner_currency, day)
+    pay_rate, partner_rate = rates.pair(payment_currency, partner_currency, day)
     return Terms(percent, pay_rate, partner_rate)
 
 
@@ -198,31 +220,49 @@ def accrue_agency(
         return None
 
     turnover = ExactSum()
-    # the rates of one currency on one day, looked up once; lines of that day share their Terms
-    day_rates: dict[tuple[str, date], Terms] = {}
+    # the payments of one currency on one day share their rates (looked up once) and their Terms
+    days: dict[tuple[str, date], list[Candidate]] = {}
     for c in regular:
-        key = (c.currency, c.local_date)
-        rate_terms = day_rates.get(key)
-        if rate_terms is None:
-            rate_terms = day_rates[key] = terms_at(c.currency, currency, c.local_date, Decimal(0), rates)
-        turnover.add(c.amount, rate_terms.pay_rate)
+        key = (c[7], c[3])
+        found = days.get(key)
+        if found is None:
+            days[key] = [c]
+        else:
+            found.append(c)
+    pair = rates.pair
+    day_rates = {key: pair(key[0], currency, key[1]) for key in days}
+    add = EXACT.add
+    sums: dict[tuple[str, date], Decimal] = {}
+    for key, group in days.items():
+        amounts = group[0][6]
+        for c in group[1:]:
+            amounts = add(amounts, c[6])
+        sums[key] = amounts
+        turnover.add(amounts, day_rates[key][0])
     turnover_value = turnover.value()
     percent = table.percent_for(turnover_value)
 
     lines: list[Line] = []
     priced: dict[str, Terms] = {}
-    day_terms = {key: Terms(percent, t.pay_rate, t.partner_rate) for key, t in day_rates.items()}
-    for c in regular:
-        terms = day_terms[c.currency, c.local_date]
-        priced[c.payment_id] = terms
-        lines.append(price(c, currency, terms, late=False))
+    # lines priced on the same terms are summed first (exactly: amounts have few digits), so each
+    # percent and rate is multiplied in once per terms rather than once per line
+    by_terms: dict[int, tuple[Terms, Decimal]] = {}
+    step = quantum(currency)
+    for key, group in days.items():
+        terms = Terms(percent, *day_rates[key])
+        price_all(group, step, terms, False, lines)
+        by_terms[id(terms)] = (terms, sums[key])
+        if refunds:
+            for c in group:
+                priced[c[0]] = terms
     own_percents: dict[Period, Decimal] = {}
     for c in late:
         if c.period not in own_percents:
             own_percents[c.period] = percent_for(c.period)
         terms = terms_at(c.currency, currency, c.local_date, own_percents[c.period], rates)
         priced[c.payment_id] = terms
-        lines.append(price(c, currency, terms, late=True))
+        price_all([c], step, terms, True, lines)
+        by_terms[id(terms)] = (terms, c.amount)
     for c in refunds:
         assert c.refund_of is not None
         terms_or_none = c.original_terms or priced.get(c.refund_of)
@@ -232,17 +272,14 @@ def accrue_agency(
             terms_or_none = terms_at(
                 c.currency, currency, c.original_day, percent_for(c.original_period), rates
             )
-        lines.append(price(c, currency, terms_or_none, late=c.period != period))
-
-    lines.sort(key=attrgetter("paid_at", "payment_id"))
-    # lines priced on the same terms are summed first (exactly: amounts have few digits), so each
-    # percent and rate is multiplied in once per terms rather than once per line
-    by_terms: dict[int, tuple[Terms, Decimal]] = {}
-    for line in lines:
-        found = by_terms.get(id(line.terms))
-        by_terms[id(line.terms)] = (
-            (line.terms, line.amount) if found is None else (found[0], EXACT.add(found[1], line.amount))
+        price_all([c], step, terms_or_none, c.period != period, lines)
+        found_terms = by_terms.get(id(terms_or_none))
+        by_terms[id(terms_or_none)] = (
+            (terms_or_none, c.amount) if found_terms is None else (terms_or_none, add(found_terms[1], c.amount))
         )
+
+    # by moment, then payment id: paid_at and payment_id are a line's third and first fields
+    lines.sort(key=itemgetter(2, 0))
     reward = ExactSum()
     for terms, amount in by_terms.values():
         reward.add(EXACT.multiply(amount, terms.percent), EXACT.multiply(terms.pay_rate, HUNDRED))
@@ -256,6 +293,8 @@ def accrue_agency(
         turnover=turnover_value,
         percent=percent,
         lines=tuple(lines),
+        line_count=len(lines),
+        late_lines=sum(1 for line in lines if line[9]),
         total=round_money(total, currency),
         reward=reward_value,
         benefits=tuple(rewards.benefits(round_usd(reward_value))),

@@ -6,6 +6,7 @@ divides, so a tie at the minor unit is always seen exactly; rounding happens onc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from fractions import Fraction
@@ -84,6 +85,19 @@ def format_amount(amount: Decimal, currency: str) -> str:
 
 def format_usd(amount: Decimal | Fraction) -> str:
     return str(round_usd(amount))
+
+
+@cache
+def amount_writer(currency: str) -> Callable[[Decimal], str]:
+    """`format_amount` for one currency's Decimals, for writing many of them: the same rounding
+    (half-up to the minor unit, never "-0.00") without looking the unit up for each."""
+    exp = quantum(currency)
+
+    def write(amount: Decimal) -> str:
+        rounded = amount.quantize(exp, ROUND_HALF_UP, EXACT)
+        return str(rounded.copy_abs() if rounded.is_zero() else rounded)
+
+    return write
 
 
 def format_percent(percent: Decimal) -> str:

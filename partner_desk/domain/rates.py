@@ -66,6 +66,17 @@ class RateCollector:
     def __init__(self, book: RateBook) -> None:
         self.book = book
         self.missing: set[tuple[str, str]] = set()
+        self._pairs: dict[tuple[str, str, date], tuple[Decimal, Decimal | None]] = {}
+
+    def pair(self, payment_currency: str, partner_currency: str, day: date) -> tuple[Decimal, Decimal | None]:
+        """The rates a payment of `day` converts at: to USD, then to the partner currency (None when
+        the currencies match). A run asks for each currency, partner currency and day many times."""
+        key = (payment_currency, partner_currency, day)
+        found = self._pairs.get(key)
+        if found is None:
+            partner = None if payment_currency == partner_currency else self.rate(partner_currency, day)
+            found = self._pairs[key] = (self.rate(payment_currency, day), partner)
+        return found
 
     def rate(self, currency: str, day: date) -> Decimal:
         try:

@@ -10,8 +10,9 @@ bounded memory with a readable list.
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
 
@@ -107,17 +108,43 @@ class RowSource:
         self._rows = rows
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
-        header = self.header
-        width = len(header)
         for number, (cells, bad) in self._rows:
             if not bad and not any(c.strip() for c in cells):
                 continue
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            row = Cells(zip(header, map(str.strip, cells), strict=False))  # beyond the header: ignored
+            yield number, self._cells(cells, bad)
+
+    def _cells(self, cells: list[str], bad: dict[int, str]) -> Cells:
+        header = self.header
+        width = len(header)
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        row = Cells(zip(header, map(str.strip, cells), strict=False))  # beyond the header: ignored
+        if bad:
+            row.problems = {header[i]: message for i, message in bad.items() if i < width}
+        return row
+
+    def positional(self, columns: Sequence[str]) -> Iterator[tuple[int, list[str], Cells | None]]:
+        """Each data row's cells of `columns`, in that order and stripped ("" for a column the file
+        lacks), read without building the row's dict; with it, as iterating gives it, when one of its
+        cells could not be read as it is (`Cells.problems`). Blank rows are skipped, as iterating does."""
+        first = {name: i for i, name in reversed(list(enumerate(self.header)))}
+        places = [first.get(name, -1) for name in columns]
+        reach = max(places) + 1
+        # the cells of a full row are taken in one step; a short row (or a missing column) cell by cell
+        take = itemgetter(*places) if min(places) >= 0 and len(places) > 1 else None
+        strip = str.strip
+        for number, (cells, bad) in self._rows:
             if bad:
-                row.problems = {header[i]: message for i, message in bad.items() if i < width}
-            yield number, row
+                yield number, [], self._cells(cells, bad)
+                continue
+            if take is not None and len(cells) >= reach:
+                values = list(map(strip, take(cells)))
+            else:
+                width = len(cells)
+                values = [cells[i].strip() if 0 <= i < width else "" for i in places]
+            if not values[0] and not any(c.strip() for c in cells):
+                continue
+            yield number, values, None
 
 
 def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, RawRow]]]:

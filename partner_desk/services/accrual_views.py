@@ -193,7 +193,7 @@ def preview(db: Database, actor: Actor, period: Period, as_of: date | None = Non
         zone = company_tz(session).key
     rows = [
         AccrualRow(a.agency, names.get(a.agency, ""), a.currency, a.turnover_usd, a.percent, a.total,
-                   len(a.lines), a.late_lines, round_usd(a.reward), None, a.table.effective_from,
+                   a.line_count, a.late_lines, round_usd(a.reward), None, a.table.effective_from,
                    a.table.version_id)
         for a in run.accruals
     ]

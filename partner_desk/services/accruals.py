@@ -9,26 +9,34 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, accrue_agency
+from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, Terms, accrue_agency
 from partner_desk.domain.dates import as_of_refusal, future_refusal
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.money import EXACT, format_amount, format_percent, format_usd, from_minor, to_minor
-from partner_desk.domain.periods import ONE_DAY, Period, parse_period, today_in
+from partner_desk.domain.money import (
+    EXACT,
+    format_amount,
+    format_percent,
+    format_usd,
+    from_minor,
+    minor_digits,
+    to_minor,
+)
+from partner_desk.domain.periods import ONE_DAY, Period, parse_period, period_bounds, today_in
 from partner_desk.domain.posting import before_first, posting_refusals
 from partner_desk.domain.rates import RateCollector
 from partner_desk.domain.roles import Actor
 from partner_desk.services import audit
 from partner_desk.services.guard import refused, require
 from partner_desk.store import accrual_queries as q
+from partner_desk.store import accrual_scan as scan
 from partner_desk.store import chain, locks
-from partner_desk.store.bulk import collector_paused, insert_rows
+from partner_desk.store.bulk import collector_paused, insert_values
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, AccrualLine, Agency
 from partner_desk.store.queries import company_tz, posted_periods, rate_book, reward_schedule, tier_history
@@ -41,6 +49,7 @@ LINE_BATCH = 50_000
 # agencies priced between two progress reports
 PROGRESS_EVERY = 200
 AgenciesPriced = Callable[[int], None]
+EachAccrual = Callable[[AgencyAccrual], None]
 
 
 @dataclass(frozen=True)
@@ -78,52 +87,62 @@ def _plan(session: Session, period: Period, today: date) -> _Plan:
     return _Plan(posted, include_late, ended)
 
 
-def _agency_batches(session: Session, period: Period, late_before: Period | None, only: int | None
-                    ) -> Iterator[tuple[int, list[Candidate]]]:
-    refunds: dict[int, list[Candidate]] = defaultdict(list)
-    for agency_id, candidate in q.refund_candidates(session, period, late_before):
-        if only is None or agency_id == only:
-            refunds[agency_id].append(candidate)
-    regular = q.regular_candidates(session, period, late_before, agency_id=only)
-    for agency_id, rows in groupby(regular, key=itemgetter(0)):
-        yield agency_id, [c for _, c in rows] + refunds.pop(agency_id, [])
-    yield from sorted(refunds.items())
-
-
 def _compute(session: Session, period: Period, plan: _Plan, only: int | None = None
              ) -> Iterator[tuple[int, AgencyAccrual]]:
-    """Price every agency with lines in `period` (or only the agency `only`); missing rates are
-    collected, then raised."""
-    agencies = {a.id: a for a in session.scalars(select(Agency))}
+    """Price every agency with lines in `period` (or only the agency `only`), in agency code order;
+    missing rates are collected, then raised."""
+    values = scan.Values(session)
+    connections = scan.Connections(session)
+    agencies = [a for a in scan.agencies_by_code(session) if only is None or a[0] == only]
     history = tier_history(session)
     table = history.table_for(period)
     rates = RateCollector(rate_book(session))
     rewards = reward_schedule(session)
-    accrued: dict[tuple[int, Period], Decimal] | None = None
     closed_before = period if plan.include_late else (plan.posted[0] if plan.posted else None)
     posted = set(plan.posted)
+    # before the first posting every earlier payment is late: they are read with the month's own
+    first = plan.include_late and not plan.posted
+    late = plan.include_late and bool(plan.posted)
+    percents: dict[Period, dict[int, Decimal]] = {}
 
-    def percent_for(agency_id: int, own: Period) -> Decimal:
-        nonlocal accrued
-        if accrued is None:
-            accrued = q.accrued_percents(session)
-        found = accrued.get((agency_id, own))
+    def percent_for(agency_id: int, earlier: Period) -> Decimal:
+        if earlier not in percents:
+            percents[earlier] = scan.posted_percents(session, earlier)
+        found = percents[earlier].get(agency_id)
         if found is not None:
             return found
-        own_table = history.table_for(own)
-        if own in posted or (closed_before is not None and own < closed_before):
+        own_table = history.table_for(earlier)
+        if earlier in posted or (closed_before is not None and earlier < closed_before):
             return own_table.base_percent
         turnover = ExactSum()
-        for currency, day, minor in q.live_payments(session, agency_id, own):
+        for currency, day, minor in q.live_payments(session, agency_id, earlier):
             turnover.add(from_minor(minor, currency), rates.rate(currency, day))
         return own_table.percent_for(turnover.value())
 
-    late_before = period if plan.include_late else None
-    for agency_id, candidates in _agency_batches(session, period, late_before, only):
-        agency = agencies[agency_id]
+    queued = scan.queued(session, values, connections, period) if late else {}
+    refunds = scan.refunds(session, values, connections, period, late=late, with_earlier=first)
+    own: Callable[[int], list[Candidate]]
+    if only is None:
+        # the whole month in one pass, packed by agency; each agency's unpacked when it is priced
+        month = scan.month_by_agency(session, connections, period, first)
+
+        def own(agency_id: int) -> list[Candidate]:
+            return scan.unpack(month.pop(agency_id, []), values)
+    else:
+        start, end = (values.raw_moment(moment) for moment in period_bounds(period, company_tz(session)))
+        projects = connections.by_agency(None if first else start, end).get(only, [])
+        single = scan.regular(session, values, connections, period, sorted(set(projects)), only, first)
+
+        def own(agency_id: int) -> list[Candidate]:
+            return single.pop(agency_id, [])
+    for agency_id, code, currency in agencies:
+        candidates = own(agency_id) + queued.pop(agency_id, []) + refunds.pop(agency_id, [])
+        if not candidates:
+            continue
         result = accrue_agency(
-            agency.code, agency.currency, period, candidates, table=table, rates=rates,
-            percent_for=lambda own, a=agency_id: percent_for(a, own), rewards=rewards,  # type: ignore[misc]
+            code, currency, period, candidates, table=table, rates=rates,
+            percent_for=lambda earlier, a=agency_id: percent_for(a, earlier),  # type: ignore[misc]
+            rewards=rewards,
         )
         if result is not None:
             yield agency_id, result
@@ -152,10 +171,13 @@ def _reporting(items: Iterable[tuple[int, AgencyAccrual]], priced: AgenciesPrice
 
 
 def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None,
-                   priced: AgenciesPriced | None = None, agency: str | None = None) -> AccrualRun:
+                   priced: AgenciesPriced | None = None, agency: str | None = None,
+                   each: EachAccrual | None = None) -> AccrualRun:
     """The accruals a period would post, computed exactly as posting would, writing nothing;
     `priced(n)` hears how many agencies are priced so far. With `agency` (a code), only that
-    agency's accrual is computed: each agency's accrual depends on its own payments alone."""
+    agency's accrual is computed: each agency's accrual depends on its own payments alone. With
+    `each`, every accrual is handed to it as it is priced, in agency code order, and the run keeps
+    the accruals without their lines."""
     period = period if isinstance(period, Period) else _check_period_text(period)
     with db.read() as session, collector_paused():
         today = read_day(session, as_of)
@@ -170,8 +192,12 @@ def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date
             only = session.scalar(select(Agency.id).where(Agency.code == agency))
             if only is None:
                 raise UserError(f"unknown agency '{agency}'")
-        accruals = [a for _, a in _reporting(_compute(session, period, plan, only), priced)]
-    accruals.sort(key=lambda a: a.agency)
+        accruals = []
+        for _, accrual in _reporting(_compute(session, period, plan, only), priced):
+            if each is not None:
+                each(accrual)
+                accrual = accrual.without_lines()
+            accruals.append(accrual)
     note = "" if plan.ended else f" ({period} has not ended: preview only)"
     return AccrualRun(period, False, False, accruals, f"preview of {period}: {len(accruals)} accruals{note}")
 
@@ -202,20 +228,22 @@ def _refuse_order(plan: _Plan, period: Period, today: date, as_of: date | None) 
 
 
 def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None,
-                priced: AgenciesPriced | None = None) -> AccrualRun:
+                priced: AgenciesPriced | None = None, each: EachAccrual | None = None) -> AccrualRun:
     """Post a period: every accrual, its lines and the ledger credits, in one transaction;
-    `priced(n)` hears how many agencies are priced so far."""
+    `priced(n)` hears how many agencies are priced so far. With `each`, every accrual is handed to
+    it as it is written, in agency code order (before the transaction commits), and the run keeps
+    the accruals without their lines: a posting of any size holds one agency's lines at a time."""
     period = period if isinstance(period, Period) else _check_period_text(period)
     require(db, actor, "accrue.post", str(period))
     try:
-        return _post(db, actor, period, as_of, priced)
+        return _post(db, actor, period, as_of, priced, each)
     except UserError as exc:
         refused(db, actor, "accrue.post", str(period), exc)
         raise
 
 
 def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
-          priced: AgenciesPriced | None = None) -> AccrualRun:
+          priced: AgenciesPriced | None, each: EachAccrual | None) -> AccrualRun:
     with db.write() as session, collector_paused():
         locks.take(session, locks.POSTING)
         locks.agencies(session, key_share=True)  # before the chain's lock (store/locks.py)
@@ -227,33 +255,23 @@ def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
         _refuse_order(plan, period, today, as_of)
         day = as_of or today
         chain.append(session, chain.POSTED, [dict(period=str(period), as_of=day, posted_by=actor.name)])
+        writer = _Writer(session, actor)
         accruals: list[AgencyAccrual] = []
-        buffer: list[tuple[Any, ...]] = []
-        credits: list[dict[str, Any]] = []
-        accrual_chain = chain.Chain(session, chain.ACCRUALS)
         for agency_id, accrual in _reporting(_compute(session, period, plan), priced):
+            writer.add(agency_id, accrual)
+            if each is not None:
+                each(accrual)
+                accrual = accrual.without_lines()
             accruals.append(accrual)
-            _write_accrual(session, actor, agency_id, accrual, buffer, credits, accrual_chain)
-            if len(buffer) >= LINE_BATCH:
-                _insert_lines(session, buffer)
-        _insert_lines(session, buffer)
-        # in one statement: there is one or two per accrual
-        chain.append(session, chain.LEDGER, credits)
-        accruals.sort(key=lambda a: a.agency)
+        writer.finish()
+        # every payment noted late is accrued now, or earns nothing until a new connection notes it again
+        scan.clear_late(session)
         totals = {cur: format_amount(v, cur) for cur, v in _totals(accruals).items()}
         credited = {a.agency: format_amount(a.total, a.currency) for a in accruals}
         audit.record(session, actor, "accrue.post", str(period),
                      after={"period": str(period), "accruals": len(accruals), "totals": totals,
                             "as_of": day.isoformat(), "credits": credited})
     return AccrualRun(period, False, True, accruals, f"posted {period}: {len(accruals)} accruals")
-
-
-def _insert_lines(session: Session, buffer: list[tuple[Any, ...]]) -> None:
-    # in payment id order, the order of the unique index and of the payments it refers to, so the
-    # database walks both indexes forward instead of jumping about them
-    buffer.sort(key=itemgetter(1))
-    insert_rows(session, AccrualLine.__table__, LINE_COLUMNS, buffer)  # type: ignore[arg-type]
-    buffer.clear()
 
 
 def _totals(accruals: list[AgencyAccrual]) -> dict[str, Decimal]:
@@ -263,53 +281,100 @@ def _totals(accruals: list[AgencyAccrual]) -> dict[str, Decimal]:
     return dict(sorted(totals.items()))
 
 
-def _write_accrual(session: Session, actor: Actor, agency_id: int, accrual: AgencyAccrual,
-                   buffer: list[tuple[Any, ...]], credits: list[dict[str, Any]], accruals: chain.Chain) -> None:
-    accrual_id = accruals.next_key()
-    credit = Decimal(0)
-    reversal = Decimal(0)
-    parts: list[str] = []
-    # the lines of one day and currency share their terms: each is written out once
-    terms_texts: dict[int, str] = {}
-    for line in accrual.lines:
-        if line.refund_of is None:
-            credit += line.commission
-        else:
-            reversal += line.commission
-        terms = line.terms
-        commission_minor = to_minor(line.commission, accrual.currency)
-        buffer.append((
-            accrual_id, line.payment_id, line.late, terms.percent, terms.pay_rate,
-            terms.partner_rate, line.usd_amount, line.partner_amount, commission_minor,
-        ))
-        shown = terms_texts.get(id(terms))
-        if shown is None:
-            shown = terms_texts[id(terms)] = chain.terms_text(terms.percent, terms.pay_rate, terms.partner_rate)
-        parts.append(chain.line_text(line.payment_id, line.late, shown, commission_minor))
-    # Core inserts, not ORM objects: a run writes thousands of accruals and needs none of them back
-    session.connection().execute(insert(Accrual), accruals.link(dict(
-        agency_id=agency_id,
-        period=str(accrual.period),
-        currency=accrual.currency,
-        turnover_usd=_exact(accrual.turnover),
-        percent=accrual.percent,
-        amount_minor=to_minor(accrual.total, accrual.currency),
-        reward_usd=accrual.reward_usd,
-        reward_level_usd=accrual.reward_level_usd,
-        benefits=json.dumps(list(accrual.benefits), ensure_ascii=False),
-        tier_version_id=accrual.table.version_id,
-        lines=len(accrual.lines),
-        late_lines=accrual.late_lines,
-        lines_hash=chain.lines_digest(parts),
-    )))
-    effective = accrual.period.end - ONE_DAY  # credited on the period's last day
-    entries = [("accrual", credit)] + ([("refund_reversal", reversal)] if reversal else [])
-    credits.extend(
-        dict(agency_id=agency_id, kind=kind, amount_minor=to_minor(amount, accrual.currency),
-             currency=accrual.currency, effective_on=effective, user_name=actor.name, accrual_id=accrual_id,
-             note=f"{accrual.period} accrual" if kind == "accrual" else f"{accrual.period} refunds reversed")
-        for kind, amount in entries
-    )
+class _Writer:
+    """Writes a posting's accruals, their lines and ledger credits in batches, in the run's transaction.
+
+    An accrual's row (chained) waits for its batch; its lines follow their accruals' rows, in payment
+    id order (the order of their unique index, and of the payments they refer to), as the database's
+    own text: each line's terms are shared by the lines of a day and currency and are written out once."""
+
+    def __init__(self, session: Session, actor: Actor) -> None:
+        self.session = session
+        self.actor = actor
+        self.chain = chain.Chain(session, chain.ACCRUALS)
+        self.accruals: list[dict[str, Any]] = []
+        self.lines: list[tuple[Any, ...]] = []
+        self.credits: list[dict[str, Any]] = []
+        self.texts: dict[tuple[int, int, int], tuple[Terms, tuple[str, str, str | None, str]]] = {}
+
+    def add(self, agency_id: int, accrual: AgencyAccrual) -> None:
+        accrual_id = self.chain.next_key()
+        currency = accrual.currency
+        digits = minor_digits(currency)
+        credit = reversal = 0
+        parts: list[str] = []
+        shown_terms: dict[int, tuple[str, str, str | None, str]] = {}
+        rows = self.lines.append
+        line_text = chain.line_text
+        for (payment_id, _project, _paid_at, _day, _period, _service, _amount, _currency, refund_of, late, terms,
+             usd, partner, commission) in accrual.lines:
+            shown = shown_terms.get(id(terms))
+            if shown is None:
+                shown = shown_terms[id(terms)] = self._terms(terms)
+            minor = int(commission.scaleb(digits, EXACT))
+            if refund_of is None:
+                credit += minor
+            else:
+                reversal += minor
+            rows((accrual_id, payment_id, late, shown[0], shown[1], shown[2], format(usd, "f"),
+                  format(partner, "f"), minor))
+            parts.append(line_text(payment_id, late, shown[3], minor))
+        self.accruals.append(self.chain.link(dict(
+            agency_id=agency_id,
+            period=str(accrual.period),
+            currency=currency,
+            turnover_usd=_exact(accrual.turnover),
+            percent=accrual.percent,
+            amount_minor=to_minor(accrual.total, currency),
+            reward_usd=accrual.reward_usd,
+            reward_level_usd=accrual.reward_level_usd,
+            benefits=json.dumps(list(accrual.benefits), ensure_ascii=False),
+            tier_version_id=accrual.table.version_id,
+            lines=accrual.line_count,
+            late_lines=accrual.late_lines,
+            lines_hash=chain.lines_digest(parts),
+        )))
+        effective = accrual.period.end - ONE_DAY  # credited on the period's last day
+        note = f"{accrual.period} accrual"
+        self.credits.append(dict(agency_id=agency_id, kind="accrual", amount_minor=credit, currency=currency,
+                                 effective_on=effective, user_name=self.actor.name, accrual_id=accrual_id,
+                                 note=note))
+        if reversal:
+            self.credits.append(dict(agency_id=agency_id, kind="refund_reversal", amount_minor=reversal,
+                                     currency=currency, effective_on=effective, user_name=self.actor.name,
+                                     accrual_id=accrual_id, note=f"{accrual.period} refunds reversed"))
+        if len(self.lines) >= LINE_BATCH:
+            self.flush()
+
+    def _terms(self, terms: Terms) -> tuple[str, str, str | None, str]:
+        """A line's terms as stored (percent, pay rate, partner rate) and as its digest has them.
+
+        A run's percents and rates are a few objects (the rate book's, the commission table's), each
+        shared by many terms, so each combination is written out once; the objects are kept with
+        their texts, so their ids stay theirs for the whole run."""
+        key = (id(terms.percent), id(terms.pay_rate), id(terms.partner_rate))
+        found = self.texts.get(key)
+        if found is None:
+            partner_rate = None if terms.partner_rate is None else format(terms.partner_rate, "f")
+            shown = (format(terms.percent, "f"), format(terms.pay_rate, "f"), partner_rate,
+                     chain.terms_text(terms.percent, terms.pay_rate, terms.partner_rate))
+            found = self.texts[key] = (terms, shown)
+        return found[1]
+
+    def flush(self) -> None:
+        if self.accruals:
+            # Core inserts, not ORM objects: a run writes thousands of accruals and needs none back
+            self.session.connection().execute(insert(Accrual), self.accruals)
+            self.accruals = []
+        if self.lines:
+            self.lines.sort(key=itemgetter(1))
+            insert_values(self.session, AccrualLine.__table__, LINE_COLUMNS, self.lines)  # type: ignore[arg-type]
+            self.lines = []
+
+    def finish(self) -> None:
+        self.flush()
+        # the credits in one statement: there is one or two per accrual
+        chain.append(self.session, chain.LEDGER, self.credits)
 
 
 def _exact(value: Fraction) -> Decimal:

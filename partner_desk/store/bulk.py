@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Connection, Table, insert
 from sqlalchemy.orm import Session
 
 
@@ -43,6 +43,50 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: Se
     names = ", ".join(columns)
     marks = ", ".join("?" for _ in columns)
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", prepared)
+
+
+def insert_values(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows whose values are already as the database stores them (money and rates as their exact
+    text, integers, booleans): SQLite through the driver's executemany, PostgreSQL through COPY."""
+    if not rows:
+        return
+    connection = session.connection()
+    names = ", ".join(columns)
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table.name, names, rows)
+        return
+    marks = ", ".join("?" for _ in columns)
+    connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+
+
+def insert_new(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+               key: str) -> int:
+    """Insert the rows whose `key` is not stored yet (values as the database stores them, as for
+    `insert_values`); how many were inserted. PostgreSQL copies them into a temporary table first."""
+    if not rows:
+        return 0
+    connection = session.connection()
+    names = ", ".join(columns)
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS new_{table.name} "
+                                   f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP")
+        connection.exec_driver_sql(f"TRUNCATE new_{table.name}")
+        _copy(connection, f"new_{table.name}", names, rows)
+        done = connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM new_{table.name} "
+                                          f"ON CONFLICT ({key}) DO NOTHING")
+        return int(done.rowcount)
+    marks = ", ".join("?" for _ in columns)
+    done = connection.exec_driver_sql(
+        f"INSERT INTO {table.name} ({names}) VALUES ({marks}) ON CONFLICT ({key}) DO NOTHING", rows)
+    return int(done.rowcount)
+
+
+def _copy(connection: Connection, table: str, names: str, rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL's COPY FROM STDIN, through psycopg, in the connection's transaction."""
+    driver: Any = connection.connection.dbapi_connection
+    with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _converted(process: Callable[[Any], Any], column: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -78,13 +79,22 @@ class Connection(Base):
     disconnected_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
+_REFUNDS_ONLY = text("refund_of IS NOT NULL")
+
+
 class Payment(Base):
-    """A billing payment as exported; `local_date` and `period` are in the company time zone."""
+    """A billing payment as exported; `local_date` and `period` are in the company time zone.
+
+    A month is read through `period` alone (its payments in the order they were stored) and a
+    project's months through `period, project_id`; refunds, which are few, have indexes of their own
+    that leave the other payments out."""
 
     __tablename__ = "payments"
     __table_args__ = (
+        Index("ix_payments_period", "period"),
         Index("ix_payments_period_project", "period", "project_id"),
-        Index("ix_payments_project_paid", "project_id", "paid_at"),
+        Index("ix_payments_refund_of", "refund_of", sqlite_where=_REFUNDS_ONLY, postgresql_where=_REFUNDS_ONLY),
+        Index("ix_payments_refund_period", "period", sqlite_where=_REFUNDS_ONLY, postgresql_where=_REFUNDS_ONLY),
     )
     payment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     project_id: Mapped[str] = mapped_column(String(64))
@@ -94,9 +104,15 @@ class Payment(Base):
     service: Mapped[str] = mapped_column(String(16))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
-    refund_of: Mapped[str | None] = mapped_column(
-        ForeignKey("payments.payment_id"), nullable=True, index=True
-    )
+    refund_of: Mapped[str | None] = mapped_column(ForeignKey("payments.payment_id"), nullable=True)
+
+
+class LatePayment(Base):
+    """A payment the next posting must consider late: imported into a month already closed, or of a
+    project given a new connection over one. Each posting empties the table (store/accrual_scan.py)."""
+
+    __tablename__ = "late_payments"
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.payment_id"), primary_key=True)
 
 
 class Rate(Base):

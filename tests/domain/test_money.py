@@ -6,9 +6,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from partner_desk.domain.money import (
     Money,
+    amount_writer,
     format_amount,
     format_percent,
     format_usd,
@@ -146,3 +149,19 @@ def test_money_refuses_floats_and_excess_decimals() -> None:
         Money(0.1, "USD")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="more decimals than USD allows"):
         Money(Decimal("0.001"), "USD")
+
+
+@settings(max_examples=300)
+@given(st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), allow_nan=False, allow_infinity=False,
+                   places=None), st.sampled_from(["USD", "JPY", "KWD", "EUR"]))
+def test_the_amount_writer_writes_what_format_amount_does(amount: Decimal, currency: str) -> None:
+    assert amount_writer(currency)(amount) == format_amount(amount, currency)
+
+
+def test_the_amount_writer_rounds_half_up_and_shows_no_negative_zero() -> None:
+    # 2.345 USD: the third digit 5 rounds up to 2.35; -0.004 rounds to zero, shown unsigned
+    assert amount_writer("USD")(Decimal("2.345")) == "2.35"
+    assert amount_writer("USD")(Decimal("-0.004")) == "0.00"
+    # JPY has no minor digits: 1234.5 -> 1235; KWD three: -0.1235 -> -0.124
+    assert amount_writer("JPY")(Decimal("1234.5")) == "1235"
+    assert amount_writer("KWD")(Decimal("-0.1235")) == "-0.124"

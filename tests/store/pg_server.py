@@ -26,10 +26,12 @@ def _bin(name: str) -> str:
 
 class PgServer:
     """`tcp_port`: also listen on 127.0.0.1 at that port; `ssl`: the certificate and key files the
-    server presents (TLS on); `hba`: the lines of pg_hba.conf (who may connect how)."""
+    server presents (TLS on); `hba`: the lines of pg_hba.conf (who may connect how); `durable`: fsync
+    on, as a real server writes (the tests run without it; a benchmark's server keeps it)."""
 
     def __init__(self, tcp_port: int | None = None, ssl: tuple[Path, Path] | None = None,
-                 hba: list[str] | None = None) -> None:
+                 hba: list[str] | None = None, *, durable: bool = False) -> None:
+        self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="partner-desk-pg-"))
         self.data = self.root / "data"
         self.socket = self.root / "socket"
@@ -50,7 +52,7 @@ class PgServer:
             shutil.chown(self.root, "postgres")
             shutil.chown(self.socket, "postgres")
         self._run(_bin("initdb"), "-D", str(self.data), "-U", "partner", "--auth=trust", "-E", "UTF8")
-        options = f"-k {self.socket} -c fsync=off -c full_page_writes=off"
+        options = f"-k {self.socket}" + ("" if self.durable else " -c fsync=off -c full_page_writes=off")
         if self.tcp_port is None:
             options += " -c listen_addresses=''"
         else:

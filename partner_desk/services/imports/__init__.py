@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor
-from partner_desk.files.table import FileRejected, RowSource, check_header, open_table
+from partner_desk.files.table import Cells, FileRejected, RowSource, check_header, open_table
 from partner_desk.services import audit
 from partner_desk.services.guard import refused, require
 from partner_desk.services.imports import agencies, payments, projects, rates, tiers
@@ -33,6 +33,7 @@ __all__ = ["KINDS", "ImportSummary", "import_file", "validate_file"]
 # rows read between two progress reports
 PROGRESS_EVERY = 2_000
 RowsRead = Callable[[int], None]
+T = TypeVar("T")
 
 
 class _Reporting:
@@ -47,8 +48,14 @@ class _Reporting:
         return getattr(self._source, name)
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        yield from self._counted(iter(self._source))
+
+    def positional(self, columns: Sequence[str]) -> Iterator[tuple[int, list[str], Cells | None]]:
+        yield from self._counted(self._source.positional(columns))
+
+    def _counted(self, items: Iterator[T]) -> Iterator[T]:
         count = 0
-        for item in self._source:
+        for item in items:
             count += 1
             if count % PROGRESS_EVERY == 0:
                 self._rows_read(count)

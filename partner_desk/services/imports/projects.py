@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from partner_desk.files.table import Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
+from partner_desk.store import accrual_scan as scan
 from partner_desk.store.models import Agency, Connection, Project
 
 COLUMNS = ("project_id", "name", "currency", "agency_code", "connected_at")
@@ -106,15 +107,22 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
     for project_id, (_, name, currency) in file_projects.items():
         session.add(Project(project_id=project_id, name=name, currency=currency))
     session.flush()
+    last = scan.last_posted(session)
+    connected_anew: list[tuple[str, datetime]] = []
     for project_id in sorted(touched):
         for span in spans[project_id].values():
             if span.stored is None:
                 session.add(Connection(project_id=project_id, agency_id=span.agency_id,
                                        connected_at=span.connected_at, disconnected_at=span.disconnected_at))
                 summary.added += 1
+                connected_anew.append((project_id, span.connected_at))
             elif span.stored.disconnected_at != span.disconnected_at:
                 span.stored.disconnected_at = span.disconnected_at
                 summary.updated += 1
+    if last is not None:
+        # payments of closed months a new connection covers may now earn: the next posting looks at them
+        for project_id, since in connected_anew:
+            scan.queue_project(session, project_id, since, last)
 
 
 def _overlap(row: int, project_id: str, earlier: _Span, later: _Span) -> Problem:

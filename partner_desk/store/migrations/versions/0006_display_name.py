@@ -2,7 +2,7 @@
 the user name itself.
 
 Revision ID: 0006_display_name
-Revises: 0004_agency_language
+Revises: 0005_accrued_payments
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0006_display_name"
-down_revision = "0004_agency_language"
+down_revision = "0005_accrued_payments"
 branch_labels = None
 depends_on = None
 
