@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
-from partner_desk.gui.pages import spec
 from partner_desk.gui.pages.agencies import AgenciesPage
 from partner_desk.gui.pages.agency import AgencyPage
+from partner_desk.gui.registry import spec
 from tests.gui.agency_data import people, seed
 
 # March 2025 is the last month: AG01 $1,000 -> 15%, AG02 200 EUR / 0.8 = $250 -> 10%
@@ -31,6 +31,9 @@ def test_filter_search_and_open_an_agency(qtbot, db, write_csv) -> None:  # type
     win = window(qtbot, db, team["anna"])
     page = win.pages["agencies"]
     assert isinstance(page, AgenciesPage)
+    # a manager starts on their own agencies (anna manages AG01)
+    assert page.mine.isChecked() and [r.code for r in page.model.rows()] == ["AG01"]
+    page.mine.setChecked(False)
     rows = {r.code: r for r in page.model.rows()}
     assert rows["AG01"].last_turnover_usd == Decimal("1000.00") and rows["AG01"].last_percent == Decimal("15")
     assert rows["AG02"].last_turnover_usd == Decimal("250.00") and rows["AG02"].last_percent == Decimal("10")
@@ -66,8 +69,8 @@ def test_filter_search_and_open_an_agency(qtbot, db, write_csv) -> None:  # type
     assert win.current_key() == "agency"
     assert agency.heading.text() == "AG02 — Beta Agency"
     assert "the partner offer has not been accepted" in agency.eligibility.text()
-    assert not agency.withdraw_button.isEnabled()
-    assert "the partner offer has not been accepted" in agency.withdraw_button.toolTip()
+    assert not agency.controller.withdraw_button.isEnabled()
+    assert "the partner offer has not been accepted" in agency.controller.withdraw_button.toolTip()
     # 200 EUR of March is the one eligible payment; the accruals tab is empty until March is posted
     assert [(p.payment_id, p.eligible) for p in agency.payments.model.rows()] == [("PAY3", True)]
     assert agency.accruals.accruals.rowCount() == 0
@@ -79,6 +82,7 @@ def test_sort_by_a_money_column(qtbot, db, write_csv) -> None:  # type: ignore[n
     win = window(qtbot, db, team["anna"])
     page = win.pages["agencies"]
     assert isinstance(page, AgenciesPage)
+    page.mine.setChecked(False)
     turnover_column = 5
     page.model.sort(turnover_column)
     assert [r.code for r in page.model.rows()] == ["AG02", "AG01"]  # $250 before $1,000
