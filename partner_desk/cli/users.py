@@ -21,6 +21,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--password-stdin", action="store_true",
                      help="read the new user's password from standard input")
+    add.add_argument("--display-name", metavar="TEXT", default=None,
+                     help="what the window calls the user (their user name by default)")
     add.set_defaults(handler=run_add)
     for step, text, handler in (("deactivate", "deactivate a user: they can no longer sign in (admin)", run_deactivate),
                                 ("activate", "let a deactivated user sign in again (admin)", run_activate),
@@ -59,7 +61,7 @@ def run_add(args: argparse.Namespace) -> int:
     db = common.database(args)
     who = common.actor(args, db)
     password = _new_password(args)
-    added = add_user(db, who, args.name, args.role, password)
+    added = add_user(db, who, args.name, args.role, password, args.display_name)
     print(f"added {added.name} ({args.role})")
     return 0
 

@@ -41,6 +41,12 @@ DEFAULT_REWARD_LEVELS: tuple[RewardLevel, ...] = (
 )
 
 
+def qualified(level_reached: Decimal | None, minimum: Decimal) -> bool:
+    """A posted month qualified for a benefit when the reward level it reached, as posted, is the
+    benefit's level or a higher one (levels are cumulative)."""
+    return level_reached is not None and level_reached >= minimum
+
+
 class RewardSchedule:
     def __init__(self, levels: Iterable[RewardLevel] = DEFAULT_REWARD_LEVELS) -> None:
         self.levels = tuple(sorted(levels, key=lambda lv: lv.min_reward_usd))

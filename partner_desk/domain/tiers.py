@@ -48,6 +48,10 @@ def validate_levels(levels: Iterable[Level]) -> list[str]:
     return problems
 
 
+# "close to the next level": at most this share of the next threshold is missing
+NEAR_NEXT_LEVEL = Decimal("0.1")
+
+
 @dataclass(frozen=True, slots=True)
 class TierTable:
     """One version of the commission table; effective from BEGINNING means from the start."""
@@ -82,6 +86,15 @@ class TierTable:
     def next_level(self, turnover: Fraction | Decimal) -> Level | None:
         index = self.level_index(turnover)
         return self.levels[index + 1] if index + 1 < len(self.levels) else None
+
+    def within_reach(self, turnover: Fraction | Decimal, share: Decimal = NEAR_NEXT_LEVEL) -> Level | None:
+        """The next level when the turnover is within `share` of it: what is missing is at most
+        `share` of the next level's threshold. None at the top level or further away."""
+        nxt = self.next_level(turnover)
+        if nxt is None:
+            return None
+        missing = Fraction(nxt.min_usd) - Fraction(turnover)
+        return nxt if missing <= Fraction(share) * Fraction(nxt.min_usd) else None
 
 
 class TierHistory:

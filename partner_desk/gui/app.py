@@ -15,7 +15,8 @@ from partner_desk.domain.roles import Actor
 from partner_desk.gui import language, ops
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
-from partner_desk.gui.main_window import APPLICATION, ORGANIZATION, MainWindow, settings
+from partner_desk.gui.main_window import MainWindow
+from partner_desk.gui.preferences import APPLICATION, ORGANIZATION, remember_text, remembered_text, settings
 from partner_desk.i18n import _
 from partner_desk.services import users
 from partner_desk.services.failures import record_failure
@@ -70,6 +71,9 @@ def open_database(url: str | None) -> Database:
     return db
 
 
+LAST_USER = "sign_in/last_user"
+
+
 def chosen_url(db_url: str | None) -> str | None:
     """--db, then PARTNER_DESK_DB, then the database chosen in Settings on this computer (its password
     from the system keyring), then the file in the user's data folder."""
@@ -82,9 +86,11 @@ def chosen_url(db_url: str | None) -> str | None:
 
 
 def sign_in_dialog(db: Database, user: str | None = None) -> QDialog:
-    """The first-run dialog on a database with no users, the sign-in dialog otherwise (with the
-    user's name filled in when it is known)."""
-    return FirstRunDialog(db) if users.in_setup_mode(db) else SignInDialog(db, name=user or "")
+    """The first-run dialog on a database with no users, the sign-in dialog otherwise, with the
+    user's name filled in: the one asked for, else the last one who signed in on this computer."""
+    if users.in_setup_mode(db):
+        return FirstRunDialog(db)
+    return SignInDialog(db, name=user or remembered_text(LAST_USER))
 
 
 def _record_failure(db: Database, actor: Actor, action: str, message: str) -> None:
@@ -128,6 +134,8 @@ class Desk:
 
     def open(self, actor: Actor) -> MainWindow:
         db = self.db
+        if actor.name:
+            remember_text(LAST_USER, actor.name)  # offered at the next sign-in
         # an unexpected failure in this window is recorded as a refused attempt of its user
         ops.record_failures_with(lambda action, message: _record_failure(db, actor, action, message))
         window = MainWindow(AppContext(db, actor))

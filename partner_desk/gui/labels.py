@@ -33,6 +33,12 @@ ACTIONS = {
     "withdraw.reject": N_("withdrawal rejected"), "withdraw.paid": N_("withdrawal paid"),
     "correct": N_("correction"), "tiers": N_("commission table"), "rewards": N_("reward levels"),
     "settings": N_("settings"), "users.add": N_("user added"), "sign_in": N_("sign-in"),
+    "users.role": N_("role changed"), "users.password": N_("password reset"),
+    "users.own_password": N_("own password changed"), "users.deactivate": N_("user deactivated"),
+    "users.activate": N_("user activated"), "users.lock": N_("account locked"),
+    "users.unlock": N_("account unlocked"), "users.rehash": N_("password hash upgraded"),
+    "withdraw.export": N_("payout batch exported"), "withdraw.paid_batch": N_("payout batch paid"),
+    "window": N_("window"),
 }
 
 

@@ -20,30 +20,31 @@ from partner_desk.gui import chain_watch, widgets
 from partner_desk.gui.change_watch import ChangeWatch, news
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
+from partner_desk.gui.help_menu import add_help_menu
 from partner_desk.gui.ops import run_op
-from partner_desk.gui.pages import PAGES, Page, PageSpec
+from partner_desk.gui.page import Page
+from partner_desk.gui.preferences import settings
+from partner_desk.gui.registry import PAGES, PageSpec
 from partner_desk.i18n import _
 from partner_desk.services import users
-from partner_desk.services.changes import Area
+from partner_desk.services.changes import EVERYTHING, Area
+from partner_desk.services.session import SessionState
 from partner_desk.services.watch import Change
 
-ORGANIZATION = "PartnerDesk"
-APPLICATION = "Partner Desk"
-
-
-def settings() -> QSettings:
-    return QSettings(ORGANIZATION, APPLICATION)
+# the areas the session holds settings of (the company time zone, people's names)
+SESSION_AREAS = frozenset({Area.SETTINGS, Area.USERS})
+# how long a change by someone else stays in the status bar
+CHANGE_MESSAGE_MS = 15_000
 
 
 class MainWindow(QMainWindow):
-    """Pages from the registry, built when first shown; `data_changed` refreshes the others.
+    """Pages from the registry, built when first shown; `changed` reloads the pages a change touched.
 
     The signed-in user's role and state are read again whenever a page is shown or data changed: a
     new role shows at once, and a deactivated user is signed out. `sign_out_requested` asks the
     application to sign someone else in.
     """
 
-    data_changed = Signal()
     sign_out_requested = Signal()
     chain_checked = Signal(object)  # the warning about the audit trail, or None
 
@@ -58,8 +59,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Partner Desk"))
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(170)
-        self.nav.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # as wide as the longest page's name needs, no wider
+        longest = max((self.nav.fontMetrics().horizontalAdvance(spec.label) for spec in self.specs), default=100)
+        self.nav.setFixedWidth(max(120, min(longest + 40, 200)))
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the page list takes the keyboard too
+        self.nav.setItemDelegate(widgets.NoFocusFrame(self.nav))
         self.nav.setStyleSheet("QListWidget#navigation { border: none; background: palette(window); }"
                                "QListWidget#navigation::item { padding: 9px 14px; }")
         self.stack = QStackedWidget()
@@ -81,13 +85,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._row_changed)
-        self.data_changed.connect(self._mark_stale)
-        self.data_changed.connect(self.refresh_standing)
         self.chain_warning: str | None = None
         self.change_watch: ChangeWatch | None = None
         self._shortcuts()
         self._status()
         self._account_menu()
+        self.help_action = add_help_menu(self, self.specs)
         self._restore()
 
     # pages --------------------------------------------------------------------------------------
@@ -97,9 +100,9 @@ class MainWindow(QMainWindow):
         if found is not None:
             return found
         spec = next(s for s in self.specs if s.key == key)
-        page = spec.factory(self.ctx, None)
+        page = spec.build(self.ctx)
         page.setObjectName(f"page_{key}")
-        page.data_changed.connect(self.data_changed)
+        page.data_changed.connect(lambda areas: self.changed(areas))
         page.open_page.connect(self.open_page)
         holder = self._placeholders[key]
         index = self.stack.indexOf(holder)
@@ -143,13 +146,45 @@ class MainWindow(QMainWindow):
             self._stale.discard(key)
             page.refresh()
 
-    def _mark_stale(self) -> None:
-        """After a change every page reloads: the shown one now, the others when next shown."""
-        self._stale.update(self.pages)
+    def changed(self, areas: frozenset[Area], who: str | None = None, what: str | None = None) -> None:
+        """The one entry point for a change to the database, this window's own or anyone else's.
+
+        `areas` are what the change touched (`services.changes.areas_of` of its audit record); `who`
+        made it (None: this window's user) and `what` is a short sentence to show in the status bar
+        (None: nothing to say). The pages that show one of the areas reload: the shown one now, the
+        others when next shown; a change of the settings or the users reads the session again first.
+        """
+        touched = frozenset(areas)
+        if touched & SESSION_AREAS:
+            ctx = self.ctx
+
+            def read_again(state: SessionState) -> None:
+                ctx.apply(state)
+                self._reload_pages(touched)
+
+            run_op(self, lambda _p: ctx.reload(), read_again, lambda _exc: self._reload_pages(touched), quiet=True)
+        else:
+            self._reload_pages(touched)
+        if who is None or Area.USERS in touched:
+            self.refresh_standing()
+        if who is not None and what:
+            # another user's change stays in the status bar until the next one
+            self.change_label.setText(_("{who} {what}").format(who=self.ctx.person(who), what=what))
+            self.change_label.setToolTip(_("The last change another user made; every page shows it"))
+            self.change_label.show()
+        elif what:
+            self.statusBar().showMessage(what, CHANGE_MESSAGE_MS)
+
+    def _reload_pages(self, touched: frozenset[Area]) -> None:
         current = self.current_key()
-        if current in self.pages:
-            self._stale.discard(current)
-            self.pages[current].refresh()
+        for key, page in self.pages.items():
+            if not page.areas & touched:
+                continue
+            if key == current:
+                self._stale.discard(key)
+                page.refresh()
+            else:
+                self._stale.add(key)
 
     # what others changed ------------------------------------------------------------------------
     def watch_changes(self) -> ChangeWatch:
@@ -164,18 +199,6 @@ class MainWindow(QMainWindow):
         found = news(changes)
         if found is not None:
             self.changed(*found)
-
-    def changed(self, areas: frozenset[Area], who: str | None, what: str) -> None:
-        """Someone else changed `areas`: reload what shows them; the status bar says who did what."""
-        if areas - {Area.AUDIT} or "audit" in self.pages:
-            self._mark_stale()
-        if Area.USERS in areas:
-            self.refresh_standing()
-        if who and what:
-            text = _("{who} {what}").format(who=who, what=what)
-            self.change_label.setText(text)
-            self.change_label.setToolTip(_("The last change another user made; every page shows it"))
-            self.change_label.show()
 
     # keyboard -----------------------------------------------------------------------------------
     def _shortcuts(self) -> None:
@@ -245,8 +268,8 @@ class MainWindow(QMainWindow):
             return
         if now != self.ctx.actor:
             self.ctx.actor = now
-            self.user_label.setText(_("{user} ({role})").format(user=self.ctx.user_name, role=self.ctx.role_label))
-            self._mark_stale()
+            self.user_label.setText(self._who())
+            self._reload_pages(EVERYTHING)  # what the new role may see and do
 
     # the audit trail, as this computer saw it ---------------------------------------------------
     def watch_chain(self, store: QSettings) -> None:
@@ -271,6 +294,10 @@ class MainWindow(QMainWindow):
         self.chain_checked.emit(warning)
 
     # status bar and settings --------------------------------------------------------------------
+    def _who(self) -> str:
+        """"Olena Kovalenko (manager)": the signed-in user as the window calls them, and their role."""
+        return _("{user} ({role})").format(user=self.ctx.person(self.ctx.user_name), role=self.ctx.role_label)
+
     def _status(self) -> None:
         bar = self.statusBar()
         self.chain_label = QLabel()
@@ -282,7 +309,7 @@ class MainWindow(QMainWindow):
         self.change_label.setObjectName("status_change")
         self.change_label.hide()
         bar.addWidget(self.change_label)
-        self.user_label = QLabel(_("{user} ({role})").format(user=self.ctx.user_name, role=self.ctx.role_label))
+        self.user_label = QLabel(self._who())
         self.user_label.setObjectName("status_user")
         self.db_label = QLabel(self.ctx.db.url)
         self.db_label.setObjectName("status_db")

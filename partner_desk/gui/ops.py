@@ -2,10 +2,14 @@
 
 Like a query/collection operation: a slot calls `run_op(parent, work, on_done)`; `work(progress)`
 runs on a pool thread and must not touch widgets; `on_done(result)` or `on_error(exc)` runs on the
-GUI thread. A UserError is shown as a message box with its text; any other exception as one line
-naming the action and the log file that holds its traceback (see errorlog.py), as the command line
-does, and recorded in the audit trail of the signed-in user. Long work shows a progress dialog
-after a moment, with Cancel when the work allows it. `install_excepthook()` sends failures outside
+GUI thread. Given a page's `Generation`, an operation whose result arrives after a newer one of the
+same generation started is dropped unseen: the one way a page forgets a stale background result
+(another agency was opened, another file chosen, the page reloaded meanwhile).
+
+A UserError is shown as a message box with its text; any other exception as one line naming the
+action and the log file that holds its traceback (see errorlog.py), as the command line does, and
+recorded in the audit trail of the signed-in user. Long work shows a progress dialog after a
+moment, with Cancel when the work allows it. `install_excepthook()` sends failures outside
 background work (a slot, say) to the same dialog.
 """
 
@@ -20,6 +24,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -62,6 +67,25 @@ class Progress:
             raise Cancelled()
 
 
+class Generation:
+    """The newest of a page's loads of one kind: each operation started with it takes the next
+    number, and when an older one finishes its result (or failure) is dropped."""
+
+    def __init__(self) -> None:
+        self._newest = 0
+
+    def next(self) -> int:
+        self._newest += 1
+        return self._newest
+
+    def is_current(self, number: int) -> bool:
+        return number == self._newest
+
+    def forget(self) -> None:
+        """Drop whatever is running now: none of it is current any more."""
+        self._newest += 1
+
+
 class _Signals(QObject):
     done = Signal(object)
     failed = Signal(object, str)
@@ -93,8 +117,11 @@ class Operation(Generic[T]):
 
     def __init__(self, parent: QWidget | None, work: Callable[[Progress], T],
                  on_done: Callable[[T], None], on_error: Callable[[Exception], None] | None,
-                 label: str, cancellable: bool, quiet: bool = False) -> None:
+                 label: str, cancellable: bool, quiet: bool = False,
+                 generation: Generation | None = None) -> None:
         self.parent = parent
+        self.generation = generation
+        self.number = generation.next() if generation is not None else 0
         self.signals = _Signals()
         self.progress = Progress(self.signals)
         self.on_done = on_done
@@ -158,12 +185,23 @@ class Operation(Generic[T]):
                 self.parent.unsetCursor()
         _running.discard(self)
 
+    @property
+    def stale(self) -> bool:
+        """A newer operation of the same generation started, or the widget that asked for it is gone
+        (its window was closed): this one's outcome is dropped."""
+        if self.parent is not None and not shiboken6.isValid(self.parent):
+            return True
+        return self.generation is not None and not self.generation.is_current(self.number)
+
     def _done(self, result: T) -> None:
         self._finish()
-        self.on_done(result)
+        if not self.stale:
+            self.on_done(result)
 
     def _failed(self, exc: BaseException, trace: str) -> None:
         self._finish()
+        if self.stale and isinstance(exc, Exception):
+            return
         if not isinstance(exc, Exception):
             raise exc
         if self.on_error is not None:
@@ -236,13 +274,14 @@ def install_excepthook() -> None:
 
 def run_op(parent: QWidget | None, work: Callable[[Progress], T], on_done: Callable[[T], None],
            on_error: Callable[[Exception], None] | None = None, *, label: str = "",
-           cancellable: bool = False, quiet: bool = False) -> Operation[T]:
+           cancellable: bool = False, quiet: bool = False, generation: Generation | None = None) -> Operation[T]:
     """Run `work(progress)` on a pool thread; deliver its result or error on the GUI thread.
 
     `quiet` work (a page reloading what it shows) only sets the busy cursor on `parent` and never
-    opens the window-modal progress dialog, so the rest of the window stays usable meanwhile.
+    opens the window-modal progress dialog, so the rest of the window stays usable meanwhile. With a
+    `generation`, only the newest operation of it delivers: an older one's outcome is dropped.
     """
-    return Operation(parent, work, on_done, on_error, label, cancellable, quiet)
+    return Operation(parent, work, on_done, on_error, label, cancellable, quiet, generation)
 
 
 def running() -> int:

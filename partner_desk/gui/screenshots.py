@@ -1,7 +1,8 @@
 """Render each main page on the demo data: `python -m partner_desk.gui.screenshots OUTDIR`.
 
 Builds the demo database in a temporary folder with a fixed today, signs in as the demo admin,
-shows every page of the registry in turn and saves OUTDIR/<key>.png, then the withdrawal dialog
+shows every page of the registry in turn and saves OUTDIR/<key>.png (Today first; the accruals page
+with one agency's preview lines shown), then the withdrawal dialog
 with an amount typed the window's way (`amount.png`) and one it refuses (`amount-refused.png`),
 the users and language sections of Settings (`users.png`, `language.png`) and the window with its
 Account menu open (`account.png`). The language is PARTNER_DESK_LANG's
@@ -28,7 +29,7 @@ from partner_desk.gui.app import application, set_language
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
 from partner_desk.gui.pages.agency import AgencyPage
-from partner_desk.gui.pages.agency_dialogs import WithdrawalDialog
+from partner_desk.gui.pages.agency.dialogs import WithdrawalDialog
 from partner_desk.gui.pages.settings import SettingsPage
 from partner_desk.services.demo import build_demo
 from partner_desk.services.demo_money import demo_password
@@ -100,9 +101,14 @@ def render(out: Path, now: str = TODAY) -> list[Path]:
                     if tabs is not None:  # the chart says the most about an agency at a glance
                         tabs.setCurrentIndex(tabs.count() - 1)
                         settle(app)
+                if spec.key == "accruals":  # a preview agency's lines below the list
+                    table = getattr(page, "table", None)
+                    if table is not None and table.model().rowCount() > 3:
+                        table.selectRow(3)
+                        settle(app)
                 save(window, spec.key)
             page = window.show_page("agency")
-            dialog = page.request_withdrawal() if isinstance(page, AgencyPage) else None
+            dialog = page.controller.request_withdrawal() if isinstance(page, AgencyPage) else None
             if isinstance(dialog, WithdrawalDialog):
                 settle(app)
                 good, ambiguous = AMOUNTS.get(choice.language, AMOUNTS["en"])

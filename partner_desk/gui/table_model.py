@@ -2,18 +2,23 @@
 
 A `QSortFilterProxyModel` would call Python for every cell it compares (far too slow at 10,000
 rows); here the visible rows are a Python list that is filtered and sorted, then the model resets.
-`data()` answers only the roles it knows and returns None otherwise.
+A column sorts by its `sort_key` (a money column: its value in the reporting currency); rows whose
+key is None (a missing rate) come last in either order. `data()` answers only the roles it knows and
+returns None otherwise; a cell's tooltip is its column's, else its full text (a narrow column
+elides it). `table_view` fits the columns to the view's width: they share it in proportion to their
+preferred widths, so no column runs off the right edge and none stretches across the screen.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
 
 R = TypeVar("R")
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -43,13 +48,26 @@ class Column(Generic[R]):
     foreground: Callable[[R], QColor | None] | None = None
     bold: Callable[[R], bool] | None = None
     width: int = 0
+    # the narrowest the column is fitted to when the view is narrow (0: its width, up to SHRINK_FLOOR)
+    min_width: int = 0
+    # the cell an export writes (files/table_export.py): by default taken from `value`
+    export: Callable[[R], Any] | None = None
 
 
-def _none_last(key: Callable[[Any], Any]) -> Callable[[Any], tuple[bool, Any]]:
-    def wrapped(value: Any) -> tuple[bool, Any]:
-        return (value is None, key(value) if value is not None else 0)
-
-    return wrapped
+def sorted_rows(rows: list[R], value: Callable[[R], Any], key: Callable[[Any], Any] | None,
+                descending: bool) -> list[R]:
+    """`rows` ordered by `key(value(row))`; rows without a key (None) last, whichever the order."""
+    keyed: list[tuple[Any, R]] = []
+    keyless: list[R] = []
+    for row in rows:
+        v = value(row)
+        k = None if v is None else (key(v) if key is not None else v)
+        if k is None:
+            keyless.append(row)
+        else:
+            keyed.append((k, row))
+    keyed.sort(key=lambda pair: pair[0], reverse=descending)
+    return [row for _k, row in keyed] + keyless
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):
@@ -92,10 +110,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         rows = self._all if self._filter is None else [r for r in self._all if self._filter(r)]
         if 0 <= self._sort_column < len(self.columns):
             column = self.columns[self._sort_column]
-            key = _none_last(column.sort_key or (lambda v: v))
-            getter = column.value
-            rows = sorted(rows, key=lambda r: key(getter(r)),
-                          reverse=self._sort_order == Qt.SortOrder.DescendingOrder)
+            rows = sorted_rows(rows, column.value, column.sort_key,
+                               self._sort_order == Qt.SortOrder.DescendingOrder)
         elif rows is self._all:
             rows = list(rows)
         self._rows = rows
@@ -126,8 +142,10 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             return self._display(index.row())[index.column()]
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(column.align.value)
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(self._rows[index.row()])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.tooltip is not None:
+                return column.tooltip(self._rows[index.row()])
+            return self._display(index.row())[index.column()] or None
         if role == Qt.ItemDataRole.ForegroundRole and column.foreground is not None:
             color = column.foreground(self._rows[index.row()])
             return QBrush(color) if color is not None else None
@@ -140,11 +158,14 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            if role == Qt.ItemDataRole.DisplayRole:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                 return self.columns[section].header
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(self.columns[section].align.value)
         return None
+
+    def sorted_by(self) -> tuple[int, Qt.SortOrder]:
+        return self._sort_column, self._sort_order
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort_column = column
@@ -157,9 +178,95 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
+# a column's width when it names none, how narrow a column may become unless it says, how far columns grow
+DEFAULT_WIDTH = 110
+SHRINK_FLOOR = 72
+MAX_GROWTH = 2.0
+
+
+def fitted(widths: list[int], floors: list[int], room: int) -> list[int]:
+    """Column widths for `room` pixels: shrunk toward their floors in proportion to what each can
+    give (then the floors themselves scaled, if even they do not fit), or grown in proportion to
+    at most MAX_GROWTH times."""
+    total = sum(widths)
+    if total <= room:
+        scale = min(room / total, MAX_GROWTH)
+        grown = [int(w * scale) for w in widths]
+        if scale < MAX_GROWTH:
+            grown[-1] += room - sum(grown)
+        return grown
+    slack = total - sum(floors)
+    deficit = total - room
+    if slack >= deficit:
+        shrunk = [w - math.ceil((w - f) * deficit / slack) for w, f in zip(widths, floors, strict=True)]
+    else:
+        shrunk = [max(24, int(f * room / sum(floors))) for f in floors]
+    shrunk[-1] += max(room - sum(shrunk), 0)
+    return shrunk
+
+
+class RowTableView(QTableView):
+    """A read-only table that fits its columns to its width (until the user resizes one by hand)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.hand_sized = False
+        self._fitting = False
+        self.horizontalHeader().sectionResized.connect(self._section_resized)
+
+    def setModel(self, model: Any) -> None:
+        super().setModel(model)
+        if model is not None:
+            model.modelReset.connect(self._refit)
+
+    def _refit(self) -> None:
+        if not self.hand_sized:
+            self.fit_columns()
+
+    def _section_resized(self, _index: int, _old: int, _new: int) -> None:
+        if not self._fitting and QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
+            self.hand_sized = True  # a drag of the user's: their widths stay
+
+    def preferred_widths(self) -> list[tuple[int, int, int]]:
+        """(column, preferred width, narrowest width) of each column shown."""
+        model = self.model()
+        if not isinstance(model, RowTableModel):
+            return []
+        found = []
+        for i, c in enumerate(model.columns):
+            if not self.isColumnHidden(i):
+                width = c.width or DEFAULT_WIDTH
+                found.append((i, width, min(c.min_width or SHRINK_FLOOR, width)))
+        return found
+
+    def fit_columns(self) -> None:
+        """Share the view's width among the columns shown. When it is narrower than the columns
+        want, the wider ones give up room first, down to their narrowest (their text elides, its
+        tooltip whole); when it is wider, every column grows in proportion, to at most twice its
+        width, so no column stretches across the screen."""
+        wanted = self.preferred_widths()
+        # room for the vertical scroll bar is kept whether it shows yet or not (rows arrive later)
+        room = self.width() - 2 * self.frameWidth() - self.verticalScrollBar().sizeHint().width()
+        if self.verticalHeader().isVisible():
+            room -= self.verticalHeader().width()
+        if not wanted or room <= 0:
+            return
+        widths = fitted([w for _i, w, _f in wanted], [f for _i, _w, f in wanted], room)
+        self._fitting = True
+        try:
+            for (i, _w, _f), width in zip(wanted, widths, strict=True):
+                self.setColumnWidth(i, width)
+        finally:
+            self._fitting = False
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._refit()
+
+
 def table_view(model: RowTableModel[Any], parent: QWidget | None = None, *, sortable: bool = True) -> QTableView:
     """A read-only table view over `model`, sorting through the model (never a proxy)."""
-    view = QTableView(parent)
+    view = RowTableView(parent)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -172,7 +279,8 @@ def table_view(model: RowTableModel[Any], parent: QWidget | None = None, *, sort
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     for i, column in enumerate(model.columns):
         if column.width:

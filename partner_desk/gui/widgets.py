@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QMessageBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from partner_desk.i18n import _
 
@@ -68,9 +76,12 @@ def last_box() -> QMessageBox | None:
 
 
 class SearchField(QLineEdit):
-    """A search box that reports its text after the user pauses typing (debounced)."""
+    """A search box that reports its text after the user pauses typing (debounced). Enter reports it
+    at once and asks to open the first match (`submitted`); Down asks to move into the table (`down`)."""
 
     search = Signal(str)
+    submitted = Signal()
+    down = Signal()
 
     def __init__(self, parent: QWidget | None = None, delay_ms: int = 150) -> None:
         super().__init__(parent)
@@ -95,9 +106,37 @@ class SearchField(QLineEdit):
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.flush()
+            self.submitted.emit()
+            return
+        if event.key() == Qt.Key.Key_Down:
+            self.flush()
+            self.down.emit()
             return
         if event.key() == Qt.Key.Key_Escape and self.text():
             self.clear()
             self.flush()
             return
         super().keyPressEvent(event)
+
+
+def into_table(view: QTableView) -> None:
+    """Move the keyboard focus into `view`, on its selected row or else its first one."""
+    model = view.model()
+    if model is None or model.rowCount() == 0:
+        return
+    view.setFocus(Qt.FocusReason.OtherFocusReason)
+    selection = view.selectionModel()
+    if selection is None or not selection.selectedRows():
+        view.selectRow(0)
+    current = view.currentIndex()
+    if not current.isValid():
+        view.setCurrentIndex(model.index(0, 0))
+
+
+class NoFocusFrame(QStyledItemDelegate):
+    """Draws items without the focus frame: in a list whose selection already shows where the keyboard
+    is (the page list), the frame only adds a box around the text."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.state &= ~QStyle.StateFlag.State_HasFocus

@@ -1,33 +1,42 @@
-"""What the accruals page shows: a period's preview or its posted accruals, and whether it can be posted.
+"""What the accruals page shows: a period's preview or its posted accruals, each agency's lines, and
+whether the period can be posted.
 
 Reads only. Posting itself is `services.accruals.post_period`; the refusal reasons here follow the
 same rules (SPEC section 4) so the window can say why "Post" is unavailable before anyone clicks it.
+A preview keeps the lines it priced, so the lines shown are exactly those of the row's total; a
+posted period's lines are read as they were posted.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from partner_desk.domain.accrual import Line
 from partner_desk.domain.money import from_minor, round_usd
 from partner_desk.domain.periods import Period, today_in
 from partner_desk.domain.posting import posting_refusals
 from partner_desk.domain.roles import NEEDS, Actor
+from partner_desk.domain.tiers import BEGINNING
 from partner_desk.i18n import _
 from partner_desk.services.accruals import AgenciesPriced, preview_period
 from partner_desk.services.balances import positions
 from partner_desk.store.engine import Database
-from partner_desk.store.models import Accrual, Agency, Payment, PostedPeriod
+from partner_desk.store.models import Accrual, AccrualLine, Agency, Payment, PostedPeriod, TierVersion
 from partner_desk.store.queries import company_tz, posted_periods
 
 
 @dataclass(frozen=True, slots=True)
 class AccrualRow:
-    """One agency's accrual for a period, previewed or posted; `balance` is the current one, posted only."""
+    """One agency's accrual for a period, previewed or posted; `balance` is the current one, posted only.
+
+    `table_from` is the period the commission table that set the percent is in force from (the first
+    version's is 0001-01: from the beginning); `table_version` its number (None: the default table).
+    """
 
     code: str
     name: str
@@ -39,6 +48,37 @@ class AccrualRow:
     late_lines: int
     reward_usd: Decimal
     balance: Decimal | None = None
+    table_from: Period = BEGINNING
+    table_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodLine:
+    """One line of an agency's accrual: the payment (its moment is UTC), both rates it was priced at
+    (`partner_rate` None: paid in the partner currency, no conversion), its exact USD and partner
+    amounts and its commission, rounded once."""
+
+    paid_at: datetime
+    project_id: str
+    payment_id: str
+    service: str
+    amount: Decimal
+    currency: str
+    pay_rate: Decimal
+    partner_rate: Decimal | None
+    usd_amount: Decimal
+    partner_amount: Decimal
+    percent: Decimal
+    commission: Decimal
+    late: bool
+    refund_of: str | None
+
+
+def _line_of(line: Line) -> PeriodLine:
+    terms = line.terms
+    return PeriodLine(line.paid_at, line.project_id, line.payment_id, line.service, line.amount, line.currency,
+                      terms.pay_rate, terms.partner_rate, line.usd_amount, line.partner_amount, terms.percent,
+                      line.commission, line.late, line.refund_of)
 
 
 @dataclass(frozen=True)
@@ -55,6 +95,8 @@ class PeriodView:
     posted_as_of: date | None = None
     agencies: int = 0  # every agency in the database, with lines or not
     time_zone: str = "UTC"  # the company's, for showing when it was posted
+    # a preview's lines, by agency code, as priced; a posted period's are read on demand
+    lines: dict[str, tuple[PeriodLine, ...]] = field(default_factory=dict)
 
     @property
     def without_lines(self) -> int:
@@ -148,12 +190,16 @@ def preview(db: Database, actor: Actor, period: Period, as_of: date | None = Non
     run = preview_period(db, actor, period, as_of, priced)
     with db.read() as session:
         names = {code: name for code, name in session.execute(select(Agency.code, Agency.name))}
+        zone = company_tz(session).key
     rows = [
         AccrualRow(a.agency, names.get(a.agency, ""), a.currency, a.turnover_usd, a.percent, a.total,
-                   a.line_count, a.late_lines, round_usd(a.reward))
+                   a.line_count, a.late_lines, round_usd(a.reward), None, a.table.effective_from,
+                   a.table.version_id)
         for a in run.accruals
     ]
-    return PeriodView(period, False, rows, run.totals_by_currency(), run.message, agencies=len(names))
+    lines = {a.agency: tuple(_line_of(line) for line in a.lines) for a in run.accruals}
+    return PeriodView(period, False, rows, run.totals_by_currency(), run.message, agencies=len(names),
+                      time_zone=zone, lines=lines)
 
 
 def posted(db: Database, period: Period) -> PeriodView | None:
@@ -166,8 +212,9 @@ def posted(db: Database, period: Period) -> PeriodView | None:
         stmt = (
             select(Accrual.agency_id, Agency.code, Agency.name, Accrual.currency, Accrual.turnover_usd,
                    Accrual.percent, Accrual.amount_minor, Accrual.lines, Accrual.late_lines,
-                   Accrual.reward_usd)
+                   Accrual.reward_usd, Accrual.tier_version_id, TierVersion.effective_from)
             .join(Agency, Agency.id == Accrual.agency_id)
+            .outerjoin(TierVersion, TierVersion.id == Accrual.tier_version_id)
             .where(Accrual.period == str(period))
             .order_by(Agency.code)
         )
@@ -177,12 +224,39 @@ def posted(db: Database, period: Period) -> PeriodView | None:
         balances = positions(session, [r[0] for r in found]) if found else {}
     rows = [
         AccrualRow(code, name, cur, round_usd(turnover), percent, from_minor(minor, cur), lines, late,
-                   round_usd(reward), balances[agency_id].balance)
-        for agency_id, code, name, cur, turnover, percent, minor, lines, late, reward in found
+                   round_usd(reward), balances[agency_id].balance,
+                   Period.parse(effective) if effective else BEGINNING, version)
+        for agency_id, code, name, cur, turnover, percent, minor, lines, late, reward, version, effective in found
     ]
     message = _("{period} was posted: {count} accruals").format(period=period, count=len(rows))
     return PeriodView(period, True, rows, totals_by_currency(rows), message, mark.posted_at,
                       mark.posted_by, mark.as_of, agencies, zone)
+
+
+def posted_lines(db: Database, period: Period, code: str) -> list[PeriodLine]:
+    """The lines of agency `code`'s posted accrual of `period`, in payment order, as posted."""
+    with db.read() as session:
+        stmt = (
+            select(AccrualLine, Payment, Accrual.currency)
+            .join(Accrual, Accrual.id == AccrualLine.accrual_id)
+            .join(Agency, Agency.id == Accrual.agency_id)
+            .join(Payment, Payment.payment_id == AccrualLine.payment_id)
+            .where(Accrual.period == str(period), Agency.code == code)
+            .order_by(Payment.paid_at, Payment.payment_id)
+        )
+        return [
+            PeriodLine(p.paid_at, p.project_id, p.payment_id, p.service, from_minor(p.amount_minor, p.currency),
+                       p.currency, line.pay_rate, line.partner_rate, line.usd_amount, line.partner_amount,
+                       line.percent, from_minor(line.commission_minor, currency), line.late, p.refund_of)
+            for line, p, currency in session.execute(stmt)
+        ]
+
+
+def lines_of(db: Database, view: PeriodView, code: str) -> list[PeriodLine]:
+    """Agency `code`'s lines in `view`: a preview's as priced, a posted period's as posted."""
+    if not view.posted:
+        return list(view.lines.get(code, ()))
+    return posted_lines(db, view.period, code)
 
 
 def period_view(db: Database, actor: Actor, period: Period, as_of: date | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 
 from sqlalchemy import select
 
@@ -16,8 +17,10 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import DEFAULT_STATEMENT_LANGUAGE, statement_language
 from partner_desk.domain.money import from_minor, round_usd
 from partner_desk.domain.periods import Period, local_date, today_in
-from partner_desk.domain.rewards import Fulfilment
+from partner_desk.domain.rewards import Fulfilment, RewardSchedule
+from partner_desk.domain.rewards import qualified as qualified_for
 from partner_desk.domain.roles import Actor
+from partner_desk.domain.tiers import TierTable
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.balances import balances
 from partner_desk.services.versions import ledger_head
@@ -58,6 +61,37 @@ class Progress:
     @property
     def missing(self) -> Decimal:
         return max(self.target - self.value, Decimal(0)) if self.target is not None else Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthLevels:
+    """One month on the commission and reward levels: the last month (posted, or its preview) or the
+    running one (its preview so far)."""
+
+    period: Period
+    posted: bool
+    turnover: Decimal  # licence turnover, USD, rounded for showing
+    percent: Decimal  # the accrual's percent; with no accrual, the level its turnover reaches
+    commission: Progress  # turnover against the commission levels of the table in force that month
+    reward: Progress  # the reward (the commission's value in USD) against the reward levels
+
+
+def month_levels(period: Period, posted: bool, turnover: Decimal | Fraction, percent: Decimal | None, reward: Decimal,
+                 table: TierTable, schedule: RewardSchedule) -> MonthLevels:
+    """Where a month's exact licence turnover and rounded reward stand on the levels: levels are
+    judged on the exact turnover, as posting judges them; only the shown value is rounded."""
+    reached_index = table.level_index(turnover)
+    nxt = table.next_level(turnover)
+    commission = Progress(round_usd(turnover), table.levels[reached_index].min_usd if reached_index >= 0 else None,
+                          nxt.min_usd if nxt else None, nxt.percent if nxt else None)
+    reached_levels = schedule.reached(reward)
+    next_reward = schedule.next_level(reward)
+    reward_progress = Progress(reward, reached_levels[-1].min_reward_usd if reached_levels else None,
+                               next_reward.min_reward_usd if next_reward else None,
+                               next_reward.min_reward_usd if next_reward else None)
+    return MonthLevels(period, posted, round_usd(turnover),
+                       percent if percent is not None else table.percent_for(turnover),
+                       commission, reward_progress)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +150,9 @@ class AgencyDetail:
     connections: list[ConnectionRow]
     chart: list[MonthPoint]
     notes: list[str]
+    last_levels: MonthLevels | None  # None when the last month's preview is refused
+    running_levels: MonthLevels
+    reward_levels: tuple[Decimal, ...]  # the reward levels that unlock benefits, USD a month
     time_zone: str = "UTC"  # the company's, for showing stored UTC moments
     language: str | None = None  # of its statements; None: the company default
     default_language: str = DEFAULT_STATEMENT_LANGUAGE
@@ -164,7 +201,8 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
         running_period = Period.of(today)
         last = running_period.previous()
         posted = posted_periods(session)
-        table = tier_history(session).table_for(running_period)
+        tiers = tier_history(session)
+        table = tiers.table_for(running_period)
         schedule = reward_schedule(session)
         default_language = default_statement_language(session)
         accruals = {
@@ -192,6 +230,7 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
     last_accrual = accruals.get(last)
     last_percent: Decimal | None
     last_reward: Decimal | None
+    prev: AgencyAccrual | None = None
     if last_posted:
         last_percent = last_accrual.percent if last_accrual else None
         last_reward = round_usd(last_accrual.reward_usd) if last_accrual else Decimal(0)
@@ -200,23 +239,20 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
         last_percent = prev.percent if prev else None
         last_reward = (round_usd(prev.reward) if prev else Decimal(0)) if ok else None
     _ok, running = _preview_of(db, actor, running_period, today, code, notes)
-    turnover = round_usd(running.turnover) if running else Decimal(0)
-    # levels are judged on the exact turnover, as posting judges them; only the shown value is rounded
-    exact_turnover = running.turnover if running else Decimal(0)
-    reached_index = table.level_index(exact_turnover)
-    nxt = table.next_level(exact_turnover)
-    commission = Progress(turnover, table.levels[reached_index].min_usd if reached_index >= 0 else None,
-                          nxt.min_usd if nxt else None, nxt.percent if nxt else None)
-    reward_value = round_usd(running.reward) if running else Decimal(0)
-    reached_levels = schedule.reached(reward_value)
-    next_reward = schedule.next_level(reward_value)
-    reward = Progress(reward_value, reached_levels[-1].min_reward_usd if reached_levels else None,
-                      next_reward.min_reward_usd if next_reward else None,
-                      next_reward.min_reward_usd if next_reward else None)
+    running_levels = month_levels(running_period, False, running.turnover if running else Decimal(0),
+                                  running.percent if running else None,
+                                  round_usd(running.reward) if running else Decimal(0), table, schedule)
+    commission, reward = running_levels.commission, running_levels.reward
+    last_levels: MonthLevels | None = None
+    if last_reward is not None:
+        last_turnover = ((last_accrual.turnover_usd if last_accrual else Decimal(0)) if last_posted
+                         else (prev.turnover if prev else Decimal(0)))
+        last_levels = month_levels(last, last_posted, last_turnover, last_percent, last_reward,
+                                   tiers.table_for(last), schedule)
     # a posted month qualified for a benefit when the reward level it reached, as posted, is the
     # benefit's level or a higher one (levels are cumulative)
     qualified = {lv: tuple(str(p) for p, a in sorted(accruals.items())
-                           if a.reward_level_usd is not None and a.reward_level_usd >= lv)
+                           if qualified_for(a.reward_level_usd, lv))
                  for lv in {m for _b, m in benefit_rows}}
     benefits = []
     for benefit, minimum in benefit_rows:
@@ -233,8 +269,8 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
         local_date(agency.offer_accepted_at, tz) if agency.offer_accepted_at else None,
         today, last, running_period, last_percent, last_reward, last_posted, running, commission, reward,
         position.position.balance, position.position.held, position.position.available,
-        tuple(position.reasons), benefits, connections, chart, notes, tz.key, agency.language, default_language,
-        head)
+        tuple(position.reasons), benefits, connections, chart, notes, last_levels, running_levels,
+        tuple(lv.min_reward_usd for lv in schedule.levels), tz.key, agency.language, default_language, head)
 
 
 def _chart(accruals: dict[Period, Accrual], running_period: Period,

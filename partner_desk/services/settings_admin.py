@@ -77,6 +77,7 @@ class UserView:
     active: bool
     created_at: datetime
     locked_until: datetime | None = None
+    display_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ def settings_view(db: Database, actor: Actor, rates_limit: int = 5_000) -> Setti
             select(Rate.currency, Rate.day, Rate.per_usd).order_by(Rate.day.desc(), Rate.currency)
             .limit(rates_limit))]
         may_list = actor.in_setup or (actor.signed_in and authority.refusal(session, actor, "users.list") is None)
-        people = [UserView(u.name, u.role, u.active, u.created_at, lock_state(session, u.name, utc_now())[0])
+        people = [UserView(u.name, u.role, u.active, u.created_at, lock_state(session, u.name, utc_now())[0],
+                            u.display_name)
                   for u in session.scalars(select(User).order_by(User.name))] if may_list else []
         tz = company_tz(session).key
         language = default_statement_language(session)

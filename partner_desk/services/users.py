@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.accounts import admin_change_refusal, name_refusal, password_refusal
+from partner_desk.domain.bounds import text_problem
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.services import audit
@@ -40,6 +41,7 @@ class UserView:
     active: bool
     created_at: datetime
     locked_until: datetime | None = None
+    display_name: str | None = None  # the window's; `users list` keeps its shape
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "role": self.role.label, "active": self.active,
@@ -48,23 +50,36 @@ class UserView:
                 else self.locked_until.isoformat().replace("+00:00", "Z")}
 
 
+def display_problem(display_name: str) -> str | None:
+    """Why a display name cannot be: too long or holding a control character."""
+    problem = text_problem(display_name)
+    return f"display name: {problem}" if problem else None
+
+
 def in_setup_mode(db: Database) -> bool:
     with db.read() as session:
         return session.scalar(select(User.id).limit(1)) is None
 
 
 def state(user: User) -> dict[str, Any]:
-    """A user as the audit trail records it."""
-    return {"name": user.name, "role": user.role, "active": bool(user.active),
-            "password": password_digest(user.password_hash)}
+    """A user as the audit trail records it (the display name when there is one)."""
+    found = {"name": user.name, "role": user.role, "active": bool(user.active),
+             "password": password_digest(user.password_hash)}
+    if user.display_name:
+        found["display_name"] = user.display_name
+    return found
 
 
-def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: str) -> Actor:
-    """Add a user (admin only). In set-up mode the first user must be an admin."""
+def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: str,
+             display_name: str | None = None) -> Actor:
+    """Add a user (admin only), with the name the window shows for them if given. In set-up mode the
+    first user must be an admin."""
     require(db, actor, "users.add", name)  # the set-up actor passes only while there are no users
     try:
         role = role if isinstance(role, Role) else _role(role)
-        problem = name_refusal(name) or password_refusal(name, password)
+        display_name = (display_name or "").strip() or None
+        problem = name_refusal(name) or password_refusal(name, password) or (
+            display_problem(display_name) if display_name is not None else None)
         if problem:
             raise UserError(problem)
         if actor.in_setup and role is not Role.ADMIN:
@@ -76,7 +91,8 @@ def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: 
                 raise Refused("the database already has users: sign in as an admin to add one")
             if session.scalar(select(User.id).where(User.name == name)) is not None:
                 raise UserError(f"user '{name}' already exists")
-            user = User(name=name, role=role.label, password_hash=hashed, active=True, created_at=utc_now())
+            user = User(name=name, role=role.label, password_hash=hashed, active=True, created_at=utc_now(),
+                        display_name=display_name)
             audit.record(session, actor, "users.add", name, after=state(user))
             session.add(user)
     except UserError as exc:
@@ -191,7 +207,7 @@ def unlock(db: Database, actor: Actor, name: str) -> UserView:
 
 def _view(session: Session, user: User) -> UserView:
     until = lock_state(session, user.name, utc_now())[0]
-    return UserView(user.name, Role.parse(user.role), bool(user.active), user.created_at, until)
+    return UserView(user.name, Role.parse(user.role), bool(user.active), user.created_at, until, user.display_name)
 
 
 def list_users(db: Database, actor: Actor) -> list[UserView]:

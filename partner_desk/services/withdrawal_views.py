@@ -92,12 +92,6 @@ def queue(db: Database, actor: Actor, status: Status | str | None = None,
     return rows
 
 
-def time_zone(db: Database) -> str:
-    """The company time zone's name, in which the window shows when requests were made and decided."""
-    with db.read() as session:
-        return company_tz(session).key
-
-
 def counts(rows: list[QueueRow]) -> dict[Status, int]:
     """How many requests are in each state."""
     result = dict.fromkeys(Status, 0)

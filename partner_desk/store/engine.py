@@ -102,10 +102,12 @@ def _sqlite_setup(engine: Engine, waiting: Waiting) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # the busy timeout first: switching a new file to WAL waits for another connection's lock
+        # (several first starts at once) as long as any other statement would
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # 64 MiB of page cache (the default is 2 MiB): a large import or posting writes indexes far
         # bigger than 2 MiB in no particular key order, and would otherwise re-read pages constantly
         cursor.execute("PRAGMA cache_size=-65536")

@@ -40,6 +40,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    # what the window calls the user; None: the user name
+    display_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class Agency(Base):

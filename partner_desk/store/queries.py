@@ -24,6 +24,7 @@ from partner_desk.store.models import (
 
 TIME_ZONE_KEY = "company_time_zone"
 STATEMENT_LANGUAGE_KEY = "statement_language"
+REPORTING_CURRENCY_KEY = "reporting_currency"
 
 
 def setting(session: Session, key: str, default: str) -> str:

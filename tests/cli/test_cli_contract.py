@@ -224,3 +224,22 @@ def test_text_tables_align_numbers_right_and_leave_no_trailing_spaces() -> None:
         "AG01      12.50",
         "AG02      -3.00  no rate",
     ]
+
+
+def test_users_add_takes_a_display_name(cli) -> None:  # type: ignore[no-untyped-def]
+    from partner_desk.services.session import session_state
+    from partner_desk.store.engine import Database
+
+    assert cli("init")[0] == 0
+    assert cli("users", "add", "root", "--role", "admin", "--password-stdin", stdin="secret-boss\n")[0] == 0
+    code, out, err = cli("--user", "root", "users", "add", "olena", "--role", "manager", "--display-name",
+                         "Olena Kovalenko", "--password-stdin", stdin="secret-money\n", password="secret-boss")
+    assert (code, out, err) == (0, "added olena (manager)\n", "")
+    code, _, err = cli("--user", "root", "users", "add", "bad", "--role", "manager", "--display-name",
+                       "x" * 201, "--password-stdin", stdin="secret-money\n", password="secret-boss")
+    assert code == 1 and err == "partner-desk: display name: is longer than 200 characters\n"
+    db = Database(cli.url)
+    try:
+        assert session_state(db).display_names == {"olena": "Olena Kovalenko"}
+    finally:
+        db.dispose()

@@ -53,8 +53,9 @@ def test_preview_then_post_credits_the_balances(qtbot, db, write_csv) -> None:  
         ("AG01", Decimal("1000.00"), Decimal("15"), Decimal("150.00"), 1),
         ("AG02", Decimal("250.00"), Decimal("10"), Decimal("20.00"), 1),
     ]
-    assert page.totals.text() == ("2 accruals  ·  1 agency without lines  ·  late lines: 0  ·  "
-                                  "totals: €20.00 · $150.00")
+    assert page.totals.text() == "2 accruals  ·  1 agency without lines  ·  late lines: 0"
+    # 20.00 EUR / 0.8 = $25.00, + $150.00 = $175.00
+    assert page.grand_totals.text() == "Commission of the 2 shown: €20.00 · $150.00  ≈ $175.00 in all"
     # a double-click opens the agency
     with qtbot.waitSignal(page.open_page) as opened:
         page.table.doubleClicked.emit(page.model.index(1, 0))

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
-from partner_desk.gui.pages import spec
 from partner_desk.gui.pages.agencies import AgenciesPage
 from partner_desk.gui.pages.agency import AgencyPage
+from partner_desk.gui.registry import spec
 from tests.gui.agency_data import people, seed
 
 # March 2025 is the last month: AG01 $1,000 -> 15%, AG02 200 EUR / 0.8 = $250 -> 10%
@@ -31,6 +31,9 @@ def test_filter_search_and_open_an_agency(qtbot, db, write_csv) -> None:  # type
     win = window(qtbot, db, team["anna"])
     page = win.pages["agencies"]
     assert isinstance(page, AgenciesPage)
+    # a manager starts on their own agencies (anna manages AG01)
+    assert page.mine.isChecked() and [r.code for r in page.model.rows()] == ["AG01"]
+    page.mine.setChecked(False)
     rows = {r.code: r for r in page.model.rows()}
     assert rows["AG01"].last_turnover_usd == Decimal("1000.00") and rows["AG01"].last_percent == Decimal("15")
     assert rows["AG02"].last_turnover_usd == Decimal("250.00") and rows["AG02"].last_percent == Decimal("10")
@@ -66,8 +69,8 @@ def test_filter_search_and_open_an_agency(qtbot, db, write_csv) -> None:  # type
     assert win.current_key() == "agency"
     assert agency.heading.text() == "AG02 — Beta Agency"
     assert "the partner offer has not been accepted" in agency.eligibility.text()
-    assert not agency.withdraw_button.isEnabled()
-    assert "the partner offer has not been accepted" in agency.withdraw_button.toolTip()
+    assert not agency.controller.withdraw_button.isEnabled()
+    assert "the partner offer has not been accepted" in agency.controller.withdraw_button.toolTip()
     # 200 EUR of March is the one eligible payment; the accruals tab is empty until March is posted
     assert [(p.payment_id, p.eligible) for p in agency.payments.model.rows()] == [("PAY3", True)]
     assert agency.accruals.accruals.rowCount() == 0
@@ -79,6 +82,7 @@ def test_sort_by_a_money_column(qtbot, db, write_csv) -> None:  # type: ignore[n
     win = window(qtbot, db, team["anna"])
     page = win.pages["agencies"]
     assert isinstance(page, AgenciesPage)
+    page.mine.setChecked(False)
     turnover_column = 5
     page.model.sort(turnover_column)
     assert [r.code for r in page.model.rows()] == ["AG02", "AG01"]  # $250 before $1,000
@@ -86,38 +90,3 @@ def test_sort_by_a_money_column(qtbot, db, write_csv) -> None:  # type: ignore[n
 
     page.model.sort(turnover_column, Qt.SortOrder.DescendingOrder)
     assert [r.code for r in page.model.rows()] == ["AG01", "AG02"]
-
-
-def test_the_table_is_usable_before_the_running_month_arrives(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
-
-    seed(db, write_csv)
-    team = people(db)
-    win = MainWindow(AppContext(db, team["anna"]), specs=[spec("agencies"), spec("agency")], remember=False)
-    qtbot.addWidget(win)
-    page = win.page("agencies")
-    assert isinstance(page, AgenciesPage)
-    running_column = 7
-    seen: list[tuple[list[str], list[str], list[str]]] = []
-
-    def first_shown() -> None:
-        if seen:
-            return
-        shown = page.model.rows()
-        cells = [page.model.data(page.model.index(i, running_column)) for i in range(len(shown))]
-        balances = [page.model.data(page.model.index(i, 8)) for i in range(len(shown))]
-        page.model.sort(1, Qt.SortOrder.DescendingOrder)  # sorting works meanwhile: by name, Beta first
-        seen.append((cells, balances, [r.code for r in page.model.rows()]))
-
-    page.usable.connect(first_shown)
-    with qtbot.waitSignal(page.loaded, timeout=15_000):
-        win.show_page("agencies")
-    cells, balances, sorted_codes = seen[0]
-    # shown from the balances alone: the running month says so, never a zero
-    assert cells == ["computing…", "computing…"] and all(balances)
-    assert sorted_codes == ["AG02", "AG01"]
-    # then filled with the preview, the sort kept: AG01 (600 + 1,200) x 20% = 360.00 USD; AG02 none: 0
-    assert [(r.code, r.running_commission, r.running_pending) for r in page.model.rows()] == [
-        ("AG02", Decimal("0"), False), ("AG01", Decimal("360.00"), False)]
-    assert "computing" not in str(page.model.data(page.model.index(1, running_column)))
-    assert not page.loading

@@ -41,14 +41,19 @@ def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None: 
     page = open_agency(qtbot, db, team["anna"], "AG01")
     assert "Available: <b>$150.00</b>" in page.balance.text()
     # April so far: $600 + $1,200 = $1,800 at 20%; $5,000 - $1,800 = $3,200 more reaches 25%
-    assert page.commission_text.text() == "$3,200.00 more licence turnover to reach 25%"
+    running = page.levels.cells
+    assert running["turnover"][1].text() == "$1,800.00" and running["percent"][1].text() == "20%"
+    assert running["next_level"][1].text() == "$3,200.00 more for 25%"
     # reward 1,800 x 20% = $360: $3,000 - $360 = $2,640 more to the next reward level
-    assert page.reward_text.text() == ("Reward $360.00 this month: $2,640.00 more to reach the $3,000.00 "
-                                       "reward level")
+    assert running["reward"][1].text() == "$360.00"
+    assert running["next_reward"][1].text() == "$3,000.00: $2,640.00 more"
+    # March as posted: $1,000 at 15%, $1,500 - $1,000 = $500 more for 20%; reward $150, $50 to $200
+    assert [running[k][0].text() for k in ("turnover", "percent", "next_level", "reward", "next_reward")] == [
+        "$1,000.00", "15%", "$500.00 more for 20%", "$150.00", "$200.00: $50.00 more"]
     assert [r.period for r in page.accruals.accruals.rows()] == ["2025-03"]
     assert [r.payment_id for r in page.accruals.lines.rows()] == ["PAY1"]
 
-    pay = page.pay_project()
+    pay = page.controller.pay_project()
     assert pay is not None
     pay.amount.setText("40.005")
     assert not pay.ok_button().isEnabled()
@@ -62,9 +67,9 @@ def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None: 
     assert after.position.available == Decimal("110.00")
     assert "Available: <b>$110.00</b>" in page.balance.text()
     assert [r.kind for r in page.ledger.model.rows()] == ["accrual", "project_payment"]
-    assert page.withdraw_button.isEnabled()
+    assert page.controller.withdraw_button.isEnabled()
 
-    request = page.request_withdrawal()
+    request = page.controller.request_withdrawal()
     assert request is not None
     request.amount.setText("60.00")
     request.details.setPlainText("IBAN UA00 0000 0000 0000")
@@ -72,8 +77,8 @@ def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None: 
     assert request.result() == QDialog.DialogCode.Accepted
     # 110.00 - 60.00 held = 50.00 available, worth $50, not more than $100: no more requests
     assert "Held by requests: $60.00" in page.balance.text()
-    assert not page.withdraw_button.isEnabled()
-    assert "not more than $100.00" in page.withdraw_button.toolTip()
+    assert not page.controller.withdraw_button.isEnabled()
+    assert "not more than $100.00" in page.controller.withdraw_button.toolTip()
     assert [(w.amount, w.status.value) for w in page.withdrawals.model.rows()] == [(Decimal("60.00"), "pending")]
 
 
@@ -82,14 +87,14 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)
     page = open_agency(qtbot, db, team["anna"], "AG02")
-    assert page.offer_button.isEnabled()
-    offer = page.record_offer()
+    assert page.controller.offer_button.isEnabled()
+    offer = page.controller.record_offer()
     assert offer is not None
     assert (offer.day.minimumDate(), offer.day.maximumDate()) == (QDate(2000, 1, 1), QDate(2025, 4, 15))
     offer.day.setDate(offer.day.date().addDays(-5))  # 2025-04-10
     finish(qtbot, page, offer)
     assert agency_detail(db, team["anna"], "AG02", TODAY).offer_accepted_on == date(2025, 4, 10)
-    assert not page.offer_button.isEnabled()
+    assert not page.controller.offer_button.isEnabled()
     assert "offer accepted on Apr 10, 2025" in page.subheading.text()
 
     # AG02's March reward: $250 x 10% = $25, below the $200 level: no benefit reached, still editable
@@ -102,11 +107,15 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
     assert page.data is not None and page.data.detail.benefits[0].state == "in_progress"
     assert page.data.detail.benefits[0].changed_by == "anna"
 
-    statement = page.export_statement()
+    statement = page.controller.export_statement()
     assert statement is not None
     target = tmp_path / "AG02_2025-03.xlsx"
     statement.path.setText(str(target))
-    finish(qtbot, page, statement)
+    reloaded: list[object] = []
+    page.loaded.connect(lambda: reloaded.append(True))
+    statement.submit()
+    qtbot.waitUntil(lambda: not statement.busy and ops.running() == 0, timeout=15_000)
+    assert reloaded == []  # a statement changes nothing: the page does not reload
     assert statement.result() == QDialog.DialogCode.Accepted
     assert target.exists() and target.stat().st_size > 0
 
@@ -149,12 +158,12 @@ def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> N
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)  # AG01 holds 150.00 USD
     manager_view = open_agency(qtbot, db, team["anna"], "AG01")
-    assert not manager_view.correct_button.isEnabled()
-    assert manager_view.correct_button.toolTip() == "needs the admin role"
+    assert not manager_view.controller.correct_button.isEnabled()
+    assert manager_view.controller.correct_button.toolTip() == "needs the admin role"
 
     page = open_agency(qtbot, db, team["admin"], "AG01")
-    assert page.correct_button.isEnabled()
-    too_much = page.correct_balance()
+    assert page.controller.correct_button.isEnabled()
+    too_much = page.controller.correct_balance()
     assert too_much is not None
     too_much.amount.setText("-150.01")
     too_much.reason.setPlainText("duplicate credit")
@@ -165,7 +174,7 @@ def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> N
     assert unchanged.position.balance == Decimal("150.00")
     too_much.reject()
 
-    fix = page.correct_balance()
+    fix = page.controller.correct_balance()
     assert fix is not None
     fix.amount.setText("-50.00")
     fix.submit()  # no reason: refused before any call
@@ -176,3 +185,19 @@ def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> N
     assert "Balance: <b>$100.00</b>" in page.balance.text()
     assert [(e.kind, e.amount, e.note) for e in page.ledger.model.rows()][-1] == (
         "correction", Decimal("-50.00"), "March bonus counted twice")
+
+
+def test_the_agency_asked_for_last_is_the_one_shown(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+    seed(db, write_csv)
+    team = people(db)
+    page = AgencyPage(AppContext(db, team["anna"]))
+    qtbot.addWidget(page)
+    # three agencies asked for in a row: the first two loads are stale when they arrive
+    page.show_item("AG02")
+    page.show_item("NOPE")  # its refusal is dropped unseen too
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.show_item("AG01")
+    qtbot.waitUntil(lambda: ops.running() == 0, timeout=15_000)
+    assert page.heading.text() == "AG01 — Alpha Agency"
+    assert page.data is not None and page.data.detail.code == "AG01"
+    assert widgets.last_box() is None

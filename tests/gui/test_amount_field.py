@@ -46,7 +46,7 @@ def test_100_50_in_an_english_window_is_refused_naming_both_readings(qtbot, db, 
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)  # AG01: 150.00 USD available
     page = open_agency(qtbot, db, team["anna"], "AG01")
-    dialog = page.request_withdrawal()
+    dialog = page.controller.request_withdrawal()
     assert dialog is not None
     ok = dialog.ok_button()
     qtbot.keyClicks(dialog.amount.edit, "100,50")
@@ -74,7 +74,7 @@ def test_100_50_in_a_ukrainian_window_records_100_point_50(qtbot, db, write_csv)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)
     speak("uk")
     page = open_agency(qtbot, db, team["anna"], "AG01")
-    dialog = page.request_withdrawal()
+    dialog = page.controller.request_withdrawal()
     assert dialog is not None
     qtbot.keyClicks(dialog.amount.edit, "100,50")
     assert dialog.ok_button().isEnabled()
@@ -142,7 +142,7 @@ def test_the_usd_value_shown_is_the_services_conversion(qtbot, db, write_csv) ->
     seed(db, write_csv)
     team = people(db)
     page = open_agency(qtbot, db, team["admin"], "AG02")
-    dialog = page.correct_balance()  # an EUR agency: the correction is typed in EUR
+    dialog = page.controller.correct_balance()  # an EUR agency: the correction is typed in EUR
     assert dialog is not None
     qtbot.waitUntil(lambda: dialog.amount.conversion is not None and ops.running() == 0, timeout=15_000)
     qtbot.keyClicks(dialog.amount.edit, "123.45")

@@ -13,8 +13,9 @@ from partner_desk import i18n
 from partner_desk.gui import language
 from partner_desk.gui.app import set_language
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.main_window import MainWindow, settings
+from partner_desk.gui.main_window import MainWindow
 from partner_desk.gui.pages.settings_language import LanguageTab
+from partner_desk.gui.preferences import settings
 from tests.gui.agency_data import people
 
 
@@ -57,7 +58,7 @@ def test_the_language_chosen_in_settings_is_spoken_after_a_restart(qtbot, db) ->
     assert i18n.current_language() == "uk" and i18n.current_locale() == "uk_UA"
     assert QLocale().name() == "uk_UA"
     assert language_tab(again).language.currentData() == "uk"
-    assert again.nav.item(0).text() == "Агентства" and again.windowTitle() == "Partner Desk"
+    assert again.nav.item(1).text() == "Агентства" and again.windowTitle() == "Partner Desk"
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(buttons)
     assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Скасувати"  # Qt's own, too

@@ -104,3 +104,35 @@ def test_quiet_work_never_opens_the_progress_dialog(qtbot) -> None:  # type: ign
     op = run_op(parent, work, results.append, quiet=True)
     wait_idle(qtbot)
     assert results == [5] and op.dialog is None
+
+
+def test_only_the_newest_operation_of_a_generation_delivers(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    loads = ops.Generation()
+    release = threading.Event()
+    seen: list[str] = []
+
+    def slow(_progress: Progress) -> str:
+        release.wait(5)
+        return "old agency"
+
+    def failing(_progress: Progress) -> str:
+        release.wait(5)
+        raise UserError("unknown agency 'ZZ'")
+
+    run_op(parent, slow, seen.append, generation=loads)
+    run_op(parent, failing, seen.append, generation=loads)  # its refusal would open a message box
+    run_op(parent, lambda _p: "new agency", seen.append, generation=loads)
+    qtbot.waitUntil(lambda: seen == ["new agency"], timeout=10_000)
+    release.set()
+    wait_idle(qtbot)
+    # the older loads finished after the newest one: their result and their refusal were dropped
+    assert seen == ["new agency"] and widgets.last_box() is None
+
+    # forgetting drops what runs now; an operation without a generation always delivers
+    run_op(parent, lambda _p: "forgotten", seen.append, generation=loads)
+    loads.forget()
+    run_op(parent, lambda _p: "plain", seen.append)
+    wait_idle(qtbot)
+    assert seen == ["new agency", "plain"]

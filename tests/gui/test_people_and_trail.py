@@ -16,9 +16,9 @@ from partner_desk.gui.app import Desk
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import SignInDialog
 from partner_desk.gui.main_window import MainWindow
-from partner_desk.gui.pages import spec
 from partner_desk.gui.pages.settings import SettingsPage
 from partner_desk.gui.pages.users_dialogs import PasswordDialog, RoleDialog
+from partner_desk.gui.registry import spec
 from partner_desk.services import users
 from partner_desk.services.settings_admin import settings_view
 from tests.gui.agency_data import PASSWORD, people

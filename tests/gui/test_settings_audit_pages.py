@@ -120,6 +120,12 @@ def test_audit_filters_and_chain_verification(qtbot, db) -> None:  # type: ignor
     page.search.flush()
     assert [r["object"] for r in page.model.rows()] == ["fiona"]
     assert page.count.text() == "1 of 4 records"
+    # Enter in the search shows the record found; Down moves into the table
+    page.search.submitted.emit()
+    assert page.view.selectionModel().selectedRows()[0].row() == 0
+    page.show()
+    page.search.down.emit()
+    assert page.view.hasFocus() or page.focusWidget() is page.view
 
     with qtbot.waitSignal(page.verified, timeout=15_000) as signal:
         page.verify()

@@ -126,4 +126,55 @@ def test_run_gui_signs_in_and_opens_the_window(qtbot, db, tmp_path) -> None:  # 
     finally:
         safety.stop()
         i18n.setup(locale)  # run_gui chose the display language from the environment
-    assert seen == {"user": "ada (admin)", "page": "agencies"}
+    assert seen == {"user": "ada (admin)", "page": "today"}
+
+
+def test_the_password_is_checked_off_the_gui_thread(qtbot, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from partner_desk.services import users
+
+    add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
+    threads: list[bool] = []
+    real = users.sign_in
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(users, "sign_in", watched)
+    dialog = sign_in_dialog(db, "ada")
+    qtbot.addWidget(dialog)
+    dialog.password.setText(PASSWORD)
+    assert submitted(qtbot, dialog)
+    # Argon2 and the sign-in's audit record ran on a pool thread; the window stayed responsive
+    assert threads == [False]
+
+
+def test_the_last_user_name_is_offered_at_the_next_sign_in(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from partner_desk.gui.app import Desk
+
+    add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
+    first = sign_in_dialog(db)
+    qtbot.addWidget(first)
+    assert first.name.text() == ""  # nobody signed in on this computer yet
+    app = QApplication.instance()
+    desk = Desk(app, db)  # type: ignore[arg-type]
+    window = desk.open(users_actor(db))
+    qtbot.addWidget(window)
+    again = sign_in_dialog(db)
+    qtbot.addWidget(again)
+    # the name is filled in and the password field has the focus
+    assert isinstance(again, SignInDialog) and again.name.text() == "ada"
+    # a name asked for (--user) still wins
+    asked = sign_in_dialog(db, "bob")
+    qtbot.addWidget(asked)
+    assert asked.name.text() == "bob"
+
+
+def users_actor(db):  # type: ignore[no-untyped-def]
+    from partner_desk.services.users import sign_in
+
+    return sign_in(db, "ada", PASSWORD)

@@ -47,9 +47,9 @@ def test_a_manager_changes_the_language_of_an_agency_statements(qtbot, db, write
     team = people(db)
     page = open_agency(qtbot, db, team["anna"], "AG01")
     assert page.subheading.text().endswith("statements in English (company default)")
-    assert page.language_button.isEnabled()
-    assert page.language_button.toolTip() == "Choose the language of the agency's statements"
-    dialog = page.choose_language()
+    assert page.controller.language_button.isEnabled()
+    assert page.controller.language_button.toolTip() == "Choose the language of the agency's statements"
+    dialog = page.controller.choose_language()
     assert dialog is not None
     assert [dialog.language.itemText(i) for i in range(dialog.language.count())] == [
         "Company default (English)", "Українська", "English"]
@@ -61,7 +61,7 @@ def test_a_manager_changes_the_language_of_an_agency_statements(qtbot, db, write
     assert (last["action"], last["object"], last["user"], last["after"]) == (
         "agency.language", "AG01", "anna", {"language": "uk"})
     # opened again, the dialog starts from the language stored
-    again = page.choose_language()
+    again = page.controller.choose_language()
     assert again is not None and again.language.currentData() == "uk"
     again.reject()
 
@@ -72,7 +72,7 @@ def test_the_statement_dialog_writes_a_pdf_in_the_chosen_language(qtbot, db, wri
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)
     set_agency_language(db, team["anna"], "AG01", "uk")
     page = open_agency(qtbot, db, team["anna"], "AG01")
-    statement = page.export_statement()
+    statement = page.controller.export_statement()
     assert statement is not None
     # the agency's own language first; the file name follows the format
     assert statement.language.currentText() == "Українська (the agency's)"
@@ -81,14 +81,15 @@ def test_the_statement_dialog_writes_a_pdf_in_the_chosen_language(qtbot, db, wri
     assert statement.path.text().endswith("AG01_2025-03.pdf")
     target = tmp_path / "AG01_2025-03.pdf"
     statement.path.setText(str(target))
-    finish(qtbot, page, statement)
+    statement.submit()  # a statement changes nothing: the page does not reload
+    qtbot.waitUntil(lambda: not statement.busy and ops.running() == 0, timeout=15_000)
     assert statement.result() == QDialog.DialogCode.Accepted
     text = pdf_text(target)
     # AG01's March: $1,000 at 15% -> 150.00 USD, in Ukrainian figures
     assert "Виписка партнера" in text and "Комісія, усього 150,00 USD" in text
 
     # a name that does not match the format is caught before anything is written
-    other = page.export_statement()
+    other = page.controller.export_statement()
     assert other is not None
     other.language.setCurrentIndex(other.language.findData("en"))
     other.path.setText(str(tmp_path / "statement.pdf"))  # the format is still Excel

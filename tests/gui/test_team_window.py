@@ -79,3 +79,25 @@ def test_approving_a_request_a_colleague_approved_meanwhile_is_refused_with_who(
     assert page.status.text() == warned[0]
     there.dispose()
     here.dispose()
+
+
+def test_a_colleagues_change_reloads_only_the_pages_that_show_what_it_touched(qtbot, tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+    clock(CLOCK)
+    here = world(tmp_path)
+    there = Database(here.engine.url.render_as_string(hide_password=False))
+    window = _window(qtbot, here, "m1")
+    for key in ("two", "three"):
+        window.page(key)
+    window._stale.clear()
+    window.watch_changes()
+    try:
+        qtbot.wait(300)
+        # a correction touches the ledger and the agencies: "one" (agencies) reloads now, "three"
+        # (ledger) when next shown, "two" (the commission table) not at all
+        ledger.correct(there, ACTORS["a1"], "AG01", "25.00", "welcome bonus")
+        qtbot.waitUntil(lambda: window.change_label.isVisible(), timeout=4000)
+        assert window._stale == {"three"}
+    finally:
+        window.close()
+        there.dispose()
+        here.dispose()

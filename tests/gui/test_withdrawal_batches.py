@@ -14,7 +14,7 @@ from sqlalchemy import select
 from partner_desk.domain.withdrawals import Status
 from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.pages.agency_dialogs import WithdrawalDialog
+from partner_desk.gui.pages.agency.dialogs import WithdrawalDialog
 from partner_desk.gui.pages.settings_payouts import PayoutAccountTab
 from partner_desk.gui.pages.withdrawal_batches import ExportBatchDialog, MarkBatchPaidDialog
 from partner_desk.services.agency_detail import agency_detail

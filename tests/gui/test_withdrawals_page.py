@@ -72,7 +72,7 @@ def test_the_creator_cannot_approve_a_finance_colleague_can(qtbot, db, write_csv
     assert row is not None and row.request.amount == Decimal("120.00") and row.agency_name == "Alpha Agency"
     # the day it was requested, in the company time zone
     kyiv_day = request.requested_at.astimezone(ZoneInfo("Europe/Kyiv")).date()
-    assert page.model.data(page.model.index(0, 8)) == day(kyiv_day)
+    assert page.model.data(page.model.index(0, 9)) == day(kyiv_day)
     with qtbot.waitSignal(page.open_page) as opened:
         page.table.doubleClicked.emit(page.model.index(0, 1))
     assert opened.args == ["agency", "AG01"]

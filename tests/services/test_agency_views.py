@@ -10,7 +10,7 @@ from partner_desk.domain.periods import Period
 from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.services.accruals import post_period
 from partner_desk.services.agency_detail import agency_accruals, agency_detail, agency_ledger, agency_payments
-from partner_desk.services.agency_views import AgencyFilter, agency_list, with_running_month
+from partner_desk.services.agency_views import AgencyFilter, agency_list
 from tests.services.agency_pages_data import TODAY, seed
 
 ANNA = Actor("anna", Role.MANAGER)
@@ -148,32 +148,3 @@ def test_connected_projects_are_counted_on_the_clocks_day(tmp_path, clock) -> No
         assert (rows["AG01"], rows["AG02"]) == (3, 2)
     finally:
         db.dispose()
-
-
-def test_the_list_without_the_running_month_then_filled_is_the_whole_list(db, load) -> None:  # type: ignore[no-untyped-def]
-    seed(load)
-    whole = agency_list(db, ANNA, TODAY)
-    first = agency_list(db, ANNA, TODAY, running=False)
-    assert first.running_pending and all(r.running_pending for r in first.rows)
-    # nothing of the running month yet: no commission (never a zero), every other column as in the whole list
-    assert all(r.running_commission is None for r in first.rows)
-    assert [(r.code, r.balance, r.available, r.last_turnover_usd, r.reasons) for r in first.rows] == [
-        (r.code, r.balance, r.available, r.last_turnover_usd, r.reasons) for r in whole.rows]
-    filled = with_running_month(db, ANNA, first)
-    assert not filled.running_pending and filled.rows == whole.rows and filled.notes == whole.notes
-    # April running: AG01 (600 + 1,200) x 20% = 360.00 USD; AG02 has no April payment: 0
-    rows = {r.code: r.running_commission for r in filled.rows}
-    assert (rows["AG01"], rows["AG02"]) == (Decimal("360.00"), Decimal("0"))
-
-
-def test_a_running_month_that_cannot_be_previewed_is_empty_and_said(db, load) -> None:  # type: ignore[no-untyped-def]
-    from tests.services.agency_pages_data import AGENCIES, PROJECTS
-
-    load("agencies", AGENCIES)
-    load("projects", PROJECTS)
-    # a EUR payment of April with no rates: April cannot be valued
-    load("payments", "payment_id,project_id,paid_at,service,amount,currency\n"
-                     "PX,P2,2025-04-02T10:00:00,subscription,100.00,EUR\n")
-    filled = with_running_month(db, ANNA, agency_list(db, ANNA, TODAY, running=False))
-    assert all(r.running_commission is None and not r.running_pending for r in filled.rows)
-    assert any(note.startswith("2025-04: missing exchange rate: EUR") for note in filled.notes)

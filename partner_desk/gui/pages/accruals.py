@@ -1,11 +1,12 @@
-"""The accruals page: preview a period, post it, and see a posted period as it was posted."""
+"""The accruals page: preview a period, see every line of each agency, post it, and see a posted period
+as it was posted. Commissions and balances have their equivalent in the reporting currency beside
+them; the footer totals them per currency, with the grand total."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -22,15 +24,29 @@ from PySide6.QtWidgets import (
 from partner_desk.domain import clock
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period
+from partner_desk.files.table_export import Percent
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
-from partner_desk.gui.pages import Page
-from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
-from partner_desk.i18n import _, day, moment, money, ngettext, number, percent
+from partner_desk.gui.money_columns import (
+    equivalent_column,
+    equivalent_header,
+    money_column,
+    totals_of,
+    with_reporting,
+)
+from partner_desk.gui.money_columns import totals_text as totals_text_of
+from partner_desk.gui.ops import Cancelled, Generation, Operation, Progress, run_op, show_error
+from partner_desk.gui.page import Page
+from partner_desk.gui.pages.accrual_lines import LinesPanel, PreviewExport
+from partner_desk.gui.table_export import TableExport
+from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, selected_row, table_view
+from partner_desk.gui.widgets import into_table
+from partner_desk.i18n import _, day, money, ngettext, number, percent
 from partner_desk.services import accrual_views as views
 from partner_desk.services.accrual_views import AccrualRow, Calendar, PeriodView
 from partner_desk.services.accruals import AccrualRun, post_period
+from partner_desk.services.changes import Area
+from partner_desk.services.reporting import Reporting, reporting
 
 MUTED = QColor("#8a5a00")
 
@@ -50,28 +66,36 @@ def totals_text(totals: dict[str, Decimal]) -> str:
     return " · ".join(money(amount, cur) for cur, amount in totals.items()) or "—"
 
 
-def _columns(posted: bool) -> list[Column[AccrualRow]]:
+def _currency(row: AccrualRow) -> str:
+    return row.currency
+
+
+def _columns(posted: bool, found: Callable[[], Reporting | None]) -> list[Column[AccrualRow]]:
     columns: list[Column[AccrualRow]] = [
-        Column(_("Agency"), lambda r: r.code, width=90),
-        Column(_("Name"), lambda r: r.name, width=220),
-        Column(_("Currency"), lambda r: r.currency, width=70),
-        Column(_("Turnover"), lambda r: r.turnover_usd, lambda v: money(v, "USD"), RIGHT, width=110),
-        Column(_("Percent"), lambda r: r.percent, percent, RIGHT, width=70),
-        Column(_("Commission"), lambda r: (r.commission, r.currency), lambda v: money(*v), RIGHT,
-               sort_key=lambda v: v[0], width=120),
-        Column(_("Lines"), lambda r: r.lines, align=RIGHT, width=60),
-        Column(_("Late lines"), lambda r: r.late_lines, lambda v: str(v) if v else "", RIGHT, width=80,
+        Column(_("Agency"), lambda r: r.code, width=80, min_width=64),
+        Column(_("Name"), lambda r: r.name, width=200, min_width=100),
+        Column(_("Turnover"), lambda r: r.turnover_usd, lambda v: money(v, "USD"), RIGHT, width=110,
+               tooltip=lambda r: _("Licence turnover, USD: it set the percent")),
+        Column(_("Percent"), lambda r: r.percent, percent, RIGHT, width=64,
+               export=lambda r: Percent(r.percent)),
+        money_column(_("Commission"), lambda r: r.commission, _currency, found, width=120),
+        equivalent_column("", lambda r: r.commission, _currency, found, width=100),
+        Column(_("Lines"), lambda r: r.lines, align=RIGHT, width=54),
+        Column(_("Late lines"), lambda r: r.late_lines, lambda v: str(v) if v else "", RIGHT, width=70,
                foreground=lambda r: MUTED if r.late_lines else None),
         Column(_("Reward"), lambda r: r.reward_usd, lambda v: money(v, "USD"), RIGHT, width=100),
     ]
     if posted:
-        columns.append(Column(_("Balance now"), lambda r: (r.balance or Decimal(0), r.currency),
-                              lambda v: money(*v), RIGHT, sort_key=lambda v: v[0], width=120))
+        columns += [money_column(_("Balance now"), lambda r: r.balance, _currency, found, width=120),
+                    equivalent_column("", lambda r: r.balance, _currency, found, width=100)]
     return columns
 
 
 class AccrualsPage(Page):
     """Pick a period; see its preview (or, once posted, the posted accruals); post it."""
+
+    areas = frozenset({Area.ACCRUALS, Area.PAYMENTS, Area.RATES, Area.TIERS, Area.REWARDS, Area.AGENCIES,
+                       Area.PROJECTS, Area.LEDGER, Area.SETTINGS, Area.USERS})
 
     # a period was shown (after loading or failing to load); tests wait for it
     loaded = Signal()
@@ -84,6 +108,7 @@ class AccrualsPage(Page):
         self._confirmed: PeriodView | None = None
         self.operation: Operation[Any] | None = None  # the computation or posting running (or last run)
         # refresh() calls in one turn of the event loop (the window's and the page's own) load once
+        self.calendar_loads = Generation()
         self._reload = QTimer(self)
         self._reload.setSingleShot(True)
         self._reload.setInterval(0)
@@ -103,12 +128,24 @@ class AccrualsPage(Page):
         self.search.setPlaceholderText(_("Filter by agency code or name…"))
         self.search.search.connect(self._filter)
 
-        self.model: RowTableModel[AccrualRow] = RowTableModel(_columns(False), self)
+        self.search.submitted.connect(self.show_first)
+        self.reporting: Reporting | None = None
+        self.model: RowTableModel[AccrualRow] = RowTableModel(_columns(False, with_reporting(self)), self)
         self._posted_columns = False
         self.table = table_view(self.model, self)
+        self.table.setObjectName("accruals_table")
         self.table.doubleClicked.connect(lambda index: self.open_page.emit("agency", self.model.row(index.row()).code))
+        self.table.selectionModel().selectionChanged.connect(lambda *_a: self._show_lines())
+        self.search.down.connect(lambda: into_table(self.table))
+        self.lines = LinesPanel(ctx)
+        self.export = TableExport(self, ctx, self.table, self.model, self._export_title)
+        self.preview = PreviewExport(self, ctx)
+        self.preview_button = self.preview.button
         self.totals = QLabel()
         self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.grand_totals = QLabel()
+        self.grand_totals.setObjectName("accrual_totals")
+        self.grand_totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Period:")))
@@ -116,13 +153,26 @@ class AccrualsPage(Page):
         top.addWidget(self.refresh_button)
         top.addStretch(1)
         top.addWidget(self.search)
+        top.addWidget(self.export.button)
+        top.addWidget(self.preview_button)
         top.addWidget(self.post_button)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(self.table, 1)
+        upper_layout.addWidget(self.totals)
+        upper_layout.addWidget(self.grand_totals)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(upper)
+        split.addWidget(self.lines)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.status)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.totals)
+        layout.addWidget(split, 1)
         self._set_post_enabled([_("loading…")])
+        self._update_preview_button()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -144,7 +194,8 @@ class AccrualsPage(Page):
     def _load_calendar(self) -> None:
         chosen = self.selected_period() if self.calendar is not None else None
         db = self.ctx.db
-        run_op(self, lambda _p: views.calendar(db), lambda cal: self._calendar_loaded(cal, chosen))
+        run_op(self, lambda _p: views.calendar(db), lambda cal: self._calendar_loaded(cal, chosen),
+               generation=self.calendar_loads)
 
     def _calendar_loaded(self, calendar: Calendar, chosen: Period | None) -> None:
         self.calendar = calendar
@@ -182,28 +233,32 @@ class AccrualsPage(Page):
         self._set_post_enabled([_("loading…")])
         db, actor = self.ctx.db, self.ctx.actor
 
-        def work(progress: Progress) -> tuple[PeriodView, list[str]]:
+        def work(progress: Progress) -> tuple[PeriodView, list[str], Reporting]:
             view = views.period_view(db, actor, period, priced=priced_reporter(progress, _(
                 "Computing {period}: {n} agencies priced…"), period))
-            return view, ([] if view.posted else views.post_refusals(db, actor, period))
+            found = reporting(db, {r.currency for r in view.rows})
+            return view, ([] if view.posted else views.post_refusals(db, actor, period)), found
 
         self.operation = run_op(self, work, self._loaded, lambda exc: self._failed(period, exc),
-                                label=_("Computing {period}…").format(period=period), cancellable=True)
+                                label=_("Computing {period}…").format(period=period), cancellable=True,
+                                generation=self.loads)
 
-    def _loaded(self, result: tuple[PeriodView, list[str]]) -> None:
-        view, refusals = result
+    def _loaded(self, result: tuple[PeriodView, list[str], Reporting]) -> None:
+        view, refusals, found = result
+        selected = selected_row(self.table)
         self.view = view
+        self.reporting = found
         if view.posted:
             refusals = [_("{period} is already posted").format(period=view.period)]
         if view.posted != self._posted_columns:
             # a posted period adds the balance column
             self._posted_columns = view.posted
-            self.model.columns = _columns(view.posted)
-            self.model.set_rows(view.rows)
-            for i, column in enumerate(self.model.columns):
-                self.table.setColumnWidth(i, column.width)
-        else:
-            self.model.set_rows(view.rows)
+            self.model.columns = _columns(view.posted, with_reporting(self))
+        self._follow_reporting(found)
+        self.lines.clear()
+        self.model.set_rows(view.rows)
+        if selected is not None:
+            self.select_agency(selected.code)
         text = self._status_text(view)
         if refusals and not view.posted:
             text += " " + _("It cannot be posted now: {reasons}.").format(reasons="; ".join(refusals))
@@ -214,16 +269,20 @@ class AccrualsPage(Page):
             ngettext("{n} accrual", "{n} accruals", count).format(n=count) + "  ·  "
             + ngettext("{n} agency without lines", "{n} agencies without lines", view.without_lines).format(
                 n=view.without_lines) + "  ·  "
-            + _("late lines: {n}").format(n=view.late_lines) + "  ·  "
-            + _("totals: {totals}").format(totals=totals_text(view.totals))
+            + _("late lines: {n}").format(n=view.late_lines)
         )
+        self._show_totals()
         self._set_post_enabled(refusals)
+        self._update_preview_button()
         self.loaded.emit()
 
     def _failed(self, period: Period, exc: Exception) -> None:
         self.view = None
+        self.lines.clear()
         self.model.set_rows([])
         self.totals.setText("")
+        self.grand_totals.setText("")
+        self._update_preview_button()
         if isinstance(exc, UserError):
             # a preview that cannot be computed (a missing rate) says why, and cannot be posted either
             self.status.setText(_("{period}: {error}").format(period=period, error=exc))
@@ -238,11 +297,10 @@ class AccrualsPage(Page):
             show_error(self, exc)
         self.loaded.emit()
 
-    @staticmethod
-    def _status_text(view: PeriodView) -> str:
+    def _status_text(self, view: PeriodView) -> str:
         if not view.posted:
             return _("Preview of {period}: nothing is written until it is posted.").format(period=view.period)
-        when = moment(view.posted_at.astimezone(ZoneInfo(view.time_zone))) if view.posted_at else "?"
+        when = self.ctx.moment(view.posted_at) if view.posted_at else "?"
         return _("{period} was posted on {when} by {who} (as of {as_of}). Posted accruals never change; "
                  "this is what was posted.").format(
             period=view.period, when=when, who=view.posted_by or _("set-up"),
@@ -252,6 +310,47 @@ class AccrualsPage(Page):
         needle = text.strip().lower()
         self.model.set_filter(
             (lambda r: needle in r.code.lower() or needle in r.name.lower()) if needle else None)
+        self._show_totals()
+
+    def _follow_reporting(self, found: Reporting) -> None:
+        for i, column in enumerate(self.model.columns):
+            if not column.header and i > 0:
+                column.header = equivalent_header(self.model.columns[i - 1].header, found)
+
+    def _show_totals(self) -> None:
+        """The commissions of the rows shown, per currency, and their grand total."""
+        rows = self.model.rows()
+        text, tip = totals_text_of(totals_of((r.commission, r.currency) for r in rows), self.reporting)
+        self.grand_totals.setText(_("Commission of the {n} shown: {totals}").format(n=len(rows), totals=text))
+        self.grand_totals.setToolTip(tip or "")
+
+    # the lines of the agency selected ---------------------------------------------------------------
+    def _show_lines(self) -> None:
+        row = selected_row(self.table)
+        if row is None or self.view is None:
+            self.lines.clear()
+            return
+        self.lines.show_agency(self.view, row)
+
+    def select_agency(self, code: str) -> bool:
+        """Select an agency's row (its lines show below); False when it has no row in the period."""
+        for i, row in enumerate(self.model.rows()):
+            if row.code == code:
+                self.table.selectRow(i)
+                return True
+        return False
+
+    def show_first(self) -> None:
+        """Enter in the search field: the first agency shown, its lines below."""
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    # exporting --------------------------------------------------------------------------------------
+    def _export_title(self) -> str:
+        return _("Accruals {period}").format(period=self.view.period if self.view else "")
+
+    def _update_preview_button(self) -> None:
+        self.preview.update(self.view)
 
     def _set_post_enabled(self, refusals: list[str]) -> None:
         self.refusals = refusals
@@ -297,7 +396,7 @@ class AccrualsPage(Page):
                                 label=_("Posting {period}…").format(period=period), cancellable=True)
 
     def _posted(self, confirmed: PeriodView, run: AccrualRun) -> None:
-        self.changed()
+        self.changed("accrue.post", str(run.period))
         if run.already_accrued:
             widgets.inform(self, _("{period} was already posted: nothing was posted.").format(period=run.period))
         else:

@@ -1,14 +1,14 @@
 """The agencies page: every agency in one table, with search-as-you-type and filters.
 
-Rows come from two background reads (services.agency_views): first every agency with its balances,
-shown at once (the running month's column says "computing…"), then the running month's preview, which
-fills that column when it arrives. Searching, filtering and sorting run over the Python list and reset
-the model, which stays smooth at 10,000 agencies, and work while the preview is computed.
+Rows come from one background read (services.agency_views), with today's conversions into the
+reporting currency (services.reporting); searching and filtering run over the Python list and reset
+the model, which stays smooth at 10,000 agencies. Each money column has its equivalent beside it and
+sorts by value; the footer totals the rows shown per currency, with the grand total.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -24,91 +24,103 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partner_desk.domain.roles import Role
+from partner_desk.files.table_export import Percent
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.ops import Progress, run_op
-from partner_desk.gui.pages import Page
-from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
-from partner_desk.gui.widgets import SearchField
-from partner_desk.i18n import _, day, money, ngettext, percent
-from partner_desk.services.agency_views import (
-    AgencyFilter,
-    AgencyList,
-    AgencyRow,
-    agency_list,
-    with_running_month,
+from partner_desk.gui.money_columns import (
+    equivalent_column,
+    equivalent_header,
+    money_column,
+    totals_of,
+    totals_text,
+    with_reporting,
 )
+from partner_desk.gui.ops import Progress, run_op
+from partner_desk.gui.page import Page
+from partner_desk.gui.preferences import remember_flag, remembered_flag
+from partner_desk.gui.table_export import TableExport
+from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
+from partner_desk.gui.widgets import SearchField, into_table
+from partner_desk.i18n import _, day, money, ngettext, percent, short_day
+from partner_desk.services.agency_views import AgencyFilter, AgencyList, AgencyRow, agency_list
+from partner_desk.services.changes import Area
+from partner_desk.services.reporting import Reporting, reporting
 
 NEGATIVE = QColor("#b00020")
 GOOD = QColor("#1b7f3b")
 
 
-def _money_of(getter: str) -> Column[AgencyRow]:
-    return Column(
-        "", lambda r: (getattr(r, getter), r.currency),
-        display=lambda v: money(v[0], v[1]) if v[0] is not None else "",
-        align=RIGHT, sort_key=lambda v: v[0] if v[0] is not None else Decimal("-1e30"),
-        foreground=lambda r: NEGATIVE if (getattr(r, getter) or 0) < 0 else None, width=118,
-    )
+def _currency(row: AgencyRow) -> str:
+    return row.currency
 
 
-def _running_text(value: tuple[Decimal | None, str, bool]) -> str:
-    commission, currency, pending = value
-    if pending:
-        return _("computing…")
-    return money(commission, currency) if commission is not None else ""
+class Columns:
+    """The agencies table's columns; the headers that name a period or a currency follow the data."""
 
+    def __init__(self, page: AgenciesPage) -> None:
+        ctx, found = page.ctx, with_reporting(page)
+        self.turnover: Column[AgencyRow] = Column(_("Last month"), lambda r: r.last_turnover_usd,
+                               display=lambda v: money(v, "USD") if v is not None else "", align=RIGHT,
+                               width=96, min_width=86, tooltip=lambda r: _("Licence turnover of last month, in USD"))
+        self.reached: Column[AgencyRow] = Column(_("Reached"), lambda r: r.last_percent,
+                              display=lambda v: percent(v) if v is not None else "", align=RIGHT, width=62,
+                              min_width=58,
+                              export=lambda r: Percent(r.last_percent) if r.last_percent is not None else None)
+        def pair(name: str, amount: Callable[[AgencyRow], Decimal | None],
+                 width: int) -> tuple[Column[AgencyRow], Column[AgencyRow]]:
+            money, equivalent = (money_column(name, amount, _currency, found, width=width),
+                                 equivalent_column("", amount, _currency, found, width=94))
+            money.min_width, equivalent.min_width = 104, 78
+            return money, equivalent
 
-def columns() -> list[Column[AgencyRow]]:
-    balance = _money_of("balance")
-    balance.header = _("Balance")
-    available = _money_of("available")
-    available.header = _("Available")
-    running: Column[AgencyRow] = Column(
-        _("This month"), lambda r: (r.running_commission, r.currency, r.running_pending),
-        display=_running_text, align=RIGHT,
-        sort_key=lambda v: v[0] if v[0] is not None else Decimal("-1e30"),
-        foreground=lambda r: NEGATIVE if (r.running_commission or 0) < 0 else None, width=118,
-        tooltip=lambda r: _("Running commission of this month (preview)"),
-    )
-    return [
-        Column(_("Code"), lambda r: r.code, width=70),
-        Column(_("Name"), lambda r: r.name, sort_key=str.lower, width=175),
-        Column(_("Manager"), lambda r: r.manager, sort_key=str.lower, width=80),
-        Column(_("Currency"), lambda r: r.currency, align=CENTER, width=64),
-        Column(_("Projects"), lambda r: r.projects, align=RIGHT, width=62),
-        Column(_("Last month"), lambda r: r.last_turnover_usd,
-               display=lambda v: money(v, "USD") if v is not None else "", align=RIGHT, width=110,
-               tooltip=lambda r: _("Licence turnover of last month, in USD")),
-        Column(_("Reached"), lambda r: r.last_percent,
-               display=lambda v: percent(v) if v is not None else "", align=RIGHT, width=80),
-        running,
-        balance,
-        available,
-        Column(_("Offer accepted"), lambda r: r.offer_accepted_on,
-               display=lambda v: day(v) if v is not None else "", align=CENTER, width=100),
-        Column(_("Can withdraw"), lambda r: r.can_withdraw,
-               display=lambda v: _("yes") if v else _("no"), align=CENTER,
-               tooltip=lambda r: "\n".join(r.reasons) or _("Both conditions hold"),
-               foreground=lambda r: GOOD if r.can_withdraw else None),
-    ]
+        self.running, self.running_eq = pair(_("This month"), lambda r: r.running_commission, 104)
+        self.running.tooltip = lambda r: _("Running commission of this month (preview)")
+        self.balance, self.balance_eq = pair(_("Balance"), lambda r: r.balance, 112)
+        self.available, self.available_eq = pair(_("Available"), lambda r: r.available, 112)
+        self.all: list[Column[AgencyRow]] = [
+            Column(_("Code"), lambda r: r.code, width=62, min_width=62),
+            Column(_("Name"), lambda r: r.name, sort_key=str.lower, width=170, min_width=96),
+            Column(_("Manager"), lambda r: ctx.person(r.manager), sort_key=str.lower, width=96, min_width=60),
+            Column(_("Projects"), lambda r: r.projects, align=RIGHT, width=58, min_width=44),
+            self.turnover, self.reached, self.running, self.running_eq, self.balance, self.balance_eq,
+            self.available, self.available_eq,
+            Column(_("Offer\naccepted"), lambda r: r.offer_accepted_on,
+                   display=lambda v: short_day(v) if v is not None else "", align=CENTER, width=76,
+                   tooltip=lambda r: day(r.offer_accepted_on) if r.offer_accepted_on else _("not accepted")),
+            Column(_("Can\nwithdraw"), lambda r: r.can_withdraw,
+                   display=lambda v: _("yes") if v else _("no"), align=CENTER, width=70, min_width=52,
+                   tooltip=lambda r: "\n".join(r.reasons) or _("Both conditions hold"),
+                   foreground=lambda r: GOOD if r.can_withdraw else None),
+        ]
+
+    def follow(self, data: AgencyList, found: Reporting | None) -> None:
+        """Headers that name the months and the reporting currency of the data shown."""
+        self.turnover.header = _("Turnover\n{period}").format(period=data.last_period)
+        self.reached.header = _("Reached\n{period}").format(period=data.last_period)
+        self.running.header = _("Commission\n{period}").format(period=data.running_period)
+        self.running_eq.header = equivalent_header(_("Commission"), found)
+        self.balance_eq.header = equivalent_header(_("Balance"), found)
+        self.available_eq.header = equivalent_header(_("Available"), found)
 
 
 class AgenciesPage(Page):
     """All agencies; double-click (or Enter) opens one."""
 
-    usable = Signal()  # the rows are shown; the running month's column may still be computing
-    loaded = Signal()  # every column is filled
+    areas = frozenset({Area.AGENCIES, Area.PROJECTS, Area.PAYMENTS, Area.RATES, Area.TIERS, Area.ACCRUALS, Area.LEDGER,
+                       Area.WITHDRAWALS, Area.SETTINGS, Area.USERS})
+
+    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.title = _("Agencies")
         self.data: AgencyList | None = None
-        self.loading = False
-        self.again = False  # a refresh was asked for while loading: run it when the load ends
+        self.reporting: Reporting | None = None
         self.search = SearchField()
         self.search.setObjectName("agency_search")
         self.search.setPlaceholderText(_("Search code, name or manager (Ctrl+F)"))
         self.search.search.connect(lambda _text: self.apply_filter())
+        self.search.submitted.connect(self.open_first)
         self.manager = self._combo(_("All managers"))
         self.currency = self._combo(_("All currencies"))
         self.level = self._combo(_("All levels"))
@@ -116,7 +128,7 @@ class AgenciesPage(Page):
         self.withdraw = QCheckBox(_("Can withdraw"))
         self.withdraw.toggled.connect(lambda _on: self.apply_filter())
         self.mine = QCheckBox(_("My agencies"))
-        self.mine.setToolTip(_("Only the agencies whose manager is {user}").format(user=ctx.user_name))
+        self.mine.setToolTip(_("Only the agencies whose manager is {user}").format(user=ctx.person(ctx.user_name)))
         self.mine.toggled.connect(self._mine_toggled)
         self.reload = QPushButton(_("Refresh"))
         self.reload.setToolTip(_("Reload from the database (F5)"))
@@ -125,11 +137,21 @@ class AgenciesPage(Page):
         bar.addWidget(self.search, 2)
         for widget in (self.manager, self.currency, self.level, self.withdraw, self.mine, self.reload):
             bar.addWidget(widget)
-        self.model: RowTableModel[AgencyRow] = RowTableModel(columns(), self)
+        self.columns = Columns(self)
+        self.model: RowTableModel[AgencyRow] = RowTableModel(self.columns.all, self)
         self.view = table_view(self.model)
         self.view.setObjectName("agency_table")
         self.view.activated.connect(lambda _index: self.open_selected())
+        self.search.down.connect(lambda: into_table(self.view))
+        self.export = TableExport(self, ctx, self.view, self.model, lambda: _("Agencies"))
+        bar.addWidget(self.export.button)
         self.count = QLabel()
+        self.balance_totals = QLabel()
+        self.balance_totals.setObjectName("balance_totals")
+        self.available_totals = QLabel()
+        self.available_totals.setObjectName("available_totals")
+        for label in (self.balance_totals, self.available_totals):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #8a5a00;")
@@ -138,7 +160,17 @@ class AgenciesPage(Page):
         layout.addLayout(bar)
         layout.addWidget(self.notes)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.count)
+        footer = QHBoxLayout()
+        footer.addWidget(self.count)
+        footer.addStretch(1)
+        totals = QVBoxLayout()
+        totals.addWidget(self.balance_totals, 0, Qt.AlignmentFlag.AlignRight)
+        totals.addWidget(self.available_totals, 0, Qt.AlignmentFlag.AlignRight)
+        footer.addLayout(totals)
+        layout.addLayout(footer)
+        # a manager starts on their own agencies; the choice is remembered for each user
+        mine = remembered_flag(self._mine_key(), ctx.actor.role is Role.MANAGER)
+        self.mine.setChecked(mine)
 
     def _combo(self, everything: str) -> QComboBox:
         combo = QComboBox()
@@ -149,50 +181,29 @@ class AgenciesPage(Page):
 
     # loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
-        if self.loading:
-            self.again = True
-            return
-        self.loading = True
-        self.again = False
         self.count.setText(_("Loading agencies…"))
         ctx = self.ctx
 
-        def work(_progress: Progress) -> AgencyList:
-            return agency_list(ctx.db, ctx.actor, running=False)
+        def work(_progress: Progress) -> tuple[AgencyList, Reporting]:
+            data = agency_list(ctx.db, ctx.actor)
+            return data, reporting(ctx.db, data.currencies, data.today)
 
         # quiet: the table stays usable (and the old rows shown) while the new ones load
-        run_op(self, work, self._show_balances, self._failed, quiet=True)
-
-    def _show_balances(self, data: AgencyList) -> None:
-        """The rows without the running month: shown now; its preview follows in the background."""
-        self.show_list(data)
-        ctx = self.ctx
-
-        def work(_progress: Progress) -> AgencyList:
-            return with_running_month(ctx.db, ctx.actor, data)
-
-        run_op(self, work, self.show_list, self._failed, quiet=True)
+        run_op(self, work, lambda loaded: self.show_list(*loaded), self._failed, quiet=True,
+               generation=self.loads)
 
     def _failed(self, exc: Exception) -> None:
         from partner_desk.gui.ops import show_error
 
-        self.loading = False
-        self.again = False
-        if self.data is not None and self.data.running_pending:
-            # the rows stay; the running month's column must not keep saying "computing…"
-            self.model.set_rows([replace(row, running_pending=False) for row in self.data.rows])
         self.count.setText(_("The agencies could not be loaded."))
         show_error(self, exc)
 
-    def show_list(self, data: AgencyList) -> None:
-        """Show freshly loaded rows, keeping the search, filters, sort and selection; `loaded` once the
-        running month's column is filled too."""
-        self.loading = data.running_pending
+    def show_list(self, data: AgencyList, found: Reporting | None = None) -> None:
+        """Show freshly loaded rows, keeping the search, filters and selection."""
         self.data = data
-        self.model.columns[5].header = _("Turnover\n{period}").format(period=data.last_period)
-        self.model.columns[6].header = _("Reached\n{period}").format(period=data.last_period)
-        self.model.columns[7].header = _("Commission\n{period}").format(period=data.running_period)
-        self._fill(self.manager, [(m, m) for m in data.managers])
+        self.reporting = found
+        self.columns.follow(data, found)
+        self._fill(self.manager, [(self.ctx.person(m), m) for m in data.managers])
         self._fill(self.currency, [(c, c) for c in data.currencies])
         # combo data are strings: a Decimal does not survive the round trip through Qt
         self._fill(self.level, [(percent(p), str(p)) for p in data.percents])
@@ -203,12 +214,7 @@ class AgenciesPage(Page):
         self.apply_filter()
         if selected is not None:
             self.select(selected.code)
-        self.usable.emit()
-        if data.running_pending:
-            return
         self.loaded.emit()
-        if self.again:
-            self.refresh()
 
     def _fill(self, combo: QComboBox, items: list[tuple[str, Any]]) -> None:
         current = combo.currentData()
@@ -233,11 +239,22 @@ class AgenciesPage(Page):
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
-        shown, total = self.model.rowCount(), len(self.model.all_rows())
+        rows = self.model.rows()
+        shown, total = len(rows), len(self.model.all_rows())
         self.count.setText(ngettext("{shown} of {total} agency", "{shown} of {total} agencies", total)
                            .format(shown=shown, total=total))
+        for label, name, amounts in (
+                (self.balance_totals, _("Balance"), [(r.balance, r.currency) for r in rows]),
+                (self.available_totals, _("Available"), [(r.available, r.currency) for r in rows])):
+            text, tip = totals_text(totals_of(amounts), self.reporting)
+            label.setText(_("{name}: {totals}").format(name=name, totals=text))
+            label.setToolTip(tip or "")
+
+    def _mine_key(self) -> str:
+        return f"agencies/mine/{self.ctx.actor.name}"
 
     def _mine_toggled(self, on: bool) -> None:
+        remember_flag(self._mine_key(), on)
         if on:
             index = self.manager.findData(self.ctx.actor.name)
             if index < 0:  # no agency has this manager yet: show none rather than all
@@ -256,6 +273,12 @@ class AgenciesPage(Page):
                 self.view.scrollTo(self.model.index(i, 0))
                 return True
         return False
+
+    def open_first(self) -> None:
+        """Open the first agency shown (Enter in the search field): the only match, or the best."""
+        if self.model.rowCount():
+            self.view.selectRow(0)
+            self.open_selected()
 
     def open_selected(self) -> None:
         row = selected_row(self.view)

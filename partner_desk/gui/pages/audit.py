@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.labels import ACTIONS, OUTCOMES, label
 from partner_desk.gui.ops import Progress, run_op
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import Column, RowTableModel, selected_row, table_view
-from partner_desk.gui.widgets import SearchField
+from partner_desk.gui.widgets import SearchField, into_table
 from partner_desk.i18n import _, moment, ngettext
 from partner_desk.services import audit_trail
+from partner_desk.services.changes import Area
 
 REFUSED = QColor("#b00020")
 
@@ -59,6 +60,7 @@ class AuditFilter:
 
 
 class AuditPage(Page):
+    areas = frozenset({Area.AUDIT, Area.USERS})
     loaded = Signal()
     verified = Signal(object)
 
@@ -88,7 +90,8 @@ class AuditPage(Page):
             Column(_("No."), lambda r: r["id"], width=60),
             Column(_("When (UTC)"), lambda r: r["at"], display=_utc, width=160,
                    tooltip=lambda r: r["at"]),
-            Column(_("User"), lambda r: r["user"], display=lambda v: v or _("(set-up)"), width=90),
+            Column(_("User"), lambda r: r["user"], display=lambda v: self.ctx.person(v) if v else _("(set-up)"),
+                   width=90, tooltip=lambda r: r["user"]),
             Column(_("Action"), lambda r: r["action"], display=lambda v: label(ACTIONS, v), width=230),
             Column(_("Object"), lambda r: r["object"], width=180),
             Column(_("Outcome"), lambda r: r["outcome"], display=lambda v: label(OUTCOMES, v), width=90,
@@ -98,6 +101,9 @@ class AuditPage(Page):
         self.model: RowTableModel[dict[str, Any]] = RowTableModel(columns, self)
         self.view = table_view(self.model)
         self.view.setObjectName("audit_table")
+        # Enter in the search shows the first record found; Down moves into the table
+        self.search.submitted.connect(lambda: self.view.selectRow(0) if self.model.rowCount() else None)
+        self.search.down.connect(lambda: into_table(self.view))
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.details.setPlaceholderText(_("Select a record to see what it changed (before and after)."))
@@ -125,7 +131,7 @@ class AuditPage(Page):
         def work(_progress: Progress) -> list[dict[str, Any]]:
             return audit_trail.records(db, actor, LIMIT)
 
-        run_op(self, work, self.show_records, self._refused, quiet=True)
+        run_op(self, work, self.show_records, self._refused, quiet=True, generation=self.loads)
 
     def _refused(self, exc: Exception) -> None:
         """Reading the trail needs the finance or admin role: say so on the page."""

@@ -26,7 +26,7 @@ from partner_desk.files.table import FileRejected, Problem
 from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import N_, _, ngettext, number
 from partner_desk.services.imports import KINDS, ImportSummary, import_file, validate_file
@@ -71,6 +71,8 @@ def _problem_columns() -> list[Column[Problem]]:
 
 class ImportPage(Page):
     """Check, then import, one file."""
+
+    areas = frozenset()  # a file's check shows the file, not the database
 
     # a check or an import finished (or failed); tests wait for it
     finished = Signal()
@@ -129,6 +131,11 @@ class ImportPage(Page):
     def set_kind(self, kind: str) -> None:
         self.kind_box.setCurrentIndex(self.kind_box.findData(kind))
 
+    def show_item(self, item: object) -> None:
+        """Choose the kind of file ("rates"...) another page asked for."""
+        if isinstance(item, str) and item in KINDS:
+            self.set_kind(item)
+
     def path(self) -> Path | None:
         text = self.path_field.text().strip()
         return Path(text) if text else None
@@ -152,6 +159,7 @@ class ImportPage(Page):
         if self.path() is not None:
             self.check()
         else:
+            self.loads.forget()  # a check of another kind running now reports nothing
             self._show(None)
 
     # checking ---------------------------------------------------------------------------------------
@@ -185,11 +193,10 @@ class ImportPage(Page):
             return Checked(kind, path, summary, [])
 
         self.operation = run_op(self, work, self._show, self._failed,
-                                label=_("Checking {file}…").format(file=path.name), cancellable=True)
+                                label=_("Checking {file}…").format(file=path.name), cancellable=True,
+                                generation=self.loads)
 
     def _show(self, checked: Checked | None) -> None:
-        if checked is not None and (checked.kind, checked.path) != (self.kind(), self.path()):
-            return  # the kind or the file changed meanwhile: the newer check will report
         self.checked = checked
         self.model.set_rows(checked.problems if checked else [])
         if checked is None:
@@ -279,7 +286,7 @@ class ImportPage(Page):
         self.status.setStyleSheet(GREEN)
         self.status.setText(_("Imported {file}: {summary}.").format(file=summary.file_name, summary=summary))
         self._set_import_enabled()
-        self.changed()
+        self.changed("import", f"{summary.kind}:{summary.file_name}")
         self.finished.emit()
 
     def _import_failed(self, exc: Exception) -> None:

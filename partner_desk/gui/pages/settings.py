@@ -26,7 +26,7 @@ from partner_desk.gui import labels, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.pages.settings_connection import ConnectionTab
 from partner_desk.gui.pages.settings_dialogs import BenefitDialog, RewardLevelDialog, TierVersionDialog, UserDialog
 from partner_desk.gui.pages.settings_language import LanguageTab
@@ -36,6 +36,7 @@ from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, s
 from partner_desk.i18n import _, day, moment, money, number, percent
 from partner_desk.services import settings_admin as admin
 from partner_desk.services import users
+from partner_desk.services.changes import Area
 from partner_desk.services.imports import ImportSummary
 from partner_desk.services.settings_admin import RateView, SettingsView, UserView
 from partner_desk.store.engine import Database
@@ -44,6 +45,8 @@ COMMON_ZONES = ("Europe/Kyiv", "Europe/Warsaw", "Europe/Berlin", "Europe/London"
 
 
 class SettingsPage(Page):
+    areas = frozenset({Area.TIERS, Area.REWARDS, Area.BENEFITS, Area.RATES, Area.USERS, Area.SETTINGS,
+                       Area.BATCHES})
     loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -131,6 +134,7 @@ class SettingsPage(Page):
     def _users_tab(self) -> QWidget:
         columns: list[Column[UserView]] = [
             Column(_("User"), lambda r: r.name, width=160),
+            Column(_("Display name"), lambda r: r.display_name or "", width=180),
             Column(_("Role"), lambda r: r.role, display=labels.role, width=100),
             Column(_("Active"), lambda r: r.active, display=lambda v: _("yes") if v else _("no"), width=70),
             Column(_("Locked until (UTC)"), lambda r: r.locked_until,
@@ -201,7 +205,7 @@ class SettingsPage(Page):
         def work(_progress: Progress) -> SettingsView:
             return admin.settings_view(db, actor)
 
-        run_op(self, work, self.show_view, quiet=True)
+        run_op(self, work, self.show_view, quiet=True, generation=self.loads)
 
     def show_view(self, view: SettingsView) -> None:
         self.view = view
@@ -234,9 +238,10 @@ class SettingsPage(Page):
         self.loaded.emit()
 
     # actions ------------------------------------------------------------------------------------
-    def _open(self, dialog: FormDialog) -> FormDialog:
+    def _open(self, dialog: FormDialog, action: str) -> FormDialog:
+        """Open `dialog`; once it did its work, the window reloads what the audited `action` touched."""
         self.dialog = dialog
-        dialog.accepted.connect(self.changed)
+        dialog.accepted.connect(lambda: self.changed(action))
         dialog.open()
         return dialog
 
@@ -244,13 +249,13 @@ class SettingsPage(Page):
         suggested = str(self.view.last_posted.next()) if self.view and self.view.last_posted else ""
         dialog = TierVersionDialog(self.ctx, suggested, self)
         dialog.accepted.connect(lambda: widgets.inform(self, dialog.done_text(*dialog.values)))
-        return self._open(dialog)
+        return self._open(dialog, action="tiers")
 
     def add_reward_level(self) -> FormDialog:
         dialog = RewardLevelDialog(self.ctx, self)
         dialog.accepted.connect(lambda: widgets.inform(self, _("The reward level from {amount} a month was added.")
                                                        .format(amount=money(dialog.values[0], "USD"))))
-        return self._open(dialog)
+        return self._open(dialog, action="rewards")
 
     def _selected_reward(self) -> tuple[Any, ...] | None:
         item = self.rewards.currentItem()
@@ -262,17 +267,17 @@ class SettingsPage(Page):
             widgets.inform(self, _("Select a reward level first."))
             return None
         level_id = chosen[1] if chosen[0] == "level" else chosen[3]
-        return self._open(BenefitDialog(self.ctx, level_id, parent=self))
+        return self._open(BenefitDialog(self.ctx, level_id, parent=self), action="rewards")
 
     def rename_benefit(self) -> FormDialog | None:
         chosen = self._selected_reward()
         if chosen is None or chosen[0] != "benefit":
             widgets.inform(self, _("Select a benefit first."))
             return None
-        return self._open(BenefitDialog(self.ctx, chosen[3], chosen[1], chosen[2], self))
+        return self._open(BenefitDialog(self.ctx, chosen[3], chosen[1], chosen[2], self), action="rewards")
 
     def add_user(self) -> FormDialog:
-        return self._open(UserDialog(self.ctx, self))
+        return self._open(UserDialog(self.ctx, self), action="users.add")
 
     def selected_user(self) -> UserView | None:
         found: UserView | None = selected_row(self.users_view)
@@ -282,11 +287,14 @@ class SettingsPage(Page):
 
     def change_role(self) -> FormDialog | None:
         user = self.selected_user()
-        return None if user is None else self._open(RoleDialog(self.ctx, user.name, user.role, self))
+        if user is None:
+            return None
+        return self._open(RoleDialog(self.ctx, user.name, user.role, self), action="users.role")
 
     def reset_password(self) -> FormDialog | None:
         user = self.selected_user()
-        return None if user is None else self._open(PasswordDialog(self.ctx, user.name, self))
+        return None if user is None else self._open(PasswordDialog(self.ctx, user.name, self),
+                                                    action="users.password")
 
     def deactivate_user(self) -> None:
         user = self.selected_user()
@@ -308,7 +316,7 @@ class SettingsPage(Page):
 
     def _user_change(self, change: Callable[[Database, Actor, str], object], name: str) -> None:
         ctx = self.ctx
-        run_op(self, lambda _p: change(ctx.db, ctx.actor, name), lambda _r: self.changed())
+        run_op(self, lambda _p: change(ctx.db, ctx.actor, name), lambda _r: self.changed("users.change", name))
 
     def choose_rates_file(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, _("Import exchange rates"), "",
@@ -321,7 +329,7 @@ class SettingsPage(Page):
         def done(summary: ImportSummary) -> None:
             widgets.inform(self, _("Rates imported: {added} added, {known} already known.").format(
                 added=summary.added, known=summary.known))
-            self.changed()
+            self.changed("import", "rates")
 
         run_op(self, lambda _p: admin.import_rates(ctx.db, ctx.actor, path), done, label=_("Importing rates…"))
 
@@ -329,7 +337,7 @@ class SettingsPage(Page):
         ctx, name = self.ctx, self.zone.currentText()
         def done(_result: None) -> None:
             widgets.inform(self, _("The company time zone is {zone}.").format(zone=name))
-            self.changed()
+            self.changed("settings")
 
         def failed(exc: Exception) -> None:
             show_error(self, exc)
@@ -343,7 +351,7 @@ class SettingsPage(Page):
         def done(_result: object) -> None:
             widgets.inform(self, _("Agencies without a language of their own now receive statements in {language}.")
                            .format(language=LANGUAGES[code]))
-            self.changed()
+            self.changed("settings")
 
         def failed(exc: Exception) -> None:
             show_error(self, exc)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from partner_desk import connections
-from partner_desk.gui.main_window import settings
 from partner_desk.gui.ops import run_op
+from partner_desk.gui.preferences import settings
 from partner_desk.i18n import _
 from partner_desk.store import migrate
 from partner_desk.store.engine import Database

@@ -114,6 +114,9 @@ class UserDialog(FormDialog):
         self.ctx = ctx
         self.name = QLineEdit()
         self.name.setObjectName("name")
+        self.display_name = QLineEdit()
+        self.display_name.setObjectName("display_name")
+        self.display_name.setPlaceholderText(_("as the window should call them (optional)"))
         self.role = QComboBox()
         self.role.setObjectName("role")
         for role in Role:
@@ -122,12 +125,14 @@ class UserDialog(FormDialog):
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.form.addRow(_("User name:"), self.name)
+        self.form.addRow(_("Display name:"), self.display_name)
         self.form.addRow(_("Role:"), self.role)
         self.form.addRow(_("Password:"), self.password)
 
     def prepare(self) -> Any:
-        return self.name.text().strip(), str(self.role.currentData()), self.password.text()
+        return (self.name.text().strip(), str(self.role.currentData()), self.password.text(),
+                self.display_name.text().strip() or None)
 
     def run(self, values: Any) -> object:
-        name, role, password = values
-        return add_user(self.ctx.db, self.ctx.actor, name, role, password)
+        name, role, password, display_name = values
+        return add_user(self.ctx.db, self.ctx.actor, name, role, password, display_name)

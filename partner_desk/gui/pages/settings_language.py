@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidg
 
 from partner_desk import i18n
 from partner_desk.gui import language
-from partner_desk.gui.main_window import settings
+from partner_desk.gui.preferences import settings
 from partner_desk.i18n import _
 
 SAMPLE_AMOUNT = Decimal("3480.10")

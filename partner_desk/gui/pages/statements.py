@@ -30,10 +30,11 @@ from partner_desk.domain.roles import NEEDS
 from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, money, ngettext
 from partner_desk.services import accrual_views
+from partner_desk.services.changes import Area
 from partner_desk.services.statements import BulkResult, StatementResult, export_statements
 
 RED = "color: #b00020;"
@@ -67,6 +68,8 @@ class _Relay(QObject):
 
 class StatementsPage(Page):
     """Choose a posted period and a folder; export every statement of the period."""
+
+    areas = frozenset({Area.ACCRUALS, Area.AGENCIES})
 
     # the posted periods were loaded, or an export ended; tests wait for them
     loaded = Signal()
@@ -149,7 +152,7 @@ class StatementsPage(Page):
         chosen = self.period_box.currentData()
         db = self.ctx.db
         run_op(self, lambda _p: accrual_views.calendar(db),
-               lambda cal: self._periods(cal.posted, chosen))
+               lambda cal: self._periods(cal.posted, chosen), generation=self.loads)
 
     def show_item(self, item: object) -> None:
         index = self.period_box.findData(str(item))

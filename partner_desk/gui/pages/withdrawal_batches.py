@@ -32,6 +32,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.date_field import chosen_day_field, picked_day, qdate
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
+from partner_desk.gui.pages.withdrawal_columns import STATUS_LABELS
 from partner_desk.i18n import _, day, money, ngettext
 from partner_desk.services import payout_batch_views as views
 from partner_desk.services.payout_batches import (
@@ -232,7 +233,6 @@ def confirmation_text(preview: BatchPreview, reference: str, paid_on: date) -> s
                         count).format(batch=preview.batch_id, n=count)
     else:
         head = ngettext("Mark {n} request paid", "Mark {n} requests paid", count).format(n=count)
-    from partner_desk.gui.pages.withdrawals import STATUS_LABELS  # the page imports this module
 
     lines = [head + " " + _("on {day} with reference {reference}?").format(day=day(paid_on), reference=reference), ""]
     for w in preview.requests[:LISTED]:
@@ -247,7 +247,7 @@ def confirmation_text(preview: BatchPreview, reference: str, paid_on: date) -> s
 class BatchActions:
     """The two batch buttons of the withdrawals page and what they do."""
 
-    def __init__(self, page: Any, ctx: AppContext, on_changed: Callable[[str], None]) -> None:
+    def __init__(self, page: Any, ctx: AppContext, on_changed: Callable[[str, str], None]) -> None:
         self.page, self.ctx, self.on_changed = page, ctx, on_changed
         self.export_button = QPushButton(_("Export payout batch…"))
         self.export_button.setObjectName("export_batch")
@@ -291,7 +291,7 @@ class BatchActions:
         if result.left_out:
             lines.append(_("Left out, already in a batch not marked paid: {ids}").format(
                 ids=", ".join(str(i) for i in sorted(result.left_out))))
-        self.on_changed(_("Payout batch {batch} exported.").format(batch=result.batch_id))
+        self.on_changed("withdraw.export", _("Payout batch {batch} exported.").format(batch=result.batch_id))
         widgets.inform(self.page, "\n".join(lines))
 
     def mark_paid(self, today: date | None = None) -> MarkBatchPaidDialog | None:
@@ -319,7 +319,7 @@ class BatchActions:
 
     def _marked(self, result: BatchPaid) -> None:
         count = len(result.requests)
-        self.on_changed(ngettext("{n} request marked paid on {day} ({reference}).",
+        self.on_changed("withdraw.paid_batch", ngettext("{n} request marked paid on {day} ({reference}).",
                                  "{n} requests marked paid on {day} ({reference}).", count).format(
             n=count, day=day(result.paid_on), reference=result.reference))
 

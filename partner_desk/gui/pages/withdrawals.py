@@ -7,11 +7,9 @@ every reason (role, own request, state, or a withdrawal condition that fails tod
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime, tzinfo
-from typing import Any
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,84 +20,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from partner_desk.domain.periods import today_in
 from partner_desk.domain.withdrawals import Move, Status
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
+from partner_desk.gui.money_columns import (
+    equivalent_header,
+    totals_of,
+    totals_text,
+    with_reporting,
+)
 from partner_desk.gui.ops import Progress, run_op, show_error
-from partner_desk.gui.pages import Page
+from partner_desk.gui.page import Page
 from partner_desk.gui.pages.withdrawal_batches import BatchActions
+from partner_desk.gui.pages.withdrawal_columns import BUTTONS, STATUS_LABELS, TABS, columns
 from partner_desk.gui.pages.withdrawals_dialogs import PaidDialog, RejectDialog, method_label
-from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, selected_row, table_view
-from partner_desk.i18n import N_, _, day, moment, money
+from partner_desk.gui.table_export import TableExport
+from partner_desk.gui.table_model import RowTableModel, selected_row, table_view
+from partner_desk.gui.widgets import into_table
+from partner_desk.i18n import _, day, money, ngettext
 from partner_desk.services import withdrawal_views, withdrawals
+from partner_desk.services.changes import Area
+from partner_desk.services.reporting import Reporting, reporting
 from partner_desk.services.withdrawal_views import QueueRow
 from partner_desk.services.withdrawals import WithdrawalView
-
-# the tabs: one per state, then every request
-TABS: list[tuple[Status | None, str]] = [
-    (Status.PENDING, N_("Pending")),
-    (Status.APPROVED, N_("Approved")),
-    (Status.PAID, N_("Paid")),
-    (Status.REJECTED, N_("Rejected")),
-    (Status.CANCELLED, N_("Cancelled")),
-    (None, N_("All")),
-]
-STATUS_LABELS = {
-    Status.PENDING: N_("pending"), Status.APPROVED: N_("approved"), Status.PAID: N_("paid"),
-    Status.REJECTED: N_("rejected"), Status.CANCELLED: N_("cancelled"),
-}
-BUTTONS: list[tuple[Move, str, str]] = [
-    (Move.APPROVE, N_("Approve"), N_("Approve the request; the withdrawal conditions are checked again")),
-    (Move.REJECT, N_("Reject…"), N_("Reject the request with a reason; its hold is released")),
-    (Move.PAID, N_("Mark paid…"), N_("Record the payout reference and date; the amount leaves the balance")),
-    (Move.CANCEL, N_("Cancel request…"), N_("Cancel the request; its hold is released")),
-]
-
-
-STATE_COLUMN = 6
-
-
-class CompanyZone:
-    """The company time zone the queue shows moments in; set when the queue loads."""
-
-    zone: tzinfo = UTC
-
-
-def _when(value: datetime | None) -> str:
-    return moment(value.astimezone(CompanyZone.zone)) if value is not None else ""
-
-
-def _day_of(value: datetime) -> str:
-    return day(value.astimezone(CompanyZone.zone).date())
-
-
-def _columns() -> list[Column[QueueRow]]:
-    def req(get: Callable[[WithdrawalView], Any]) -> Callable[[QueueRow], Any]:
-        return lambda r: get(r.request)
-
-    return [
-        Column(_("No."), req(lambda w: w.id), align=RIGHT, width=45),
-        Column(_("Agency"), req(lambda w: w.agency), width=70),
-        Column(_("Name"), lambda r: r.agency_name, width=130),
-        Column(_("Amount"), req(lambda w: (w.amount, w.currency)), lambda v: money(*v), RIGHT,
-               sort_key=lambda v: v[0], width=110),
-        Column(_("Method"), req(lambda w: w.method), method_label, width=95),
-        Column(_("Details"), req(lambda w: w.details), width=130, tooltip=lambda r: r.request.details),
-        Column(_("State"), req(lambda w: w.status), lambda s: _(STATUS_LABELS[s]), width=75),
-        Column(_("Requested by"), req(lambda w: w.requested_by or _("set-up")), width=95),
-        Column(_("Requested on"), req(lambda w: w.requested_at), _day_of,
-               width=100, tooltip=lambda r: _when(r.request.requested_at)),
-        Column(_("Decided by"), req(lambda w: w.decided_by), width=85,
-               tooltip=lambda r: _when(r.request.decided_at) if r.request.decided_at else None),
-        Column(_("Paid on"), req(lambda w: w.paid_on), lambda v: day(v) if v else "", width=95),
-        Column(_("Reason / reference"), req(lambda w: w.reason or w.payout_reference), width=120,
-               tooltip=lambda r: r.request.reason or r.request.payout_reference),
-    ]
 
 
 class WithdrawalsPage(Page):
     """The queue, a tab per state; actions on the selected request."""
+
+    areas = frozenset({Area.WITHDRAWALS, Area.BATCHES, Area.LEDGER, Area.AGENCIES, Area.RATES, Area.SETTINGS,
+                       Area.USERS})
 
     # the queue was (re)loaded; tests wait for it
     loaded = Signal()
@@ -126,8 +76,16 @@ class WithdrawalsPage(Page):
         refresh = QPushButton(_("Refresh"))
         refresh.clicked.connect(self.refresh)
 
-        self.model: RowTableModel[QueueRow] = RowTableModel(_columns(), self)
+        self.reporting: Reporting | None = None
+        self.model: RowTableModel[QueueRow] = RowTableModel(columns(ctx, with_reporting(self)), self)
         self.table = table_view(self.model, self)
+        self.table.setObjectName("withdrawals_table")
+        self.search.submitted.connect(self._select_first)
+        self.search.down.connect(lambda: into_table(self.table))
+        self.export = TableExport(self, ctx, self.table, self.model, self._export_title)
+        self.totals = QLabel()
+        self.totals.setObjectName("withdrawal_totals")
+        self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table.doubleClicked.connect(
             lambda index: self.open_page.emit("agency", self.model.row(index.row()).request.agency))
         # several approved requests may be selected for a payout batch
@@ -158,9 +116,11 @@ class WithdrawalsPage(Page):
         top.addStretch(1)
         top.addWidget(self.search)
         top.addWidget(refresh)
+        top.addWidget(self.export.button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.totals)
         layout.addWidget(self.detail)
         layout.addLayout(actions)
         layout.addWidget(self.status)
@@ -190,15 +150,17 @@ class WithdrawalsPage(Page):
             self._keep = current.id
         db, actor = self.ctx.db, self.ctx.actor
 
-        def work(_progress: Progress) -> tuple[list[QueueRow], str]:
-            return withdrawal_views.queue(db, actor, None), withdrawal_views.time_zone(db)
+        def work(_progress: Progress) -> tuple[list[QueueRow], Reporting]:
+            rows = withdrawal_views.queue(db, actor, None)
+            return rows, reporting(db, {r.request.currency for r in rows})
 
-        run_op(self, work, self._loaded, label=_("Loading withdrawals…"))
+        run_op(self, work, self._loaded, label=_("Loading withdrawals…"), generation=self.loads)
 
-    def _loaded(self, result: tuple[list[QueueRow], str]) -> None:
-        rows, zone = result
-        CompanyZone.zone = ZoneInfo(zone)
+    def _loaded(self, result: tuple[list[QueueRow], Reporting]) -> None:
+        rows, self.reporting = result
         self.rows = rows
+        amount = next(i for i, c in enumerate(self.model.columns) if c.header == _("Amount"))
+        self.model.columns[amount + 1].header = equivalent_header(_("Amount"), self.reporting)
         counts = withdrawal_views.counts(rows)
         for index, (status, label) in enumerate(TABS):
             count = counts[status] if status is not None else len(rows)
@@ -234,15 +196,32 @@ class WithdrawalsPage(Page):
 
         self.model.set_filter(visible)
         # a tab of one state says the state already
-        self.table.setColumnHidden(STATE_COLUMN, status is not None)
+        state = next(i for i, c in enumerate(self.model.columns) if c.header == _("State"))
+        self.table.setColumnHidden(state, status is not None)
+        shown = self.model.rows()
+        text, tip = totals_text(totals_of((r.request.amount, r.request.currency) for r in shown), self.reporting)
+        self.totals.setText(ngettext("{n} request shown: {totals}", "{n} requests shown: {totals}", len(shown))
+                            .format(n=len(shown), totals=text))
+        self.totals.setToolTip(tip or "")
         if not (keep is not None and self.select(keep)) and self.model.rowCount():
             self.table.selectRow(0)
+
+    def _select_first(self) -> None:
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def _export_title(self) -> str:
+        status = self.current_status()
+        tab = _(next(label for s, label in TABS if s is status))
+        return _("Withdrawals {tab}").format(tab=tab.lower())
 
     def select(self, withdrawal_id: int) -> bool:
         """Select a request by its number when it is shown; True if it is."""
         for index, row in enumerate(self.model.rows()):
             if row.id == withdrawal_id:
-                self.table.selectRow(index)
+                # this request alone, whatever keys are held (selectRow would add to the selection)
+                flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                self.table.selectionModel().setCurrentIndex(self.model.index(index, 0), flags)
                 return True
         return False
 
@@ -256,7 +235,7 @@ class WithdrawalsPage(Page):
         return [self.model.row(i) for i in indexes]
 
     def today(self) -> date:
-        return today_in(CompanyZone.zone)
+        return self.ctx.today()
 
     def _update_buttons(self) -> None:
         row = self.selected()
@@ -282,16 +261,15 @@ class WithdrawalsPage(Page):
         return _("No {state} requests. A request is made from the agency's page.").format(
             state=_(STATUS_LABELS[status]))
 
-    @staticmethod
-    def _detail_text(row: QueueRow) -> str:
+    def _detail_text(self, row: QueueRow) -> str:
         w = row.request
         parts = [_("Withdrawal {id} of {agency} ({name}): {amount} by {method}; details: {details}.").format(
             id=w.id, agency=w.agency, name=row.agency_name, amount=money(w.amount, w.currency),
             method=method_label(w.method), details=w.details)]
         parts.append(_("Requested by {who} on {when}.").format(who=w.requested_by or _("set-up"),
-                                                               when=_when(w.requested_at)))
+                                                               when=self.ctx.moment(w.requested_at)))
         if w.decided_by:
-            parts.append(_("Decided by {who} on {when}.").format(who=w.decided_by, when=_when(w.decided_at)))
+            parts.append(_("Decided by {who} on {when}.").format(who=w.decided_by, when=self.ctx.moment(w.decided_at)))
         if w.reason:
             parts.append(_("Reason: {reason}").format(reason=w.reason))
         if w.payout_reference:
@@ -351,7 +329,7 @@ class WithdrawalsPage(Page):
         self.status.setText(_("Withdrawal {id} is now {state}.").format(id=view.id,
                                                                         state=_(STATUS_LABELS[view.status])))
         self._keep = view.id
-        self.changed()
+        self.changed(f"withdraw.{move.value}", str(view.id))
         self.refresh()
 
     def _move_failed(self, exc: Exception) -> None:
@@ -364,8 +342,8 @@ class WithdrawalsPage(Page):
         self.status.setText(str(exc))
         self.refresh()
 
-    def _batch_changed(self, text: str) -> None:
+    def _batch_changed(self, action: str, text: str) -> None:
         self.status.setStyleSheet("")
         self.status.setText(text)
-        self.changed()
+        self.changed(action)
         self.refresh()

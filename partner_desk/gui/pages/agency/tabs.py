@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -12,9 +11,10 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 
 from partner_desk.domain.accrual import SERVICE_KINDS
 from partner_desk.domain.periods import Period
+from partner_desk.gui.context import AppContext
 from partner_desk.gui.labels import ENTRY_KINDS, METHODS, SERVICES, STATES, label
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
-from partner_desk.i18n import _, day, moment, money, ngettext, percent
+from partner_desk.i18n import _, day, money, ngettext, percent
 from partner_desk.services.agency_detail import (
     AccrualLineRow,
     AccrualRow,
@@ -25,15 +25,6 @@ from partner_desk.services.agency_detail import (
 
 MUTED = QColor("#777777")
 
-
-class CompanyClock:
-    """Shows stored UTC moments in the company time zone; the page sets `zone` once it knows it."""
-
-    zone: tzinfo = UTC
-
-    @classmethod
-    def show(cls, value: datetime | None) -> str:
-        return moment(value.astimezone(cls.zone)) if value is not None else ""
 
 NEGATIVE = QColor("#b00020")
 LATE = QColor("#8a5a00")
@@ -63,14 +54,14 @@ class TableTab(QWidget):
         self.model.set_rows(rows)
 
 
-def projects_tab() -> TableTab:
+def projects_tab(ctx: AppContext) -> TableTab:
     columns: list[Column[ConnectionRow]] = [
         Column(_("Project"), lambda r: r.project_id, width=110,
                bold=lambda r: r.current),
         Column(_("Name"), lambda r: r.project_name, width=200),
         Column(_("Currency"), lambda r: r.project_currency, align=CENTER, width=70),
-        Column(_("Connected"), lambda r: r.connected_at, display=CompanyClock.show, width=170),
-        Column(_("Disconnected"), lambda r: r.disconnected_at, display=CompanyClock.show, width=170),
+        Column(_("Connected"), lambda r: r.connected_at, display=ctx.moment, width=170),
+        Column(_("Disconnected"), lambda r: r.disconnected_at, display=ctx.moment, width=170),
         Column(_("Now"), lambda r: r.current, display=lambda v: _("connected") if v else _("history"),
                foreground=lambda r: None if r.current else MUTED),
     ]
@@ -139,7 +130,7 @@ class PaymentsTab(TableTab):
 class AccrualsTab(QWidget):
     """Posted accruals above; the selected accrual's lines below."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         acc: list[Column[AccrualRow]] = [
             Column(_("Period"), lambda r: r.period, width=80),
@@ -151,7 +142,7 @@ class AccrualsTab(QWidget):
                    width=110),
             Column(_("Lines"), lambda r: r.lines, align=RIGHT, width=60),
             Column(_("Late"), lambda r: r.late_lines, align=RIGHT, width=60),
-            Column(_("Posted"), lambda r: r.posted_at, display=CompanyClock.show),
+            Column(_("Posted"), lambda r: r.posted_at, display=ctx.moment),
         ]
         lines: list[Column[AccrualLineRow]] = [
             Column(_("Date"), lambda r: r.local_date, display=day, width=110),
@@ -218,10 +209,10 @@ def ledger_tab() -> TableTab:
     return tab
 
 
-def withdrawals_tab() -> TableTab:
+def withdrawals_tab(ctx: AppContext) -> TableTab:
     columns: list[Column[Any]] = [
         Column(_("No."), lambda r: r.id, align=RIGHT, width=50),
-        Column(_("Requested"), lambda r: r.requested_at, display=CompanyClock.show, width=170),
+        Column(_("Requested"), lambda r: r.requested_at, display=ctx.moment, width=170),
         _money(lambda r: r.amount, lambda r: r.currency, _("Amount")),
         Column(_("Status"), lambda r: str(r.status.value), display=lambda v: label(STATES, v), width=90),
         Column(_("Method"), lambda r: r.method, display=lambda v: label(METHODS, v), width=100),

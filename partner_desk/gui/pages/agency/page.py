@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,52 +13,46 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
-    QPushButton,
     QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from partner_desk.domain.periods import Period
 from partner_desk.domain.rewards import Fulfilment
 from partner_desk.domain.roles import NEEDS
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.dialogs import FormDialog
-from partner_desk.gui.ops import Progress, run_op, show_error
-from partner_desk.gui.pages.agency_actions import AgencyActions
-from partner_desk.gui.pages.agency_chart import TurnoverChart
-from partner_desk.gui.pages.agency_language import describe_language
-from partner_desk.gui.pages.agency_tabs import (
+from partner_desk.gui.ops import Generation, Progress, run_op, show_error
+from partner_desk.gui.page import Page
+from partner_desk.gui.pages.agency.actions import AgencyActions
+from partner_desk.gui.pages.agency.chart import TurnoverChart
+from partner_desk.gui.pages.agency.data import Loaded, load
+from partner_desk.gui.pages.agency.language import describe_language
+from partner_desk.gui.pages.agency.levels import LevelsBox
+from partner_desk.gui.pages.agency.tabs import (
     AccrualsTab,
-    CompanyClock,
     PaymentsTab,
     ledger_tab,
     projects_tab,
     withdrawals_tab,
 )
-from partner_desk.i18n import N_, _, day, money, ngettext, percent
+from partner_desk.gui.preferences import remember_flag, remembered_flag
+from partner_desk.i18n import N_, _, day, money, ngettext
 from partner_desk.services import agency_detail as views
 from partner_desk.services.agency_detail import AgencyDetail
-from partner_desk.services.agency_detail import Progress as LevelProgress
 from partner_desk.services.agency_views import agency_names
+from partner_desk.services.changes import Area
 
+FOLDED = "agency/header_folded"
 STATE_LABELS = {
     Fulfilment.OFFERED.value: N_("offered"),
     Fulfilment.IN_PROGRESS.value: N_("in progress"),
     Fulfilment.DELIVERED.value: N_("delivered"),
 }
-
-
-@dataclass(frozen=True)
-class Loaded:
-    detail: AgencyDetail
-    payments: list[views.PaymentRow]
-    accruals: list[views.AccrualRow]
-    ledger: list[views.LedgerRow]
-    withdrawals: list[Any]
 
 
 def _box(title: str) -> tuple[QFrame, QVBoxLayout]:
@@ -74,19 +64,11 @@ def _box(title: str) -> tuple[QFrame, QVBoxLayout]:
     return frame, layout
 
 
-def _bar(progress: LevelProgress) -> int:
-    """Per mille of the way from the reached level to the next."""
-    if progress.target is None:
-        return 1000
-    start = progress.reached or Decimal(0)
-    span = progress.target - start
-    if span <= 0:
-        return 1000
-    return max(0, min(1000, int((progress.value - start) * 1000 / span)))
-
-
-class AgencyPage(AgencyActions):
+class AgencyPage(Page):
     """One agency; opened from the agencies page (or any page) with `show_item(code)`."""
+
+    areas = frozenset({Area.AGENCIES, Area.PROJECTS, Area.PAYMENTS, Area.RATES, Area.TIERS, Area.REWARDS,
+                       Area.BENEFITS, Area.ACCRUALS, Area.LEDGER, Area.WITHDRAWALS, Area.SETTINGS, Area.USERS})
 
     loaded = Signal()
 
@@ -96,9 +78,9 @@ class AgencyPage(AgencyActions):
         self.code: str | None = None
         self.previous: str | None = None  # the agency shown before, while another one opens
         self.data: Loaded | None = None
-        self.loading = False
-        self.again = False  # a refresh was asked for while loading: run it when the load ends
-        self.dialog: FormDialog | None = None
+        self.names_loads = Generation()
+        self.payment_loads = Generation()
+        self.controller = AgencyActions(self)
         self.go = QLineEdit()
         self.go.setObjectName("go_to_agency")
         self.go.setPlaceholderText(_("Go to agency: type a code or name (Ctrl+F)"))
@@ -130,37 +112,34 @@ class AgencyPage(AgencyActions):
         self.heading.setStyleSheet("font-size: 16pt; font-weight: bold;")
         self.subheading = QLabel()
         self.subheading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.heading)
+        # the boxes and benefits fold away so the tabs get the room (remembered on this computer)
+        self.fold = QToolButton()
+        self.fold.setObjectName("fold_header")
+        self.fold.setCheckable(True)
+        self.fold.toggled.connect(self.collapse_header)
+        title = QHBoxLayout()
+        title.addWidget(self.heading)
+        title.addStretch(1)
+        title.addWidget(self.fold)
+        layout.addLayout(title)
         layout.addWidget(self.subheading)
         self.notes = QLabel()
         self.notes.setStyleSheet("color: #8a5a00;")
         self.notes.setWordWrap(True)
         layout.addWidget(self.notes)
 
+        self.header_details = QWidget()
+        details = QVBoxLayout(self.header_details)
+        details.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.header_details)
         boxes = QHBoxLayout()
         money_box, money_layout = _box(_("Balance"))
         self.balance = QLabel()
         self.balance.setObjectName("balance")
         money_layout.addWidget(self.balance)
         money_layout.addStretch(1)
-        levels_box, levels_layout = _box(_("Levels"))
-        self.level = QLabel()
-        self.level.setWordWrap(True)
-        self.commission_bar = QProgressBar()
-        self.commission_bar.setObjectName("commission_bar")
-        self.commission_bar.setRange(0, 1000)
-        self.commission_text = QLabel()
-        self.commission_text.setObjectName("commission_text")
-        self.reward_bar = QProgressBar()
-        self.reward_bar.setObjectName("reward_bar")
-        self.reward_bar.setRange(0, 1000)
-        self.reward_text = QLabel()
-        self.reward_text.setObjectName("reward_text")
-        for bar in (self.commission_bar, self.reward_bar):
-            bar.setTextVisible(False)
-            bar.setFixedHeight(12)
-        for w in (self.level, self.commission_text, self.commission_bar, self.reward_text, self.reward_bar):
-            levels_layout.addWidget(w)
+        self.levels = LevelsBox()
+        levels_box = self.levels
         withdraw_box, withdraw_layout = _box(_("Withdrawal"))
         self.eligibility = QLabel()
         self.eligibility.setObjectName("eligibility")
@@ -170,7 +149,7 @@ class AgencyPage(AgencyActions):
         boxes.addWidget(money_box, 2)
         boxes.addWidget(levels_box, 4)
         boxes.addWidget(withdraw_box, 3)
-        layout.addLayout(boxes)
+        details.addLayout(boxes)
 
         self.benefits = QTableWidget(0, 4)
         self.benefits.setObjectName("benefits")
@@ -181,34 +160,18 @@ class AgencyPage(AgencyActions):
         self.benefits.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.benefits.setMaximumHeight(160)
         self.benefits.verticalHeader().setDefaultSectionSize(self.benefits.fontMetrics().height() + 12)
-        layout.addWidget(self.benefits)
+        details.addWidget(self.benefits)
+        self.fold.setChecked(remembered_flag(FOLDED, False))
+        self.collapse_header(self.fold.isChecked())
 
-        actions = QHBoxLayout()
-        self.pay_button = QPushButton(_("Pay a project…"))
-        self.pay_button.clicked.connect(self.pay_project)
-        self.withdraw_button = QPushButton(_("Request a withdrawal…"))
-        self.withdraw_button.clicked.connect(self.request_withdrawal)
-        self.offer_button = QPushButton(_("Record offer acceptance…"))
-        self.offer_button.clicked.connect(self.record_offer)
-        self.statement_button = QPushButton(_("Export statement…"))
-        self.statement_button.clicked.connect(self.export_statement)
-        self.language_button = QPushButton(_("Statement language…"))
-        self.language_button.setObjectName("language_button")
-        self.language_button.clicked.connect(self.choose_language)
-        self.correct_button = QPushButton(_("Correct the balance…"))
-        self.correct_button.clicked.connect(self.correct_balance)
-        for button in (self.pay_button, self.withdraw_button, self.offer_button, self.statement_button,
-                       self.language_button, self.correct_button):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        layout.addLayout(actions)
+        layout.addLayout(self.controller.bar)
 
         self.tabs = QTabWidget()
-        self.projects = projects_tab()
+        self.projects = projects_tab(self.ctx)
         self.payments = PaymentsTab(self._reload_payments)
-        self.accruals = AccrualsTab()
+        self.accruals = AccrualsTab(self.ctx)
         self.ledger = ledger_tab()
-        self.withdrawals = withdrawals_tab()
+        self.withdrawals = withdrawals_tab(self.ctx)
         self.chart = TurnoverChart()
         self.tabs.addTab(self.projects, _("Projects"))
         self.tabs.addTab(self.payments, _("Payments"))
@@ -218,6 +181,14 @@ class AgencyPage(AgencyActions):
         self.tabs.addTab(self.chart, _("Chart"))
         layout.addWidget(self.tabs, 1)
         return body
+
+    def collapse_header(self, folded: bool) -> None:
+        """Hide (or show again) the balance, levels, withdrawal boxes and the benefits."""
+        self.header_details.setVisible(not folded)
+        self.fold.setText("▸ " + _("Show details") if folded else "▾ " + _("Hide details"))
+        self.fold.setToolTip(_("Show the balance, levels, withdrawal and benefits again") if folded
+                             else _("Fold the balance, levels, withdrawal and benefits away so the tabs get the room"))
+        remember_flag(FOLDED, folded)
 
     # loading ------------------------------------------------------------------------------------
     def show_item(self, item: object) -> None:
@@ -244,36 +215,27 @@ class AgencyPage(AgencyActions):
     def _load_names(self) -> None:
         db = self.ctx.db
         run_op(self, lambda _p: agency_names(db),
-               lambda names: self.names.setStringList([f"{code} — {name}" for code, name in names]), quiet=True)
+               lambda names: self.names.setStringList([f"{code} — {name}" for code, name in names]), quiet=True,
+               generation=self.names_loads)
 
     def refresh(self) -> None:
         self._load_names()
         if self.code is None:
             self.stack.setCurrentIndex(0)
             return
-        if self.loading:
-            self.again = True
-            return
-        self.loading = True
-        self.again = False
         ctx, code = self.ctx, self.code
         period, service = self.payments.chosen()
 
         def work(_progress: Progress) -> Loaded:
-            from partner_desk.services.withdrawals import list_withdrawals
-
-            detail = views.agency_detail(ctx.db, ctx.actor, code)
-            return Loaded(detail, views.agency_payments(ctx.db, code, period, service),
-                          views.agency_accruals(ctx.db, code), views.agency_ledger(ctx.db, code),
-                          list_withdrawals(ctx.db, code=code))
+            return load(ctx.db, ctx.actor, code, period, service)
 
         # reloading the agency shown is quiet; opening another one shows progress if it takes a while
         same = self.data is not None and self.data.detail.code == code
-        run_op(self, work, self._show, self._failed, label=_("Loading {code}…").format(code=code), quiet=same)
+        self.payment_loads.forget()  # the payments come with the agency
+        run_op(self, work, self._show, self._failed, label=_("Loading {code}…").format(code=code), quiet=same,
+               generation=self.loads)
 
     def _failed(self, exc: Exception) -> None:
-        self.loading = False
-        self.again = False
         show_error(self, exc)
         if self.data is None:  # the agency could not be opened (an unknown code): back to the one before
             self.code, self.previous = self.previous, None
@@ -288,16 +250,11 @@ class AgencyPage(AgencyActions):
         ctx, code = self.ctx, self.code
         period, service = self.payments.chosen()
         run_op(self, lambda _p: views.agency_payments(ctx.db, code, period, service), self.payments.set_rows,
-               quiet=True)
+               quiet=True, generation=self.payment_loads)
 
     def _show(self, loaded: Loaded) -> None:
-        self.loading = False
-        if loaded.detail.code != self.code:  # another agency was asked for meanwhile
-            self.refresh()
-            return
         self.data = loaded
         d = loaded.detail
-        CompanyClock.zone = ZoneInfo(d.time_zone)
         self.stack.setCurrentIndex(1)
         self.heading.setText(f"{d.code} — {d.name}")
         offer = (_("offer accepted on {day}").format(day=day(d.offer_accepted_on)) if d.offer_accepted_on
@@ -312,7 +269,7 @@ class AgencyPage(AgencyActions):
             _("Balance: <b>{balance}</b><br>Held by requests: {held}<br>Available: <b>{available}</b>").format(
                 balance=money(d.balance, d.currency), held=money(d.held, d.currency),
                 available=money(d.available, d.currency)))
-        self._levels(d)
+        self.levels.show_detail(d)
         if d.can_withdraw:
             self.eligibility.setText(_("<span style='color:#1b7f3b'>Can withdraw</span>: the offer is accepted "
                                        "and the available balance is worth more than $100."))
@@ -321,12 +278,10 @@ class AgencyPage(AgencyActions):
             self.eligibility.setText(_("Cannot withdraw:") + f"<ul>{reasons}</ul>"
                                      + _("The funds can still pay its projects."))
         self._benefits(d)
-        self._actions(d)
+        self.controller.show(loaded)
         self.projects.set_rows(d.connections)
         periods = sorted({p.period for p in loaded.payments}, reverse=True) if self.payments.chosen()[0] is None else []
         if periods:
-            from partner_desk.domain.periods import Period
-
             self.payments.set_periods([Period.parse(p) for p in periods])
         self.payments.set_rows(loaded.payments)
         self.accruals.set_rows(loaded.accruals)
@@ -334,37 +289,6 @@ class AgencyPage(AgencyActions):
         self.withdrawals.set_rows(loaded.withdrawals)
         self.chart.set_points(d.chart, d.currency)
         self.loaded.emit()
-        if self.again:
-            self.refresh()
-
-    def _levels(self, d: AgencyDetail) -> None:
-        if d.last_percent is None:
-            last = _("Last month ({period}): no accrual").format(period=d.last_period)
-        else:
-            last = _("Last month ({period}): {percent} commission, reward {reward}").format(
-                period=d.last_period, percent=percent(d.last_percent),
-                reward=money(d.last_reward_usd or Decimal(0), "USD"))
-        running_percent = d.running.percent if d.running else Decimal(0)
-        running = _("This month so far: {turnover} licence turnover, {percent}").format(
-            turnover=money(d.commission.value, "USD"), percent=percent(running_percent))
-        self.level.setText(f"{last}<br>{running}")
-        c = d.commission
-        if c.target is None:
-            self.commission_text.setText(_("The top commission level is reached."))
-        else:
-            self.commission_text.setText(_("{missing} more licence turnover to reach {percent}").format(
-                missing=money(c.missing, "USD"), percent=percent(c.next_value or Decimal(0))))
-        self.commission_bar.setValue(_bar(c))
-        r = d.reward
-        if r.target is None:
-            self.reward_text.setText(_("Reward {value} this month: every reward level is reached.").format(
-                value=money(r.value, "USD")))
-        else:
-            self.reward_text.setText(_("Reward {value} this month: {missing} more to reach the {target} "
-                                       "reward level").format(value=money(r.value, "USD"),
-                                                              missing=money(r.missing, "USD"),
-                                                              target=money(r.target, "USD")))
-        self.reward_bar.setValue(_bar(r))
 
     def _benefits(self, d: AgencyDetail) -> None:
         may = self.ctx.actor.may(NEEDS["benefit.update"])
@@ -390,7 +314,8 @@ class AgencyPage(AgencyActions):
             if b.changed_by:
                 combo.setToolTip(_("Set by {user}").format(user=b.changed_by))
             combo.currentIndexChanged.connect(
-                lambda _i, benefit=b.benefit_id, box=combo: self.set_benefit_state(benefit, box.currentData()))
+                lambda _i, benefit=b.benefit_id, box=combo: self.controller.set_benefit_state(
+                    benefit, box.currentData()))
             self.benefits.setCellWidget(i, 3, combo)
         self.benefits.resizeColumnsToContents()
         self.benefits.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

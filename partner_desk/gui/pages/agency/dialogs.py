@@ -168,7 +168,7 @@ class StatementDialog(FormDialog):
         from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
         from partner_desk.domain.languages import LANGUAGES
-        from partner_desk.gui.pages.agency_language import language_name
+        from partner_desk.gui.pages.agency.language import language_name
 
         self.ctx = ctx
         self.detail = detail

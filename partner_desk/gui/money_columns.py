@@ -1,0 +1,112 @@
+"""Money in the window's tables: an amount in its own currency beside its equivalent in the reporting
+currency (`services/reporting.py`), sorting by value through the equivalent, and footers of totals
+per currency with their grand total.
+
+A missing rate is shown as missing, in its column and in a footer, with the reason as the tooltip;
+it is never taken as zero, and rows without an equivalent sort last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from PySide6.QtGui import QColor
+
+from partner_desk.domain.payouts import totals as per_currency
+from partner_desk.files.table_export import Money
+from partner_desk.gui.table_model import RIGHT, Column
+from partner_desk.i18n import _, money
+from partner_desk.services.reporting import Reporting
+
+R = TypeVar("R")
+NEGATIVE = QColor("#b00020")
+MISSING = QColor("#8a5a00")
+
+
+def money_column(header: str, amount: Callable[[R], Decimal | None], currency: Callable[[R], str],
+                 reporting: Callable[[], Reporting | None], width: int = 118) -> Column[R]:
+    """An amount in its own currency; it sorts by its value in the reporting currency (by the amount
+    itself while no reporting is loaded), rows without a rate last."""
+
+    def key(value: tuple[Decimal | None, str]) -> Decimal | None:
+        found = reporting()
+        return value[0] if found is None else found.equivalent(value[0], value[1])
+
+    return Column(header, lambda r: (amount(r), currency(r)),
+                  display=lambda v: money(v[0], v[1]) if v[0] is not None else "",
+                  align=RIGHT, sort_key=key, width=width,
+                  foreground=lambda r: NEGATIVE if (amount(r) or 0) < 0 else None,
+                  export=lambda r: Money(a, currency(r)) if (a := amount(r)) is not None else None)
+
+
+def equivalent_column(header: str, amount: Callable[[R], Decimal | None], currency: Callable[[R], str],
+                      reporting: Callable[[], Reporting | None], width: int = 100) -> Column[R]:
+    """The amount's equivalent in the reporting currency at today's rate; "no rate" when one is
+    missing, the reason in its tooltip."""
+
+    def equivalent(row: R) -> Decimal | None:
+        found = reporting()
+        return found.equivalent(amount(row), currency(row)) if found is not None else None
+
+    def display(value: tuple[Decimal | None, str]) -> str:
+        found = reporting()
+        if value[0] is None or found is None:
+            return ""
+        converted = found.equivalent(value[0], value[1])
+        return money(converted, found.currency) if converted is not None else _("no rate")
+
+    def tooltip(row: R) -> str | None:
+        found = reporting()
+        if found is None or amount(row) is None:
+            return None
+        reason = found.reason(currency(row))
+        if reason:
+            return _("No equivalent: {reason}").format(reason=reason)
+        return _("{amount} at the rates of {day}").format(amount=money(amount(row) or Decimal(0), currency(row)),
+                                                       day=found.day.isoformat())
+
+    def export(row: R) -> Money | None:
+        found = reporting()
+        converted = equivalent(row)
+        return Money(converted, found.currency) if converted is not None and found is not None else None
+
+    return Column(header, lambda r: (amount(r), currency(r)), display=display, align=RIGHT,
+                  sort_key=lambda v: equivalent_of(reporting(), v), width=width, tooltip=tooltip,
+                  foreground=lambda r: MISSING if amount(r) is not None and equivalent(r) is None else (
+                      NEGATIVE if (equivalent(r) or 0) < 0 else None),
+                  export=export)
+
+
+def equivalent_of(found: Reporting | None, value: tuple[Decimal | None, str]) -> Decimal | None:
+    return found.equivalent(value[0], value[1]) if found is not None else None
+
+
+def equivalent_header(name: str, found: Reporting | None) -> str:
+    """"Balance ≈ USD" over two lines: the column an equivalent stands for, and its currency."""
+    return _("{column}\n≈ {currency}").format(column=name, currency=found.currency if found else "…")
+
+
+def totals_of(items: Iterable[tuple[Decimal | None, str]]) -> dict[str, Decimal]:
+    """Amounts summed per currency (no amount counts as nothing), by currency code."""
+    return per_currency((a, c) for a, c in items if a is not None)
+
+
+def totals_text(totals: Mapping[str, Decimal], found: Reporting | None) -> tuple[str, str | None]:
+    """"$1,234.50 · €345.00 · ≈ $1,609.35 in all" and its tooltip (why a grand total is missing);
+    an em dash when there is nothing."""
+    text = " · ".join(money(amount, cur) for cur, amount in totals.items()) or "—"
+    if found is None or not totals:
+        return text, None
+    grand = found.total(totals)
+    if grand is not None:
+        return text + "  " + _("≈ {total} in all").format(total=money(grand, found.currency)), _(
+            "Each currency's total at the rates of {day}, added up").format(day=found.day.isoformat())
+    return text + "  " + _("(no total in {currency}: a rate is missing)").format(currency=found.currency), \
+        found.total_reason(totals)
+
+
+def with_reporting(page: Any) -> Callable[[], Reporting | None]:
+    """What a column asks for the page's reporting conversions, as loaded last."""
+    return lambda: getattr(page, "reporting", None)

@@ -1,0 +1,80 @@
+"""Migration 0006_display_name upgrades a database that already holds users, on SQLite and PostgreSQL:
+they keep their names, roles and passwords, have no display name, still sign in, and may not be
+deleted (the users table's guard survives the new column)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from partner_desk.domain.roles import SETUP, Role
+from partner_desk.services.session import session_state
+from partner_desk.services.setup import init_database
+from partner_desk.services.users import add_user, sign_in
+from partner_desk.store import migrate
+from partner_desk.store.engine import Database
+from tests.store.pg_server import PgServer
+
+PASSWORD = "correct horse battery"
+
+
+def _upgrade_and_check(db: Database) -> None:
+    # a database at the revision before, with a user added as the product adds one
+    config = migrate._config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0005_accrued_payments")
+    add_user_at_0005(db)
+    init_database(db)
+    assert migrate.current_revision(db.engine) == migrate.head_revision() == "0006_display_name"
+    with db.read() as session:
+        assert [tuple(r) for r in session.execute(text("SELECT name, role, display_name FROM users"))] == [
+            ("ada", "admin", None)]
+    ada = sign_in(db, "ada", PASSWORD)
+    add_user(db, ada, "olena", Role.MANAGER, PASSWORD, display_name="Olena Kovalenko")
+    assert session_state(db).display_names == {"olena": "Olena Kovalenko"}
+    with pytest.raises(DBAPIError, match="DELETE refused"), db.write() as session:
+        session.execute(text("DELETE FROM users WHERE name = 'ada'"))
+
+
+def add_user_at_0005(db: Database) -> None:
+    """The user the 0005 schema would hold: the columns it had, no display name."""
+    from partner_desk.services.sign_in import hash_password
+
+    with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO users (name, role, password_hash, active, created_at) "
+                                "VALUES ('ada', 'admin', :h, :t, '2026-01-01 00:00:00')"),
+                           {"h": hash_password(PASSWORD), "t": True})
+    # the trail records the user, as `users add` would have
+    from partner_desk.services import audit
+
+    with db.write() as session:
+        audit.record(session, SETUP, "users.add", "ada", after={"name": "ada", "role": "admin", "active": True})
+
+
+def test_upgrades_an_sqlite_database_with_users(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        _upgrade_and_check(db)
+    finally:
+        db.dispose()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[PgServer]:
+    pg = PgServer().start()
+    yield pg
+    pg.stop()
+
+
+def test_upgrades_a_postgresql_database_with_users(server: PgServer) -> None:
+    db = Database(server.create_database("display_name_upgrade"))
+    try:
+        _upgrade_and_check(db)
+    finally:
+        db.dispose()
