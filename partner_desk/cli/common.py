@@ -11,10 +11,11 @@ from datetime import date
 from typing import Any
 
 from partner_desk.cli import errors
+from partner_desk.cli.errors import fail as fail  # every command says its refusals through common
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import parse_day
 from partner_desk.domain.roles import Actor
-from partner_desk.services.setup import ensure_current
+from partner_desk.services.schema import ensure_current
 from partner_desk.store.engine import Database, sqlite_file
 
 ENV_PASSWORD = "PARTNER_DESK_PASSWORD"
@@ -99,15 +100,8 @@ def as_of(text: str | None) -> date | None:
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def fail(message: str) -> None:
-    lines = message.splitlines() or [""]
-    print(f"partner-desk: {lines[0]}", file=sys.stderr)
-    for line in lines[1:]:
-        print(line, file=sys.stderr)
+    # one write of the whole text: `json.dump` writes each of its many small pieces on its own
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sys
 from collections.abc import Sequence
 
 from partner_desk import errorlog
@@ -14,6 +15,14 @@ from partner_desk.domain.roles import Actor
 ENV_LOG = errorlog.ENV_LOG
 EXIT_UNEXPECTED = 2
 _signed_in: list[Actor] = []
+
+
+def fail(message: str) -> None:
+    """Say on stderr why the command did not do its work: the first line prefixed with the program's name."""
+    lines = message.splitlines() or [""]
+    print(f"partner-desk: {lines[0]}", file=sys.stderr)
+    for line in lines[1:]:
+        print(line, file=sys.stderr)
 
 
 def signed_in(actor: Actor) -> Actor:
@@ -85,11 +94,9 @@ def _command_line(argv: Sequence[str]) -> str:
 
 def unexpected(args: argparse.Namespace, exc: BaseException, argv: Sequence[str]) -> int:
     """Log the failure, say so in one line, audit it for a signed-in user; the exit status."""
-    from partner_desk.cli import common
-
     action = action_words(args)
     message = errorlog.sentence(exc, errorlog.record(action, exc, _command_line(argv)))
-    common.fail(f"{action} failed: {message}")
+    fail(f"{action} failed: {message}")
     if _signed_in:
         _audit(args, _signed_in[0], message)
     return EXIT_UNEXPECTED
