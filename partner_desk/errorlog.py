@@ -14,7 +14,7 @@ from pathlib import Path
 
 from platformdirs import user_log_dir
 
-from partner_desk.store.engine import APP_NAME
+from partner_desk import APP_NAME
 
 ENV_LOG = "PARTNER_DESK_LOG"
 LOG_LIMIT = 5_000_000

@@ -11,12 +11,11 @@ from datetime import date
 from typing import Any
 
 from partner_desk.cli import errors
-from partner_desk.cli.errors import fail as fail
+from partner_desk.cli.errors import fail as fail  # every command says its refusals through common
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import parse_day
 from partner_desk.domain.roles import Actor
-from partner_desk.services import users
-from partner_desk.services.setup import ensure_current
+from partner_desk.services.schema import ensure_current
 from partner_desk.store.engine import Database, sqlite_file
 
 ENV_PASSWORD = "PARTNER_DESK_PASSWORD"
@@ -63,6 +62,8 @@ def close() -> None:
 def actor(args: argparse.Namespace, db: Database) -> Actor:
     """The signed-in user (signed in once per command); the set-up actor while the database has no
     users; an anonymous caller without --user."""
+    # signing in (Argon2) is loaded only by a command that needs a user: the command line starts fast
+    from partner_desk.services import users  # noqa: PLC0415
 
     signed: Actor | None = getattr(args, "signed_in_actor", None)
     if signed is not None:
@@ -100,8 +101,8 @@ def as_of(text: str | None) -> date | None:
 
 
 def print_json(value: Any) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    # one write of the whole text: `json.dump` writes each of its many small pieces on its own
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:

@@ -9,13 +9,8 @@ import contextlib
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.engine import make_url
-
 from partner_desk import errorlog
 from partner_desk.domain.roles import Action, Actor
-from partner_desk.services.failures import record_failure
-from partner_desk.services.payout_accounts import SETTING
-from partner_desk.store.engine import Database
 
 ENV_LOG = errorlog.ENV_LOG
 EXIT_UNEXPECTED = 2
@@ -23,7 +18,7 @@ _signed_in: list[Actor] = []
 
 
 def fail(message: str) -> None:
-    """Print a refusal or failure on stderr: its first line after the program's name, the rest as they are."""
+    """Say on stderr why the command did not do its work: the first line prefixed with the program's name."""
     lines = message.splitlines() or [""]
     print(f"partner-desk: {lines[0]}", file=sys.stderr)
     for line in lines[1:]:
@@ -78,6 +73,9 @@ def audit_action(args: argparse.Namespace, actor: Actor | None = None) -> tuple[
         # a preview is no action of the role table, but its failure is recorded under this name
         return ("accrue.preview" if args.dry_run else Action.ACCRUE_POST), args.period
     if (command, step) == ("withdraw", "company-account"):
+        # what is loaded only once a command has failed is imported here: the command line starts fast
+        from partner_desk.services.payout_accounts import SETTING  # noqa: PLC0415
+
         return Action.SETTINGS, SETTING
     if (command, step) == ("users", "password") and actor is not None and actor.name == args.name:
         return Action.USERS_OWN_PASSWORD, args.name
@@ -87,9 +85,9 @@ def audit_action(args: argparse.Namespace, actor: Actor | None = None) -> tuple[
     return command, None
 
 
-
 def _command_line(argv: Sequence[str]) -> str:
     """The command as typed, with a database URL's password hidden."""
+    from sqlalchemy.engine import make_url  # noqa: PLC0415 - only once a command has failed
 
     shown: list[str] = []
     hide_next = False
@@ -106,7 +104,6 @@ def _command_line(argv: Sequence[str]) -> str:
 
 def unexpected(args: argparse.Namespace, exc: BaseException, argv: Sequence[str]) -> int:
     """Log the failure, say so in one line, audit it for a signed-in user; the exit status."""
-
     action = action_words(args)
     message = errorlog.sentence(exc, errorlog.record(action, exc, _command_line(argv)))
     fail(f"{action} failed: {message}")
@@ -116,6 +113,10 @@ def unexpected(args: argparse.Namespace, exc: BaseException, argv: Sequence[str]
 
 
 def _audit(args: argparse.Namespace, actor: Actor, message: str) -> None:
+    # only once a command has failed: the command line starts without the database's writers
+    from partner_desk.services.failures import record_failure  # noqa: PLC0415
+    from partner_desk.store.engine import Database  # noqa: PLC0415
+
     name, obj = audit_action(args, actor)
     # the failure may be the database's own: then the log above is all there is
     with contextlib.suppress(Exception):

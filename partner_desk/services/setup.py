@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import DEFAULT_TIME_ZONE
 from partner_desk.domain.rewards import DEFAULT_REWARD_LEVELS
 from partner_desk.domain.tiers import BEGINNING, DEFAULT_LEVELS
+from partner_desk.services.schema import ensure_current, refuse_unknown
 from partner_desk.store import locks, migrate
 from partner_desk.store.engine import Database
 from partner_desk.store.models import (
@@ -20,6 +20,8 @@ from partner_desk.store.models import (
 )
 from partner_desk.store.queries import TIME_ZONE_KEY
 
+__all__ = ["ensure_current", "in_setup_mode", "init_database"]
+
 
 def init_database(db: Database) -> bool:
     """Create or upgrade the schema and add defaults that are missing; True if it was created.
@@ -27,7 +29,7 @@ def init_database(db: Database) -> bool:
     A database that is current and complete is only read, so opening the window never waits for
     (or holds up) another user's write. A revision this version does not know is refused unchanged."""
     revision = migrate.current_revision(db.engine)
-    _refuse_unknown(db, revision)
+    refuse_unknown(db, revision)
     created = False
     if revision != migrate.head_revision():
         created = migrate.upgrade(db.engine) is None
@@ -56,22 +58,6 @@ def init_database(db: Database) -> bool:
                 for position, name in enumerate(reward_level.benefits):
                     session.add(Benefit(level_id=row.id, position=position, name=name))
     return created
-
-
-def _refuse_unknown(db: Database, revision: str | None) -> None:
-    """A schema revision none of this version's migrations made (a newer version's, or a development
-    build's whose migrations were renumbered) cannot be upgraded: say so rather than guess."""
-    if revision is not None and not migrate.known(revision):
-        raise UserError(f"the database {db.url} has schema revision '{revision}', which this version of Partner "
-                        f"Desk does not know (it was written by another version): nothing was changed")
-
-
-def ensure_current(db: Database) -> None:
-    """Refuse to work on a database that `init` has not created or upgraded."""
-    if not migrate.is_current(db.engine):
-        _refuse_unknown(db, migrate.current_revision(db.engine))
-        raise UserError(f"the database {db.url} is not set up or is older than this version: "
-                        "run 'partner-desk init' first")
 
 
 def in_setup_mode(db: Database) -> bool:

@@ -23,29 +23,21 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from partner_desk import APP_NAME
+from partner_desk.store.busy import DatabaseBusy as DatabaseBusy
 from partner_desk.store.sums import register_sqlite
 
-APP_NAME = "partner-desk"
 ENV_DB = "PARTNER_DESK_DB"
 # how long a write waits for another writer before it gives up
 BUSY_TIMEOUT_MS = 30_000
 # how long a write tries before it says that it is waiting
 QUIET_WAIT_MS = 200
 WAITING = "waiting for the database: another user or program is writing to it…"
-BUSY = "the database is busy: another user or program is writing to it; try again"
 _PG_LOCK_TIMEOUT = "55P03"  # lock_not_available
 # where a write transaction's session lists the audit records it wrote (services/audit.py)
 OWN_RECORDS = "audit_records"
 # how many of the audit records this process wrote a Database remembers
 _OWN_KEPT = 10_000
-
-
-class DatabaseBusy(Exception):
-    """Another writer held the database longer than a write waits. Not a refusal of the action:
-    nothing was attempted, and nothing (not even an audit record) could be written."""
-
-    def __init__(self) -> None:
-        super().__init__(BUSY)
 
 
 class Waiting:
@@ -110,10 +102,12 @@ def _sqlite_setup(engine: Engine, waiting: Waiting) -> None:
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # the busy timeout first: switching a new file to WAL waits for another connection's lock
+        # (several first starts at once) as long as any other statement would
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # 64 MiB of page cache (the default is 2 MiB): a large import or posting writes indexes far
         # bigger than 2 MiB in no particular key order, and would otherwise re-read pages constantly
         cursor.execute("PRAGMA cache_size=-65536")

@@ -1,4 +1,5 @@
-"""Create or upgrade a database to the newest schema with Alembic."""
+"""Create or upgrade a database to the newest schema with Alembic (reading the revision needs no
+Alembic: store/revisions.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from partner_desk.store import locks
+from partner_desk.store.revisions import current_revision, head_revision, is_current, known
+
+__all__ = ["MIGRATIONS", "current_revision", "head_revision", "is_current", "known", "upgrade"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -19,23 +22,6 @@ def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
-
-
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(_config()).get_current_head()
-
-
-def current_revision(engine: Engine) -> str | None:
-    """The schema's revision, read in a read transaction: checking it never waits for a writer."""
-    with engine.connect() as connection:
-        connection.execution_options(readonly=True)
-        return MigrationContext.configure(connection).get_current_revision()
-
-
-def known(revision: str) -> bool:
-    """Whether `revision` is one of this version's migrations."""
-    script = ScriptDirectory.from_config(_config())
-    return any(rev.revision == revision for rev in script.walk_revisions())
 
 
 def upgrade(engine: Engine) -> str | None:
@@ -50,7 +36,3 @@ def upgrade(engine: Engine) -> str | None:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
     return started
-
-
-def is_current(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision()

@@ -30,8 +30,8 @@ def _upgrade_and_check(db: Database) -> None:
     config = migrate._config()
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0004_agency_language")
-    add_user_at_0004(db)
+        command.upgrade(config, "0005_accrued_payments")
+    add_user_at_0005(db)
     init_database(db)
     assert migrate.current_revision(db.engine) == migrate.head_revision() == "0006_display_name"
     with db.read() as session:
@@ -44,8 +44,8 @@ def _upgrade_and_check(db: Database) -> None:
         session.execute(text("DELETE FROM users WHERE name = 'ada'"))
 
 
-def add_user_at_0004(db: Database) -> None:
-    """The user the 0004 schema would hold: the columns it had, no display name."""
+def add_user_at_0005(db: Database) -> None:
+    """The user the 0005 schema would hold: the columns it had, no display name."""
 
     with db.engine.begin() as connection:
         connection.execute(text("INSERT INTO users (name, role, password_hash, active, created_at) "

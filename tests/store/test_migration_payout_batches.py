@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
@@ -78,7 +79,7 @@ def test_a_postgresql_database_with_data_is_upgraded(server: PgServer) -> None:
 
 
 def test_the_migrations_form_one_line_in_order() -> None:
-    script = migrate.ScriptDirectory.from_config(migrate._config())
+    script = ScriptDirectory.from_config(migrate._config())
     order = [rev.revision for rev in reversed(list(script.walk_revisions()))]
     assert order == ["0001", "0002_trust", "0003_payout_batches", "0004_agency_language", "0005_accrued_payments",
                      "0006_display_name"]

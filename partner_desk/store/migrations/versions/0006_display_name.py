@@ -2,7 +2,7 @@
 the user name itself.
 
 Revision ID: 0006_display_name
-Revises: 0004_agency_language
+Revises: 0005_accrued_payments
 Create Date: 2026-12-02
 """
 
