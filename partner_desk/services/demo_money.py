@@ -28,8 +28,10 @@ from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, Connection
 from partner_desk.store.types import utc_now
 
-PEOPLE: tuple[tuple[str, Role], ...] = (
-    ("admin", Role.ADMIN), ("finance", Role.FINANCE), ("olena", Role.MANAGER), ("petro", Role.MANAGER),
+# name, role and the display name the window shows instead of the name
+PEOPLE: tuple[tuple[str, Role, str], ...] = (
+    ("admin", Role.ADMIN, "Taras Bondarenko"), ("finance", Role.FINANCE, "Oksana Melnyk"),
+    ("olena", Role.MANAGER, "Olena Kovalenko"), ("petro", Role.MANAGER, "Petro Shevchuk"),
 )
 
 
@@ -62,8 +64,8 @@ def add_people_and_money(db: Database, today: date) -> str:
         raise UserError(_("the demo users go only into a database without users"))
     actors: dict[str, Actor] = {}
     actor = SETUP
-    for name, role in PEOPLE:
-        actors[name] = users.add_user(db, actor, name, role, demo_password(name))
+    for name, role, display_name in PEOPLE:
+        actors[name] = users.add_user(db, actor, name, role, demo_password(name), display_name=display_name)
         actor = actors["admin"]
     admin, finance, olena, petro = (actors[n] for n in ("admin", "finance", "olena", "petro"))
     payout_accounts.set_company_account(db, admin, "Partner Desk Demo Ltd", "DE02 1203 0000 0000 2020 51",

@@ -14,7 +14,7 @@ from partner_desk.services.balances import balances
 from partner_desk.services.demo import build_demo
 from partner_desk.services.demo_money import add_people_and_money, demo_password
 from partner_desk.services.setup import init_database
-from partner_desk.services.users import sign_in
+from partner_desk.services.users import list_users, sign_in
 from partner_desk.services.verify import check
 from partner_desk.services.withdrawals import list_withdrawals
 from partner_desk.store.engine import Database
@@ -40,6 +40,13 @@ def test_every_role_signs_in_with_its_demo_password(demo: tuple[Database, str]) 
                        ("petro", Role.MANAGER)):
         assert sign_in(db, name, demo_password(name)) == Actor(name, role)
     assert demo_password("olena") == "partner-demo"
+
+
+def test_the_demo_people_have_display_names(demo: tuple[Database, str]) -> None:
+    db, _ = demo
+    shown = {view.name: view.display_name for view in list_users(db, Actor("admin", Role.ADMIN))}
+    assert shown == {"admin": "Taras Bondarenko", "finance": "Oksana Melnyk", "olena": "Olena Kovalenko",
+                     "petro": "Petro Shevchuk"}
 
 
 def test_withdrawals_in_every_state_decided_by_someone_else(demo: tuple[Database, str]) -> None:
