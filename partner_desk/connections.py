@@ -14,6 +14,12 @@ from typing import Any
 
 from sqlalchemy.engine import URL, make_url
 
+try:
+    import keyring
+    from keyring.backends import fail
+except ImportError:  # a build without the keyring package: no keyring, as on a system without one
+    keyring = None  # type: ignore[assignment]
+
 from partner_desk.store.engine import resolve_url
 
 SERVICE = "partner-desk"
@@ -49,10 +55,7 @@ def without_password(url: str) -> str:
 
 def _keyring() -> Any:
     """The keyring module with a usable backend, or None."""
-    try:
-        import keyring
-        from keyring.backends import fail
-    except ImportError:
+    if keyring is None:
         return None
     if isinstance(keyring.get_keyring(), fail.Keyring):
         return None

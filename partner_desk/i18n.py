@@ -28,6 +28,7 @@ from babel.dates import format_time as _babel_time
 from babel.numbers import format_currency, format_decimal
 
 from partner_desk.domain.money import minor_digits, round_money
+from partner_desk.domain.words import N_ as N_  # the one marker, shared with the domain
 
 DOMAIN = "partner_desk"
 DEFAULT_LOCALE = "en_US"
@@ -112,11 +113,6 @@ def translator(language: str) -> _gettext.NullTranslations:
     agency's statement; the window's language is left as it is. Its `gettext` and `ngettext`
     translate; a language without a catalog gives the messages as written (English)."""
     return _gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction; translate it later with `_`."""
-    return message
 
 
 def current_locale() -> str:

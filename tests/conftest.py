@@ -71,7 +71,7 @@ def pg_server() -> Iterator[PgServer]:
 
 
 @pytest.fixture
-def write_csv(tmp_path: Path):  # type: ignore[no-untyped-def]
+def write_csv(tmp_path: Path):
     """Write a CSV file from a header line and rows of text; returns its path."""
     counter = {"n": 0}
 

@@ -34,6 +34,6 @@ def test_every_catalog_is_compiled_and_current() -> None:
         mo = po.with_suffix(".mo")
         assert mo.is_file(), f"{mo} is missing: run 'make catalogs'"
         with mo.open("rb") as handle:
-            compiled = dict(gettext.GNUTranslations(handle)._catalog)  # type: ignore[attr-defined]
+            compiled = dict(gettext.GNUTranslations(handle)._catalog)
         compiled.pop("", None)  # the header
         assert compiled == _from_po(po), f"{mo} is older than its .po: run 'make catalogs'"

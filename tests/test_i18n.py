@@ -11,7 +11,7 @@ from partner_desk import i18n
 
 
 @pytest.fixture(autouse=True)
-def english():  # type: ignore[no-untyped-def]
+def english():
     yield
     i18n.setup("en_US")
 
@@ -66,9 +66,11 @@ def test_amounts_with_their_minor_digits() -> None:
 
 def test_setup_picks_a_known_locale_or_falls_back_to_english() -> None:
     assert i18n.setup("uk_UA.UTF-8") == "uk_UA"
-    assert i18n.current_locale() == "uk_UA" and i18n.current_language() == "uk"
+    assert i18n.current_locale() == "uk_UA"
+    assert i18n.current_language() == "uk"
     assert i18n.setup("uk") == "uk_UA"  # a language alone stands for its own country's formats
-    assert i18n.setup("en", "uk_UA") == "uk_UA" and i18n.current_language() == "en"
+    assert i18n.setup("en", "uk_UA") == "uk_UA"
+    assert i18n.current_language() == "en"
     assert i18n.setup("xx_YY") == "en_US"
     # without a catalog, messages come back as written
     assert i18n._("Post period") == "Post period"
@@ -79,9 +81,12 @@ def test_setup_picks_a_known_locale_or_falls_back_to_english() -> None:
 def test_a_translator_speaks_its_own_language_whatever_the_window_speaks() -> None:
     i18n.setup("en_US")
     uk = i18n.translator("uk")
-    assert uk.gettext("Summary") == "Зведення" and i18n._("Summary") == "Summary"
+    assert uk.gettext("Summary") == "Зведення"
+    assert i18n._("Summary") == "Summary"
     # Ukrainian's three forms: one (1, 21), few (2-4, 22-24), many (0, 5-20)
     forms = [uk.ngettext("{count} connected project", "{count} connected projects", n) for n in (1, 3, 5, 21, 0)]
-    assert len(set(forms)) == 3 and forms[0] == forms[3] and forms[2] == forms[4]
+    assert len(set(forms)) == 3
+    assert forms[0] == forms[3]
+    assert forms[2] == forms[4]
     # a language without a catalog writes the messages as they are
     assert i18n.translator("en").gettext("Summary") == "Summary"

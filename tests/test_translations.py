@@ -72,7 +72,8 @@ def test_ukrainian_plurals_have_their_three_forms() -> None:
     plurals = [m for m in catalog if m.id and m.pluralizable]
     assert plurals, "the window counts things: some messages are plural"
     for m in plurals:
-        assert len(m.string) == 3 and all(m.string), m.id
+        assert len(m.string) == 3, m.id
+        assert all(m.string), m.id
 
 
 def _placeholders(text: str) -> list[str]:

@@ -8,7 +8,10 @@ import sys
 import tempfile
 
 from partner_desk.cli import common
+from partner_desk.domain.accrual import AgencyAccrual
 from partner_desk.domain.money import format_amount, format_percent, format_usd
+from partner_desk.services.accrual_json import RunJson
+from partner_desk.services.accruals import post_period, preview_period
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,10 +24,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run(args: argparse.Namespace) -> int:
-    from partner_desk.domain.accrual import AgencyAccrual
-    from partner_desk.services.accrual_json import RunJson
-    from partner_desk.services.accruals import post_period, preview_period
-
     db = common.database(args)
     as_of = common.as_of(args.as_of)
     action = preview_period if args.dry_run else post_period

@@ -8,6 +8,7 @@ import argparse
 from partner_desk.cli import common
 from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
+from partner_desk.services import audit_trail
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,8 +34,6 @@ def _count(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from partner_desk.services import audit_trail
-
     if args.expect is not None and not args.verify:
         common.fail("--expect only applies to --verify")
         return 2

@@ -62,7 +62,8 @@ def close() -> None:
 def actor(args: argparse.Namespace, db: Database) -> Actor:
     """The signed-in user (signed in once per command); the set-up actor while the database has no
     users; an anonymous caller without --user."""
-    from partner_desk.services import users
+    # signing in (Argon2) is loaded only by a command that needs a user: the command line starts fast
+    from partner_desk.services import users  # noqa: PLC0415
 
     signed: Actor | None = getattr(args, "signed_in_actor", None)
     if signed is not None:

@@ -6,6 +6,9 @@ import argparse
 
 from partner_desk.cli import common
 from partner_desk.domain.errors import UserError
+from partner_desk.services import imports
+from partner_desk.services.demo import build_demo
+from partner_desk.services.setup import init_database
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -20,8 +23,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from partner_desk.services.setup import init_database
-
     db = common.database(args, must_exist=False)
     try:
         created = init_database(db)
@@ -33,7 +34,6 @@ def run_init(args: argparse.Namespace) -> int:
         common.actor(args, db)  # a command given --user signs in first
     print(f"{'created' if created else 'upgraded'} {db.url}")
     if args.demo:
-        from partner_desk.services.demo import build_demo
 
         summary = build_demo(db)
         print(summary)
@@ -41,13 +41,11 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from partner_desk.services.imports import import_file, validate_file
-
     db = common.database(args)
     who = common.actor(args, db)
     if args.check:
-        summary = validate_file(db, who, args.kind, args.file)
+        summary = imports.validate_file(db, who, args.kind, args.file)
         print(f"{summary} (checked only: nothing was written)")
     else:
-        print(import_file(db, who, args.kind, args.file))
+        print(imports.import_file(db, who, args.kind, args.file))
     return 0

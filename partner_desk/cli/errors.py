@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from partner_desk import errorlog
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor
 
 ENV_LOG = errorlog.ENV_LOG
 EXIT_UNEXPECTED = 2
@@ -45,30 +45,40 @@ def action_words(args: argparse.Namespace) -> str:
     return " ".join(words)
 
 
+# The audit name of each command whose record does not read "command.step", and the argument naming
+# its object: as the services record them.
+_BY_COMMAND: dict[str, tuple[str, str | None]] = {
+    "import": (Action.IMPORT, "kind"),
+    "statement": (Action.STATEMENT, "code"),
+    "statements": (Action.STATEMENT, "code"),
+    "pay-project": (Action.PAY_PROJECT, "code"),
+    "correct": (Action.CORRECT, "code"),
+    "audit": (Action.AUDIT_READ, None),
+}
+_BY_STEP: dict[tuple[str, str], tuple[str, str | None]] = {
+    ("withdraw", "export"): (Action.WITHDRAW_EXPORT, "method"),
+    ("withdraw", "paid-batch"): (Action.WITHDRAW_PAID_BATCH, "target"),
+}
+
+
 def audit_action(args: argparse.Namespace, actor: Actor | None = None) -> tuple[str, str | None]:
     """The audit trail's name of the action and its object, as the services record them."""
     command = args.command
-    if command == "import":
-        return "import", args.kind
-    if command == "accrue":
-        return ("accrue.preview" if args.dry_run else "accrue.post"), args.period
-    if command in ("statement", "statements"):
-        return "statement", getattr(args, "code", None)
-    if command in ("pay-project", "correct"):
-        return command.replace("-", "_"), args.code
-    if command == "audit":
-        return "audit.read", None
     step = getattr(args, "step", None)
+    named = _BY_COMMAND.get(command) or _BY_STEP.get((command, step or ""))
+    if named is not None:
+        action, attribute = named
+        return action, None if attribute is None else getattr(args, attribute, None)
+    if command == "accrue":
+        # a preview is no action of the role table, but its failure is recorded under this name
+        return ("accrue.preview" if args.dry_run else Action.ACCRUE_POST), args.period
     if (command, step) == ("withdraw", "company-account"):
-        from partner_desk.services.payout_accounts import SETTING
+        # what is loaded only once a command has failed is imported here: the command line starts fast
+        from partner_desk.services.payout_accounts import SETTING  # noqa: PLC0415
 
-        return "settings", SETTING
-    if (command, step) == ("withdraw", "export"):
-        return "withdraw.export", args.method
-    if (command, step) == ("withdraw", "paid-batch"):
-        return "withdraw.paid_batch", args.target
+        return Action.SETTINGS, SETTING
     if (command, step) == ("users", "password") and actor is not None and actor.name == args.name:
-        return "users.own_password", args.name
+        return Action.USERS_OWN_PASSWORD, args.name
     if step is not None:
         target = getattr(args, "id", None) or getattr(args, "code", None) or getattr(args, "name", None)
         return f"{command}.{step.replace('-', '_')}", None if target is None else str(target)
@@ -77,7 +87,7 @@ def audit_action(args: argparse.Namespace, actor: Actor | None = None) -> tuple[
 
 def _command_line(argv: Sequence[str]) -> str:
     """The command as typed, with a database URL's password hidden."""
-    from sqlalchemy.engine import make_url
+    from sqlalchemy.engine import make_url  # noqa: PLC0415 - only once a command has failed
 
     shown: list[str] = []
     hide_next = False
@@ -103,8 +113,9 @@ def unexpected(args: argparse.Namespace, exc: BaseException, argv: Sequence[str]
 
 
 def _audit(args: argparse.Namespace, actor: Actor, message: str) -> None:
-    from partner_desk.services.failures import record_failure
-    from partner_desk.store.engine import Database
+    # only once a command has failed: the command line starts without the database's writers
+    from partner_desk.services.failures import record_failure  # noqa: PLC0415
+    from partner_desk.store.engine import Database  # noqa: PLC0415
 
     name, obj = audit_action(args, actor)
     # the failure may be the database's own: then the log above is all there is

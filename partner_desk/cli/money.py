@@ -6,6 +6,9 @@ from __future__ import annotations
 import argparse
 
 from partner_desk.cli import common
+from partner_desk.domain.money import format_amount
+from partner_desk.services import balances
+from partner_desk.services.ledger import correct, pay_project
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -18,10 +21,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run_balance(args: argparse.Namespace) -> int:
-    from partner_desk.services.balances import balances
-
     db = common.database(args)
-    result = balances(db, args.code, common.as_of(args.as_of))
+    result = balances.balances(db, args.code, common.as_of(args.as_of))
     if args.json:
         common.print_json([b.as_dict() for b in result])
         return 0
@@ -49,8 +50,6 @@ def register_spending(commands: argparse._SubParsersAction) -> None:  # type: ig
 
 
 def run_pay_project(args: argparse.Namespace) -> int:
-    from partner_desk.services.ledger import pay_project
-
     db = common.database(args)
     paid = pay_project(db, common.actor(args, db), args.code, args.project_id, args.amount)
     if args.json:
@@ -63,9 +62,6 @@ def run_pay_project(args: argparse.Namespace) -> int:
 
 
 def run_correct(args: argparse.Namespace) -> int:
-    from partner_desk.domain.money import format_amount
-    from partner_desk.services.ledger import correct
-
     db = common.database(args)
     done = correct(db, common.actor(args, db), args.code, args.amount, args.reason)
     print(f"corrected {done.agency} by {format_amount(done.amount, done.currency)} {done.currency}; "

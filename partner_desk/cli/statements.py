@@ -10,6 +10,7 @@ from partner_desk.cli import common
 from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.money import format_amount
 from partner_desk.files.statement_model import FORMATS
+from partner_desk.services.statements import export_preview, export_statement, export_statements
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,8 +35,6 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run_statement(args: argparse.Namespace) -> int:
-    from partner_desk.services.statements import export_preview, export_statement
-
     db = common.database(args)
     actor = common.actor(args, db)
     if args.preview:
@@ -55,8 +54,6 @@ def run_statement(args: argparse.Namespace) -> int:
 
 
 def run_statements(args: argparse.Namespace) -> int:
-    from partner_desk.services.statements import export_statements
-
     db = common.database(args)
     actor = common.actor(args, db)
     show = sys.stderr.isatty()

@@ -9,8 +9,15 @@ import sys
 from partner_desk.cli import common
 from partner_desk.domain.accounts import MAX_PASSWORD
 from partner_desk.domain.errors import UserError
+from partner_desk.services import users as accounts
 
 ROLES = ["manager", "finance", "admin"]
+# the steps that change one user's state, each run by the service of its name: (help, what it says after)
+STATE_STEPS = {
+    "deactivate": ("deactivate a user: they can no longer sign in (admin)", "deactivated"),
+    "activate": ("let a deactivated user sign in again (admin)", "activated"),
+    "unlock": ("lift the lock failed sign-ins put on an account (admin)", "unlocked"),
+}
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,12 +31,10 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     add.add_argument("--display-name", metavar="TEXT", default=None,
                      help="what the window calls the user (their user name by default)")
     add.set_defaults(handler=run_add)
-    for step, text, handler in (("deactivate", "deactivate a user: they can no longer sign in (admin)", run_deactivate),
-                                ("activate", "let a deactivated user sign in again (admin)", run_activate),
-                                ("unlock", "lift the lock failed sign-ins put on an account (admin)", run_unlock)):
+    for step, (text, _done) in STATE_STEPS.items():
         one = steps.add_parser(step, help=text)
         one.add_argument("name", metavar="NAME")
-        one.set_defaults(handler=handler)
+        one.set_defaults(handler=run_state)
     role = steps.add_parser("role", help="give a user another role (admin)")
     role.add_argument("name", metavar="NAME")
     role.add_argument("role", metavar="ROLE", choices=ROLES)
@@ -56,70 +61,43 @@ def _new_password(args: argparse.Namespace) -> str:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import add_user
-
     db = common.database(args)
     who = common.actor(args, db)
     password = _new_password(args)
-    added = add_user(db, who, args.name, args.role, password, args.display_name)
+    added = accounts.add_user(db, who, args.name, args.role, password, args.display_name)
     print(f"added {added.name} ({args.role})")
     return 0
 
 
-def run_deactivate(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import deactivate
-
+def run_state(args: argparse.Namespace) -> int:
+    """`users deactivate|activate|unlock NAME`: the service of the same name, then what it did."""
     db = common.database(args)
-    deactivate(db, common.actor(args, db), args.name)
-    print(f"deactivated {args.name}")
-    return 0
-
-
-def run_activate(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import activate
-
-    db = common.database(args)
-    activate(db, common.actor(args, db), args.name)
-    print(f"activated {args.name}")
-    return 0
-
-
-def run_unlock(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import unlock
-
-    db = common.database(args)
-    unlock(db, common.actor(args, db), args.name)
-    print(f"unlocked {args.name}")
+    getattr(accounts, args.step)(db, common.actor(args, db), args.name)
+    print(f"{STATE_STEPS[args.step][1]} {args.name}")
     return 0
 
 
 def run_role(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import set_role
-
     db = common.database(args)
-    view = set_role(db, common.actor(args, db), args.name, args.role)
+    view = accounts.set_role(db, common.actor(args, db), args.name, args.role)
     print(f"{view.name} now has the {view.role.label} role")
     return 0
 
 
 def run_password(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import change_password
-
     db = common.database(args)
     who = common.actor(args, db)
     new = _new_password(args)
     # changing one's own password needs the current one: the one this command signed in with
     old = common.password(args) if who.signed_in and who.name == args.name else None
-    change_password(db, who, args.name, new, old)
+    accounts.change_password(db, who, args.name, new, old)
     print(f"the password of {args.name} is changed")
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from partner_desk.services.users import list_users
-
     db = common.database(args)
-    found = list_users(db, common.actor(args, db))
+    found = accounts.list_users(db, common.actor(args, db))
     if args.json:
         common.print_json([u.as_dict() for u in found])
         return 0

@@ -7,6 +7,9 @@ import argparse
 from partner_desk.cli import common
 from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.payouts import batch_method
+from partner_desk.domain.periods import parse_day
+from partner_desk.services import payout_accounts, payout_batches, withdrawals
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -76,8 +79,6 @@ def _id(text: str) -> int:
 
 
 def _batch_method(text: str) -> str:
-    from partner_desk.domain.payouts import batch_method
-
     try:
         return batch_method(text).value
     except ValueError as exc:
@@ -92,10 +93,8 @@ def _ids(text: str) -> list[int]:
 
 
 def run_request(args: argparse.Namespace) -> int:
-    from partner_desk.services.withdrawals import request_withdrawal
-
     db = common.database(args)
-    view = request_withdrawal(db, common.actor(args, db), args.code, args.amount, args.method, args.details,
+    view = withdrawals.request_withdrawal(db, common.actor(args, db), args.code, args.amount, args.method, args.details,
                               common.as_of(args.as_of))
     if args.json:
         common.print_json(view.as_dict())
@@ -107,36 +106,27 @@ def run_request(args: argparse.Namespace) -> int:
 
 
 def run_approve(args: argparse.Namespace) -> int:
-    from partner_desk.services.withdrawals import approve
-
     db = common.database(args)
-    view = approve(db, common.actor(args, db), args.id, common.as_of(args.as_of))
+    view = withdrawals.approve(db, common.actor(args, db), args.id, common.as_of(args.as_of))
     print(f"withdrawal {view.id} approved by {view.decided_by}")
     return 0
 
 
 def run_reject(args: argparse.Namespace) -> int:
-    from partner_desk.services.withdrawals import reject
-
     db = common.database(args)
-    view = reject(db, common.actor(args, db), args.id, args.reason)
+    view = withdrawals.reject(db, common.actor(args, db), args.id, args.reason)
     print(f"withdrawal {view.id} rejected: the hold is released")
     return 0
 
 
 def run_cancel(args: argparse.Namespace) -> int:
-    from partner_desk.services.withdrawals import cancel
-
     db = common.database(args)
-    view = cancel(db, common.actor(args, db), args.id)
+    view = withdrawals.cancel(db, common.actor(args, db), args.id)
     print(f"withdrawal {view.id} cancelled: the hold is released")
     return 0
 
 
 def run_paid(args: argparse.Namespace) -> int:
-    from partner_desk.domain.periods import parse_day
-    from partner_desk.services.withdrawals import mark_paid
-
     db = common.database(args)
     day = None
     if args.date is not None:
@@ -144,16 +134,14 @@ def run_paid(args: argparse.Namespace) -> int:
             day = parse_day(args.date)
         except ValueError as exc:
             raise UserError(f"--date: {exc}") from None
-    view = mark_paid(db, common.actor(args, db), args.id, args.reference, day)
+    view = withdrawals.mark_paid(db, common.actor(args, db), args.id, args.reference, day)
     print(f"withdrawal {view.id} paid on {view.paid_on}: {view.payout_reference}")
     return 0
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from partner_desk.services.withdrawals import list_withdrawals
-
     db = common.database(args)
-    views = list_withdrawals(db, args.status)
+    views = withdrawals.list_withdrawals(db, args.status)
     if args.json:
         common.print_json([v.list_dict() for v in views])
         return 0
@@ -170,17 +158,16 @@ def _totals(totals: dict[str, str]) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from partner_desk.services.payout_batches import METHOD_WORDS, export_batch
-
     db = common.database(args)
-    result = export_batch(db, common.actor(args, db), args.method, args.output, args.ids,
+    result = payout_batches.export_batch(db, common.actor(args, db), args.method, args.output, args.ids,
                           include_exported=args.include_exported)
     if args.json:
         common.print_json(result.as_dict())
         return 0
     d = result.as_dict()
     count = len(result.request_ids)
-    print(f"payout batch {result.batch_id}: {count} {METHOD_WORDS[result.method]} request{'s' if count != 1 else ''} "
+    method = payout_batches.METHOD_WORDS[result.method]
+    print(f"payout batch {result.batch_id}: {count} {method} request{'s' if count != 1 else ''} "
           f"({', '.join(map(str, result.request_ids))}): {_totals(d['totals'])}")
     for path in result.files:
         print(path)
@@ -193,16 +180,13 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_paid_batch(args: argparse.Namespace) -> int:
-    from partner_desk.domain.periods import parse_day
-    from partner_desk.services.payout_batches import mark_batch_paid, parse_target
-
     db = common.database(args)
     try:
         day = parse_day(args.date)
     except ValueError as exc:
         raise UserError(f"--date: {exc}") from None
-    target = parse_target(args.target)
-    result = mark_batch_paid(db, common.actor(args, db), target, args.reference, day)
+    target = payout_batches.parse_target(args.target)
+    result = payout_batches.mark_batch_paid(db, common.actor(args, db), target, args.reference, day)
     if args.json:
         common.print_json(result.as_dict())
         return 0
@@ -215,16 +199,14 @@ def run_paid_batch(args: argparse.Namespace) -> int:
 
 
 def run_company_account(args: argparse.Namespace) -> int:
-    from partner_desk.services.payout_accounts import company_account, set_company_account
-
     db = common.database(args)
     given = [args.name, args.iban, args.bic]
     if any(v is not None for v in given):
         if not all(v is not None for v in given):
             raise UserError("setting the company account needs --name, --iban and --bic together")
-        account = set_company_account(db, common.actor(args, db), args.name, args.iban, args.bic)
+        account = payout_accounts.set_company_account(db, common.actor(args, db), args.name, args.iban, args.bic)
     else:
-        found = company_account(db)
+        found = payout_accounts.company_account(db)
         if found is None:
             print("the company account is not set: SEPA files cannot be written until an admin sets it "
                   "(--name, --iban, --bic)")

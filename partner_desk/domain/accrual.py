@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from fractions import Fraction
 from math import lcm
 from operator import itemgetter
@@ -25,8 +26,19 @@ from partner_desk.domain.tiers import TierTable
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
-SUBSCRIPTION = "subscription"
-SERVICE_KINDS = ("subscription", "numbers", "telephony", "other")
+
+
+class ServiceKind(StrEnum):
+    """What a payment paid for (SPEC section 1); only a subscription earns commission."""
+
+    SUBSCRIPTION = "subscription"
+    NUMBERS = "numbers"
+    TELEPHONY = "telephony"
+    OTHER = "other"
+
+
+SUBSCRIPTION = ServiceKind.SUBSCRIPTION
+SERVICE_KINDS = tuple(kind.value for kind in ServiceKind)
 
 
 class ExactSum:
@@ -206,40 +218,11 @@ def accrue_agency(
     `percent_for(p)` gives the percent the agency's own accrual of an earlier period p reached
     (the base level of p's table if it had none); late payments and refunds use it.
     """
-    regular: list[Candidate] = []
-    late: list[Candidate] = []
-    refunds: list[Candidate] = []
-    for c in candidates:
-        if c.refund_of is not None:
-            refunds.append(c)
-        elif c.period == period:
-            regular.append(c)
-        else:
-            late.append(c)
+    regular, late, refunds = _split(candidates, period)
     if not (regular or late or refunds):
         return None
 
-    turnover = ExactSum()
-    # the payments of one currency on one day share their rates (looked up once) and their Terms
-    days: dict[tuple[str, date], list[Candidate]] = {}
-    for c in regular:
-        key = (c[7], c[3])
-        found = days.get(key)
-        if found is None:
-            days[key] = [c]
-        else:
-            found.append(c)
-    pair = rates.pair
-    day_rates = {key: pair(key[0], currency, key[1]) for key in days}
-    add = EXACT.add
-    sums: dict[tuple[str, date], Decimal] = {}
-    for key, group in days.items():
-        amounts = group[0][6]
-        for c in group[1:]:
-            amounts = add(amounts, c[6])
-        sums[key] = amounts
-        turnover.add(amounts, day_rates[key][0])
-    turnover_value = turnover.value()
+    days, day_rates, sums, turnover_value = _days(regular, currency, rates)
     percent = table.percent_for(turnover_value)
 
     lines: list[Line] = []
@@ -263,27 +246,16 @@ def accrue_agency(
         priced[c.payment_id] = terms
         price_all([c], step, terms, True, lines)
         by_terms[id(terms)] = (terms, c.amount)
+    add = EXACT.add
     for c in refunds:
-        assert c.refund_of is not None
-        terms_or_none = c.original_terms or priced.get(c.refund_of)
-        if terms_or_none is None:
-            if c.original_day is None or c.original_period is None:
-                raise ValueError(f"refund {c.payment_id} has no terms for its original")
-            terms_or_none = terms_at(
-                c.currency, currency, c.original_day, percent_for(c.original_period), rates
-            )
-        price_all([c], step, terms_or_none, c.period != period, lines)
-        found_terms = by_terms.get(id(terms_or_none))
-        by_terms[id(terms_or_none)] = (
-            (terms_or_none, c.amount) if found_terms is None else (terms_or_none, add(found_terms[1], c.amount))
-        )
+        refund_terms = _refund_terms(c, currency, priced, percent_for, rates)
+        price_all([c], step, refund_terms, c.period != period, lines)
+        found_terms = by_terms.get(id(refund_terms))
+        by_terms[id(refund_terms)] = (refund_terms, c.amount if found_terms is None else add(found_terms[1], c.amount))
 
     # by moment, then payment id: paid_at and payment_id are a line's third and first fields
     lines.sort(key=itemgetter(2, 0))
-    reward = ExactSum()
-    for terms, amount in by_terms.values():
-        reward.add(EXACT.multiply(amount, terms.percent), EXACT.multiply(terms.pay_rate, HUNDRED))
-    reward_value = reward.value()
+    reward_value = _reward(by_terms.values())
     total = sum((line.commission for line in lines), Decimal(0))
     return AgencyAccrual(
         agency=agency,
@@ -300,6 +272,72 @@ def accrue_agency(
         benefits=tuple(rewards.benefits(round_usd(reward_value))),
         reward_level_usd=_level(rewards, round_usd(reward_value)),
     )
+
+
+def _split(candidates: Iterable[Candidate], period: Period) -> tuple[list[Candidate], list[Candidate],
+                                                                     list[Candidate]]:
+    """The period's own payments, late payments of earlier periods, and refunds."""
+    regular: list[Candidate] = []
+    late: list[Candidate] = []
+    refunds: list[Candidate] = []
+    for c in candidates:
+        if c.refund_of is not None:
+            refunds.append(c)
+        elif c.period == period:
+            regular.append(c)
+        else:
+            late.append(c)
+    return regular, late, refunds
+
+
+def _days(regular: list[Candidate], currency: str, rates: RateCollector) -> tuple[
+        dict[tuple[str, date], list[Candidate]], dict[tuple[str, date], tuple[Decimal, Decimal | None]],
+        dict[tuple[str, date], Decimal], Fraction]:
+    """The period's own payments by currency and day, each day's rates (looked up once), each day's
+    exact sum, and the exact USD turnover: the payments of one currency on one day share their rates
+    and their Terms."""
+    days: dict[tuple[str, date], list[Candidate]] = {}
+    for c in regular:
+        key = (c[7], c[3])
+        found = days.get(key)
+        if found is None:
+            days[key] = [c]
+        else:
+            found.append(c)
+    pair = rates.pair
+    day_rates = {key: pair(key[0], currency, key[1]) for key in days}
+    add = EXACT.add
+    turnover = ExactSum()
+    sums: dict[tuple[str, date], Decimal] = {}
+    for key, group in days.items():
+        amounts = group[0][6]
+        for c in group[1:]:
+            amounts = add(amounts, c[6])
+        sums[key] = amounts
+        turnover.add(amounts, day_rates[key][0])
+    return days, day_rates, sums, turnover.value()
+
+
+def _refund_terms(c: Candidate, currency: str, priced: dict[str, Terms], percent_for: Callable[[Period], Decimal],
+                  rates: RateCollector) -> Terms:
+    """A refund reverses at its original's terms: as posted, as priced in this run, or as its own period's."""
+    assert c.refund_of is not None
+    terms = c.original_terms or priced.get(c.refund_of)
+    if terms is not None:
+        return terms
+    if c.original_day is None or c.original_period is None:
+        raise ValueError(f"refund {c.payment_id} has no terms for its original")
+    return terms_at(c.currency, currency, c.original_day, percent_for(c.original_period), rates)
+
+
+def _reward(by_terms: Iterable[tuple[Terms, Decimal]]) -> Fraction:
+    """The exact USD reward: the amounts priced on each terms, times their percent, in USD. Lines
+    priced on the same terms are summed first (exactly: amounts have few digits), so each percent and
+    rate is multiplied in once per terms rather than once per line."""
+    reward = ExactSum()
+    for terms, amount in by_terms:
+        reward.add(EXACT.multiply(amount, terms.percent), EXACT.multiply(terms.pay_rate, HUNDRED))
+    return reward.value()
 
 
 def _level(rewards: RewardSchedule, reward_usd: Decimal) -> Decimal | None:

@@ -22,6 +22,8 @@ from functools import cache
 from babel.core import get_global
 from babel.numbers import get_territory_currencies, list_currencies
 
+from partner_desk.domain.refusals import Refusal
+
 MAX_INTEGER_DIGITS = 12
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2099, 12, 31)
@@ -49,14 +51,14 @@ def amount_problem(value: Decimal, text: str | None = None) -> str | None:
     return f"'{shown}' has more than {MAX_INTEGER_DIGITS} integer digits"
 
 
-def text_problem(value: str, max_length: int = NAME_LENGTH) -> str | None:
+def text_problem(value: str, max_length: int = NAME_LENGTH) -> Refusal | None:
     """Why a name or an id cannot be taken: longer than `max_length`, or holding a control character
     (a NUL, an escape, a line break), or None."""
     if len(value) > max_length:
-        return f"is longer than {max_length} characters"
+        return Refusal("too_long", {"max": max_length})
     control = _CONTROL.search(value)
     if control is not None:
-        return f"contains a control character (U+{ord(control.group()):04X})"
+        return Refusal("control_character", {"char": f"U+{ord(control.group()):04X}"})
     return None
 
 
@@ -121,11 +123,11 @@ def active_currencies(on: date) -> frozenset[str]:
     return frozenset(codes) & _known()
 
 
-def currency_problem(code: str, today: date, held: Collection[str] = ()) -> str | None:
+def currency_problem(code: str, today: date, held: Collection[str] = ()) -> Refusal | None:
     """Why a code cannot be a currency of new data, or None. `held` are the currencies the
     database already has agencies or projects in: they stay usable even once withdrawn."""
     if code not in _known() or code != code.upper():
-        return f"'{code}' is not an ISO 4217 currency code"
+        return Refusal("not_a_currency", {"code": code})
     if code in held or code in active_currencies(today):
         return None
-    return f"'{code}' is not a currency in use today"
+    return Refusal("currency_not_in_use", {"code": code})

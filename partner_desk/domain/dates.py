@@ -16,25 +16,22 @@ from partner_desk.domain.bounds import day_problem
 from partner_desk.domain.periods import Period
 
 
+def _come(day: date, today: date, after_today: str) -> str | None:
+    """Why `day` cannot be used: it is outside the product's years, or after today (`after_today`)."""
+    return day_problem(day) or (after_today if day > today else None)
+
+
 def future_refusal(day: date, today: date, what: str = "the date") -> str | None:
     """Why `day` cannot be used: it is outside the product's years, or after today."""
-    outside = day_problem(day)
-    if outside is not None:
-        return outside
-    if day > today:
-        return f"{what} {day} is after today ({today}): a date chosen for an action cannot be in the future"
-    return None
+    return _come(day, today, f"{what} {day} is after today ({today}): a date chosen for an action cannot be in "
+                             "the future")
 
 
 def as_of_refusal(day: date, today: date) -> str | None:
     """Why a read cannot show things as they stood on `day`: it is outside the product's years, or
     it has not come."""
-    outside = day_problem(day)
-    if outside is not None:
-        return outside
-    if day > today:
-        return f"--as-of {day} is after today ({today}): things can be shown as they stood on a day that has come"
-    return None
+    return _come(day, today, f"--as-of {day} is after today ({today}): things can be shown as they stood on a "
+                             "day that has come")
 
 
 def write_date_refusal(day: date, today: date, posted: Collection[Period], what: str = "the date") -> str | None:

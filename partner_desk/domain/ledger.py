@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from partner_desk.domain.bounds import amount_problem
-from partner_desk.domain.money import EXACT, format_amount, minor_digits, round_money
+from partner_desk.domain.bounds import MAX_INTEGER_DIGITS, amount_problem
+from partner_desk.domain.money import EXACT, Money, format_amount, minor_digits, round_money
+from partner_desk.domain.refusals import Refusal
 
 
 class EntryKind(StrEnum):
@@ -50,17 +51,37 @@ class Position:
     def available(self) -> Decimal:
         return self.balance - self.held
 
+    def as_dict(self) -> dict[str, str]:
+        """The position as audit records and JSON write it: each amount with the currency's digits."""
+        cur = self.currency
+        return {"balance": format_amount(self.balance, cur), "held": format_amount(self.held, cur),
+                "available": format_amount(self.available, cur)}
+
+
+def after(pos: Position, kind: str, amount: Decimal) -> Position:
+    """The position once one entry is added: a hold (negative) or its release (positive) moves what
+    is held, every other kind the balance."""
+    if kind in HOLD_KINDS:
+        return Position(pos.currency, pos.balance, pos.held - amount)
+    return Position(pos.currency, pos.balance + amount, pos.held)
+
+
+def running(opening: Position, entries: Iterable[tuple[str, Decimal]]) -> list[Position]:
+    """The position after each (kind, amount) entry, in order, from `opening`."""
+    found = []
+    pos = opening
+    for kind, amount in entries:
+        pos = after(pos, kind, amount)
+        found.append(pos)
+    return found
+
 
 def position(currency: str, entries: Iterable[tuple[str, Decimal]]) -> Position:
     """Sum (kind, amount) entries: holds are negative amounts, releases positive."""
-    balance = Decimal(0)
-    held = Decimal(0)
+    pos = Position(currency, Decimal(0), Decimal(0))
     for kind, amount in entries:
-        if kind in HOLD_KINDS:
-            held -= amount
-        else:
-            balance += amount
-    return Position(currency, balance, held)
+        pos = after(pos, kind, amount)
+    return pos
 
 
 Entry = tuple[EntryKind, Decimal]
@@ -81,19 +102,23 @@ def payout_entries(amount: Decimal) -> list[Entry]:
     return [(EntryKind.HOLD_RELEASE, amount), (EntryKind.PAYOUT, -amount)]
 
 
-def check_amount(amount: Decimal, currency: str, what: str = "the amount") -> list[str]:
+def check_amount(amount: Decimal, currency: str) -> list[Refusal]:
     """Problems of an amount to spend: more than zero, within the currency's minor digits."""
     if amount <= 0:
-        return [f"{what} must be more than zero (got {amount})"]
-    too_large = amount_problem(amount)
-    if too_large is not None:
-        return [f"{what} {too_large}"]
+        return [Refusal("amount_not_positive", {"amount": amount})]
+    return _amount_refusals(amount, currency)
+
+
+def _amount_refusals(amount: Decimal, currency: str) -> list[Refusal]:
+    if amount_problem(amount) is not None:
+        return [Refusal("amount_too_large", {"amount": format(amount, "f"), "digits": MAX_INTEGER_DIGITS})]
     if amount != round_money(amount, currency):
-        return [f"{what} {amount} has more decimals than {currency} allows ({minor_digits(currency)})"]
+        return [Refusal("too_many_decimals", {"amount": amount, "currency": currency,
+                                              "digits": minor_digits(currency)})]
     return []
 
 
-def spend_refusals(pos: Position, amount: Decimal) -> list[str]:
+def spend_refusals(pos: Position, amount: Decimal) -> list[Refusal]:
     """Why `amount` cannot leave the available balance (empty when it can).
 
     No action of a user may make the available balance negative; once a refund reversal has made it
@@ -101,27 +126,24 @@ def spend_refusals(pos: Position, amount: Decimal) -> list[str]:
     """
     cur = pos.currency
     if pos.available < 0:
-        return [f"the available balance is negative ({format_amount(pos.available, cur)} {cur}): "
-                "nothing can be spent or withdrawn until it is positive again"]
+        return [Refusal("available_negative", {"available": Money.of(pos.available, cur)})]
     if amount > pos.available:
-        return [f"{format_amount(amount, cur)} {cur} is more than the available balance "
-                f"{format_amount(pos.available, cur)} {cur}"]
+        return [Refusal("more_than_available", {"amount": Money.of(amount, cur),
+                                                "available": Money.of(pos.available, cur)})]
     return []
 
 
-def correction_refusals(pos: Position, amount: Decimal) -> list[str]:
+def correction_refusals(pos: Position, amount: Decimal) -> list[Refusal]:
     """A correction may add any amount, but may not take the available balance below zero."""
     cur = pos.currency
     if amount == 0:
-        return ["a correction of zero changes nothing"]
-    too_large = amount_problem(amount)
-    if too_large is not None:
-        return [f"the amount {too_large}"]
-    if amount != round_money(amount, cur):
-        return [f"the amount {amount} has more decimals than {cur} allows ({minor_digits(cur)})"]
+        return [Refusal("correction_zero")]
+    problems = _amount_refusals(amount, cur)
+    if problems:
+        return problems
     if amount < 0 and pos.available + amount < 0:
-        return [f"a correction of {format_amount(amount, cur)} {cur} would make the available balance "
-                f"negative (available {format_amount(pos.available, cur)} {cur})"]
+        return [Refusal("correction_negative", {"amount": Money.of(amount, cur),
+                                                "available": Money.of(pos.available, cur)})]
     return []
 
 

@@ -6,7 +6,7 @@ divides, so a tie at the minor unit is always seen exactly; rounding happens onc
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from fractions import Fraction
@@ -133,6 +133,15 @@ def parse_amount(text: str, currency: str) -> Decimal:
     if -exponent > digits and value != value.quantize(quantum(currency), context=EXACT):
         raise ValueError(f"'{text}' has more decimals than {currency} allows ({digits})")
     return value.quantize(quantum(currency), context=EXACT)
+
+
+def per_currency(items: Iterable[tuple[Decimal, str]]) -> dict[str, Decimal]:
+    """(amount, currency) pairs summed per currency, in currency order: the one way totals in several
+    currencies are added up (accrual runs, payout batches, their files)."""
+    summed: dict[str, Decimal] = {}
+    for amount, currency in items:
+        summed[currency] = summed.get(currency, Decimal(0)) + amount
+    return dict(sorted(summed.items()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,25 +106,25 @@ def _candidate(written: str, compact: str) -> IbanText | None:
     return IbanText(written.strip(), compact, _problem(compact))
 
 
-def _ends_a_group(written: str, count: int) -> bool:
+def _index_of(written: str, count: int) -> int | None:
+    """Where the `count`-th letter or digit of `written` stands; None when it has fewer."""
     seen = 0
     for index, char in enumerate(written):
         if char.isalnum():
             seen += 1
             if seen == count:
-                following = written[index + 1:index + 2]
-                return following in ("", " ")
-    return False
+                return index
+    return None
+
+
+def _ends_a_group(written: str, count: int) -> bool:
+    index = _index_of(written, count)
+    return index is not None and written[index + 1:index + 2] in ("", " ")
 
 
 def _prefix(written: str, count: int) -> str:
-    seen = 0
-    for index, char in enumerate(written):
-        if char.isalnum():
-            seen += 1
-            if seen == count:
-                return written[:index + 1]
-    return written
+    index = _index_of(written, count)
+    return written if index is None else written[:index + 1]
 
 
 def _problem(compact: str) -> str | None:

@@ -200,9 +200,3 @@ def paypal_currency_notes(rows: Sequence[PayPalRow]) -> list[str]:
             for currency in odd]
 
 
-def totals(items: Iterable[tuple[Decimal, str]]) -> dict[str, Decimal]:
-    """Amounts summed per currency, by currency code."""
-    summed: dict[str, Decimal] = defaultdict(Decimal)
-    for amount, currency in items:
-        summed[currency] += amount
-    return dict(sorted(summed.items()))

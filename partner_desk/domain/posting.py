@@ -6,24 +6,23 @@ from collections.abc import Sequence
 from datetime import date
 
 from partner_desk.domain.periods import Period
+from partner_desk.domain.refusals import Refusal
 
 
-def before_first(period: Period, first: Period) -> str:
-    return (f"{period} is before the first posted period {first}: its payments are accrued as late "
-            "in the next run; periods are posted in order")
+def before_first(period: Period, first: Period) -> Refusal:
+    return Refusal("before_first", {"period": period, "first": first})
 
 
-def posting_refusals(period: Period, posted: Sequence[Period], today: date) -> list[str]:
+def posting_refusals(period: Period, posted: Sequence[Period], today: date) -> list[Refusal]:
     """Why `period` cannot be posted on `today`, given the periods already posted (in order)."""
     if period in posted:
-        return [f"{period} is already posted"]
-    reasons: list[str] = []
+        return [Refusal("already_posted", {"period": period})]
+    reasons: list[Refusal] = []
     if not period.has_ended(today):
-        reasons.append(f"{period} has not ended in the company time zone (today is {today}): "
-                       "it can be previewed, not posted")
+        reasons.append(Refusal("not_ended", {"period": period, "today": today}))
     if posted:
         if period < posted[0]:
             reasons.append(before_first(period, posted[0]))
         elif period != posted[-1].next():
-            reasons.append(f"periods are posted in order: the next period to post is {posted[-1].next()}")
+            reasons.append(Refusal("out_of_order", {"next": posted[-1].next()}))
     return reasons

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from partner_desk.domain.words import N_
+
 
 class Fulfilment(StrEnum):
     OFFERED = "offered"
@@ -26,19 +28,22 @@ DEFAULT_REWARD_LEVELS: tuple[RewardLevel, ...] = (
     RewardLevel(
         Decimal("200"),
         (
-            "Joint case study on the company blog and in online media",
-            "Recommendation to the company's clients",
+            N_("Joint case study on the company blog and in online media"),
+            N_("Recommendation to the company's clients"),
         ),
     ),
     RewardLevel(
         Decimal("3000"),
         (
-            "Participation in the company's events and trainings",
-            "Joint events",
-            "Information partnerships",
+            N_("Participation in the company's events and trainings"),
+            N_("Joint events"),
+            N_("Information partnerships"),
         ),
     ),
 )
+
+# The names the product wrote itself: shown in the reader's language while an admin has not renamed them.
+DEFAULT_BENEFIT_NAMES = frozenset(name for level in DEFAULT_REWARD_LEVELS for name in level.benefits)
 
 
 def qualified(level_reached: Decimal | None, minimum: Decimal) -> bool:

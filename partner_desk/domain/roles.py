@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
+
+from partner_desk.domain.refusals import Refusal
 
 
 class Role(IntEnum):
@@ -12,7 +14,9 @@ class Role(IntEnum):
     ADMIN = 3
 
     @classmethod
-    def parse(cls, text: str) -> Role:
+    def parse(cls, text: str | Role) -> Role:
+        if isinstance(text, Role):
+            return text
         try:
             return cls[text.strip().upper()]
         except KeyError:
@@ -21,6 +25,12 @@ class Role(IntEnum):
     @property
     def label(self) -> str:
         return self.name.lower()
+
+
+def role_text(value: Role | str) -> str:
+    """A role as it is stored and recorded ("manager"); a text that is no role (written behind the
+    product's back) as it is."""
+    return value.label if isinstance(value, Role) else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,74 +58,95 @@ class Actor:
 
 SETUP = Actor(None, None)
 
-# The least role each action needs.
-NEEDS: dict[str, Role] = {
-    "import": Role.FINANCE,
-    "accrue.post": Role.FINANCE,
-    "accrue.preview": Role.MANAGER,
-    "statement": Role.MANAGER,
-    "pay_project": Role.MANAGER,
-    "offer.accept": Role.MANAGER,
-    "benefit.update": Role.MANAGER,
-    "agency.language": Role.MANAGER,
-    "withdraw.request": Role.MANAGER,
-    "withdraw.cancel": Role.MANAGER,
-    "withdraw.approve": Role.FINANCE,
-    "withdraw.reject": Role.FINANCE,
-    "withdraw.paid": Role.FINANCE,
-    "withdraw.export": Role.FINANCE,
-    "withdraw.paid_batch": Role.FINANCE,
-    "correct": Role.ADMIN,
-    "tiers": Role.ADMIN,
-    "rewards": Role.ADMIN,
-    "settings": Role.ADMIN,
-    "users.add": Role.ADMIN,
-    "users.deactivate": Role.ADMIN,
-    "users.activate": Role.ADMIN,
-    "users.role": Role.ADMIN,
-    "users.password": Role.ADMIN,
-    "users.unlock": Role.ADMIN,
-    "users.list": Role.FINANCE,
-    "audit.read": Role.FINANCE,
+class Action(StrEnum):
+    """What a user does, named as the audit trail names it (the values never change)."""
+
+    IMPORT = "import"
+    ACCRUE_POST = "accrue.post"
+    STATEMENT = "statement"
+    PAY_PROJECT = "pay_project"
+    OFFER_ACCEPT = "offer.accept"
+    BENEFIT_UPDATE = "benefit.update"
+    AGENCY_LANGUAGE = "agency.language"
+    WITHDRAW_REQUEST = "withdraw.request"
+    WITHDRAW_CANCEL = "withdraw.cancel"
+    WITHDRAW_APPROVE = "withdraw.approve"
+    WITHDRAW_REJECT = "withdraw.reject"
+    WITHDRAW_PAID = "withdraw.paid"
+    WITHDRAW_EXPORT = "withdraw.export"
+    WITHDRAW_PAID_BATCH = "withdraw.paid_batch"
+    CORRECT = "correct"
+    TIERS = "tiers"
+    REWARDS = "rewards"
+    SETTINGS = "settings"
+    USERS_ADD = "users.add"
+    USERS_DEACTIVATE = "users.deactivate"
+    USERS_ACTIVATE = "users.activate"
+    USERS_ROLE = "users.role"
+    USERS_PASSWORD = "users.password"
+    USERS_UNLOCK = "users.unlock"
+    USERS_LIST = "users.list"
+    AUDIT_READ = "audit.read"
     # anyone signed in may change their own password (with the old one), and have its hash upgraded
-    "users.own_password": Role.MANAGER,
-    "users.rehash": Role.MANAGER,
+    USERS_OWN_PASSWORD = "users.own_password"
+    USERS_REHASH = "users.rehash"
+
+
+# The least role each action needs.
+NEEDS: dict[Action, Role] = {
+    Action.IMPORT: Role.FINANCE,
+    Action.ACCRUE_POST: Role.FINANCE,
+    Action.STATEMENT: Role.MANAGER,
+    Action.PAY_PROJECT: Role.MANAGER,
+    Action.OFFER_ACCEPT: Role.MANAGER,
+    Action.BENEFIT_UPDATE: Role.MANAGER,
+    Action.AGENCY_LANGUAGE: Role.MANAGER,
+    Action.WITHDRAW_REQUEST: Role.MANAGER,
+    Action.WITHDRAW_CANCEL: Role.MANAGER,
+    Action.WITHDRAW_APPROVE: Role.FINANCE,
+    Action.WITHDRAW_REJECT: Role.FINANCE,
+    Action.WITHDRAW_PAID: Role.FINANCE,
+    Action.WITHDRAW_EXPORT: Role.FINANCE,
+    Action.WITHDRAW_PAID_BATCH: Role.FINANCE,
+    Action.CORRECT: Role.ADMIN,
+    Action.TIERS: Role.ADMIN,
+    Action.REWARDS: Role.ADMIN,
+    Action.SETTINGS: Role.ADMIN,
+    Action.USERS_ADD: Role.ADMIN,
+    Action.USERS_DEACTIVATE: Role.ADMIN,
+    Action.USERS_ACTIVATE: Role.ADMIN,
+    Action.USERS_ROLE: Role.ADMIN,
+    Action.USERS_PASSWORD: Role.ADMIN,
+    Action.USERS_UNLOCK: Role.ADMIN,
+    Action.USERS_LIST: Role.FINANCE,
+    Action.AUDIT_READ: Role.FINANCE,
+    Action.USERS_OWN_PASSWORD: Role.MANAGER,
+    Action.USERS_REHASH: Role.MANAGER,
 }
 
-# How a refusal names each action.
-ACTION_WORDS: dict[str, str] = {
-    "import": "import files",
-    "accrue.post": "post accruals",
-    "accrue.preview": "preview accruals",
-    "statement": "write statements",
-    "pay_project": "pay projects",
-    "offer.accept": "record an accepted offer",
-    "benefit.update": "update benefits",
-    "agency.language": "change the language of statements",
-    "withdraw.request": "request withdrawals",
-    "withdraw.cancel": "cancel withdrawals",
-    "withdraw.approve": "approve withdrawals",
-    "withdraw.reject": "reject withdrawals",
-    "withdraw.paid": "mark withdrawals paid",
-    "withdraw.export": "export payout batches",
-    "withdraw.paid_batch": "mark payout batches paid",
-    "correct": "correct balances",
-    "tiers": "change commission tables",
-    "rewards": "change reward levels",
-    "settings": "change settings",
-    "users.add": "add users",
-    "users.deactivate": "deactivate users",
-    "users.activate": "activate users",
-    "users.role": "change users' roles",
-    "users.password": "set other users' passwords",
-    "users.unlock": "unlock users",
-    "users.list": "list users",
-    "audit.read": "read the audit trail",
-    "users.own_password": "change their own password",
-    "users.rehash": "sign in",
-}
+# The import kind whose rows are a commission table: importing it is changing the table (admin).
+TIERS_KIND = "tiers"
 
 
-def describe(action: str) -> str:
-    """The action as a refusal names it: "approve withdrawals"."""
-    return ACTION_WORDS.get(action, action.replace(".", " ").replace("_", " "))
+def import_action(kind: str) -> Action:
+    """The action importing a file of `kind` is: a commission table is the admin's whichever way it
+    comes in (SPEC section 8); every other file is an import."""
+    return Action.TIERS if kind == TIERS_KIND else Action.IMPORT
+
+
+def role_refusal(actor: Actor, action: Action) -> Refusal | None:
+    """Why `actor`'s role does not allow `action`; None when it does. The one place that says an
+    action needs a role: the services, the command line and every page's buttons ask it.
+
+    The set-up actor passes here; whether set-up is still open (the database has no users) is the
+    services' question (`services/guard.py`).
+    """
+    needed = NEEDS[action]
+    if actor.in_setup:
+        return None
+    if actor.role is None:
+        return Refusal("not_signed_in", {"action": action, "needed": needed})
+    if actor.role < needed:
+        return Refusal("needs_role", {"user": actor.name, "role": actor.role, "action": action,
+                                      "needed": needed})
+    return None

@@ -12,7 +12,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from partner_desk.domain.ledger import hold_entries, payout_entries, release_entries
-from partner_desk.domain.money import format_usd
+from partner_desk.domain.refusals import Dollars, Refusal
 from partner_desk.domain.roles import Actor, Role
 
 THRESHOLD_USD = Decimal(100)
@@ -45,6 +45,10 @@ class Status(StrEnum):
     CANCELLED = "cancelled"
 
 
+# the states a request ends in: it holds nothing and waits for nobody
+SETTLED = frozenset({Status.PAID, Status.REJECTED, Status.CANCELLED})
+
+
 class Move(StrEnum):
     """A step that moves a request on, named as the audit trail and the role table name it."""
 
@@ -61,39 +65,39 @@ MOVES: dict[Move, tuple[Status, Status]] = {
     Move.CANCEL: (Status.PENDING, Status.CANCELLED),
     Move.PAID: (Status.APPROVED, Status.PAID),
 }
-SETTLED = frozenset({Status.PAID, Status.REJECTED, Status.CANCELLED})
 
 
-def move_refusal(move: Move, current: Status | str, request_id: int) -> str | None:
+# The refusal of each move from a state it does not start from.
+_NOT_FROM: dict[Move, str] = {
+    Move.APPROVE: "only_pending_approved",
+    Move.REJECT: "only_pending_rejected",
+    Move.CANCEL: "only_pending_cancelled",
+    Move.PAID: "only_approved_paid",
+}
+# The refusal of deciding one's own request, per move.
+_OWN: dict[Move, str] = {Move.APPROVE: "own_approve", Move.REJECT: "own_reject", Move.PAID: "own_mark_paid"}
+
+
+def move_refusal(move: Move, current: Status | str, request_id: int) -> Refusal | None:
     """Why a request in `current` cannot take `move`; None when it can."""
     start, _end = MOVES[move]
     if Status(current) == start:
         return None
-    verb = move.value.split(".")[1]
-    article = "an" if start.value[0] in "aeiou" else "a"
-    return f"withdrawal {request_id} is {current}: only {article} {start} request can be {_past(verb)}"
+    return Refusal(_NOT_FROM[move], {"request": request_id, "status": Status(current)})
 
 
-def _past(verb: str) -> str:
-    return {"approve": "approved", "reject": "rejected", "cancel": "cancelled", "paid": "marked paid"}[verb]
-
-
-def decider_refusal(actor: Actor, move: Move, requested_by: str | None, request_id: int) -> str | None:
+def decider_refusal(actor: Actor, move: Move, requested_by: str | None, request_id: int) -> Refusal | None:
     """Who may move a request on, beyond the role: nobody decides a request they created, and only
     its creator or someone with the finance role may cancel it."""
     own = actor.name == requested_by
     if move is Move.CANCEL:
         if own or actor.may(Role.FINANCE):
             return None
-        return (f"{actor} may not cancel withdrawal {request_id}: only the user who requested it "
-                f"({requested_by or '(set-up)'}) or the finance role may")
+        return Refusal("cancel_not_own", {"user": str(actor), "request": request_id,
+                                          "requested_by": requested_by or "(set-up)"})
     if own:
-        return f"{actor} may not {_verb(move)} withdrawal {request_id}: nobody decides a request they created"
+        return Refusal(_OWN[move], {"user": str(actor), "request": request_id})
     return None
-
-
-def _verb(move: Move) -> str:
-    return {Move.APPROVE: "approve", Move.REJECT: "reject", Move.PAID: "mark paid", Move.CANCEL: "cancel"}[move]
 
 
 def withdrawal_refusals(
@@ -103,20 +107,18 @@ def withdrawal_refusals(
     currency: str,
     rate: Decimal | None,
     today: date,
-) -> list[str]:
+) -> list[Refusal]:
     """Every condition that fails: the offer accepted, and the available balance worth more than $100
     (strictly) at `rate`, the partner currency's units per 1 USD today."""
-    reasons: list[str] = []
+    reasons: list[Refusal] = []
     if offer_accepted_on is None or offer_accepted_on > today:
-        reasons.append("the partner offer has not been accepted")
+        reasons.append(Refusal("offer_not_accepted"))
     if rate is None:
-        reasons.append(f"no {currency} exchange rate on or before {today} to value the balance in USD")
+        reasons.append(Refusal("no_rate_to_value", {"currency": currency, "day": today}))
     else:
         worth = Fraction(available) / Fraction(rate)
         if worth <= Fraction(THRESHOLD_USD):
-            shown = format_usd(worth)
-            shown = f"-${shown[1:]}" if shown.startswith("-") else f"${shown}"
-            reasons.append(f"the available balance is worth {shown}, not more than ${format_usd(THRESHOLD_USD)}")
+            reasons.append(Refusal("below_minimum", {"worth": Dollars(worth), "minimum": Dollars(THRESHOLD_USD)}))
     return reasons
 
 

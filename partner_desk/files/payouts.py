@@ -26,8 +26,8 @@ from text_unidecode import unidecode
 
 from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.money import to_minor
-from partner_desk.domain.payouts import SEPA_CURRENCY, BankRow, Debtor, PayPalRow, totals
+from partner_desk.domain.money import per_currency, to_minor
+from partner_desk.domain.payouts import SEPA_CURRENCY, BankRow, Debtor, PayPalRow
 from partner_desk.files.statement_model import DATE_FORMAT, money_format
 
 SEPA_SCHEMA = "pain.001.001.03"
@@ -83,7 +83,7 @@ def register_xlsx(batch_id: int, made_on: date, rows: Sequence[BankRow], debtor:
                       row.amount, row.currency, row.purpose, "yes" if row.in_sepa else "no"])
         sheet.cell(sheet.max_row, 7).number_format = money_format(row.currency)
     sheet.append([])
-    for currency, total in totals((r.amount, r.currency) for r in rows).items():
+    for currency, total in per_currency((r.amount, r.currency) for r in rows).items():
         count = sum(1 for r in rows if r.currency == currency)
         sheet.append([f"Total {currency}", f"{count} transfer{'s' if count != 1 else ''}", None, None, None, None,
                       total, currency])
@@ -118,7 +118,9 @@ def sepa_xml(rows: Sequence[BankRow], debtor: Debtor, execution_date: date, audi
     transfer = SepaTransfer({"name": sepa_text(debtor.name), "IBAN": debtor.iban, "BIC": debtor.bic, "batch": True,
                              "currency": SEPA_CURRENCY}, schema=SEPA_SCHEMA)
     for row in rows:
-        assert row.in_sepa and row.iban is not None and row.currency == SEPA_CURRENCY
+        assert row.in_sepa
+        assert row.iban is not None
+        assert row.currency == SEPA_CURRENCY
         payment: dict[str, object] = {
             "name": sepa_text(row.beneficiary), "IBAN": row.iban, "amount": to_minor(row.amount, row.currency),
             "execution_date": execution_date, "description": sepa_text(row.purpose),

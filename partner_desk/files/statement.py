@@ -72,7 +72,8 @@ BOLD_FIT = 0.9  # bold letters per width unit (the width of a digit)
 # column widths in characters, a little more where a word of the heading needs it
 LINE_WIDTHS = (16, 11, 24, 14, 15, 13, 13, 9, 12, 12, 13, 14, 9, 14, 10)
 LEDGER_WIDTHS = (12, 22, 40, 12, 14, 10, 12, 15, 15, 15)
-assert len(LINE_WIDTHS) == len(LINE_HEADINGS) and len(LEDGER_WIDTHS) == len(LEDGER_HEADINGS)
+assert len(LINE_WIDTHS) == len(LINE_HEADINGS)
+assert len(LEDGER_WIDTHS) == len(LEDGER_HEADINGS)
 COL_PROJECT, COL_USD = 3, 11
 LINE_FIGURES = {7, 9, 10, 11, 12, 13, 14}  # columns (1-based) of numbers
 LEDGER_FIGURES = {5, 7, 8, 9, 10}

@@ -21,7 +21,7 @@ from enum import IntEnum
 from functools import lru_cache
 
 from partner_desk.domain.accrual import ExactSum
-from partner_desk.domain.ledger import HOLD_KINDS, Position
+from partner_desk.domain.ledger import Position, running
 from partner_desk.domain.money import EXACT, minor_digits, round_money, round_usd
 from partner_desk.domain.periods import ONE_DAY, Period
 
@@ -186,19 +186,13 @@ class LineTotals:
 
 def running_balances(s: StatementSummary, entries: Sequence[LedgerRow]) -> list[tuple[Decimal, Decimal]]:
     """Balance and held amount after each entry; the last must be the closing position."""
-    balance, held = s.opening.balance, s.opening.held
-    running = []
-    for entry in entries:
-        if entry.kind in HOLD_KINDS:
-            held -= entry.amount
-        else:
-            balance += entry.amount
-        running.append((balance, held))
-    if Position(s.currency, balance, held) != s.closing:
+    after = running(s.opening, [(entry.kind, entry.amount) for entry in entries])
+    last = after[-1] if after else s.opening
+    if last != s.closing:
         raise ValueError(f"ledger of {s.agency_code} for {s.period} does not add up: opening plus entries "
-                         f"give {balance} (held {held}), the closing balance is {s.closing.balance} "
+                         f"give {last.balance} (held {last.held}), the closing balance is {s.closing.balance} "
                          f"(held {s.closing.held})")
-    return running
+    return [(p.balance, p.held) for p in after]
 
 
 def grouped(lines: Iterable[StatementLine]) -> Iterator[tuple[LineGroup, StatementLine]]:

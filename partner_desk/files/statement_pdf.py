@@ -20,6 +20,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
+from PySide6.QtWidgets import QApplication
+
 from partner_desk.domain.money import USD
 from partner_desk.files.statement_model import (
     LedgerRow,
@@ -47,7 +51,6 @@ def ensure_qt() -> None:
     offscreen platform unless QT_QPA_PLATFORM names another, so no display is needed. It is a
     QApplication (a QGuiApplication with widgets), so a window may still be opened in the process."""
     global _app
-    from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is not None:
         return
@@ -81,7 +84,6 @@ class _Table:
 
     def widths(self, font: Any, device: Any, page_width: float) -> list[float]:
         """Each column's share of the page width, in percent, for `font` on the paint `device`."""
-        from PySide6.QtGui import QFont, QFontMetricsF
 
         heavy = QFont(font)
         heavy.setBold(True)
@@ -334,9 +336,6 @@ STYLE = "h1 { font-size: 16pt; } h2 { font-size: 12pt; } th { font-weight: bold;
 
 
 def _page_layout(landscape: bool) -> Any:
-    from PySide6.QtCore import QMarginsF
-    from PySide6.QtGui import QPageLayout, QPageSize
-
     orientation = QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
     return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), orientation,
                        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter)
@@ -349,8 +348,6 @@ class _Pages:
     kept; the page is laid out again when it is printed, so memory does not grow with the pages."""
 
     def __init__(self, writer: Any, section: _Section, band: float) -> None:
-        from PySide6.QtGui import QFont
-
         self.writer = writer
         self.section = section
         self.font = QFont(FONT, 8 if section.landscape else 10)
@@ -358,9 +355,6 @@ class _Pages:
         self.height = self.page.height() - 2 * band
 
     def document(self, html: str, paginate: bool = True) -> Any:
-        from PySide6.QtCore import QSizeF
-        from PySide6.QtGui import QTextDocument
-
         document = QTextDocument()
         document.documentLayout().setPaintDevice(self.writer)
         document.setDefaultFont(self.font)
@@ -406,11 +400,21 @@ class _Pages:
         return max(1, int((self.height - head) / row))
 
 
+def _margins(painter: QPainter, top: QRectF, bottom: QRectF, head: tuple[str, str], foot: tuple[str, str, str]
+             ) -> None:
+    """The agency on the left, the period and the section on the right; the date produced, a preview's
+    mark and the page number at the foot."""
+    painter.setPen(Qt.GlobalColor.darkGray)
+    painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, head[0])
+    painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, head[1])
+    painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, foot[0])
+    painter.drawText(bottom, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, foot[1])
+    painter.drawText(bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, foot[2])
+
+
 def _print(sections: list[_Section], s: StatementSummary, text: StatementText, path: Path,
            audit_head: str | None) -> None:
     ensure_qt()
-    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
-    from PySide6.QtGui import QFont, QPainter, QPdfWriter
 
     _ = text.gettext
     # Qt's writer does not report a failed write (a full disk leaves a cut-off file behind): the PDF
@@ -453,19 +457,11 @@ def _print(sections: list[_Section], s: StatementSummary, text: StatementText, p
                         writer.setPageLayout(_page_layout(section.landscape))
                         writer.newPage()
                     number += 1
-                    # the agency on the left, the period and the section on the right; the date
-                    # produced, a preview's mark and the page number at the foot
                     painter.setFont(small)
-                    painter.setPen(Qt.GlobalColor.darkGray)
-                    top = QRectF(0, 0, width, band)
-                    painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, header)
-                    painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-                                     f"{s.period} · {section.title}")
-                    bottom = QRectF(0, pages.page.height() - band * 0.8, width, band * 0.8)
-                    painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, produced)
-                    painter.drawText(bottom, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, mark)
-                    painter.drawText(bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom,
-                                     _("Page {page} of {pages}").format(page=number, pages=total))
+                    _margins(painter, QRectF(0, 0, width, band),
+                             QRectF(0, pages.page.height() - band * 0.8, width, band * 0.8),
+                             (header, f"{s.period} · {section.title}"),
+                             (produced, mark, _("Page {page} of {pages}").format(page=number, pages=total)))
                     painter.save()
                     painter.translate(0, band - index * height)
                     document.drawContents(painter, QRectF(0, index * height, width, height))

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from partner_desk.domain.accrual import SERVICE_KINDS
 from partner_desk.domain.languages import LANGUAGES
+from partner_desk.domain.ledger import EntryKind
 from partner_desk.domain.money import minor_digits
 from partner_desk.domain.periods import Period
-from partner_desk.files.statement_model import LedgerRow, LineGroup
+from partner_desk.domain.rewards import DEFAULT_BENEFIT_NAMES
+from partner_desk.files.statement_model import LineGroup
 from partner_desk.i18n import N_, translator
 
 LOCALES = {"uk": "uk_UA", "en": "en_GB"}
@@ -69,15 +72,23 @@ GROUP_TOTALS = {
     LineGroup.LATE: N_("Subtotal: late lines"),
 }
 
-# The default benefits' wording (domain.rewards.DEFAULT_REWARD_LEVELS), so that a statement shows
-# them in its language; a benefit an admin added or renamed is shown as written.
-DEFAULT_BENEFITS = (
-    N_("Joint case study on the company blog and in online media"),
-    N_("Recommendation to the company's clients"),
-    N_("Participation in the company's events and trainings"),
-    N_("Joint events"),
-    N_("Information partnerships"),
-)
+
+
+class EntryDetails(Protocol):
+    """What `StatementText.details` reads of a ledger entry (a statement's row or the window's)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def project_id(self) -> str | None: ...
+    @property
+    def withdrawal_id(self) -> int | None: ...
+    @property
+    def projected(self) -> bool: ...
+    @property
+    def period(self) -> Period | None: ...
 
 
 class StatementText:
@@ -111,28 +122,30 @@ class StatementText:
         return _("yes") if late else _("no")
 
     def benefit(self, name: str) -> str:
-        return self.gettext(name)
+        """A benefit's name: a default one (domain/rewards.py) in this language, one an admin added or
+        renamed as written."""
+        return self.gettext(name) if name in DEFAULT_BENEFIT_NAMES else name
 
     def month(self, period: Period) -> str:
         """'May 2026', 'травень 2026'."""
         return format_date(period.first_day, "LLLL y", locale=self.locale)
 
-    def details(self, row: LedgerRow) -> str:
+    def details(self, row: EntryDetails) -> str:
         """What a ledger entry was, in words: made from its kind and references, so a statement
         reads in its own language; a correction shows the reason as its author wrote it."""
         _ = self.gettext
         text: str
-        if row.kind == "accrual" and row.period is not None:
+        if row.kind == EntryKind.ACCRUAL and row.period is not None:
             text = _("Commission for {month}").format(month=self.month(row.period))
-        elif row.kind == "refund_reversal" and row.period is not None:
+        elif row.kind == EntryKind.REFUND_REVERSAL and row.period is not None:
             text = _("Commission on refunds reversed, {month}").format(month=self.month(row.period))
-        elif row.kind == "project_payment" and row.project_id is not None:
+        elif row.kind == EntryKind.PROJECT_PAYMENT and row.project_id is not None:
             text = _("Paid for project {project}").format(project=row.project_id)
-        elif row.kind == "withdrawal_hold" and row.withdrawal_id is not None:
+        elif row.kind == EntryKind.WITHDRAWAL_HOLD and row.withdrawal_id is not None:
             text = _("Held for withdrawal request no. {id}").format(id=row.withdrawal_id)
-        elif row.kind == "hold_release" and row.withdrawal_id is not None:
+        elif row.kind == EntryKind.HOLD_RELEASE and row.withdrawal_id is not None:
             text = _("Released from withdrawal request no. {id}").format(id=row.withdrawal_id)
-        elif row.kind == "payout" and row.withdrawal_id is not None:
+        elif row.kind == EntryKind.PAYOUT and row.withdrawal_id is not None:
             text = _("Paid out for withdrawal request no. {id}").format(id=row.withdrawal_id)
         else:
             text = row.note or ""

@@ -10,86 +10,19 @@ bounded memory with a readable list.
 from __future__ import annotations
 
 import csv
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
 
 from partner_desk.domain.errors import UserError
-
-PROBLEM_CAP = 1_000
-# one row's cells as text, and the problems of the cells that could not be read as they are
-RawRow = tuple[list[str], dict[int, str]]
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with an input row: `row N: column: problem`."""
-
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = [f"row {self.row}"] if self.row > 0 else []
-        where += [self.column] if self.column else []
-        return ": ".join([*where, self.message])
-
-
-def _order(problem: Problem) -> tuple[int, str]:
-    return problem.row, problem.column
-
-
-class Problems:
-    """The problems of one file: every one counted, the first `cap` by row then column kept."""
-
-    def __init__(self, cap: int = PROBLEM_CAP) -> None:
-        self.cap = cap
-        self.count = 0
-        self._kept: list[Problem] = []
-
-    def append(self, problem: Problem) -> None:
-        self.count += 1
-        self._kept.append(problem)
-        if len(self._kept) >= 2 * self.cap:
-            self._trim()
-
-    def _trim(self) -> None:
-        self._kept.sort(key=_order)  # stable: problems of one cell keep the order they were found in
-        del self._kept[self.cap:]
-
-    def first(self) -> list[Problem]:
-        """The first `cap` problems, by row then column."""
-        self._trim()
-        return list(self._kept)
-
-    def __len__(self) -> int:
-        return self.count
-
-    def __bool__(self) -> bool:
-        return self.count > 0
-
-    def __iter__(self) -> Iterator[Problem]:
-        return iter(self.first())
-
-
-class FileRejected(UserError):
-    """A file refused as a whole; `problems` lists the first PROBLEM_CAP reasons, `total` counts all."""
-
-    def __init__(self, problems: Iterable[Problem], what: str = "file") -> None:
-        collected = problems if isinstance(problems, Problems) else Problems()
-        if collected is not problems:
-            for problem in problems:
-                collected.append(problem)
-        self.problems = collected.first()
-        self.total = collected.count
-        head = f"{what} refused: {self.total} problem{'s' if self.total != 1 else ''}, nothing was written"
-        lines = [head, *(str(p) for p in self.problems)]
-        if self.total > len(self.problems):
-            lines.append(f"… and {self.total - len(self.problems)} more problems "
-                         f"(the first {len(self.problems)} are listed)")
-        super().__init__("\n".join(lines))
+from partner_desk.domain.refusals import Refusal
+from partner_desk.files.problems import PROBLEM_CAP as PROBLEM_CAP
+from partner_desk.files.problems import FileRejected as FileRejected
+from partner_desk.files.problems import Problem as Problem
+from partner_desk.files.problems import Problems as Problems
+from partner_desk.files.problems import RawRow as RawRow
+from partner_desk.files.xlsx_input import xlsx_rows
 
 
 class Cells(dict[str, str]):
@@ -154,7 +87,7 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, RawRow]]]:
         header = next(reader)
     except StopIteration:
         handle.close()
-        raise FileRejected([Problem(1, "", "the file is empty: a header row is needed")], path.name) from None
+        raise FileRejected([Problem.of(1, "", Refusal("no_header"))], path.name) from None
     except UnicodeDecodeError:
         handle.close()
         raise FileRejected([Problem(0, "", f"{path.name} is not UTF-8 text")], path.name) from None
@@ -190,7 +123,6 @@ def _csv_problem(exc: csv.Error) -> str:
 def open_table(path: Path | str, percent_columns: Collection[str] = ()) -> RowSource:
     """Open a CSV or XLSX file; the format is told by the file name's extension. In an XLSX file a
     percent-formatted number is the percent it shows in `percent_columns`, and refused elsewhere."""
-    from partner_desk.files.xlsx_input import xlsx_rows
 
     path = Path(path)
     try:
@@ -213,11 +145,11 @@ def check_header(source: RowSource, required: tuple[str, ...], optional: tuple[s
     known = set(required) | set(optional)
     for name in required:
         if name not in source.header:
-            problems.append(Problem(1, name, "missing column"))
+            problems.append(Problem.of(1, name, Refusal("missing_column")))
     seen: set[str] = set()
     for name in source.header:
         # columns beyond the format's are ignored: billing exports may carry more
         if name in known and name in seen:
-            problems.append(Problem(1, name, "column listed twice"))
+            problems.append(Problem.of(1, name, Refusal("column_twice")))
         seen.add(name)
     return problems

@@ -26,7 +26,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from partner_desk.files.table import FileRejected, Problem, RawRow
+from openpyxl import load_workbook
+from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.worksheet._reader import WorkSheetParser
+
+from partner_desk.domain.refusals import Refusal
+from partner_desk.files.problems import FileRejected, Problem, RawRow
 
 FORMULA = "a formula: paste values"
 # how many significant digits a spreadsheet keeps and shows of a number
@@ -80,8 +85,6 @@ class _Sheet:
     """The first worksheet of a workbook opened read-only, parsed row by row."""
 
     def __init__(self, path: Path) -> None:
-        from openpyxl import load_workbook
-
         self.path = path
         try:
             self.book = load_workbook(path, read_only=True, data_only=False)
@@ -95,8 +98,6 @@ class _Sheet:
         self._percent_styles: dict[int, bool] = {}
 
     def rows(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
-        from openpyxl.worksheet._reader import WorkSheetParser
-
         book = self.book
         try:
             source = self.sheet._get_source()
@@ -119,7 +120,6 @@ class _Sheet:
     def is_percent(self, style_id: int) -> bool:
         known = self._percent_styles.get(style_id)
         if known is None:
-            from openpyxl.cell.read_only import ReadOnlyCell
 
             try:
                 number_format = ReadOnlyCell(self.sheet, 0, 0, None, "n", style_id).number_format
@@ -177,7 +177,7 @@ def xlsx_rows(path: Path, percent_columns: Collection[str] = ()) -> tuple[list[s
         raise
     if first is None:
         sheet.close()
-        raise FileRejected([Problem(1, "", "the sheet is empty: a header row is needed")], path.name)
+        raise FileRejected([Problem.of(1, "", Refusal("sheet_no_header"))], path.name)
     header: list[str] = []
     pending: list[tuple[int, list[dict[str, Any]]]] = [first]
     if first[0] == 1:

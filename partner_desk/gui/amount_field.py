@@ -20,8 +20,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 from partner_desk.domain.errors import MissingRates, UserError
 from partner_desk.domain.money import USD
 from partner_desk.gui.amount_text import AmountProblem, Sign, example, read_amount
+from partner_desk.gui.ops import run_op
 from partner_desk.i18n import _, money
-from partner_desk.services.ledger import Conversion
+from partner_desk.services.ledger import Conversion, usd_conversion
 from partner_desk.store.engine import Database
 
 RED = "color: #b00020;"
@@ -149,8 +150,6 @@ def watch_fields(fields: list[tuple[str, AmountField]], button: QWidget, tip: st
 
 def load_usd_rate(field: AmountField, db: Database) -> None:
     """Fetch today's conversion of the field's currency to USD in the background, then show it."""
-    from partner_desk.gui.ops import run_op
-    from partner_desk.services.ledger import usd_conversion
 
     if field.currency == USD:
         return

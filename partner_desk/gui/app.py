@@ -16,6 +16,7 @@ from partner_desk.gui import language, ops
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
 from partner_desk.gui.main_window import MainWindow
+from partner_desk.gui.pages.settings_connection import remembered
 from partner_desk.gui.preferences import APPLICATION, ORGANIZATION, remember_text, remembered_text, settings
 from partner_desk.i18n import _
 from partner_desk.services import users
@@ -79,8 +80,6 @@ def chosen_url(db_url: str | None) -> str | None:
     from the system keyring), then the file in the user's data folder."""
     if db_url or os.environ.get(ENV_DB):
         return db_url
-    from partner_desk.gui.pages.settings_connection import remembered
-
     found = remembered()
     return connections.with_password(found) if found else None
 

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor, Role
 from partner_desk.gui.amount_field import AmountField, watch_fields
+from partner_desk.gui.ops import failure_text, run_op, show_error
 from partner_desk.i18n import _
+from partner_desk.refusal_text import shown_error
 from partner_desk.services import users
 from partner_desk.store.engine import Database
 
@@ -76,7 +78,6 @@ class _CredentialsDialog(QDialog):
 
     def submit(self) -> None:
         """Check the entered credentials in the background; accept the dialog when they sign in."""
-        from partner_desk.gui.ops import run_op
 
         if self.busy:
             return
@@ -101,7 +102,6 @@ class _CredentialsDialog(QDialog):
     def _failed(self, exc: Exception) -> None:
         self.busy = False
         self.buttons.setEnabled(True)
-        from partner_desk.gui.ops import failure_text
 
         # a refusal as it is; anything else (a busy database, an error nobody foresaw) as the window
         # says it everywhere: one line naming the action, and the log file its details went to
@@ -203,17 +203,11 @@ class FormDialog(QDialog):
         self.setMinimumWidth(max(self.minimumWidth(), 640))
         return watch_fields(fields, self.ok_button())
 
-    def work(self) -> object:
-        """Validate the fields and call the service; runs on a pool thread (read fields before)."""
-        raise NotImplementedError
-
     def prepare(self) -> Any:
         """Read the fields on the GUI thread; raise UserError for a field that is wrong."""
         return None
 
     def submit(self) -> None:
-        from partner_desk.gui.ops import run_op
-
         if self.busy:
             return
         try:
@@ -227,8 +221,8 @@ class FormDialog(QDialog):
         run_op(self, lambda _progress: self.run(values), self._done, self._failed)
 
     def run(self, values: Any) -> object:
-        """The background part; by default `work()`."""
-        return self.work()
+        """The background part: call the service with the values `prepare` read; runs on a pool thread."""
+        raise NotImplementedError
 
     def _done(self, result: object) -> None:
         self.busy = False
@@ -237,16 +231,10 @@ class FormDialog(QDialog):
         self.accept()
 
     def _failed(self, exc: Exception) -> None:
-        from partner_desk.gui.ops import show_error
-
         self.busy = False
         self.buttons.setEnabled(True)
         if isinstance(exc, UserError):
-            reasons = getattr(exc, "reasons", None)
-            text = str(exc)
-            if reasons:
-                text += "\n" + "\n".join(f"• {r}" for r in reasons if r not in text)
-            self.show_error(text)
+            self.show_error(shown_error(exc))
         else:
             show_error(self, exc, action=self.windowTitle())
 

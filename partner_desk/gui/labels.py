@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from enum import Enum
 
+from partner_desk.domain.languages import LANGUAGES
+from partner_desk.domain.rewards import DEFAULT_BENEFIT_NAMES
 from partner_desk.domain.roles import Role
-from partner_desk.i18n import N_, _
+from partner_desk.files.statement_text import EntryDetails, StatementText
+from partner_desk.i18n import N_, _, current_language
 
 ROLES = {"manager": N_("manager"), "finance": N_("finance"), "admin": N_("admin")}
 STATES = {
@@ -56,3 +59,15 @@ def role(value: Role | str | None) -> str:
     if value is None:
         return _("set-up")
     return label(ROLES, value.label if isinstance(value, Role) else value)
+
+
+def entry_details(row: EntryDetails) -> str:
+    """What a ledger entry was, in the window's language: made from its kind and references (an
+    accrual credit names its month), as a statement says it; a correction shows its written reason."""
+    language = current_language()
+    return StatementText(language if language in LANGUAGES else "en").details(row)
+
+
+def benefit(name: str) -> str:
+    """A benefit's name in the window's language while it is one of the defaults; as written otherwise."""
+    return _(name) if name in DEFAULT_BENEFIT_NAMES else name

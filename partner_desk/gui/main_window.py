@@ -23,6 +23,7 @@ from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.help_menu import add_help_menu
 from partner_desk.gui.ops import run_op
 from partner_desk.gui.page import Page
+from partner_desk.gui.pages.users_dialogs import PasswordDialog
 from partner_desk.gui.preferences import settings
 from partner_desk.gui.registry import PAGES, PageSpec
 from partner_desk.i18n import _
@@ -33,7 +34,7 @@ from partner_desk.services.watch import Change
 
 # the areas the session holds settings of (the company time zone, people's names)
 SESSION_AREAS = frozenset({Area.SETTINGS, Area.USERS})
-# how long a change by someone else stays in the status bar
+# how long the sentence about one of this window's own changes stays in the status bar
 CHANGE_MESSAGE_MS = 15_000
 
 
@@ -245,8 +246,6 @@ class MainWindow(QMainWindow):
         self.sign_out_requested.emit()
 
     def change_password(self) -> FormDialog:
-        from partner_desk.gui.pages.users_dialogs import PasswordDialog
-
         dialog = PasswordDialog(self.ctx, self.ctx.user_name, self)
         dialog.accepted.connect(lambda: widgets.inform(self, _("Your password is changed.")))
         dialog.open()

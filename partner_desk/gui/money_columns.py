@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtGui import QColor
 
-from partner_desk.domain.payouts import totals as per_currency
+from partner_desk.domain.money import per_currency
 from partner_desk.files.table_export import Money
 from partner_desk.gui.table_model import RIGHT, Column
 from partner_desk.i18n import _, money

@@ -26,12 +26,13 @@ from typing import Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from partner_desk import errorlog
 from partner_desk.domain.errors import UserError
 from partner_desk.gui import widgets
 from partner_desk.i18n import _
+from partner_desk.refusal_text import shown_error
 from partner_desk.services.authority import Refused
 from partner_desk.store.engine import DatabaseBusy
 
@@ -227,7 +228,7 @@ def show_error(parent: QWidget | None, exc: BaseException, trace: str = "", acti
     if isinstance(exc, UserError):
         problems = getattr(exc, "problems", None)
         details = "\n".join(str(p) for p in problems) if problems else ""
-        widgets.warn(parent, str(exc), details=details)
+        widgets.warn(parent, shown_error(exc), details=details)
         if isinstance(exc, Refused) and parent is not None:
             # the user's role or state may have changed: the window follows it at once
             follow = getattr(parent.window(), "refresh_standing", None)
@@ -261,7 +262,6 @@ def failure_text(exc: BaseException, action: str = "") -> str:
 def install_excepthook() -> None:
     """Show failures outside background work (in a slot, a timer) in the same dialog, not on a
     console nobody reads."""
-    from PySide6.QtWidgets import QApplication
 
     def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if not isinstance(exc, Exception) or QApplication.instance() is None:

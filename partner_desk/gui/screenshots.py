@@ -16,12 +16,14 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QPoint, QSettings
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from partner_desk.domain import clock
 from partner_desk.gui import language, ops
@@ -86,45 +88,9 @@ def render(out: Path, now: str = TODAY) -> list[Path]:
                 widget.grab().save(str(target))
                 written.append(target)
 
-            first_agency = None
-            for spec in window.specs:
-                page = window.show_page(spec.key)
-                settle(app)
-                if spec.key == "agencies":
-                    rows = getattr(page, "model", None)
-                    if rows is not None and rows.rowCount():
-                        first_agency = rows.row(2 if rows.rowCount() > 2 else 0).code
-                if spec.key == "agency" and first_agency is not None:
-                    page.show_item(first_agency)
-                    settle(app)
-                    tabs = getattr(page, "tabs", None)
-                    if tabs is not None:  # the chart says the most about an agency at a glance
-                        tabs.setCurrentIndex(tabs.count() - 1)
-                        settle(app)
-                if spec.key == "accruals":  # a preview agency's lines below the list
-                    table = getattr(page, "table", None)
-                    if table is not None and table.model().rowCount() > 3:
-                        table.selectRow(3)
-                        settle(app)
-                save(window, spec.key)
-            page = window.show_page("agency")
-            dialog = page.controller.request_withdrawal() if isinstance(page, AgencyPage) else None
-            if isinstance(dialog, WithdrawalDialog):
-                settle(app)
-                good, ambiguous = AMOUNTS.get(choice.language, AMOUNTS["en"])
-                for text, name in ((good, "amount"), (ambiguous, "amount-refused")):
-                    dialog.amount.setText(text)
-                    dialog.details.setPlainText("UA21 3223 1300 0002 6007 2335 6600 1")
-                    settle(app)
-                    save(dialog, name)
-                dialog.reject()
-            settings_page = window.show_page("settings")
-            if isinstance(settings_page, SettingsPage):
-                for section, name in ((settings_page.users_section, "users"),
-                                      (settings_page.language_section, "language")):
-                    settings_page.tabs.setCurrentWidget(section)
-                    settle(app)
-                    save(window, name)
+            _pages(app, window, save)
+            _amount_dialog(app, window, choice.language, save)
+            _settings_sections(app, window, save)
             window.show_page("withdrawals")
             settle(app)
             save_with_menu(window, out / "account.png")
@@ -135,11 +101,61 @@ def render(out: Path, now: str = TODAY) -> list[Path]:
     return written
 
 
+Save = Callable[[QWidget, str], None]
+
+
+def _pages(app: QApplication, window: MainWindow, save: Save) -> None:
+    """Every registered page; the agency page shows the agency third in the list, on its chart."""
+    first_agency = None
+    for spec in window.specs:
+        page = window.show_page(spec.key)
+        settle(app)
+        if spec.key == "agencies":
+            rows = getattr(page, "model", None)
+            if rows is not None and rows.rowCount():
+                first_agency = rows.row(2 if rows.rowCount() > 2 else 0).code
+        if spec.key == "agency" and first_agency is not None:
+            page.show_item(first_agency)
+            settle(app)
+            tabs = getattr(page, "tabs", None)
+            if tabs is not None:  # the chart says the most about an agency at a glance
+                tabs.setCurrentIndex(tabs.count() - 1)
+                settle(app)
+        if spec.key == "accruals":  # a preview agency's lines below the list
+            table = getattr(page, "table", None)
+            if table is not None and table.model().rowCount() > 3:
+                table.selectRow(3)
+                settle(app)
+        save(window, spec.key)
+
+
+def _amount_dialog(app: QApplication, window: MainWindow, language_code: str, save: Save) -> None:
+    """The withdrawal dialog with an amount as it will be recorded, and with one read two ways."""
+    page = window.show_page("agency")
+    dialog = page.controller.request_withdrawal() if isinstance(page, AgencyPage) else None
+    if isinstance(dialog, WithdrawalDialog):
+        settle(app)
+        good, ambiguous = AMOUNTS.get(language_code, AMOUNTS["en"])
+        for text, name in ((good, "amount"), (ambiguous, "amount-refused")):
+            dialog.amount.setText(text)
+            dialog.details.setPlainText("UA21 3223 1300 0002 6007 2335 6600 1")
+            settle(app)
+            save(dialog, name)
+        dialog.reject()
+
+
+def _settings_sections(app: QApplication, window: MainWindow, save: Save) -> None:
+    settings_page = window.show_page("settings")
+    if isinstance(settings_page, SettingsPage):
+        for section, name in ((settings_page.users_section, "users"),
+                              (settings_page.language_section, "language")):
+            settings_page.tabs.setCurrentWidget(section)
+            settle(app)
+            save(window, name)
+
+
 def save_with_menu(window: MainWindow, target: Path) -> None:
     """The window with its Account menu open, as one picture (the menu is a window of its own)."""
-    from PySide6.QtCore import QPoint
-    from PySide6.QtGui import QPainter
-    from PySide6.QtWidgets import QMenu
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)

@@ -9,7 +9,6 @@ posted period's lines are read as they were posted.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,12 +16,13 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from partner_desk.domain.accrual import Line
-from partner_desk.domain.money import from_minor, round_usd
+from partner_desk.domain.money import from_minor, per_currency, round_usd
 from partner_desk.domain.periods import Period, today_in
 from partner_desk.domain.posting import posting_refusals
-from partner_desk.domain.roles import NEEDS, Actor
+from partner_desk.domain.roles import Action, Actor, role_refusal
 from partner_desk.domain.tiers import BEGINNING
 from partner_desk.i18n import _
+from partner_desk.refusal_text import shown
 from partner_desk.services.accruals import AgenciesPriced, preview_period
 from partner_desk.services.balances import positions
 from partner_desk.store.engine import Database
@@ -122,10 +122,7 @@ class Calendar:
 
 def totals_by_currency(rows: list[AccrualRow]) -> dict[str, Decimal]:
     """The sum of the commissions per currency, in currency order."""
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for row in rows:
-        totals[row.currency] += row.commission
-    return dict(sorted(totals.items()))
+    return per_currency((row.commission, row.currency) for row in rows)
 
 
 def _next_to_post(posted: list[Period], first_payment: Period | None, today: date) -> Period | None:
@@ -171,16 +168,11 @@ def _choices(running: Period, posted: list[Period], first_payment: Period | None
 
 def post_refusals(db: Database, actor: Actor, period: Period, as_of: date | None = None) -> list[str]:
     """Every reason `actor` cannot post `period` now; empty when posting would go ahead."""
-    reasons: list[str] = []
-    needed = NEEDS["accrue.post"]
-    if not actor.may(needed):
-        role = actor.role.label if actor.role else _("no role")
-        reasons.append(_("posting needs the {needed} role (you are {role})").format(
-            needed=needed.label, role=role))
+    role = role_refusal(actor, Action.ACCRUE_POST)
     with db.read() as session:
         today = as_of or today_in(company_tz(session))
         posted = posted_periods(session)
-    return reasons + posting_refusals(period, posted, today)
+    return [shown(r) for r in ([role] if role else []) + posting_refusals(period, posted, today)]
 
 
 def preview(db: Database, actor: Actor, period: Period, as_of: date | None = None,
@@ -225,7 +217,7 @@ def posted(db: Database, period: Period) -> PeriodView | None:
     rows = [
         AccrualRow(code, name, cur, round_usd(turnover), percent, from_minor(minor, cur), lines, late,
                    round_usd(reward), balances[agency_id].balance,
-                   Period.parse(effective) if effective else BEGINNING, version)
+                   effective or BEGINNING, version)
         for agency_id, code, name, cur, turnover, percent, minor, lines, late, reward, version, effective in found
     ]
     message = _("{period} was posted: {count} accruals").format(period=period, count=len(rows))

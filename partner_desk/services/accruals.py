@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, Terms, accrue_agency
 from partner_desk.domain.dates import as_of_refusal, future_refusal
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.ledger import EntryKind
 from partner_desk.domain.money import (
     EXACT,
     format_amount,
@@ -25,14 +25,16 @@ from partner_desk.domain.money import (
     format_usd,
     from_minor,
     minor_digits,
+    per_currency,
     to_minor,
 )
 from partner_desk.domain.periods import ONE_DAY, Period, parse_period, period_bounds, today_in
 from partner_desk.domain.posting import before_first, posting_refusals
 from partner_desk.domain.rates import RateCollector
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor
+from partner_desk.refusal_text import Refused, raise_refusals
 from partner_desk.services import audit
-from partner_desk.services.guard import refused, require
+from partner_desk.services.guard import checked
 from partner_desk.store import accrual_queries as q
 from partner_desk.store import accrual_scan as scan
 from partner_desk.store import chain, locks
@@ -63,10 +65,7 @@ class AccrualRun:
     message: str
 
     def totals_by_currency(self) -> dict[str, Decimal]:
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        for accrual in self.accruals:
-            totals[accrual.currency] += accrual.total
-        return dict(sorted(totals.items()))
+        return _totals(self.accruals)
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,7 @@ def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date
             return AccrualRun(period, True, False, [], f"{period} is already accrued: nothing to preview")
         if plan.posted and period < plan.posted[0]:
             # it can never be posted: its payments go, late, into the next run
-            raise UserError(before_first(period, plan.posted[0]))
+            raise Refused(before_first(period, plan.posted[0]))
         only = None
         if agency is not None:
             only = session.scalar(select(Agency.id).where(Agency.code == agency))
@@ -222,9 +221,7 @@ def _refuse_order(plan: _Plan, period: Period, today: date, as_of: date | None) 
             raise UserError(problem)
         if not period.has_ended(as_of) and period.has_ended(today):
             raise UserError(f"{period} had not ended on {as_of}: posting it as of that day is refused")
-    reasons = posting_refusals(period, plan.posted, today)
-    if reasons:
-        raise UserError("; ".join(reasons))
+    raise_refusals(posting_refusals(period, plan.posted, today))
 
 
 def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | None = None,
@@ -234,12 +231,8 @@ def post_period(db: Database, actor: Actor, period: Period | str, as_of: date | 
     it as it is written, in agency code order (before the transaction commits), and the run keeps
     the accruals without their lines: a posting of any size holds one agency's lines at a time."""
     period = period if isinstance(period, Period) else _check_period_text(period)
-    require(db, actor, "accrue.post", str(period))
-    try:
+    with checked(db, actor, Action.ACCRUE_POST, str(period)):
         return _post(db, actor, period, as_of, priced, each)
-    except UserError as exc:
-        refused(db, actor, "accrue.post", str(period), exc)
-        raise
 
 
 def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
@@ -268,17 +261,15 @@ def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
         scan.clear_late(session)
         totals = {cur: format_amount(v, cur) for cur, v in _totals(accruals).items()}
         credited = {a.agency: format_amount(a.total, a.currency) for a in accruals}
-        audit.record(session, actor, "accrue.post", str(period),
+        audit.record(session, actor, Action.ACCRUE_POST, str(period),
                      after={"period": str(period), "accruals": len(accruals), "totals": totals,
                             "as_of": day.isoformat(), "credits": credited})
     return AccrualRun(period, False, True, accruals, f"posted {period}: {len(accruals)} accruals")
 
 
 def _totals(accruals: list[AgencyAccrual]) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for a in accruals:
-        totals[a.currency] += a.total
-    return dict(sorted(totals.items()))
+    """The accruals' commissions summed per currency, in currency order."""
+    return per_currency((a.total, a.currency) for a in accruals)
 
 
 class _Writer:
@@ -336,11 +327,11 @@ class _Writer:
         )))
         effective = accrual.period.end - ONE_DAY  # credited on the period's last day
         note = f"{accrual.period} accrual"
-        self.credits.append(dict(agency_id=agency_id, kind="accrual", amount_minor=credit, currency=currency,
+        self.credits.append(dict(agency_id=agency_id, kind=EntryKind.ACCRUAL, amount_minor=credit, currency=currency,
                                  effective_on=effective, user_name=self.actor.name, accrual_id=accrual_id,
                                  note=note))
         if reversal:
-            self.credits.append(dict(agency_id=agency_id, kind="refund_reversal", amount_minor=reversal,
+            self.credits.append(dict(agency_id=agency_id, kind=EntryKind.REFUND_REVERSAL, amount_minor=reversal,
                                      currency=currency, effective_on=effective, user_name=self.actor.name,
                                      accrual_id=accrual_id, note=f"{accrual.period} refunds reversed"))
         if len(self.lines) >= LINE_BATCH:

@@ -9,22 +9,26 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from partner_desk.domain.accrual import SUBSCRIPTION, AgencyAccrual
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import DEFAULT_STATEMENT_LANGUAGE, statement_language
+from partner_desk.domain.ledger import Position, running
 from partner_desk.domain.money import from_minor, round_usd
 from partner_desk.domain.periods import Period, local_date, today_in
-from partner_desk.domain.rewards import Fulfilment, RewardSchedule
+from partner_desk.domain.refusals import Refusal
+from partner_desk.domain.rewards import RewardSchedule
 from partner_desk.domain.rewards import qualified as qualified_for
 from partner_desk.domain.roles import Actor
-from partner_desk.domain.tiers import TierTable
+from partner_desk.domain.tiers import TierHistory, TierTable
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.balances import balances
 from partner_desk.services.versions import ledger_head
 from partner_desk.store.accrual_queries import connected_at_moment
+from partner_desk.store.connections import is_connected, view_moment
 from partner_desk.store.engine import Database
 from partner_desk.store.models import (
     Accrual,
@@ -145,7 +149,7 @@ class AgencyDetail:
     balance: Decimal
     held: Decimal
     available: Decimal
-    reasons: tuple[str, ...]
+    reasons: tuple[Refusal, ...]
     benefits: list[BenefitRow]
     connections: list[ConnectionRow]
     chart: list[MonthPoint]
@@ -191,86 +195,117 @@ def _preview_of(db: Database, actor: Actor, period: Period, today: date, code: s
     return True, next(iter(run.accruals), None)
 
 
-def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = None) -> AgencyDetail:
-    """Everything the agency page's header and tabs (but payments and ledger) show."""
-    agency = _agency(db, code)
+@dataclass
+class _Stored:
+    """What the agency page reads of one agency in one read transaction."""
+
+    tz: ZoneInfo
+    today: date
+    posted: list[Period]
+    tiers: TierHistory
+    schedule: RewardSchedule
+    default_language: str
+    accruals: dict[Period, Accrual]
+    connections: list[ConnectionRow]
+    benefit_rows: list[tuple[Benefit, Decimal]]
+    states: dict[int, BenefitState]
+    ledger_head: int
+
+
+def _read(db: Database, agency: Agency, as_of: date | None) -> _Stored:
     with db.read() as session:
         head = ledger_head(session, agency.id)
         tz = company_tz(session)
         today = as_of or today_in(tz)
-        running_period = Period.of(today)
-        last = running_period.previous()
-        posted = posted_periods(session)
-        tiers = tier_history(session)
-        table = tiers.table_for(running_period)
-        schedule = reward_schedule(session)
-        default_language = default_statement_language(session)
-        accruals = {
-            Period.parse(a.period): a
-            for a in session.scalars(select(Accrual).where(Accrual.agency_id == agency.id))
-        }
+        moment = view_moment(as_of, tz)
+        accruals = {Period.parse(a.period): a
+                    for a in session.scalars(select(Accrual).where(Accrual.agency_id == agency.id))}
         connections = [
             ConnectionRow(c.project_id, p.name, p.currency, c.connected_at, c.disconnected_at,
-                          local_date(c.connected_at, tz) <= today and (c.disconnected_at is None
-                                                               or local_date(c.disconnected_at, tz) > today))
+                          is_connected(c.connected_at, c.disconnected_at, moment))
             for c, p in session.execute(
                 select(Connection, Project).join(Project, Project.project_id == Connection.project_id)
                 .where(Connection.agency_id == agency.id)
                 .order_by(Connection.project_id, Connection.connected_at))
         ]
-        benefit_rows = list(session.execute(select(Benefit, RewardLevelRow.min_reward_usd)
-                                            .join(RewardLevelRow, RewardLevelRow.id == Benefit.level_id)
-                                            .order_by(RewardLevelRow.min_reward_usd, Benefit.position)))
+        benefit_rows = [(b, m) for b, m in session.execute(
+            select(Benefit, RewardLevelRow.min_reward_usd).join(RewardLevelRow, RewardLevelRow.id == Benefit.level_id)
+            .order_by(RewardLevelRow.min_reward_usd, Benefit.position))]
         states: dict[int, BenefitState] = {}
         for state in session.scalars(select(BenefitState).where(BenefitState.agency_id == agency.id)
                                      .order_by(BenefitState.id)):
             states[state.benefit_id] = state  # the latest row wins
-    notes: list[str] = []
-    last_posted = last in posted
-    last_accrual = accruals.get(last)
-    last_percent: Decimal | None
-    last_reward: Decimal | None
-    prev: AgencyAccrual | None = None
-    if last_posted:
-        last_percent = last_accrual.percent if last_accrual else None
-        last_reward = round_usd(last_accrual.reward_usd) if last_accrual else Decimal(0)
-    else:
-        ok, prev = _preview_of(db, actor, last, today, code, notes)
-        last_percent = prev.percent if prev else None
-        last_reward = (round_usd(prev.reward) if prev else Decimal(0)) if ok else None
-    _ok, running = _preview_of(db, actor, running_period, today, code, notes)
-    running_levels = month_levels(running_period, False, running.turnover if running else Decimal(0),
-                                  running.percent if running else None,
-                                  round_usd(running.reward) if running else Decimal(0), table, schedule)
-    commission, reward = running_levels.commission, running_levels.reward
-    last_levels: MonthLevels | None = None
-    if last_reward is not None:
-        last_turnover = ((last_accrual.turnover_usd if last_accrual else Decimal(0)) if last_posted
-                         else (prev.turnover if prev else Decimal(0)))
-        last_levels = month_levels(last, last_posted, last_turnover, last_percent, last_reward,
-                                   tiers.table_for(last), schedule)
+        return _Stored(tz, today, posted_periods(session), tier_history(session), reward_schedule(session),
+                       default_statement_language(session), accruals, connections, benefit_rows, states, head)
+
+
+@dataclass
+class _LastMonth:
+    """Last month as the page shows it: posted, or its preview while it is not posted."""
+
+    percent: Decimal | None
+    reward: Decimal | None  # None when no preview can be made
+    turnover: Decimal | Fraction
+
+
+def _last_month(db: Database, actor: Actor, stored: _Stored, last: Period, code: str,
+                notes: list[str]) -> _LastMonth:
+    if last in stored.posted:
+        accrual = stored.accruals.get(last)
+        if accrual is None:
+            return _LastMonth(None, Decimal(0), Decimal(0))
+        return _LastMonth(accrual.percent, round_usd(accrual.reward_usd), accrual.turnover_usd)
+    ok, prev = _preview_of(db, actor, last, stored.today, code, notes)
+    if prev is None:
+        return _LastMonth(None, Decimal(0) if ok else None, Decimal(0))
+    return _LastMonth(prev.percent, round_usd(prev.reward), prev.turnover)
+
+
+def _benefits(stored: _Stored, last_reward: Decimal | None) -> list[BenefitRow]:
     # a posted month qualified for a benefit when the reward level it reached, as posted, is the
     # benefit's level or a higher one (levels are cumulative)
-    qualified = {lv: tuple(str(p) for p, a in sorted(accruals.items())
+    qualified = {lv: tuple(str(p) for p, a in sorted(stored.accruals.items())
                            if qualified_for(a.reward_level_usd, lv))
-                 for lv in {m for _b, m in benefit_rows}}
+                 for lv in {m for _b, m in stored.benefit_rows}}
     benefits = []
-    for benefit, minimum in benefit_rows:
-        latest = states.get(benefit.id)
+    for benefit, minimum in stored.benefit_rows:
+        latest = stored.states.get(benefit.id)
         benefits.append(BenefitRow(
             benefit.id, benefit.name, minimum,
             last_reward is not None and last_reward >= minimum, qualified.get(minimum, ()),
             latest.state if latest else None, latest.changed_by if latest else None,
             latest.changed_at if latest else None, latest.note if latest else None))
+    return benefits
+
+
+def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = None) -> AgencyDetail:
+    """Everything the agency page's header and tabs (but payments and ledger) show."""
+    agency = _agency(db, code)
+    stored = _read(db, agency, as_of)
+    today, tz, schedule = stored.today, stored.tz, stored.schedule
+    running_period = Period.of(today)
+    last = running_period.previous()
+    last_posted = last in stored.posted
+    notes: list[str] = []
+    prior = _last_month(db, actor, stored, last, code, notes)
+    _ok, running = _preview_of(db, actor, running_period, today, code, notes)
+    running_levels = month_levels(running_period, False, running.turnover if running else Decimal(0),
+                                  running.percent if running else None,
+                                  round_usd(running.reward) if running else Decimal(0),
+                                  stored.tiers.table_for(running_period), schedule)
+    last_levels = None if prior.reward is None else month_levels(
+        last, last_posted, prior.turnover, prior.percent, prior.reward, stored.tiers.table_for(last), schedule)
     (position,) = balances(db, code, today)
-    chart = _chart(accruals, running_period, running)
     return AgencyDetail(
         agency.id, agency.code, agency.name, agency.currency, agency.manager,
         local_date(agency.offer_accepted_at, tz) if agency.offer_accepted_at else None,
-        today, last, running_period, last_percent, last_reward, last_posted, running, commission, reward,
+        today, last, running_period, prior.percent, prior.reward, last_posted, running,
+        running_levels.commission, running_levels.reward,
         position.position.balance, position.position.held, position.position.available,
-        tuple(position.reasons), benefits, connections, chart, notes, last_levels, running_levels,
-        tuple(lv.min_reward_usd for lv in schedule.levels), tz.key, agency.language, default_language, head)
+        tuple(position.refusals), _benefits(stored, prior.reward), stored.connections,
+        _chart(stored.accruals, running_period, running), notes, last_levels, running_levels,
+        tuple(lv.min_reward_usd for lv in schedule.levels), tz.key, agency.language, stored.default_language,
+        stored.ledger_head)
 
 
 def _chart(accruals: dict[Period, Accrual], running_period: Period,
@@ -407,28 +442,31 @@ class LedgerRow:
     project_amount: Decimal | None
     project_currency: str | None
     note: str | None
+    withdrawal_id: int | None = None
+    period: Period | None = None  # the accrual's period, for accrual credits and refund reversals
+    projected: bool = False
 
 
 def agency_ledger(db: Database, code: str) -> list[LedgerRow]:
     """The agency's ledger entries in the order they were written, each with the balance after it
     (holds and releases earmark money and leave the balance as it is)."""
-    from partner_desk.domain.ledger import HOLD_KINDS
-
     agency = _agency(db, code)
     with db.read() as session:
-        entries = list(session.scalars(select(LedgerEntry).where(LedgerEntry.agency_id == agency.id)
-                                       .order_by(LedgerEntry.id)))
+        found = session.execute(select(LedgerEntry, Accrual.period)
+                                .outerjoin(Accrual, Accrual.id == LedgerEntry.accrual_id)
+                                .where(LedgerEntry.agency_id == agency.id).order_by(LedgerEntry.id)).all()
+    entries = [e for e, _period in found]
+    accrued = [None if p is None else Period.parse(p) for _e, p in found]
     rows = []
-    balance = Decimal(0)
-    for e in entries:
-        amount = from_minor(e.amount_minor, e.currency)
-        if e.kind not in HOLD_KINDS:
-            balance += amount
+    amounts = [from_minor(e.amount_minor, e.currency) for e in entries]
+    positions = running(Position(agency.currency, Decimal(0), Decimal(0)),
+                        [(e.kind, amount) for e, amount in zip(entries, amounts, strict=True)])
+    for e, amount, pos, period in zip(entries, amounts, positions, accrued, strict=True):
+        balance = pos.balance
         project_amount = (from_minor(e.project_amount_minor, e.project_currency)
                           if e.project_amount_minor is not None and e.project_currency else None)
         rows.append(LedgerRow(e.id, e.effective_on, e.created_at, e.kind, amount, e.currency, balance,
-                              e.user_name, e.project_id, project_amount, e.project_currency, e.note))
+                              e.user_name, e.project_id, project_amount, e.project_currency, e.note,
+                              e.withdrawal_id, period))
     return rows
 
-
-FULFILMENT_STATES = tuple(s.value for s in Fulfilment)

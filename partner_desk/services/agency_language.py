@@ -6,34 +6,30 @@ from sqlalchemy import select
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import parse_language
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor
 from partner_desk.services import audit
-from partner_desk.services.guard import refused, require
+from partner_desk.services.guard import guarded
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency
 
-ACTION = "agency.language"
+ACTION = Action.AGENCY_LANGUAGE
 
 
 def set_agency_language(db: Database, actor: Actor, code: str, language: str | None) -> str | None:
     """Write the agency's statements in `language` ('uk' or 'en'); None leaves it to the company
     default. Returns the language stored; a change is audited, setting the same one changes nothing."""
-    require(db, actor, ACTION, code)
-    try:
+    with guarded(db, actor, ACTION, code) as act:
         try:
             wanted = parse_language(language) if language is not None and language.strip() else None
         except ValueError as exc:
             raise UserError(str(exc)) from None
-        with db.write() as session:
-            agency = session.scalar(select(Agency).where(Agency.code == code))
-            if agency is None:
-                raise UserError(f"unknown agency '{code}'")
-            before = agency.language
-            if before == wanted:
-                return wanted
-            agency.language = wanted
-            audit.record(session, actor, ACTION, code, before={"language": before}, after={"language": wanted})
+        session = act.session
+        agency = session.scalar(select(Agency).where(Agency.code == code))
+        if agency is None:
+            raise UserError(f"unknown agency '{code}'")
+        before = agency.language
+        if before == wanted:
             return wanted
-    except UserError as exc:
-        refused(db, actor, ACTION, code, exc)
-        raise
+        agency.language = wanted
+        audit.record(session, actor, ACTION, code, before={"language": before}, after={"language": wanted})
+        return wanted

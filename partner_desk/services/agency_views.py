@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
-from partner_desk.domain import clock
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import round_usd
 from partner_desk.domain.periods import Period, local_date, today_in
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Actor
 from partner_desk.domain.withdrawals import withdrawal_refusals
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.balances import positions
+from partner_desk.store.connections import connected_at, view_moment
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, Agency, Connection
 from partner_desk.store.queries import company_tz, posted_periods, rate_book
@@ -45,7 +46,7 @@ class AgencyRow:
     balance: Decimal
     available: Decimal
     offer_accepted_on: date | None
-    reasons: tuple[str, ...]
+    reasons: tuple[Refusal, ...]
 
     @property
     def can_withdraw(self) -> bool:
@@ -83,8 +84,7 @@ def _connected_counts(db: Database, now: datetime) -> dict[int, int]:
     with db.read() as session:
         stmt = (
             select(Connection.agency_id, func.count(func.distinct(Connection.project_id)))
-            .where(Connection.connected_at <= now,
-                   or_(Connection.disconnected_at.is_(None), Connection.disconnected_at > now))
+            .where(connected_at(Connection, now))
             .group_by(Connection.agency_id)
         )
         return {aid: int(n) for aid, n in session.execute(stmt)}
@@ -124,7 +124,7 @@ def agency_list(db: Database, actor: Actor, as_of: date | None = None,
                     select(Accrual.agency_id, Accrual.turnover_usd, Accrual.percent)
                     .where(Accrual.period == str(last))):
                 posted_last[accrual_agency] = (round_usd(accrual_turnover), accrual_percent)
-    now = clock.now() if as_of is None else datetime(today.year, today.month, today.day, tzinfo=tz)
+    now = view_moment(as_of, tz)
     report(1, 4, "projects")
     projects = _connected_counts(db, now)
     notes: list[str] = []

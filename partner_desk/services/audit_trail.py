@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor
 from partner_desk.services import audit
 from partner_desk.services.guard import require
 from partner_desk.services.verify import Head, Verification, check
@@ -25,7 +25,7 @@ __all__ = ["Head", "Verification", "head", "parse_head", "records", "verify"]
 
 def records(db: Database, actor: Actor, limit: int | None = None) -> list[dict[str, Any]]:
     """The audit trail, newest first (all of it, or the newest `limit` records); finance or admin."""
-    require(db, actor, "audit.read")
+    require(db, actor, Action.AUDIT_READ)
     with db.read() as session:
         stmt = select(AuditRecord).order_by(AuditRecord.id.desc())
         if limit is not None:
@@ -64,6 +64,6 @@ def parse_head(text: str) -> Head:
 
 def verify(db: Database, actor: Actor, expect: Head | None = None) -> Verification:
     """Check the audit chain and every protected table against it (finance or admin)."""
-    require(db, actor, "audit.read")
+    require(db, actor, Action.AUDIT_READ)
     with db.read() as session:
         return check(session, expect)

@@ -16,17 +16,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from partner_desk.domain.errors import UserError
-from partner_desk.domain.roles import NEEDS, Actor, Role, describe
+from partner_desk import refusal_text
+from partner_desk.domain.refusals import Refusal
+from partner_desk.domain.roles import NEEDS, Action, Actor, Role, role_refusal, role_text
+from partner_desk.refusal_text import english_action, text
 from partner_desk.store.models import AuditRecord, User
 
 # the audit records that set a user's role, state or password; each records them as they are after it
-USER_ACTIONS = ("users.add", "users.role", "users.activate", "users.deactivate", "users.password",
-                "users.own_password", "users.rehash")
+USER_ACTIONS = (Action.USERS_ADD, Action.USERS_ROLE, Action.USERS_ACTIVATE, Action.USERS_DEACTIVATE,
+                Action.USERS_PASSWORD, Action.USERS_OWN_PASSWORD, Action.USERS_REHASH)
+
+__all__ = ["Refused", "confirm", "refusal"]
 
 
-class Refused(UserError):
-    """The signed-in user's role does not allow the action, or a rule forbids it."""
+class Refused(refusal_text.Refused):
+    """The signed-in user's role or state does not allow the action (read again for every action)."""
 
 
 def replay(afters: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -54,8 +58,8 @@ def tampered(session: Session, user: User) -> str | None:
     found = recorded(session, user.name)
     if found is None:
         return f"{user.name} is in no audit record: the account was made behind the product's back"
-    if "role" in found and found["role"] != user.role:
-        return (f"{user.name}'s role is {user.role} in the database but {found['role']} in the audit trail: "
+    if "role" in found and found["role"] != role_text(user.role):
+        return (f"{user.name}'s role is {role_text(user.role)} in the database but {found['role']} in the audit trail: "
                 "it was changed behind the product's back; an admin must set it again")
     if found.get("active") is not None and bool(found["active"]) != bool(user.active):
         return (f"{user.name}'s account is {'active' if user.active else 'deactivated'} in the database but not "
@@ -80,16 +84,15 @@ def standing(session: Session, name: str) -> tuple[Role, bool] | None:
     return Role.parse(row[0]), bool(row[1])
 
 
-def refusal(session: Session, actor: Actor, action: str) -> str | None:
+def refusal(session: Session, actor: Actor, action: Action | str) -> Refusal | None:
     """Why a signed-in `actor` may not do `action` now (their stored role and state); None if they may."""
     if not actor.signed_in:
         return None
     assert actor.name is not None
-    what = describe(action)
     user = session.scalar(select(User).where(User.name == actor.name))
     if user is None:
         if session.scalar(select(User.id).limit(1)) is not None:
-            return f"{actor.name} may not {what}: there is no such user"
+            return Refusal("no_such_user", {"user": actor.name, "action": _named(action)})
         # set-up mode: no user is stored yet, so the role the actor carries is all there is
         assert actor.role is not None
         role, active = actor.role, True
@@ -97,17 +100,21 @@ def refusal(session: Session, actor: Actor, action: str) -> str | None:
         role, active = Role.parse(user.role), bool(user.active)
         changed = tampered(session, user)
         # reading and checking the trail stays open: it is how the change is found and named
-        if changed is not None and action != "audit.read":
-            return f"{actor.name} may not {what}: {changed}"
+        if changed is not None and action != Action.AUDIT_READ:
+            return text("tampered", f"{actor.name} may not {english_action(action)}: {changed}")
     if not active:
-        return f"{actor.name} may not {what}: the account is deactivated"
-    needed = NEEDS.get(action)
-    if needed is not None and role < needed:
-        return f"{actor.name} ({role.label}) may not {what}: it needs the {needed.label} role"
-    return None
+        return Refusal("deactivated", {"user": actor.name, "action": _named(action)})
+    if action not in NEEDS:  # an action no role limits (recorded, but open to every signed-in user)
+        return None
+    return role_refusal(Actor(actor.name, role), Action(action))
 
 
-def confirm(session: Session, actor: Actor, action: str) -> None:
+def _named(action: Action | str) -> Action | str:
+    """An action as a refusal names it: one of the product's, or a name given as it is."""
+    return Action(action) if action in NEEDS else english_action(action)
+
+
+def confirm(session: Session, actor: Actor, action: Action | str) -> None:
     """Raise Refused unless a signed-in `actor` may do `action` now, read in the caller's transaction."""
     problem = refusal(session, actor, action)
     if problem is not None:

@@ -15,7 +15,9 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.ledger import Position, position
 from partner_desk.domain.money import USD, format_amount, from_minor
 from partner_desk.domain.periods import local_date, today_in
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.withdrawals import withdrawal_refusals
+from partner_desk.refusal_text import codes, english
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, LedgerEntry, Rate
 from partner_desk.store.queries import company_tz, rate_book
@@ -27,11 +29,16 @@ class AgencyBalance:
     code: str
     name: str
     position: Position
-    reasons: list[str]
+    refusals: list[Refusal]
 
     @property
     def withdrawable(self) -> bool:
-        return not self.reasons
+        return not self.refusals
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the agency may not withdraw, in English (the command line's words)."""
+        return [english(r) for r in self.refusals]
 
     def as_dict(self) -> dict[str, Any]:
         cur = self.position.currency
@@ -42,7 +49,8 @@ class AgencyBalance:
             "held": format_amount(self.position.held, cur),
             "available": format_amount(self.position.available, cur),
             "withdrawable": self.withdrawable,
-            "reasons": list(self.reasons),
+            "reasons": self.reasons,
+            "reason_codes": codes(self.refusals),
         }
 
 
@@ -81,7 +89,7 @@ def locked_agency(session: Session, code: str) -> Agency:
     return agency
 
 
-def eligibility(session: Session, agency: Agency, available: Decimal, today: date) -> list[str]:
+def eligibility(session: Session, agency: Agency, available: Decimal, today: date) -> list[Refusal]:
     """Every reason the agency may not withdraw today (SPEC section 7); empty when it may."""
     tz = company_tz(session)
     accepted = local_date(agency.offer_accepted_at, tz) if agency.offer_accepted_at else None

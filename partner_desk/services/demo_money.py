@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import format_amount, quantum
@@ -23,6 +23,7 @@ from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.i18n import _
 from partner_desk.services import ledger, payout_accounts, users, withdrawals
 from partner_desk.services.balances import AgencyBalance, balances
+from partner_desk.store.connections import connected_at
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, Connection
 from partner_desk.store.types import utc_now
@@ -51,8 +52,7 @@ def _connected_project(db: Database, code: str, moment: datetime) -> str | None:
     with db.read() as session:
         return session.scalar(
             select(Connection.project_id).join(Agency, Agency.id == Connection.agency_id)
-            .where(Agency.code == code, Connection.connected_at <= moment,
-                   or_(Connection.disconnected_at.is_(None), Connection.disconnected_at > moment))
+            .where(Agency.code == code, connected_at(Connection, moment))
             .order_by(Connection.project_id).limit(1)
         )
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.dates import write_date_refusal
@@ -26,11 +26,14 @@ from partner_desk.domain.ledger import (
 )
 from partner_desk.domain.money import USD, format_amount, parse_amount, to_minor
 from partner_desk.domain.periods import local_date, today_in
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.refusals import Refusal
+from partner_desk.domain.roles import Action, Actor
+from partner_desk.refusal_text import raise_refusals
 from partner_desk.services import audit, versions
 from partner_desk.services.balances import agency_position, locked_agency, rate_on
-from partner_desk.services.guard import refused, require
+from partner_desk.services.guard import guarded
 from partner_desk.store import chain
+from partner_desk.store.connections import connected_at
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, Connection, Project
 from partner_desk.store.queries import company_tz, posted_periods
@@ -83,15 +86,8 @@ def amount_in(value: Decimal | str, currency: str, *, what: str = "the amount") 
         raise UserError(f"{what}: {exc}") from None
 
 
-def _refuse(reasons: list[str], prefix: str) -> None:
-    if reasons:
-        raise UserError(f"{prefix}: " + "; ".join(reasons))
-
-
-def _position_dict(pos: Position) -> dict[str, str]:
-    cur = pos.currency
-    return {"balance": format_amount(pos.balance, cur), "held": format_amount(pos.held, cur),
-            "available": format_amount(pos.available, cur)}
+def _refuse(reasons: list[Refusal], prefix: Refusal) -> None:
+    raise_refusals(reasons, prefix)
 
 
 def entry_list(ids: list[int], entries: list[dict[str, Any]]) -> list[list[Any]]:
@@ -111,8 +107,7 @@ def connected_agency_id(session: Session, project_id: str, moment: datetime) -> 
     return session.scalar(
         select(Connection.agency_id).where(
             Connection.project_id == project_id,
-            Connection.connected_at <= moment,
-            or_(Connection.disconnected_at.is_(None), Connection.disconnected_at > moment),
+            connected_at(Connection, moment),
         )
     )
 
@@ -123,13 +118,9 @@ def pay_project(db: Database, actor: Actor, code: str, project_id: str, amount: 
     it now; the entry also records the amount in the project's currency at today's rates. With
     `expected` (the balance's version the window showed), refused when the balance changed since."""
     obj = f"{code}:{project_id}"
-    require(db, actor, "pay_project", obj)
-    try:
-        with db.write() as session:
-            return _pay(session, actor, code, project_id, amount, utc_now(), expected)
-    except UserError as exc:
-        refused(db, actor, "pay_project", obj, exc)
-        raise
+    with guarded(db, actor, Action.PAY_PROJECT, obj) as act:
+        session = act.session
+        return _pay(session, actor, code, project_id, amount, utc_now(), expected)
 
 
 def _pay(session: Session, actor: Actor, code: str, project_id: str, value: Decimal | str,
@@ -138,7 +129,7 @@ def _pay(session: Session, actor: Actor, code: str, project_id: str, value: Deci
     versions.check_balance(session, agency, expected)
     cur = agency.currency
     amount = amount_in(value, cur)
-    _refuse(check_amount(amount, cur), f"cannot pay project {project_id} from {code}")
+    _refuse(check_amount(amount, cur), Refusal("cannot_pay_project", {"project": project_id, "agency": code}))
     project = session.get(Project, project_id)
     if project is None:
         raise UserError(f"unknown project '{project_id}'")
@@ -147,7 +138,7 @@ def _pay(session: Session, actor: Actor, code: str, project_id: str, value: Deci
         where = "to no agency" if connected_to is None else f"to {_code(session, connected_to)}"
         raise UserError(f"project {project_id} is not connected to {code} now (it is connected {where})")
     pos = agency_position(session, agency)
-    _refuse(spend_refusals(pos, amount), f"cannot pay project {project_id} from {code}")
+    _refuse(spend_refusals(pos, amount), Refusal("cannot_pay_project", {"project": project_id, "agency": code}))
     today = local_date(now, company_tz(session))
     open_day(session, today)
     project_amount = _in_project_currency(session, amount, cur, project.currency, today)
@@ -161,8 +152,8 @@ def _pay(session: Session, actor: Actor, code: str, project_id: str, value: Deci
     after = Position(cur, pos.balance - amount, pos.held)
     result = ProjectPayment(entry_id, code, project_id, amount, cur, project_amount, project.currency,
                             after.available)
-    audit.record(session, actor, "pay_project", f"{code}:{project_id}", before=_position_dict(pos),
-                 after={**result.as_dict(), **_position_dict(after), "entries": entry_list([entry_id], [entry])})
+    audit.record(session, actor, Action.PAY_PROJECT, f"{code}:{project_id}", before=pos.as_dict(),
+                 after={**result.as_dict(), **after.as_dict(), "entries": entry_list([entry_id], [entry])})
     return result
 
 
@@ -200,7 +191,8 @@ def conversion(session: Session, currency: str, to_currency: str, day: date) -> 
     if missing:
         raise MissingRates(missing)
     from_rate, to_rate = rates[currency], rates[to_currency]
-    assert from_rate is not None and to_rate is not None
+    assert from_rate is not None
+    assert to_rate is not None
     return Conversion(currency, to_currency, day, from_rate, to_rate)
 
 
@@ -216,31 +208,27 @@ def correct(db: Database, actor: Actor, code: str, amount: Decimal | str, reason
     """Add a correcting entry (admin only, with a written reason). A correction may not take the
     available balance below zero. With `expected` (the balance's version the window showed), refused
     when the balance changed since."""
-    require(db, actor, "correct", code)
-    try:
-        with db.write() as session:
-            agency = locked_agency(session, code)
-            versions.check_balance(session, agency, expected)
-            cur = agency.currency
-            value = amount_in(amount, cur)
-            why = reason.strip()
-            if not why:
-                raise UserError("a correction needs a reason (--reason TEXT)")
-            pos = agency_position(session, agency)
-            _refuse(correction_refusals(pos, value), f"cannot correct {code}")
-            day = today_in(company_tz(session))
-            open_day(session, day)
-            entry = dict(
-                agency_id=agency.id, kind=EntryKind.CORRECTION.value, amount_minor=to_minor(value, cur),
-                currency=cur, effective_on=day, user_name=actor.name, note=why,
-            )
-            (entry_id,) = chain.append(session, chain.LEDGER, [entry])
-            after = Position(cur, pos.balance + value, pos.held)
-            audit.record(session, actor, "correct", code, before=_position_dict(pos),
-                         after={"entry": entry_id, "agency": code, "amount": format_amount(value, cur),
-                                "currency": cur, "reason": why, **_position_dict(after),
-                                "entries": entry_list([entry_id], [entry])})
-            return Correction(entry_id, code, value, cur, why, after.balance)
-    except UserError as exc:
-        refused(db, actor, "correct", code, exc)
-        raise
+    with guarded(db, actor, Action.CORRECT, code) as act:
+        session = act.session
+        agency = locked_agency(session, code)
+        versions.check_balance(session, agency, expected)
+        cur = agency.currency
+        value = amount_in(amount, cur)
+        why = reason.strip()
+        if not why:
+            raise UserError("a correction needs a reason (--reason TEXT)")
+        pos = agency_position(session, agency)
+        _refuse(correction_refusals(pos, value), Refusal("cannot_correct", {"agency": code}))
+        day = today_in(company_tz(session))
+        open_day(session, day)
+        entry = dict(
+            agency_id=agency.id, kind=EntryKind.CORRECTION.value, amount_minor=to_minor(value, cur),
+            currency=cur, effective_on=day, user_name=actor.name, note=why,
+        )
+        (entry_id,) = chain.append(session, chain.LEDGER, [entry])
+        after = Position(cur, pos.balance + value, pos.held)
+        audit.record(session, actor, Action.CORRECT, code, before=pos.as_dict(),
+                     after={"entry": entry_id, "agency": code, "amount": format_amount(value, cur),
+                            "currency": cur, "reason": why, **after.as_dict(),
+                            "entries": entry_list([entry_id], [entry])})
+        return Correction(entry_id, code, value, cur, why, after.balance)

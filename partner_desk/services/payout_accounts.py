@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.payout_details import iban_texts
 from partner_desk.domain.payouts import Debtor
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor
 from partner_desk.domain.withdrawals import Status
 from partner_desk.services import audit
-from partner_desk.services.guard import refused, require
+from partner_desk.services.guard import guarded
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, Setting, Withdrawal
 
@@ -40,23 +40,19 @@ def company_account(db: Database) -> Debtor | None:
 def set_company_account(db: Database, actor: Actor, name: str, iban: str, bic: str) -> Debtor:
     """Set the account bank transfers are paid from (admin): the company's name as its bank knows
     it, a valid IBAN in the SEPA zone and the bank's BIC."""
-    require(db, actor, "settings", SETTING)
-    try:
+    with guarded(db, actor, Action.SETTINGS, SETTING) as act:
         account = _checked(name, iban, bic)
-        with db.write() as session:
-            before = debtor(session)
-            for key, value in ((NAME_KEY, account.name), (IBAN_KEY, account.iban), (BIC_KEY, account.bic)):
-                found = session.get(Setting, key)
-                if found is None:
-                    session.add(Setting(key=key, value=value))
-                else:
-                    found.value = value
-            audit.record(session, actor, "settings", SETTING,
-                         before=None if before is None else _as_dict(before), after=_as_dict(account))
+        session = act.session
+        before = debtor(session)
+        for key, value in ((NAME_KEY, account.name), (IBAN_KEY, account.iban), (BIC_KEY, account.bic)):
+            found = session.get(Setting, key)
+            if found is None:
+                session.add(Setting(key=key, value=value))
+            else:
+                found.value = value
+        audit.record(session, actor, Action.SETTINGS, SETTING,
+                     before=None if before is None else _as_dict(before), after=_as_dict(account))
         return account
-    except UserError as exc:
-        refused(db, actor, "settings", SETTING, exc)
-        raise
 
 
 def _checked(name: str, iban: str, bic: str) -> Debtor:

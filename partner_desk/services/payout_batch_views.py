@@ -8,22 +8,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from partner_desk.domain.payouts import BATCH_METHODS
-from partner_desk.domain.roles import NEEDS, Actor
+from partner_desk.domain.roles import Action, Actor, role_refusal
 from partner_desk.domain.withdrawals import Status
 from partner_desk.i18n import _
+from partner_desk.refusal_text import shown
 from partner_desk.services.withdrawal_views import QueueRow
 
-EXPORT, MARK_PAID = "withdraw.export", "withdraw.paid_batch"
+EXPORT, MARK_PAID = Action.WITHDRAW_EXPORT, Action.WITHDRAW_PAID_BATCH
 
 
-def batch_role_refusal(actor: Actor, action: str) -> str | None:
+def batch_role_refusal(actor: Actor, action: Action) -> str | None:
     """Why the actor's role does not allow a batch action; None when it does."""
-    needed = NEEDS[action]
-    if actor.may(needed):
-        return None
-    doing = _("Exporting a payout batch") if action == EXPORT else _("Marking a payout batch paid")
-    role = actor.role.label if actor.role else _("no role")
-    return _("{doing} needs the {needed} role (you are {role})").format(doing=doing, needed=needed.label, role=role)
+    found = role_refusal(actor, action)
+    return None if found is None else shown(found)
 
 
 def exportable(rows: Sequence[QueueRow]) -> list[QueueRow]:

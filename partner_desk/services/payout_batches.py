@@ -27,10 +27,12 @@ from sqlalchemy.orm import Session
 
 from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.money import format_amount, from_minor
+from partner_desk.domain.money import format_amount, from_minor, per_currency
 from partner_desk.domain.payouts import (
+    BankRow,
     FileKind,
     PayoutRequest,
+    PayPalRow,
     PlannedFile,
     bank_rows,
     batch_method,
@@ -38,16 +40,16 @@ from partner_desk.domain.payouts import (
     paypal_rows,
     plan_paypal,
     sepa_left_out,
-    totals,
 )
 from partner_desk.domain.periods import local_date, today_in
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor
 from partner_desk.domain.withdrawals import Method, Move, Status, decider_refusal, move_refusal
 from partner_desk.files import payouts as payout_files
 from partner_desk.files.atomic import atomic_path
+from partner_desk.refusal_text import english
 from partner_desk.services import audit
 from partner_desk.services.audit_trail import head_in
-from partner_desk.services.guard import Refused, refused, require
+from partner_desk.services.guard import Refused, guarded
 from partner_desk.services.ledger import open_day
 from partner_desk.services.payout_accounts import debtor
 from partner_desk.services.withdrawals import WithdrawalView, list_withdrawals, pay_in
@@ -126,22 +128,17 @@ def export_batch(db: Database, actor: Actor, method: Method | str, folder: Path 
     earlier batch holds; with `ids`, exactly those requests. Refused, with every request that stops
     it and nothing written, when a request cannot be paid from its details."""
     obj = f"{method}"
-    require(db, actor, "withdraw.export", obj)
     written: list[Path] = []
     try:
-        try:
-            chosen = batch_method(str(method))
-        except ValueError as exc:
-            raise UserError(str(exc)) from None
-        try:
-            with db.write() as session:
-                return _export(session, actor, chosen, Path(folder), ids, include_exported, written)
-        except BaseException:
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise
-    except UserError as exc:
-        refused(db, actor, "withdraw.export", obj, exc)
+        with guarded(db, actor, Action.WITHDRAW_EXPORT, obj) as act:
+            try:
+                chosen = batch_method(str(method))
+            except ValueError as exc:
+                raise UserError(str(exc)) from None
+            return _export(act.session, actor, chosen, Path(folder), ids, include_exported, written)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
         raise
 
 
@@ -159,6 +156,8 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
             message += (f": requests {_ids(left_out)} are in earlier batches not yet marked paid "
                         "(export them again with --include-exported)")
         raise UserError(message)
+    paypal: list[PayPalRow] = []
+    bank: list[BankRow] = []
     if method is Method.PAYPAL:
         paypal, problems = paypal_rows(requests)
     else:
@@ -172,24 +171,7 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
                         audit_head=head)
     session.add(batch)
     session.flush()
-    files: list[tuple[PlannedFile, bytes]] = []
-    notices: list[str] = []
-    if method is Method.PAYPAL:
-        files = [(planned, payout_files.paypal_csv(chunk)) for planned, chunk in plan_paypal(paypal)]
-        notices += paypal_currency_notes(paypal)
-    else:
-        account = debtor(session)
-        ids_all = tuple(r.request_id for r in bank)
-        files.append((PlannedFile(FileKind.REGISTER, None, 1, 1, ids_all),
-                      payout_files.register_xlsx(batch.id, day, bank, account, head)))
-        sepa = [r for r in bank if r.in_sepa]
-        notices += sepa_left_out(bank)
-        if sepa and account is None:
-            notices.append("the SEPA file was not written: the company's payout account (name, IBAN, BIC) is "
-                           "not set in the settings; pay the EUR requests from the register")
-        elif sepa and account is not None:
-            files.append((PlannedFile(FileKind.SEPA, "EUR", 1, 1, tuple(r.request_id for r in sepa)),
-                          payout_files.sepa_xml(sepa, account, day, head)))
+    files, notices = _planned_files(session, method, batch.id, day, head, paypal if method is Method.PAYPAL else bank)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for planned, content in files:
@@ -205,13 +187,40 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
     session.add_all(recorded)
     request_ids = sorted(r.id for r in requests)
     session.add_all(PayoutBatchRequest(batch_id=batch.id, withdrawal_id=rid) for rid in request_ids)
-    summed = totals((r.amount, r.currency) for r in requests)
+    summed = per_currency((r.amount, r.currency) for r in requests)
     result = BatchExport(batch.id, method, request_ids, written[:], summed, notices, left_out, head)
     # the record says what the batch tables hold, so `audit --verify` can check them against it
-    audit.record(session, actor, "withdraw.export", f"batch:{batch.id}",
+    audit.record(session, actor, Action.WITHDRAW_EXPORT, f"batch:{batch.id}",
                  after={**result.as_dict(), "made_on": day.isoformat(), "created_by": actor.name,
                         "batch_files": [batch_file_record(f) for f in recorded]})
     return result
+
+
+def _planned_files(session: Session, method: Method, batch_id: int, day: date, head: str,
+                   rows: Sequence[PayPalRow] | Sequence[BankRow]
+                   ) -> tuple[list[tuple[PlannedFile, bytes]], list[str]]:
+    """The files of a batch and their contents, and what the person exporting it should know."""
+    files: list[tuple[PlannedFile, bytes]] = []
+    notices: list[str] = []
+    if method is Method.PAYPAL:
+        paypal = [r for r in rows if isinstance(r, PayPalRow)]
+        files = [(planned, payout_files.paypal_csv(chunk)) for planned, chunk in plan_paypal(paypal)]
+        notices += paypal_currency_notes(paypal)
+        return files, notices
+    bank = [r for r in rows if isinstance(r, BankRow)]
+    account = debtor(session)
+    ids_all = tuple(r.request_id for r in bank)
+    files.append((PlannedFile(FileKind.REGISTER, None, 1, 1, ids_all),
+                  payout_files.register_xlsx(batch_id, day, bank, account, head)))
+    sepa = [r for r in bank if r.in_sepa]
+    notices += sepa_left_out(bank)
+    if sepa and account is None:
+        notices.append("the SEPA file was not written: the company's payout account (name, IBAN, BIC) is "
+                       "not set in the settings; pay the EUR requests from the register")
+    elif sepa and account is not None:
+        files.append((PlannedFile(FileKind.SEPA, "EUR", 1, 1, tuple(r.request_id for r in sepa)),
+                      payout_files.sepa_xml(sepa, account, day, head)))
+    return files, notices
 
 
 def batch_file_record(row: PayoutBatchFile) -> dict[str, Any]:
@@ -343,7 +352,7 @@ def preview_batch(db: Database, target: Path | Sequence[int]) -> BatchPreview:
     missing = wanted - {v.id for v in views}
     if missing:
         raise UserError("there is no withdrawal " + ", ".join(str(i) for i in sorted(missing)))
-    return BatchPreview(batch_id, views, totals((v.amount, v.currency) for v in views))
+    return BatchPreview(batch_id, views, per_currency((v.amount, v.currency) for v in views))
 
 
 def mark_batch_paid(db: Database, actor: Actor, target: Path | Sequence[int], reference: str,
@@ -352,13 +361,9 @@ def mark_batch_paid(db: Database, actor: Actor, target: Path | Sequence[int], re
     transaction, with one reference and date (finance; nobody marks their own request). Refused as a
     whole, naming every request that stops it, when any is not approved or was paid already."""
     obj = _describe(target)
-    require(db, actor, "withdraw.paid_batch", obj)
-    try:
-        with db.write() as session:
-            return _mark(session, actor, target, reference, paid_on)
-    except UserError as exc:
-        refused(db, actor, "withdraw.paid_batch", obj, exc)
-        raise
+    with guarded(db, actor, Action.WITHDRAW_PAID_BATCH, obj) as act:
+        session = act.session
+        return _mark(session, actor, target, reference, paid_on)
 
 
 def _mark(session: Session, actor: Actor, target: Path | Sequence[int], reference: str,
@@ -381,10 +386,12 @@ def _mark(session: Session, actor: Actor, target: Path | Sequence[int], referenc
         if row is None:
             problems.append(f"there is no withdrawal {rid}")
             continue
-        problem = decider_refusal(actor, Move.PAID, row.requested_by, rid)
+        decider = decider_refusal(actor, Move.PAID, row.requested_by, rid)
+        problem = None if decider is None else english(decider)
         if problem is None and row.status == Status.PAID.value:
             problem = f"withdrawal {rid} was already paid on {row.paid_on} (reference {row.payout_reference})"
-        problem = problem or move_refusal(Move.PAID, row.status, rid)
+        moved = move_refusal(Move.PAID, row.status, rid)
+        problem = problem or (None if moved is None else english(moved))
         problems += [problem or ""]
     problems = [p for p in problems if p]
     if problems:
@@ -395,8 +402,8 @@ def _mark(session: Session, actor: Actor, target: Path | Sequence[int], referenc
     views = [pay_in(session, actor, w.id, ref, paid_on)
              for w in sorted(rows.values(), key=lambda w: (w.agency_id, w.id))]
     views.sort(key=lambda v: v.id)
-    result = BatchPaid(batch_id, views, totals((v.amount, v.currency) for v in views), ref, paid_on)
-    audit.record(session, actor, "withdraw.paid_batch",
+    result = BatchPaid(batch_id, views, per_currency((v.amount, v.currency) for v in views), ref, paid_on)
+    audit.record(session, actor, Action.WITHDRAW_PAID_BATCH,
                  f"batch:{batch_id}" if batch_id is not None else f"withdrawals:{_ids(ids)}",
                  after=result.as_dict())
     return result

@@ -22,10 +22,9 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.errors import MissingRates, UserError
 from partner_desk.domain.money import USD
 from partner_desk.domain.periods import today_in
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor
 from partner_desk.i18n import _
-from partner_desk.services import audit
-from partner_desk.services.guard import refused, require
+from partner_desk.services.guard import guarded
 from partner_desk.services.ledger import Conversion, conversion
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Rate, Setting
@@ -108,22 +107,17 @@ def reporting_choices(db: Database) -> list[str]:
 def set_reporting_currency(db: Database, actor: Actor, currency: str) -> str:
     """Report in `currency` from now on (admin): USD, or a currency with an exchange rate."""
     wanted = currency.strip().upper()
-    require(db, actor, "settings", REPORTING_CURRENCY_KEY)
-    try:
-        with db.write() as session:
-            current = reporting_currency(session)
-            if wanted == current:
-                return wanted
-            if wanted != USD and session.scalar(select(Rate.currency).where(Rate.currency == wanted).limit(1)) is None:
-                raise UserError(f"cannot report in '{currency}': it has no exchange rate (import its rates first)")
-            found = session.get(Setting, REPORTING_CURRENCY_KEY)
-            if found is None:
-                session.add(Setting(key=REPORTING_CURRENCY_KEY, value=wanted))
-            else:
-                found.value = wanted
-            audit.record(session, actor, "settings", REPORTING_CURRENCY_KEY, before={"value": current},
-                         after={"value": wanted})
+    with guarded(db, actor, Action.SETTINGS, REPORTING_CURRENCY_KEY) as act:
+        session = act.session
+        current = reporting_currency(session)
+        if wanted == current:
             return wanted
-    except UserError as exc:
-        refused(db, actor, "settings", REPORTING_CURRENCY_KEY, exc)
-        raise
+        if wanted != USD and session.scalar(select(Rate.currency).where(Rate.currency == wanted).limit(1)) is None:
+            raise UserError(f"cannot report in '{currency}': it has no exchange rate (import its rates first)")
+        found = session.get(Setting, REPORTING_CURRENCY_KEY)
+        if found is None:
+            session.add(Setting(key=REPORTING_CURRENCY_KEY, value=wanted))
+        else:
+            found.value = wanted
+        act.record(before={"value": current}, after={"value": wanted})
+        return wanted

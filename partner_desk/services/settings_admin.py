@@ -14,19 +14,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from partner_desk.domain.bounds import amount_problem, text_problem
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import DEFAULT_STATEMENT_LANGUAGE, parse_language
 from partner_desk.domain.money import parse_decimal
 from partner_desk.domain.periods import Period, zone
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor, role_text
 from partner_desk.domain.tiers import Level
 from partner_desk.files.table import FileRejected
+from partner_desk.refusal_text import english
 from partner_desk.services import audit, authority
-from partner_desk.services.guard import refused, require
+from partner_desk.services.guard import checked, guarded
 from partner_desk.services.imports import ImportSummary, import_file
 from partner_desk.services.sign_in import lock_state
 from partner_desk.store.engine import Database
@@ -40,6 +43,8 @@ from partner_desk.store.queries import (
     tier_history,
 )
 from partner_desk.store.types import utc_now
+
+M = TypeVar("M")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +114,8 @@ def settings_view(db: Database, actor: Actor, rates_limit: int = 5_000) -> Setti
         rates = [RateView(c, d, v) for c, d, v in session.execute(
             select(Rate.currency, Rate.day, Rate.per_usd).order_by(Rate.day.desc(), Rate.currency)
             .limit(rates_limit))]
-        may_list = actor.in_setup or (actor.signed_in and authority.refusal(session, actor, "users.list") is None)
-        people = [UserView(u.name, u.role, u.active, u.created_at, lock_state(session, u.name, utc_now())[0],
+        may_list = actor.in_setup or (actor.signed_in and authority.refusal(session, actor, Action.USERS_LIST) is None)
+        people = [UserView(u.name, role_text(u.role), u.active, u.created_at, lock_state(session, u.name, utc_now())[0],
                             u.display_name)
                   for u in session.scalars(select(User).order_by(User.name))] if may_list else []
         tz = company_tz(session).key
@@ -124,11 +129,9 @@ def add_tier_version(db: Database, actor: Actor, effective_from: str,
 
     The table goes through the tiers import, so it obeys exactly the rules a tiers file does.
     """
-    require(db, actor, "tiers", effective_from)
-    if not levels:
-        error = UserError("a table needs at least one level")
-        refused(db, actor, "tiers", effective_from, error)
-        raise error
+    with checked(db, actor, Action.TIERS, effective_from):
+        if not levels:
+            raise UserError("a table needs at least one level")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"tiers-{effective_from.strip() or 'new'}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
@@ -170,121 +173,105 @@ def _benefit_name(name: str) -> str:
         raise UserError("a benefit needs a name")
     problem = text_problem(cleaned)
     if problem is not None:
-        raise UserError(f"the benefit's name {problem}")
+        raise UserError(f"the benefit's name {english(problem)}")
     return cleaned
 
 
 def add_reward_level(db: Database, actor: Actor, min_reward_usd: Decimal | str, benefits: list[str]) -> int:
     """Add a reward level from a monthly reward in USD on, with its benefits; its id."""
-    require(db, actor, "rewards", str(min_reward_usd))
-    try:
+    with guarded(db, actor, Action.REWARDS, str(min_reward_usd)) as act:
         value = _amount_usd(min_reward_usd)
         names = [_benefit_name(b) for b in benefits if b.strip()]
         if not names:
             raise UserError("a reward level needs at least one benefit")
-        with db.write() as session:
-            if session.scalar(select(RewardLevelRow.id).where(RewardLevelRow.min_reward_usd == value)):
-                raise UserError(f"a reward level from ${value} already exists")
-            row = RewardLevelRow(min_reward_usd=value)
-            session.add(row)
-            session.flush()
-            for position, name in enumerate(names):
-                session.add(Benefit(level_id=row.id, position=position, name=name))
-            audit.record(session, actor, "rewards", f"level {value}",
-                         after={"min_reward_usd": str(value), "benefits": names})
-            return row.id
-    except UserError as exc:
-        refused(db, actor, "rewards", str(min_reward_usd), exc)
-        raise
+        session = act.session
+        if session.scalar(select(RewardLevelRow.id).where(RewardLevelRow.min_reward_usd == value)):
+            raise UserError(f"a reward level from ${value} already exists")
+        row = RewardLevelRow(min_reward_usd=value)
+        session.add(row)
+        session.flush()
+        for position, name in enumerate(names):
+            session.add(Benefit(level_id=row.id, position=position, name=name))
+        audit.record(session, actor, Action.REWARDS, f"level {value}",
+                     after={"min_reward_usd": str(value), "benefits": names})
+        return row.id
+
+
+def _stored(session: Session, model: type[M], key: int, unknown: str) -> M:
+    """The stored row of `model` with `key`; refused as `unknown` when there is none."""
+    found = session.get(model, key)
+    if found is None:
+        raise UserError(unknown)
+    return found
 
 
 def add_benefit(db: Database, actor: Actor, level_id: int, name: str) -> int:
     """Add a benefit to a reward level; its id."""
-    require(db, actor, "rewards", f"level {level_id}")
-    try:
+    with guarded(db, actor, Action.REWARDS, f"level {level_id}") as act:
         cleaned = _benefit_name(name)
-        with db.write() as session:
-            level = session.get(RewardLevelRow, level_id)
-            if level is None:
-                raise UserError(f"unknown reward level {level_id}")
-            position = session.scalar(select(func.count(Benefit.id)).where(Benefit.level_id == level_id)) or 0
-            benefit = Benefit(level_id=level_id, position=int(position), name=cleaned)
-            session.add(benefit)
-            session.flush()
-            audit.record(session, actor, "rewards", f"level {level.min_reward_usd}",
-                         after={"benefit": cleaned})
-            return benefit.id
-    except UserError as exc:
-        refused(db, actor, "rewards", f"level {level_id}", exc)
-        raise
+        session = act.session
+        level = _stored(session, RewardLevelRow, level_id, f"unknown reward level {level_id}")
+        position = session.scalar(select(func.count(Benefit.id)).where(Benefit.level_id == level_id)) or 0
+        benefit = Benefit(level_id=level_id, position=int(position), name=cleaned)
+        session.add(benefit)
+        session.flush()
+        audit.record(session, actor, Action.REWARDS, f"level {level.min_reward_usd}",
+                     after={"benefit": cleaned})
+        return benefit.id
 
 
 def rename_benefit(db: Database, actor: Actor, benefit_id: int, name: str) -> None:
     """Change a benefit's wording; its fulfilment history stays with it."""
-    require(db, actor, "rewards", f"benefit {benefit_id}")
-    try:
+    with guarded(db, actor, Action.REWARDS, f"benefit {benefit_id}") as act:
         cleaned = _benefit_name(name)
-        with db.write() as session:
-            benefit = session.get(Benefit, benefit_id)
-            if benefit is None:
-                raise UserError(f"unknown benefit {benefit_id}")
-            before = benefit.name
-            benefit.name = cleaned
-            audit.record(session, actor, "rewards", f"benefit {benefit_id}", before={"benefit": before},
-                         after={"benefit": cleaned})
-    except UserError as exc:
-        refused(db, actor, "rewards", f"benefit {benefit_id}", exc)
-        raise
+        session = act.session
+        benefit = _stored(session, Benefit, benefit_id, f"unknown benefit {benefit_id}")
+        before = benefit.name
+        benefit.name = cleaned
+        audit.record(session, actor, Action.REWARDS, f"benefit {benefit_id}", before={"benefit": before},
+                     after={"benefit": cleaned})
 
 
 def set_time_zone(db: Database, actor: Actor, name: str) -> None:
     """Set the company time zone. Periods and local dates of payments are fixed at import, so the
     zone can change only while no payment has been imported."""
-    require(db, actor, "settings", TIME_ZONE_KEY)
-    try:
+    with guarded(db, actor, Action.SETTINGS, TIME_ZONE_KEY) as act:
         try:
             tz = zone(name.strip())
         except ValueError as exc:
             raise UserError(str(exc)) from None
-        with db.write() as session:
-            current = company_tz(session).key
-            if tz.key == current:
-                return
-            if session.scalar(select(Payment.payment_id).limit(1)) is not None:
-                raise UserError(f"the time zone cannot change from {current}: payments were already imported "
-                                "with their periods in it")
-            found = session.get(Setting, TIME_ZONE_KEY)
-            if found is None:
-                session.add(Setting(key=TIME_ZONE_KEY, value=tz.key))
-            else:
-                found.value = tz.key
-            audit.record(session, actor, "settings", TIME_ZONE_KEY, before={"value": current},
-                         after={"value": tz.key})
-    except UserError as exc:
-        refused(db, actor, "settings", TIME_ZONE_KEY, exc)
-        raise
+        session = act.session
+        current = company_tz(session).key
+        if tz.key == current:
+            return
+        if session.scalar(select(Payment.payment_id).limit(1)) is not None:
+            raise UserError(f"the time zone cannot change from {current}: payments were already imported "
+                            "with their periods in it")
+        found = session.get(Setting, TIME_ZONE_KEY)
+        if found is None:
+            session.add(Setting(key=TIME_ZONE_KEY, value=tz.key))
+        else:
+            found.value = tz.key
+        audit.record(session, actor, Action.SETTINGS, TIME_ZONE_KEY, before={"value": current},
+                     after={"value": tz.key})
 
 
 def set_statement_language(db: Database, actor: Actor, language: str) -> str:
     """Set the language of the statements of agencies that have no language of their own."""
-    require(db, actor, "settings", STATEMENT_LANGUAGE_KEY)
-    try:
+    with guarded(db, actor, Action.SETTINGS, STATEMENT_LANGUAGE_KEY) as act:
         try:
             wanted = parse_language(language)
         except ValueError as exc:
             raise UserError(str(exc)) from None
-        with db.write() as session:
-            current = default_statement_language(session)
-            if wanted == current:
-                return wanted
-            found = session.get(Setting, STATEMENT_LANGUAGE_KEY)
-            if found is None:
-                session.add(Setting(key=STATEMENT_LANGUAGE_KEY, value=wanted))
-            else:
-                found.value = wanted
-            audit.record(session, actor, "settings", STATEMENT_LANGUAGE_KEY, before={"value": current},
-                         after={"value": wanted})
+        session = act.session
+        current = default_statement_language(session)
+        if wanted == current:
             return wanted
-    except UserError as exc:
-        refused(db, actor, "settings", STATEMENT_LANGUAGE_KEY, exc)
-        raise
+        found = session.get(Setting, STATEMENT_LANGUAGE_KEY)
+        if found is None:
+            session.add(Setting(key=STATEMENT_LANGUAGE_KEY, value=wanted))
+        else:
+            found.value = wanted
+        audit.record(session, actor, Action.SETTINGS, STATEMENT_LANGUAGE_KEY, before={"value": current},
+                     after={"value": wanted})
+        return wanted

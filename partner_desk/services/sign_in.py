@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.accounts import locked_until
-from partner_desk.domain.roles import Actor, Role
+from partner_desk.domain.roles import Action, Actor, Role
 from partner_desk.services import audit
 from partner_desk.services.authority import Refused, password_digest
 from partner_desk.store.engine import Database
@@ -121,7 +121,7 @@ def _rehash(db: Database, actor: Actor, password: str) -> None:
         user = session.scalar(select(User).where(User.name == actor.name))
         if user is None or not HASHER.check_needs_rehash(user.password_hash):
             return
-        audit.record(session, actor, "users.rehash", actor.name,
+        audit.record(session, actor, Action.USERS_REHASH, actor.name,
                      before={"password": password_digest(user.password_hash)},
                      after={"password": password_digest(fresh)},
                      message="password hash upgraded to the current Argon2id parameters")

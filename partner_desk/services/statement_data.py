@@ -69,7 +69,7 @@ def _ledger(session: Session, agency: Agency, period: Period) -> _Ledger:
         .where(LedgerEntry.agency_id == agency.id, LedgerEntry.effective_on < period.first_day)
         .group_by(LedgerEntry.kind)
     )
-    opening_sums = [(kind, from_minor(int(total), cur)) for kind, total in before]
+    opening_sums: list[tuple[str, Decimal]] = [(kind, from_minor(int(total), cur)) for kind, total in before]
     entries = session.execute(
         select(LedgerEntry, Accrual.period)
         .outerjoin(Accrual, Accrual.id == LedgerEntry.accrual_id)
@@ -99,6 +99,35 @@ def _reward_level(rewards: RewardSchedule, reward_usd: Decimal) -> tuple[Decimal
     return level, tuple(rewards.benefits(reward_usd))
 
 
+@dataclass(frozen=True)
+class _Standing:
+    """What a statement's summary says of the period's accrual: what its lines must add up to, the
+    licence turnover and percent, and the reward with its level and benefits."""
+
+    expected: Expected
+    turnover: Decimal | None
+    percent: Decimal | None
+    reward: Decimal
+    level: Decimal | None
+    benefits: tuple[str, ...]
+
+
+# an agency that earned nothing in the period: no lines, no turnover, a reward of nothing
+_NOTHING = _Standing(Expected(0, 0, Decimal(0)), None, None, Decimal("0.00"), None, ())
+
+
+def _summary(agency: Agency, period: Period, standing: _Standing, opening: Position, closing: Position,
+             produced_on: date, preview: bool = False) -> StatementSummary:
+    e = standing.expected
+    return StatementSummary(
+        agency_code=agency.code, agency_name=agency.name, manager=agency.manager, period=period,
+        currency=agency.currency, turnover_usd=standing.turnover, percent=standing.percent,
+        commission_total=e.commission, reward_usd=standing.reward, reward_level_usd=standing.level,
+        benefits=standing.benefits, line_count=e.lines, late_count=e.late, opening=opening, closing=closing,
+        produced_on=produced_on, preview=preview,
+    )
+
+
 def posted_statement(session: Session, agency: Agency, period: Period, tz: ZoneInfo,
                      rewards: RewardSchedule, produced_on: date) -> tuple[Statement, Expected]:
     """The statement of a posted period; its lines stream from `session` while it is written."""
@@ -106,31 +135,21 @@ def posted_statement(session: Session, agency: Agency, period: Period, tz: ZoneI
     accrual = session.scalar(select(Accrual).where(Accrual.agency_id == agency.id,
                                                    Accrual.period == str(period)))
     ledger = _ledger(session, agency, period)
-    if accrual is None:
-        expected = Expected(0, 0, Decimal(0))
-        level: Decimal | None = None
-        benefits: tuple[str, ...] = ()
-        turnover = percent = None
-        reward = Decimal("0.00")
-    else:
+    standing = _NOTHING
+    if accrual is not None:
         expected = Expected(accrual.lines, accrual.late_lines, from_minor(accrual.amount_minor, cur),
                             round_usd(accrual.turnover_usd))
         credited = ledger.accrual_credits.get(accrual.id, Decimal(0))
         if credited != expected.commission:
             raise UserError(f"the ledger of {agency.code} credits {credited} {cur} for {period}, but its "
                             f"posted accrual is {expected.commission} {cur}: no statement was written")
-        reward = round_usd(accrual.reward_usd)
         # the level and benefits as posted, so a later edit of the reward levels changes no statement
-        level, benefits = accrual.reward_level_usd, tuple(json.loads(accrual.benefits))
-        turnover, percent = round_usd(accrual.turnover_usd), accrual.percent
-    summary = StatementSummary(
-        agency_code=agency.code, agency_name=agency.name, manager=agency.manager, period=period,
-        currency=cur, turnover_usd=turnover, percent=percent, commission_total=expected.commission,
-        reward_usd=reward, reward_level_usd=level, benefits=benefits, line_count=expected.lines,
-        late_count=expected.late, opening=ledger.opening, closing=ledger.closing, produced_on=produced_on,
-    )
+        standing = _Standing(expected, round_usd(accrual.turnover_usd), accrual.percent,
+                             round_usd(accrual.reward_usd), accrual.reward_level_usd,
+                             tuple(json.loads(accrual.benefits)))
+    summary = _summary(agency, period, standing, ledger.opening, ledger.closing, produced_on)
     lines = _posted_lines(session, accrual.id, cur, tz) if accrual is not None else iter(())
-    return Statement(summary, lines, ledger.rows), expected
+    return Statement(summary, lines, ledger.rows), standing.expected
 
 
 def _posted_lines(session: Session, accrual_id: int, cur: str, tz: ZoneInfo) -> Iterator[StatementLine]:
@@ -164,17 +183,11 @@ def preview_statement(session: Session, agency: Agency, period: Period, accrual:
     ledger = _ledger(session, agency, period)
     projected: list[LedgerRow] = []
     lines: list[StatementLine] = []
-    if accrual is None:
-        expected = Expected(0, 0, Decimal(0))
-        level: Decimal | None = None
-        benefits: tuple[str, ...] = ()
-        turnover = percent = None
-        reward = Decimal("0.00")
-    else:
-        expected = Expected(len(accrual.lines), accrual.late_lines, accrual.total, accrual.turnover_usd)
-        reward = accrual.reward_usd
-        level, benefits = _reward_level(rewards, reward)
-        turnover, percent = accrual.turnover_usd, accrual.percent
+    standing = _NOTHING
+    if accrual is not None:
+        level, benefits = _reward_level(rewards, accrual.reward_usd)
+        standing = _Standing(Expected(len(accrual.lines), accrual.late_lines, accrual.total, accrual.turnover_usd),
+                             accrual.turnover_usd, accrual.percent, accrual.reward_usd, level, benefits)
         names = {pid: name for pid, name in session.execute(
             select(Project.project_id, Project.name)
             .where(Project.project_id.in_({line.project_id for line in accrual.lines}))
@@ -201,14 +214,8 @@ def preview_statement(session: Session, agency: Agency, period: Period, accrual:
             projected.append(LedgerRow(last_day(period), EntryKind.REFUND_REVERSAL, reversal,
                                        f"{period} refunds reversed", projected=True, period=period))
     closing = ledger.closing_with(projected)
-    summary = StatementSummary(
-        agency_code=agency.code, agency_name=agency.name, manager=agency.manager, period=period,
-        currency=cur, turnover_usd=turnover, percent=percent, commission_total=expected.commission,
-        reward_usd=reward, reward_level_usd=level, benefits=benefits, line_count=expected.lines,
-        late_count=expected.late, opening=ledger.opening, closing=closing, produced_on=produced_on,
-        preview=True,
-    )
-    return Statement(summary, lines, ledger.rows + projected), expected
+    summary = _summary(agency, period, standing, ledger.opening, closing, produced_on, preview=True)
+    return Statement(summary, lines, ledger.rows + projected), standing.expected
 
 
 def check_totals(code: str, period: Period, currency: str, totals: LineTotals, expected: Expected) -> None:

@@ -27,19 +27,19 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import parse_language, statement_language
 from partner_desk.domain.periods import Period, parse_period, today_in
 from partner_desk.domain.rewards import RewardSchedule
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor
 from partner_desk.files.atomic import atomic_path, close_abandoned_zips, remove_stale
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_model import FORMATS, LineTotals, Statement
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.audit_trail import Head, head_in
-from partner_desk.services.guard import refused, require
+from partner_desk.services.guard import checked
 from partner_desk.services.statement_data import Expected, check_totals, posted_statement, preview_statement
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, Agency, LedgerEntry, PostedPeriod
 from partner_desk.store.queries import company_tz, default_statement_language, reward_schedule
 
-ACTION = "statement"
+ACTION = Action.STATEMENT
 Progress = Callable[[int, int, str], None]
 CancelCheck = Callable[[], bool]
 
@@ -91,8 +91,7 @@ def export_statement(db: Database, actor: Actor, code: str, period: Period | str
     `language` ('uk' or 'en'), or by default in the agency's language."""
     period_value = _period(period)
     target = Path(path)
-    require(db, actor, ACTION, f"{code}:{period_value}")
-    try:
+    with checked(db, actor, ACTION, f"{code}:{period_value}"):
         _check_file(target)
         chosen = _language(language)
         with db.read() as session:
@@ -102,9 +101,6 @@ def export_statement(db: Database, actor: Actor, code: str, period: Period | str
             statement, expected = posted_statement(session, agency, period_value, tz, reward_schedule(session),
                                                    produced_on or today_in(tz))
             return _write(statement, expected, target, _language_of(session, agency, chosen), head_in(session))
-    except UserError as exc:
-        refused(db, actor, ACTION, f"{code}:{period_value}", exc)
-        raise
 
 
 def export_preview(db: Database, actor: Actor, code: str, period: Period | str, path: Path | str,
@@ -113,8 +109,7 @@ def export_preview(db: Database, actor: Actor, code: str, period: Period | str, 
     """Write what the statement of a period not yet posted would show, marked as a preview."""
     period_value = _period(period)
     target = Path(path)
-    require(db, actor, ACTION, f"{code}:{period_value}:preview")
-    try:
+    with checked(db, actor, ACTION, f"{code}:{period_value}:preview"):
         _check_file(target)
         chosen = _language(language)
         with db.read() as session:
@@ -129,9 +124,6 @@ def export_preview(db: Database, actor: Actor, code: str, period: Period | str, 
             statement, expected = preview_statement(session, agency, period_value, accrual, tz,
                                                     reward_schedule(session), produced_on or today_in(tz))
             return _write(statement, expected, target, _language_of(session, agency, chosen), head_in(session))
-    except UserError as exc:
-        refused(db, actor, ACTION, f"{code}:{period_value}:preview", exc)
-        raise
 
 
 def export_statements(db: Database, actor: Actor, period: Period | str, folder: Path | str, *,
@@ -144,8 +136,7 @@ def export_statements(db: Database, actor: Actor, period: Period | str, folder: 
     and a true answer stops the run (the files already written are complete)."""
     period_value = _period(period)
     target = Path(folder)
-    require(db, actor, ACTION, f"*:{period_value}")
-    try:
+    with checked(db, actor, ACTION, f"*:{period_value}"):
         if fmt not in FORMATS:
             raise UserError(f"'{fmt}' is not a statement format: use xlsx or pdf")
         chosen = _language(language)
@@ -157,9 +148,6 @@ def export_statements(db: Database, actor: Actor, period: Period | str, folder: 
             agencies = _active_agencies(session, period_value)
             return _write_all(session, agencies, period_value, target, tz, reward_schedule(session),
                               produced_on or today_in(tz), progress, cancelled, fmt, chosen)
-    except UserError as exc:
-        refused(db, actor, ACTION, f"*:{period_value}", exc)
-        raise
 
 
 def _write_all(session: Session, agencies: list[Agency], period: Period, folder: Path, tz: ZoneInfo,
@@ -196,7 +184,7 @@ def _write(statement: Statement, expected: Expected, target: Path, language: str
 def _writer(target: Path) -> StatementWriter:
     """The writer the file name's suffix asks for."""
     if target.suffix.lower() == ".pdf":
-        from partner_desk.files.statement_pdf import write_statement_pdf
+        from partner_desk.files.statement_pdf import write_statement_pdf  # noqa: PLC0415 - the PDF writer loads Qt: only for a PDF
 
         return write_statement_pdf
     return write_statement

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.accounts import admin_change_refusal, name_refusal, password_refusal
 from partner_desk.domain.bounds import text_problem
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.roles import SETUP, Actor, Role
+from partner_desk.domain.roles import SETUP, Action, Actor, Role, role_text
+from partner_desk.refusal_text import english
 from partner_desk.services import audit
 from partner_desk.services.authority import password_digest, standing
-from partner_desk.services.guard import Refused, refused, require
+from partner_desk.services.guard import Refused, checked, guarded, require
 from partner_desk.services.sign_in import check_password, hash_password, lock_state, sign_in
 from partner_desk.store.engine import Database
 from partner_desk.store.models import User
@@ -53,7 +54,7 @@ class UserView:
 def display_problem(display_name: str) -> str | None:
     """Why a display name cannot be: too long or holding a control character."""
     problem = text_problem(display_name)
-    return f"display name: {problem}" if problem else None
+    return f"display name: {english(problem)}" if problem else None
 
 
 def in_setup_mode(db: Database) -> bool:
@@ -63,7 +64,7 @@ def in_setup_mode(db: Database) -> bool:
 
 def state(user: User) -> dict[str, Any]:
     """A user as the audit trail records it (the display name when there is one)."""
-    found = {"name": user.name, "role": user.role, "active": bool(user.active),
+    found = {"name": user.name, "role": role_text(user.role), "active": bool(user.active),
              "password": password_digest(user.password_hash)}
     if user.display_name:
         found["display_name"] = user.display_name
@@ -74,8 +75,9 @@ def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: 
              display_name: str | None = None) -> Actor:
     """Add a user (admin only), with the name the window shows for them if given. In set-up mode the
     first user must be an admin."""
-    require(db, actor, "users.add", name)  # the set-up actor passes only while there are no users
-    try:
+    # the set-up actor passes only while there are no users; the password is hashed before the write
+    # transaction opens, so the database is not held while Argon2 works
+    with checked(db, actor, Action.USERS_ADD, name):
         role = role if isinstance(role, Role) else _role(role)
         display_name = (display_name or "").strip() or None
         problem = name_refusal(name) or password_refusal(name, password) or (
@@ -93,11 +95,8 @@ def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: 
                 raise UserError(f"user '{name}' already exists")
             user = User(name=name, role=role.label, password_hash=hashed, active=True, created_at=utc_now(),
                         display_name=display_name)
-            audit.record(session, actor, "users.add", name, after=state(user))
+            audit.record(session, actor, Action.USERS_ADD, name, after=state(user))
             session.add(user)
-    except UserError as exc:
-        refused(db, actor, "users.add", name, exc)
-        raise
     return Actor(name, role)
 
 
@@ -105,34 +104,30 @@ def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: 
 Change = Callable[[Session, User], dict[str, Any]]
 
 
-def _change(db: Database, actor: Actor, action: str, name: str, apply: Change) -> UserView:
+def _change(db: Database, actor: Actor, action: Action, name: str, apply: Change) -> UserView:
     """One change to one user, in one transaction, recorded with the user's state before and after."""
-    require(db, actor, action, name)
-    try:
-        with db.write() as session:
-            user = session.scalar(select(User).where(User.name == name).with_for_update())
-            if user is None:
-                raise UserError(f"there is no user '{name}'")
-            before = state(user)
-            changes = apply(session, user)
-            after = {**before, **{k: v for k, v in changes.items() if k in ("role", "active")}}
-            if "password_hash" in changes:
-                after["password"] = password_digest(changes["password_hash"])
-            # recorded before it is stored: a change to oneself (a role, the account) is allowed by the
-            # state the action began in
-            audit.record(session, actor, action, name, before=before, after=after)
-            for key, value in changes.items():
-                setattr(user, key, value)
-            session.flush()
-            return _view(session, user)
-    except UserError as exc:
-        refused(db, actor, action, name, exc)
-        raise
+    with guarded(db, actor, action, name) as act:
+        session = act.session
+        user = session.scalar(select(User).where(User.name == name).with_for_update())
+        if user is None:
+            raise UserError(f"there is no user '{name}'")
+        before = state(user)
+        changes = apply(session, user)
+        after = {**before, **{k: v for k, v in changes.items() if k in ("role", "active")}}
+        if "password_hash" in changes:
+            after["password"] = password_digest(changes["password_hash"])
+        # recorded before it is stored: a change to oneself (a role, the account) is allowed by the
+        # state the action began in
+        act.record(before=before, after=after)
+        for key, value in changes.items():
+            setattr(user, key, value)
+        session.flush()
+        return _view(session, user)
 
 
 def _active_admins(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(User)
-                              .where(User.role == Role.ADMIN.label, User.active.is_(True))) or 0)
+                              .where(User.role == Role.ADMIN, User.active.is_(True))) or 0)
 
 
 def _guard_admins(session: Session, user: User, new_role: Role | None, new_active: bool | None) -> None:
@@ -151,7 +146,7 @@ def deactivate(db: Database, actor: Actor, name: str) -> UserView:
         _guard_admins(session, user, None, False)
         return {"active": False}
 
-    return _change(db, actor, "users.deactivate", name, apply)
+    return _change(db, actor, Action.USERS_DEACTIVATE, name, apply)
 
 
 def activate(db: Database, actor: Actor, name: str) -> UserView:
@@ -161,7 +156,7 @@ def activate(db: Database, actor: Actor, name: str) -> UserView:
             raise UserError(f"{name} is active already")
         return {"active": True}
 
-    return _change(db, actor, "users.activate", name, apply)
+    return _change(db, actor, Action.USERS_ACTIVATE, name, apply)
 
 
 def set_role(db: Database, actor: Actor, name: str, role: Role | str) -> UserView:
@@ -169,19 +164,19 @@ def set_role(db: Database, actor: Actor, name: str, role: Role | str) -> UserVie
     wanted = role if isinstance(role, Role) else _role(role)
 
     def apply(session: Session, user: User) -> dict[str, Any]:
-        if user.role == wanted.label:
+        if user.role is wanted:
             raise UserError(f"{name} has the {wanted.label} role already")
         _guard_admins(session, user, wanted, None)
         return {"role": wanted.label}
 
-    return _change(db, actor, "users.role", name, apply)
+    return _change(db, actor, Action.USERS_ROLE, name, apply)
 
 
 def change_password(db: Database, actor: Actor, name: str, new_password: str,
                     old_password: str | None = None) -> UserView:
     """A new password: anyone for themselves, with their current password; an admin for anyone else."""
     own = actor.signed_in and actor.name == name
-    action = "users.own_password" if own else "users.password"
+    action = Action.USERS_OWN_PASSWORD if own else Action.USERS_PASSWORD
     problem = password_refusal(name, new_password)
     hashed = hash_password(new_password) if problem is None else ""
 
@@ -202,7 +197,7 @@ def unlock(db: Database, actor: Actor, name: str) -> UserView:
             raise UserError(f"{name} is not locked")
         return {}
 
-    return _change(db, actor, "users.unlock", name, apply)
+    return _change(db, actor, Action.USERS_UNLOCK, name, apply)
 
 
 def _view(session: Session, user: User) -> UserView:
@@ -212,7 +207,7 @@ def _view(session: Session, user: User) -> UserView:
 
 def list_users(db: Database, actor: Actor) -> list[UserView]:
     """Every user, by name, with whether the account is locked; never a password hash (finance, admin)."""
-    require(db, actor, "users.list")
+    require(db, actor, Action.USERS_LIST)
     with db.read() as session:
         return [_view(session, u) for u in session.scalars(select(User).order_by(User.name))]
 

@@ -20,7 +20,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.ledger import EntryKind
 from partner_desk.domain.periods import today_in
+from partner_desk.domain.withdrawals import Status
 from partner_desk.store.models import Agency, LedgerEntry, Withdrawal
 from partner_desk.store.queries import company_tz
 
@@ -58,7 +60,7 @@ def check_request(session: Session, row: Withdrawal, expected: str | None) -> No
         return
     who, when = request_moved(row)
     at = f" at {moment_text(when, company_tz(session))}" if when is not None else ""
-    verb = "marked paid" if row.status == "paid" else row.status
+    verb = "marked paid" if row.status == Status.PAID else row.status
     raise Stale(f"withdrawal {row.id} was {verb} by {_who(who)}{at} since it was shown as {expected}: "
                 f"nothing was changed; {RELOAD}")
 
@@ -70,19 +72,19 @@ def ledger_head(session: Session, agency_id: int) -> int:
 
 def _entry_event(session: Session, entry: LedgerEntry) -> str:
     who = _who(entry.user_name)
-    if entry.kind in ("accrual", "refund_reversal"):
+    if entry.kind in (EntryKind.ACCRUAL, EntryKind.REFUND_REVERSAL):
         period = (entry.note or "").split(" ", 1)[0]
         return f"{who} posted {period}"
-    if entry.kind == "project_payment":
+    if entry.kind == EntryKind.PROJECT_PAYMENT:
         return f"{who} paid project {entry.project_id}"
-    if entry.kind == "correction":
+    if entry.kind == EntryKind.CORRECTION:
         return f"{who} corrected it"
-    if entry.kind == "withdrawal_hold":
+    if entry.kind == EntryKind.WITHDRAWAL_HOLD:
         return f"{who} requested withdrawal {entry.withdrawal_id}"
-    if entry.kind == "payout":
+    if entry.kind == EntryKind.PAYOUT:
         return f"{who} marked withdrawal {entry.withdrawal_id} paid"
     status = session.scalar(select(Withdrawal.status).where(Withdrawal.id == entry.withdrawal_id))
-    return f"{who} {'cancelled' if status == 'cancelled' else 'rejected'} withdrawal {entry.withdrawal_id}"
+    return f"{who} {'cancelled' if status == Status.CANCELLED else 'rejected'} withdrawal {entry.withdrawal_id}"
 
 
 def check_balance(session: Session, agency: Agency, expected: int | None) -> None:

@@ -15,21 +15,14 @@ from sqlalchemy.orm import Session
 
 from partner_desk.domain.ledger import Position
 from partner_desk.domain.periods import today_in
-from partner_desk.domain.roles import NEEDS, Actor
+from partner_desk.domain.roles import Action, Actor, role_refusal
 from partner_desk.domain.withdrawals import Move, Status, decider_refusal, move_refusal
-from partner_desk.i18n import N_, _
+from partner_desk.refusal_text import shown
 from partner_desk.services.balances import positions
 from partner_desk.services.withdrawals import WithdrawalView, approval_conditions, list_withdrawals
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency
 from partner_desk.store.queries import company_tz
-
-MOVE_NAMES = {
-    Move.APPROVE: N_("Approving a withdrawal"),
-    Move.REJECT: N_("Rejecting a withdrawal"),
-    Move.PAID: N_("Marking a withdrawal paid"),
-    Move.CANCEL: N_("Cancelling a withdrawal"),
-}
 
 
 @dataclass(frozen=True)
@@ -52,26 +45,16 @@ class QueueRow:
         return not self.refusals.get(move)
 
 
-def role_refusal(actor: Actor, move: Move) -> str | None:
-    """Why the actor's role does not allow `move`; None when it does."""
-    needed = NEEDS[move.value]
-    if actor.may(needed):
-        return None
-    role = actor.role.label if actor.role else _("no role")
-    return _("{doing} needs the {needed} role (you are {role})").format(
-        doing=_(MOVE_NAMES[move]), needed=needed.label, role=role)
-
-
 def _refusals(session: Session, actor: Actor, request: WithdrawalView, agency: Agency, pos: Position,
               today: date) -> dict[Move, list[str]]:
     result: dict[Move, list[str]] = {}
     for move in Move:
-        reasons = [r for r in (role_refusal(actor, move),
+        reasons = [r for r in (role_refusal(actor, Action(move.value)),
                                decider_refusal(actor, move, request.requested_by, request.id),
                                move_refusal(move, request.status, request.id)) if r]
         if move is Move.APPROVE and request.status is Status.PENDING:
             reasons += approval_conditions(session, agency, pos, request.amount, today)
-        result[move] = reasons
+        result[move] = [shown(r) for r in reasons]
     return result
 
 

@@ -27,10 +27,11 @@ from partner_desk.domain.ledger import (
     release_entries,
 )
 from partner_desk.domain.ledger import spend_refusals as _spend_refusals
-from partner_desk.domain.money import format_amount, from_minor, to_minor
+from partner_desk.domain.money import Money, format_amount, from_minor, to_minor
 from partner_desk.domain.payout_details import iban_refusals
 from partner_desk.domain.periods import today_in
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.refusals import Refusal
+from partner_desk.domain.roles import Action, Actor
 from partner_desk.domain.withdrawals import (
     MOVES,
     Method,
@@ -40,9 +41,10 @@ from partner_desk.domain.withdrawals import (
     ledger_trace,
     move_refusal,
 )
+from partner_desk.refusal_text import raise_refusals
 from partner_desk.services import audit, versions
 from partner_desk.services.balances import agency_position, eligibility, locked_agency
-from partner_desk.services.guard import Refused, refused, require
+from partner_desk.services.guard import Refused, guarded
 from partner_desk.services.ledger import amount_in, entry_list, open_day
 from partner_desk.store import chain
 from partner_desk.store.engine import Database
@@ -54,9 +56,8 @@ from partner_desk.store.types import utc_now
 class WithdrawalRefused(Refused):
     """A request that may not be made (or approved), with every reason."""
 
-    def __init__(self, message: str, reasons: list[str]) -> None:
-        super().__init__(message)
-        self.reasons = reasons
+    def __init__(self, prefix: Refusal, reasons: list[Refusal]) -> None:
+        super().__init__(*reasons, prefix=prefix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,24 +126,14 @@ def _write_entries(session: Session, actor: Actor, agency: Agency, withdrawal_id
     return entry_list(chain.append(session, chain.LEDGER, rows), rows)
 
 
-def _money(pos: Position) -> dict[str, str]:
-    cur = pos.currency
-    return {"balance": format_amount(pos.balance, cur), "held": format_amount(pos.held, cur),
-            "available": format_amount(pos.available, cur)}
-
-
 def request_withdrawal(db: Database, actor: Actor, code: str, amount: Decimal | str, method: Method | str,
                        details: str, as_of: date | None = None, expected: int | None = None) -> WithdrawalView:
     """Request a payout of `amount` and hold it. Refused, with every failing condition, unless the
     offer is accepted, the available balance is worth more than $100 today and covers the amount.
     With `expected` (the balance's version the window showed), refused when the balance changed since."""
-    require(db, actor, "withdraw.request", code)
-    try:
-        with db.write() as session:
-            return _request(session, actor, code, amount, method, details, as_of, expected)
-    except UserError as exc:
-        refused(db, actor, "withdraw.request", code, exc)
-        raise
+    with guarded(db, actor, Action.WITHDRAW_REQUEST, code) as act:
+        session = act.session
+        return _request(session, actor, code, amount, method, details, as_of, expected)
 
 
 def _request(session: Session, actor: Actor, code: str, value: Decimal | str, method_text: Method | str,
@@ -151,9 +142,7 @@ def _request(session: Session, actor: Actor, code: str, value: Decimal | str, me
     versions.check_balance(session, agency, expected)
     cur = agency.currency
     amount = amount_in(value, cur)
-    problems = check_amount(amount, cur)
-    if problems:
-        raise UserError(f"cannot request a withdrawal from {code}: {problems[0]}")
+    raise_refusals(check_amount(amount, cur)[:1], Refusal("cannot_request", {"agency": code}))
     try:
         method = Method.parse(method_text)
     except ValueError as exc:
@@ -171,9 +160,8 @@ def _request(session: Session, actor: Actor, code: str, value: Decimal | str, me
     reasons = eligibility(session, agency, pos.available, today)
     reasons += [r for r in _spend_refusals(pos, amount) if r not in reasons]
     if reasons:
-        raise WithdrawalRefused(
-            f"{code} cannot withdraw {format_amount(amount, cur)} {cur}: " + "; ".join(reasons), reasons
-        )
+        raise WithdrawalRefused(Refusal("cannot_withdraw", {"agency": code, "amount": Money.of(amount, cur)}),
+                                reasons)
     row = Withdrawal(agency_id=agency.id, amount_minor=to_minor(amount, cur), currency=cur,
                      method=method.value, details=text, status=Status.PENDING.value,
                      requested_by=actor.name, requested_at=utc_now())
@@ -182,8 +170,8 @@ def _request(session: Session, actor: Actor, code: str, value: Decimal | str, me
     written = _write_entries(session, actor, agency, row.id, hold_entries(amount), day, f"withdrawal {row.id} held")
     view = _view(row, code)
     after = Position(cur, pos.balance, pos.held + amount)
-    audit.record(session, actor, "withdraw.request", code, before=_money(pos),
-                 after={**view.as_dict(), **_money(after), "entries": written, "dated": day.isoformat()})
+    audit.record(session, actor, Action.WITHDRAW_REQUEST, code, before=pos.as_dict(),
+                 after={**view.as_dict(), **after.as_dict(), "entries": written, "dated": day.isoformat()})
     return view
 
 
@@ -216,14 +204,10 @@ def _move(db: Database, actor: Actor, withdrawal_id: int, move: Move, *, as_of: 
           reason: str | None = None, reference: str | None = None, paid_on: date | None = None,
           expected: Status | str | None = None) -> WithdrawalView:
     obj = f"withdrawal:{withdrawal_id}"
-    require(db, actor, move.value, obj)
     shown = None if expected is None else str(Status(expected).value)
-    try:
-        with db.write() as session:
-            return _apply(session, actor, withdrawal_id, move, as_of, reason, reference, paid_on, shown)
-    except UserError as exc:
-        refused(db, actor, move.value, obj, exc)
-        raise
+    with guarded(db, actor, Action(move.value), obj) as act:
+        session = act.session
+        return _apply(session, actor, withdrawal_id, move, as_of, reason, reference, paid_on, shown)
 
 
 def _locked_request(session: Session, withdrawal_id: int) -> tuple[Withdrawal, Agency]:
@@ -242,7 +226,7 @@ def _locked_request(session: Session, withdrawal_id: int) -> tuple[Withdrawal, A
 
 
 def approval_conditions(session: Session, agency: Agency, pos: Position, amount: Decimal,
-                        today: date) -> list[str]:
+                        today: date) -> list[Refusal]:
     """Every condition that stops a pending request of `amount` from being approved on `today`.
 
     They are checked as if the request held nothing: its own hold must not count against it.
@@ -271,27 +255,19 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
         open_day(session, as_of)
         day = as_of
     pos = agency_position(session, agency)
-    now = utc_now()
     values: dict[str, Any] = {"status": end.value}
     entries: list[Entry] = []
     if move is Move.APPROVE:
         reasons = approval_conditions(session, agency, pos, amount, today)
         if reasons:
-            raise WithdrawalRefused(f"withdrawal {row.id} cannot be approved: " + "; ".join(reasons), reasons)
-        values.update(decided_by=actor.name, decided_at=now)
+            raise WithdrawalRefused(Refusal("cannot_approve", {"request": row.id}), reasons)
+        values.update(decided_by=actor.name, decided_at=utc_now())
     elif move in (Move.REJECT, Move.CANCEL):
-        why = (reason or "").strip()
-        if move is Move.REJECT and not why:
-            raise UserError(f"rejecting withdrawal {row.id} needs a reason (--reason TEXT)")
-        values.update(decided_by=actor.name, decided_at=now, reason=why or None)
+        values.update(_decided(actor, row, move, reason))
         entries = release_entries(amount)
     else:
-        ref = (reference or "").strip()
-        if not ref:
-            raise UserError(f"marking withdrawal {row.id} paid needs the payout reference (--reference TEXT)")
         day = paid_on or today
-        open_day(session, day, "the payout date")
-        values.update(paid_by=actor.name, paid_at=now, paid_on=day, payout_reference=ref)
+        values.update(_paid(session, actor, row, reference, day))
         entries = payout_entries(amount)
     changed = session.execute(
         update(Withdrawal).where(Withdrawal.id == row.id, Withdrawal.status == start.value).values(**values)
@@ -320,9 +296,27 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
     view = _view(fresh, agency.code)
     after = _after_position(pos, move, amount)
     audit.record(session, actor, move.value, f"withdrawal:{row.id}",
-                 before={"status": start.value, **_money(pos)},
-                 after={**view.as_dict(), **_money(after), "entries": written, "dated": day.isoformat()})
+                 before={"status": start.value, **pos.as_dict()},
+                 after={**view.as_dict(), **after.as_dict(), "entries": written, "dated": day.isoformat()})
     return view
+
+
+def _decided(actor: Actor, row: Withdrawal, move: Move, reason: str | None) -> dict[str, Any]:
+    """What a rejection or a cancellation records: who, when, and why (a rejection needs a reason)."""
+    why = (reason or "").strip()
+    if move is Move.REJECT and not why:
+        raise UserError(f"rejecting withdrawal {row.id} needs a reason (--reason TEXT)")
+    return {"decided_by": actor.name, "decided_at": utc_now(), "reason": why or None}
+
+
+def _paid(session: Session, actor: Actor, row: Withdrawal, reference: str | None, day: date) -> dict[str, Any]:
+    """What marking a request paid records: the payout reference and the day it was paid, which is a
+    day that may date a write."""
+    ref = (reference or "").strip()
+    if not ref:
+        raise UserError(f"marking withdrawal {row.id} paid needs the payout reference (--reference TEXT)")
+    open_day(session, day, "the payout date")
+    return {"paid_by": actor.name, "paid_at": utc_now(), "paid_on": day, "payout_reference": ref}
 
 
 def _refuse_a_changed_request(session: Session, row: Withdrawal, amount: Decimal) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from partner_desk.domain.accrual import SUBSCRIPTION, Candidate, Terms
 from partner_desk.domain.money import minor_digits
 from partner_desk.domain.periods import Period
+from partner_desk.store.connections import connected_at
 from partner_desk.store.models import Accrual, AccrualLine, Connection, Payment
 from partner_desk.store.sums import exact_sum
 
@@ -32,11 +33,7 @@ def _amount(minor: int, currency: str) -> Decimal:
 
 def connected_at_moment(payment: Any, connection: Any) -> ColumnElement[bool]:
     # `payment` is the Payment entity or an alias of it
-    return and_(
-        connection.project_id == payment.project_id,
-        connection.connected_at <= payment.paid_at,
-        or_(connection.disconnected_at.is_(None), payment.paid_at < connection.disconnected_at),
-    )
+    return and_(connection.project_id == payment.project_id, connected_at(connection, payment.paid_at))
 
 
 def _in_scope(payment: Any, period: Period, late_before: Period | None) -> ColumnElement[bool]:

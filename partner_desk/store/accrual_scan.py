@@ -321,7 +321,8 @@ def queue_late(session: Session, payment_ids: Iterable[str]) -> None:
 
 def last_posted(session: Session) -> str | None:
     """The last posted period (YYYY-MM): payments of it and before are late once imported."""
-    return session.scalar(select(func.max(PostedPeriod.period)))
+    last = session.scalar(select(func.max(PostedPeriod.period)))
+    return None if last is None else str(last)  # compared with payments' periods, stored as text
 
 
 def queue_project(session: Session, project_id: str, since: datetime, last: str) -> None:

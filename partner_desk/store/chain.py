@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from partner_desk.domain.periods import Period
 from partner_desk.store import locks
 from partner_desk.store.models import Accrual, LedgerEntry, PostedPeriod
 from partner_desk.store.types import utc_now
@@ -70,6 +71,8 @@ def canon(value: Any) -> Any:
     """A value as its hash sees it: the same before it is stored and after it is read back."""
     if value is None or isinstance(value, bool | int | str):
         return value
+    if isinstance(value, Period):
+        return str(value)
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -95,6 +96,21 @@ def _begin_immediate(raw: sqlite3.Connection, waiting: Waiting) -> None:
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
+def _switch_to_wal(cursor: Any) -> None:
+    """Switch the file to WAL. While another connection switches a new file at the same moment
+    (several first starts at once), SQLite answers "locked" at once, calling no busy handler: try again
+    for as long as the busy timeout lets any other statement wait."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _sqlite_setup(engine: Engine, waiting: Waiting) -> None:
     # pysqlite's own transaction handling is switched off so that every transaction starts with our
     # BEGIN: IMMEDIATE takes the write lock at once, so two writers never deadlock on upgrade.
@@ -106,7 +122,7 @@ def _sqlite_setup(engine: Engine, waiting: Waiting) -> None:
         # (several first starts at once) as long as any other statement would
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA synchronous=FULL")
         # 64 MiB of page cache (the default is 2 MiB): a large import or posting writes indexes far
         # bigger than 2 MiB in no particular key order, and would otherwise re-read pages constantly

@@ -19,7 +19,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from partner_desk.store.types import ExactDecimal, UTCDateTime, utc_now
+from partner_desk.domain.accrual import ServiceKind
+from partner_desk.domain.ledger import EntryKind
+from partner_desk.domain.periods import Period
+from partner_desk.domain.rewards import Fulfilment
+from partner_desk.domain.roles import Role
+from partner_desk.domain.withdrawals import Method, Status
+from partner_desk.store.types import ExactDecimal, PeriodText, TextEnum, UTCDateTime, utc_now
 
 
 class Base(DeclarativeBase):
@@ -36,7 +42,7 @@ class User(Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
-    role: Mapped[str] = mapped_column(String(16))
+    role: Mapped[Role] = mapped_column(TextEnum(Role, 16, lambda role: role.label))
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
@@ -101,7 +107,7 @@ class Payment(Base):
     paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
     local_date: Mapped[date] = mapped_column(Date)
     period: Mapped[str] = mapped_column(String(7))
-    service: Mapped[str] = mapped_column(String(16))
+    service: Mapped[ServiceKind] = mapped_column(TextEnum(ServiceKind, 16))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     refund_of: Mapped[str | None] = mapped_column(ForeignKey("payments.payment_id"), nullable=True)
@@ -125,7 +131,7 @@ class Rate(Base):
 class TierVersion(Base):
     __tablename__ = "tier_versions"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    effective_from: Mapped[str] = mapped_column(String(7), unique=True)
+    effective_from: Mapped[Period] = mapped_column(PeriodText, unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
@@ -160,7 +166,7 @@ class BenefitState(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
     benefit_id: Mapped[int] = mapped_column(ForeignKey("benefits.id"))
-    state: Mapped[str] = mapped_column(String(16))
+    state: Mapped[Fulfilment] = mapped_column(TextEnum(Fulfilment, 16))
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     changed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -170,7 +176,7 @@ class PostedPeriod(Base):
     """A period whose accrual run was posted; there is at most one run per period."""
 
     __tablename__ = "posted_periods"
-    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    period: Mapped[Period] = mapped_column(PeriodText, primary_key=True)
     as_of: Mapped[date] = mapped_column(Date)
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     posted_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -183,7 +189,8 @@ class Accrual(Base):
     __table_args__ = (UniqueConstraint("agency_id", "period"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    period: Mapped[str] = mapped_column(ForeignKey("posted_periods.period"), index=True)
+    # stored as the text of its posted period; read as that text (YYYY-MM)
+    period: Mapped[str] = mapped_column(String(7), ForeignKey("posted_periods.period"), index=True)
     currency: Mapped[str] = mapped_column(String(3))
     turnover_usd: Mapped[Decimal] = mapped_column(ExactDecimal)
     percent: Mapped[Decimal] = mapped_column(ExactDecimal)
@@ -224,9 +231,9 @@ class Withdrawal(Base):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
-    method: Mapped[str] = mapped_column(String(16))
+    method: Mapped[Method] = mapped_column(TextEnum(Method, 16))
     details: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[Status] = mapped_column(TextEnum(Status, 16), index=True)
     requested_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     decided_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -246,7 +253,7 @@ class PayoutBatch(Base):
 
     __tablename__ = "payout_batches"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    method: Mapped[str] = mapped_column(String(16))
+    method: Mapped[Method] = mapped_column(TextEnum(Method, 16))
     made_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     created_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -282,7 +289,7 @@ class LedgerEntry(Base):
     __table_args__ = (Index("ix_ledger_agency", "agency_id", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
-    kind: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[EntryKind] = mapped_column(TextEnum(EntryKind, 24))
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
@@ -331,6 +338,3 @@ class ImportRun(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     user_name: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
-
-APPEND_ONLY_TABLES = ("ledger_entries", "audit", "accruals", "accrual_lines", "posted_periods",
-                      "payout_batches", "payout_batch_requests", "payout_batch_files")

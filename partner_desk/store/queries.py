@@ -43,7 +43,7 @@ def default_statement_language(session: Session) -> str:
 
 
 def posted_periods(session: Session) -> list[Period]:
-    return [Period.parse(p) for p in session.scalars(select(PostedPeriod.period).order_by(PostedPeriod.period))]
+    return list(session.scalars(select(PostedPeriod.period).order_by(PostedPeriod.period)))
 
 
 def tier_history(session: Session) -> TierHistory:
@@ -51,7 +51,7 @@ def tier_history(session: Session) -> TierHistory:
     for row in session.scalars(select(TierLevel)):
         levels.setdefault(row.version_id, []).append(Level(row.min_usd, row.percent))
     tables = [
-        TierTable(v.id, Period.parse(v.effective_from), tuple(levels.get(v.id, ())))
+        TierTable(v.id, v.effective_from, tuple(levels.get(v.id, ())))
         for v in session.scalars(select(TierVersion))
     ]
     return TierHistory([t for t in tables if t.levels])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ WORLD = 7  # the world's own records: six users added, one credit
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: Any, monkeypatch: Any) -> Iterator[Cli]:
+def cli(tmp_path: Path, capsys: Any, monkeypatch: Any) -> Cli:
     db = world(tmp_path)
     credit(db, "AG01", "100.00")
     db.dispose()
@@ -25,7 +24,7 @@ def cli(tmp_path: Path, capsys: Any, monkeypatch: Any) -> Iterator[Cli]:
     runner("pay-project", "AG01", "P-EUR", "10.00", user="m1")
     runner("pay-project", "AG01", "P-EUR", "1000.00", user="m1")
     runner("correct", "AG01", "5.00", "--reason", "rounding", user="a1")
-    yield runner
+    return runner
 
 
 def test_json_newest_first(cli: Cli) -> None:
@@ -59,7 +58,8 @@ def test_verify_an_intact_chain_prints_its_head(cli: Cli) -> None:
                         "balances agree with it")
     head = lines[1].removeprefix("head ")
     count, digest = head.split(":")
-    assert count == "10" and len(digest) == 64
+    assert count == "10"
+    assert len(digest) == 64
     assert cli("audit", "--verify", "--expect", head, user="f1")[0] == 0
     checked = json.loads(cli("audit", "--verify", "--json", user="f1")[1])
     assert checked == {"intact": True, "records": 10, "head": head, "problems": []}

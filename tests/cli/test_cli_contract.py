@@ -12,12 +12,15 @@ from pathlib import Path
 import pytest
 
 from partner_desk.cli import main
+from partner_desk.cli.common import table
+from partner_desk.services.session import session_state
+from partner_desk.store.engine import Database
 
 PAY = "payment_id,project_id,paid_at,service,amount,currency,refund_of"
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys, monkeypatch):  # type: ignore[no-untyped-def]
+def cli(tmp_path: Path, capsys, monkeypatch):
     """Run `partner-desk --db <fresh file> ARGS...` in-process; returns (exit code, stdout, stderr)."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.delenv("PARTNER_DESK_PASSWORD", raising=False)
@@ -33,7 +36,7 @@ def cli(tmp_path: Path, capsys, monkeypatch):  # type: ignore[no-untyped-def]
         out, err = capsys.readouterr()
         return code, out, err
 
-    run.url = url  # type: ignore[attr-defined]
+    run.url = url
     return run
 
 
@@ -55,7 +58,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
     return paths
 
 
-def loaded(cli, files) -> None:  # type: ignore[no-untyped-def]
+def loaded(cli, files) -> None:
     assert cli("init")[0] == 0
     for kind in ("agencies", "projects", "rates", "payments"):
         code, out, err = cli("import", kind, str(files[kind]))
@@ -65,16 +68,20 @@ def loaded(cli, files) -> None:  # type: ignore[no-untyped-def]
 
 def test_init_creates_then_upgrades(cli) -> None:
     code, out, _ = cli("init")
-    assert code == 0 and out.startswith("created ")
+    assert code == 0
+    assert out.startswith("created ")
     code, out, _ = cli("init")
-    assert code == 0 and out.startswith("upgraded ")
+    assert code == 0
+    assert out.startswith("upgraded ")
 
 
 def test_commands_refuse_a_database_that_is_not_set_up(cli) -> None:
     Path(cli.url.removeprefix("sqlite:///")).touch()  # a file that is not (yet) a Partner Desk database
     code, out, err = cli("balance")
-    assert code == 1 and out == ""
-    assert err.startswith("partner-desk: the database ") and "run 'partner-desk init' first" in err
+    assert code == 1
+    assert out == ""
+    assert err.startswith("partner-desk: the database ")
+    assert "run 'partner-desk init' first" in err
 
 
 def test_import_summary_and_idempotence(cli, files) -> None:
@@ -89,7 +96,8 @@ def test_import_problems_go_to_stderr_with_row_and_column(cli, files, tmp_path) 
     bad = tmp_path / "bad.csv"
     bad.write_text(f"{PAY}\nx1,P1,2026-01-05T10:00,subscription,1.005,UAH,\nx2,P1,nope,gift,1,UAH,\n")
     code, out, err = cli("import", "payments", str(bad))
-    assert code == 1 and out == ""
+    assert code == 1
+    assert out == ""
     assert err.splitlines() == [
         "partner-desk: bad.csv refused: 3 problems, nothing was written",
         "row 2: amount: '1.005' has more decimals than UAH allows (2)",
@@ -108,7 +116,8 @@ def test_accrue_dry_run_then_post_as_json(cli, files) -> None:
     assert code == 0
     posted = json.loads(out)
     assert preview == posted
-    assert posted["period"] == "2026-01" and posted["already_accrued"] is False
+    assert posted["period"] == "2026-01"
+    assert posted["already_accrued"] is False
     summary = {a["agency"]: (a["currency"], a["turnover_usd"], a["percent"], a["amount"], a["reward_usd"])
                for a in posted["accruals"]}
     assert summary == {
@@ -127,7 +136,8 @@ def test_accrue_text_output(cli, files) -> None:
     code, out, _ = cli("accrue", "--period", "2026-01", "--as-of", "2026-02-01")
     assert code == 0
     assert out.splitlines()[0] == "posted 2026-01: 2 accruals"
-    assert "total EUR: 67.50" in out and "total USD: 10.00" in out
+    assert "total EUR: 67.50" in out
+    assert "total USD: 10.00" in out
     code, out, _ = cli("accrue", "--period", "2026-01", "--as-of", "2026-02-01")
     assert out.strip() == "2026-01 is already accrued: nothing was posted"
 
@@ -168,6 +178,9 @@ def test_balance_json(cli, files) -> None:
         "the partner offer has not been accepted",
         "the available balance is worth $10.00, not more than $100.00",
     ]
+    # beside each listed reason, its stable code, in the same order
+    assert rows["AG01"]["reason_codes"] == ["below_minimum"]
+    assert rows["AG02"]["reason_codes"] == ["offer_not_accepted", "below_minimum"]
     code, out, _ = cli("balance", "AG02", "--as-of", "2026-02-01", "--json")
     assert [b["agency"] for b in json.loads(out)] == ["AG02"]
 
@@ -175,7 +188,8 @@ def test_balance_json(cli, files) -> None:
 def test_setup_mode_then_signed_in_roles(cli, files) -> None:
     loaded(cli, files)  # set-up mode: no users yet, anyone may act
     code, _, err = cli("users", "add", "fin", "--role", "finance", "--password-stdin", stdin="secret-money\n")
-    assert code == 1 and "the first user must be an admin" in err
+    assert code == 1
+    assert "the first user must be an admin" in err
     assert cli("users", "add", "root", "--role", "admin", "--password-stdin", stdin="secret-boss\n")[0] == 0
     code, _, err = cli("--user", "root", "users", "add", "fin", "--role", "finance", "--password-stdin",
                        stdin="secret-money\n", password="secret-boss")
@@ -183,13 +197,16 @@ def test_setup_mode_then_signed_in_roles(cli, files) -> None:
     # once a user exists, changes need a signed-in user whose role allows them
     code, _, err = cli("accrue", "--period", "2026-01", "--as-of", "2026-02-01")
     assert code == 1
-    assert err.startswith("partner-desk: not signed in: ") and "with the finance role" in err
+    assert err.startswith("partner-desk: not signed in: ")
+    assert "with the finance role" in err
     code, _, err = cli("--user", "fin", "accrue", "--period", "2026-01", "--as-of", "2026-02-01",
                        password="wrong-password")
-    assert code == 1 and err.strip() == "partner-desk: sign-in failed for 'fin': unknown user or wrong password"
+    assert code == 1
+    assert err.strip() == "partner-desk: sign-in failed for 'fin': unknown user or wrong password"
     code, out, _ = cli("--user", "fin", "accrue", "--period", "2026-01", "--as-of", "2026-02-01",
                        password="secret-money")
-    assert code == 0 and out.startswith("posted 2026-01")
+    assert code == 0
+    assert out.startswith("posted 2026-01")
 
 
 def test_no_traceback_for_a_user_error_in_a_real_process(tmp_path) -> None:
@@ -211,12 +228,13 @@ def test_no_traceback_for_a_user_error_in_a_real_process(tmp_path) -> None:
 def test_a_database_that_cannot_be_opened_is_a_clear_error(url, start, capsys) -> None:
     code = main(["--db", url, "balance"])
     err = capsys.readouterr().err
-    assert code == 1 and err.startswith(start)
-    assert "secret" not in err and "Traceback" not in err
+    assert code == 1
+    assert err.startswith(start)
+    assert "secret" not in err
+    assert "Traceback" not in err
 
 
 def test_text_tables_align_numbers_right_and_leave_no_trailing_spaces() -> None:
-    from partner_desk.cli.common import table
 
     text = table([["AG01", "12.50", ""], ["AG02", "-3.00", "no rate"]], ["agency", "balance", "why not"])
     assert text.splitlines() == [
@@ -226,9 +244,7 @@ def test_text_tables_align_numbers_right_and_leave_no_trailing_spaces() -> None:
     ]
 
 
-def test_users_add_takes_a_display_name(cli) -> None:  # type: ignore[no-untyped-def]
-    from partner_desk.services.session import session_state
-    from partner_desk.store.engine import Database
+def test_users_add_takes_a_display_name(cli) -> None:
 
     assert cli("init")[0] == 0
     assert cli("users", "add", "root", "--role", "admin", "--password-stdin", stdin="secret-boss\n")[0] == 0
@@ -237,7 +253,8 @@ def test_users_add_takes_a_display_name(cli) -> None:  # type: ignore[no-untyped
     assert (code, out, err) == (0, "added olena (manager)\n", "")
     code, _, err = cli("--user", "root", "users", "add", "bad", "--role", "manager", "--display-name",
                        "x" * 201, "--password-stdin", stdin="secret-money\n", password="secret-boss")
-    assert code == 1 and err == "partner-desk: display name: is longer than 200 characters\n"
+    assert code == 1
+    assert err == "partner-desk: display name: is longer than 200 characters\n"
     db = Database(cli.url)
     try:
         assert session_state(db).display_names == {"olena": "Olena Kovalenko"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +12,11 @@ from tests.services.money_world import Cli, credit, world
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: Any, monkeypatch: Any) -> Iterator[Cli]:
+def cli(tmp_path: Path, capsys: Any, monkeypatch: Any) -> Cli:
     db = world(tmp_path)
     credit(db, "AG01", "100.00")
     db.dispose()
-    yield Cli(f"sqlite:///{tmp_path / 'world.db'}", capsys, monkeypatch)
+    return Cli(f"sqlite:///{tmp_path / 'world.db'}", capsys, monkeypatch)
 
 
 def test_pay_project(cli: Cli) -> None:
@@ -39,7 +38,8 @@ def test_pay_project_refusals(cli: Cli) -> None:
         "partner-desk: project P-USD is not connected to AG01 now (it is connected to AG02)\n")
     assert cli("pay-project", "AG01", "P-EUR", "1")[0] == 1  # nobody signed in
     code, out, _ = cli("balance", "AG01", "--json")
-    assert code == 0 and json.loads(out)[0]["available"] == "100.00"
+    assert code == 0
+    assert json.loads(out)[0]["available"] == "100.00"
 
 
 def test_correct(cli: Cli) -> None:

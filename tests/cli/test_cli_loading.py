@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from partner_desk.cli import COMMANDS, build_parser, command_module, typed_command
+from partner_desk.cli import COMMANDS, build_parser, command_module, main, typed_command
 
 
 def _registered(module_name: str) -> list[tuple[str, str | None]]:
@@ -40,9 +40,7 @@ def test_each_command_parses_as_when_every_command_was_loaded() -> None:
     assert (args.command, args.code, args.amount, args.reason) == ("correct", "AG1", "-5.00", "typo")
 
 
-def test_a_command_after_an_abbreviated_option_still_runs(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
-    from partner_desk.cli import main
-
+def test_a_command_after_an_abbreviated_option_still_runs(tmp_path: Path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'desk.db'}"
     assert main(["--db", url, "init"]) == 0
     capsys.readouterr()
@@ -65,11 +63,14 @@ def _loaded_after(argv: list[str], cwd: Path) -> tuple[set[str], str, int]:
 def test_balance_and_help_load_neither_alembic_nor_the_writers_nor_the_window(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'desk.db'}"
     _, output, code = _loaded_after(["--db", url, "init"], tmp_path)
-    assert code == 0 and "created" in output
+    assert code == 0
+    assert "created" in output
     loaded, output, code = _loaded_after(["--db", url, "balance", "--json"], tmp_path)
-    assert code == 0 and json.loads(output) == []
+    assert code == 0
+    assert json.loads(output) == []
     assert not loaded & {"alembic", "openpyxl", "PySide6", "xlsxwriter", "sepaxml"}
     loaded, output, code = _loaded_after(["--help"], tmp_path)
-    assert code == 0 and "statements" in output
+    assert code == 0
+    assert "statements" in output
     # the list of commands needs no command, hence no database library either
     assert not loaded & {"alembic", "openpyxl", "PySide6", "sqlalchemy"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +14,12 @@ from tests.services.payout_world import add_agencies
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: Any, monkeypatch: Any, clock: Callable[[str], None]) -> Iterator[Cli]:
+def cli(tmp_path: Path, capsys: Any, monkeypatch: Any, clock: Callable[[str], None]) -> Cli:
     clock(CLOCK)  # today is 2026-11-20
     db = world(tmp_path)
     add_agencies(db)
     db.dispose()
-    yield Cli(f"sqlite:///{tmp_path / 'world.db'}", capsys, monkeypatch)
+    return Cli(f"sqlite:///{tmp_path / 'world.db'}", capsys, monkeypatch)
 
 
 def approved(cli: Cli, code: str, amount: str, method: str, details: str) -> int:

@@ -4,6 +4,7 @@ wait for a writer, a busy database explained, a missing database file named."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -12,8 +13,12 @@ from typing import Any
 
 import pytest
 
+import partner_desk.services.balances as balances
+import partner_desk.services.imports as imports
 from partner_desk.cli import errors
+from partner_desk.services.setup import init_database
 from partner_desk.store import engine
+from partner_desk.store.engine import Database
 from tests.services.money_world import Cli
 
 AGENCIES = "code,name,currency,offer_accepted_at\nAG01,Alpha,USD,2025-06-01\n"
@@ -28,14 +33,14 @@ def log_file(tmp_path: Path, monkeypatch: Any) -> Path:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: Any, monkeypatch: Any, log_file: Path) -> Iterator[Cli]:
+def cli(tmp_path: Path, capsys: Any, monkeypatch: Any, log_file: Path) -> Cli:
     runner = Cli(f"sqlite:///{tmp_path / 'desk.db'}", capsys, monkeypatch)
     assert runner("init")[0] == 0
     for kind, text in (("agencies", AGENCIES), ("projects", PROJECTS)):
         path = tmp_path / f"{kind}.csv"
         path.write_text(text, encoding="utf-8")
         assert runner("import", kind, str(path))[0] == 0
-    yield runner
+    return runner
 
 
 def _with_admin(cli: Cli) -> None:
@@ -77,7 +82,6 @@ def test_values_beyond_the_bounds_are_refused_in_one_line(cli: Cli, args: list[s
 
 def test_an_unexpected_failure_is_one_line_naming_the_action_and_the_log(cli: Cli, log_file: Path,
                                                                         monkeypatch: Any) -> None:
-    import partner_desk.services.balances as balances
 
     def broken(*_args: Any, **_kwargs: Any) -> None:
         raise RuntimeError("the disk controller caught fire")
@@ -95,7 +99,6 @@ def test_an_unexpected_failure_is_one_line_naming_the_action_and_the_log(cli: Cl
 
 def test_an_unexpected_failure_of_a_signed_in_user_is_audited(cli: Cli, log_file: Path, monkeypatch: Any,
                                                              tmp_path: Path) -> None:
-    import partner_desk.services.imports as imports
 
     _with_admin(cli)
 
@@ -116,7 +119,6 @@ def test_an_unexpected_failure_of_a_signed_in_user_is_audited(cli: Cli, log_file
 
 
 def test_an_unexpected_failure_in_set_up_mode_writes_no_audit_record(cli: Cli, monkeypatch: Any) -> None:
-    import partner_desk.services.balances as balances
 
     before = json.loads(cli("audit", "--json")[1])
     monkeypatch.setattr(balances, "balances", lambda *a, **k: 1 / 0)
@@ -173,8 +175,6 @@ def test_a_write_that_finds_the_database_busy_says_so(cli: Cli, monkeypatch: Any
 
 @pytest.mark.usefixtures("writer")
 def test_opening_a_current_database_as_the_window_does_waits_for_no_writer(cli: Cli, monkeypatch: Any) -> None:
-    from partner_desk.services.setup import init_database
-    from partner_desk.store.engine import Database
 
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
     db = Database(cli.url)
@@ -281,7 +281,8 @@ def test_no_user_name_or_password_given_to_sign_in_ends_in_a_traceback(cli: Cli)
             code, err = _typed(cli, ["balance", "--json"], user=user, password=password)
             # an empty --user is no --user: balances need no sign-in
             assert code == (0 if user == "" else 1), (user, password, err)
-            assert "Traceback" not in err and "unexpected error" not in err, (user, password, err)
+            assert "Traceback" not in err, (user, password, err)
+            assert "unexpected error" not in err, (user, password, err)
 
 
 @pytest.mark.parametrize("setting", [*NASTY_ARGS, "0001-01-01T00:00+14:00", "2000-01-01T00:00+14:00", "2026-01-05"])
@@ -290,7 +291,8 @@ def test_no_clock_setting_ends_in_a_traceback(cli: Cli, monkeypatch: Any, settin
     for args in (["balance", "--json"], ["accrue", "--period", "2026-01", "--dry-run"], ["withdraw", "list"]):
         code, err = _typed(cli, args)
         assert code in (0, 1), (setting, args, code, err)
-        assert "Traceback" not in err and "unexpected error" not in err, (setting, args, err)
+        assert "Traceback" not in err, (setting, args, err)
+        assert "unexpected error" not in err, (setting, args, err)
 
 
 @pytest.mark.parametrize(("module", "function", "args", "action", "obj"), [
@@ -309,7 +311,6 @@ def test_no_clock_setting_ends_in_a_traceback(cli: Cli, monkeypatch: Any, settin
 def test_an_unexpected_failure_of_any_command_is_audited_under_the_services_name(
         cli: Cli, monkeypatch: Any, tmp_path: Path, module: str, function: str, args: list[str], action: str,
         obj: str | None) -> None:
-    import importlib
 
     monkeypatch.chdir(tmp_path)
     _with_admin(cli)
@@ -341,7 +342,8 @@ def test_a_signed_in_read_waits_for_no_writer(cli: Cli, monkeypatch: Any, tmp_pa
             assert (code, err) == (0, ""), args
         # a wrong password must be recorded, and the writer holds the database: said so, not a traceback
         code, _, err = cli("balance", user="root", password="not-the-password")
-        assert code == 1 and err.splitlines()[-1] == (
+        assert code == 1
+        assert err.splitlines()[-1] == (
             "partner-desk: the database is busy: another user or program is writing to it; try again")
     finally:
         other.execute("ROLLBACK")

@@ -69,7 +69,8 @@ def test_statement_writes_the_file(cli: Any, tmp_path: Path) -> None:
 def test_an_unposted_period_exits_1_and_writes_nothing(cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "AG01.xlsx"
     code, stdout, stderr = cli("statement", "AG01", "--period", "2026-02", "-o", str(out))
-    assert code == 1 and stdout == ""
+    assert code == 1
+    assert stdout == ""
     assert stderr == ("partner-desk: 2026-02 is not posted: a statement shows posted accruals only "
                       "(a preview of it can be exported instead)\n")
     assert not out.exists()
@@ -89,7 +90,8 @@ def test_preview_of_an_unposted_period(cli: Any, tmp_path: Path) -> None:
 def test_as_of_without_preview_is_a_usage_error(cli: Any, tmp_path: Path) -> None:
     code, _, stderr = cli("statement", "AG01", "--period", "2026-01", "-o", str(tmp_path / "x.xlsx"),
                           "--as-of", "2026-02-01")
-    assert code == 2 and stderr == "partner-desk: --as-of only applies to --preview\n"
+    assert code == 2
+    assert stderr == "partner-desk: --as-of only applies to --preview\n"
     assert not (tmp_path / "x.xlsx").exists()
 
 
@@ -116,13 +118,16 @@ def test_statements_shows_progress_on_a_terminal(cli: Any, tmp_path: Path, monke
     code, _, _ = cli("statements", "--period", "2026-01", "-o", str(tmp_path / "jan"))
     assert code == 0
     shown = terminal.getvalue()
-    assert "\r1/2 AG01" in shown and "\r2/2 AG02" in shown and shown.endswith("\n")
+    assert "\r1/2 AG01" in shown
+    assert "\r2/2 AG02" in shown
+    assert shown.endswith("\n")
 
 
 def test_statements_of_an_unposted_period_exit_1(cli: Any, tmp_path: Path) -> None:
     folder = tmp_path / "feb"
     code, _, stderr = cli("statements", "--period", "2026-02", "-o", str(folder))
-    assert code == 1 and stderr.startswith("partner-desk: 2026-02 is not posted")
+    assert code == 1
+    assert stderr.startswith("partner-desk: 2026-02 is not posted")
     assert not folder.exists()
 
 
@@ -132,10 +137,13 @@ def test_statement_needs_a_signed_in_manager_once_users_exist(cli: Any, tmp_path
     assert cli("users", "add", "root", "--role", "admin", "--password-stdin")[0] == 0
     out = tmp_path / "AG01.xlsx"
     code, _, stderr = cli("statement", "AG01", "--period", "2026-01", "-o", str(out))
-    assert code == 1 and "manager role" in stderr and not out.exists()
+    assert code == 1
+    assert "manager role" in stderr
+    assert not out.exists()
     monkeypatch.setenv("PARTNER_DESK_PASSWORD", "secret-pass-1")
     code, _, _ = cli("--user", "root", "statement", "AG01", "--period", "2026-01", "-o", str(out))
-    assert code == 0 and out.exists()
+    assert code == 0
+    assert out.exists()
 
 
 def pdf_text(path: Path) -> str:
@@ -145,13 +153,16 @@ def pdf_text(path: Path) -> str:
 def test_statement_language_and_pdf(cli: Any, tmp_path: Path) -> None:
     out = tmp_path / "AG01-uk.xlsx"
     code, stdout, _ = cli("statement", "AG01", "--period", "2026-01", "-o", str(out), "--lang", "uk")
-    assert code == 0 and stdout.endswith(", in uk\n")
+    assert code == 0
+    assert stdout.endswith(", in uk\n")
     assert load_workbook(out).sheetnames == ["Зведення", "Рядки", "Журнал операцій"]
     pdf = tmp_path / "AG01.pdf"  # the suffix chooses the format
     code, stdout, _ = cli("statement", "AG01", "--period", "2026-01", "-o", str(pdf))
-    assert code == 0 and stdout.startswith(f"wrote {pdf}: statement of AG01 for 2026-01, 1 lines, commission 67.50")
+    assert code == 0
+    assert stdout.startswith(f"wrote {pdf}: statement of AG01 for 2026-01, 1 lines, commission 67.50")
     text = pdf_text(pdf)
-    assert " 67.50 " in text and "Partner statement" in text
+    assert " 67.50 " in text
+    assert "Partner statement" in text
 
 
 def test_a_language_other_than_uk_or_en_is_a_usage_error(cli: Any, tmp_path: Path,
@@ -159,7 +170,8 @@ def test_a_language_other_than_uk_or_en_is_a_usage_error(cli: Any, tmp_path: Pat
     out = tmp_path / "x.xlsx"
     with pytest.raises(SystemExit) as caught:
         cli("statement", "AG01", "--period", "2026-01", "-o", str(out), "--lang", "de")
-    assert caught.value.code == 2 and "invalid choice: 'de'" in capsys.readouterr().err
+    assert caught.value.code == 2
+    assert "invalid choice: 'de'" in capsys.readouterr().err
     assert not out.exists()
 
 
@@ -169,7 +181,8 @@ def test_statements_as_pdf(cli: Any, tmp_path: Path) -> None:
     assert (code, stdout) == (0, f"wrote 2 statements for 2026-01 in {folder}\n")
     assert sorted(p.name for p in folder.iterdir()) == ["AG01_2026-01.pdf", "AG02_2026-01.pdf"]
     text = pdf_text(folder / "AG02_2026-01.pdf")
-    assert "Виписка партнера" in text and " 10,00 " in text
+    assert "Виписка партнера" in text
+    assert " 10,00 " in text
 
 
 def test_a_pdf_needs_no_display(cli: Any, tmp_path: Path) -> None:
@@ -180,4 +193,5 @@ def test_a_pdf_needs_no_display(cli: Any, tmp_path: Path) -> None:
                            "statement", "AG02", "--period", "2026-01", "-o", str(out)],
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert out.read_bytes().startswith(b"%PDF") and "10.00" in PdfReader(out).pages[1].extract_text()
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "10.00" in PdfReader(out).pages[1].extract_text()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +12,10 @@ from tests.services.money_world import Cli
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: Any, monkeypatch: Any) -> Iterator[Cli]:
+def cli(tmp_path: Path, capsys: Any, monkeypatch: Any) -> Cli:
     runner = Cli(f"sqlite:///{tmp_path / 'fresh.db'}", capsys, monkeypatch)
     assert runner("init")[0] == 0
-    yield runner
+    return runner
 
 
 def test_set_up_mode_then_signed_in_admins(cli: Cli) -> None:
@@ -28,7 +27,8 @@ def test_set_up_mode_then_signed_in_admins(cli: Cli) -> None:
     # set-up mode is over: adding a user now needs a signed-in admin
     code, _, err = cli("users", "add", "olena", "--role", "manager", "--password-stdin", stdin="manager-pass\n",
                        password=None)
-    assert code == 1 and err.startswith("partner-desk: not signed in")
+    assert code == 1
+    assert err.startswith("partner-desk: not signed in")
     assert cli("users", "add", "olena", "--role", "manager", "--password-stdin", stdin="manager-pass\n",
                user="admin", password="chief-pass")[0] == 0
     code, _, err = cli("users", "add", "petro", "--role", "manager", "--password-stdin", stdin="another-pass\n",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +12,12 @@ from tests.services.money_world import Cli, credit, world
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: Any, monkeypatch: Any) -> Iterator[Cli]:
+def cli(tmp_path: Path, capsys: Any, monkeypatch: Any) -> Cli:
     db = world(tmp_path)
     credit(db, "AG01", "500.00")
     credit(db, "AG02", "500.00")
     db.dispose()
-    yield Cli(f"sqlite:///{tmp_path / 'world.db'}", capsys, monkeypatch)
+    return Cli(f"sqlite:///{tmp_path / 'world.db'}", capsys, monkeypatch)
 
 
 def test_a_request_through_to_payout(cli: Cli) -> None:
@@ -46,7 +45,8 @@ def test_a_request_through_to_payout(cli: Cli) -> None:
 def test_refusals_are_one_line_with_every_reason(cli: Cli) -> None:
     code, out, err = cli("withdraw", "request", "AG02", "600.00", "--method", "card", "--details", "card 1",
                          user="m1")
-    assert code == 1 and out == ""
+    assert code == 1
+    assert out == ""
     assert err == ("partner-desk: AG02 cannot withdraw 600.00 USD: the partner offer has not been accepted; "
                    "600.00 USD is more than the available balance 500.00 USD\n")
 
@@ -74,7 +74,9 @@ def test_cancel_and_list_by_status(cli: Cli) -> None:
     listed = json.loads(cli("withdraw", "list", "--status", "pending", "--json")[1])
     assert [(r["amount"], r["requested_by"]) for r in listed] == [("160.00", "m2")]
     code, out, _ = cli("withdraw", "list")
-    assert code == 0 and "cancelled" in out and "pending" in out
+    assert code == 0
+    assert "cancelled" in out
+    assert "pending" in out
     assert cli("withdraw", "list", "--status", "gone")[2].startswith("partner-desk: 'gone' is not a withdrawal")
 
 

@@ -16,15 +16,16 @@ import json
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from partner_desk.domain.roles import SETUP, Role
+from partner_desk.files.payouts import audit_head_of
 from partner_desk.services.accruals import post_period
 from partner_desk.services.imports import import_file
 from partner_desk.services.setup import init_database
@@ -78,20 +79,21 @@ class Book(Cli):
 
 
 @pytest.fixture
-def book(tmp_path: Path, capsys: Any, monkeypatch: Any, clock: Any) -> Iterator[Book]:
+def book(tmp_path: Path, capsys: Any, monkeypatch: Any, clock: Any) -> Book:
     if "path" not in _template:
         _template["path"] = _build()
     clock(NOW)
     target = tmp_path / "book.db"
     shutil.copyfile(_template["path"], target)
-    yield Book(target, capsys, monkeypatch)
+    return Book(target, capsys, monkeypatch)
 
 
 def refused(result: tuple[int, str, str]) -> str:
     """The one line a refusal prints (exit 1, nothing on standard output)."""
     code, out, err = result
     assert (code, out) == (1, ""), (code, out, err)
-    assert err.count("\n") == 1 and err.startswith("partner-desk: ")
+    assert err.count("\n") == 1
+    assert err.startswith("partner-desk: ")
     return err.removeprefix("partner-desk: ").rstrip("\n")
 
 
@@ -104,7 +106,8 @@ def test_a_wrong_password_or_an_unknown_user_is_refused_even_for_a_read(book: Bo
     assert refused(book("withdraw", "list", user="mia", password="wrong")).startswith("sign-in failed")
     # without --user, reads still work
     code, out, _ = book("balance", "--json", password=None)
-    assert code == 0 and json.loads(out)[0]["balance"] == "135.00"
+    assert code == 0
+    assert json.loads(out)[0]["balance"] == "135.00"
 
 
 def test_the_audit_trail_and_the_users_are_read_by_finance_and_admins_only(book: Book) -> None:
@@ -158,7 +161,8 @@ def test_a_past_rate_cannot_pay_out_an_agency_worth_less_than_100_dollars_today(
         "AG01 cannot withdraw 100.00 EUR: the available balance is worth $84.38, not more than $100.00")
     code, out, _ = book.as_("mia", "balance", "AG01", "--as-of", "2026-09-15", "--json")
     # as it stood on 15 September it could have withdrawn: that is a reading, not a right today
-    assert code == 0 and json.loads(out)[0]["withdrawable"] is True
+    assert code == 0
+    assert json.loads(out)[0]["withdrawable"] is True
 
 
 def test_a_date_after_today_is_refused_everywhere(book: Book) -> None:
@@ -262,7 +266,8 @@ def test_a_role_set_behind_the_products_back_grants_nothing_and_is_found(book: B
         "mia may not correct balances: mia's role is admin in the database but manager in the audit trail")
     code, _, err = book.as_("fin", "audit", "--verify")
     assert code == 1
-    assert "users mia: role is 'admin', the audit trail (record" in err and "says 'manager'" in err
+    assert "users mia: role is 'admin', the audit trail (record" in err
+    assert "says 'manager'" in err
     assert json.loads(book("balance", "--json", password=None)[1])[0]["balance"] == "135.00"
 
 
@@ -371,9 +376,7 @@ def test_statements_carry_the_head_of_the_audit_trail(book: Book, tmp_path: Path
 
 
 def test_pdf_statements_and_payout_files_carry_the_head_too(book: Book, tmp_path: Path) -> None:
-    from pypdf import PdfReader
 
-    from partner_desk.files.payouts import audit_head_of
 
     def head() -> str:
         return book.as_("fin", "audit", "--verify")[1].splitlines()[1].removeprefix("head ")
@@ -382,7 +385,8 @@ def test_pdf_statements_and_payout_files_carry_the_head_too(book: Book, tmp_path
     pdf = tmp_path / "AG01.pdf"
     assert book.as_("mia", "statement", "AG01", "--period", "2026-08", "-o", str(pdf))[0] == 0
     xmp = PdfReader(pdf).xmp_metadata
-    assert xmp is not None and xmp.pdf_keywords == f"audit-head {before}"
+    assert xmp is not None
+    assert xmp.pdf_keywords == f"audit-head {before}"
     assert xmp.dc_description == {"x-default": f"Partner Desk audit trail head {before}"}
     # a bank batch of one EUR request (AG01 holds 135.00 EUR): the register and the SEPA file carry the head
     code, out, _err = book.as_("mia", "withdraw", "request", "AG01", "100.00", "--method", "bank", "--details",
@@ -395,7 +399,8 @@ def test_pdf_statements_and_payout_files_carry_the_head_too(book: Book, tmp_path
     folder = tmp_path / "batch"
     code, out, _err = book.as_("fin", "withdraw", "export", "--status", "approved", "--method", "bank", "-o",
                                str(folder), "--json")
-    assert code == 0 and json.loads(out)["audit_head"] == made
+    assert code == 0
+    assert json.loads(out)["audit_head"] == made
     register, sepa = folder / "payout-batch-1-bank-register.xlsx", folder / "payout-batch-1-sepa-EUR.xml"
     assert load_workbook(register).properties.keywords == f"audit-head {made}"
     assert sepa.read_text().splitlines()[1] == f"<!-- Partner Desk audit trail head {made} -->"

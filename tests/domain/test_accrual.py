@@ -38,7 +38,7 @@ def pay(pid: str, day: date, amount: str, currency: str, *, refund_of: str | Non
     )
 
 
-def accrue(currency: str, candidates: list[Candidate], percent_for=None, rates=RATES):  # type: ignore[no-untyped-def]
+def accrue(currency: str, candidates: list[Candidate], percent_for=None, rates=RATES):
     collector = RateCollector(RateBook(rates))
     result = accrue_agency(
         "AG01", currency, JAN, candidates, table=DEFAULT_TABLE, rates=collector,

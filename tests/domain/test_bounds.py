@@ -22,6 +22,7 @@ from partner_desk.domain.bounds import (
 from partner_desk.domain.ledger import check_amount
 from partner_desk.domain.money import parse_amount, parse_decimal
 from partner_desk.domain.periods import Period, parse_day, parse_moment, parse_period, zone
+from partner_desk.refusal_text import in_english
 
 KYIV = zone("Europe/Kyiv")
 TODAY = date(2026, 12, 1)
@@ -48,7 +49,7 @@ def test_longer_amounts_are_refused_with_a_message_not_an_arithmetic_error(digit
 def test_an_amount_given_as_a_decimal_is_bounded_as_well() -> None:
     assert amount_problem(Decimal("999999999999.99")) is None
     assert amount_problem(Decimal("1E+12")) == "'1000000000000' has more than 12 integer digits"
-    assert check_amount(Decimal("92233720368547758.07"), "USD") == [
+    assert in_english(check_amount(Decimal("92233720368547758.07"), "USD")) == [
         "the amount '92233720368547758.07' has more than 12 integer digits"
     ]
 
@@ -111,13 +112,13 @@ def test_active_currencies_are_those_in_tender_use_today() -> None:
 
 def test_currency_problems_name_the_reason() -> None:
     assert currency_problem("EUR", TODAY) is None
-    assert currency_problem("eur", TODAY) == "'eur' is not an ISO 4217 currency code"
-    assert currency_problem("XYZ", TODAY) == "'XYZ' is not an ISO 4217 currency code"
-    assert currency_problem("XAU", TODAY) == "'XAU' is not a currency in use today"
-    assert currency_problem("DEM", TODAY) == "'DEM' is not a currency in use today"
+    assert in_english(currency_problem("eur", TODAY)) == "'eur' is not an ISO 4217 currency code"
+    assert in_english(currency_problem("XYZ", TODAY)) == "'XYZ' is not an ISO 4217 currency code"
+    assert in_english(currency_problem("XAU", TODAY)) == "'XAU' is not a currency in use today"
+    assert in_english(currency_problem("DEM", TODAY)) == "'DEM' is not a currency in use today"
     # a currency the database already holds data in keeps working after it is withdrawn
     assert currency_problem("HRK", TODAY, held={"HRK"}) is None
-    assert currency_problem("XXX", TODAY, held={"HRK"}) == "'XXX' is not a currency in use today"
+    assert in_english(currency_problem("XXX", TODAY, held={"HRK"})) == "'XXX' is not a currency in use today"
 
 
 @given(st.datetimes(min_value=datetime(1999, 12, 1), max_value=datetime(2026, 12, 10), timezones=st.just(UTC)))

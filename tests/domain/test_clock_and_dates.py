@@ -13,6 +13,7 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period, today_in, zone
 from partner_desk.domain.posting import posting_refusals
 from partner_desk.domain.roles import Role
+from partner_desk.refusal_text import in_english
 
 
 def test_the_clock_is_the_real_one_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,9 +84,9 @@ def test_a_read_shows_things_as_they_stood_on_a_day_that_has_come() -> None:
 
 def test_posting_depends_on_the_real_today_only() -> None:
     # on 30 November (the real today) November has not ended, whatever day is named for it
-    assert posting_refusals(Period(2026, 11), [Period(2026, 10)], date(2026, 11, 30)) == [
+    assert in_english(posting_refusals(Period(2026, 11), [Period(2026, 10)], date(2026, 11, 30))) == [
         "2026-11 has not ended in the company time zone (today is 2026-11-30): it can be previewed, not posted"]
-    assert posting_refusals(Period(2026, 11), [Period(2026, 10)], date(2026, 12, 1)) == []
+    assert in_english(posting_refusals(Period(2026, 11), [Period(2026, 10)], date(2026, 12, 1))) == []
 
 
 @pytest.mark.parametrize(("password", "problem"), [

@@ -16,6 +16,7 @@ from partner_desk.domain.ledger import (
     release_entries,
     spend_refusals,
 )
+from partner_desk.refusal_text import in_english
 
 
 def test_a_request_held_then_paid_leaves_the_balance_once() -> None:
@@ -41,32 +42,32 @@ def test_a_released_hold_gives_the_money_back_untouched() -> None:
 
 def test_spending_up_to_the_available_balance_exactly() -> None:
     pos = Position("EUR", Decimal("100.00"), Decimal("40.00"))  # available 60.00
-    assert spend_refusals(pos, Decimal("60.00")) == []
-    assert spend_refusals(pos, Decimal("60.01")) == [
+    assert in_english(spend_refusals(pos, Decimal("60.00"))) == []
+    assert in_english(spend_refusals(pos, Decimal("60.01"))) == [
         "60.01 EUR is more than the available balance 60.00 EUR"]
 
 
 def test_nothing_is_spent_from_a_negative_available_balance() -> None:
     pos = Position("JPY", Decimal("-5"), Decimal("0"))
-    assert spend_refusals(pos, Decimal("1")) == [
+    assert in_english(spend_refusals(pos, Decimal("1"))) == [
         "the available balance is negative (-5 JPY): nothing can be spent or withdrawn until it is "
         "positive again"]
 
 
 def test_amount_checks() -> None:
-    assert check_amount(Decimal("0.01"), "USD") == []
-    assert check_amount(Decimal("0"), "USD") == ["the amount must be more than zero (got 0)"]
-    assert check_amount(Decimal("1.5"), "JPY") == ["the amount 1.5 has more decimals than JPY allows (0)"]
-    assert check_amount(Decimal("1.005"), "KWD") == []  # KWD has three minor digits
+    assert in_english(check_amount(Decimal("0.01"), "USD")) == []
+    assert in_english(check_amount(Decimal("0"), "USD")) == ["the amount must be more than zero (got 0)"]
+    assert in_english(check_amount(Decimal("1.5"), "JPY")) == ["the amount 1.5 has more decimals than JPY allows (0)"]
+    assert in_english(check_amount(Decimal("1.005"), "KWD")) == []  # KWD has three minor digits
 
 
 def test_corrections_may_add_anything_but_not_overdraw() -> None:
     pos = Position("USD", Decimal("50.00"), Decimal("20.00"))  # available 30.00
-    assert correction_refusals(pos, Decimal("1000000.00")) == []
-    assert correction_refusals(pos, Decimal("-30.00")) == []
-    assert correction_refusals(pos, Decimal("-30.01")) == [
+    assert in_english(correction_refusals(pos, Decimal("1000000.00"))) == []
+    assert in_english(correction_refusals(pos, Decimal("-30.00"))) == []
+    assert in_english(correction_refusals(pos, Decimal("-30.01"))) == [
         "a correction of -30.01 USD would make the available balance negative (available 30.00 USD)"]
-    assert correction_refusals(pos, Decimal("0")) == ["a correction of zero changes nothing"]
+    assert in_english(correction_refusals(pos, Decimal("0"))) == ["a correction of zero changes nothing"]
 
 
 def test_double_conversion_rounds_once_half_up() -> None:

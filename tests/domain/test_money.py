@@ -146,7 +146,7 @@ def test_money_value_is_exact_and_single_currency() -> None:
 
 def test_money_refuses_floats_and_excess_decimals() -> None:
     with pytest.raises(TypeError):
-        Money(0.1, "USD")  # type: ignore[arg-type]
+        Money(0.1, "USD")
     with pytest.raises(ValueError, match="more decimals than USD allows"):
         Money(Decimal("0.001"), "USD")
 

@@ -32,7 +32,9 @@ from partner_desk.domain.payouts import (
 )
 def test_valid_ibans_are_found(details: str, compact: str) -> None:
     found = find_iban(details)
-    assert found is not None and found.valid and found.compact == compact
+    assert found is not None
+    assert found.valid
+    assert found.compact == compact
     assert iban_refusals(details) == []
 
 
@@ -73,7 +75,8 @@ def test_emails() -> None:
 
 
 def test_only_paypal_and_bank_make_a_batch() -> None:
-    assert batch_method("bank").value == "bank_transfer" and batch_method("PayPal").value == "paypal"
+    assert batch_method("bank").value == "bank_transfer"
+    assert batch_method("PayPal").value == "paypal"
     with pytest.raises(ValueError, match="card requests cannot be exported as a batch: paypal or bank"):
         batch_method("card")
 

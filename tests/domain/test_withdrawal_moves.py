@@ -17,6 +17,7 @@ from partner_desk.domain.withdrawals import (
     move_refusal,
     withdrawal_refusals,
 )
+from partner_desk.refusal_text import in_english
 
 MANAGER = Actor("olena", Role.MANAGER)
 OTHER_MANAGER = Actor("petro", Role.MANAGER)
@@ -43,34 +44,34 @@ def test_each_state_allows_only_its_moves() -> None:
     allowed = {(move, status) for move, (start, _) in MOVES.items() for status in Status if status == start}
     for move in Move:
         for status in Status:
-            problem = move_refusal(move, status, 7)
+            problem = in_english(move_refusal(move, status, 7))
             assert (problem is None) == ((move, status) in allowed), (move, status)
-    assert move_refusal(Move.APPROVE, Status.APPROVED, 7) == (
+    assert in_english(move_refusal(Move.APPROVE, Status.APPROVED, 7)) == (
         "withdrawal 7 is approved: only a pending request can be approved")
-    assert move_refusal(Move.PAID, Status.PENDING, 7) == (
+    assert in_english(move_refusal(Move.PAID, Status.PENDING, 7)) == (
         "withdrawal 7 is pending: only an approved request can be marked paid")
 
 
 def test_settled_requests_never_move() -> None:
     for status in (Status.PAID, Status.REJECTED, Status.CANCELLED):
-        assert all(move_refusal(move, status, 1) is not None for move in Move)
+        assert all(in_english(move_refusal(move, status, 1)) is not None for move in Move)
 
 
 @pytest.mark.parametrize("move", [Move.APPROVE, Move.REJECT, Move.PAID])
 def test_nobody_decides_their_own_request(move: Move) -> None:
-    assert decider_refusal(FINANCE, move, "fin", 3) is not None
-    assert decider_refusal(ADMIN, move, "adm", 3) is not None
-    assert decider_refusal(FINANCE, move, "olena", 3) is None
+    assert in_english(decider_refusal(FINANCE, move, "fin", 3)) is not None
+    assert in_english(decider_refusal(ADMIN, move, "adm", 3)) is not None
+    assert in_english(decider_refusal(FINANCE, move, "olena", 3)) is None
     # the set-up actor neither decides its own requests
-    assert decider_refusal(SETUP, move, None, 3) is not None
+    assert in_english(decider_refusal(SETUP, move, None, 3)) is not None
 
 
 def test_cancel_is_for_the_creator_or_finance() -> None:
-    assert decider_refusal(MANAGER, Move.CANCEL, "olena", 3) is None
-    assert decider_refusal(OTHER_MANAGER, Move.CANCEL, "olena", 3) == (
+    assert in_english(decider_refusal(MANAGER, Move.CANCEL, "olena", 3)) is None
+    assert in_english(decider_refusal(OTHER_MANAGER, Move.CANCEL, "olena", 3)) == (
         "petro may not cancel withdrawal 3: only the user who requested it (olena) or the finance role may")
-    assert decider_refusal(FINANCE, Move.CANCEL, "olena", 3) is None
-    assert decider_refusal(ADMIN, Move.CANCEL, "olena", 3) is None
+    assert in_english(decider_refusal(FINANCE, Move.CANCEL, "olena", 3)) is None
+    assert in_english(decider_refusal(ADMIN, Move.CANCEL, "olena", 3)) is None
 
 
 @pytest.mark.parametrize(
@@ -82,21 +83,21 @@ def test_cancel_is_for_the_creator_or_finance() -> None:
     ],
 )
 def test_threshold_in_eur(available: Decimal, allowed: bool, shown: str | None) -> None:
-    reasons = withdrawal_refusals(offer_accepted_on=date(2025, 1, 1), available=available, currency="EUR",
-                                  rate=Decimal("0.8"), today=date(2026, 1, 1))
+    reasons = in_english(withdrawal_refusals(offer_accepted_on=date(2025, 1, 1), available=available, currency="EUR",
+                                  rate=Decimal("0.8"), today=date(2026, 1, 1)))
     assert (reasons == []) is allowed
     if shown:
         assert reasons == [f"the available balance is worth {shown}, not more than $100.00"]
 
 
 def test_an_offer_accepted_after_today_is_not_accepted_yet() -> None:
-    reasons = withdrawal_refusals(offer_accepted_on=date(2026, 1, 2), available=Decimal("500"),
-                                  currency="USD", rate=Decimal(1), today=date(2026, 1, 1))
+    reasons = in_english(withdrawal_refusals(offer_accepted_on=date(2026, 1, 2), available=Decimal("500"),
+                                  currency="USD", rate=Decimal(1), today=date(2026, 1, 1)))
     assert reasons == ["the partner offer has not been accepted"]
 
 
 def test_a_missing_rate_is_a_reason() -> None:
-    reasons = withdrawal_refusals(offer_accepted_on=None, available=Decimal("500"), currency="PLN",
-                                  rate=None, today=date(2026, 1, 1))
+    reasons = in_english(withdrawal_refusals(offer_accepted_on=None, available=Decimal("500"), currency="PLN",
+                                  rate=None, today=date(2026, 1, 1)))
     assert reasons == ["the partner offer has not been accepted",
                        "no PLN exchange rate on or before 2026-01-01 to value the balance in USD"]

@@ -39,7 +39,8 @@ def test_the_sepa_file_validates_against_its_schema(tmp_path: Path) -> None:
     # 1234.56 + 0.05 = 1234.61 in two transactions
     assert (group["NbOfTxs"], Decimal(str(group["CtrlSum"]))) == ("2", Decimal("1234.61"))
     info = doc["CstmrCdtTrfInitn"]["PmtInf"][0]
-    assert info["ReqdExctnDt"] == "2026-11-23" and info["DbtrAcct"]["Id"]["IBAN"] == DEBTOR.iban
+    assert info["ReqdExctnDt"] == "2026-11-23"
+    assert info["DbtrAcct"]["Id"]["IBAN"] == DEBTOR.iban
     txs = info["CdtTrfTxInf"]
     assert [(t["PmtId"]["EndToEndId"], t["CdtrAcct"]["Id"]["IBAN"], t["Amt"]["InstdAmt"]["$"]) for t in txs] == [
         ("PAYOUT-REQUEST-12", "DE89370400440532013000", Decimal("1234.56")),

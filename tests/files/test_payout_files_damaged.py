@@ -58,4 +58,5 @@ def test_damaged_batch_files_are_refused_in_one_line(tmp_path: Path) -> None:
     for path in _damaged(tmp_path):
         with pytest.raises(UserError) as caught:
             request_ids(path)
-        assert path.name in str(caught.value) and "\n" not in str(caught.value), path.name
+        assert path.name in str(caught.value), path.name
+        assert "\n" not in str(caught.value), path.name

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP
 from partner_desk.files.table import PROBLEM_CAP, FileRejected, Problem, Problems, open_table
 from partner_desk.services.imports import import_file
@@ -96,7 +97,6 @@ def test_a_header_over_the_reader_limit_is_refused_too(tmp_path: Path) -> None:
 
 
 def test_a_file_that_cannot_be_opened_is_a_refusal_not_a_crash(tmp_path: Path) -> None:
-    from partner_desk.domain.errors import UserError
 
     with pytest.raises(UserError, match=r"cannot be read \(File name too long\)"):
         open_table(tmp_path / ("x" * 5000 + ".csv"))

@@ -42,7 +42,7 @@ def summary(**changes: object) -> StatementSummary:
         opening=ZERO_USD, closing=ZERO_USD, produced_on=date(2026, 6, 2),
     )
     values.update(changes)
-    return StatementSummary(**values)  # type: ignore[arg-type]
+    return StatementSummary(**values)
 
 
 def line(**changes: object) -> StatementLine:
@@ -53,7 +53,7 @@ def line(**changes: object) -> StatementLine:
         percent=Decimal("12.5"), commission=Decimal("-0.00"), late=False,
     )
     values.update(changes)
-    return StatementLine(**values)  # type: ignore[arg-type]
+    return StatementLine(**values)
 
 
 @pytest.mark.parametrize(("currency", "expected"), [
@@ -83,8 +83,10 @@ def test_cells_are_real_numbers_dates_and_booleans(tmp_path: Path) -> None:
     cells = {row[0].value: row[1] for row in wb["Summary"].iter_rows() if row[0].value and len(row) > 1}
     turnover = cells["Licence turnover"]
     # 1234567890.12 has 12 significant digits: the float in the cell is the same number
-    assert turnover.data_type == "n" and turnover.value == 1234567890.12
-    assert cells["Percent"].value == 0.125 and cells["Percent"].number_format == "0.0%"
+    assert turnover.data_type == "n"
+    assert turnover.value == 1234567890.12
+    assert cells["Percent"].value == 0.125
+    assert cells["Percent"].number_format == "0.0%"
     assert cells["Reward level reached"].value == 3000
     assert cells["Reward level reached"].number_format == "#,##0.00"
     assert cells["Manager"].value is None or cells["Manager"].value == ""
@@ -92,11 +94,14 @@ def test_cells_are_real_numbers_dates_and_booleans(tmp_path: Path) -> None:
                 if row[1].value in ("Joint events", "Information partnerships")]
     assert benefits == ["Joint events", "Information partnerships"]
     row = wb["Lines"][3]  # below the heading row and the group's heading
-    assert row[0].value == datetime(2026, 5, 3, 14, 5, 9) and row[0].is_date
+    assert row[0].value == datetime(2026, 5, 3, 14, 5, 9)
+    assert row[0].is_date
     assert row[9].value is None  # no conversion: no partner rate
     # a commission rounded to "-0.00" is written as plain zero
-    assert row[13].value == 0 and str(row[13].value) == "0"
-    assert row[14].value == "no" and row[14].data_type == "s"  # the late marker is a word
+    assert row[13].value == 0
+    assert str(row[13].value) == "0"
+    assert row[14].value == "no"
+    assert row[14].data_type == "s"
 
 
 def test_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
@@ -146,14 +151,21 @@ def test_holds_change_the_held_column_not_the_balance(tmp_path: Path) -> None:
 def test_atomic_path_replaces_only_on_success(tmp_path: Path) -> None:
     target = tmp_path / "a.xlsx"
     target.write_bytes(b"old")
-    with pytest.raises(RuntimeError), atomic_path(target) as temporary:
-        temporary.write_bytes(b"half")
-        raise RuntimeError("disk full")
-    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]
+    def half_written() -> None:
+        with atomic_path(target) as temporary:
+            temporary.write_bytes(b"half")
+            raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        half_written()
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]
     with atomic_path(target) as temporary:
-        assert temporary.parent == tmp_path and temporary.name.startswith(".a.xlsx.")
+        assert temporary.parent == tmp_path
+        assert temporary.name.startswith(".a.xlsx.")
         temporary.write_bytes(b"new")
-    assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]
+    assert target.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]
 
 
 def test_a_failure_half_way_leaves_no_scratch_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -186,10 +198,12 @@ def test_headings_are_translated_and_figures_stay_values(tmp_path: Path, monkeyp
     assert wb["<Lines>"]["A1"].value == "<Preview — not posted>"
     assert wb["<Lines>"]["A2"].value == "<Payment date>"
     assert wb["<Lines>"]["L2"].value == "<Partner amount>, USD"
-    assert wb["<Lines>"]["E4"].value == "<Subscription>" and wb["<Lines>"]["O4"].value == "<no>"
+    assert wb["<Lines>"]["E4"].value == "<Subscription>"
+    assert wb["<Lines>"]["O4"].value == "<no>"
     assert wb["<Ledger>"]["B4"].value == "<Correction>"
     assert wb["<Ledger>"]["C4"].value == "(<preview: not posted>)"
-    assert wb["<Lines>"]["N4"].value == 1.25 and wb["<Lines>"]["A4"].is_date
+    assert wb["<Lines>"]["N4"].value == 1.25
+    assert wb["<Lines>"]["A4"].is_date
     # the window's own language is left alone
     assert i18n._("Summary") == "Summary"
 

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
+from partner_desk import i18n
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_model import Statement
 from tests.files.statement_data import LONG_BENEFITS, line, six_lines, thirds
@@ -88,7 +89,8 @@ def test_the_ukrainian_statement_has_ukrainian_words_and_the_same_numbers(tmp_pa
     assert lines[0][:5] == ["Дата платежу", "ID проєкту", "Проєкт", "ID платежу", "Послуга"]
     assert lines[0][13] == "Комісія, PLN"
     assert lines[1][0] == "Платежі періоду: з них складається оборот ліцензій"
-    assert lines[2][4] == "Підписка" and lines[2][14] == "ні"
+    assert lines[2][4] == "Підписка"
+    assert lines[2][14] == "ні"
     late = next(r for r in lines if r[3] == "l1")
     assert late[14] == "так"
     ledger = values(uk["Журнал операцій"])
@@ -103,10 +105,11 @@ def test_the_ukrainian_statement_has_ukrainian_words_and_the_same_numbers(tmp_pa
                 if isinstance(a.value, int | float) and not isinstance(a.value, bool):
                     assert (b.value, b.number_format) == (a.value, a.number_format), (english.title, a.coordinate)
                 elif getattr(a, "is_date", False):
-                    assert b.value == a.value and b.is_date
-                    assert b.number_format.startswith("dd.mm.yyyy") and a.number_format.startswith("yyyy-mm-dd")
+                    assert b.value == a.value
+                    assert b.is_date
+                    assert b.number_format.startswith("dd.mm.yyyy")
+                    assert a.number_format.startswith("yyyy-mm-dd")
     # the Ukrainian catalog is not the window's: an English window writes a Ukrainian statement
-    from partner_desk import i18n
 
     assert i18n._("Summary") == "Summary"
 
@@ -127,7 +130,8 @@ def test_each_sheet_prints_on_a4_one_page_wide_with_headings_and_page_numbers(tm
         assert sheet.oddHeader.right.text == "2026-05 · &A"  # the period and the sheet's name
         assert sheet.oddFooter.center.text == (
             "Preview — not posted" if language == "en" else "Попередній розрахунок — не проведено")
-        assert "&P" in sheet.oddFooter.right.text and "&N" in sheet.oddFooter.right.text
+        assert "&P" in sheet.oddFooter.right.text
+        assert "&N" in sheet.oddFooter.right.text
     # the preview mark and the headings repeat on every page of the Lines and the Ledger
     assert lines.print_title_rows == ledger.print_title_rows == "$1:$2"
     if language == "en":
@@ -146,7 +150,8 @@ def test_no_heading_word_is_wider_than_its_column_and_long_texts_wrap(tmp_path: 
             width = sheet.column_dimensions[get_column_letter(index)].width
             assert max(len(word) for word in heading.split()) + 2 <= width, (sheet.title, heading, width)
             cell = sheet.cell(1, index)
-            assert cell.alignment.wrap_text and cell.font.b
+            assert cell.alignment.wrap_text
+            assert cell.font.b
         assert sheet.row_dimensions[1].height >= 30  # two lines at least: the headings wrap
     summary = wb.worksheets[0]
     rows = list(summary.iter_rows())
@@ -163,8 +168,10 @@ def test_no_heading_word_is_wider_than_its_column_and_long_texts_wrap(tmp_path: 
     for row in summary.iter_rows():
         label = row[0].value
         if isinstance(label, str) and row[0].font.b and len(label) > label_width:
-            assert row[0].alignment.wrap_text and summary.row_dimensions[row[0].row].height >= 30
+            assert row[0].alignment.wrap_text
+            assert summary.row_dimensions[row[0].row].height >= 30
     # a long project name wraps and its row is made taller
     lines = wb.worksheets[1]
     (long_name,) = [row for row in lines.iter_rows() if row[3].value == "p4"]
-    assert long_name[2].alignment.wrap_text and lines.row_dimensions[long_name[2].row].height >= 30
+    assert long_name[2].alignment.wrap_text
+    assert lines.row_dimensions[long_name[2].row].height >= 30

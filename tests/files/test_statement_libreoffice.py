@@ -48,7 +48,8 @@ def test_each_sheet_of_a_six_line_statement_prints_on_one_page(tmp_path: Path, l
     texts = printed(xlsx, tmp_path)
     assert len(texts) == 3, [t[:80] for t in texts]  # nine pages before the page setup
     for text, sheet in zip(texts, SHEETS[language], strict=True):
-        assert sheet in text and "AG07 — Brightline & Partners Digital Agency" in text
+        assert sheet in text
+        assert "AG07 — Brightline & Partners Digital Agency" in text
     summary, lines, ledger = texts
     assert ("Page 1 of 3" if language == "en" else "Сторінка 1 з 3") in summary
     for benefit in BENEFITS[language]:

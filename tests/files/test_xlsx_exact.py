@@ -34,7 +34,7 @@ def data_rows(path: Path, percent: tuple[str, ...] = ()) -> list[tuple[int, dict
 
 def problems_of(path: Path) -> dict[int, dict[str, str]]:
     """The cells of each row that cannot be read as they are (an import reports them with their place)."""
-    return {n: cells.problems for n, cells in open_table(path) if cells.problems}  # type: ignore[attr-defined]
+    return {n: cells.problems for n, cells in open_table(path) if cells.problems}
 
 
 def refusal(path: Path, percent: tuple[str, ...] = ()) -> list[str]:
@@ -44,7 +44,7 @@ def refusal(path: Path, percent: tuple[str, ...] = ()) -> list[str]:
 
 
 @pytest.fixture
-def connected(db: Database, write_csv) -> None:  # type: ignore[no-untyped-def]
+def connected(db: Database, write_csv) -> None:
     import_file(db, SETUP, "agencies", write_csv("code,name,currency\nAG01,Alpha,USD"))
     import_file(db, SETUP, "projects", write_csv("project_id,name,currency,agency_code,connected_at\n"
                                                  "P1,Shop,USD,AG01,2025-01-01"))
@@ -184,7 +184,7 @@ def _shared_strings_book(path: Path) -> Path:
     (lambda xml: xml.replace("<v>100</v>", "<v>abc</v>", 1), SHEET),  # a number that is not one
     (lambda xml: xml.replace("<si>", "<si><bad", 1), STRINGS),
 ])
-def test_a_damaged_workbook_is_refused_as_unreadable(tmp_path: Path, damage, part: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_workbook_is_refused_as_unreadable(tmp_path: Path, damage, part: str) -> None:
     path = _shared_strings_book(tmp_path / "pay.xlsx")
     assert '<c r="A2" t="s"><v>7</v>' in sheet_xml(path)  # "pay-1" is the 8th shared string
     rewrite(path, part, damage)

@@ -20,7 +20,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import xlsxwriter
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from tests.fuzz.world import PROJECT_CURRENCY
 
@@ -254,7 +256,6 @@ def write_xlsx(path: Path, table: Table, *, writer: str = "openpyxl", typed: boo
     """An XLSX file of the table; `typed` writes numbers and dates as such (else everything as text)."""
     if writer == "xlsxwriter":
         return _write_xlsxwriter(path, table, typed)
-    from openpyxl import Workbook
 
     book = Workbook()
     sheet = book.active
@@ -279,7 +280,6 @@ def write_xlsx(path: Path, table: Table, *, writer: str = "openpyxl", typed: boo
 
 
 def _write_xlsxwriter(path: Path, table: Table, typed: bool) -> Path:
-    import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
                                            "nan_inf_to_errors": True})

@@ -21,6 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
+
 _QUOTED = re.compile(r'"[^"]*"|\\.')
 
 
@@ -77,7 +79,6 @@ def _text(cell: Any, percent: bool) -> str | None:
 
 
 def _xlsx(path: Path, percent_columns: Collection[str]) -> Shown | None:
-    from openpyxl import load_workbook
 
     try:
         with warnings.catch_warnings():

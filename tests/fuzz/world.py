@@ -155,7 +155,8 @@ def check_refusal(error: UserError) -> None:
         assert error.problems, "a refused file without a problem"
         assert error.total >= len(error.problems)
         for problem in error.problems:
-            assert problem.row >= 0 and problem.message
+            assert problem.row >= 0
+            assert problem.message
             assert problem.row > 0 or not problem.column, problem
     else:
         assert "\n" not in text, text
@@ -219,7 +220,7 @@ def _rates(db: Database, rows: list[dict[str, str]]) -> None:
 
 def _tiers(db: Database, rows: list[dict[str, str]]) -> None:
     with db.read() as session:
-        versions = {v.id: v.effective_from for v in session.scalars(select(TierVersion))}
+        versions = {v.id: str(v.effective_from) for v in session.scalars(select(TierVersion))}
         stored: dict[str, set[tuple[Decimal, Decimal]]] = {}
         for level in session.scalars(select(TierLevel)):
             stored.setdefault(versions[level.version_id], set()).add((level.min_usd, level.percent))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 
 GUI_NOW = "2025-04-15T09:00:00Z"
 
@@ -18,6 +19,4 @@ def _the_data_sets_day(clock: Callable[[str], None]) -> None:
 @pytest.fixture(autouse=True)
 def _own_settings(tmp_path: Path) -> None:
     """What the window remembers on this computer (Qt settings) goes to the test's own folder."""
-    from PySide6.QtCore import QSettings
-
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))

@@ -28,7 +28,7 @@ PAY5,P1,2025-03-25T10:00:00,subscription,-100.00,USD,PAY1
 """
 
 
-def open_page(qtbot, db, actor) -> AccrualsPage:  # type: ignore[no-untyped-def]
+def open_page(qtbot, db, actor) -> AccrualsPage:
     page = AccrualsPage(AppContext(db, actor))
     qtbot.addWidget(page)
     page.resize(1280, 720)
@@ -37,17 +37,19 @@ def open_page(qtbot, db, actor) -> AccrualsPage:  # type: ignore[no-untyped-def]
     return page
 
 
-def select(qtbot, page: AccrualsPage, code: str) -> None:  # type: ignore[no-untyped-def]
+def select(qtbot, page: AccrualsPage, code: str) -> None:
     with qtbot.waitSignal(page.lines.shown, timeout=15_000):
         assert page.select_agency(code)
 
 
-def test_selecting_a_previewed_agency_lists_exactly_its_lines(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_selecting_a_previewed_agency_lists_exactly_its_lines(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     import_file(db, SETUP, "payments", write_csv(MORE))
     team = people(db)
     page = open_page(qtbot, db, team["fiona"])
-    assert page.selected_period() == Period(2025, 3) and page.view is not None and not page.view.posted
+    assert page.selected_period() == Period(2025, 3)
+    assert page.view is not None
+    assert not page.view.posted
     select(qtbot, page, "AG01")
     lines = page.lines.model.rows()
     assert [(ln.payment_id, ln.commission, ln.late, ln.refund_of) for ln in lines] == [
@@ -64,7 +66,8 @@ def test_selecting_a_previewed_agency_lists_exactly_its_lines(qtbot, db, write_c
     model = page.lines.model
     assert model.data(model.index(0, 0)) == "Mar 5, 2025, 10:00\u202fAM"
     assert model.data(model.index(0, 3)) == "subscription"
-    assert model.data(model.index(0, 5)) == "1.00" and model.data(model.index(0, 6)) == "—"
+    assert model.data(model.index(0, 5)) == "1.00"
+    assert model.data(model.index(0, 6)) == "—"
     assert model.data(model.index(0, 6), Qt.ItemDataRole.ToolTipRole) == (
         "Paid in the partner currency: no conversion")
 
@@ -82,7 +85,7 @@ def test_selecting_a_previewed_agency_lists_exactly_its_lines(qtbot, db, write_c
     assert [ln.payment_id for ln in page.lines.model.rows()] == ["PAY1", "PAY4", "PAY5"]
 
 
-def test_a_posted_period_shows_its_lines_as_posted(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_posted_period_shows_its_lines_as_posted(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     import_file(db, SETUP, "payments", write_csv(MORE))
     team = people(db)
@@ -90,7 +93,8 @@ def test_a_posted_period_shows_its_lines_as_posted(qtbot, db, write_csv) -> None
     page = open_page(qtbot, db, team["fiona"])
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.load(Period(2025, 3))
-    assert page.view is not None and page.view.posted
+    assert page.view is not None
+    assert page.view.posted
     select(qtbot, page, "AG01")
     lines = page.lines.model.rows()
     assert [(ln.payment_id, ln.commission) for ln in lines] == [
@@ -101,7 +105,7 @@ def test_a_posted_period_shows_its_lines_as_posted(qtbot, db, write_csv) -> None
     assert page.preview_button.toolTip().startswith("2025-03 is posted")
 
 
-def test_export_preview_writes_every_agency_and_line(qtbot, db, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_export_preview_writes_every_agency_and_line(qtbot, db, write_csv, tmp_path) -> None:
     seed(db, write_csv)
     import_file(db, SETUP, "payments", write_csv(MORE))
     team = people(db)

@@ -25,7 +25,7 @@ from tests.gui.page_data import people, seed
 TODAY = date(2025, 4, 15)
 
 
-def open_page(qtbot, db, actor) -> AccrualsPage:  # type: ignore[no-untyped-def]
+def open_page(qtbot, db, actor) -> AccrualsPage:
     page = AccrualsPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
@@ -33,12 +33,12 @@ def open_page(qtbot, db, actor) -> AccrualsPage:  # type: ignore[no-untyped-def]
     return page
 
 
-def choose(qtbot, page: AccrualsPage, period: str) -> None:  # type: ignore[no-untyped-def]
+def choose(qtbot, page: AccrualsPage, period: str) -> None:
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.load(Period.parse(period))
 
 
-def test_preview_then_post_credits_the_balances(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_preview_then_post_credits_the_balances(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     assert {b.code: b.position.balance for b in balances(db)} == {
@@ -73,10 +73,13 @@ def test_preview_then_post_credits_the_balances(qtbot, db, write_csv) -> None:  
     qtbot.waitUntil(lambda: ops.running() == 0)
 
     # the posted period is shown read-only, from the database, with who posted it
-    assert page.view is not None and page.view.posted
-    assert "posted on" in page.status.text() and "fiona" in page.status.text()
+    assert page.view is not None
+    assert page.view.posted
+    assert "posted on" in page.status.text()
+    assert "fiona" in page.status.text()
     # when it was posted is shown in the company time zone (Europe/Kyiv by default)
-    assert page.view.time_zone == "Europe/Kyiv" and page.view.posted_at is not None
+    assert page.view.time_zone == "Europe/Kyiv"
+    assert page.view.posted_at is not None
     assert moment(page.view.posted_at.astimezone(ZoneInfo("Europe/Kyiv"))) in page.status.text()
     assert not page.post_button.isEnabled()
     assert "2025-03 is already posted" in page.post_button.toolTip()
@@ -84,32 +87,34 @@ def test_preview_then_post_credits_the_balances(qtbot, db, write_csv) -> None:  
     assert posted == {"AG01": (Decimal("150.00"), Decimal("150.00")),
                       "AG02": (Decimal("20.00"), Decimal("20.00"))}
     done = widgets.last_box()
-    assert done is not None and "Posted 2025-03: 2 accruals" in done.text()
+    assert done is not None
+    assert "Posted 2025-03: 2 accruals" in done.text()
     # and the balances changed by exactly the posted totals
     assert {b.code: b.position.balance for b in balances(db)} == {
         "AG01": Decimal("150.00"), "AG02": Decimal("20.00"), "AG03": Decimal("0.00")}
 
 
-def test_post_is_refused_with_the_reason_for_a_manager(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_post_is_refused_with_the_reason_for_a_manager(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     page = open_page(qtbot, db, people(db)["anna"])
     assert page.model.rowCount() == 2  # a manager previews
     assert not page.post_button.isEnabled()
-    assert page.post_button.toolTip() == "posting needs the finance role (you are manager)"
+    assert page.post_button.toolTip() == "anna (manager) may not post accruals: it needs the finance role"
     assert page.confirm_post() is None
 
 
-def test_post_is_refused_for_the_running_month_and_out_of_order(qtbot, db, write_csv, clock) -> None:  # type: ignore[no-untyped-def]
+def test_post_is_refused_for_the_running_month_and_out_of_order(qtbot, db, write_csv, clock) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", TODAY)
     page = open_page(qtbot, db, team["felix"])
     # March is posted, so the page opens on April, the next period to post... which is still running
-    assert page.calendar is not None and page.calendar.next_to_post == Period(2025, 4)
+    assert page.calendar is not None
+    assert page.calendar.next_to_post == Period(2025, 4)
     assert page.selected_period() == Period(2025, 4)
     assert not page.post_button.isEnabled()
     assert page.post_button.toolTip() == (
-        "2025-04 has not ended in the company time zone (today is 2025-04-15): it can be previewed, not posted")
+        "2025-04 has not ended in the company time zone (today is Apr 15, 2025): it can be previewed, not posted")
 
     clock("2025-06-02T09:00:00Z")
     choose(qtbot, page, "2025-05")  # ended, but April comes first
@@ -118,11 +123,13 @@ def test_post_is_refused_for_the_running_month_and_out_of_order(qtbot, db, write
     assert page.post_button.isEnabled()
     # March shows as posted, read from the database
     choose(qtbot, page, "2025-03")
-    assert page.view is not None and page.view.posted and page.view.posted_by == "fiona"
+    assert page.view is not None
+    assert page.view.posted
+    assert page.view.posted_by == "fiona"
     assert page.post_button.toolTip() == "2025-03 is already posted"
 
 
-def test_a_missing_rate_is_shown_and_blocks_posting(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_rate_is_shown_and_blocks_posting(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     import_file(db, SETUP, "payments", write_csv(
         "payment_id,project_id,paid_at,service,amount,currency\nPAY9,P1,2025-03-07T10:00:00,subscription,5.00,GBP",
@@ -134,14 +141,14 @@ def test_a_missing_rate_is_shown_and_blocks_posting(qtbot, db, write_csv) -> Non
     assert not page.post_button.isEnabled()
 
 
-def test_posting_stopped_midway_posts_nothing(qtbot, db, write_csv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_posting_stopped_midway_posts_nothing(qtbot, db, write_csv, monkeypatch) -> None:
     seed(db, write_csv)
     page = open_page(qtbot, db, people(db)["fiona"])
     # hold the posting at its first progress report until Cancel was pressed
     gate = threading.Event()
     real = accruals_page.post_period
 
-    def held(db, actor, period, as_of=None, priced=None):  # type: ignore[no-untyped-def]
+    def held(db, actor, period, as_of=None, priced=None):
         def report(count: int) -> None:
             gate.wait(10)
             priced(count)
@@ -158,20 +165,23 @@ def test_posting_stopped_midway_posts_nothing(qtbot, db, write_csv, monkeypatch)
         gate.set()
     qtbot.waitUntil(lambda: ops.running() == 0)
     stopped = widgets.last_box()
-    assert stopped is not None and stopped.text() == "Posting 2025-03 was stopped: nothing was posted."
-    assert page.view is not None and not page.view.posted and page.post_button.isEnabled()
+    assert stopped is not None
+    assert stopped.text() == "Posting 2025-03 was stopped: nothing was posted."
+    assert page.view is not None
+    assert not page.view.posted
+    assert page.post_button.isEnabled()
     assert calendar(db, TODAY).posted == []
     assert {b.code: b.position.balance for b in balances(db)}["AG01"] == Decimal("0.00")
 
 
-def test_a_preview_can_be_stopped(qtbot, db, write_csv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_preview_can_be_stopped(qtbot, db, write_csv, monkeypatch) -> None:
     seed(db, write_csv)
     page = open_page(qtbot, db, people(db)["fiona"])
     gate = threading.Event()
     real = accruals_page.views.period_view
     heard: list[int] = []
 
-    def held(db, actor, period, as_of=None, priced=None):  # type: ignore[no-untyped-def]
+    def held(db, actor, period, as_of=None, priced=None):
         def report(count: int) -> None:
             heard.append(count)
             gate.wait(10)
@@ -187,11 +197,12 @@ def test_a_preview_can_be_stopped(qtbot, db, write_csv, monkeypatch) -> None:  #
         gate.set()
     assert heard == [2]  # two agencies priced, then the report noticed the cancel
     assert page.status.text() == "Stopped: 2025-03 was not computed. Press Refresh to compute it."
-    assert page.model.rowCount() == 0 and not page.post_button.isEnabled()
+    assert page.model.rowCount() == 0
+    assert not page.post_button.isEnabled()
     assert page.post_button.toolTip() == "the period was not computed"
 
 
-def test_posting_says_so_when_the_data_changed_after_the_preview(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_posting_says_so_when_the_data_changed_after_the_preview(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     fiona = people(db)["fiona"]
     page = open_page(qtbot, db, fiona)
@@ -200,12 +211,14 @@ def test_posting_says_so_when_the_data_changed_after_the_preview(qtbot, db, writ
         "payment_id,project_id,paid_at,service,amount,currency\nPAY5,P1,2025-03-20T10:00:00,subscription,100.00,USD",
         "late.csv"))
     box = page.confirm_post()
-    assert box is not None and "€20.00 · $150.00" in box.text()  # what the preview showed
+    assert box is not None
+    assert "€20.00 · $150.00" in box.text()
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         box.button(QMessageBox.StandardButton.Yes).click()
     warning = widgets.last_box()
     # AG01: $1,100 at 15% = 165.00 USD was posted, not the 150.00 previewed
-    assert warning is not None and warning.text() == (
+    assert warning is not None
+    assert warning.text() == (
         "Posted 2025-03: 2 accruals, totals €20.00 · $165.00.\n\nThe data changed after the preview you "
         "confirmed (€20.00 · $150.00); the posted figures are shown now.")
     assert {r.code: r.commission for r in page.model.rows()} == {"AG01": Decimal("165.00"), "AG02": Decimal("20.00")}

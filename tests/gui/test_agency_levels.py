@@ -3,12 +3,16 @@ side by side, so an agency at 30 % is not told it needs $500 to reach 15 %."""
 
 from __future__ import annotations
 
+from PySide6.QtCharts import QChart
+from PySide6.QtGui import QColor, QPalette
+
 from partner_desk.domain.roles import SETUP
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.agency import AgencyPage
+from partner_desk.gui.pages.agency.chart import TurnoverChart
 from partner_desk.services.accruals import post_period
 from partner_desk.services.imports import import_file
-from tests.gui.agency_data import people
+from tests.gui.agency_data import TODAY, people, seed
 
 AGENCIES = """
 code,name,currency,offer_accepted_at,manager
@@ -29,7 +33,7 @@ def cells(page: AgencyPage, col: int) -> dict[str, str]:
     return {key: labels[col].text() for key, labels in box.cells.items()} | {"heading": box.headings[col].text()}
 
 
-def open_agency(qtbot, db, actor) -> AgencyPage:  # type: ignore[no-untyped-def]
+def open_agency(qtbot, db, actor) -> AgencyPage:
     page = AgencyPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
@@ -37,7 +41,7 @@ def open_agency(qtbot, db, actor) -> AgencyPage:  # type: ignore[no-untyped-def]
     return page
 
 
-def test_the_first_of_a_month_shows_the_month_ended_beside_the_running_one(qtbot, db, write_csv, clock) -> None:  # type: ignore[no-untyped-def]
+def test_the_first_of_a_month_shows_the_month_ended_beside_the_running_one(qtbot, db, write_csv, clock) -> None:
     clock("2025-04-01T09:00:00Z")  # noon of 1 April in Kyiv: April has just begun
     for kind, text in (("agencies", AGENCIES), ("projects", PROJECTS), ("payments", PAYMENTS)):
         import_file(db, SETUP, kind, write_csv(text, f"{kind}.csv"))
@@ -67,12 +71,8 @@ def test_the_first_of_a_month_shows_the_month_ended_beside_the_running_one(qtbot
         "next_level": "highest level", "reward": "$3,150.00", "next_reward": "every level reached"}
 
 
-def test_the_chart_tells_each_month_on_hover_and_marks_the_running_one(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCharts import QChart
-    from PySide6.QtGui import QColor, QPalette
+def test_the_chart_tells_each_month_on_hover_and_marks_the_running_one(qtbot, db, write_csv) -> None:
 
-    from partner_desk.gui.pages.agency.chart import TurnoverChart
-    from tests.gui.agency_data import TODAY, seed
 
     seed(db, write_csv)
     team = people(db)
@@ -104,8 +104,7 @@ def test_the_chart_tells_each_month_on_hover_and_marks_the_running_one(qtbot, db
     assert chart.chart().theme() == QChart.ChartTheme.ChartThemeLight
 
 
-def test_the_header_folds_away_for_the_tabs_and_stays_folded(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
-    from tests.gui.agency_data import seed
+def test_the_header_folds_away_for_the_tabs_and_stays_folded(qtbot, db, write_csv) -> None:
 
     seed(db, write_csv)
     team = people(db)
@@ -119,8 +118,10 @@ def test_the_header_folds_away_for_the_tabs_and_stays_folded(qtbot, db, write_cs
     assert page.fold.text() == "▾ Hide details"
     page.fold.click()
     qtbot.waitUntil(lambda: page.tabs.height() > before)
-    assert not page.header_details.isVisible() and page.fold.text() == "▸ Show details"
+    assert not page.header_details.isVisible()
+    assert page.fold.text() == "▸ Show details"
     # remembered: the next agency page opens folded
     again = AgencyPage(AppContext(db, team["anna"]))
     qtbot.addWidget(again)
-    assert again.fold.isChecked() and again.header_details.isHidden()
+    assert again.fold.isChecked()
+    assert again.header_details.isHidden()

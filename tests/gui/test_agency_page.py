@@ -18,7 +18,7 @@ from partner_desk.services.balances import balances
 from tests.gui.agency_data import TODAY, people, seed
 
 
-def open_agency(qtbot, db, actor, code: str) -> AgencyPage:  # type: ignore[no-untyped-def]
+def open_agency(qtbot, db, actor, code: str) -> AgencyPage:
     page = AgencyPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
@@ -26,7 +26,7 @@ def open_agency(qtbot, db, actor, code: str) -> AgencyPage:  # type: ignore[no-u
     return page
 
 
-def finish(qtbot, page: AgencyPage, dialog) -> None:  # type: ignore[no-untyped-def]
+def finish(qtbot, page: AgencyPage, dialog) -> None:
     with qtbot.waitSignal(page.loaded, timeout=15_000):  # the page reloads after the change
         page.data_changed.connect(page.refresh)
         dialog.submit()
@@ -34,7 +34,7 @@ def finish(qtbot, page: AgencyPage, dialog) -> None:  # type: ignore[no-untyped-
     qtbot.waitUntil(lambda: ops.running() == 0, timeout=15_000)
 
 
-def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)  # AG01 earns 150.00 USD
@@ -42,7 +42,8 @@ def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None: 
     assert "Available: <b>$150.00</b>" in page.balance.text()
     # April so far: $600 + $1,200 = $1,800 at 20%; $5,000 - $1,800 = $3,200 more reaches 25%
     running = page.levels.cells
-    assert running["turnover"][1].text() == "$1,800.00" and running["percent"][1].text() == "20%"
+    assert running["turnover"][1].text() == "$1,800.00"
+    assert running["percent"][1].text() == "20%"
     assert running["next_level"][1].text() == "$3,200.00 more for 25%"
     # reward 1,800 x 20% = $360: $3,000 - $360 = $2,640 more to the next reward level
     assert running["reward"][1].text() == "$360.00"
@@ -82,7 +83,7 @@ def test_pay_a_project_then_request_a_withdrawal(qtbot, db, write_csv) -> None: 
     assert [(w.amount, w.status.value) for w in page.withdrawals.model.rows()] == [(Decimal("60.00"), "pending")]
 
 
-def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)
@@ -99,12 +100,14 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
 
     # AG02's March reward: $250 x 10% = $25, below the $200 level: no benefit reached, still editable
     first = page.data.detail.benefits[0] if page.data else None
-    assert first is not None and not first.reached_last_month
+    assert first is not None
+    assert not first.reached_last_month
     combo = page.benefits.cellWidget(0, 3)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.data_changed.connect(page.refresh)
         combo.setCurrentIndex(combo.findData("in_progress"))
-    assert page.data is not None and page.data.detail.benefits[0].state == "in_progress"
+    assert page.data is not None
+    assert page.data.detail.benefits[0].state == "in_progress"
     assert page.data.detail.benefits[0].changed_by == "anna"
 
     statement = page.controller.export_statement()
@@ -117,10 +120,11 @@ def test_offer_benefits_and_statement(qtbot, db, write_csv, tmp_path) -> None:  
     qtbot.waitUntil(lambda: not statement.busy and ops.running() == 0, timeout=15_000)
     assert reloaded == []  # a statement changes nothing: the page does not reload
     assert statement.result() == QDialog.DialogCode.Accepted
-    assert target.exists() and target.stat().st_size > 0
+    assert target.exists()
+    assert target.stat().st_size > 0
 
 
-def test_go_to_an_agency_by_code_and_filter_its_payments(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_go_to_an_agency_by_code_and_filter_its_payments(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     page = AgencyPage(AppContext(db, team["anna"]))
@@ -148,18 +152,21 @@ def test_go_to_an_agency_by_code_and_filter_its_payments(qtbot, db, write_csv) -
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         page.go_to("NOPE")
     box = widgets.last_box()
-    assert box is not None and box.text() == "unknown agency 'NOPE'"
+    assert box is not None
+    assert box.text() == "unknown agency 'NOPE'"
     box.close()
-    assert page.code == "AG01" and page.heading.text() == "AG01 — Alpha Agency"
+    assert page.code == "AG01"
+    assert page.heading.text() == "AG01 — Alpha Agency"
 
 
-def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)  # AG01 holds 150.00 USD
     manager_view = open_agency(qtbot, db, team["anna"], "AG01")
     assert not manager_view.controller.correct_button.isEnabled()
-    assert manager_view.controller.correct_button.toolTip() == "needs the admin role"
+    assert manager_view.controller.correct_button.toolTip() == (
+        "anna (manager) may not correct balances: it needs the admin role")
 
     page = open_agency(qtbot, db, team["admin"], "AG01")
     assert page.controller.correct_button.isEnabled()
@@ -187,7 +194,7 @@ def test_an_admin_corrects_a_balance_a_manager_cannot(qtbot, db, write_csv) -> N
         "correction", Decimal("-50.00"), "March bonus counted twice")
 
 
-def test_the_agency_asked_for_last_is_the_one_shown(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_the_agency_asked_for_last_is_the_one_shown(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     page = AgencyPage(AppContext(db, team["anna"]))
@@ -199,5 +206,6 @@ def test_the_agency_asked_for_last_is_the_one_shown(qtbot, db, write_csv) -> Non
         page.show_item("AG01")
     qtbot.waitUntil(lambda: ops.running() == 0, timeout=15_000)
     assert page.heading.text() == "AG01 — Alpha Agency"
-    assert page.data is not None and page.data.detail.code == "AG01"
+    assert page.data is not None
+    assert page.data.detail.code == "AG01"
     assert widgets.last_box() is None

@@ -13,11 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QLocale
+from PySide6.QtWidgets import QDialogButtonBox
 
 from partner_desk import i18n
 from partner_desk.domain.money import from_minor
 from partner_desk.gui import language, ops, widgets
-from partner_desk.gui.amount_field import AmountField
+from partner_desk.gui.amount_field import AmountField, load_usd_rate
 from partner_desk.gui.amount_text import AmountProblem, Sign, read_amount
 from partner_desk.gui.pages.tier_levels import LevelsEditor
 from partner_desk.services.accruals import post_period
@@ -35,13 +36,13 @@ def speak(code: str, formats: str = "") -> None:
 
 
 @pytest.fixture(autouse=True)
-def english_afterwards(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def english_afterwards(qapp) -> Iterator[None]:
     speak("en")
     yield
     speak("en")
 
 
-def test_100_50_in_an_english_window_is_refused_naming_both_readings(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_100_50_in_an_english_window_is_refused_naming_both_readings(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)  # AG01: 150.00 USD available
@@ -60,15 +61,17 @@ def test_100_50_in_an_english_window_is_refused_naming_both_readings(qtbot, db, 
     dialog.submit()  # what OK would do, were it enabled: refused before any call
     assert dialog.error.text().startswith("Amount: “100,50” can be read two ways")
     qtbot.wait(50)
-    assert list_withdrawals(db) == [] and len(records(db, team["admin"])) == before  # nothing written, nothing tried
+    assert list_withdrawals(db) == []
+    assert len(records(db, team["admin"])) == before
 
     dialog.amount.edit.clear()
     qtbot.keyClicks(dialog.amount.edit, "100.50")
-    assert ok.isEnabled() and dialog.amount.value() == Decimal("100.50")
+    assert ok.isEnabled()
+    assert dialog.amount.value() == Decimal("100.50")
     assert "Recorded as <b>$100.50</b>" in dialog.amount.preview.text()
 
 
-def test_100_50_in_a_ukrainian_window_records_100_point_50(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_100_50_in_a_ukrainian_window_records_100_point_50(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)
@@ -84,7 +87,8 @@ def test_100_50_in_a_ukrainian_window_records_100_point_50(qtbot, db, write_csv)
     (request,) = list_withdrawals(db)
     assert (request.amount, request.currency) == (Decimal("100.50"), "USD")
     box = widgets.last_box()
-    assert box is not None and f"100,50{NBSP}USD" in box.text()  # the confirmation repeats it
+    assert box is not None
+    assert f"100,50{NBSP}USD" in box.text()
     box.close()
 
 
@@ -97,7 +101,7 @@ def test_ukrainian_groups_with_a_plain_or_a_non_breaking_space() -> None:
         read_amount("1,000.5", "UAH", locale="uk_UA")
 
 
-def test_1_234_56_in_a_ukrainian_field(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_1_234_56_in_a_ukrainian_field(qtbot) -> None:
     speak("uk")
     field = AmountField("UAH")
     qtbot.addWidget(field)
@@ -106,7 +110,7 @@ def test_1_234_56_in_a_ukrainian_field(qtbot) -> None:  # type: ignore[no-untype
     assert f"1{NBSP}234,56{NBSP}₴" in field.preview.text()
 
 
-def test_a_jpy_field_refuses_decimals_and_a_kwd_field_takes_three(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_jpy_field_refuses_decimals_and_a_kwd_field_takes_three(qtbot) -> None:
     field = AmountField("JPY")
     qtbot.addWidget(field)
     qtbot.keyClicks(field.edit, "10.5")
@@ -138,7 +142,7 @@ def test_signs_and_non_numbers_are_refused(sign: Sign, text: str, problem: str) 
     assert read_amount("0", "USD", Sign.NOT_NEGATIVE, locale="en_US") == Decimal("0.00")
 
 
-def test_the_usd_value_shown_is_the_services_conversion(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_the_usd_value_shown_is_the_services_conversion(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     page = open_agency(qtbot, db, team["admin"], "AG02")
@@ -154,10 +158,9 @@ def test_the_usd_value_shown_is_the_services_conversion(qtbot, db, write_csv) ->
     dialog.reject()
 
 
-def test_a_missing_rate_is_said_beside_the_field(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_missing_rate_is_said_beside_the_field(qtbot, db, write_csv) -> None:
     field = AmountField("PLN")
     qtbot.addWidget(field)
-    from partner_desk.gui.amount_field import load_usd_rate
 
     load_usd_rate(field, db)  # no PLN rate is known
     qtbot.waitUntil(lambda: bool(field.conversion_note), timeout=15_000)
@@ -166,8 +169,7 @@ def test_a_missing_rate_is_said_beside_the_field(qtbot, db, write_csv) -> None: 
     assert field.value() == Decimal("10.00")  # the amount itself is fine
 
 
-def test_qt_speaks_the_language_of_the_window(qtbot) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QDialogButtonBox
+def test_qt_speaks_the_language_of_the_window(qtbot) -> None:
 
     speak("uk")
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -198,7 +200,7 @@ def test_an_amount_as_the_window_writes_it_reads_back_as_itself(minor: int, curr
     assert read_amount(text, currency, sign, locale) == value
 
 
-def test_a_ukrainian_commission_table_is_typed_the_ukrainian_way(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_ukrainian_commission_table_is_typed_the_ukrainian_way(qtbot) -> None:
     speak("uk")
     editor = LevelsEditor([])
     qtbot.addWidget(editor)

@@ -21,7 +21,7 @@ AGENCIES = 10_000
 CURRENCIES = ("USD", "EUR", "PLN", "UAH")
 
 
-def _many_agencies(db) -> None:  # type: ignore[no-untyped-def]
+def _many_agencies(db) -> None:
     """10,000 agencies, each with a connected USD project that paid a subscription in March (last
     month) and in April (the running month), so both previews price 10,000 agencies."""
     created = datetime(2025, 1, 1, tzinfo=UTC)
@@ -65,7 +65,7 @@ class LoopWatch:
         self.timer.start()
 
 
-def test_ten_thousand_agencies_load_and_filter_smoothly(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_ten_thousand_agencies_load_and_filter_smoothly(qtbot, db) -> None:
     _many_agencies(db)
     page = AgenciesPage(AppContext(db, Actor("anna", Role.MANAGER)))
     qtbot.addWidget(page)
@@ -114,7 +114,7 @@ class _Row:
         self.i = i
 
 
-def test_table_view_with_many_roles_survives(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_table_view_with_many_roles_survives(qtbot) -> None:
     """PySide6 6.12 on Python 3.11 corrupts None's refcount when data() returns None to C++; a view
     asks for many roles per cell, so a broken build dies here rather than in a user's hands."""
     columns: list[Column[_Row]] = [

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.gui.context import AppContext
 from partner_desk.services.settings_admin import set_time_zone
+from partner_desk.services.setup import init_database
+from partner_desk.store.engine import Database
 
 
-def test_moments_are_shown_in_the_company_time_zone_the_context_holds(db) -> None:  # type: ignore[no-untyped-def]
+def test_moments_are_shown_in_the_company_time_zone_the_context_holds(db) -> None:
     ctx = AppContext(db, Actor("ada", Role.ADMIN))
     assert ctx.zone.key == "Europe/Kyiv"  # the default
     stored = datetime(2025, 3, 31, 21, 30, tzinfo=UTC)
@@ -26,9 +28,7 @@ def test_moments_are_shown_in_the_company_time_zone_the_context_holds(db) -> Non
     assert ctx.day_of(None) == ""
 
 
-def test_two_windows_keep_their_own_time_zone(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from partner_desk.services.setup import init_database
-    from partner_desk.store.engine import Database
+def test_two_windows_keep_their_own_time_zone(db, tmp_path) -> None:
 
     other_db = Database(f"sqlite:///{tmp_path / 'other.db'}")
     try:

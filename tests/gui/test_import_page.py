@@ -8,13 +8,16 @@ from datetime import date, timedelta
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from partner_desk import i18n
+from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP
 from partner_desk.files.table import Problem
 from partner_desk.gui import ops
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages import import_page
 from partner_desk.gui.pages.import_page import ImportPage
-from partner_desk.services.imports import import_file
+from partner_desk.services.authority import Refused
+from partner_desk.services.imports import KINDS, ImportSummary, import_file
 from partner_desk.store.models import Agency, ImportRun, Payment, Rate
 from tests.gui.page_data import AGENCIES, PROJECTS, people
 
@@ -27,24 +30,24 @@ PAY4,P1,2025-03-07T10:00:00,subscription,-5.00,USD
 """
 
 
-def stored(db, model) -> int:  # type: ignore[no-untyped-def]
+def stored(db, model) -> int:
     with db.read() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def open_page(qtbot, db, actor) -> ImportPage:  # type: ignore[no-untyped-def]
+def open_page(qtbot, db, actor) -> ImportPage:
     page = ImportPage(AppContext(db, actor))
     qtbot.addWidget(page)
     return page
 
 
-def choose(qtbot, page: ImportPage, kind: str, path) -> None:  # type: ignore[no-untyped-def]
+def choose(qtbot, page: ImportPage, kind: str, path) -> None:
     page.set_kind(kind)
     with qtbot.waitSignal(page.finished, timeout=15_000):
         page.set_file(path)
 
 
-def test_a_file_with_errors_lists_every_problem_and_writes_nothing(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_with_errors_lists_every_problem_and_writes_nothing(qtbot, db, write_csv) -> None:
     for kind, text in (("agencies", AGENCIES), ("projects", PROJECTS)):
         import_file(db, SETUP, kind, write_csv(text, f"{kind}.csv"))
     page = open_page(qtbot, db, people(db)["fiona"])
@@ -60,7 +63,8 @@ def test_a_file_with_errors_lists_every_problem_and_writes_nothing(qtbot, db, wr
     # the problem table shows what the model holds
     assert page.model.data(page.model.index(1, 0)) == "4"
     assert page.model.data(page.model.index(1, 1)) == "paid_at"
-    assert stored(db, Payment) == 0 and stored(db, ImportRun) == 2
+    assert stored(db, Payment) == 0
+    assert stored(db, ImportRun) == 2
 
     # clicking Import anyway does nothing
     page.import_button.click()
@@ -68,7 +72,7 @@ def test_a_file_with_errors_lists_every_problem_and_writes_nothing(qtbot, db, wr
     assert stored(db, Payment) == 0
 
 
-def test_a_file_that_passes_is_imported_with_its_summary(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_that_passes_is_imported_with_its_summary(qtbot, db, write_csv) -> None:
     page = open_page(qtbot, db, people(db)["fiona"])
     assert page.import_button.toolTip() == "the file has not been checked yet"
     choose(qtbot, page, "agencies", write_csv(AGENCIES, "agencies.csv"))
@@ -85,15 +89,16 @@ def test_a_file_that_passes_is_imported_with_its_summary(qtbot, db, write_csv) -
     assert page.import_button.toolTip() == "this file was just imported"
 
 
-def test_a_manager_can_check_but_not_import(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_can_check_but_not_import(qtbot, db, write_csv) -> None:
     page = open_page(qtbot, db, people(db)["anna"])
     choose(qtbot, page, "agencies", write_csv(AGENCIES, "agencies.csv"))
-    assert page.checked is not None and page.checked.passed
+    assert page.checked is not None
+    assert page.checked.passed
     assert not page.import_button.isEnabled()
-    assert page.import_button.toolTip() == "importing needs the finance role (you are manager)"
+    assert page.import_button.toolTip() == "anna (manager) may not import files: it needs the finance role"
 
 
-def test_a_wrong_kind_or_format_is_a_problem_too(qtbot, db, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_kind_or_format_is_a_problem_too(qtbot, db, write_csv, tmp_path) -> None:
     page = open_page(qtbot, db, people(db)["fiona"])
     # an agencies file checked as rates: two rate columns are missing (row 1 is the header)
     choose(qtbot, page, "rates", write_csv(AGENCIES, "agencies.csv"))
@@ -102,7 +107,8 @@ def test_a_wrong_kind_or_format_is_a_problem_too(qtbot, db, write_csv, tmp_path)
     # switching the kind checks the same file again
     with qtbot.waitSignal(page.finished, timeout=15_000):
         page.set_kind("agencies")
-    assert page.checked is not None and page.checked.passed
+    assert page.checked is not None
+    assert page.checked.passed
     text = tmp_path / "notes.txt"
     text.write_text("hello", encoding="utf-8")
     choose(qtbot, page, "agencies", text)
@@ -110,20 +116,21 @@ def test_a_wrong_kind_or_format_is_a_problem_too(qtbot, db, write_csv, tmp_path)
     assert page.model.data(page.model.index(0, 0)) == "—"
 
 
-def test_stopping_an_import_midway_writes_nothing(qtbot, db, write_csv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_stopping_an_import_midway_writes_nothing(qtbot, db, write_csv, monkeypatch) -> None:
     # 4,500 days of EUR rates: the import reports after 2,000 and 4,000 rows and at the end
     days = [date(2010, 1, 1) + timedelta(days=i) for i in range(4_500)]
     path = write_csv("\n".join(["date,currency,per_usd", *(f"{d},EUR,0.9" for d in days)]), "rates.csv")
     page = open_page(qtbot, db, people(db)["fiona"])
     choose(qtbot, page, "rates", path)
-    assert page.checked is not None and page.checked.summary is not None
+    assert page.checked is not None
+    assert page.checked.summary is not None
     assert page.checked.summary.rows == 4_500
 
     # hold the import at its first progress report until Cancel was pressed
     gate = threading.Event()
     real = import_page.import_file
 
-    def held(db, actor, kind, path, rows_read):  # type: ignore[no-untyped-def]
+    def held(db, actor, kind, path, rows_read):
         def report(count: int) -> None:
             if count == 2_000:
                 gate.wait(10)
@@ -138,12 +145,13 @@ def test_stopping_an_import_midway_writes_nothing(qtbot, db, write_csv, monkeypa
         page.operation.progress.cancel()  # what the progress dialog's Cancel button does
         gate.set()
     assert page.status.text() == "Stopped: nothing was written."
-    assert stored(db, Rate) == 0 and stored(db, ImportRun) == 0
+    assert stored(db, Rate) == 0
+    assert stored(db, ImportRun) == 0
     # the file still passed its check: it can be imported again
     assert page.import_button.isEnabled()
 
 
-def test_an_xlsx_file_is_checked_the_same_way(qtbot, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_xlsx_file_is_checked_the_same_way(qtbot, db, tmp_path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.append(["code", "name", "currency"])
@@ -155,10 +163,11 @@ def test_an_xlsx_file_is_checked_the_same_way(qtbot, db, tmp_path) -> None:  # t
     choose(qtbot, page, "agencies", path)
     assert [(p.row, p.column) for p in page.model.rows()] == [(3, "currency")]
     assert "XYZ" in page.model.rows()[0].message
-    assert not page.import_button.isEnabled() and stored(db, Agency) == 0
+    assert not page.import_button.isEnabled()
+    assert stored(db, Agency) == 0
 
 
-def test_only_the_latest_check_is_shown(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_latest_check_is_shown(qtbot, db, write_csv) -> None:
     page = open_page(qtbot, db, people(db)["fiona"])
     page.set_kind("rates")
     path = write_csv(AGENCIES, "agencies.csv")
@@ -166,11 +175,14 @@ def test_only_the_latest_check_is_shown(qtbot, db, write_csv) -> None:  # type: 
         page.set_file(path)  # checked as rates: two columns missing...
         page.set_kind("agencies")  # ...but the kind changed before that check reported
     qtbot.waitUntil(lambda: ops.running() == 0)
-    assert page.checked is not None and page.checked.kind == "agencies" and page.checked.passed
-    assert page.model.rowCount() == 0 and page.import_button.isEnabled()
+    assert page.checked is not None
+    assert page.checked.kind == "agencies"
+    assert page.checked.passed
+    assert page.model.rowCount() == 0
+    assert page.import_button.isEnabled()
 
 
-def test_a_file_of_many_bad_rows_lists_the_first_thousand_and_counts_all(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_file_of_many_bad_rows_lists_the_first_thousand_and_counts_all(qtbot, db, write_csv) -> None:
     page = open_page(qtbot, db, people(db)["fiona"])
     rows = "".join(f"2026-01-01,UAH,x{n}\n" for n in range(1500))
     choose(qtbot, page, "rates", write_csv("date,currency,per_usd\n" + rows, "rates.csv"))
@@ -180,3 +192,56 @@ def test_a_file_of_many_bad_rows_lists_the_first_thousand_and_counts_all(qtbot, 
     assert page.status.text() == ("rates.csv cannot be imported: 1,500 problems; the first 1,000 are listed "
                                   "below. Nothing was written.")
     assert stored(db, Rate) == 0
+
+
+def test_the_import_button_matches_what_the_service_allows_for_every_role_and_kind(
+        qtbot, db, tmp_path) -> None:
+    """Import is enabled exactly when the service would take the file from that user: a commission
+    table is the admin's (tiers), every other kind needs finance."""
+    team = people(db)
+    missing = tmp_path / "no-such-file.csv"
+    seen = {}
+    for name in ("anna", "fiona", "admin"):
+        actor = team[name]
+        page = open_page(qtbot, db, actor)
+        for kind in KINDS:
+            page.set_kind(kind)
+            page.path_field.setText(str(missing))
+            # as if the file had passed its check: only the role decides now
+            page.checked = import_page.Checked(kind, missing, ImportSummary(kind, missing.name, 1, 1), [])
+            page.imported = None
+            page._set_import_enabled()
+            try:
+                import_file(db, actor, kind, missing)
+            except Refused:
+                allowed = False
+            except UserError:
+                allowed = True  # past the role check, refused for the file itself
+            assert page.import_button.isEnabled() is allowed, (name, kind)
+            seen[name, kind] = allowed
+    # manager: nothing; finance: everything but the commission table; admin: everything
+    assert [k for k in KINDS if seen["anna", k]] == []
+    assert [k for k in KINDS if seen["fiona", k]] == ["agencies", "projects", "payments", "rates"]
+    assert [k for k in KINDS if seen["admin", k]] == list(KINDS)
+
+
+def test_a_ukrainian_window_lists_a_files_problems_in_ukrainian(qtbot, db, write_csv) -> None:
+    """The problems the catalog words read in the window's language; the command line keeps English."""
+    i18n.setup("uk_UA")
+    try:
+        page = open_page(qtbot, db, people(db)["fiona"])
+
+        def problems() -> list[tuple[int, str, str, str]]:
+            return [(p.row, p.column, page.model.data(page.model.index(i, 2)), str(p))
+                    for i, p in enumerate(page.model.rows())]
+
+        choose(qtbot, page, "agencies", write_csv("code,name\nAG01,Alpha\n", "no-currency.csv"))
+        assert problems() == [(1, "currency", "немає стовпця", "row 1: currency: missing column")]
+        # row 3 has no name, row 4 a currency that is none (row 1 is the header)
+        choose(qtbot, page, "agencies", write_csv("code,name,currency\nAG01,Alpha,USD\nAG02,,USD\nAG03,Gamma,XYZ\n",
+                                                  "a.csv"))
+        assert problems() == [(3, "name", "порожня клітинка", "row 3: name: is empty"),
+                              (4, "currency", "«XYZ» — не код валюти ISO 4217",
+                               "row 4: currency: 'XYZ' is not an ISO 4217 currency code")]
+    finally:
+        i18n.setup("en_US")

@@ -20,7 +20,7 @@ from tests.gui.agency_data import people
 
 
 @pytest.fixture(autouse=True)
-def own_settings(qapp, tmp_path, monkeypatch) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def own_settings(qapp, tmp_path, monkeypatch) -> Iterator[None]:
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
     monkeypatch.delenv(language.ENVIRONMENT, raising=False)
     language.apply(language.Choice("en", "en_US"))
@@ -28,7 +28,7 @@ def own_settings(qapp, tmp_path, monkeypatch) -> Iterator[None]:  # type: ignore
     language.apply(language.Choice("en", "en_US"))
 
 
-def start(qtbot, ctx: AppContext) -> MainWindow:  # type: ignore[no-untyped-def]
+def start(qtbot, ctx: AppContext) -> MainWindow:
     """What a start of the application does: the language first, then the window."""
     set_language(language.resolve(settings()))
     window = MainWindow(ctx)
@@ -44,7 +44,7 @@ def language_tab(window: MainWindow) -> LanguageTab:
     return tab
 
 
-def test_the_language_chosen_in_settings_is_spoken_after_a_restart(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_language_chosen_in_settings_is_spoken_after_a_restart(qtbot, db) -> None:
     ctx = AppContext(db, people(db)["anna"])  # a manager chooses their own language too
     window = start(qtbot, ctx)
     assert i18n.current_language() == "en" or language.system_locale().startswith("uk")
@@ -55,16 +55,18 @@ def test_the_language_chosen_in_settings_is_spoken_after_a_restart(qtbot, db) ->
     window.close()
 
     again = start(qtbot, ctx)
-    assert i18n.current_language() == "uk" and i18n.current_locale() == "uk_UA"
+    assert i18n.current_language() == "uk"
+    assert i18n.current_locale() == "uk_UA"
     assert QLocale().name() == "uk_UA"
     assert language_tab(again).language.currentData() == "uk"
-    assert again.nav.item(1).text() == "Агентства" and again.windowTitle() == "Partner Desk"
+    assert again.nav.item(1).text() == "Агентства"
+    assert again.windowTitle() == "Partner Desk"
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(buttons)
     assert buttons.button(QDialogButtonBox.StandardButton.Cancel).text() == "Скасувати"  # Qt's own, too
 
 
-def test_formats_are_chosen_apart_and_the_environment_overrides_both(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_formats_are_chosen_apart_and_the_environment_overrides_both(qtbot, db) -> None:
     window = start(qtbot, AppContext(db, people(db)["admin"]))
     language_tab(window).choose("en", "uk_UA")
     window.close()

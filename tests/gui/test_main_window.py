@@ -6,16 +6,19 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout
 
-from partner_desk.domain.roles import Actor, Role
+from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.gui.context import AppContext
+from partner_desk.gui.help_menu import ShortcutsDialog
 from partner_desk.gui.main_window import MainWindow
 from partner_desk.gui.page import Page
-from partner_desk.gui.registry import PageSpec
+from partner_desk.gui.pages.settings_dialogs import UserDialog
+from partner_desk.gui.registry import PAGES, PageSpec
 from partner_desk.services.changes import Area
+from partner_desk.services.users import add_user
 
 
 class CountingPage(Page):
-    def __init__(self, ctx: AppContext, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: AppContext, parent=None) -> None:
         super().__init__(ctx, parent)
         self.refreshed = 0
         self.search = QLineEdit()
@@ -44,7 +47,7 @@ SPECS = [PageSpec("one", "One", AgenciesLike), PageSpec("two", "Two", TiersLike)
          PageSpec("three", "Three", LedgerLike)]
 
 
-def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:
     # keep the user's own settings out of it: QSettings(org, app) uses the native format's path
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
     ctx = AppContext(db, Actor("ada", Role.ADMIN))
@@ -53,18 +56,21 @@ def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # 
     window.show()
     window.activateWindow()
     qtbot.waitActive(window)
-    assert window.current_key() == "one" and window.pages["one"].refreshed == 1
+    assert window.current_key() == "one"
+    assert window.pages["one"].refreshed == 1
 
     qtbot.keyClick(window.windowHandle(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     assert window.current_key() == "three"
     three = window.pages["three"]
-    assert isinstance(three, CountingPage) and three.refreshed == 1
+    assert isinstance(three, CountingPage)
+    assert three.refreshed == 1
     qtbot.keyClick(window.windowHandle(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert three.search.hasFocus()
 
     window.show_page("two")
     two = window.pages["two"]
-    assert isinstance(two, CountingPage) and two.refreshed == 1
+    assert isinstance(two, CountingPage)
+    assert two.refreshed == 1
     window.show_page("three")
     # a project payment changes the ledger and the agencies (services.changes): the shown page,
     # which shows the ledger, reloads now; the agencies-like page when next shown; the tiers-like
@@ -72,7 +78,8 @@ def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # 
     three.changed("pay_project", "AG01")
     assert three.refreshed == 2
     one = window.pages["one"]
-    assert isinstance(one, CountingPage) and one.refreshed == 1
+    assert isinstance(one, CountingPage)
+    assert one.refreshed == 1
     window.show_page("one")
     assert one.refreshed == 2
     window.show_page("one")
@@ -82,7 +89,8 @@ def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # 
 
     # someone else's change comes in through the same entry point, and says so in the status bar
     window.changed(frozenset({Area.TIERS, Area.AUDIT}), "fiona", "changed the commission table at 9:14")
-    assert two.refreshed == 2 and one.refreshed == 2
+    assert two.refreshed == 2
+    assert one.refreshed == 2
     assert window.change_label.text() == "fiona changed the commission table at 9:14"
 
     window.show_page("two")
@@ -97,7 +105,6 @@ def test_shortcuts_refresh_and_remembered_page(qtbot, db, tmp_path) -> None:  # 
 
 
 def test_pages_are_registered_by_their_classes() -> None:
-    from partner_desk.gui.registry import PAGES
 
     # a page is its class, imported with the registry: a misspelt one fails at import, not when opened
     assert all(isinstance(s.page_class, type) and issubclass(s.page_class, Page) for s in PAGES)
@@ -106,13 +113,8 @@ def test_pages_are_registered_by_their_classes() -> None:
     assert keys[:3] == ["today", "agencies", "agency"]  # the morning's page first
 
 
-def test_help_lists_the_keyboard_shortcuts_and_the_page_list_takes_focus(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import Qt
+def test_help_lists_the_keyboard_shortcuts_and_the_page_list_takes_focus(qtbot, db) -> None:
 
-    from partner_desk.domain.roles import Actor, Role
-    from partner_desk.gui.context import AppContext
-    from partner_desk.gui.help_menu import ShortcutsDialog
-    from partner_desk.gui.main_window import MainWindow
 
     window = MainWindow(AppContext(db, Actor("ada", Role.ADMIN)), remember=False)
     qtbot.addWidget(window)
@@ -124,16 +126,12 @@ def test_help_lists_the_keyboard_shortcuts_and_the_page_list_takes_focus(qtbot, 
     # the first page has Ctrl+1, the ninth Ctrl+9
     assert "<b>Ctrl+1</b></td><td>Open the page Today" in text
     assert "<b>Ctrl+9</b></td><td>Open the page Audit" in text
-    assert "Open the first (or only) match" in text and "Move into the table" in text
+    assert "Open the first (or only) match" in text
+    assert "Move into the table" in text
     dialog.reject()
 
 
-def test_a_user_with_a_display_name_is_called_by_it(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    from partner_desk.domain.roles import SETUP, Actor, Role
-    from partner_desk.gui.context import AppContext
-    from partner_desk.gui.main_window import MainWindow
-    from partner_desk.gui.pages.settings_dialogs import UserDialog
-    from partner_desk.services.users import add_user
+def test_a_user_with_a_display_name_is_called_by_it(qtbot, db) -> None:
 
     ada = add_user(db, SETUP, "ada", Role.ADMIN, "correct horse battery")
     ctx = AppContext(db, ada)
@@ -149,4 +147,5 @@ def test_a_user_with_a_display_name_is_called_by_it(qtbot, db) -> None:  # type:
     window = MainWindow(olena, specs=[], remember=False)
     qtbot.addWidget(window)
     assert window.user_label.text() == "Olena Kovalenko (manager)"
-    assert olena.person("olena") == "Olena Kovalenko" and olena.person("ada") == "ada"
+    assert olena.person("olena") == "Olena Kovalenko"
+    assert olena.person("ada") == "ada"

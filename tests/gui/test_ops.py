@@ -14,11 +14,11 @@ from partner_desk.gui import ops, widgets
 from partner_desk.gui.ops import Cancelled, Progress, run_op
 
 
-def wait_idle(qtbot) -> None:  # type: ignore[no-untyped-def]
+def wait_idle(qtbot) -> None:
     qtbot.waitUntil(lambda: ops.running() == 0, timeout=10_000)
 
 
-def test_result_arrives_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_result_arrives_on_the_gui_thread(qtbot) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
     seen: list[tuple[int, bool]] = []
@@ -31,10 +31,11 @@ def test_result_arrives_on_the_gui_thread(qtbot) -> None:  # type: ignore[no-unt
 
     run_op(parent, work, lambda value: seen.append((value, threading.current_thread() is threading.main_thread())))
     wait_idle(qtbot)
-    assert worker == [False] and seen == [(42, True)]
+    assert worker == [False]
+    assert seen == [(42, True)]
 
 
-def test_a_user_error_is_shown_as_its_message(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_error_is_shown_as_its_message(qtbot) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
 
@@ -44,12 +45,13 @@ def test_a_user_error_is_shown_as_its_message(qtbot) -> None:  # type: ignore[no
     run_op(parent, work, lambda _value: None)
     wait_idle(qtbot)
     box = widgets.last_box()
-    assert box is not None and box.text() == "unknown agency 'ZZ'"
+    assert box is not None
+    assert box.text() == "unknown agency 'ZZ'"
     assert box.icon() == QMessageBox.Icon.Warning
     box.close()
 
 
-def test_an_unexpected_error_is_a_short_message_not_a_crash(qtbot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_unexpected_error_is_a_short_message_not_a_crash(qtbot, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("PARTNER_DESK_LOG", str(tmp_path / "partner-desk.log"))
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -61,12 +63,13 @@ def test_an_unexpected_error_is_a_short_message_not_a_crash(qtbot, tmp_path, mon
     run_op(parent, lambda _p: 1 // 0, lambda _value: None)
     wait_idle(qtbot)
     box = widgets.last_box()
-    assert box is not None and box.text().startswith("An unexpected error (ZeroDivisionError: ")
+    assert box is not None
+    assert box.text().startswith("An unexpected error (ZeroDivisionError: ")
     assert "Traceback" not in box.text() + box.detailedText()  # the traceback is in the log file
     box.close()
 
 
-def test_cancel_stops_cancellable_work(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_cancel_stops_cancellable_work(qtbot) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
     steps: list[int] = []
@@ -83,14 +86,15 @@ def test_cancel_stops_cancellable_work(qtbot) -> None:  # type: ignore[no-untype
     op = run_op(parent, work, lambda _value: None, errors.append, label="Counting…", cancellable=True)
     qtbot.waitUntil(lambda: op.dialog is not None, timeout=10_000)  # long work shows its progress
     cancel = op.dialog.findChild(QPushButton)
-    assert cancel is not None and cancel.text() == "Cancel"
+    assert cancel is not None
+    assert cancel.text() == "Cancel"
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     wait_idle(qtbot)
     assert [type(e) for e in errors] == [Cancelled]
     assert len(steps) < 1000
 
 
-def test_quiet_work_never_opens_the_progress_dialog(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_quiet_work_never_opens_the_progress_dialog(qtbot) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
     results: list[int] = []
@@ -103,10 +107,11 @@ def test_quiet_work_never_opens_the_progress_dialog(qtbot) -> None:  # type: ign
 
     op = run_op(parent, work, results.append, quiet=True)
     wait_idle(qtbot)
-    assert results == [5] and op.dialog is None
+    assert results == [5]
+    assert op.dialog is None
 
 
-def test_only_the_newest_operation_of_a_generation_delivers(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_newest_operation_of_a_generation_delivers(qtbot) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
     loads = ops.Generation()
@@ -128,7 +133,8 @@ def test_only_the_newest_operation_of_a_generation_delivers(qtbot) -> None:  # t
     release.set()
     wait_idle(qtbot)
     # the older loads finished after the newest one: their result and their refusal were dropped
-    assert seen == ["new agency"] and widgets.last_box() is None
+    assert seen == ["new agency"]
+    assert widgets.last_box() is None
 
     # forgetting drops what runs now; an operation without a generation always delivers
     run_op(parent, lambda _p: "forgotten", seen.append, generation=loads)

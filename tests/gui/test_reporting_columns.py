@@ -3,18 +3,27 @@ column sorts by value, a missing rate shows as missing, and the footer adds the 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from openpyxl import load_workbook
 from PySide6.QtCore import Qt
+from sqlalchemy import update
 
 from partner_desk.domain.roles import Actor, Role
+from partner_desk.gui import ops
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.agencies import AgenciesPage
+from partner_desk.gui.pages.withdrawals import WithdrawalsPage
+from partner_desk.services.withdrawals import request_withdrawal
+from partner_desk.store.models import Agency
 from tests.services.money_world import add_rate
 from tests.services.reporting_world import RATE_DAY, populate
 
 ADMIN = Actor("ada", Role.ADMIN)
 
 
-def open_page(qtbot, db) -> AgenciesPage:  # type: ignore[no-untyped-def]
+def open_page(qtbot, db) -> AgenciesPage:
     page = AgenciesPage(AppContext(db, ADMIN))
     qtbot.addWidget(page)
     page.resize(1400, 600)
@@ -31,7 +40,7 @@ def text(page: AgenciesPage, row: int, col: int, role: Qt.ItemDataRole = Qt.Item
     return str(page.model.data(page.model.index(row, col), role))
 
 
-def test_a_currency_mixed_balance_sorts_by_its_value_in_usd(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_a_currency_mixed_balance_sorts_by_its_value_in_usd(qtbot, db) -> None:
     populate(db)
     page = open_page(qtbot, db)
     balance = column(page, "Balance")
@@ -54,7 +63,7 @@ def test_a_currency_mixed_balance_sorts_by_its_value_in_usd(qtbot, db) -> None: 
     assert [r.code for r in page.model.rows()] == ["AG-UAH", "AG-EUR", "AG-KWD", "AG-JPY", "AG-PLN"]
 
 
-def test_the_footer_keeps_each_currency_and_adds_the_grand_total(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_the_footer_keeps_each_currency_and_adds_the_grand_total(qtbot, db) -> None:
     populate(db)
     page = open_page(qtbot, db)
     assert page.balance_totals.text() == (
@@ -74,10 +83,8 @@ def test_the_footer_keeps_each_currency_and_adds_the_grand_total(qtbot, db) -> N
     assert page.count.text() == "1 of 5 agencies"
 
 
-def test_the_table_exports_the_rows_shown_with_real_cells(qtbot, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from openpyxl import load_workbook
+def test_the_table_exports_the_rows_shown_with_real_cells(qtbot, db, tmp_path) -> None:
 
-    from partner_desk.gui import ops
 
     populate(db)
     page = open_page(qtbot, db)
@@ -104,18 +111,13 @@ def test_the_table_exports_the_rows_shown_with_real_cells(qtbot, db, tmp_path) -
     page.export.export_to(csv_path)
     qtbot.waitUntil(lambda: page.export.written == csv_path and ops.running() == 0, timeout=15_000)
     lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[1].startswith("AG-JPY,Agency in JPY,,0,") and ",4615274,30768.49," in lines[1]
+    assert lines[1].startswith("AG-JPY,Agency in JPY,,0,")
+    assert ",4615274,30768.49," in lines[1]
 
 
-def test_withdrawal_amounts_sort_by_value_and_the_footer_adds_the_grand_total(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-    from decimal import Decimal
+def test_withdrawal_amounts_sort_by_value_and_the_footer_adds_the_grand_total(qtbot, db) -> None:
 
-    from sqlalchemy import update
 
-    from partner_desk.gui.pages.withdrawals import WithdrawalsPage
-    from partner_desk.services.withdrawals import request_withdrawal
-    from partner_desk.store.models import Agency
 
     populate(db)
     with db.write() as s:

@@ -3,27 +3,34 @@ the main window's status bar shows the user, role and database."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog
+import threading
 
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from partner_desk import i18n
+from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP, Role
-from partner_desk.gui.app import sign_in_dialog
+from partner_desk.gui.app import Desk, open_database, run_gui, sign_in_dialog
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
 from partner_desk.gui.main_window import MainWindow
+from partner_desk.services import users
 from partner_desk.services.audit_trail import records
-from partner_desk.services.users import add_user, in_setup_mode
+from partner_desk.services.users import add_user, in_setup_mode, sign_in
 
 PASSWORD = "correct horse battery"
 
 
-def submitted(qtbot, dialog) -> bool:  # type: ignore[no-untyped-def]
+def submitted(qtbot, dialog) -> bool:
     """Submit the dialog and wait for the check, which runs off the GUI thread."""
     with qtbot.waitSignal(dialog.attempted, timeout=15_000) as signal:
         dialog.submit()
     return bool(signal.args[0])
 
 
-def test_first_run_creates_the_admin_and_signs_in(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_first_run_creates_the_admin_and_signs_in(qtbot, db) -> None:
     dialog = sign_in_dialog(db)
     qtbot.addWidget(dialog)
     assert isinstance(dialog, FirstRunDialog)
@@ -37,11 +44,13 @@ def test_first_run_creates_the_admin_and_signs_in(qtbot, db) -> None:  # type: i
     dialog.repeat.setText(PASSWORD)
     assert submitted(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert dialog.actor is not None and dialog.actor.name == "ada" and dialog.actor.role is Role.ADMIN
+    assert dialog.actor is not None
+    assert dialog.actor.name == "ada"
+    assert dialog.actor.role is Role.ADMIN
     assert not in_setup_mode(db)
 
 
-def test_sign_in_refuses_a_wrong_password_then_opens_the_window(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_refuses_a_wrong_password_then_opens_the_window(qtbot, db) -> None:
     add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
     dialog = sign_in_dialog(db)
     qtbot.addWidget(dialog)
@@ -55,7 +64,8 @@ def test_sign_in_refuses_a_wrong_password_then_opens_the_window(qtbot, db) -> No
     dialog.password.setText(PASSWORD)
     assert submitted(qtbot, dialog)
     trail = records(db, dialog.actor)
-    assert trail[0]["action"] == "sign_in" and trail[0]["outcome"] == "refused"
+    assert trail[0]["action"] == "sign_in"
+    assert trail[0]["outcome"] == "refused"
     assert dialog.actor is not None
 
     window = MainWindow(AppContext(db, dialog.actor), specs=[], remember=False)
@@ -64,11 +74,8 @@ def test_sign_in_refuses_a_wrong_password_then_opens_the_window(qtbot, db) -> No
     assert window.db_label.text() == db.url
 
 
-def test_open_database_creates_it_or_says_why_it_cannot(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import pytest
+def test_open_database_creates_it_or_says_why_it_cannot(tmp_path) -> None:
 
-    from partner_desk.domain.errors import UserError
-    from partner_desk.gui.app import open_database
 
     db = open_database(f"sqlite:///{tmp_path / 'new' / 'desk.db'}")
     try:
@@ -79,14 +86,10 @@ def test_open_database_creates_it_or_says_why_it_cannot(tmp_path) -> None:  # ty
         open_database("nosuchdriver://nowhere/db")
 
 
-def test_run_gui_signs_in_and_opens_the_window(qtbot, db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_run_gui_signs_in_and_opens_the_window(qtbot, db, tmp_path) -> None:
     """The whole start: the sign-in dialog (driven by a timer, as a user would type), then the main
     window on the agencies page; closing it ends the application with exit code 0."""
-    from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
 
-    from partner_desk import i18n
-    from partner_desk.gui.app import run_gui
 
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
     add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
@@ -129,16 +132,14 @@ def test_run_gui_signs_in_and_opens_the_window(qtbot, db, tmp_path) -> None:  # 
     assert seen == {"user": "ada (admin)", "page": "today"}
 
 
-def test_the_password_is_checked_off_the_gui_thread(qtbot, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import threading
+def test_the_password_is_checked_off_the_gui_thread(qtbot, db, monkeypatch) -> None:
 
-    from partner_desk.services import users
 
     add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
     threads: list[bool] = []
     real = users.sign_in
 
-    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def watched(*args, **kwargs):
         threads.append(threading.current_thread() is threading.main_thread())
         return real(*args, **kwargs)
 
@@ -151,30 +152,28 @@ def test_the_password_is_checked_off_the_gui_thread(qtbot, db, monkeypatch) -> N
     assert threads == [False]
 
 
-def test_the_last_user_name_is_offered_at_the_next_sign_in(qtbot, db) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QApplication
+def test_the_last_user_name_is_offered_at_the_next_sign_in(qtbot, db) -> None:
 
-    from partner_desk.gui.app import Desk
 
     add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
     first = sign_in_dialog(db)
     qtbot.addWidget(first)
     assert first.name.text() == ""  # nobody signed in on this computer yet
     app = QApplication.instance()
-    desk = Desk(app, db)  # type: ignore[arg-type]
+    desk = Desk(app, db)
     window = desk.open(users_actor(db))
     qtbot.addWidget(window)
     again = sign_in_dialog(db)
     qtbot.addWidget(again)
     # the name is filled in and the password field has the focus
-    assert isinstance(again, SignInDialog) and again.name.text() == "ada"
+    assert isinstance(again, SignInDialog)
+    assert again.name.text() == "ada"
     # a name asked for (--user) still wins
     asked = sign_in_dialog(db, "bob")
     qtbot.addWidget(asked)
     assert asked.name.text() == "bob"
 
 
-def users_actor(db):  # type: ignore[no-untyped-def]
-    from partner_desk.services.users import sign_in
+def users_actor(db):
 
     return sign_in(db, "ada", PASSWORD)

@@ -16,7 +16,7 @@ from partner_desk.services.users import add_user
 PASSWORD = "correct horse battery"
 
 
-def test_a_script_opens_the_window_signed_in_and_in_ukrainian(qtbot, db, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_script_opens_the_window_signed_in_and_in_ukrainian(qtbot, db, tmp_path, monkeypatch) -> None:
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
     add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
     monkeypatch.setenv("PARTNER_DESK_PASSWORD", PASSWORD)

@@ -22,7 +22,7 @@ from partner_desk.services.settings_admin import settings_view
 from tests.gui.agency_data import TODAY, people, seed
 
 
-def open_agency(qtbot, db, actor, code: str) -> AgencyPage:  # type: ignore[no-untyped-def]
+def open_agency(qtbot, db, actor, code: str) -> AgencyPage:
     page = AgencyPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
@@ -30,7 +30,7 @@ def open_agency(qtbot, db, actor, code: str) -> AgencyPage:  # type: ignore[no-u
     return page
 
 
-def finish(qtbot, page, dialog) -> None:  # type: ignore[no-untyped-def]
+def finish(qtbot, page, dialog) -> None:
     with qtbot.waitSignal(page.loaded, timeout=15_000):  # the page reloads after the change
         page.data_changed.connect(page.refresh)
         dialog.submit()
@@ -38,11 +38,11 @@ def finish(qtbot, page, dialog) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: ops.running() == 0, timeout=15_000)
 
 
-def pdf_text(path) -> str:  # type: ignore[no-untyped-def]
+def pdf_text(path) -> str:
     return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(path).pages))
 
 
-def test_a_manager_changes_the_language_of_an_agency_statements(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_changes_the_language_of_an_agency_statements(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     team = people(db)
     page = open_agency(qtbot, db, team["anna"], "AG01")
@@ -62,11 +62,12 @@ def test_a_manager_changes_the_language_of_an_agency_statements(qtbot, db, write
         "agency.language", "AG01", "anna", {"language": "uk"})
     # opened again, the dialog starts from the language stored
     again = page.controller.choose_language()
-    assert again is not None and again.language.currentData() == "uk"
+    assert again is not None
+    assert again.language.currentData() == "uk"
     again.reject()
 
 
-def test_the_statement_dialog_writes_a_pdf_in_the_chosen_language(qtbot, db, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_statement_dialog_writes_a_pdf_in_the_chosen_language(qtbot, db, write_csv, tmp_path) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", as_of=TODAY)
@@ -86,7 +87,8 @@ def test_the_statement_dialog_writes_a_pdf_in_the_chosen_language(qtbot, db, wri
     assert statement.result() == QDialog.DialogCode.Accepted
     text = pdf_text(target)
     # AG01's March: $1,000 at 15% -> 150.00 USD, in Ukrainian figures
-    assert "Виписка партнера" in text and "Комісія, усього 150,00 USD" in text
+    assert "Виписка партнера" in text
+    assert "Комісія, усього 150,00 USD" in text
 
     # a name that does not match the format is caught before anything is written
     other = page.controller.export_statement()
@@ -99,7 +101,7 @@ def test_the_statement_dialog_writes_a_pdf_in_the_chosen_language(qtbot, db, wri
     other.reject()
 
 
-def test_the_statements_page_writes_pdfs_in_each_agency_language(qtbot, db, write_csv, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_statements_page_writes_pdfs_in_each_agency_language(qtbot, db, write_csv, tmp_path) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", TODAY)
@@ -132,12 +134,13 @@ def test_the_statements_page_writes_pdfs_in_each_agency_language(qtbot, db, writ
     assert book.sheetnames == ["Зведення", "Рядки", "Журнал операцій"]
 
 
-def test_an_admin_sets_the_default_language_of_statements(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+def test_an_admin_sets_the_default_language_of_statements(qtbot, db) -> None:
     team = people(db)
     manager = SettingsPage(AppContext(db, team["anna"]))
     qtbot.addWidget(manager)
     assert not manager.statement_language_button.isEnabled()
-    assert manager.statement_language_button.toolTip() == "Needs the admin role"
+    assert manager.statement_language_button.toolTip() == (
+        "anna (manager) may not change settings: it needs the admin role")
     page = SettingsPage(AppContext(db, team["admin"]))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
@@ -148,6 +151,7 @@ def test_an_admin_sets_the_default_language_of_statements(qtbot, db) -> None:  #
         page.save_statement_language()
     assert settings_view(db, team["admin"]).statement_language == "uk"
     box = widgets.last_box()
-    assert box is not None and box.text() == (
+    assert box is not None
+    assert box.text() == (
         "Agencies without a language of their own now receive statements in Українська.")
     box.close()

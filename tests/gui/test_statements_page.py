@@ -19,7 +19,7 @@ from tests.gui.page_data import people, seed
 TODAY = date(2025, 4, 15)
 
 
-def open_page(qtbot, db, actor) -> StatementsPage:  # type: ignore[no-untyped-def]
+def open_page(qtbot, db, actor) -> StatementsPage:
     page = StatementsPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
@@ -28,7 +28,7 @@ def open_page(qtbot, db, actor) -> StatementsPage:  # type: ignore[no-untyped-de
 
 
 def test_export_every_statement_of_a_period_and_find_the_files(qtbot, db, write_csv, tmp_path,
-                                                              monkeypatch) -> None:  # type: ignore[no-untyped-def]
+                                                              monkeypatch) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", TODAY)
@@ -64,7 +64,7 @@ def test_export_every_statement_of_a_period_and_find_the_files(qtbot, db, write_
 
 
 def test_cancel_stops_after_the_statement_being_written(qtbot, db, write_csv, tmp_path,
-                                                        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+                                                        monkeypatch) -> None:
     seed(db, write_csv)
     team = people(db)
     post_period(db, team["fiona"], "2025-03", TODAY)
@@ -76,7 +76,7 @@ def test_cancel_stops_after_the_statement_being_written(qtbot, db, write_csv, tm
     gate = threading.Event()
     real = statements_page.export_statements
 
-    def held(*args, progress, cancelled, **kwargs):  # type: ignore[no-untyped-def]
+    def held(*args, progress, cancelled, **kwargs):
         def report(done: int, total: int, code: str) -> None:
             progress(done, total, code)
             if done == 1:
@@ -86,21 +86,23 @@ def test_cancel_stops_after_the_statement_being_written(qtbot, db, write_csv, tm
 
     monkeypatch.setattr(statements_page, "export_statements", held)
     page.export()
-    assert not page.export_button.isEnabled() and page.export_button.toolTip() == "an export is running"
+    assert not page.export_button.isEnabled()
+    assert page.export_button.toolTip() == "an export is running"
     qtbot.waitUntil(lambda: page.bar.value() == 1, timeout=15_000)
     assert page.bar.format() == "1 of 2 — AG01"
     with qtbot.waitSignal(page.finished, timeout=15_000):
         page.cancel_button.click()
         gate.set()
 
-    assert page.result is not None and page.result.cancelled
+    assert page.result is not None
+    assert page.result.cancelled
     assert [p.name for p in folder.iterdir()] == ["AG01_2025-03.xlsx"]
     assert page.status.text() == ("Stopped: 1 of 2 statements of 2025-03 were written; each of them is "
                                   "complete.")
     assert page.export_button.isEnabled()
 
 
-def test_nothing_to_export_before_a_period_is_posted(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_to_export_before_a_period_is_posted(qtbot, db, write_csv) -> None:
     seed(db, write_csv)
     page = open_page(qtbot, db, people(db)["fiona"])
     assert page.period_box.count() == 0

@@ -5,22 +5,26 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from partner_desk.domain.withdrawals import Move, Status
+from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
-from partner_desk.services import ledger
+from partner_desk.gui.ops import running
+from partner_desk.gui.pages.withdrawals import WithdrawalsPage
+from partner_desk.services import ledger, withdrawals
 from partner_desk.store.engine import Database
 from tests.gui.test_main_window import SPECS, CountingPage
-from tests.services.money_world import ACTORS, CLOCK, world
+from tests.services.money_world import ACTORS, CLOCK, TODAY, credit, world
 
 
-def _window(qtbot, db: Database, who: str) -> MainWindow:  # type: ignore[no-untyped-def]
+def _window(qtbot, db: Database, who: str) -> MainWindow:
     window = MainWindow(AppContext(db, ACTORS[who]), specs=SPECS, remember=False)
     qtbot.addWidget(window)
     window.show()
     return window
 
 
-def test_a_window_hears_a_colleagues_change_and_says_who_did_what(qtbot, tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_window_hears_a_colleagues_change_and_says_who_did_what(qtbot, tmp_path: Path, clock) -> None:
     clock(CLOCK)  # 2026-11-20 10:00 UTC: 12:00 in Kyiv
     here = world(tmp_path)
     there = Database(here.engine.url.render_as_string(hide_password=False))
@@ -45,17 +49,12 @@ def test_a_window_hears_a_colleagues_change_and_says_who_did_what(qtbot, tmp_pat
         window.close()
         there.dispose()
         here.dispose()
-    assert window.change_watch is not None and not window.change_watch._thread.is_alive()
+    assert window.change_watch is not None
+    assert not window.change_watch._thread.is_alive()
 
 
-def test_approving_a_request_a_colleague_approved_meanwhile_is_refused_with_who(qtbot, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_approving_a_request_a_colleague_approved_meanwhile_is_refused_with_who(qtbot, tmp_path: Path,
                                                                                clock, monkeypatch) -> None:
-    from partner_desk.domain.withdrawals import Move, Status
-    from partner_desk.gui import widgets
-    from partner_desk.gui.ops import running
-    from partner_desk.gui.pages.withdrawals import WithdrawalsPage
-    from partner_desk.services import withdrawals
-    from tests.services.money_world import TODAY, credit
 
     clock(CLOCK)
     here = world(tmp_path)
@@ -65,7 +64,8 @@ def test_approving_a_request_a_colleague_approved_meanwhile_is_refused_with_who(
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded):
         page.refresh()
-    assert page.select(wid) and page.selected().status is Status.PENDING  # type: ignore[union-attr]
+    assert page.select(wid)
+    assert page.selected().status is Status.PENDING
     # meanwhile, at another desk
     there = Database(here.engine.url.render_as_string(hide_password=False))
     withdrawals.approve(there, ACTORS["f1"], wid)
@@ -81,7 +81,7 @@ def test_approving_a_request_a_colleague_approved_meanwhile_is_refused_with_who(
     here.dispose()
 
 
-def test_a_colleagues_change_reloads_only_the_pages_that_show_what_it_touched(qtbot, tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_colleagues_change_reloads_only_the_pages_that_show_what_it_touched(qtbot, tmp_path: Path, clock) -> None:
     clock(CLOCK)
     here = world(tmp_path)
     there = Database(here.engine.url.render_as_string(hide_password=False))

@@ -32,7 +32,7 @@ PAY7,P1,2025-03-20T10:00:00,subscription,1000.00,USD
 """
 
 
-def open_today(qtbot, db, actor) -> TodayPage:  # type: ignore[no-untyped-def]
+def open_today(qtbot, db, actor) -> TodayPage:
     page = TodayPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
@@ -40,19 +40,19 @@ def open_today(qtbot, db, actor) -> TodayPage:  # type: ignore[no-untyped-def]
     return page
 
 
-def world(db, write_csv):  # type: ignore[no-untyped-def]
+def world(db, write_csv):
     seed(db, write_csv)
     import_file(db, SETUP, "payments", write_csv(MORE, "more-payments.csv"))
     return people(db)
 
 
-def opened(qtbot, page: TodayPage, act) -> list[object]:  # type: ignore[no-untyped-def]
+def opened(qtbot, page: TodayPage, act) -> list[object]:
     with qtbot.waitSignal(page.open_page) as signal:
         act()
     return list(signal.args)
 
 
-def test_before_posting_march_can_be_posted_and_april_is_close_to_25_percent(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_before_posting_march_can_be_posted_and_april_is_close_to_25_percent(qtbot, db, write_csv) -> None:
     team = world(db, write_csv)
     page = open_today(qtbot, db, team["fiona"])
     assert page.heading.text() == "Today, Apr 15, 2025"
@@ -70,7 +70,8 @@ def test_before_posting_march_can_be_posted_and_april_is_close_to_25_percent(qtb
     assert entries_of(page.idle) == []
     # the imports of each kind, the latest first; no commission table was ever imported
     imports = page.imports.summary.text().split("<br>")
-    assert imports[2].startswith("Payments: ") and imports[2].endswith("(more-payments.csv, by set-up)")
+    assert imports[2].startswith("Payments: ")
+    assert imports[2].endswith("(more-payments.csv, by set-up)")
     assert imports[4] == "Commission table version: never"
     assert opened(qtbot, page, page.imports.button.click) == ["import", None]
     # EUR's only rate is of 2025-01-01
@@ -79,7 +80,7 @@ def test_before_posting_march_can_be_posted_and_april_is_close_to_25_percent(qtb
     assert opened(qtbot, page, page.rates.button.click) == ["import", "rates"]
 
 
-def test_after_posting_requests_benefits_and_balances_wait(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_after_posting_requests_benefits_and_balances_wait(qtbot, db, write_csv) -> None:
     team = world(db, write_csv)
     post_period(db, team["fiona"], "2025-03", TODAY)
     with db.read() as s:
@@ -116,7 +117,7 @@ def test_after_posting_requests_benefits_and_balances_wait(qtbot, db, write_csv)
     assert opened(qtbot, page, page.approved.button.click) == ["withdrawals", "approved"]
 
 
-def test_a_manager_sees_the_agencies_they_manage_only(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_sees_the_agencies_they_manage_only(qtbot, db, write_csv) -> None:
     team = world(db, write_csv)
     boris = add_user(db, team["admin"], "boris", Role.MANAGER, PASSWORD)
     post_period(db, team["fiona"], "2025-03", TODAY)
@@ -126,9 +127,12 @@ def test_a_manager_sees_the_agencies_they_manage_only(qtbot, db, write_csv) -> N
     assert [code for _text, code in entries_of(anna.near)] == ["AG01"]
     assert [code for _text, code in entries_of(anna.idle)] == ["AG01"]
     # a manager may not post: the posting box says so
-    assert anna.posting.summary.text().startswith("2025-04 cannot be posted now: posting needs the finance role")
+    assert anna.posting.summary.text().startswith(
+        "2025-04 cannot be posted now: anna (manager) may not post accruals: it needs the finance role")
 
     # boris manages AG02 only: no offer accepted, $25 of reward in March, far from its next level
     other = open_today(qtbot, db, boris)
-    assert entries_of(other.near) == [] and entries_of(other.idle) == [] and entries_of(other.benefits) == []
+    assert entries_of(other.near) == []
+    assert entries_of(other.idle) == []
+    assert entries_of(other.benefits) == []
     assert other.near.summary.text() == "No agency is within 10% of its next level in 2025-04."

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QWidget
 
 from partner_desk import errorlog
 from partner_desk.gui import ops, widgets
+from partner_desk.gui.dialogs import SignInDialog
+from partner_desk.services import users
 from partner_desk.store.engine import DatabaseBusy
 
 
@@ -30,11 +32,11 @@ def recorded(monkeypatch: Any) -> list[tuple[str, str]]:
     return seen
 
 
-def wait_idle(qtbot) -> None:  # type: ignore[no-untyped-def]
+def wait_idle(qtbot) -> None:
     qtbot.waitUntil(lambda: ops.running() == 0, timeout=10_000)
 
 
-def test_a_failed_operation_names_itself_and_the_log(qtbot, log_file: Path,  # type: ignore[no-untyped-def]
+def test_a_failed_operation_names_itself_and_the_log(qtbot, log_file: Path,
                                                      recorded: list[tuple[str, str]]) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -47,13 +49,15 @@ def test_a_failed_operation_names_itself_and_the_log(qtbot, log_file: Path,  # t
     assert box.detailedText() == ""  # no traceback in the window: it is in the log
     box.close()
     logged = log_file.read_text(encoding="utf-8")
-    assert "Importing pay.csv failed" in logged and "ZeroDivisionError" in logged and "Traceback" in logged
+    assert "Importing pay.csv failed" in logged
+    assert "ZeroDivisionError" in logged
+    assert "Traceback" in logged
     # the signed-in user's audit trail records the refused attempt
     assert recorded == [("Importing pay.csv", "an unexpected error (ZeroDivisionError: integer division or "
                                               f"modulo by zero); the details are in {log_file}")]
 
 
-def test_a_busy_database_is_explained_not_logged(qtbot, log_file: Path,  # type: ignore[no-untyped-def]
+def test_a_busy_database_is_explained_not_logged(qtbot, log_file: Path,
                                                  recorded: list[tuple[str, str]]) -> None:
     parent = QWidget()
     qtbot.addWidget(parent)
@@ -67,10 +71,11 @@ def test_a_busy_database_is_explained_not_logged(qtbot, log_file: Path,  # type:
     assert box is not None
     assert box.text() == "The database is busy: another user or program is writing to it. Try again."
     box.close()
-    assert not log_file.exists() and recorded == []
+    assert not log_file.exists()
+    assert recorded == []
 
 
-def test_a_failure_outside_background_work_reaches_the_same_dialog(qtbot, log_file: Path,  # type: ignore[no-untyped-def]
+def test_a_failure_outside_background_work_reaches_the_same_dialog(qtbot, log_file: Path,
                                                                    recorded: list[tuple[str, str]]) -> None:
     previous = sys.excepthook
     ops.install_excepthook()
@@ -90,10 +95,8 @@ def test_a_failure_outside_background_work_reaches_the_same_dialog(qtbot, log_fi
     assert recorded == [("", f"an unexpected error (KeyError: 'missing'); the details are in {log_file}")]
 
 
-def test_signing_in_says_so_of_a_busy_database_and_of_an_unexpected_failure(qtbot, db, log_file: Path,  # type: ignore[no-untyped-def]
+def test_signing_in_says_so_of_a_busy_database_and_of_an_unexpected_failure(qtbot, db, log_file: Path,
                                                                          monkeypatch: Any) -> None:
-    from partner_desk.gui.dialogs import SignInDialog
-    from partner_desk.services import users
 
     dialog = SignInDialog(db, name="root")
     qtbot.addWidget(dialog)

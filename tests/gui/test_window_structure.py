@@ -4,9 +4,12 @@ for type checking too (the agency page's actions hold the page; they do not subc
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import partner_desk
+from partner_desk.domain.roles import Action
+from partner_desk.services.changes import EVERYTHING, areas_of
 
 PACKAGE = Path(partner_desk.__file__).parent
 
@@ -76,15 +79,15 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 def test_every_change_a_page_reports_names_what_it_touched() -> None:
     """Each `changed("action")` of the window is an action `services.changes` knows, so a change
     reloads the pages that show what it touched, not every page."""
-    import re
 
-    from partner_desk.services.changes import EVERYTHING, areas_of
 
     said = set()
     for path in (PACKAGE / "gui").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         said.update(re.findall(r'changed\(f?"([a-z_.{}]+)"', text))
         said.update(re.findall(r'action="([a-z_.]+)"', text))  # a dialog's: _open(dialog, …, action="correct")
+        # the same, named by the role table's enum: changed(Action.ACCRUE_POST, …), action=Action.CORRECT
+        said.update(Action[name].value for name in re.findall(r'(?:changed\(|action=)Action\.([A-Z_]+)', text))
     said |= {"withdraw.approve", "withdraw.reject", "withdraw.paid", "withdraw.cancel"}  # f"withdraw.{move}"
     said.discard("withdraw.{move.value}")
     assert {"accrue.post", "pay_project", "import", "settings", "withdraw.export"} <= said

@@ -28,7 +28,7 @@ from tests.services.money_world import credit
 HELD_ON = date(2025, 4, 10)
 
 
-def three_approved(db, write_csv):  # type: ignore[no-untyped-def]
+def three_approved(db, write_csv):
     """AG01 (USD) holds 150.00 + 500.00: two PayPal requests and one bank request, each held on 10 April
     (a day chosen for the request) and approved on the clock's today, 15 April."""
     team = funded(db, write_csv)
@@ -42,19 +42,19 @@ def three_approved(db, write_csv):  # type: ignore[no-untyped-def]
     return team, ids
 
 
-def test_a_manager_sees_why_the_batch_actions_are_disabled(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_manager_sees_why_the_batch_actions_are_disabled(qtbot, db, write_csv) -> None:
     team = funded(db, write_csv)
     page = open_page(qtbot, db, team["anna"])
     assert not page.batch.export_button.isEnabled()
     assert page.batch.export_button.toolTip() == (
-        "Exporting a payout batch needs the finance role (you are manager)\n"
+        "anna (manager) may not export payout batches: it needs the finance role\n"
         "No approved PayPal or bank transfer request is waiting to be paid")
     assert page.batch.paid_button.toolTip() == (
-        "Marking a payout batch paid needs the finance role (you are manager)\n"
+        "anna (manager) may not mark payout batches paid: it needs the finance role\n"
         "No approved request is waiting to be paid")
 
 
-def test_export_the_selected_requests_then_mark_the_batch_paid(qtbot, db, write_csv, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_the_selected_requests_then_mark_the_batch_paid(qtbot, db, write_csv, tmp_path: Path) -> None:
     team, (first, second, bank) = three_approved(db, write_csv)
     page = open_page(qtbot, db, team["felix"])
     page.show_status(Status.APPROVED)
@@ -77,14 +77,16 @@ def test_export_the_selected_requests_then_mark_the_batch_paid(qtbot, db, write_
     qtbot.waitUntil(lambda: widgets.last_box() is not None and "Payout batch 1" in widgets.last_box().text(),
                     timeout=15_000)
     box = widgets.last_box()
-    assert box is not None and str(tmp_path / "out" / "payout-batch-1-paypal-USD.csv") in box.text()
+    assert box is not None
+    assert str(tmp_path / "out" / "payout-batch-1-paypal-USD.csv") in box.text()
     box.close()
     # the page's reload started with the message and may have finished while it was awaited
     qtbot.waitUntil(lambda: ops.running() == 0, timeout=15_000)
     lines = (tmp_path / "out" / "payout-batch-1-paypal-USD.csv").read_text().splitlines()
     assert [line.split(",")[:4] for line in lines] == [["alpha@example.com", "120.00", "USD", str(first)],
                                                        ["alpha@example.com", "200.00", "USD", str(second)]]
-    assert get_withdrawal(db, bank).status is Status.APPROVED and get_withdrawal(db, first).status is Status.APPROVED
+    assert get_withdrawal(db, bank).status is Status.APPROVED
+    assert get_withdrawal(db, first).status is Status.APPROVED
 
     paid = page.batch.mark_paid()
     assert isinstance(paid, MarkBatchPaidDialog)
@@ -120,7 +122,7 @@ def test_export_the_selected_requests_then_mark_the_batch_paid(qtbot, db, write_
         ("withdrawal_hold", HELD_ON), ("hold_release", date(2025, 4, 14)), ("payout", date(2025, 4, 14)))])
 
 
-def test_a_refused_batch_says_why_in_the_status_line(qtbot, db, write_csv, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_batch_says_why_in_the_status_line(qtbot, db, write_csv, tmp_path: Path) -> None:
     team, (first, _second, _bank) = three_approved(db, write_csv)
     page = open_page(qtbot, db, team["felix"])
     page.batch._mark([first, 999], "REF", TODAY)
@@ -133,7 +135,7 @@ def test_a_refused_batch_says_why_in_the_status_line(qtbot, db, write_csv, tmp_p
         box.close()
 
 
-def test_the_request_dialog_offers_the_last_details_of_the_method(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_the_request_dialog_offers_the_last_details_of_the_method(qtbot, db, write_csv) -> None:
     team, _ids = three_approved(db, write_csv)
     ctx = AppContext(db, team["anna"])
     dialog = WithdrawalDialog(ctx, agency_detail(db, team["anna"], "AG01", TODAY), None)
@@ -150,12 +152,14 @@ def test_the_request_dialog_offers_the_last_details_of_the_method(qtbot, db, wri
     assert dialog.details.toPlainText() == "typed by hand"  # what was typed is kept
 
 
-def test_the_company_payout_account_is_set_in_the_settings(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_the_company_payout_account_is_set_in_the_settings(qtbot, db, write_csv) -> None:
     team = funded(db, write_csv)
     tab = PayoutAccountTab(AppContext(db, team["fiona"]))
     qtbot.addWidget(tab)
     qtbot.waitUntil(lambda: ops.running() == 0, timeout=15_000)
-    assert not tab.save_button.isEnabled() and tab.save_button.toolTip() == "Needs the admin role"
+    assert not tab.save_button.isEnabled()
+    assert tab.save_button.toolTip() == (
+        "fiona (finance) may not change settings: it needs the admin role")
     admin_tab = PayoutAccountTab(AppContext(db, team["admin"]))
     qtbot.addWidget(admin_tab)
     qtbot.waitUntil(lambda: admin_tab.state.text() != "", timeout=15_000)
@@ -166,7 +170,8 @@ def test_the_company_payout_account_is_set_in_the_settings(qtbot, db, write_csv)
     with qtbot.waitSignal(admin_tab.saved, timeout=15_000):
         admin_tab.save()
     account = company_account(db)
-    assert account is not None and account.iban == "DE02120300000000202051"
+    assert account is not None
+    assert account.iban == "DE02120300000000202051"
     box = widgets.last_box()
     if box is not None:
         box.close()

@@ -24,7 +24,7 @@ from tests.gui.page_data import people, seed
 TODAY = date(2025, 4, 15)
 
 
-def open_page(qtbot, db, actor) -> WithdrawalsPage:  # type: ignore[no-untyped-def]
+def open_page(qtbot, db, actor) -> WithdrawalsPage:
     page = WithdrawalsPage(AppContext(db, actor))
     qtbot.addWidget(page)
     with qtbot.waitSignal(page.loaded, timeout=15_000):
@@ -32,13 +32,13 @@ def open_page(qtbot, db, actor) -> WithdrawalsPage:  # type: ignore[no-untyped-d
     return page
 
 
-def settle(qtbot, page: WithdrawalsPage) -> None:  # type: ignore[no-untyped-def]
+def settle(qtbot, page: WithdrawalsPage) -> None:
     with qtbot.waitSignal(page.loaded, timeout=15_000):
         pass
     qtbot.waitUntil(lambda: ops.running() == 0)
 
 
-def funded(db, write_csv):  # type: ignore[no-untyped-def]
+def funded(db, write_csv):
     """March posted: AG01 holds 150.00 USD, AG02 20.00 EUR (see page_data)."""
     seed(db, write_csv)
     team = people(db)
@@ -46,14 +46,15 @@ def funded(db, write_csv):  # type: ignore[no-untyped-def]
     return team
 
 
-def test_the_creator_cannot_approve_a_finance_colleague_can(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_the_creator_cannot_approve_a_finance_colleague_can(qtbot, db, write_csv) -> None:
     team = funded(db, write_csv)
     # dated the 10th (its hold), so that it can be paid out on the 14th, recorded today (the 15th)
     request = request_withdrawal(db, team["fiona"], "AG01", Decimal("120.00"), "bank_transfer",
                                  "IBAN UA00 1234", date(2025, 4, 10))
 
     own = open_page(qtbot, db, team["fiona"])
-    assert own.current_status() is Status.PENDING and own.tabs.tabText(0) == "Pending (1)"
+    assert own.current_status() is Status.PENDING
+    assert own.tabs.tabText(0) == "Pending (1)"
     assert own.select(request.id)
     approve = own.buttons[Move.APPROVE]
     assert not approve.isEnabled()
@@ -63,13 +64,16 @@ def test_the_creator_cannot_approve_a_finance_colleague_can(qtbot, db, write_csv
 
     manager = open_page(qtbot, db, team["anna"])
     assert manager.select(request.id)
-    assert manager.buttons[Move.APPROVE].toolTip() == "Approving a withdrawal needs the finance role (you are manager)"
+    assert manager.buttons[Move.APPROVE].toolTip() == (
+        "anna (manager) may not approve withdrawals: it needs the finance role")
     assert not manager.buttons[Move.REJECT].isEnabled()
 
     page = open_page(qtbot, db, team["felix"])
     assert page.select(request.id)
     row = page.selected()
-    assert row is not None and row.request.amount == Decimal("120.00") and row.agency_name == "Alpha Agency"
+    assert row is not None
+    assert row.request.amount == Decimal("120.00")
+    assert row.agency_name == "Alpha Agency"
     # the day it was requested, in the company time zone
     kyiv_day = request.requested_at.astimezone(ZoneInfo("Europe/Kyiv")).date()
     assert page.model.data(page.model.index(0, 9)) == day(kyiv_day)
@@ -83,12 +87,15 @@ def test_the_creator_cannot_approve_a_finance_colleague_can(qtbot, db, write_csv
 
     page.act(Move.APPROVE)
     box = widgets.last_box()
-    assert box is not None and "Approve withdrawal" in box.text() and "$120.00" in box.text()
+    assert box is not None
+    assert "Approve withdrawal" in box.text()
+    assert "$120.00" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
     settle(qtbot, page)
     assert get_withdrawal(db, request.id).status is Status.APPROVED
     assert get_withdrawal(db, request.id).decided_by == "felix"
-    assert page.tabs.tabText(0) == "Pending (0)" and page.tabs.tabText(1) == "Approved (1)"
+    assert page.tabs.tabText(0) == "Pending (0)"
+    assert page.tabs.tabText(1) == "Approved (1)"
     assert f"Withdrawal {request.id} is now approved." == page.status.text()
     assert page.detail.text() == "No pending requests. A request is made from the agency's page."
 
@@ -118,7 +125,7 @@ def test_the_creator_cannot_approve_a_finance_colleague_can(qtbot, db, write_csv
     assert [r.id for r in page.model.rows()] == [request.id]
 
 
-def test_reject_needs_a_reason_and_releases_the_hold(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_reject_needs_a_reason_and_releases_the_hold(qtbot, db, write_csv) -> None:
     team = funded(db, write_csv)
     request = request_withdrawal(db, team["anna"], "AG01", Decimal("110.00"), "card", "4111 ****", TODAY)
     page = open_page(qtbot, db, team["fiona"])
@@ -138,7 +145,7 @@ def test_reject_needs_a_reason_and_releases_the_hold(qtbot, db, write_csv) -> No
     assert (ag01.position.balance, ag01.position.available) == (Decimal("150.00"), Decimal("150.00"))
 
 
-def test_approve_is_disabled_when_a_condition_fails_today(qtbot, db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_approve_is_disabled_when_a_condition_fails_today(qtbot, db, write_csv) -> None:
     team = funded(db, write_csv)
     request = request_withdrawal(db, team["anna"], "AG01", Decimal("40.00"), "paypal", "a@example.com", TODAY)
     # after the request, 60.00 of the balance pays a project: 150.00 - 60.00 = 90.00 left

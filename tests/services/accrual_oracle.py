@@ -285,7 +285,7 @@ def oracle_accruals(db: Database, period: Period, today: date) -> list[AgencyAcc
             agency = agencies[agency_id]
             result = _accrue_agency(
                 agency.code, agency.currency, period, candidates, table=table, rates=rates,
-                percent_for=lambda own, a=agency_id: percent_for(a, own), rewards=rewards,  # type: ignore[misc]
+                percent_for=lambda own, a=agency_id: percent_for(a, own), rewards=rewards,
             )
             if result is not None:
                 found.append(result)

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from partner_desk.cli import main
 from partner_desk.domain.money import to_minor
 from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.services import audit
@@ -123,7 +124,6 @@ class Cli:
 
     def __call__(self, *args: str, user: str | None = None, password: str | None = PASSWORD,
                  stdin: str | None = None) -> tuple[int, str, str]:
-        from partner_desk.cli import main
 
         if stdin is not None:
             self.monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))

@@ -11,7 +11,9 @@ from sqlalchemy import select
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor, Role
+from partner_desk.files.table import FileRejected
 from partner_desk.services.accruals import post_period, preview_period, run_as_dict
+from partner_desk.services.balances import balances
 from partner_desk.store.models import Accrual, AccrualLine, LedgerEntry, PostedPeriod
 
 PAY = "payment_id,project_id,paid_at,service,amount,currency,refund_of"
@@ -19,14 +21,14 @@ FINANCE = Actor("fin", Role.FINANCE)
 
 
 @pytest.fixture
-def world(load) -> None:  # type: ignore[no-untyped-def]
+def world(load) -> None:
     load("agencies", "code,name,currency\nAG01,Alpha,USD\nAG02,Beta,EUR")
     load("projects", "project_id,name,currency,agency_code,connected_at\n"
                      "P1,Shop,USD,AG01,2025-01-01\nP2,Clinic,USD,AG02,2025-01-01")
     load("rates", "date,currency,per_usd\n2025-10-01,EUR,0.9\n2026-02-01,EUR,0.8")
 
 
-def lines_of(run, code: str) -> dict[str, tuple[bool, Decimal, Decimal]]:  # type: ignore[no-untyped-def]
+def lines_of(run, code: str) -> dict[str, tuple[bool, Decimal, Decimal]]:
     accrual = next(a for a in run.accruals if a.agency == code)
     return {line.payment_id: (line.late, line.percent, line.commission) for line in accrual.lines}
 
@@ -141,7 +143,6 @@ def test_two_simultaneous_postings_post_once(db, world, load) -> None:
 
 
 def test_three_digit_and_zero_digit_currencies_end_to_end(db, load) -> None:
-    from partner_desk.services.balances import balances
 
     load("agencies", "code,name,currency\nAG09,Kuwait Media,KWD")
     load("projects", "project_id,name,currency,agency_code,connected_at\n"
@@ -162,7 +163,6 @@ def test_three_digit_and_zero_digit_currencies_end_to_end(db, load) -> None:
 
 
 def test_a_new_connection_overlapping_a_stored_open_one_is_refused(db, load) -> None:
-    from partner_desk.files.table import FileRejected
 
     load("agencies", "code,name,currency\nAG01,Alpha,USD\nAG02,Beta,EUR")
     load("projects", "project_id,name,currency,agency_code,connected_at\nP1,Shop,USD,AG01,2025-12-01")

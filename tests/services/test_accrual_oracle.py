@@ -197,7 +197,8 @@ def check_world(seed: int) -> None:
                 out = io.StringIO()
                 writer = RunJson(out)
                 run = post_period(db, SETUP, period, as_of=today, each=writer.accrual)
-                assert run.posted and len(run.accruals) == len(expected)
+                assert run.posted
+                assert len(run.accruals) == len(expected)
                 text = writer.head(period, False) + out.getvalue() + writer.tail()
                 assert text == _json(period, expected), f"--json of {period}, seed {seed}"
                 assert _shown([a.without_lines() for a in expected]) == _shown(run.accruals)

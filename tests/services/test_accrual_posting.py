@@ -27,12 +27,14 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from partner_desk.domain.errors import MissingRates, UserError
+from partner_desk.domain.money import from_minor
 from partner_desk.domain.roles import SETUP, Actor, Role
+from partner_desk.files.table import FileRejected
 from partner_desk.services.accruals import post_period, preview_period, run_as_dict
 from partner_desk.services.balances import balances
 from partner_desk.services.guard import Refused
 from partner_desk.services.verify import check
-from partner_desk.store.models import Accrual, AccrualLine, LedgerEntry, PostedPeriod
+from partner_desk.store.models import Accrual, AccrualLine, Agency, LedgerEntry, PostedPeriod
 
 PAY = "payment_id,project_id,paid_at,service,amount,currency,refund_of"
 FEB_1 = date(2026, 2, 1)
@@ -41,7 +43,7 @@ FINANCE = Actor("fin", Role.FINANCE)
 
 
 @pytest.fixture
-def world(load) -> None:  # type: ignore[no-untyped-def]
+def world(load) -> None:
     load("agencies", """
 code,name,currency,offer_accepted_at
 AG01,Alpha,EUR,2025-06-01
@@ -77,13 +79,11 @@ d1,P2,2025-12-15T10:00,subscription,100.00,USD,
 """)
 
 
-def by_agency(run):  # type: ignore[no-untyped-def]
+def by_agency(run):
     return {a.agency: a for a in run.accruals}
 
 
-def ledger(db, code: str) -> list[tuple[str, Decimal]]:  # type: ignore[no-untyped-def]
-    from partner_desk.domain.money import from_minor
-    from partner_desk.store.models import Agency
+def ledger(db, code: str) -> list[tuple[str, Decimal]]:
 
     with db.read() as session:
         agency = session.scalar(select(Agency).where(Agency.code == code))
@@ -94,7 +94,8 @@ def ledger(db, code: str) -> list[tuple[str, Decimal]]:  # type: ignore[no-untyp
 
 def test_january_posting(db, world, audits) -> None:
     run = post_period(db, FINANCE, "2026-01", as_of=FEB_1)
-    assert run.posted and not run.already_accrued
+    assert run.posted
+    assert not run.already_accrued
     found = by_agency(run)
     assert sorted(found) == ["AG01", "AG02", "AG03"]
 
@@ -167,7 +168,9 @@ def test_a_second_run_posts_nothing_and_says_so(db, world, counts) -> None:
     post_period(db, FINANCE, "2026-01", as_of=FEB_1)
     before = counts(Accrual, AccrualLine, LedgerEntry)
     again = post_period(db, FINANCE, "2026-01", as_of=MAR_1)
-    assert again.already_accrued and not again.posted and again.accruals == []
+    assert again.already_accrued
+    assert not again.posted
+    assert again.accruals == []
     assert again.message == "2026-01 is already accrued: nothing was posted"
     assert counts(Accrual, AccrualLine, LedgerEntry) == before
     assert run_as_dict(again) == {"period": "2026-01", "already_accrued": True, "accruals": []}
@@ -323,7 +326,6 @@ def test_a_new_commission_table_applies_from_its_period(db, world, load) -> None
 
 
 def test_commission_tables_of_posted_periods_cannot_change(db, world, load) -> None:
-    from partner_desk.files.table import FileRejected
 
     post_period(db, FINANCE, "2026-01", as_of=FEB_1)
     with pytest.raises(FileRejected) as caught:
@@ -349,7 +351,8 @@ def test_the_audit_chain_is_intact_and_shows_tampering(db, world) -> None:
     post_period(db, FINANCE, "2026-01", as_of=FEB_1)
     with db.read() as session:
         result = check(session)
-    assert result.intact and result.head.count == 5  # four imports and the posting
+    assert result.intact
+    assert result.head.count == 5
     with db.write() as session:
         session.execute(text("DROP TRIGGER audit_no_update"))
         session.execute(text("UPDATE audit SET message = 'forged' WHERE id = 2"))
@@ -361,7 +364,8 @@ def test_the_audit_chain_is_intact_and_shows_tampering(db, world) -> None:
 
 def test_json_shape_of_a_run(db, world) -> None:
     data = run_as_dict(preview_period(db, SETUP, "2026-01", as_of=FEB_1))
-    assert data["period"] == "2026-01" and data["already_accrued"] is False
+    assert data["period"] == "2026-01"
+    assert data["already_accrued"] is False
     ag01 = next(a for a in data["accruals"] if a["agency"] == "AG01")
     assert {k: ag01[k] for k in ("agency", "period", "currency", "turnover_usd", "percent", "amount",
                                  "reward_usd", "benefits")} == {

@@ -15,7 +15,7 @@ from partner_desk.store.engine import Database
 TODAY = date(2026, 11, 28)
 
 
-def test_one_agency_preview_equals_its_part_of_the_whole(db: Database, clock) -> None:  # type: ignore[no-untyped-def]
+def test_one_agency_preview_equals_its_part_of_the_whole(db: Database, clock) -> None:
     clock("2026-11-28T09:00")
     build_demo(db)
     for period in ("2026-11",):

@@ -15,12 +15,12 @@ from tests.gui.page_data import people, seed
 APRIL_15 = date(2025, 4, 15)
 
 
-def stored(db, model) -> int:  # type: ignore[no-untyped-def]
+def stored(db, model) -> int:
     with db.read() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def test_a_preview_reports_every_batch_of_agencies_and_the_rest(db, write_csv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_preview_reports_every_batch_of_agencies_and_the_rest(db, write_csv, monkeypatch) -> None:
     seed(db, write_csv)  # AG01 and AG02 have lines in 2025-03, AG03 none
     fiona = people(db)["fiona"]
     heard: list[int] = []
@@ -40,7 +40,7 @@ class Stop(Exception):
     pass
 
 
-def test_a_posting_stopped_midway_writes_nothing(db, write_csv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_posting_stopped_midway_writes_nothing(db, write_csv, monkeypatch) -> None:
     seed(db, write_csv)
     fiona = people(db)["fiona"]
     monkeypatch.setattr(accruals, "PROGRESS_EVERY", 1)
@@ -52,5 +52,6 @@ def test_a_posting_stopped_midway_writes_nothing(db, write_csv, monkeypatch) -> 
         post_period(db, fiona, "2025-03", APRIL_15, stop)
     assert [stored(db, m) for m in (PostedPeriod, Accrual, AccrualLine, LedgerEntry)] == [0, 0, 0, 0]
     run = post_period(db, fiona, "2025-03", APRIL_15)
-    assert run.posted and len(run.accruals) == 2
+    assert run.posted
+    assert len(run.accruals) == 2
     assert [stored(db, m) for m in (PostedPeriod, Accrual, AccrualLine, LedgerEntry)] == [1, 2, 2, 2]

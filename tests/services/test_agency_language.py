@@ -21,25 +21,25 @@ MANAGER = Actor("mira", Role.MANAGER)
 ADMIN = Actor("ada", Role.ADMIN)
 
 
-def languages(db) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+def languages(db) -> dict[str, str | None]:
     with db.read() as session:
         return {a.code: a.language for a in session.scalars(select(Agency).order_by(Agency.code))}
 
 
-def test_the_agencies_file_gives_each_agency_its_language(db, load) -> None:  # type: ignore[no-untyped-def]
+def test_the_agencies_file_gives_each_agency_its_language(db, load) -> None:
     summary = load("agencies", AGENCIES)
     assert summary.added == 3
     # 'EN' is read as en; an empty value leaves the agency to the company default
     assert languages(db) == {"AG01": "uk", "AG02": "en", "AG03": None}
 
 
-def test_the_column_is_optional(db, load) -> None:  # type: ignore[no-untyped-def]
+def test_the_column_is_optional(db, load) -> None:
     load("agencies", "code,name,currency\nAG01,Alpha,EUR\n")
     assert languages(db) == {"AG01": None}
 
 
 def test_an_empty_value_never_clears_a_stored_language_and_a_missing_one_is_filled_in(
-        db, load) -> None:  # type: ignore[no-untyped-def]
+        db, load) -> None:
     load("agencies", AGENCIES)
     again = load("agencies", HEADER + "AG01,Alpha,EUR,,,\nAG02,Beta,PLN,,,en\nAG03,Gamma,UAH,,,uk\n")
     # AG01 keeps uk (empty), AG02 is the same, AG03 had none: the file sets it
@@ -47,7 +47,7 @@ def test_an_empty_value_never_clears_a_stored_language_and_a_missing_one_is_fill
     assert languages(db) == {"AG01": "uk", "AG02": "en", "AG03": "uk"}
 
 
-def test_a_language_other_than_uk_or_en_refuses_the_file(db, load, counts, audits) -> None:  # type: ignore[no-untyped-def]
+def test_a_language_other_than_uk_or_en_refuses_the_file(db, load, counts, audits) -> None:
     load("agencies", AGENCIES)
     with pytest.raises(FileRejected) as caught:
         load("agencies", HEADER + "AG04,Delta,USD,,,de\nAG05,Epsilon,UAH,,,ua\nAG01,Alpha,EUR,,,en\n"
@@ -64,7 +64,7 @@ def test_a_language_other_than_uk_or_en_refuses_the_file(db, load, counts, audit
     assert (audits()[-1].action, audits()[-1].outcome) == ("import", "refused")
 
 
-def test_the_agency_page_sets_and_clears_the_language_audited(db, load, audits) -> None:  # type: ignore[no-untyped-def]
+def test_the_agency_page_sets_and_clears_the_language_audited(db, load, audits) -> None:
     load("agencies", AGENCIES)
     assert set_agency_language(db, MANAGER, "AG03", "en") == "en"
     assert set_agency_language(db, MANAGER, "AG03", "en") == "en"  # the same again changes nothing
@@ -84,7 +84,7 @@ def test_the_agency_page_sets_and_clears_the_language_audited(db, load, audits) 
                                          "NAME) as a user with the manager role"),
 ])
 def test_a_refused_change_says_why_changes_nothing_and_is_audited(
-        db, load, audits, actor: Actor, code: str, language: str, message: str) -> None:  # type: ignore[no-untyped-def]
+        db, load, audits, actor: Actor, code: str, language: str, message: str) -> None:
     load("agencies", AGENCIES)
     with pytest.raises(UserError) as caught:
         set_agency_language(db, actor, code, language)
@@ -94,7 +94,7 @@ def test_a_refused_change_says_why_changes_nothing_and_is_audited(
     assert (last.action, last.outcome, last.message) == ("agency.language", "refused", message)
 
 
-def test_the_company_default_is_english_and_an_admin_changes_it(db, audits) -> None:  # type: ignore[no-untyped-def]
+def test_the_company_default_is_english_and_an_admin_changes_it(db, audits) -> None:
     assert settings_view(db, SETUP).statement_language == "en"
     with pytest.raises(Refused):
         set_statement_language(db, MANAGER, "uk")
@@ -104,7 +104,7 @@ def test_the_company_default_is_english_and_an_admin_changes_it(db, audits) -> N
     assert set_statement_language(db, ADMIN, "uk") == "uk"
     assert settings_view(db, SETUP).statement_language == "uk"
     with db.read() as session:
-        assert session.get(Setting, "statement_language").value == "uk"  # type: ignore[union-attr]
+        assert session.get(Setting, "statement_language").value == "uk"
     last = audits()[-1]
     assert (last.action, last.object, last.before, last.after) == (
         "settings", "statement_language", '{"value":"en"}', '{"value":"uk"}')

@@ -22,7 +22,7 @@ F1 = ACTORS["f1"]
 
 
 @pytest.fixture
-def wdb(tmp_path: Path, clock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+def wdb(tmp_path: Path, clock) -> Iterator[Database]:
     clock(CLOCK)
     database = world(tmp_path)
     credit(database, "AG01", "100.00")                                         # the world's records: 1-7
@@ -60,7 +60,8 @@ def test_reading_the_trail_needs_finance_or_admin(wdb: Database) -> None:
 def test_an_intact_chain_verifies_and_gives_its_head(wdb: Database) -> None:
     check = audit_trail.verify(wdb, F1)
     assert check.problems == []
-    assert check.head == audit_trail.head(wdb) and check.head.count == 10
+    assert check.head == audit_trail.head(wdb)
+    assert check.head.count == 10
     assert str(check.head) == f"10:{audit_trail.records(wdb, F1, limit=1)[0]['hash']}"
 
 

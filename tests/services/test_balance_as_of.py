@@ -19,7 +19,7 @@ def position(db: Database, day: date | None) -> tuple[Decimal, Decimal, Decimal]
     return pos.balance, pos.held, pos.available
 
 
-def test_balances_as_they_stood(db: Database, clock) -> None:  # type: ignore[no-untyped-def]
+def test_balances_as_they_stood(db: Database, clock) -> None:
     populate(db)
     clock(NOW)
     # 22 November: the credits 135.00 + 67.50 and the hold of 20 November (50.00)

@@ -50,7 +50,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, s
     database.dispose()
 
 
-def _rows(db: Database, stmt):  # type: ignore[no-untyped-def]
+def _rows(db: Database, stmt):
     with db.read() as session:
         return list(session.execute(stmt))
 
@@ -171,7 +171,8 @@ def test_refund_lines_reverse_at_the_original_terms(demo: tuple[Database, str]) 
     for percent, pay_rate, partner_rate, commission, o_percent, o_pay, o_partner, o_commission in rows:
         assert (percent, pay_rate, partner_rate) == (o_percent, Decimal(o_pay),
                                                       None if o_partner is None else Decimal(o_partner))
-        assert commission <= 0 and -commission <= o_commission
+        assert commission <= 0
+        assert -commission <= o_commission
     # the telephony refund earned nothing, as its original earned nothing
     telephony_refund_lines = _rows(db, select(func.count()).select_from(AccrualLine)
                                    .join(Payment, Payment.payment_id == AccrualLine.payment_id)
@@ -187,7 +188,8 @@ def test_past_months_posted_in_order_and_the_running_month_open(demo: tuple[Data
     as_of = {a for (a,) in _rows(db, select(PostedPeriod.as_of))}
     assert as_of == {TODAY}
     current = preview_period(db, SETUP, "2026-11", as_of=TODAY)
-    assert current.accruals and not current.already_accrued
+    assert current.accruals
+    assert not current.already_accrued
     with pytest.raises(UserError, match="has not ended"):
         post_period(db, Actor("finance", Role.FINANCE), "2026-11")  # the demo's finance user
 
@@ -255,7 +257,7 @@ def test_the_same_day_gives_the_same_data(demo: tuple[Database, str], tmp_path: 
         again.dispose()
 
 
-def test_refuses_a_database_that_has_agencies(db: Database, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_refuses_a_database_that_has_agencies(db: Database, write_csv) -> None:
     import_file(db, SETUP, "agencies", write_csv("code,name,currency\nAG01,Own Agency,USD"))
     with pytest.raises(UserError, match="already has agencies"):
         build_demo(db)

@@ -26,7 +26,8 @@ def test_a_display_name_is_kept_and_audited(db: Database) -> None:
     with db.read() as s:
         after = json.loads(s.scalar(select(AuditRecord.after).where(AuditRecord.object == "olena")) or "{}")
         plain = json.loads(s.scalar(select(AuditRecord.after).where(AuditRecord.object == "fin")) or "{}")
-    assert after["display_name"] == "Olena Kovalenko" and "display_name" not in plain
+    assert after["display_name"] == "Olena Kovalenko"
+    assert "display_name" not in plain
 
 
 @pytest.mark.parametrize(("shown", "problem"), [
@@ -41,4 +42,5 @@ def test_a_bad_display_name_is_refused_and_nothing_is_written(db: Database, show
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(User)) == 1
         last = s.scalars(select(AuditRecord).order_by(AuditRecord.id.desc())).first()
-    assert last is not None and (last.action, last.outcome) == ("users.add", "refused")
+    assert last is not None
+    assert (last.action, last.outcome) == ("users.add", "refused")

@@ -12,17 +12,18 @@ from sqlalchemy import insert
 from partner_desk.domain.periods import today_in, zone
 from partner_desk.files.table import FileRejected
 from partner_desk.store.models import Agency, Connection, Payment, Project, Rate, TierLevel
+from partner_desk.store.queries import company_tz
 
 PAY = "payment_id,project_id,paid_at,service,amount,currency,refund_of"
 
 
 @pytest.fixture
-def connected(load) -> None:  # type: ignore[no-untyped-def]
+def connected(load) -> None:
     load("agencies", "code,name,currency\nAG01,Alpha,EUR")
     load("projects", "project_id,name,currency,agency_code,connected_at\nP1,Shop,USD,AG01,2025-01-01")
 
 
-def problems(load, kind: str, text: str) -> list[str]:  # type: ignore[no-untyped-def]
+def problems(load, kind: str, text: str) -> list[str]:
     with pytest.raises(FileRejected) as caught:
         load(kind, text)
     return str(caught.value).splitlines()[1:]
@@ -54,7 +55,6 @@ def test_a_payment_time_outside_the_centuries_is_refused_not_an_overflow(load, c
 
 def test_a_payment_may_be_dated_tomorrow_but_not_later(db, load, connected, counts) -> None:
     with db.read() as session:
-        from partner_desk.store.queries import company_tz
 
         today = today_in(company_tz(session))
     tomorrow, later = today + timedelta(days=1), today + timedelta(days=2)

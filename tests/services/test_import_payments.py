@@ -17,12 +17,12 @@ HEADER = "payment_id,project_id,paid_at,service,amount,currency,refund_of"
 
 
 @pytest.fixture
-def connected(load) -> None:  # type: ignore[no-untyped-def]
+def connected(load) -> None:
     load("agencies", "code,name,currency\nAG01,Alpha,EUR")
     load("projects", "project_id,name,currency,agency_code,connected_at\nP1,Shop,UAH,AG01,2025-01-01")
 
 
-def stored(db) -> dict[str, Payment]:  # type: ignore[no-untyped-def]
+def stored(db) -> dict[str, Payment]:
     with db.read() as session:
         return {p.payment_id: p for p in session.scalars(select(Payment))}
 

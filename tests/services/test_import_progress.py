@@ -12,18 +12,18 @@ from partner_desk.services.imports import PROGRESS_EVERY, import_file, validate_
 from partner_desk.store.models import ImportRun, Rate
 
 
-def rates_csv(write_csv, rows: int):  # type: ignore[no-untyped-def]
+def rates_csv(write_csv, rows: int):
     start = date(2010, 1, 1)
     lines = ["date,currency,per_usd"] + [f"{start + timedelta(days=i)},EUR,0.9" for i in range(rows)]
     return write_csv("\n".join(lines), "rates.csv")
 
 
-def stored(db, model) -> int:  # type: ignore[no-untyped-def]
+def stored(db, model) -> int:
     with db.read() as session:
         return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def test_validation_reports_rows_read_every_batch_and_at_the_end(db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_validation_reports_rows_read_every_batch_and_at_the_end(db, write_csv) -> None:
     path = rates_csv(write_csv, 4_500)
     heard: list[int] = []
     summary = validate_file(db, SETUP, "rates", path, heard.append)
@@ -38,7 +38,7 @@ class Stop(Exception):
     pass
 
 
-def test_a_callback_that_raises_stops_the_import_and_nothing_is_written(db, write_csv) -> None:  # type: ignore[no-untyped-def]
+def test_a_callback_that_raises_stops_the_import_and_nothing_is_written(db, write_csv) -> None:
     path = rates_csv(write_csv, 4_500)
 
     def stop_at_first_report(rows: int) -> None:

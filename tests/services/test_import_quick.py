@@ -96,7 +96,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     db.dispose()
     with sqlite3.connect(path) as raw:
         raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    yield path
+    return path
 
 
 def _import(base: Path, folder: Path, name: str, text: str) -> tuple[str, list[tuple[object, ...]], list[str]]:
@@ -159,4 +159,5 @@ def test_plain_rows_are_read_the_quick_way(base: Path, monkeypatch: pytest.Monke
             "7,EUR,\n")
     outcome, stored, _late = _import(base, tmp_path, "plain", text)
     assert outcome.startswith("payments: 4 rows read, 4 added")
-    assert careful == [] and len(stored) == 5
+    assert careful == []
+    assert len(stored) == 5

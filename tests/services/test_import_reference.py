@@ -42,7 +42,8 @@ def test_agency_offer_accepted_since_the_last_import_is_recorded(db, load) -> No
     assert summary.updated == 1
     with db.read() as session:
         beta = session.scalar(select(Agency).where(Agency.code == "AG02"))
-        assert beta is not None and beta.offer_accepted_at == datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
+        assert beta is not None
+        assert beta.offer_accepted_at == datetime(2026, 2, 1, 9, 0, tzinfo=UTC)
 
 
 def test_agency_rows_with_problems_refuse_the_whole_file(db, load, counts, audits) -> None:
@@ -70,7 +71,8 @@ AG03,Gamma,USD,,
     assert counts(Agency, ImportRun) == {"agencies": 2, "imports": 1}
     last = audits()[-1]
     assert (last.action, last.outcome) == ("import", "refused")
-    assert last.message is not None and "5 problems" in last.message
+    assert last.message is not None
+    assert "5 problems" in last.message
 
 
 def test_missing_columns_are_reported_on_row_1(load) -> None:
@@ -190,9 +192,9 @@ date,currency,per_usd
     assert counts(Rate) == {"rates": 3}
 
 
-def tables(db) -> dict[str, set[tuple[Decimal, Decimal]]]:  # type: ignore[no-untyped-def]
+def tables(db) -> dict[str, set[tuple[Decimal, Decimal]]]:
     with db.read() as session:
-        versions = {v.id: v.effective_from for v in session.scalars(select(TierVersion))}
+        versions = {v.id: str(v.effective_from) for v in session.scalars(select(TierVersion))}
         result: dict[str, set[tuple[Decimal, Decimal]]] = {p: set() for p in versions.values()}
         for level in session.scalars(select(TierLevel)):
             result[versions[level.version_id]].add((level.min_usd, level.percent))

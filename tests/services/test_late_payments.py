@@ -29,7 +29,7 @@ MAY_1 = date(2026, 5, 1)
 
 
 @pytest.fixture
-def march_posted(db: Database, load) -> Database:  # type: ignore[no-untyped-def]
+def march_posted(db: Database, load) -> Database:
     load("agencies", "code,name,currency\nAG1,Alpha,USD\nAG2,Beta,EUR\n")
     load("projects", "project_id,name,currency,agency_code,connected_at,disconnected_at\n"
                      "P1,One,USD,AG1,2026-01-01,\nP2,Two,EUR,AG2,2026-01-01,\n")
@@ -46,11 +46,11 @@ def noted(db: Database) -> list[str]:
         return sorted(session.scalars(select(LatePayment.payment_id)))
 
 
-def lines_of(run) -> dict[str, tuple[Decimal, bool, Decimal]]:  # type: ignore[no-untyped-def]
+def lines_of(run) -> dict[str, tuple[Decimal, bool, Decimal]]:
     return {line.payment_id: (line.commission, line.late, line.percent) for a in run.accruals for line in a.lines}
 
 
-def test_a_payment_imported_into_a_posted_month_is_noted_and_accrued_late(march_posted: Database, load) -> None:  # type: ignore[no-untyped-def]
+def test_a_payment_imported_into_a_posted_month_is_noted_and_accrued_late(march_posted: Database, load) -> None:
     load("payments", f"{PAY}\nl1,P1,2026-03-28T10:00,subscription,50.00,USD,\n"
                      "a1,P1,2026-04-03T10:00,subscription,30.00,USD,\n"
                      "t1,P1,2026-03-29T10:00,telephony,70.00,USD,\n")
@@ -65,7 +65,7 @@ def test_a_payment_imported_into_a_posted_month_is_noted_and_accrued_late(march_
     assert noted(march_posted) == []
 
 
-def test_a_new_connection_over_a_posted_month_makes_its_payments_earn_late(march_posted: Database, load) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_connection_over_a_posted_month_makes_its_payments_earn_late(march_posted: Database, load) -> None:
     load("payments", f"{PAY}\nn1,P9,2026-03-10T10:00,subscription,200.00,USD,\n"
                      "n0,P9,2026-02-10T10:00,subscription,60.00,USD,\n")
     assert noted(march_posted) == ["n0", "n1"]
@@ -83,7 +83,7 @@ def test_a_new_connection_over_a_posted_month_makes_its_payments_earn_late(march
     assert noted(march_posted) == []
 
 
-def test_a_refund_of_a_posted_payment_arriving_late_reverses_at_its_terms(march_posted: Database, load) -> None:  # type: ignore[no-untyped-def]
+def test_a_refund_of_a_posted_payment_arriving_late_reverses_at_its_terms(march_posted: Database, load) -> None:
     load("payments", f"{PAY}\nr1,P2,2026-03-20T10:00,subscription,-400.00,EUR,m2\n")
     assert noted(march_posted) == ["r1"]
     run = post_period(march_posted, SETUP, "2026-04", as_of=MAY_1)
@@ -92,14 +92,14 @@ def test_a_refund_of_a_posted_payment_arriving_late_reverses_at_its_terms(march_
     assert [(a.agency, a.total) for a in run.accruals] == [("AG2", Decimal("-60.00"))]
 
 
-def test_the_late_payments_are_read_by_id_not_through_every_earlier_month(march_posted: Database, load) -> None:  # type: ignore[no-untyped-def]
+def test_the_late_payments_are_read_by_id_not_through_every_earlier_month(march_posted: Database, load) -> None:
     """A posting's cost does not grow with the history: the payments noted late are looked up by id
     from `late_payments`; SQLite's plan for that read searches payments by their key, never by a
     range of earlier periods."""
     load("payments", f"{PAY}\nl1,P1,2026-03-28T10:00,subscription,50.00,USD,\n")
     seen: list[tuple[str, Any]] = []
 
-    def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+    def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:
         if "late_payments" in statement and "amount_minor" in statement and "refund_of IS NULL" in statement:
             seen.append((statement, parameters))
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError
 
 from partner_desk.domain.errors import MissingRates, UserError
 from partner_desk.domain.roles import SETUP
@@ -23,7 +24,7 @@ M1, F1, A1 = ACTORS["m1"], ACTORS["f1"], ACTORS["a1"]
 
 
 @pytest.fixture
-def wdb(tmp_path: Path, clock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+def wdb(tmp_path: Path, clock) -> Iterator[Database]:
     clock(CLOCK)
     database = world(tmp_path)
     yield database
@@ -112,7 +113,7 @@ def test_missing_rate_is_the_missing_rates_error(wdb: Database) -> None:
         pay_project(wdb, M1, "AG01", "P-PLN", "1.00")
 
 
-def test_a_project_disconnected_now_cannot_be_paid(wdb: Database, clock) -> None:  # type: ignore[no-untyped-def]
+def test_a_project_disconnected_now_cannot_be_paid(wdb: Database, clock) -> None:
     credit(wdb, "AG01", "100.00")
     # before 2025-06-01 P-MOVED was AG01's: paying it then was allowed (USD rate is 1, EUR 0.8)
     clock("2025-05-31T12:00:00Z")
@@ -167,8 +168,6 @@ def test_a_negative_correction_may_not_overdraw(wdb: Database) -> None:
 
 
 def test_the_database_refuses_to_change_or_delete_a_ledger_entry(wdb: Database) -> None:
-    from sqlalchemy import text
-    from sqlalchemy.exc import DatabaseError
 
     credit(wdb, "AG01", "30.00")
     for statement in ("UPDATE ledger_entries SET amount_minor = 999999", "DELETE FROM ledger_entries"):

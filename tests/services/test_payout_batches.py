@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from partner_desk.domain.errors import UserError
 from partner_desk.services import payout_accounts
+from partner_desk.services.accruals import post_period
 from partner_desk.services.balances import balances
 from partner_desk.services.guard import Refused
 from partner_desk.services.payout_batches import BatchRefused, export_batch, mark_batch_paid, preview_batch
-from partner_desk.services.withdrawals import approve, get_withdrawal, mark_paid, request_withdrawal
+from partner_desk.services.withdrawals import approve, get_withdrawal, mark_paid, reject, request_withdrawal
 from partner_desk.store.engine import Database
 from partner_desk.store.models import AuditRecord, LedgerEntry, PayoutBatch, PayoutBatchFile, Withdrawal
 from tests.services.money_world import ACTORS, CLOCK, TODAY, world
@@ -43,7 +44,7 @@ def paypal_batch(db: Database) -> list[int]:
 
 def count(db: Database, model: object) -> int:
     with db.read() as s:
-        return int(s.scalar(select(func.count()).select_from(model)) or 0)  # type: ignore[arg-type]
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def money_rows(db: Database) -> list[tuple[str, str, int, date]]:
@@ -78,10 +79,12 @@ def test_paypal_files_byte_for_byte_one_per_currency(pdb: Database, tmp_path: Pa
     assert money_rows(pdb) == [("withdrawal_hold", "USD", -12050, HELD_ON),
                                ("withdrawal_hold", "JPY", -20000, HELD_ON),
                                ("withdrawal_hold", "USD", -8000, HELD_ON)]
-    assert count(pdb, PayoutBatch) == 1 and count(pdb, PayoutBatchFile) == 2
+    assert count(pdb, PayoutBatch) == 1
+    assert count(pdb, PayoutBatchFile) == 2
     with pdb.read() as s:
         last = s.scalars(select(AuditRecord).order_by(AuditRecord.id.desc())).first()
-        assert last is not None and (last.user_name, last.action, last.object) == ("f2", "withdraw.export", "batch:1")
+        assert last is not None
+        assert (last.user_name, last.action, last.object) == ("f2", "withdraw.export", "batch:1")
 
 
 def test_a_request_without_an_email_stops_the_whole_paypal_batch(pdb: Database, tmp_path: Path) -> None:
@@ -97,10 +100,13 @@ def test_a_request_without_an_email_stops_the_whole_paypal_batch(pdb: Database, 
         "keep one",
     ]
     assert str(caught.value).startswith("the PayPal batch was not made: request ")
-    assert not out.exists() and count(pdb, PayoutBatch) == 0 and good.status == "approved"
+    assert not out.exists()
+    assert count(pdb, PayoutBatch) == 0
+    assert good.status == "approved"
     with pdb.read() as s:
         last = s.scalars(select(AuditRecord).order_by(AuditRecord.id.desc())).first()
-        assert last is not None and (last.action, last.outcome) == ("withdraw.export", "refused")
+        assert last is not None
+        assert (last.action, last.outcome) == ("withdraw.export", "refused")
 
 
 def test_a_second_export_leaves_out_requests_an_open_batch_holds(pdb: Database, tmp_path: Path) -> None:
@@ -216,8 +222,10 @@ def test_bank_batch_register_and_sepa(pdb: Database, tmp_path: Path) -> None:
     totals = {sheet.cell(r, 1).value: sheet.cell(r, 7).value for r in (10, 11)}
     assert totals == {"Total EUR": 250.25, "Total USD": 300}  # 150.25 + 100.00
     xml = (out / "payout-batch-1-sepa-EUR.xml").read_text()
-    assert "<EndToEndId>PAYOUT-REQUEST-1</EndToEndId>" in xml and "<CtrlSum>150.25</CtrlSum>" in xml
-    assert "<IBAN>DE89370400440532013000</IBAN>" in xml and "<NbOfTxs>1</NbOfTxs>" in xml
+    assert "<EndToEndId>PAYOUT-REQUEST-1</EndToEndId>" in xml
+    assert "<CtrlSum>150.25</CtrlSum>" in xml
+    assert "<IBAN>DE89370400440532013000</IBAN>" in xml
+    assert "<NbOfTxs>1</NbOfTxs>" in xml
     # the register opened and saved again still names its batch
     book.save(out / "saved-again.xlsx")
     assert preview_batch(pdb, out / "saved-again.xlsx").batch_id == 1
@@ -262,7 +270,8 @@ def test_a_bank_request_with_a_wrong_iban_checksum_is_refused(pdb: Database) -> 
     assert (count(pdb, Withdrawal), money_rows(pdb)) == before
     with pdb.read() as s:
         last = s.scalars(select(AuditRecord).order_by(AuditRecord.id.desc())).first()
-        assert last is not None and (last.action, last.outcome) == ("withdraw.request", "refused")
+        assert last is not None
+        assert (last.action, last.outcome) == ("withdraw.request", "refused")
     # a valid IBAN, an account without one, or a PayPal request are accepted as before
     assert approved(pdb, "AG01", "150.00", "bank", f"IBAN {IBAN_DE}").status == "approved"
     assert approved(pdb, "AG01", "150.00", "bank", "account 42 at First Bank").status == "approved"
@@ -270,7 +279,6 @@ def test_a_bank_request_with_a_wrong_iban_checksum_is_refused(pdb: Database) -> 
 
 
 def test_the_last_details_of_each_method_are_offered_again(pdb: Database) -> None:
-    from partner_desk.services.withdrawals import reject
 
     approved(pdb, "AG01", "150.00", "bank", f"IBAN {IBAN_DE}")
     approved(pdb, "AG01", "150.00", "paypal", "old@example.com")
@@ -314,7 +322,6 @@ def test_each_payout_of_a_batch_and_its_release_are_dated_the_day_paid(pdb: Data
 
 def test_a_batch_date_after_today_or_in_a_posted_month_is_refused_and_writes_nothing(
         pdb: Database, tmp_path: Path) -> None:
-    from partner_desk.services.accruals import post_period
 
     paypal_batch(pdb)
     result = export_batch(pdb, F2, "paypal", tmp_path / "out")

@@ -25,6 +25,7 @@ from partner_desk.services.verify import check
 from partner_desk.store.engine import Database
 from partner_desk.store.models import AuditRecord, LedgerEntry
 from tests.services.money_world import CLOCK, TODAY, credit, populate, world
+from tests.store.pg_server import PgServer
 
 WORKERS = 6
 REQUESTS = 4          # pending requests of 150.00 EUR each, made by m1
@@ -34,7 +35,7 @@ PAYMENTS = 3          # each worker tries to pay 100.00 EUR to a project this ma
 
 def _attempt(kind: str, target: int, run: object, results: list[tuple[str, int, bool]]) -> None:
     try:
-        run()  # type: ignore[operator]
+        run()
         results.append((kind, target, True))
     except UserError:
         results.append((kind, target, False))
@@ -45,7 +46,7 @@ def _worker(url: str, index: int, ids: list[int], barrier: object, queue: object
     finance = Actor("f1" if index % 2 else "f2", Role.FINANCE)
     manager = Actor("m2", Role.MANAGER)
     results: list[tuple[str, int, bool]] = []
-    barrier.wait()  # type: ignore[attr-defined]
+    barrier.wait()
     order = ids if index % 2 else list(reversed(ids))  # half go the other way round
     for wid in order:
         _attempt("approve", wid, lambda w=wid: withdrawals.approve(db, finance, w, as_of=TODAY), results)
@@ -57,7 +58,7 @@ def _worker(url: str, index: int, ids: list[int], barrier: object, queue: object
     _attempt("request", 0, lambda: withdrawals.request_withdrawal(db, manager, "AG01", "120.00", "card", "c",
                                                                   as_of=TODAY), results)
     db.dispose()
-    queue.put(results)  # type: ignore[attr-defined]
+    queue.put(results)
 
 
 def _prepare(db: Database) -> list[int]:
@@ -114,7 +115,7 @@ def _count_records(db: Database) -> int:
         return int(s.scalar(select(func.count()).select_from(AuditRecord)) or 0)
 
 
-def test_race_on_an_sqlite_file(tmp_path: Path, clock) -> None:  # type: ignore[no-untyped-def]
+def test_race_on_an_sqlite_file(tmp_path: Path, clock) -> None:
     clock(CLOCK)
     db = world(tmp_path)
     ids = _prepare(db)
@@ -127,7 +128,6 @@ def test_race_on_an_sqlite_file(tmp_path: Path, clock) -> None:  # type: ignore[
 
 @pytest.fixture(scope="module")
 def pg_url() -> Iterator[str]:
-    from tests.store.pg_server import PgServer
 
     server = PgServer().start()
     try:
@@ -136,7 +136,7 @@ def pg_url() -> Iterator[str]:
         server.stop()
 
 
-def test_race_on_postgresql(pg_url: str, clock) -> None:  # type: ignore[no-untyped-def]
+def test_race_on_postgresql(pg_url: str, clock) -> None:
     clock(CLOCK)
     db = Database(pg_url)
     populate(db)

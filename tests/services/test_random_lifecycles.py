@@ -142,4 +142,6 @@ def test_random_world_posts_every_eligible_payment_once(db: Database, tmp_path: 
             expected.add(p.payment_id)
     assert set(accrued) == expected
     accruals, lines, _refunds, late = assert_posted_rules(db)
-    assert accruals > 0 and lines == len(expected) and late > 0
+    assert accruals > 0
+    assert lines == len(expected)
+    assert late > 0

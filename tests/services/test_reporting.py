@@ -24,7 +24,7 @@ TODAY = date(2025, 4, 15)
 
 
 @pytest.fixture
-def rdb(tmp_path: Path, clock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+def rdb(tmp_path: Path, clock) -> Iterator[Database]:
     clock("2025-04-15T09:00:00Z")
     database = Database(f"sqlite:///{tmp_path / 'reporting.db'}")
     init_database(database)

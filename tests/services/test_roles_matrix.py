@@ -23,7 +23,7 @@ ANON = users.ANONYMOUS
 
 
 @pytest.fixture
-def wdb(tmp_path: Path, clock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+def wdb(tmp_path: Path, clock) -> Iterator[Database]:
     clock(CLOCK)
     database = world(tmp_path)
     credit(database, "AG01", "1000.00")
@@ -91,7 +91,7 @@ def test_move_matrix(wdb: Database, who: str, move: str, whose: str) -> None:
     entries, records, states = snapshot(wdb)
     if EXPECTED[(who, move, whose)]:
         view = action(wdb, ACTORS[who], wid)
-        assert view.status in ("approved", "rejected", "cancelled", "paid")  # type: ignore[attr-defined]
+        assert view.status in ("approved", "rejected", "cancelled", "paid")
         assert last_audit(wdb).outcome == "ok"
         assert snapshot(wdb)[1] == records + 1
         return

@@ -15,6 +15,7 @@ from partner_desk.services.guard import Refused
 from partner_desk.services.verify import check
 from partner_desk.store.engine import Database
 from partner_desk.store.models import User
+from tests.services.money_world import credit, populate
 
 
 def stored_hash(db: Database, name: str) -> str:
@@ -43,12 +44,14 @@ def test_a_hash_made_with_older_parameters_is_made_again_at_sign_in(db: Database
     monkeypatch.setattr(sign_in, "HASHER", stronger)
     assert users.sign_in(db, "root", "a long pass phrase") == Actor("root", Role.ADMIN)
     new = stored_hash(db, "root")
-    assert new.startswith("$argon2id$v=19$m=2048,t=2,p=1$") and new != old
+    assert new.startswith("$argon2id$v=19$m=2048,t=2,p=1$")
+    assert new != old
     trail = records(db, Actor("root", Role.ADMIN))
     assert (trail[0]["action"], trail[0]["after"]["password"]) == ("users.rehash", sign_in.password_digest(new))
     # signing in again changes nothing: the hash is current
     users.sign_in(db, "root", "a long pass phrase")
-    assert stored_hash(db, "root") == new and len(records(db, Actor("root", Role.ADMIN))) == len(trail)
+    assert stored_hash(db, "root") == new
+    assert len(records(db, Actor("root", Role.ADMIN))) == len(trail)
     with db.read() as s:
         assert check(s).problems == []
 
@@ -80,7 +83,6 @@ def test_ones_own_password_needs_the_current_one(db: Database) -> None:
 
 
 def test_an_open_window_follows_a_new_role_and_a_deactivation_at_its_next_action(db: Database) -> None:
-    from tests.services.money_world import credit, populate
 
     populate(db)  # a1, a2 admins; m1 a manager ... (tests/services/money_world.py)
     credit(db, "AG01", "100.00")

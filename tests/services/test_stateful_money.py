@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import event as note_event
 from hypothesis import strategies as st
@@ -176,7 +177,8 @@ class MoneyMachine(RuleBasedStateMachine):
             if now < 0:
                 note_event("an available balance is negative after a refund reversal")
             if now < 0 and now < before[code]:
-                assert action == "accrue.post" and any(e.kind == "refund_reversal" for e in entries), (
+                assert action == "accrue.post", f"{action} made {code}'s available balance negative ({now})"
+                assert any(e.kind == "refund_reversal" for e in entries), (
                     f"{action} made {code}'s available balance negative ({now})")
         return ok, entries
 
@@ -208,7 +210,8 @@ class MoneyMachine(RuleBasedStateMachine):
                 "paid": ["hold_release", "payout", "withdrawal_hold"],
             }[row.status]
             if row.status in ("approved", "paid", "rejected"):
-                assert row.decided_by is not None and row.decided_by != row.requested_by
+                assert row.decided_by is not None
+                assert row.decided_by != row.requested_by
 
     # -- money in ------------------------------------------------------------------------------
 
@@ -280,7 +283,9 @@ class MoneyMachine(RuleBasedStateMachine):
 
         def then(ok: bool, view: Any, entries: list[Any]) -> None:
             if ok:
-                assert amount <= available and code != "AG02" and method != "crypto"
+                assert amount <= available
+                assert code != "AG02"
+                assert method != "crypto"
                 assert [(e.kind, e.amount_minor, e.withdrawal_id) for e in entries] == [
                     ("withdrawal_hold", -int(amount * 100), view.id)]
                 self.requests[view.id] = "pending"
@@ -347,18 +352,24 @@ class MoneyMachine(RuleBasedStateMachine):
         value = -amount if negative else amount
         ok, entries = self.act("correct", lambda: ledger.correct(db, actor, code, value, reason))
         if ok:
-            assert actor.role is Role.ADMIN and reason
+            assert actor.role is Role.ADMIN
+            assert reason
             # adding money is always allowed (it may lift a balance a refund made negative);
             # taking money away may not leave the available balance below zero
             assert value > 0 or available + value >= 0
             assert [(e.kind, e.amount_minor) for e in entries] == [("correction", int(value * 100))]
 
 
-MoneyMachine.TestCase.settings = settings(
-    max_examples=int(os.environ.get("PARTNER_DESK_STATEFUL_EXAMPLES", "1000")),
-    stateful_step_count=5,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-TestMoneyMachine = MoneyMachine.TestCase
+def _runs(examples: int) -> settings:
+    return settings(max_examples=examples, stateful_step_count=5, deadline=None, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+# `make test` explores 100 random runs; `make test-deep` the full thousand (the slow one below)
+class TestMoneyMachine(MoneyMachine.TestCase):
+    settings = _runs(int(os.environ.get("PARTNER_DESK_STATEFUL_EXAMPLES", "100")))
+
+
+@pytest.mark.slow
+class TestMoneyMachineInFull(MoneyMachine.TestCase):
+    settings = _runs(1_000)

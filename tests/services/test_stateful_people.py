@@ -105,9 +105,13 @@ class PeopleMachine(RuleBasedStateMachine):
     def attempt(self, name: str, action: str, run: Any) -> tuple[bool, Any]:
         """Run an action of `name`; check it succeeded only if they may, and was never refused for their
         role or state when they may."""
+        refused: UserError | None = None
         try:
             result = run()
         except UserError as exc:
+            refused = exc
+        if refused is not None:
+            exc = refused
             allowed = self.may(name, action)
             message = str(exc)
             about_authority = (message.startswith(f"{name} ") and " may not " in message
@@ -134,7 +138,8 @@ class PeopleMachine(RuleBasedStateMachine):
                                  lambda: users.set_role(db, self.window(who, Role.ADMIN), whom, role))
         if ok:
             note_event("a role changed")
-            assert role is not self.role[whom] and not last_admin
+            assert role is not self.role[whom]
+            assert not last_admin
             self.role[whom] = role
         elif self.may(who, "users.role"):
             if last_admin:
@@ -152,7 +157,8 @@ class PeopleMachine(RuleBasedStateMachine):
         ok, error = self.attempt(who, action, lambda: change(db, self.window(who, Role.ADMIN), whom))
         if ok:
             note_event("deactivated" if not active else "activated")
-            assert self.active[whom] is not active and not last_admin
+            assert self.active[whom] is not active
+            assert not last_admin
             self.active[whom] = active
         elif self.may(who, action):
             assert self.active[whom] is active or (last_admin and "last active admin" in str(error))
@@ -166,9 +172,13 @@ class PeopleMachine(RuleBasedStateMachine):
     @rule(whom=names, right=st.booleans())
     def sign_in(self, whom: str, right: bool) -> None:
         assert self.db is not None
+        refused: UserError | None = None
         try:
             actor = users.sign_in(self.db, whom, PASSWORD if right else "not the password")
         except UserError as exc:
+            refused = exc
+        if refused is not None:
+            exc = refused
             expected = 1
             if self.is_locked(whom):
                 note_event("a locked account refused")
@@ -183,10 +193,13 @@ class PeopleMachine(RuleBasedStateMachine):
                     self.failures[whom] = []
                     expected = 2  # the refusal and the lock
             else:
-                assert not self.active[whom] and "deactivated" in str(exc)
+                assert not self.active[whom]
+                assert "deactivated" in str(exc)
             self.wrote(expected)
             return
-        assert right and self.active[whom] and not self.is_locked(whom)
+        assert right
+        assert self.active[whom]
+        assert not self.is_locked(whom)
         assert actor == Actor(whom, self.role[whom])
         self.wrote(0)
 
@@ -244,12 +257,15 @@ class PeopleMachine(RuleBasedStateMachine):
         except UserError as exc:
             message = str(exc)
             if not self.may(who, "withdraw.approve"):
-                assert message.startswith(f"{who} ") and " may not approve withdrawals" in message
+                assert message.startswith(f"{who} ")
+                assert " may not approve withdrawals" in message
             else:
-                assert who == creator and "nobody decides a request they created" in message
+                assert who == creator
+                assert "nobody decides a request they created" in message
             self.wrote(1)
             return
-        assert self.may(who, "withdraw.approve") and who != creator
+        assert self.may(who, "withdraw.approve")
+        assert who != creator
         self.pending.remove((wid, creator))
         self.wrote(1)
 

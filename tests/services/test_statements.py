@@ -163,21 +163,28 @@ def test_eur_agency_summary_matches_the_posted_accrual(sdb: Database, tmp_path: 
     assert s["Code"].value == "AG01"
     assert s["Manager"].value == "olena"
     assert s["Period"].value == "2026-02"
-    assert s["Period from"].value == datetime(2026, 2, 1) and s["Period from"].is_date
-    assert s["Period to"].value == datetime(2026, 2, 28) and s["Period to"].is_date
+    assert s["Period from"].value == datetime(2026, 2, 1)
+    assert s["Period from"].is_date
+    assert s["Period to"].value == datetime(2026, 2, 28)
+    assert s["Period to"].is_date
     assert s["Partner currency"].value == "EUR"
     # turnover: a3 only (10.00 / 0.8 = 12.50); the late a4 and the refund count in no turnover
-    assert s["Licence turnover"].value == 12.5 and s["Licence turnover"].number_format == "#,##0.00"
-    assert s["Percent"].value == pytest.approx(0.10) and s["Percent"].number_format == "0%"
-    assert s["Commission total"].value == -56.0 and s["Commission total"].number_format == "#,##0.00"
-    assert s["Lines"].value == 3 and s["Late lines"].value == 1
+    assert s["Licence turnover"].value == 12.5
+    assert s["Licence turnover"].number_format == "#,##0.00"
+    assert s["Percent"].value == pytest.approx(0.10)
+    assert s["Percent"].number_format == "0%"
+    assert s["Commission total"].value == -56.0
+    assert s["Commission total"].number_format == "#,##0.00"
+    assert s["Lines"].value == 3
+    assert s["Late lines"].value == 1
     assert s["Reward"].value == -70.0
     assert s["Reward level reached"].value == "none"
     assert s["Benefits reached"].value == "none"
     assert s["Opening balance"].value == 73.5
     assert s["Closing balance"].value == -52.5  # the refund reversal made the balance negative
     assert s["Available at period end"].value == -52.5
-    assert s["Produced on"].value == datetime(2026, 3, 2) and s["Produced on"].is_date
+    assert s["Produced on"].value == datetime(2026, 3, 2)
+    assert s["Produced on"].is_date
     with sdb.read() as session:
         posted = session.scalar(select(Accrual).join(Agency, Agency.id == Accrual.agency_id)
                                 .where(Agency.code == "AG01", Accrual.period == "2026-02"))
@@ -230,11 +237,14 @@ def test_lines_sheet_shows_each_line_as_posted_in_groups_with_totals(sdb: Databa
     assert table[10] == sums("Total", -462.5, -370, -56)
     assert [r[0] for r in table[11:]] == NOTES
     refund = sheet[6]
-    assert refund[0].is_date and refund[0].number_format == "yyyy-mm-dd hh:mm"
-    assert refund[6].data_type == "n" and refund[6].number_format == "#,##0.00"
+    assert refund[0].is_date
+    assert refund[0].number_format == "yyyy-mm-dd hh:mm"
+    assert refund[6].data_type == "n"
+    assert refund[6].number_format == "#,##0.00"
     assert refund[8].number_format == "#,##0.00########"
     assert refund[12].number_format == "0%"
-    assert refund[13].data_type == "n" and refund[13].number_format == "#,##0.00"
+    assert refund[13].data_type == "n"
+    assert refund[13].number_format == "#,##0.00"
     assert refund[14].data_type == "s"
     assert sheet[11][13].number_format == "#,##0.00"
     assert sheet.freeze_panes == "A2"
@@ -260,7 +270,8 @@ def test_ledger_sheet_runs_from_opening_to_a_negative_closing_balance(sdb: Datab
                         None, None, None, None, -60, -52.5, 0]
     assert table[5] == [datetime(2026, 2, 28), "Closing balance", None, None, None, None, None, None, -52.5, 0]
     assert len(table) == 6
-    assert sheet["A3"].is_date and sheet.freeze_panes == "A2"
+    assert sheet["A3"].is_date
+    assert sheet.freeze_panes == "A2"
     assert sheet["E3"].number_format == "#,##0.00"
     assert all(sheet.cell(r, 9).number_format == "#,##0.00" for r in range(2, 7))
 
@@ -270,7 +281,8 @@ def test_jpy_statement_has_no_decimals(sdb: Database, tmp_path: Path) -> None:
     export_statement(sdb, MANAGER, "AGJ", "2026-01", out, produced_on=PRODUCED)
     wb = load_workbook(out)
     s = summary_of(wb["Summary"])
-    assert s["Commission total"].value == 22500 and s["Commission total"].number_format == "#,##0"
+    assert s["Commission total"].value == 22500
+    assert s["Commission total"].number_format == "#,##0"
     assert s["Percent"].value == pytest.approx(0.15)
     assert s["Licence turnover"].value == pytest.approx(1000.01)
     assert s["Reward"].value == 150  # 1000.01 * 0.15 = 150.0015 -> $150.00
@@ -279,12 +291,14 @@ def test_jpy_statement_has_no_decimals(sdb: Database, tmp_path: Path) -> None:
     assert [c.value for c in line[6:15]] == [pytest.approx(1000.01), "USD", 1, 150, pytest.approx(1000.01),
                                              150002, pytest.approx(0.15), 22500, "no"]
     assert line[6].number_format == "#,##0.00"  # the payment's own currency: USD
-    assert line[11].number_format == "#,##0" and line[13].number_format == "#,##0"
+    assert line[11].number_format == "#,##0"
+    assert line[13].number_format == "#,##0"
     # the subtotal and the total: 150001.5 exactly, rounded once: 150002
     assert wb["Lines"][4][11].value == 150002
     total = wb["Lines"][5]
     assert total[0].value == "Total"
-    assert total[13].value == 22500 and total[13].number_format == "#,##0"
+    assert total[13].value == 22500
+    assert total[13].number_format == "#,##0"
     ledger = rows(wb["Ledger"])
     assert ledger[-1][-2] == 22500
 
@@ -299,8 +313,10 @@ def test_kwd_statement_has_three_decimals(sdb: Database, tmp_path: Path) -> None
     assert s["Commission total"].number_format == "#,##0.000"
     assert s["Percent"].value == pytest.approx(0.10)
     line = wb["Lines"][3]
-    assert line[11].value == pytest.approx(101.666, abs=1e-9) and line[11].number_format == "#,##0.000"
-    assert line[13].value == pytest.approx(10.167, abs=1e-9) and line[13].number_format == "#,##0.000"
+    assert line[11].value == pytest.approx(101.666, abs=1e-9)
+    assert line[11].number_format == "#,##0.000"
+    assert line[13].value == pytest.approx(10.167, abs=1e-9)
+    assert line[13].number_format == "#,##0.000"
     assert line[9].value == pytest.approx(0.305)
     assert wb["Ledger"]["I3"].value == pytest.approx(10.167, abs=1e-9)
     assert wb["Ledger"]["I3"].number_format == "#,##0.000"
@@ -309,7 +325,8 @@ def test_kwd_statement_has_three_decimals(sdb: Database, tmp_path: Path) -> None
 def test_ledger_activity_without_lines_still_gets_a_statement(sdb: Database, tmp_path: Path) -> None:
     out = tmp_path / "AG04.xlsx"
     result = export_statement(sdb, MANAGER, "AG04", "2026-02", out, produced_on=PRODUCED)
-    assert result.lines == 0 and result.closing_balance == Decimal("25.00")
+    assert result.lines == 0
+    assert result.closing_balance == Decimal("25.00")
     wb = load_workbook(out)
     lines = rows(wb["Lines"])
     assert len(lines) == 4  # the header, a zero total and the notes on rounding
@@ -320,9 +337,11 @@ def test_ledger_activity_without_lines_still_gets_a_statement(sdb: Database, tmp
     assert s["Percent"].value is None
     assert s["Commission total"].value == 0
     ledger = rows(wb["Ledger"])
-    assert ledger[1][1] == "Opening balance" and ledger[1][8] == 0
+    assert ledger[1][1] == "Opening balance"
+    assert ledger[1][8] == 0
     assert ledger[2] == [datetime(2026, 2, 15), "Correction", "goodwill credit", None, None, None, None, 25, 25, 0]
-    assert ledger[3][1] == "Closing balance" and ledger[3][8] == 25
+    assert ledger[3][1] == "Closing balance"
+    assert ledger[3][8] == 25
 
 
 def test_a_withdrawal_hold_is_held_not_spent(sdb: Database, tmp_path: Path) -> None:
@@ -332,8 +351,11 @@ def test_a_withdrawal_hold_is_held_not_spent(sdb: Database, tmp_path: Path) -> N
     ledger = rows(wb["Ledger"])
     assert ledger[1][8:] == [22500, 0]
     hold = ledger[2]
-    assert hold[0] == datetime(2026, 2, 20) and hold[1] == "Withdrawal hold"
-    assert isinstance(hold[6], int) and hold[7] == -10000 and hold[8:] == [22500, 10000]
+    assert hold[0] == datetime(2026, 2, 20)
+    assert hold[1] == "Withdrawal hold"
+    assert isinstance(hold[6], int)
+    assert hold[7] == -10000
+    assert hold[8:] == [22500, 10000]
     s = summary_of(wb["Summary"])
     # balance 22500 JPY, of which 10000 held: 12500 available
     assert s["Closing balance"].value == 22500
@@ -368,7 +390,8 @@ def test_an_unposted_period_is_refused_and_nothing_written(sdb: Database, tmp_pa
         export_statement(sdb, MANAGER, "AG01", "2026-03", out)
     assert str(caught.value) == ("2026-03 is not posted: a statement shows posted accruals only "
                                  "(a preview of it can be exported instead)")
-    assert list(tmp_path.glob("*.xlsx*")) == [] and list(tmp_path.glob(".*")) == []
+    assert list(tmp_path.glob("*.xlsx*")) == []
+    assert list(tmp_path.glob(".*")) == []
     last = audits(sdb)[-1]
     assert (last.action, last.outcome, last.object, last.user_name) == ("statement", "refused", "AG01:2026-03",
                                                                         "mira")
@@ -403,7 +426,8 @@ def test_bad_requests_are_refused_with_a_reason(sdb: Database, tmp_path: Path, c
     with pytest.raises(UserError) as caught:
         export_statement(sdb, MANAGER, code, "2026-02", tmp_path / name)
     assert message in str(caught.value)
-    assert list(tmp_path.rglob("*.xlsx")) == [] and not (tmp_path / "x.csv").exists()
+    assert list(tmp_path.rglob("*.xlsx")) == []
+    assert not (tmp_path / "x.csv").exists()
 
 
 def test_january_statement_of_the_eur_agency(sdb: Database, tmp_path: Path) -> None:
@@ -416,7 +440,8 @@ def test_january_statement_of_the_eur_agency(sdb: Database, tmp_path: Path) -> N
     assert s["Percent"].value == pytest.approx(0.15)
     assert s["Commission total"].value == 73.5
     assert s["Reward"].value == 91.88
-    assert s["Opening balance"].value == 0 and s["Closing balance"].value == 73.5
+    assert s["Opening balance"].value == 0
+    assert s["Closing balance"].value == 73.5
     lines = rows(wb["Lines"])
     assert [r[3] for r in lines[2:4]] == ["a1", "a2"]
     # 60.00 + 13.50 = 73.50 EUR; USD 500 + 112.50 = 612.50, the licence turnover
@@ -431,24 +456,29 @@ def test_preview_is_marked_on_every_sheet_and_projects_the_credit(sdb: Database,
         "m1,P2,2026-03-03T10:00:00,subscription,50.00,EUR,\n"))
     out = tmp_path / "AG01-preview.xlsx"
     result = export_preview(sdb, MANAGER, "AG01", "2026-03", out, as_of=date(2026, 3, 20), produced_on=PRODUCED)
-    assert result.preview and result.commission == Decimal("5.00")
+    assert result.preview
+    assert result.commission == Decimal("5.00")
     wb = load_workbook(out)
     for name in ("Summary", "Lines", "Ledger"):
         assert wb[name]["A1"].value == "Preview — not posted"
     s = summary_of(wb["Summary"])
     # 50.00 EUR / 0.8 = $62.50 -> 10% -> 5.00 EUR
-    assert s["Licence turnover"].value == 62.5 and s["Commission total"].value == 5
+    assert s["Licence turnover"].value == 62.5
+    assert s["Commission total"].value == 5
     lines = rows(wb["Lines"])
     assert lines[1][0] == "Payment date"
-    assert lines[3][3] == "m1" and lines[3][13] == 5
-    assert wb["Lines"].freeze_panes == "A3" and wb["Lines"].auto_filter.ref == "A2:O5"
+    assert lines[3][3] == "m1"
+    assert lines[3][13] == 5
+    assert wb["Lines"].freeze_panes == "A3"
+    assert wb["Lines"].auto_filter.ref == "A2:O5"
     assert wb["Lines"].print_title_rows == "$1:$2"
     ledger = rows(wb["Ledger"])
     # opening is February's closing -52.50; the preview would credit 5.00 on March 31
     assert ledger[2][8] == -52.5
     assert ledger[3][:3] == [datetime(2026, 3, 31), "Accrual", "Commission for March 2026 (preview: not posted)"]
     assert ledger[3][7:9] == [5, -47.5]
-    assert ledger[4][1:2] == ["Closing balance"] and ledger[4][8] == -47.5
+    assert ledger[4][1:2] == ["Closing balance"]
+    assert ledger[4][8] == -47.5
 
 
 def test_preview_of_a_posted_period_is_refused(sdb: Database, tmp_path: Path) -> None:

@@ -58,7 +58,8 @@ def test_cancelling_stops_before_the_next_file(sdb: Database, tmp_path: Path) ->
     out = tmp_path / "out"
     result = export_statements(sdb, MANAGER, "2026-02", out, progress=lambda d, t, code: calls.append(code),
                                cancelled=lambda: len(calls) >= 1)
-    assert result.cancelled and result.total == 3
+    assert result.cancelled
+    assert result.total == 3
     assert [r.agency for r in result.written] == ["AG01"]
     assert [p.name for p in out.iterdir()] == ["AG01_2026-02.xlsx"]
 
@@ -98,7 +99,8 @@ def test_an_interrupted_run_leaves_no_half_written_file(sdb: Database, tmp_path:
     monkeypatch.setattr(statements, "write_statement", interrupted)
     with pytest.raises(KeyboardInterrupt):
         export_statements(sdb, MANAGER, "2026-02", out)
-    assert written[1].name.startswith(".AG04_2026-02.xlsx.") and written[1].suffix == ".tmp"
+    assert written[1].name.startswith(".AG04_2026-02.xlsx.")
+    assert written[1].suffix == ".tmp"
     assert sorted(p.name for p in out.iterdir()) == ["AG01_2026-02.xlsx", "AG04_2026-02.xlsx"]
     assert old.read_bytes() == b"statement of an earlier run"  # the earlier file is untouched
     assert load_workbook(out / "AG01_2026-02.xlsx").sheetnames == ["Summary", "Lines", "Ledger"]

@@ -73,7 +73,8 @@ def test_passwords_are_stored_only_as_argon2id_hashes(db: Database) -> None:
     add_user(db, SETUP, "root", "admin", "s3cret password")
     with db.read() as s:
         stored = s.scalar(select(User.password_hash))
-    assert stored is not None and stored.startswith("$argon2id$")
+    assert stored is not None
+    assert stored.startswith("$argon2id$")
     assert "s3cret" not in stored
 
 

@@ -58,7 +58,9 @@ def test_withdrawals_in_every_state_decided_by_someone_else(demo: tuple[Database
         if view.status in ("approved", "paid", "rejected"):
             assert view.decided_by == "finance"
         if view.status == "paid":
-            assert view.paid_by == "admin" and view.payout_reference and view.paid_on == TODAY
+            assert view.paid_by == "admin"
+            assert view.payout_reference
+            assert view.paid_on == TODAY
     assert "5 withdrawals (paid, approved, pending, rejected, cancelled)" in summary
 
 
@@ -67,16 +69,20 @@ def test_project_payments_and_a_correction_went_through_the_ledger(demo: tuple[D
     with db.read() as s:
         paid = list(s.scalars(select(LedgerEntry).where(LedgerEntry.kind == "project_payment")))
         corrections = list(s.scalars(select(LedgerEntry).where(LedgerEntry.kind == "correction")))
-    assert len(paid) == 3 and "3 project payments" in summary
+    assert len(paid) == 3
+    assert "3 project payments" in summary
     for entry in paid:
-        assert entry.amount_minor < 0 and entry.project_id and entry.project_amount_minor
+        assert entry.amount_minor < 0
+        assert entry.project_id
+        assert entry.project_amount_minor
         assert entry.user_name in ("olena", "petro")
     assert [(c.user_name, c.note) for c in corrections] == [("admin", "goodwill credit for a late statement")]
     # nothing the demo did left an available balance below zero, and the trail is intact
     assert all(b.position.available >= 0 for b in balances(db, as_of=TODAY))
     with db.read() as session:
         result = check(session)
-    assert result.problems == [] and result.head.count > 0
+    assert result.problems == []
+    assert result.head.count > 0
 
 
 def test_the_people_go_only_into_a_database_without_users(demo: tuple[Database, str]) -> None:

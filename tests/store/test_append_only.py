@@ -15,6 +15,7 @@ import pytest
 
 from partner_desk.domain.withdrawals import MOVES
 from partner_desk.services.setup import init_database
+from partner_desk.services.verify import check
 from partner_desk.store.engine import Database
 from tests.store.pg_server import PgServer
 from tests.store.trust_world import populate
@@ -188,7 +189,6 @@ def test_postgresql_never_deletes_a_user(pg: tuple[str, str]) -> None:
 
 
 def test_postgresql_book_verifies(pg: tuple[str, str]) -> None:
-    from partner_desk.services.verify import check
 
     url, _conninfo = pg
     db = Database(url)

@@ -20,7 +20,8 @@ def test_url_precedence_option_then_environment_then_data_folder(monkeypatch, tm
     assert resolve_url(None) == f"sqlite:///{tmp_path / 'env.db'}"
     monkeypatch.delenv(ENV_DB)
     assert resolve_url(None) == default_url()
-    assert default_url().startswith("sqlite:///") and default_url().endswith("partner-desk.db")
+    assert default_url().startswith("sqlite:///")
+    assert default_url().endswith("partner-desk.db")
 
 
 def test_postgresql_urls_use_psycopg_3() -> None:
@@ -73,6 +74,7 @@ def test_a_schema_revision_this_version_does_not_know_is_refused_and_left_alone(
         with db.engine.connect() as connection:
             tables = connection.execute(text("SELECT name FROM sqlite_master WHERE type = 'table'")).scalars().all()
         assert tables == ["alembic_version"]  # nothing was created
-        assert migrate.known("0003_payout_batches") and not migrate.known("0004_payout_batches")
+        assert migrate.known("0003_payout_batches")
+        assert not migrate.known("0004_payout_batches")
     finally:
         db.dispose()

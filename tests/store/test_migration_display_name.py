@@ -13,8 +13,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from partner_desk.domain.roles import SETUP, Role
+from partner_desk.services import audit
 from partner_desk.services.session import session_state
 from partner_desk.services.setup import init_database
+from partner_desk.services.sign_in import hash_password
 from partner_desk.services.users import add_user, sign_in
 from partner_desk.store import migrate
 from partner_desk.store.engine import Database
@@ -44,14 +46,12 @@ def _upgrade_and_check(db: Database) -> None:
 
 def add_user_at_0005(db: Database) -> None:
     """The user the 0005 schema would hold: the columns it had, no display name."""
-    from partner_desk.services.sign_in import hash_password
 
     with db.engine.begin() as connection:
         connection.execute(text("INSERT INTO users (name, role, password_hash, active, created_at) "
                                 "VALUES ('ada', 'admin', :h, :t, '2026-01-01 00:00:00')"),
                            {"h": hash_password(PASSWORD), "t": True})
     # the trail records the user, as `users add` would have
-    from partner_desk.services import audit
 
     with db.write() as session:
         audit.record(session, SETUP, "users.add", "ada", after={"name": "ada", "role": "admin", "active": True})

@@ -44,7 +44,7 @@ def old_records(connection: object) -> None:
     ]:
         after_text = json.dumps(after, sort_keys=True, separators=(",", ":"))
         digest = audit.record_hash(prev, AT, user, action, obj, "ok", None, None, after_text)
-        connection.execute(text(  # type: ignore[attr-defined]
+        connection.execute(text(
             "INSERT INTO audit (at, user_name, action, object, outcome, message, before, after, prev_hash, hash) "
             "VALUES (:at, :user, :action, :obj, 'ok', NULL, NULL, :after, :prev, :hash)"),
             {"at": STAMP, "user": user, "action": action, "obj": obj, "after": after_text, "prev": prev,
@@ -89,7 +89,9 @@ def upgrade_and_check(db: Database) -> None:
     with db.read() as session:
         assert check(session).problems == []
         hashes = session.execute(text("SELECT id, prev_hash, hash FROM ledger_entries ORDER BY id")).all()
-    assert hashes[0][1] == audit.GENESIS and hashes[1][1] == hashes[0][2] and len(hashes[1][2]) == 64
+    assert hashes[0][1] == audit.GENESIS
+    assert hashes[1][1] == hashes[0][2]
+    assert len(hashes[1][2]) == 64
     # the product goes on from the upgraded rows: a new correction extends the chain and verifies
     with clock_at("2026-11-20T10:00:00Z"):
         done = ledger.correct(db, Actor("boss", Role.ADMIN), "AG01", "1.00", "after the upgrade")
@@ -101,7 +103,7 @@ def upgrade_and_check(db: Database) -> None:
         connection.execute(text("UPDATE ledger_entries SET amount_minor = 0 WHERE id = 1"))
 
 
-def test_an_sqlite_database_with_data_is_upgraded(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_sqlite_database_with_data_is_upgraded(tmp_path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'old.db'}")
     try:
         upgrade_and_check(db)

@@ -50,7 +50,7 @@ def make_book(db: Database, folder: Path) -> None:
 
 
 @pytest.fixture
-def book(tmp_path: Path) -> Iterator[Path]:
+def book(tmp_path: Path) -> Path:
     if "path" not in _template:
         folder = Path(tempfile.mkdtemp(prefix="partner-desk-payout-book-"))
         db = world(folder)
@@ -59,7 +59,7 @@ def book(tmp_path: Path) -> Iterator[Path]:
         _template["path"] = folder / "world.db"
     target = tmp_path / "book.db"
     shutil.copyfile(_template["path"], target)
-    yield target
+    return target
 
 
 def problems(path: Path) -> list[str]:

@@ -4,18 +4,27 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError
 
+from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP
+from partner_desk.domain.roles import SETUP as setup_actor
+from partner_desk.services import audit
 from partner_desk.services.accruals import post_period, run_as_dict
 from partner_desk.services.balances import balances
 from partner_desk.services.imports import import_file
 from partner_desk.services.setup import init_database
-from partner_desk.store.engine import Database
+from partner_desk.services.sign_in import sign_in
+from partner_desk.services.statements import export_statement
+from partner_desk.services.users import add_user
+from partner_desk.store import chain, engine, locks
+from partner_desk.store.engine import Database, DatabaseBusy
+from partner_desk.store.models import Agency, AuditRecord
 from tests.store.pg_server import PgServer
 
 _names = itertools.count()
@@ -64,7 +73,6 @@ def _load(database: Database, folder: Path) -> dict[str, object]:
         path = folder / f"{kind}.csv"
         path.write_text(FILES[kind] + "\n", encoding="utf-8")
         import_file(database, SETUP, kind, path)
-    from datetime import date
 
     return run_as_dict(post_period(database, SETUP, "2026-03", as_of=date(2026, 4, 1)))
 
@@ -73,7 +81,7 @@ def test_the_same_accrual_on_postgresql_and_sqlite(pg_db: Database, db: Database
     on_pg = _load(pg_db, tmp_path)
     on_sqlite = _load(db, tmp_path)
     assert on_pg == on_sqlite
-    by_agency = {a["agency"]: a for a in on_pg["accruals"]}  # type: ignore[attr-defined]
+    by_agency = {a["agency"]: a for a in on_pg["accruals"]}
     # AG01: X1 450 EUR (= $562.50 at 0.8) + X3 $100 (P2 moved to AG01 on the 15th) -> $662.50 -> 15%
     # 450 * 15% = 67.50; 100 USD * 0.8 = 80 EUR * 15% = 12.00; refund -50 * 15% = -7.50 -> 72.00
     assert by_agency["AG01"]["amount"] == "72.00"
@@ -94,11 +102,7 @@ def test_postgresql_refuses_changes_to_append_only_tables(pg_db: Database, tmp_p
         assert connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
 
 
-def test_a_write_that_waits_too_long_for_a_lock_is_busy_on_postgresql(server: PgServer, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from partner_desk.domain.roles import SETUP as setup_actor
-    from partner_desk.services import audit
-    from partner_desk.store import engine, locks
-    from partner_desk.store.engine import DatabaseBusy
+def test_a_write_that_waits_too_long_for_a_lock_is_busy_on_postgresql(server: PgServer, monkeypatch) -> None:
 
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
     url = server.create_database(f"desk{next(_names)}")
@@ -118,12 +122,8 @@ def test_a_write_that_waits_too_long_for_a_lock_is_busy_on_postgresql(server: Pg
 
 
 def test_sums_past_64_bits_are_exact_on_postgresql(pg_db: Database) -> None:
-    from datetime import UTC, date, datetime
 
-    from sqlalchemy import insert
 
-    from partner_desk.store import chain
-    from partner_desk.store.models import Agency
 
     with pg_db.write() as session:
         agency_id = session.execute(insert(Agency).values(
@@ -142,13 +142,7 @@ def test_what_a_person_types_too_long_for_the_audit_trail_is_refused_not_a_crash
                                                                                tmp_path: Path) -> None:
     # PostgreSQL enforces VARCHAR lengths (SQLite does not): a refused attempt naming a 5,000-character
     # user name or agency code is recorded with the name cut to its column, and refused as usual
-    from sqlalchemy import select
 
-    from partner_desk.domain.errors import UserError
-    from partner_desk.services.sign_in import sign_in
-    from partner_desk.services.statements import export_statement
-    from partner_desk.services.users import add_user
-    from partner_desk.store.models import AuditRecord
 
     add_user(pg_db, SETUP, "root", "admin", "horse-battery-7")
     with pytest.raises(UserError, match="unknown user or wrong password"):

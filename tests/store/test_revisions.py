@@ -25,7 +25,8 @@ def test_head_and_known_revisions_are_alembics() -> None:
 def test_current_revision_of_an_empty_a_created_and_an_older_database(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'desk.db'}")
     try:
-        assert revisions.current_revision(db.engine) is None and not revisions.is_current(db.engine)
+        assert revisions.current_revision(db.engine) is None
+        assert not revisions.is_current(db.engine)
         init_database(db)
         with db.engine.connect() as connection:
             alembic_reads = MigrationContext.configure(connection).get_current_revision()
@@ -33,6 +34,7 @@ def test_current_revision_of_an_empty_a_created_and_an_older_database(tmp_path: 
         assert revisions.is_current(db.engine)
         with db.engine.begin() as connection:
             connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
-        assert revisions.current_revision(db.engine) == "0001" and not revisions.is_current(db.engine)
+        assert revisions.current_revision(db.engine) == "0001"
+        assert not revisions.is_current(db.engine)
     finally:
         db.dispose()

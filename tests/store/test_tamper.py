@@ -18,24 +18,24 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
-from partner_desk.services import audit_trail
+from partner_desk.services import audit, audit_trail
 from partner_desk.services.setup import init_database
 from partner_desk.services.verify import Head, check
 from partner_desk.store import chain
 from partner_desk.store.engine import Database
+from partner_desk.store.models import AuditRecord
 from tests.store.trust_world import populate
 
 _template: dict[str, Path] = {}
 
 
 @pytest.fixture
-def book(tmp_path: Path) -> Iterator[Path]:
+def book(tmp_path: Path) -> Path:
     if "path" not in _template:
         folder = Path(tempfile.mkdtemp(prefix="partner-desk-tamper-"))
         db = Database(f"sqlite:///{folder / 'book.db'}")
@@ -45,7 +45,7 @@ def book(tmp_path: Path) -> Iterator[Path]:
         _template["path"] = folder / "book.db"
     target = tmp_path / "book.db"
     shutil.copyfile(_template["path"], target)
-    yield target
+    return target
 
 
 def tamper(path: Path, *statements: str) -> None:
@@ -289,8 +289,6 @@ def rehash(path: Path, spec: chain.ChainSpec) -> None:
 
 
 def rehash_audit(path: Path, from_id: int) -> None:
-    from partner_desk.services import audit
-    from partner_desk.store.models import AuditRecord
 
     db = Database(f"sqlite:///{path}")
     try:

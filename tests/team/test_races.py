@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from partner_desk.domain.roles import SETUP
 from partner_desk.services import ledger, withdrawals
@@ -25,6 +26,7 @@ from partner_desk.services.imports import import_file
 from partner_desk.services.setup import init_database
 from partner_desk.services.verify import check
 from partner_desk.store.engine import Database
+from partner_desk.store.models import Accrual, AccrualLine, Payment
 from tests.services.money_world import ACTORS, CLOCK, TODAY, credit, populate, world
 from tests.team.crew import Crew, action, rounds
 
@@ -87,7 +89,7 @@ def money_url(kind: str, tmp_path: Path, request: pytest.FixtureRequest, clock: 
     credit(db, "AG01", "200.00")
     url = db.engine.url.render_as_string(hide_password=False)
     db.dispose()
-    yield url
+    return url
 
 
 def _available(db: Database) -> Decimal:
@@ -208,10 +210,7 @@ def test_an_import_never_lands_inside_a_posting_on_postgresql(tmp_path: Path, re
     """A payments import and a posting run at the same moment, round after round: the import lands
     wholly before the posting (its payments in the month) or wholly after it (late, in the next
     month's run), so every refund is priced with the very terms of its original, never before it."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import aliased
 
-    from partner_desk.store.models import Accrual, AccrualLine, Payment
 
     clock(CLOCK)
     url = _url("postgresql", tmp_path, request)
@@ -259,11 +258,14 @@ def test_an_import_never_lands_inside_a_posting_on_postgresql(tmp_path: Path, re
         late = int(s.scalar(select(func.count()).select_from(AccrualLine).where(AccrualLine.late)) or 0)
         runs = len(s.scalars(select(Accrual.id)).all())
     for pid, r_accrual, *r_terms, o_accrual, o_p, o_pay, o_partner in pairs:
-        assert o_accrual is not None and o_accrual <= r_accrual, f"refund {pid} was accrued before its original"
+        assert o_accrual is not None, f"refund {pid} has no accrued original"
+        assert o_accrual <= r_accrual, f"refund {pid} was accrued before its original"
         assert r_terms == [o_p, o_pay, o_partner], f"refund {pid} was not priced with its original's terms"
     # every refund is accrued (359 for 120 months), but the last month's when its import came last;
     # both orders happened: imports before their month's posting, and after it (their lines late)
     assert len(pairs) >= 3 * len(months) - 1 - 3
-    assert late > 0 and len(accrued) - late > 0 and runs > 0
+    assert late > 0
+    assert len(accrued) - late > 0
+    assert runs > 0
     _intact(db)
     db.dispose()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from partner_desk.domain.withdrawals import Status
 from partner_desk.services import ledger, withdrawals
+from partner_desk.services.agency_detail import agency_detail
 from partner_desk.services.versions import Stale, ledger_head
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, AuditRecord, LedgerEntry, Withdrawal
@@ -20,7 +21,7 @@ M1, M2, F1, F2, A1 = (ACTORS[n] for n in ("m1", "m2", "f1", "f2", "a1"))
 
 
 @pytest.fixture
-def db(tmp_path: Path, clock) -> Iterator[Database]:  # type: ignore[no-untyped-def]
+def db(tmp_path: Path, clock) -> Iterator[Database]:
     clock(CLOCK)  # 2026-11-20 10:00 UTC: 12:00 in Kyiv, the company's time zone
     database = world(tmp_path)
     credit(database, "AG01", "1000.00")
@@ -41,7 +42,7 @@ def _written(db: Database) -> tuple[int, int, list[tuple[str, str]]]:
         states = int(s.scalar(select(func.count()).select_from(Withdrawal)) or 0)
         last = s.execute(select(AuditRecord.action, AuditRecord.outcome).order_by(AuditRecord.id.desc())
                          .limit(1)).one()
-    return entries, states, [tuple(last)]  # type: ignore[list-item]
+    return entries, states, [tuple(last)]
 
 
 def _request(db: Database) -> int:
@@ -124,7 +125,6 @@ def test_an_unchanged_view_acts_as_always(db: Database) -> None:
 
 
 def test_the_agency_page_shows_the_version_of_the_balance_it_shows(db: Database) -> None:
-    from partner_desk.services.agency_detail import agency_detail
 
     detail = agency_detail(db, M1, "AG01")
     assert detail.ledger_head == _head(db) > 0

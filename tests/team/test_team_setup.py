@@ -16,11 +16,14 @@ import psycopg
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
+from PySide6.QtCore import QSettings
 from sqlalchemy import func, select, text
 
 from partner_desk import connections
 from partner_desk.domain.rewards import DEFAULT_REWARD_LEVELS
 from partner_desk.domain.roles import SETUP, Role
+from partner_desk.gui import app
+from partner_desk.gui.pages.settings_connection import ConnectionTab, remembered
 from partner_desk.services.setup import init_database
 from partner_desk.services.users import add_user, list_users
 from partner_desk.store import migrate
@@ -37,7 +40,7 @@ _names = itertools.count()
 class MemoryKeyring(KeyringBackend):
     """A keyring held in memory: the system's, for a test that must not touch the real one."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -89,13 +92,10 @@ def test_without_a_keyring_nothing_is_stored_and_the_reason_is_given(no_ring: No
 
 
 @pytest.mark.parametrize("keyed", [True, False])
-def test_settings_remember_the_database_but_never_its_password(qtbot, tmp_path: Path, keyed: bool,  # type: ignore[no-untyped-def]
+def test_settings_remember_the_database_but_never_its_password(qtbot, tmp_path: Path, keyed: bool,
                                                                request: pytest.FixtureRequest,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    from PySide6.QtCore import QSettings
 
-    from partner_desk.gui import app
-    from partner_desk.gui.pages.settings_connection import ConnectionTab, remembered
 
     request.getfixturevalue("ring" if keyed else "no_ring")
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
@@ -109,7 +109,8 @@ def test_settings_remember_the_database_but_never_its_password(qtbot, tmp_path: 
     QSettings("PartnerDesk", "Partner Desk").sync()
     stored = "".join(p.read_text(encoding="utf-8", errors="replace") for p in tmp_path.rglob("*") if p.is_file())
     assert URL.split("?")[0] in stored.replace("%3F", "?")
-    assert PASSWORD not in stored and "typed-in-the-url" not in stored
+    assert PASSWORD not in stored
+    assert "typed-in-the-url" not in stored
     if keyed:
         assert tab.status.text().endswith("The password is kept in the system keyring.")
         assert app.chosen_url(None) == URL.replace("partner_desk@", f"partner_desk:{PASSWORD}@")
@@ -171,7 +172,7 @@ def test_the_docs_sql_then_partner_desk_over_tls_with_the_password_from_the_keyr
     with psycopg.connect(host=str(server.socket), port=server.port, user="partner", dbname="postgres",
                          autocommit=True) as su:
         for statement in _docs_sql():
-            su.execute(statement)  # type: ignore[arg-type]
+            su.execute(statement)
     url = (f"postgresql+psycopg://partner_desk@localhost:{server.port}/partner_desk"
            f"?sslmode=verify-full&sslrootcert={files['ca.crt']}")
     assert connections.store_password(url, "choose-a-long-password") is None

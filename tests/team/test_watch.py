@@ -7,9 +7,12 @@ import threading
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
+from sqlalchemy import text
 
 from partner_desk.domain.roles import SETUP, Role
+from partner_desk.services import audit
 from partner_desk.services.changes import Area
 from partner_desk.services.setup import init_database
 from partner_desk.services.sign_in import sign_in
@@ -28,7 +31,7 @@ def _two_connections(url: str) -> tuple[Database, Database]:
     return here, there
 
 
-def _hear(watcher: Watcher, within: float = 5.0) -> tuple[list, float]:  # type: ignore[type-arg]
+def _hear(watcher: Watcher, within: float = 5.0) -> tuple[list, float]:
     start = time.monotonic()
     found = []
     while not found and time.monotonic() - start < within:
@@ -79,14 +82,17 @@ def test_a_change_on_postgresql_is_heard_at_once(pg_server: PgServer) -> None:
 
 
 def test_a_rolled_back_change_sends_no_news_on_postgresql(pg_server: PgServer) -> None:
-    from partner_desk.services import audit
 
     here, there = _two_connections(pg_server.create_database(f"watch{next(_names)}"))
     watcher = Watcher(here)
     try:
-        with pytest.raises(RuntimeError), there.write() as session:
-            audit.record(session, SETUP, "settings", "zone")
-            raise RuntimeError("rolled back")
+        def change_then_fail() -> None:
+            with there.write() as session:
+                audit.record(session, SETUP, "settings", "zone")
+                raise RuntimeError("rolled back")
+
+        with pytest.raises(RuntimeError, match="rolled back"):
+            change_then_fail()
         # the listener hears nothing, and the trail holds nothing new
         assert watcher.listener.wait(0.1) is True  # the first wait connects and says "look"
         assert watcher.listener.wait(0.5) is False
@@ -105,15 +111,18 @@ def test_a_lost_listening_connection_is_made_again_and_nothing_is_missed(pg_serv
         assert watcher.wait(0.1) == []
         # the server ends the listening connection (a restart, a network cut)
         with there.engine.connect() as c:
-            from sqlalchemy import text
 
             c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"))
             c.commit()
         add_user(there, SETUP, "root", Role.ADMIN, PASSWORD)  # while nobody listens
-        with pytest.raises(Exception):  # noqa: B017 - the driver's own error for a closed connection
+        def listen_on() -> None:
             for _ in range(10):
                 watcher.wait(0.2)
+
+        # the driver's own error for a connection the server closed
+        with pytest.raises(psycopg.OperationalError):
+            listen_on()
         news, _waited = _hear(watcher)
         assert [(c.action, c.object) for c in news] == [("users.add", "root")]
     finally:

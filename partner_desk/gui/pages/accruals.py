@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from partner_desk.domain import clock
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period
+from partner_desk.domain.roles import Action
 from partner_desk.files.table_export import Percent
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
@@ -146,7 +147,12 @@ class AccrualsPage(Page):
         self.grand_totals = QLabel()
         self.grand_totals.setObjectName("accrual_totals")
         self.grand_totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._lay_out()
+        self._set_post_enabled([_("loading…")])
+        self._update_preview_button()
 
+    def _lay_out(self) -> None:
+        """The period bar over the accruals and their totals, and the selected agency's lines below."""
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Period:")))
         top.addWidget(self.period_box)
@@ -171,8 +177,6 @@ class AccrualsPage(Page):
         layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(split, 1)
-        self._set_post_enabled([_("loading…")])
-        self._update_preview_button()
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -396,7 +400,7 @@ class AccrualsPage(Page):
                                 label=_("Posting {period}…").format(period=period), cancellable=True)
 
     def _posted(self, confirmed: PeriodView, run: AccrualRun) -> None:
-        self.changed("accrue.post", str(run.period))
+        self.changed(Action.ACCRUE_POST, str(run.period))
         if run.already_accrued:
             widgets.inform(self, _("{period} was already posted: nothing was posted.").format(period=run.period))
         else:

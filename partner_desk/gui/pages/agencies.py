@@ -35,13 +35,14 @@ from partner_desk.gui.money_columns import (
     totals_text,
     with_reporting,
 )
-from partner_desk.gui.ops import Progress, run_op
+from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.page import Page
 from partner_desk.gui.preferences import remember_flag, remembered_flag
 from partner_desk.gui.table_export import TableExport
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import SearchField, into_table
 from partner_desk.i18n import _, day, money, ngettext, percent, short_day
+from partner_desk.refusal_text import shown
 from partner_desk.services.agency_views import AgencyFilter, AgencyList, AgencyRow, agency_list
 from partner_desk.services.changes import Area
 from partner_desk.services.reporting import Reporting, reporting
@@ -89,7 +90,7 @@ class Columns:
                    tooltip=lambda r: day(r.offer_accepted_on) if r.offer_accepted_on else _("not accepted")),
             Column(_("Can\nwithdraw"), lambda r: r.can_withdraw,
                    display=lambda v: _("yes") if v else _("no"), align=CENTER, width=70, min_width=52,
-                   tooltip=lambda r: "\n".join(r.reasons) or _("Both conditions hold"),
+                   tooltip=lambda r: "\n".join(shown(x) for x in r.reasons) or _("Both conditions hold"),
                    foreground=lambda r: GOOD if r.can_withdraw else None),
         ]
 
@@ -193,8 +194,6 @@ class AgenciesPage(Page):
                generation=self.loads)
 
     def _failed(self, exc: Exception) -> None:
-        from partner_desk.gui.ops import show_error
-
         self.count.setText(_("The agencies could not be loaded."))
         show_error(self, exc)
 

@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.roles import NEEDS
+from partner_desk.domain.roles import Action, import_action, role_refusal
 from partner_desk.files.table import FileRejected, Problem
-from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import N_, _, ngettext, number
+from partner_desk.refusal_text import shown
 from partner_desk.services.imports import KINDS, ImportSummary, import_file, validate_file
 
 KIND_LABELS = {
@@ -61,11 +61,16 @@ def expected_columns(kind: str) -> str:
     return ", ".join([*module.COLUMNS, *optional])
 
 
+def _problem_text(problem: Problem) -> str:
+    """A problem in the window's language when the catalog words it, else as the file check wrote it."""
+    return shown(problem.reason) if problem.reason is not None else problem.message
+
+
 def _problem_columns() -> list[Column[Problem]]:
     return [
         Column(_("Row"), lambda p: p.row, lambda v: str(v) if v > 0 else "—", RIGHT, width=60),
         Column(_("Column"), lambda p: p.column, width=150),
-        Column(_("Problem"), lambda p: p.message, tooltip=lambda p: p.message),
+        Column(_("Problem"), _problem_text, tooltip=_problem_text),
     ]
 
 
@@ -240,11 +245,10 @@ class ImportPage(Page):
     def import_refusals(self) -> list[str]:
         """Why "Import" is not available now; empty when it is."""
         reasons = []
-        needed = NEEDS["import"]
-        if not self.ctx.actor.may(needed):
-            role = labels.role(self.ctx.actor.role) if self.ctx.actor.role else _("no role")
-            reasons.append(_("importing needs the {needed} role (you are {role})").format(
-                needed=labels.role(needed), role=role))
+        # the kind decides the action: a commission table is the admin's (the service asks the same)
+        role = role_refusal(self.ctx.actor, import_action(self.kind()))
+        if role is not None:
+            reasons.append(shown(role))
         checked = self.checked
         if checked is None or checked.path != self.path() or checked.kind != self.kind():
             reasons.append(_("the file has not been checked yet"))
@@ -286,7 +290,7 @@ class ImportPage(Page):
         self.status.setStyleSheet(GREEN)
         self.status.setText(_("Imported {file}: {summary}.").format(file=summary.file_name, summary=summary))
         self._set_import_enabled()
-        self.changed("import", f"{summary.kind}:{summary.file_name}")
+        self.changed(Action.IMPORT, f"{summary.kind}:{summary.file_name}")
         self.finished.emit()
 
     def _import_failed(self, exc: Exception) -> None:

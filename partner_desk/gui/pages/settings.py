@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.domain.languages import LANGUAGES
-from partner_desk.domain.roles import NEEDS, Actor, Role
+from partner_desk.domain.roles import Action, Actor, Role, role_refusal
 from partner_desk.gui import labels, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
@@ -34,6 +34,7 @@ from partner_desk.gui.pages.settings_payouts import PayoutAccountTab
 from partner_desk.gui.pages.users_dialogs import PasswordDialog, RoleDialog
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.i18n import _, day, moment, money, number, percent
+from partner_desk.refusal_text import shown
 from partner_desk.services import settings_admin as admin
 from partner_desk.services import users
 from partner_desk.services.changes import Area
@@ -42,6 +43,22 @@ from partner_desk.services.settings_admin import RateView, SettingsView, UserVie
 from partner_desk.store.engine import Database
 
 COMMON_ZONES = ("Europe/Kyiv", "Europe/Warsaw", "Europe/Berlin", "Europe/London", "UTC", "America/New_York")
+
+
+def _one_choice_tab(label: str, choice: QWidget, save: QPushButton, info_text: str) -> QWidget:
+    """A tab of one setting: its label, the choice and its Save button in a row, and what it means."""
+    tab = QWidget()
+    layout = QVBoxLayout(tab)
+    row = QHBoxLayout()
+    row.addWidget(QLabel(label))
+    row.addWidget(choice, 1)
+    row.addWidget(save)
+    layout.addLayout(row)
+    info = QLabel(info_text)
+    info.setWordWrap(True)
+    layout.addWidget(info)
+    layout.addStretch(1)
+    return tab
 
 
 class SettingsPage(Page):
@@ -54,7 +71,7 @@ class SettingsPage(Page):
         self.title = _("Settings")
         self.view: SettingsView | None = None
         self.dialog: FormDialog | None = None
-        self._guarded: list[tuple[QPushButton, str]] = []
+        self._guarded: list[tuple[QPushButton, Action]] = []
         self.tabs = QTabWidget()
         self.tabs.addTab(self._tiers_tab(), _("Commission tables"))
         self.tabs.addTab(self._rewards_tab(), _("Reward levels"))
@@ -63,7 +80,7 @@ class SettingsPage(Page):
         self.tabs.addTab(self.users_section, _("Users"))
         self.tabs.addTab(self._zone_tab(), _("Time zone"))
         self.payout_account = PayoutAccountTab(ctx)
-        self._guarded.append((self.payout_account.save_button, "settings"))  # follows the role like the others
+        self._guarded.append((self.payout_account.save_button, Action.SETTINGS))  # follows the role like the others
         self.tabs.addTab(self.payout_account, _("Payout account"))
         self.language_section = LanguageTab()
         self.tabs.addTab(self.language_section, _("Language"))
@@ -77,7 +94,7 @@ class SettingsPage(Page):
         layout.addWidget(self.tabs)
         self._follow_role()
 
-    def _button(self, text: str, action: str, slot: Any) -> QPushButton:
+    def _button(self, text: str, action: Action, slot: Any) -> QPushButton:
         button = QPushButton(text)
         self._guarded.append((button, action))
         button.clicked.connect(slot)
@@ -87,10 +104,9 @@ class SettingsPage(Page):
         """Enable what the signed-in user's role allows now (it may change while the window is open)."""
         self.note.setVisible(not self.ctx.may(Role.ADMIN))
         for button, action in self._guarded:
-            needed = NEEDS[action]
-            allowed = self.ctx.may(needed)
-            button.setEnabled(allowed)
-            button.setToolTip("" if allowed else _("Needs the {role} role").format(role=labels.role(needed)))
+            role = role_refusal(self.ctx.actor, action)
+            button.setEnabled(role is None)
+            button.setToolTip("" if role is None else shown(role))
 
     def _tab(self, *widgets_: QWidget, buttons: list[QPushButton]) -> QWidget:
         tab = QWidget()
@@ -109,16 +125,16 @@ class SettingsPage(Page):
         self.tiers.setObjectName("tiers")
         self.tiers.setHeaderLabels([_("Effective from / from USD"), _("Percent"), _("State")])
         self.tiers.setColumnWidth(0, 260)
-        self.add_tier_button = self._button(_("Add a version…"), "tiers", self.add_tier_version)
+        self.add_tier_button = self._button(_("Add a version…"), Action.TIERS, self.add_tier_version)
         return self._tab(self.tiers, buttons=[self.add_tier_button])
 
     def _rewards_tab(self) -> QWidget:
         self.rewards = QTreeWidget()
         self.rewards.setObjectName("rewards")
         self.rewards.setHeaderLabels([_("Reward level / benefit")])
-        self.add_level_button = self._button(_("Add a level…"), "rewards", self.add_reward_level)
-        self.add_benefit_button = self._button(_("Add a benefit…"), "rewards", self.add_benefit)
-        self.rename_button = self._button(_("Rename…"), "rewards", self.rename_benefit)
+        self.add_level_button = self._button(_("Add a level…"), Action.REWARDS, self.add_reward_level)
+        self.add_benefit_button = self._button(_("Add a benefit…"), Action.REWARDS, self.add_benefit)
+        self.rename_button = self._button(_("Rename…"), Action.REWARDS, self.rename_benefit)
         return self._tab(self.rewards, buttons=[self.add_level_button, self.add_benefit_button, self.rename_button])
 
     def _rates_tab(self) -> QWidget:
@@ -128,7 +144,7 @@ class SettingsPage(Page):
             Column(_("Per 1 USD"), lambda r: r.per_usd, display=lambda v: number(v, 6), align=RIGHT),
         ]
         self.rates: RowTableModel[RateView] = RowTableModel(columns, self)
-        self.import_rates_button = self._button(_("Import rates…"), "import", self.choose_rates_file)
+        self.import_rates_button = self._button(_("Import rates…"), Action.IMPORT, self.choose_rates_file)
         return self._tab(table_view(self.rates), buttons=[self.import_rates_button])
 
     def _users_tab(self) -> QWidget:
@@ -144,12 +160,12 @@ class SettingsPage(Page):
         self.users: RowTableModel[UserView] = RowTableModel(columns, self)
         self.users_view = table_view(self.users)
         self.users_view.setObjectName("users")
-        self.add_user_button = self._button(_("Add a user…"), "users.add", self.add_user)
-        self.role_button = self._button(_("Role…"), "users.role", self.change_role)
-        self.password_button = self._button(_("Reset password…"), "users.password", self.reset_password)
-        self.deactivate_button = self._button(_("Deactivate"), "users.deactivate", self.deactivate_user)
-        self.activate_button = self._button(_("Activate"), "users.activate", self.activate_user)
-        self.unlock_button = self._button(_("Unlock"), "users.unlock", self.unlock_user)
+        self.add_user_button = self._button(_("Add a user…"), Action.USERS_ADD, self.add_user)
+        self.role_button = self._button(_("Role…"), Action.USERS_ROLE, self.change_role)
+        self.password_button = self._button(_("Reset password…"), Action.USERS_PASSWORD, self.reset_password)
+        self.deactivate_button = self._button(_("Deactivate"), Action.USERS_DEACTIVATE, self.deactivate_user)
+        self.activate_button = self._button(_("Activate"), Action.USERS_ACTIVATE, self.activate_user)
+        self.unlock_button = self._button(_("Unlock"), Action.USERS_UNLOCK, self.unlock_user)
         self.users_note = QLabel()
         self.users_note.setStyleSheet("color: #8a5a00;")
         return self._tab(self.users_note, self.users_view, buttons=[
@@ -161,41 +177,22 @@ class SettingsPage(Page):
         self.zone.setObjectName("zone")
         self.zone.setEditable(True)
         self.zone.addItems(list(COMMON_ZONES))
-        self.zone_button = self._button(_("Save"), "settings", self.save_zone)
-        info = QLabel(_("Periods are calendar months in this time zone. Payments keep the period they were "
-                        "imported in, so the zone can change only before the first payment import."))
-        info.setWordWrap(True)
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(_("Company time zone:")))
-        row.addWidget(self.zone, 1)
-        row.addWidget(self.zone_button)
-        layout.addLayout(row)
-        layout.addWidget(info)
-        layout.addStretch(1)
-        return tab
+        self.zone_button = self._button(_("Save"), Action.SETTINGS, self.save_zone)
+        return _one_choice_tab(_("Company time zone:"), self.zone, self.zone_button,
+                               _("Periods are calendar months in this time zone. Payments keep the period they "
+                                 "were imported in, so the zone can change only before the first payment import."))
 
     def _statements_tab(self) -> QWidget:
         self.statement_language = QComboBox()
         self.statement_language.setObjectName("statement_language")
         for code, name in LANGUAGES.items():
             self.statement_language.addItem(name, code)
-        self.statement_language_button = self._button(_("Save"), "settings", self.save_statement_language)
-        info = QLabel(_("Agencies without a language of their own receive their statements in this language. "
-                        "An agency's language is chosen on its page or with the language column of the "
-                        "agencies file."))
-        info.setWordWrap(True)
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(_("Default language of statements:")))
-        row.addWidget(self.statement_language, 1)
-        row.addWidget(self.statement_language_button)
-        layout.addLayout(row)
-        layout.addWidget(info)
-        layout.addStretch(1)
-        return tab
+        self.statement_language_button = self._button(_("Save"), Action.SETTINGS, self.save_statement_language)
+        return _one_choice_tab(_("Default language of statements:"), self.statement_language,
+                               self.statement_language_button,
+                               _("Agencies without a language of their own receive their statements in this "
+                                 "language. An agency's language is chosen on its page or with the language "
+                                 "column of the agencies file."))
 
     # loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -223,14 +220,14 @@ class SettingsPage(Page):
             top = QTreeWidgetItem([_("From {amount} a month").format(amount=money(lv.min_reward_usd, "USD"))])
             top.setData(0, Qt.ItemDataRole.UserRole, ("level", lv.id, ""))
             for b in lv.benefits:
-                child = QTreeWidgetItem([b.name])
+                child = QTreeWidgetItem([labels.benefit(b.name)])
                 child.setData(0, Qt.ItemDataRole.UserRole, ("benefit", b.id, b.name, lv.id))
                 top.addChild(child)
             self.rewards.addTopLevelItem(top)
             top.setExpanded(True)
         self.rates.set_rows(view.rates)
         self.users.set_rows(view.users)
-        listed = self.ctx.may(NEEDS["users.list"])
+        listed = role_refusal(self.ctx.actor, Action.USERS_LIST) is None
         self.users_note.setText("" if listed else _("The list of users is shown to finance and admins."))
         self.users_note.setVisible(not listed)
         self.zone.setCurrentText(view.time_zone)
@@ -249,13 +246,13 @@ class SettingsPage(Page):
         suggested = str(self.view.last_posted.next()) if self.view and self.view.last_posted else ""
         dialog = TierVersionDialog(self.ctx, suggested, self)
         dialog.accepted.connect(lambda: widgets.inform(self, dialog.done_text(*dialog.values)))
-        return self._open(dialog, action="tiers")
+        return self._open(dialog, action=Action.TIERS)
 
     def add_reward_level(self) -> FormDialog:
         dialog = RewardLevelDialog(self.ctx, self)
         dialog.accepted.connect(lambda: widgets.inform(self, _("The reward level from {amount} a month was added.")
                                                        .format(amount=money(dialog.values[0], "USD"))))
-        return self._open(dialog, action="rewards")
+        return self._open(dialog, action=Action.REWARDS)
 
     def _selected_reward(self) -> tuple[Any, ...] | None:
         item = self.rewards.currentItem()
@@ -267,17 +264,17 @@ class SettingsPage(Page):
             widgets.inform(self, _("Select a reward level first."))
             return None
         level_id = chosen[1] if chosen[0] == "level" else chosen[3]
-        return self._open(BenefitDialog(self.ctx, level_id, parent=self), action="rewards")
+        return self._open(BenefitDialog(self.ctx, level_id, parent=self), action=Action.REWARDS)
 
     def rename_benefit(self) -> FormDialog | None:
         chosen = self._selected_reward()
         if chosen is None or chosen[0] != "benefit":
             widgets.inform(self, _("Select a benefit first."))
             return None
-        return self._open(BenefitDialog(self.ctx, chosen[3], chosen[1], chosen[2], self), action="rewards")
+        return self._open(BenefitDialog(self.ctx, chosen[3], chosen[1], chosen[2], self), action=Action.REWARDS)
 
     def add_user(self) -> FormDialog:
-        return self._open(UserDialog(self.ctx, self), action="users.add")
+        return self._open(UserDialog(self.ctx, self), action=Action.USERS_ADD)
 
     def selected_user(self) -> UserView | None:
         found: UserView | None = selected_row(self.users_view)
@@ -289,12 +286,12 @@ class SettingsPage(Page):
         user = self.selected_user()
         if user is None:
             return None
-        return self._open(RoleDialog(self.ctx, user.name, user.role, self), action="users.role")
+        return self._open(RoleDialog(self.ctx, user.name, user.role, self), action=Action.USERS_ROLE)
 
     def reset_password(self) -> FormDialog | None:
         user = self.selected_user()
         return None if user is None else self._open(PasswordDialog(self.ctx, user.name, self),
-                                                    action="users.password")
+                                                    action=Action.USERS_PASSWORD)
 
     def deactivate_user(self) -> None:
         user = self.selected_user()
@@ -329,7 +326,7 @@ class SettingsPage(Page):
         def done(summary: ImportSummary) -> None:
             widgets.inform(self, _("Rates imported: {added} added, {known} already known.").format(
                 added=summary.added, known=summary.known))
-            self.changed("import", "rates")
+            self.changed(Action.IMPORT, "rates")
 
         run_op(self, lambda _p: admin.import_rates(ctx.db, ctx.actor, path), done, label=_("Importing rates…"))
 
@@ -337,7 +334,7 @@ class SettingsPage(Page):
         ctx, name = self.ctx, self.zone.currentText()
         def done(_result: None) -> None:
             widgets.inform(self, _("The company time zone is {zone}.").format(zone=name))
-            self.changed("settings")
+            self.changed(Action.SETTINGS)
 
         def failed(exc: Exception) -> None:
             show_error(self, exc)
@@ -351,7 +348,7 @@ class SettingsPage(Page):
         def done(_result: object) -> None:
             widgets.inform(self, _("Agencies without a language of their own now receive statements in {language}.")
                            .format(language=LANGUAGES[code]))
-            self.changed("settings")
+            self.changed(Action.SETTINGS)
 
         def failed(exc: Exception) -> None:
             show_error(self, exc)

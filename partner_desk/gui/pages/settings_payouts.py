@@ -10,11 +10,12 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from partner_desk.domain.payouts import Debtor
-from partner_desk.domain.roles import NEEDS
-from partner_desk.gui import labels, widgets
+from partner_desk.domain.roles import Action, role_refusal
+from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import run_op, show_error
 from partner_desk.i18n import _
+from partner_desk.refusal_text import shown
 from partner_desk.services import payout_accounts
 
 
@@ -35,10 +36,10 @@ class PayoutAccountTab(QWidget):
         self.bic = QLineEdit()
         self.bic.setObjectName("account_bic")
         self.save_button = QPushButton(_("Save"))
-        needed = NEEDS["settings"]
-        if not ctx.may(needed):
+        role = role_refusal(ctx.actor, Action.SETTINGS)
+        if role is not None:
             self.save_button.setEnabled(False)
-            self.save_button.setToolTip(_("Needs the {role} role").format(role=labels.role(needed)))
+            self.save_button.setToolTip(shown(role))
         self.save_button.clicked.connect(self.save)
         self.state = QLabel()
         self.state.setWordWrap(True)

@@ -26,13 +26,13 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.periods import Period
-from partner_desk.domain.roles import NEEDS
-from partner_desk.gui import labels
+from partner_desk.domain.roles import Action, role_refusal
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, money, ngettext
+from partner_desk.refusal_text import shown
 from partner_desk.services import accrual_views
 from partner_desk.services.changes import Area
 from partner_desk.services.statements import BulkResult, StatementResult, export_statements
@@ -115,7 +115,13 @@ class StatementsPage(Page):
         self.model: RowTableModel[StatementResult] = RowTableModel(_columns(), self)
         self.table = table_view(self.model, self)
         self.table.doubleClicked.connect(lambda index: self.open_file(self.model.row(index.row())))
+        self._lay_out(choose)
+        self.bar.hide()
+        self.cancel_button.hide()
+        self.status.setText(_("Choose a posted period and a folder, then press Export all."))
+        self._update()
 
+    def _lay_out(self, choose: QPushButton) -> None:
         form = QHBoxLayout()
         form.addWidget(QLabel(_("Posted period:")))
         form.addWidget(self.period_box)
@@ -141,10 +147,6 @@ class StatementsPage(Page):
         layout.addWidget(self.status)
         layout.addWidget(self.link)
         layout.addWidget(self.table, 1)
-        self.bar.hide()
-        self.cancel_button.hide()
-        self.status.setText(_("Choose a posted period and a folder, then press Export all."))
-        self._update()
 
     # Page -------------------------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -192,9 +194,9 @@ class StatementsPage(Page):
     def export_refusals(self) -> list[str]:
         """Why "Export all" is not available now; empty when it is."""
         reasons = []
-        needed = NEEDS["statement"]
-        if not self.ctx.actor.may(needed):
-            reasons.append(_("statements need the {needed} role").format(needed=labels.role(needed)))
+        role = role_refusal(self.ctx.actor, Action.STATEMENT)
+        if role is not None:
+            reasons.append(shown(role))
         if self.period() is None:
             reasons.append(_("no period is posted yet: a statement shows posted accruals"))
         if self.folder() is None:

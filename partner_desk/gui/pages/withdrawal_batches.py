@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.payouts import totals
+from partner_desk.domain.money import per_currency
+from partner_desk.domain.roles import Action
 from partner_desk.domain.withdrawals import Method, Status
-from partner_desk.gui import widgets
+from partner_desk.gui import labels, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.date_field import chosen_day_field, picked_day, qdate
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
-from partner_desk.gui.pages.withdrawal_columns import STATUS_LABELS
 from partner_desk.i18n import _, day, money, ngettext
 from partner_desk.services import payout_batch_views as views
 from partner_desk.services.payout_batches import (
@@ -56,7 +56,7 @@ def default_folder() -> Path:
 
 def totals_text(items: Sequence[tuple[Any, str]]) -> str:
     """"120.50 USD; 20,000 JPY": one total per currency."""
-    return "; ".join(money(amount, currency) for currency, amount in totals(items).items())
+    return "; ".join(money(amount, currency) for currency, amount in per_currency(items).items())
 
 
 class _PathField(QWidget):
@@ -237,7 +237,7 @@ def confirmation_text(preview: BatchPreview, reference: str, paid_on: date) -> s
     lines = [head + " " + _("on {day} with reference {reference}?").format(day=day(paid_on), reference=reference), ""]
     for w in preview.requests[:LISTED]:
         lines.append(_("No. {id} · {agency} · {amount} ({state})").format(
-            id=w.id, agency=w.agency, amount=money(w.amount, w.currency), state=_(STATUS_LABELS[w.status])))
+            id=w.id, agency=w.agency, amount=money(w.amount, w.currency), state=labels.label(labels.STATES, w.status)))
     if count > LISTED:
         lines.append(_("… and {n} more").format(n=count - LISTED))
     lines += ["", _("Total: {totals}").format(totals=totals_text([(w.amount, w.currency) for w in preview.requests]))]
@@ -291,7 +291,7 @@ class BatchActions:
         if result.left_out:
             lines.append(_("Left out, already in a batch not marked paid: {ids}").format(
                 ids=", ".join(str(i) for i in sorted(result.left_out))))
-        self.on_changed("withdraw.export", _("Payout batch {batch} exported.").format(batch=result.batch_id))
+        self.on_changed(Action.WITHDRAW_EXPORT, _("Payout batch {batch} exported.").format(batch=result.batch_id))
         widgets.inform(self.page, "\n".join(lines))
 
     def mark_paid(self, today: date | None = None) -> MarkBatchPaidDialog | None:
@@ -304,7 +304,8 @@ class BatchActions:
 
     def _confirm(self, dialog: MarkBatchPaidDialog) -> None:
         preview = dialog.result_value
-        assert isinstance(preview, BatchPreview) and dialog.marking is not None
+        assert isinstance(preview, BatchPreview)
+        assert dialog.marking is not None
         target, reference, paid_on = dialog.marking
         widgets.confirm(self.page, confirmation_text(preview, reference, paid_on),
                         lambda: self._mark(target, reference, paid_on), yes_label=_("Mark batch paid"))
@@ -319,7 +320,7 @@ class BatchActions:
 
     def _marked(self, result: BatchPaid) -> None:
         count = len(result.requests)
-        self.on_changed("withdraw.paid_batch", ngettext("{n} request marked paid on {day} ({reference}).",
+        self.on_changed(Action.WITHDRAW_PAID_BATCH, ngettext("{n} request marked paid on {day} ({reference}).",
                                  "{n} requests marked paid on {day} ({reference}).", count).format(
             n=count, day=day(result.paid_on), reference=result.reference))
 

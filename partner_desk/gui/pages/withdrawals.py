@@ -64,7 +64,9 @@ class WithdrawalsPage(Page):
         self._reload.setSingleShot(True)
         self._reload.setInterval(0)
         self._reload.timeout.connect(self._load)
+        self._build()
 
+    def _build(self) -> None:
         self.tabs = QTabBar()
         self.tabs.setExpanding(False)
         for _status, label in TABS:
@@ -77,12 +79,12 @@ class WithdrawalsPage(Page):
         refresh.clicked.connect(self.refresh)
 
         self.reporting: Reporting | None = None
-        self.model: RowTableModel[QueueRow] = RowTableModel(columns(ctx, with_reporting(self)), self)
+        self.model: RowTableModel[QueueRow] = RowTableModel(columns(self.ctx, with_reporting(self)), self)
         self.table = table_view(self.model, self)
         self.table.setObjectName("withdrawals_table")
         self.search.submitted.connect(self._select_first)
         self.search.down.connect(lambda: into_table(self.table))
-        self.export = TableExport(self, ctx, self.table, self.model, self._export_title)
+        self.export = TableExport(self, self.ctx, self.table, self.model, self._export_title)
         self.totals = QLabel()
         self.totals.setObjectName("withdrawal_totals")
         self.totals.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -101,7 +103,7 @@ class WithdrawalsPage(Page):
             self.buttons[move] = button
             actions.addWidget(button)
         actions.addSpacing(16)
-        self.batch = BatchActions(self, ctx, self._batch_changed)
+        self.batch = BatchActions(self, self.ctx, self._batch_changed)
         actions.addWidget(self.batch.export_button)
         actions.addWidget(self.batch.paid_button)
         actions.addStretch(1)

@@ -9,10 +9,10 @@ from types import ModuleType
 from typing import Any, TypeVar
 
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.roles import Actor
+from partner_desk.domain.roles import Action, Actor, import_action
 from partner_desk.files.table import Cells, FileRejected, RowSource, check_header, open_table
 from partner_desk.services import audit
-from partner_desk.services.guard import refused, require
+from partner_desk.services.guard import checked
 from partner_desk.services.imports import agencies, payments, projects, rates, tiers
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.store import locks
@@ -99,7 +99,7 @@ def _run(db: Database, actor: Actor, kind: str, path: Path, *, write: bool,
         session.flush()
         session.add(ImportRun(kind=kind, file_name=path.name, sha256=_digest(path), rows=summary.rows,
                               added=summary.added, user_name=actor.name))
-        audit.record(session, actor, "import", f"{kind}:{path.name}", after=summary.as_dict())
+        audit.record(session, actor, Action.IMPORT, f"{kind}:{path.name}", after=summary.as_dict())
     return summary
 
 
@@ -113,10 +113,7 @@ def import_file(db: Database, actor: Actor, kind: str, path: Path | str,
                 rows_read: RowsRead | None = None) -> ImportSummary:
     """Import a whole file in one transaction, or refuse it with every problem listed."""
     path = Path(path)
-    # commission tables are the admin's (SPEC section 8), whichever way they come in
-    require(db, actor, "tiers" if kind == "tiers" else "import", f"{kind}:{path.name}")
-    try:
+    # commission tables are the admin's (SPEC section 8), whichever way they come in; a file refused
+    # for its rows is recorded as a refused import
+    with checked(db, actor, import_action(kind), f"{kind}:{path.name}", refused_as=Action.IMPORT):
         return _run(db, actor, kind, path, write=True, rows_read=rows_read)
-    except UserError as exc:
-        refused(db, actor, "import", f"{kind}:{path.name}", exc)
-        raise

@@ -4,10 +4,10 @@ problem is found in one pass."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from partner_desk.domain.bounds import (
@@ -19,7 +19,10 @@ from partner_desk.domain.bounds import (
 )
 from partner_desk.domain.money import parse_amount, parse_decimal
 from partner_desk.domain.periods import Period, local_date, parse_day, parse_moment, parse_period
+from partner_desk.domain.refusals import Refusal
 from partner_desk.files.table import Cells, Problem
+
+T = TypeVar("T")
 
 
 class ProblemSink(Protocol):
@@ -43,9 +46,11 @@ class RowReader:
         self.held = held
         self._bad: Mapping[str, str] = cells.problems if isinstance(cells, Cells) else {}
 
-    def fail(self, column: str, message: str) -> None:
+    def fail(self, column: str, message: str | Refusal) -> None:
         self.ok = False
-        self.problems.append(Problem(self.number, column, message))
+        problem = Problem.of(self.number, column, message) if isinstance(message, Refusal) else Problem(
+            self.number, column, message)
+        self.problems.append(problem)
 
     def text(self, column: str, *, required: bool = True, max_length: int = NAME_LENGTH) -> str | None:
         if column in self._bad:
@@ -54,7 +59,7 @@ class RowReader:
         value = self.cells.get(column, "").strip()
         if not value:
             if required:
-                self.fail(column, "is empty")
+                self.fail(column, Refusal("cell_empty"))
             return None
         problem = text_problem(value, max_length)
         if problem is not None:
@@ -72,15 +77,19 @@ class RowReader:
             return None
         return value
 
-    def moment(self, column: str, tz: ZoneInfo, *, required: bool = True) -> datetime | None:
-        value = self.text(column, required=required, max_length=64)
+    def _read(self, column: str, parse: Callable[[str], T], *, max_length: int, required: bool = True) -> T | None:
+        """The cell of `column` as `parse` reads it; None, with the problem reported, when it cannot be."""
+        value = self.text(column, required=required, max_length=max_length)
         if value is None:
             return None
         try:
-            return parse_moment(value, tz)
+            return parse(value)
         except ValueError as exc:
             self.fail(column, str(exc))
             return None
+
+    def moment(self, column: str, tz: ZoneInfo, *, required: bool = True) -> datetime | None:
+        return self._read(column, lambda value: parse_moment(value, tz), max_length=64, required=required)
 
     def payment_time(self, column: str, tz: ZoneInfo) -> datetime | None:
         """A payment's moment: its day in the company time zone from 2000-01-01 to tomorrow."""
@@ -97,52 +106,39 @@ class RowReader:
         return moment
 
     def day(self, column: str) -> date | None:
-        value = self.text(column, max_length=32)
-        if value is None:
-            return None
-        try:
-            if len(value) > 10 and value[10] in "T ":
-                # a spreadsheet's date cell reads as a timestamp: its day, if the whole is a timestamp
-                try:
-                    datetime.fromisoformat(value)
-                except ValueError:
-                    raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from None
-                value = value[:10]
-            return parse_day(value)
-        except ValueError as exc:
-            self.fail(column, str(exc))
-            return None
+        return self._read(column, _cell_day, max_length=32)
 
     def period(self, column: str, *, also: Collection[Period] = ()) -> Period | None:
         """A period within the product's years, or one of `also` (the commission table's beginning)."""
-        value = self.text(column, max_length=16)
-        if value is None:
-            return None
-        try:
-            return parse_period(value)
-        except ValueError as exc:
-            with contextlib.suppress(ValueError):
-                if (special := Period.parse(value)) in also:
-                    return special
-            self.fail(column, str(exc))
-            return None
+
+        def read(value: str) -> Period:
+            try:
+                return parse_period(value)
+            except ValueError:
+                with contextlib.suppress(ValueError):
+                    if (special := Period.parse(value)) in also:
+                        return special
+                raise
+
+        return self._read(column, read, max_length=16)
 
     def decimal(self, column: str) -> Decimal | None:
-        value = self.text(column, max_length=64)
-        if value is None:
-            return None
-        try:
-            return parse_decimal(value)
-        except ValueError as exc:
-            self.fail(column, str(exc))
-            return None
+        return self._read(column, parse_decimal, max_length=64)
 
     def amount(self, column: str, currency: str | None) -> Decimal | None:
-        value = self.text(column, max_length=64)
-        if value is None or currency is None:
+        if currency is None:  # the currency's own problem is reported; the cell's, if any, too
+            self.text(column, max_length=64)
             return None
+        return self._read(column, lambda value: parse_amount(value, currency), max_length=64)
+
+
+def _cell_day(value: str) -> date:
+    """A day written YYYY-MM-DD; a spreadsheet's date cell reads as a timestamp: its day, if the whole
+    is a timestamp."""
+    if len(value) > 10 and value[10] in "T ":
         try:
-            return parse_amount(value, currency)
-        except ValueError as exc:
-            self.fail(column, str(exc))
-            return None
+            datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+        value = value[:10]
+    return parse_day(value)

@@ -9,8 +9,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QPushButton
 
-from partner_desk.domain.roles import NEEDS
-from partner_desk.gui import labels, widgets
+from partner_desk.domain.roles import Action, role_refusal
+from partner_desk.gui import widgets
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op, show_error
 from partner_desk.gui.page import Page
@@ -24,6 +24,7 @@ from partner_desk.gui.pages.agency.dialogs import (
 )
 from partner_desk.gui.pages.agency.language import LanguageDialog
 from partner_desk.i18n import _, day, money
+from partner_desk.refusal_text import shown
 from partner_desk.services.agency_detail import AgencyDetail
 from partner_desk.services.benefits import set_benefit_state
 
@@ -61,24 +62,26 @@ class AgencyActions:
         d = loaded.detail
         actor = self.page.ctx.actor
 
-        def allow(button: QPushButton, action: str, reasons: list[str], tip: str) -> None:
-            needed = NEEDS[action]
-            if not actor.may(needed):
-                reasons = [_("needs the {role} role").format(role=labels.role(needed)), *reasons]
+        def allow(button: QPushButton, action: Action, reasons: list[str], tip: str) -> None:
+            role = role_refusal(actor, action)
+            if role is not None:
+                reasons = [shown(role), *reasons]
             button.setEnabled(not reasons)
             button.setToolTip("\n".join(reasons) if reasons else tip)
 
         no_projects = [] if d.current_projects else [_("no project is connected to the agency now")]
         nothing = [] if d.available > 0 else [_("nothing is available to spend")]
-        allow(self.pay_button, "pay_project", no_projects + nothing, _("Spend the balance on a connected project"))
-        allow(self.withdraw_button, "withdraw.request", list(d.reasons), _("Request a payout of the balance"))
+        allow(self.pay_button, Action.PAY_PROJECT, no_projects + nothing,
+              _("Spend the balance on a connected project"))
+        allow(self.withdraw_button, Action.WITHDRAW_REQUEST, [shown(r) for r in d.reasons],
+              _("Request a payout of the balance"))
         accepted = [_("accepted on {day}").format(day=day(d.offer_accepted_on))] if d.offer_accepted_on else []
-        allow(self.offer_button, "offer.accept", accepted, _("Record the day the partner offer was accepted"))
+        allow(self.offer_button, Action.OFFER_ACCEPT, accepted, _("Record the day the partner offer was accepted"))
         posted = [] if loaded.accruals else [_("the agency has no posted accrual yet")]
-        allow(self.statement_button, "statement", posted, _("Export the statement of a posted period, as Excel "
-                                                            "or PDF"))
-        allow(self.language_button, "agency.language", [], _("Choose the language of the agency's statements"))
-        allow(self.correct_button, "correct", [], _("Add a correcting ledger entry, with its reason"))
+        allow(self.statement_button, Action.STATEMENT, posted,
+              _("Export the statement of a posted period, as Excel or PDF"))
+        allow(self.language_button, Action.AGENCY_LANGUAGE, [], _("Choose the language of the agency's statements"))
+        allow(self.correct_button, Action.CORRECT, [], _("Add a correcting ledger entry, with its reason"))
 
     def set_benefit_state(self, benefit_id: int, state: str | None) -> None:
         if state is None or self.code is None:
@@ -90,7 +93,7 @@ class AgencyActions:
             page.refresh()  # the combo box goes back to the stored state
 
         run_op(page, lambda _p: set_benefit_state(ctx.db, ctx.actor, code, benefit_id, state),
-               lambda _r: page.changed("benefit.update", code), failed)
+               lambda _r: page.changed(Action.BENEFIT_UPDATE, code), failed)
 
     def _open(self, dialog: FormDialog, done_text: Any, action: str | None) -> FormDialog:
         """Open `dialog`; once it did its work, report `done_text` and, for a change, the audited
@@ -117,7 +120,7 @@ class AgencyActions:
         return self._open(PayProjectDialog(self.page.ctx, d, self.page), lambda r: _(
             "Paid {amount} for project {project} ({project_amount}).").format(
             amount=money(r.amount, r.currency), project=r.project_id,
-            project_amount=money(r.project_amount, r.project_currency)), action="pay_project")
+            project_amount=money(r.project_amount, r.project_currency)), action=Action.PAY_PROJECT)
 
     def request_withdrawal(self) -> FormDialog | None:
         d = self._detail()
@@ -125,13 +128,13 @@ class AgencyActions:
             return None
         return self._open(WithdrawalDialog(self.page.ctx, d, self.page), lambda r: _(
             "Withdrawal request no. {id} for {amount} is pending approval.").format(
-            id=r.id, amount=money(r.amount, r.currency)), action="withdraw.request")
+            id=r.id, amount=money(r.amount, r.currency)), action=Action.WITHDRAW_REQUEST)
 
     def record_offer(self) -> FormDialog | None:
         d = self._detail()
         if d is None:
             return None
-        return self._open(OfferDialog(self.page.ctx, d, self.page), "", action="offer.accept")
+        return self._open(OfferDialog(self.page.ctx, d, self.page), "", action=Action.OFFER_ACCEPT)
 
     def export_statement(self) -> FormDialog | None:
         if self.loaded is None:
@@ -144,7 +147,7 @@ class AgencyActions:
         d = self._detail()
         if d is None:
             return None
-        return self._open(LanguageDialog(self.page.ctx, d, self.page), "", action="agency.language")
+        return self._open(LanguageDialog(self.page.ctx, d, self.page), "", action=Action.AGENCY_LANGUAGE)
 
     def correct_balance(self) -> FormDialog | None:
         d = self._detail()
@@ -152,4 +155,4 @@ class AgencyActions:
             return None
         return self._open(CorrectionDialog(self.page.ctx, d, self.page), lambda r: _(
             "Correction of {amount} added; the balance is {balance}.").format(
-            amount=money(r.amount, r.currency), balance=money(r.balance_after, r.currency)), action="correct")
+            amount=money(r.amount, r.currency), balance=money(r.balance_after, r.currency)), action=Action.CORRECT)

@@ -7,19 +7,29 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.languages import LANGUAGES
+from partner_desk.domain.periods import Period
 from partner_desk.domain.withdrawals import Method
 from partner_desk.gui.amount_field import AmountField, load_usd_rate
 from partner_desk.gui.amount_text import Sign
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.date_field import chosen_day_field, picked_day
 from partner_desk.gui.dialogs import FormDialog
+from partner_desk.gui.ops import run_op
+from partner_desk.gui.pages.agency.language import language_name
 from partner_desk.i18n import N_, _, money
 from partner_desk.services.agency_detail import AgencyDetail
+from partner_desk.services.benefits import accept_offer
+from partner_desk.services.ledger import correct, pay_project
+from partner_desk.services.payout_accounts import last_payout_details
+from partner_desk.services.statements import export_statement, statement_file_name
+from partner_desk.services.withdrawals import request_withdrawal
 
 METHOD_LABELS = {
     Method.BANK_TRANSFER: N_("Bank transfer"),
@@ -64,8 +74,6 @@ class PayProjectDialog(FormDialog):
         return str(project), self.amount.amount()
 
     def run(self, values: Any) -> object:
-        from partner_desk.services.ledger import pay_project
-
         project, amount = values
         return pay_project(self.ctx.db, self.ctx.actor, self.detail.code, project, amount,
                            expected=self.detail.ledger_head)
@@ -98,8 +106,6 @@ class WithdrawalDialog(FormDialog):
 
     def _remember_details(self) -> None:
         """Offer the details the agency's last request of the chosen method was made with."""
-        from partner_desk.gui.ops import run_op
-        from partner_desk.services.payout_accounts import last_payout_details
 
         self.remembered: dict[str, str] = {}
         self.offered = ""
@@ -126,8 +132,6 @@ class WithdrawalDialog(FormDialog):
         return amount, str(self.method.currentData()), details
 
     def run(self, values: Any) -> object:
-        from partner_desk.services.withdrawals import request_withdrawal
-
         amount, method, details = values
         return request_withdrawal(self.ctx.db, self.ctx.actor, self.detail.code, amount, method, details,
                                   expected=self.detail.ledger_head)
@@ -150,8 +154,6 @@ class OfferDialog(FormDialog):
         return picked_day(self.day)
 
     def run(self, values: Any) -> object:
-        from partner_desk.services.benefits import accept_offer
-
         assert isinstance(values, date)
         return accept_offer(self.ctx.db, self.ctx.actor, self.detail.code, values)
 
@@ -165,10 +167,6 @@ class StatementDialog(FormDialog):
         super().__init__(_("Export the statement of {code}").format(code=detail.code),
                          _("The statement of a posted period: accrual lines, reward level and the ledger "
                            "of the period."), parent, ok_label=_("Export"))
-        from PySide6.QtWidgets import QHBoxLayout, QPushButton
-
-        from partner_desk.domain.languages import LANGUAGES
-        from partner_desk.gui.pages.agency.language import language_name
 
         self.ctx = ctx
         self.detail = detail
@@ -204,10 +202,7 @@ class StatementDialog(FormDialog):
         self._default_path()
 
     def _default_path(self) -> None:
-        from pathlib import Path
 
-        from partner_desk.domain.periods import Period
-        from partner_desk.services.statements import statement_file_name
 
         text = self.period.currentData()
         if not text:
@@ -217,8 +212,6 @@ class StatementDialog(FormDialog):
         self.path.setText(str(folder / name))
 
     def _browse(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
         pdf = self.format.currentData() == "pdf"
         suffix = ".pdf" if pdf else ".xlsx"
         chosen, _filter = QFileDialog.getSaveFileName(self, _("Save the statement"), self.path.text(),
@@ -239,8 +232,6 @@ class StatementDialog(FormDialog):
         return str(self.period.currentData()), path, str(self.language.currentData())
 
     def run(self, values: Any) -> object:
-        from partner_desk.services.statements import export_statement
-
         period, path, language = values
         return export_statement(self.ctx.db, self.ctx.actor, self.detail.code, period, path, language=language)
 
@@ -272,8 +263,6 @@ class CorrectionDialog(FormDialog):
         return amount, reason
 
     def run(self, values: Any) -> object:
-        from partner_desk.services.ledger import correct
-
         amount, reason = values
         return correct(self.ctx.db, self.ctx.actor, self.detail.code, amount, reason,
                       expected=self.detail.ledger_head)

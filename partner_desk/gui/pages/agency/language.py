@@ -11,6 +11,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.i18n import _
 from partner_desk.services.agency_detail import AgencyDetail
+from partner_desk.services.agency_language import set_agency_language
 
 
 def language_name(code: str) -> str:
@@ -49,6 +50,4 @@ class LanguageDialog(FormDialog):
         return self.language.currentData()
 
     def run(self, values: Any) -> object:
-        from partner_desk.services.agency_language import set_agency_language
-
         return set_agency_language(self.ctx.db, self.ctx.actor, self.detail.code, values)

@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.periods import Period
 from partner_desk.domain.rewards import Fulfilment
-from partner_desk.domain.roles import NEEDS
+from partner_desk.domain.roles import Action, role_refusal
+from partner_desk.domain.withdrawals import THRESHOLD_USD
+from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Generation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
@@ -42,6 +44,7 @@ from partner_desk.gui.pages.agency.tabs import (
 )
 from partner_desk.gui.preferences import remember_flag, remembered_flag
 from partner_desk.i18n import N_, _, day, money, ngettext
+from partner_desk.refusal_text import shown
 from partner_desk.services import agency_detail as views
 from partner_desk.services.agency_detail import AgencyDetail
 from partner_desk.services.agency_views import agency_names
@@ -104,7 +107,7 @@ class AgencyPage(Page):
         layout.addWidget(self.stack)
 
     # layout -------------------------------------------------------------------------------------
-    def _build(self) -> QWidget:
+    def _build(self) -> QWidget:  # noqa: PLR0915 - the page top to bottom, one widget after another
         body = QWidget()
         layout = QVBoxLayout(body)
         self.heading = QLabel()
@@ -272,9 +275,10 @@ class AgencyPage(Page):
         self.levels.show_detail(d)
         if d.can_withdraw:
             self.eligibility.setText(_("<span style='color:#1b7f3b'>Can withdraw</span>: the offer is accepted "
-                                       "and the available balance is worth more than $100."))
+                                       "and the available balance is worth more than {minimum}.").format(
+                minimum=money(THRESHOLD_USD, "USD")))
         else:
-            reasons = "".join(f"<li>{html.escape(r)}</li>" for r in d.reasons)
+            reasons = "".join(f"<li>{html.escape(shown(r))}</li>" for r in d.reasons)
             self.eligibility.setText(_("Cannot withdraw:") + f"<ul>{reasons}</ul>"
                                      + _("The funds can still pay its projects."))
         self._benefits(d)
@@ -291,10 +295,10 @@ class AgencyPage(Page):
         self.loaded.emit()
 
     def _benefits(self, d: AgencyDetail) -> None:
-        may = self.ctx.actor.may(NEEDS["benefit.update"])
+        may = role_refusal(self.ctx.actor, Action.BENEFIT_UPDATE) is None
         self.benefits.setRowCount(len(d.benefits))
         for i, b in enumerate(d.benefits):
-            name = QTableWidgetItem(b.name)
+            name = QTableWidgetItem(labels.benefit(b.name))
             if b.reached_last_month:
                 font = name.font()
                 font.setBold(True)

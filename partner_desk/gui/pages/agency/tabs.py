@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 from partner_desk.domain.accrual import SERVICE_KINDS
 from partner_desk.domain.periods import Period
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.labels import ENTRY_KINDS, METHODS, SERVICES, STATES, label
+from partner_desk.gui.labels import ENTRY_KINDS, METHODS, SERVICES, STATES, entry_details, label
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.i18n import _, day, money, ngettext, percent
 from partner_desk.services.agency_detail import (
@@ -201,7 +201,7 @@ def ledger_tab() -> TableTab:
                display=lambda v: f"{v[0]} ({money(v[1], v[2])})" if v[0] and v[1] is not None else (v[0] or ""),
                sort_key=lambda v: v[0] or "", width=170),
         Column(_("By"), lambda r: r.user_name, width=80),
-        Column(_("Note"), lambda r: r.note),
+        Column(_("Note"), entry_details),
     ]
     tab = TableTab(columns)
     tab.bar.addWidget(QLabel(_("Append-only: a mistake is undone by a reversing entry. Holds earmark money "

@@ -1,0 +1,34 @@
+"""Typed refusals: what a rule says when it refuses, as a code and its values, not as a sentence.
+
+A rule returns `Refusal(code, params)`; `partner_desk/refusal_text.py` holds the one template of each
+code and writes it in English (the command line, `--json`, the audit trail) or in the window's language.
+The values keep their types (an amount with its currency as `Money`, a dollar worth as `Dollars`, a
+day as a `date`, a role as a `Role`, an action as an `Action`) so that each language writes them its
+own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Dollars:
+    """A worth in US dollars, exact (a Fraction when it came from a division), written "$100.00"."""
+
+    value: Decimal | Fraction
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a rule refuses: a stable code (also given in JSON beside the text) and its values."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __hash__(self) -> int:
+        return hash((self.code, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))

@@ -1,0 +1,230 @@
+"""The catalog of refusals: the one English template of each refusal code, and how it is written.
+
+`english` writes a refusal as the command line, its `--json` and the audit trail have always written
+it (scripts read it: the wording never changes); `shown` writes it in the window's language and
+formats (the templates are marked `N_` and translated with `_`). A code's values are typed
+(`domain/refusals.py`), so each language writes an amount, a day or a role its own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from partner_desk.domain.errors import UserError
+from partner_desk.domain.money import Money, format_amount, format_usd
+from partner_desk.domain.refusals import Dollars, Refusal
+from partner_desk.domain.roles import Action, Role
+from partner_desk.domain.withdrawals import Status
+from partner_desk.i18n import N_, _, day, money, number
+
+# How a refusal names each action ("… may not approve withdrawals").
+ACTION_WORDS: dict[str, str] = {
+    Action.IMPORT: N_("import files"),
+    Action.ACCRUE_POST: N_("post accruals"),
+    Action.STATEMENT: N_("write statements"),
+    Action.PAY_PROJECT: N_("pay projects"),
+    Action.OFFER_ACCEPT: N_("record an accepted offer"),
+    Action.BENEFIT_UPDATE: N_("update benefits"),
+    Action.AGENCY_LANGUAGE: N_("change the language of statements"),
+    Action.WITHDRAW_REQUEST: N_("request withdrawals"),
+    Action.WITHDRAW_CANCEL: N_("cancel withdrawals"),
+    Action.WITHDRAW_APPROVE: N_("approve withdrawals"),
+    Action.WITHDRAW_REJECT: N_("reject withdrawals"),
+    Action.WITHDRAW_PAID: N_("mark withdrawals paid"),
+    Action.WITHDRAW_EXPORT: N_("export payout batches"),
+    Action.WITHDRAW_PAID_BATCH: N_("mark payout batches paid"),
+    Action.CORRECT: N_("correct balances"),
+    Action.TIERS: N_("change commission tables"),
+    Action.REWARDS: N_("change reward levels"),
+    Action.SETTINGS: N_("change settings"),
+    Action.USERS_ADD: N_("add users"),
+    Action.USERS_DEACTIVATE: N_("deactivate users"),
+    Action.USERS_ACTIVATE: N_("activate users"),
+    Action.USERS_ROLE: N_("change users' roles"),
+    Action.USERS_PASSWORD: N_("set other users' passwords"),
+    Action.USERS_UNLOCK: N_("unlock users"),
+    Action.USERS_LIST: N_("list users"),
+    Action.AUDIT_READ: N_("read the audit trail"),
+    Action.USERS_OWN_PASSWORD: N_("change their own password"),
+    Action.USERS_REHASH: N_("sign in"),
+}
+
+ROLE_NAMES: dict[str, str] = {"manager": N_("manager"), "finance": N_("finance"), "admin": N_("admin")}
+STATUS_NAMES: dict[str, str] = {
+    "pending": N_("pending"), "approved": N_("approved"), "paid": N_("paid"), "rejected": N_("rejected"),
+    "cancelled": N_("cancelled"),
+}
+
+TEMPLATES: dict[str, str] = {
+    # who may act (domain/roles.py, services/authority.py, services/guard.py)
+    "needs_role": N_("{user} ({role}) may not {action}: it needs the {needed} role"),
+    "not_signed_in": N_("not signed in: to {action} sign in (--user NAME) as a user with the {needed} role"),
+    "setup_over": N_("the database has users now: sign in (--user NAME) to {action}"),
+    "no_such_user": N_("{user} may not {action}: there is no such user"),
+    "deactivated": N_("{user} may not {action}: the account is deactivated"),
+    # amounts to spend and corrections (domain/ledger.py)
+    "amount_not_positive": N_("the amount must be more than zero (got {amount})"),
+    "amount_too_large": N_("the amount '{amount}' has more than {digits} integer digits"),
+    "too_many_decimals": N_("the amount {amount} has more decimals than {currency} allows ({digits})"),
+    "available_negative": N_("the available balance is negative ({available}): nothing can be spent or "
+                             "withdrawn until it is positive again"),
+    "more_than_available": N_("{amount} is more than the available balance {available}"),
+    "correction_zero": N_("a correction of zero changes nothing"),
+    "correction_negative": N_("a correction of {amount} would make the available balance negative "
+                              "(available {available})"),
+    # who may withdraw, and the moves of a request (domain/withdrawals.py)
+    "offer_not_accepted": N_("the partner offer has not been accepted"),
+    "no_rate_to_value": N_("no {currency} exchange rate on or before {day} to value the balance in USD"),
+    "below_minimum": N_("the available balance is worth {worth}, not more than {minimum}"),
+    "only_pending_approved": N_("withdrawal {request} is {status}: only a pending request can be approved"),
+    "only_pending_rejected": N_("withdrawal {request} is {status}: only a pending request can be rejected"),
+    "only_pending_cancelled": N_("withdrawal {request} is {status}: only a pending request can be cancelled"),
+    "only_approved_paid": N_("withdrawal {request} is {status}: only an approved request can be marked paid"),
+    "cancel_not_own": N_("{user} may not cancel withdrawal {request}: only the user who requested it "
+                         "({requested_by}) or the finance role may"),
+    "own_approve": N_("{user} may not approve withdrawal {request}: nobody decides a request they created"),
+    "own_reject": N_("{user} may not reject withdrawal {request}: nobody decides a request they created"),
+    "own_mark_paid": N_("{user} may not mark paid withdrawal {request}: nobody decides a request they created"),
+    # what a refusal of several reasons was refusing (services/ledger.py, services/withdrawals.py)
+    "cannot_pay_project": N_("cannot pay project {project} from {agency}"),
+    "cannot_correct": N_("cannot correct {agency}"),
+    "cannot_request": N_("cannot request a withdrawal from {agency}"),
+    "cannot_withdraw": N_("{agency} cannot withdraw {amount}"),
+    "cannot_approve": N_("withdrawal {request} cannot be approved"),
+    # a file's problems (files/table.py, services/imports/fields.py): `row N: column: problem`
+    "missing_column": N_("missing column"),
+    "column_twice": N_("column listed twice"),
+    "cell_empty": N_("is empty"),
+    "too_long": N_("is longer than {max} characters"),
+    "control_character": N_("contains a control character ({char})"),
+    "not_a_currency": N_("'{code}' is not an ISO 4217 currency code"),
+    "currency_not_in_use": N_("'{code}' is not a currency in use today"),
+    "no_header": N_("the file is empty: a header row is needed"),
+    "sheet_no_header": N_("the sheet is empty: a header row is needed"),
+    # posting a period (domain/posting.py)
+    "already_posted": N_("{period} is already posted"),
+    "not_ended": N_("{period} has not ended in the company time zone (today is {today}): it can be previewed, "
+                    "not posted"),
+    "before_first": N_("{period} is before the first posted period {first}: its payments are accrued as late "
+                       "in the next run; periods are posted in order"),
+    "out_of_order": N_("periods are posted in order: the next period to post is {next}"),
+}
+
+
+def english_action(action: Action | str) -> str:
+    """The action as an English refusal names it: "approve withdrawals"."""
+    return ACTION_WORDS.get(action, action.replace(".", " ").replace("_", " "))
+
+
+def _dollars(value: Decimal | Any) -> str:
+    shown = format_usd(value)
+    return f"-${shown[1:]}" if shown.startswith("-") else f"${shown}"
+
+
+def _english_value(value: Any) -> str:
+    if isinstance(value, Money):
+        return f"{format_amount(value.amount, value.currency)} {value.currency}"
+    if isinstance(value, Dollars):
+        return _dollars(value.value)
+    if isinstance(value, Action):
+        return ACTION_WORDS[value]
+    if isinstance(value, Role):
+        return value.label
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return "(set-up)" if value is None else str(value)
+
+
+def _shown_value(value: Any) -> str:
+    if isinstance(value, Money):
+        return money(value.amount, value.currency)
+    if isinstance(value, Dollars):
+        return money(Decimal(value.value.numerator) / Decimal(value.value.denominator)
+                     if not isinstance(value.value, Decimal) else value.value, "USD")
+    if isinstance(value, Action):
+        return _(ACTION_WORDS[value])
+    if isinstance(value, Role):
+        return _(ROLE_NAMES[value.label])
+    if isinstance(value, Status):
+        return _(STATUS_NAMES[value.value])
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, Decimal):  # an amount without its currency, with the digits it was given
+        return number(value, max(0, -int(value.as_tuple().exponent)))
+    return _("set-up") if value is None else str(value)
+
+
+def _write(refusal: Refusal, translate: Callable[[str], str], value: Callable[[Any], str]) -> str:
+    template = TEMPLATES.get(refusal.code)
+    if template is None:  # a refusal whose text is given whole (a rule not yet in the catalog)
+        return str(refusal.params.get("text", refusal.code))
+    return translate(template).format(**{k: value(v) for k, v in refusal.params.items()})
+
+
+def english(refusal: Refusal) -> str:
+    """The refusal as the command line, `--json` and the audit trail write it."""
+    return _write(refusal, lambda template: template, _english_value)
+
+
+def shown(refusal: Refusal) -> str:
+    """The refusal in the window's language, its values in the window's formats."""
+    return _write(refusal, _, _shown_value)
+
+
+def codes(refusals: Iterable[Refusal]) -> list[str]:
+    """The stable codes of `refusals`, in order (given in JSON beside their texts)."""
+    return [r.code for r in refusals]
+
+
+def text(code: str, text_: str) -> Refusal:
+    """A refusal whose English text is given whole (a rule whose wording is not in the catalog)."""
+    return Refusal(code, {"text": text_})
+
+
+class Refused(UserError):
+    """A refusal raised with its typed reasons. Its message is their English text (joined by `joiner`),
+    after `prefix` when one is given ("cannot pay project P1 from AG01: …"); the window writes the same
+    reasons in its own language (`shown_error`)."""
+
+    def __init__(self, *reasons: Refusal | str, prefix: Refusal | None = None, joiner: str = "; ") -> None:
+        self.reasons = tuple(r if isinstance(r, Refusal) else text("text", r) for r in reasons)
+        self.prefix = prefix
+        self.joiner = joiner
+        written = joiner.join(self.texts)
+        super().__init__(f"{english(prefix)}: {written}" if prefix else written)
+
+    @property
+    def texts(self) -> list[str]:
+        """The reasons in English, in order."""
+        return [english(r) for r in self.reasons]
+
+
+def raise_refusals(reasons: Iterable[Refusal], prefix: Refusal | None = None, joiner: str = "; ") -> None:
+    """Raise Refused with `reasons`, if there are any."""
+    found = tuple(reasons)
+    if found:
+        raise Refused(*found, prefix=prefix, joiner=joiner)
+
+
+def shown_error(error: BaseException) -> str:
+    """An error as the window shows it: a refusal's reasons in the window's language, one a line;
+    any other error's message as it is."""
+    if isinstance(error, Refused) and all(r.code in TEMPLATES for r in error.reasons):
+        written = error.joiner.join(shown(r) for r in error.reasons)
+        return f"{shown(error.prefix)}: {written}" if error.prefix else written
+    return str(error)
+
+
+def in_english(found: Refusal | Iterable[Refusal] | None) -> str | list[str] | None:
+    """A refusal, or a list of them, in English (None stays None): what the command line prints."""
+    if found is None:
+        return None
+    if isinstance(found, Refusal):
+        return english(found)
+    return [english(r) for r in found]

@@ -1,0 +1,121 @@
+"""Refusals are codes with typed values; one catalog writes them. The command line, `--json` and the
+audit trail keep their English wording; a Ukrainian window reads every refusal in Ukrainian, with no
+English word left in it, its amounts, days and numbers in Ukrainian formats."""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from partner_desk import i18n
+from partner_desk.domain.ledger import Position, check_amount, correction_refusals, spend_refusals
+from partner_desk.domain.money import Money
+from partner_desk.domain.periods import Period
+from partner_desk.domain.refusals import Dollars, Refusal
+from partner_desk.domain.roles import Action, Actor, Role, role_refusal
+from partner_desk.domain.withdrawals import THRESHOLD_USD, Status, withdrawal_refusals
+from partner_desk.refusal_text import (
+    ACTION_WORDS,
+    ROLE_NAMES,
+    STATUS_NAMES,
+    TEMPLATES,
+    Refused,
+    english,
+    shown,
+    shown_error,
+)
+
+# a value of each kind a template names, none of them written with Latin letters, so that any Latin
+# letter in a refusal shown in Ukrainian came from an untranslated word
+SAMPLES: dict[str, Any] = {
+    "user": "олена", "requested_by": "борис", "role": Role.MANAGER, "needed": Role.FINANCE,
+    "action": Action.WITHDRAW_APPROVE, "amount": Money.of(Decimal("1234.5"), "UAH"),
+    "available": Money.of(Decimal("-10"), "UAH"), "currency": "UAH", "digits": 2,
+    "day": date(2025, 4, 15), "today": date(2025, 4, 15), "worth": Dollars(Decimal("99.5")),
+    "minimum": Dollars(THRESHOLD_USD), "request": 7, "status": Status.PAID, "project": "П-1",
+    "agency": "АГ01", "period": Period(2025, 4), "first": Period(2025, 1), "next": Period(2025, 2),
+    "max": 200, "char": "U+0007", "code": "ГРН",
+}
+# what may stay Latin: a currency code written beside an amount, a character's Unicode name
+CURRENCY_CODE = re.compile(r"\b[A-Z]{3}\b|U\+[0-9A-F]{4}")
+
+
+def _sample(code: str) -> Refusal:
+    names = {name for _text, name, _spec, _conv in string.Formatter().parse(TEMPLATES[code]) if name}
+    return Refusal(code, {name: SAMPLES[name] for name in names})
+
+
+@pytest.fixture
+def ukrainian() -> Iterator[None]:
+    i18n.setup("uk_UA")
+    yield
+    i18n.setup("en_US")
+
+
+def _latin(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z]+", CURRENCY_CODE.sub("", text))
+
+
+@pytest.mark.parametrize("code", sorted(TEMPLATES))
+def test_every_refusal_reads_in_ukrainian_with_no_english_word(ukrainian: None, code: str) -> None:
+    refusal = _sample(code)
+    text = shown(refusal)
+    assert _latin(text) == [], (code, text)
+    assert "{" not in text, (code, text)
+    assert text != english(refusal)
+
+
+def test_the_words_a_refusal_names_are_translated(ukrainian: None) -> None:
+    for words in (ACTION_WORDS, ROLE_NAMES, STATUS_NAMES):
+        for english_words in words.values():
+            assert _latin(i18n._(english_words)) == [], english_words
+    assert set(ACTION_WORDS) == set(Action)  # every action has its words
+
+
+def test_values_are_written_in_the_windows_formats(ukrainian: None) -> None:
+    nbsp = "\xa0"
+    text = shown(Refusal("more_than_available", {"amount": Money.of(Decimal("1234.5"), "UAH"),
+                                                 "available": Money.of(Decimal("100"), "UAH")}))
+    assert f"1{nbsp}234,50{nbsp}₴" in text
+    assert f"100,00{nbsp}₴" in text
+    # an amount with too many decimals keeps them, with a decimal comma
+    assert "10,555" in shown(check_amount(Decimal("10.555"), "UAH")[0])
+    assert "15.04.2025" in shown(Refusal("no_rate_to_value", {"currency": "PLN", "day": date(2025, 4, 15)}))
+
+
+def test_the_command_line_keeps_its_english_wording_whatever_the_window_speaks(ukrainian: None) -> None:
+    anna = Actor("anna", Role.MANAGER)
+    role = role_refusal(anna, Action.CORRECT)
+    assert role is not None
+    assert english(role) == "anna (manager) may not correct balances: it needs the admin role"
+    # hand-computed: 250.00 available, 300.00 asked
+    pos = Position("USD", Decimal("250.00"), Decimal("0"))
+    assert [english(r) for r in spend_refusals(pos, Decimal("300.00"))] == [
+        "300.00 USD is more than the available balance 250.00 USD"]
+    # -40.00 + (-20.00) would leave -60.00 available
+    negative = Position("USD", Decimal("-40.00"), Decimal("0"))
+    assert english(correction_refusals(negative, Decimal("-20.00"))[0]).startswith("a correction of -20.00 USD")
+    assert english(check_amount(Decimal("1e13"), "USD")[0]) == (
+        "the amount '10000000000000' has more than 12 integer digits")
+    reasons = withdrawal_refusals(offer_accepted_on=None, available=Decimal("50.00"), currency="USD",
+                                  rate=Decimal(1), today=date(2025, 4, 15))
+    # $50.00 is not more than $100.00, and no offer was accepted
+    assert [english(r) for r in reasons] == ["the partner offer has not been accepted",
+                                             "the available balance is worth $50.00, not more than $100.00"]
+
+
+def test_an_error_dialog_shows_a_refusal_in_the_windows_language(ukrainian: None) -> None:
+    anna = Actor("anna", Role.MANAGER)
+    role = role_refusal(anna, Action.WITHDRAW_APPROVE)
+    assert role is not None
+    error = Refused(role, prefix=Refusal("cannot_approve", {"request": 7}))
+    assert str(error).startswith("withdrawal 7 cannot be approved: anna (manager) may not approve withdrawals")
+    dialog = shown_error(error)
+    assert _latin(dialog.replace("anna", "")) == [], dialog
+    assert dialog.startswith(i18n._(TEMPLATES["cannot_approve"]).format(request=7))
