@@ -8,6 +8,7 @@ Each race runs `rounds(...)` rounds here; `make test-deep` runs more.
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -201,7 +202,16 @@ def test_three_postings_of_one_period_post_it_once_beside_a_project_payment(
 
 
 @action
-def import_payments(db: Database, path: str) -> int:
+def post_after(db: Database, period: str, delay: float) -> bool:
+    """A posting that starts `delay` seconds after the round does."""
+    time.sleep(delay)
+    return post_period(db, SETUP, period).posted
+
+
+@action
+def import_after(db: Database, path: str, delay: float) -> int:
+    """A payments import that starts `delay` seconds after the round does."""
+    time.sleep(delay)
     return import_file(db, SETUP, "payments", path).added
 
 
@@ -242,7 +252,12 @@ def test_an_import_never_lands_inside_a_posting_on_postgresql(tmp_path: Path, re
         paths.append(str(path))
     with Crew(url, 2) as crew:
         for n, (month, path) in enumerate(zip(months, paths, strict=True)):
-            tasks = [("post", (month,)), ("import_payments", (path,))]
+            # one of the two starts 0 to 0.16 s after the other, the posting in odd rounds and the
+            # import in even ones, so that both orders happen whatever the machine's load, and every
+            # overlap in between
+            delay = (n // 2 % 5) * 0.04
+            tasks = [("post_after", (month, delay if n % 2 else 0.0)),
+                     ("import_after", (path, 0.0 if n % 2 else delay))]
             outcomes = crew.round(tasks if n % 2 else tasks[::-1])
             assert all(o.won for o in outcomes), outcomes
     db = Database(url)
