@@ -105,6 +105,22 @@ TEMPLATES: dict[str, str] = {
     "currency_not_in_use": N_("'{code}' is not a currency in use today"),
     "no_header": N_("the file is empty: a header row is needed"),
     "sheet_no_header": N_("the sheet is empty: a header row is needed"),
+    "semicolon_columns": N_("the columns are separated by ';': save the file as CSV with commas (UTF-8)"),
+    # a cell's value (domain/money.py, domain/periods.py, domain/bounds.py, services/imports/)
+    "not_decimal": N_("'{text}' is not a decimal number"),
+    "not_decimal_comma": N_("'{text}' is not a decimal number (decimals use '.': {fixed})"),
+    "integer_digits": N_("'{text}' has more than {digits} integer digits"),
+    "currency_decimals": N_("'{text}' has more decimals than {currency} allows ({digits})"),
+    "not_a_date": N_("'{text}' is not a date (YYYY-MM-DD)"),
+    "not_a_timestamp": N_("'{text}' is not an ISO 8601 timestamp"),
+    "date_outside": N_("'{text}' is outside {first} to {last}"),
+    "hour_skipped": N_("'{text}' does not exist in {zone} (the clocks skip that hour)"),
+    "not_a_month": N_("'{text}' is not a month"),
+    "not_a_period": N_("'{text}' is not a period (YYYY-MM)"),
+    "period_outside": N_("'{text}' is outside {first} to {last}"),
+    "payment_before": N_("is before {first}"),
+    "payment_after": N_("is after {latest}: a payment is at most one day after today"),
+    "percent_range": N_("is not between 0 and 100"),
     # posting a period (domain/posting.py)
     "already_posted": N_("{period} is already posted"),
     "not_ended": N_("{period} has not ended in the company time zone (today is {today}): it can be previewed, "

@@ -94,13 +94,13 @@ def payment_window(today: date, tz: tzinfo) -> tuple[datetime, datetime]:
             datetime(until.year, until.month, until.day, tzinfo=tz).astimezone(UTC))
 
 
-def payment_day_problem(day: date, today: date) -> str | None:
+def payment_day_problem(day: date, today: date) -> Refusal | None:
     """Why a payment's local day cannot be: before 2000-01-01 or more than one day after today."""
     if day < FIRST_DAY:
-        return f"is before {FIRST_DAY.isoformat()}"
+        return Refusal("payment_before", {"first": FIRST_DAY})
     latest = today + timedelta(days=PAYMENT_DAYS_AHEAD)
     if day > latest:
-        return f"is after {latest.isoformat()}: a payment is at most one day after today"
+        return Refusal("payment_after", {"latest": latest})
     return None
 
 
