@@ -105,6 +105,10 @@ TEMPLATES: dict[str, str] = {
     "currency_not_in_use": N_("'{code}' is not a currency in use today"),
     "no_header": N_("the file is empty: a header row is needed"),
     "sheet_no_header": N_("the sheet is empty: a header row is needed"),
+    "formula_cell": N_("a formula: paste values"),
+    "error_cell": N_("an error value ({value})"),
+    "percent_cell": N_("a percent-formatted cell ({percent}%): a percent is only read in a percent column"),
+    "cell_twice": N_("the sheet lists this cell twice"),
     "semicolon_columns": N_("the columns are separated by ';': save the file as CSV with commas (UTF-8)"),
     # a cell's value (domain/money.py, domain/periods.py, domain/bounds.py, services/imports/)
     "not_decimal": N_("'{text}' is not a decimal number"),

@@ -29,7 +29,7 @@ class Cells(dict[str, str]):
     """One row's cells by column name; `problems` names the cells that could not be read as they
     are, with the reason (a formula, an error value…)."""
 
-    problems: Mapping[str, str] = MappingProxyType({})
+    problems: Mapping[str, str | Refusal] = MappingProxyType({})
 
 
 class RowSource:
@@ -46,7 +46,7 @@ class RowSource:
                 continue
             yield number, self._cells(cells, bad)
 
-    def _cells(self, cells: list[str], bad: dict[int, str]) -> Cells:
+    def _cells(self, cells: list[str], bad: dict[int, str | Refusal]) -> Cells:
         header = self.header
         width = len(header)
         if len(cells) < width:
@@ -97,7 +97,7 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, RawRow]]]:
 
     def rows() -> Iterator[tuple[int, RawRow]]:
         number = 1
-        no_problems: dict[int, str] = {}
+        no_problems: dict[int, str | Refusal] = {}
         with handle:
             try:
                 for number, cells in enumerate(reader, start=2):

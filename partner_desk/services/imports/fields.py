@@ -44,7 +44,7 @@ class RowReader:
         self.ok = True
         self.today = today
         self.held = held
-        self._bad: Mapping[str, str] = cells.problems if isinstance(cells, Cells) else {}
+        self._bad: Mapping[str, str | Refusal] = cells.problems if isinstance(cells, Cells) else {}
 
     def fail(self, column: str, message: str | Refusal) -> None:
         self.ok = False
