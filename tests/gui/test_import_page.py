@@ -272,5 +272,11 @@ def test_a_ukrainian_window_lists_unreadable_values_in_ukrainian(qtbot, db, writ
             (1, "", "стовпці розділено знаком «;»: збережіть файл як CSV з комами (UTF-8)",
              "row 1: the columns are separated by ';': save the file as CSV with commas (UTF-8)")]
         assert stored(db, Rate) == rates_before
+        # the problem column takes the page's width: the longer Ukrainian text is not cut off
+        page.resize(1100, 500)
+        page.show()
+        qtbot.waitExposed(page)
+        header = page.table.horizontalHeader()
+        assert header.sectionViewportPosition(2) + header.sectionSize(2) == header.viewport().width()
     finally:
         i18n.setup("en_US")
