@@ -124,6 +124,9 @@ TEMPLATES: dict[str, str] = {
     "period_outside": N_("'{text}' is outside {first} to {last}"),
     "payment_before": N_("is before {first}"),
     "payment_after": N_("is after {latest}: a payment is at most one day after today"),
+    "rate_not_positive": N_("'{text}' is not a positive rate"),
+    "rate_too_small": N_("'{text}' is less than {min} units per USD"),
+    "usd_rate_one": N_("USD's rate is always 1"),
     "percent_range": N_("is not between 0 and 100"),
     # posting a period (domain/posting.py)
     "already_posted": N_("{period} is already posted"),

@@ -91,6 +91,18 @@ def test_rates_and_tiers_values(load, counts, ukrainian) -> None:
         "«1999-12-31» поза межами від 01.01.2000 до 31.12.2099",
         "«4,05» — не десяткове число (знаки після коми відокремлюють крапкою: 4.05)",
     ]
+    rates = refused(load, "rates", "date,currency,per_usd\n2026-01-02,UAH,0\n2026-01-02,EUR,0.0000009\n"
+                                   "2026-01-02,USD,1.5")
+    assert [str(p) for p in rates] == [
+        "row 2: per_usd: '0' is not a positive rate",
+        "row 3: per_usd: '0.0000009' is less than 0.000001 units per USD",
+        "row 4: per_usd: USD's rate is always 1",
+    ]
+    assert [shown(p.reason) for p in rates if p.reason is not None] == [
+        "«0» — не додатний курс",
+        "«0.0000009» менше ніж 0.000001 одиниці валюти за 1 USD",
+        "курс USD завжди дорівнює 1",
+    ]
     tiers = refused(load, "tiers",
                     "effective_from,min_turnover_usd,percent\n2026-1,0,10\n2100-01,0,10\n2026-01,0,150")
     assert [str(p) for p in tiers] == [
