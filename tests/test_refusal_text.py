@@ -41,6 +41,8 @@ SAMPLES: dict[str, Any] = {
     "minimum": Dollars(THRESHOLD_USD), "request": 7, "status": Status.PAID, "project": "П-1",
     "agency": "АГ01", "period": Period(2025, 4), "first": Period(2025, 1), "next": Period(2025, 2),
     "max": 200, "char": "U+0007", "code": "ГРН",
+    "text": "сто", "fixed": "100.50", "last": date(2099, 12, 31), "value": "#Н/Д", "min": "0.000001",
+    "percent": "12,5", "zone": "Європа/Київ", "latest": date(2025, 4, 16),
 }
 # what may stay Latin: a currency code written beside an amount, a character's Unicode name
 CURRENCY_CODE = re.compile(r"\b[A-Z]{3}\b|U\+[0-9A-F]{4}")

@@ -62,13 +62,15 @@ def text_problem(value: str, max_length: int = NAME_LENGTH) -> Refusal | None:
     return None
 
 
-def rate_problem(per_usd: Decimal, text: str) -> str | None:
+def rate_problem(per_usd: Decimal, text: str) -> Refusal | None:
     """Why a rate (units of a currency per 1 USD) cannot be, or None."""
     if per_usd <= 0:
-        return f"'{text}' is not a positive rate"
+        return Refusal("rate_not_positive", {"text": text})
     if per_usd < MIN_RATE:
-        return f"'{text}' is less than {MIN_RATE} units per USD"
-    return amount_problem(per_usd, text)
+        return Refusal("rate_too_small", {"text": text, "min": format(MIN_RATE, "f")})
+    if amount_problem(per_usd, text) is not None:
+        return Refusal("integer_digits", {"text": text, "digits": MAX_INTEGER_DIGITS})
+    return None
 
 
 def day_problem(day: date) -> str | None:
@@ -94,13 +96,13 @@ def payment_window(today: date, tz: tzinfo) -> tuple[datetime, datetime]:
             datetime(until.year, until.month, until.day, tzinfo=tz).astimezone(UTC))
 
 
-def payment_day_problem(day: date, today: date) -> str | None:
+def payment_day_problem(day: date, today: date) -> Refusal | None:
     """Why a payment's local day cannot be: before 2000-01-01 or more than one day after today."""
     if day < FIRST_DAY:
-        return f"is before {FIRST_DAY.isoformat()}"
+        return Refusal("payment_before", {"first": FIRST_DAY})
     latest = today + timedelta(days=PAYMENT_DAYS_AHEAD)
     if day > latest:
-        return f"is after {latest.isoformat()}: a payment is at most one day after today"
+        return Refusal("payment_after", {"latest": latest})
     return None
 
 

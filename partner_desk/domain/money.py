@@ -6,6 +6,7 @@ divides, so a tie at the minor unit is always seen exactly; rounding happens onc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
@@ -14,9 +15,12 @@ from functools import cache
 
 from babel.numbers import get_currency_precision, list_currencies
 
-from partner_desk.domain.bounds import MAX_STORED_MINOR, amount_problem
+from partner_desk.domain.bounds import MAX_INTEGER_DIGITS, MAX_STORED_MINOR, amount_problem
 from partner_desk.domain.errors import AmountTooLarge
+from partner_desk.domain.refusals import Refusal, ValueRefused
 
+# digits with one decimal comma: what '.' would have meant ("100,50" is 100.50)
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d{1,3}$")
 EXACT = Context(prec=60, rounding=ROUND_HALF_UP)
 USD = "USD"
 CENT = Decimal("0.01")
@@ -106,21 +110,31 @@ def format_percent(percent: Decimal) -> str:
     return text
 
 
+def not_decimal(text: str) -> ValueRefused:
+    """The refusal of a text that is no decimal number; digits with one decimal comma and one to three
+    digits after it ("100,50") are told how '.' writes them."""
+    if _DECIMAL_COMMA.match(text.strip()):
+        fixed = text.strip().replace(",", ".")
+        return ValueRefused(f"'{text}' is not a decimal number (decimals use '.': {fixed})",
+                            Refusal("not_decimal_comma", {"text": text, "fixed": fixed}))
+    return ValueRefused(f"'{text}' is not a decimal number", Refusal("not_decimal", {"text": text}))
+
+
 def parse_decimal(text: str) -> Decimal:
     """A decimal written with '.' and no exponent or thousands separator, with at most 12 integer
-    digits (domain/bounds.py); ValueError otherwise."""
+    digits (domain/bounds.py); ValueRefused (a ValueError) otherwise."""
     cleaned = text.strip()
     if not cleaned or any(ch not in "0123456789.-+" for ch in cleaned):
-        raise ValueError(f"'{text}' is not a decimal number")
+        raise not_decimal(text)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"'{text}' is not a decimal number") from None
+        raise not_decimal(text) from None
     if not value.is_finite():
-        raise ValueError(f"'{text}' is not a decimal number")
+        raise not_decimal(text)
     problem = amount_problem(value, cleaned)
     if problem is not None:
-        raise ValueError(problem)
+        raise ValueRefused(problem, Refusal("integer_digits", {"text": cleaned, "digits": MAX_INTEGER_DIGITS}))
     return value
 
 
@@ -131,7 +145,8 @@ def parse_amount(text: str, currency: str) -> Decimal:
     exponent = value.as_tuple().exponent
     assert isinstance(exponent, int)
     if -exponent > digits and value != value.quantize(quantum(currency), context=EXACT):
-        raise ValueError(f"'{text}' has more decimals than {currency} allows ({digits})")
+        raise ValueRefused(f"'{text}' has more decimals than {currency} allows ({digits})",
+                           Refusal("currency_decimals", {"text": text, "currency": currency, "digits": digits}))
     return value.quantize(quantum(currency), context=EXACT)
 
 

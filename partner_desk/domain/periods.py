@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from partner_desk.domain import clock
-from partner_desk.domain.bounds import RANGE, day_problem, year_month_problem
+from partner_desk.domain.bounds import FIRST_DAY, LAST_DAY, RANGE, day_problem, year_month_problem
+from partner_desk.domain.refusals import Refusal, ValueRefused
 
 DEFAULT_TIME_ZONE = "Europe/Kyiv"
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})$")
@@ -23,16 +24,16 @@ class Period:
 
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12 or not 1 <= self.year <= 9999:
-            raise ValueError(f"'{self}' is not a month")
+            raise ValueRefused(f"'{self}' is not a month", Refusal("not_a_month", {"text": str(self)}))
 
     @classmethod
     def parse(cls, text: str) -> Period:
         match = _PERIOD.match(text.strip())
         if not match:
-            raise ValueError(f"'{text}' is not a period (YYYY-MM)")
+            raise _not_period(text)
         year, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
-            raise ValueError(f"'{text}' is not a period (YYYY-MM)")
+            raise _not_period(text)
         return cls(year, month)
 
     @classmethod
@@ -68,7 +69,8 @@ def parse_period(text: str) -> Period:
     period = Period.parse(text)
     problem = year_month_problem(period.year, period.month, text.strip())
     if problem is not None:
-        raise ValueError(problem)
+        raise ValueRefused(problem, Refusal("period_outside", {
+            "text": text.strip(), "first": str(Period.of(FIRST_DAY)), "last": str(Period.of(LAST_DAY))}))
     return period
 
 
@@ -89,19 +91,21 @@ def parse_moment(text: str, tz: ZoneInfo) -> datetime:
     """
     cleaned = text.strip()
     if not cleaned:
-        raise ValueError("is empty")
+        raise ValueRefused("is empty", Refusal("cell_empty"))
     try:
         parsed = datetime.fromisoformat(cleaned.replace("z", "Z"))
     except ValueError:
-        raise ValueError(f"'{text}' is not an ISO 8601 timestamp") from None
+        raise ValueRefused(f"'{text}' is not an ISO 8601 timestamp",
+                           Refusal("not_a_timestamp", {"text": text})) from None
     if day_problem(parsed.date()) is not None:
-        raise ValueError(f"'{cleaned}' {_outside()}")
+        raise _outside(cleaned)
     if parsed.tzinfo is not None:
         return parsed.astimezone(UTC)
     local = parsed.replace(tzinfo=tz, fold=0)
     back = local.astimezone(UTC).astimezone(tz)
     if back.replace(tzinfo=None) != parsed:
-        raise ValueError(f"'{text}' does not exist in {tz.key} (the clocks skip that hour)")
+        raise ValueRefused(f"'{text}' does not exist in {tz.key} (the clocks skip that hour)",
+                           Refusal("hour_skipped", {"text": text, "zone": tz.key}))
     return local.astimezone(UTC)
 
 
@@ -130,15 +134,25 @@ def parse_day(text: str) -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)") from None
-    problem = day_problem(day)
-    if problem is not None:
-        raise ValueError(problem)
+        raise not_a_date(text) from None
+    if day_problem(day) is not None:
+        raise _outside(day.isoformat())
     return day
 
 
-def _outside() -> str:
-    return f"is outside {RANGE}"
+def _outside(text: str) -> ValueRefused:
+    """A date or a timestamp outside the years the product works in."""
+    return ValueRefused(f"'{text}' is outside {RANGE}",
+                        Refusal("date_outside", {"text": text, "first": FIRST_DAY, "last": LAST_DAY}))
+
+
+def _not_period(text: str) -> ValueRefused:
+    return ValueRefused(f"'{text}' is not a period (YYYY-MM)", Refusal("not_a_period", {"text": text}))
+
+
+def not_a_date(text: str) -> ValueRefused:
+    """The refusal of a text that is no date YYYY-MM-DD."""
+    return ValueRefused(f"'{text}' is not a date (YYYY-MM-DD)", Refusal("not_a_date", {"text": text}))
 
 
 ONE_DAY = timedelta(days=1)

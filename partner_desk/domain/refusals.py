@@ -32,3 +32,14 @@ class Refusal:
 
     def __hash__(self) -> int:
         return hash((self.code, tuple(sorted((k, repr(v)) for k, v in self.params.items()))))
+
+
+class ValueRefused(ValueError):
+    """A value that cannot be read (a number, an amount, a date, a period), with its typed reason.
+
+    Its message is the reason's English text, as the command line prints it; `refusal_text` words the
+    same reason in the window's language (a test keeps the two texts equal)."""
+
+    def __init__(self, message: str, refusal: Refusal) -> None:
+        super().__init__(message)
+        self.refusal = refusal

@@ -15,7 +15,7 @@ from partner_desk.refusal_text import english
 
 PROBLEM_CAP = 1_000
 # one row's cells as text, and the problems of the cells that could not be read as they are
-RawRow = tuple[list[str], dict[int, str]]
+RawRow = tuple[list[str], dict[int, str | Refusal]]
 
 
 @dataclass(frozen=True, slots=True)

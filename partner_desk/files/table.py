@@ -29,7 +29,7 @@ class Cells(dict[str, str]):
     """One row's cells by column name; `problems` names the cells that could not be read as they
     are, with the reason (a formula, an error value…)."""
 
-    problems: Mapping[str, str] = MappingProxyType({})
+    problems: Mapping[str, str | Refusal] = MappingProxyType({})
 
 
 class RowSource:
@@ -46,7 +46,7 @@ class RowSource:
                 continue
             yield number, self._cells(cells, bad)
 
-    def _cells(self, cells: list[str], bad: dict[int, str]) -> Cells:
+    def _cells(self, cells: list[str], bad: dict[int, str | Refusal]) -> Cells:
         header = self.header
         width = len(header)
         if len(cells) < width:
@@ -97,7 +97,7 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, RawRow]]]:
 
     def rows() -> Iterator[tuple[int, RawRow]]:
         number = 1
-        no_problems: dict[int, str] = {}
+        no_problems: dict[int, str | Refusal] = {}
         with handle:
             try:
                 for number, cells in enumerate(reader, start=2):
@@ -140,7 +140,20 @@ def open_table(path: Path | str, percent_columns: Collection[str] = ()) -> RowSo
     return RowSource(path, header, rows)
 
 
+def semicolon_separated(source: RowSource, required: tuple[str, ...]) -> bool:
+    """True for a CSV file saved with ';' between its columns (a spreadsheet set to a comma-decimal
+    locale does so): a header of one cell whose parts split by ';' hold every required column."""
+    if source.path.suffix.lower() != ".csv" or len(source.header) != 1 or ";" not in source.header[0]:
+        return False
+    parts = {part.strip() for part in source.header[0].split(";")}
+    return set(required) <= parts
+
+
 def check_header(source: RowSource, required: tuple[str, ...], optional: tuple[str, ...]) -> list[Problem]:
+    """The header's problems: a missing column, a column twice; a file whose columns are separated by
+    ';' is told so once, instead of missing every column."""
+    if semicolon_separated(source, required):
+        return [Problem.of(1, "", Refusal("semicolon_columns"))]
     problems = []
     known = set(required) | set(optional)
     for name in required:

@@ -33,7 +33,7 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from partner_desk.domain.refusals import Refusal
 from partner_desk.files.problems import FileRejected, Problem, RawRow
 
-FORMULA = "a formula: paste values"
+FORMULA = Refusal("formula_cell")
 # how many significant digits a spreadsheet keeps and shows of a number
 SHOWN_DIGITS = 15
 # parts of a number format that print as they are: "quoted text", \x escapes, [colour] and _x spacing
@@ -132,31 +132,31 @@ class _Sheet:
         self.book.close()
 
 
-def _cell(sheet: _Sheet, cell: dict[str, Any], percent: bool) -> tuple[str, str | None]:
+def _cell(sheet: _Sheet, cell: dict[str, Any], percent: bool) -> tuple[str, Refusal | None]:
     """A cell's text as the person sees it, and the problem it has, if any."""
     kind, value = cell["data_type"], cell["value"]
     if kind == "f":
         return "=", FORMULA
     if kind == "e":
-        return str(value), f"an error value ({value})"
+        return str(value), Refusal("error_cell", {"value": str(value)})
     if isinstance(value, int | float) and not isinstance(value, bool) and sheet.is_percent(cell["style_id"]):
         shown = number_text(value)
         scaled = format(Decimal(shown).scaleb(2).normalize(), "f")
         if percent:
             return scaled, None
-        return shown, f"a percent-formatted cell ({scaled}%): a percent is only read in a percent column"
+        return shown, Refusal("percent_cell", {"percent": scaled})
     return _plain_text(value), None
 
 
 def _row(sheet: _Sheet, cells: list[dict[str, Any]], percent: Collection[int]) -> RawRow:
     width = max((c["column"] for c in cells), default=0)
     texts = [""] * width
-    bad: dict[int, str] = {}
+    bad: dict[int, str | Refusal] = {}
     seen: set[int] = set()
     for cell in cells:
         index = cell["column"] - 1
         if index in seen:
-            bad[index] = "the sheet lists this cell twice"
+            bad[index] = Refusal("cell_twice")
             continue
         seen.add(index)
         texts[index], problem = _cell(sheet, cell, index in percent)

@@ -11,9 +11,12 @@ import pytest
 import xlsxwriter
 from sqlalchemy import select
 
+from partner_desk import i18n
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import SETUP
 from partner_desk.files.table import FileRejected, open_table
 from partner_desk.files.xlsx_input import is_percent_format
+from partner_desk.refusal_text import english, shown
 from partner_desk.services.imports import import_file
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Payment
@@ -34,7 +37,8 @@ def data_rows(path: Path, percent: tuple[str, ...] = ()) -> list[tuple[int, dict
 
 def problems_of(path: Path) -> dict[int, dict[str, str]]:
     """The cells of each row that cannot be read as they are (an import reports them with their place)."""
-    return {n: cells.problems for n, cells in open_table(path) if cells.problems}
+    return {n: {column: english(p) if isinstance(p, Refusal) else p for column, p in cells.problems.items()}
+            for n, cells in open_table(path) if cells.problems}
 
 
 def refusal(path: Path, percent: tuple[str, ...] = ()) -> list[str]:
@@ -129,6 +133,14 @@ def test_a_percent_formatted_amount_is_refused(db, connected, tmp_path: Path) ->
         import_file(db, SETUP, "payments", path)
     assert str(caught.value).splitlines()[1:] == [
         "row 2: amount: a percent-formatted cell (12.5%): a percent is only read in a percent column"]
+    reason = caught.value.problems[0].reason
+    assert reason is not None
+    i18n.setup("uk_UA")
+    try:  # the window lists it in its own language
+        assert shown(reason) == ("клітинка у форматі відсотків (12.5%): відсотки читаються лише в стовпці "
+                                 "відсотків")
+    finally:
+        i18n.setup("en_US")
     assert payment_ids(db) == []
 
 

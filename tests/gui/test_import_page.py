@@ -245,3 +245,38 @@ def test_a_ukrainian_window_lists_a_files_problems_in_ukrainian(qtbot, db, write
                                "row 4: currency: 'XYZ' is not an ISO 4217 currency code")]
     finally:
         i18n.setup("en_US")
+
+
+def test_a_ukrainian_window_lists_unreadable_values_in_ukrainian(qtbot, db, write_csv) -> None:
+    """A number written with a decimal comma, a date that is none, and a file saved with ';' between its
+    columns read in the window's language; nothing is written."""
+    i18n.setup("uk_UA")
+    try:
+        page = open_page(qtbot, db, people(db)["fiona"])
+
+        def problems() -> list[tuple[int, str, str, str]]:
+            return [(p.row, p.column, page.model.data(page.model.index(i, 2)), str(p))
+                    for i, p in enumerate(page.model.rows())]
+
+        rates_before = stored(db, Rate)
+        choose(qtbot, page, "rates", write_csv('date,currency,per_usd\n2026-13-01,UAH,41.5\n2026-01-02,PLN,"4,05"\n',
+                                               "rates.csv"))
+        assert problems() == [
+            (2, "date", "«2026-13-01» — не дата (РРРР-ММ-ДД)", "row 2: date: '2026-13-01' is not a date (YYYY-MM-DD)"),
+            (3, "per_usd", "«4,05» — не десяткове число (знаки після коми відокремлюють крапкою: 4.05)",
+             "row 3: per_usd: '4,05' is not a decimal number (decimals use '.': 4.05)"),
+        ]
+        assert not page.import_button.isEnabled()
+        choose(qtbot, page, "agencies", write_csv("code;name;currency\nAG01;Alpha;UAH\n", "semicolons.csv"))
+        assert problems() == [
+            (1, "", "стовпці розділено знаком «;»: збережіть файл як CSV з комами (UTF-8)",
+             "row 1: the columns are separated by ';': save the file as CSV with commas (UTF-8)")]
+        assert stored(db, Rate) == rates_before
+        # the problem column takes the page's width: the longer Ukrainian text is not cut off
+        page.resize(1100, 500)
+        page.show()
+        qtbot.waitExposed(page)
+        header = page.table.horizontalHeader()
+        assert header.sectionViewportPosition(2) + header.sectionSize(2) == header.viewport().width()
+    finally:
+        i18n.setup("en_US")

@@ -110,6 +110,8 @@ class ImportPage(Page):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.model: RowTableModel[Problem] = RowTableModel(_problem_columns(), self)
         self.table = table_view(self.model, self)
+        # a problem's text runs long (longer still in Ukrainian): it takes the width the page has
+        self.table.horizontalHeader().setStretchLastSection(True)
 
         kind_row = QHBoxLayout()
         kind_row.addWidget(QLabel(_("Kind:")))

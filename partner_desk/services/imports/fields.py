@@ -18,8 +18,8 @@ from partner_desk.domain.bounds import (
     text_problem,
 )
 from partner_desk.domain.money import parse_amount, parse_decimal
-from partner_desk.domain.periods import Period, local_date, parse_day, parse_moment, parse_period
-from partner_desk.domain.refusals import Refusal
+from partner_desk.domain.periods import Period, local_date, not_a_date, parse_day, parse_moment, parse_period
+from partner_desk.domain.refusals import Refusal, ValueRefused
 from partner_desk.files.table import Cells, Problem
 
 T = TypeVar("T")
@@ -44,7 +44,7 @@ class RowReader:
         self.ok = True
         self.today = today
         self.held = held
-        self._bad: Mapping[str, str] = cells.problems if isinstance(cells, Cells) else {}
+        self._bad: Mapping[str, str | Refusal] = cells.problems if isinstance(cells, Cells) else {}
 
     def fail(self, column: str, message: str | Refusal) -> None:
         self.ok = False
@@ -84,8 +84,8 @@ class RowReader:
             return None
         try:
             return parse(value)
-        except ValueError as exc:
-            self.fail(column, str(exc))
+        except ValueError as exc:  # a value refused with its typed reason, or one worded whole
+            self.fail(column, exc.refusal if isinstance(exc, ValueRefused) else str(exc))
             return None
 
     def moment(self, column: str, tz: ZoneInfo, *, required: bool = True) -> datetime | None:
@@ -139,6 +139,6 @@ def _cell_day(value: str) -> date:
         try:
             datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+            raise not_a_date(value) from None
         value = value[:10]
     return parse_day(value)

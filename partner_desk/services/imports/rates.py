@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 
 from partner_desk.domain.bounds import rate_problem
 from partner_desk.domain.money import USD
+from partner_desk.domain.refusals import Refusal
 from partner_desk.files.table import RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.store.models import Rate
@@ -31,7 +32,7 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
         if rate_wrong is not None:
             row.fail("per_usd", rate_wrong)
         if currency == USD and per_usd is not None and per_usd != 1:
-            row.fail("per_usd", "USD's rate is always 1")
+            row.fail("per_usd", Refusal("usd_rate_one"))
         if not row.ok or day is None or currency is None or per_usd is None:
             continue
         key = (currency, day)

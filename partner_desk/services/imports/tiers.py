@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 
 from partner_desk.domain.periods import Period
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.tiers import BEGINNING, Level, TierHistory, validate_levels
 from partner_desk.files.table import Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
@@ -54,7 +55,7 @@ def _read_versions(ctx: ImportContext, source: RowSource, summary: ImportSummary
         if threshold is not None and threshold < 0:
             row.fail("min_turnover_usd", "is negative")
         if percent is not None and not Decimal(0) <= percent <= 100:
-            row.fail("percent", "is not between 0 and 100")
+            row.fail("percent", Refusal("percent_range"))
         if not row.ok or period is None or threshold is None or percent is None:
             continue
         rows = versions.setdefault(period, [])
