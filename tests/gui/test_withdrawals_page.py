@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 
+from partner_desk.domain.roles import Role
 from partner_desk.domain.withdrawals import Move, Status
 from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
@@ -18,7 +19,8 @@ from partner_desk.i18n import day
 from partner_desk.services.accruals import post_period
 from partner_desk.services.balances import balances
 from partner_desk.services.ledger import pay_project
-from partner_desk.services.withdrawals import get_withdrawal, list_withdrawals, request_withdrawal
+from partner_desk.services.users import add_user
+from partner_desk.services.withdrawals import approve, get_withdrawal, list_withdrawals, request_withdrawal
 from tests.gui.page_data import people, seed
 
 TODAY = date(2025, 4, 15)
@@ -159,3 +161,20 @@ def test_approve_is_disabled_when_a_condition_fails_today(qtbot, db, write_csv) 
     # rejecting stays possible
     assert page.buttons[Move.REJECT].isEnabled()
     assert [w.status for w in list_withdrawals(db)] == [Status.PENDING]
+
+
+def test_the_details_line_calls_people_by_their_display_names(qtbot, db, write_csv) -> None:
+    team = funded(db, write_csv)
+    dora = add_user(db, team["admin"], "dora", Role.FINANCE, "correct horse battery",
+                    display_name="Dora Shevchenko")
+    request = request_withdrawal(db, dora, "AG01", Decimal("120.00"), "bank_transfer", "IBAN UA00 1234",
+                                 date(2025, 4, 10))
+    approve(db, team["felix"], request.id, TODAY)
+
+    page = open_page(qtbot, db, team["felix"])
+    page.tabs.setCurrentIndex(page.tabs.count() - 1)  # all requests
+    qtbot.waitUntil(lambda: page.select(request.id), timeout=15_000)
+    text = page.detail.text()
+    assert "Requested by Dora Shevchenko on " in text
+    assert "Decided by felix on " in text  # no display name: the user name
+    assert "dora" not in text

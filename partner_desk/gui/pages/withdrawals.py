@@ -268,15 +268,17 @@ class WithdrawalsPage(Page):
         parts = [_("Withdrawal {id} of {agency} ({name}): {amount} by {method}; details: {details}.").format(
             id=w.id, agency=w.agency, name=row.agency_name, amount=money(w.amount, w.currency),
             method=method_label(w.method), details=w.details)]
-        parts.append(_("Requested by {who} on {when}.").format(who=w.requested_by or _("set-up"),
-                                                               when=self.ctx.moment(w.requested_at)))
+        parts.append(_("Requested by {who} on {when}.").format(
+            who=self.ctx.person(w.requested_by) or _("set-up"), when=self.ctx.moment(w.requested_at)))
         if w.decided_by:
-            parts.append(_("Decided by {who} on {when}.").format(who=w.decided_by, when=self.ctx.moment(w.decided_at)))
+            parts.append(_("Decided by {who} on {when}.").format(
+                who=self.ctx.person(w.decided_by), when=self.ctx.moment(w.decided_at)))
         if w.reason:
             parts.append(_("Reason: {reason}").format(reason=w.reason))
         if w.payout_reference:
             parts.append(_("Paid on {day} by {who}, reference {ref}.").format(
-                day=day(w.paid_on) if w.paid_on else "?", who=w.paid_by or "?", ref=w.payout_reference))
+                day=day(w.paid_on) if w.paid_on else "?", who=self.ctx.person(w.paid_by) or "?",
+                ref=w.payout_reference))
         if w.status is Status.PENDING and not row.allowed(Move.APPROVE):
             parts.append(_("You cannot approve it: {reasons}.").format(
                 reasons="; ".join(row.refusals[Move.APPROVE])))
