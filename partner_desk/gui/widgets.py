@@ -6,10 +6,12 @@ event loop and tests can drive them: `last_box()` is the most recent one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QLineEdit,
     QMessageBox,
     QStyle,
@@ -22,6 +24,19 @@ from PySide6.QtWidgets import (
 from partner_desk.i18n import _
 
 _last: list[QMessageBox] = []
+
+
+def choice_box(name: str, items: Iterable[tuple[str, Any]], current: Any = None) -> QComboBox:
+    """A combo box named `name` (tests find it by that name) of (label, data) items; the item whose
+    data is `current` chosen, else the first. Data are kept as strings or None: a Decimal or an enum
+    does not survive the round trip through Qt."""
+    box = QComboBox()
+    box.setObjectName(name)
+    for label, data in items:
+        box.addItem(label, data)
+    if current is not None:
+        box.setCurrentIndex(max(box.findData(current), 0))
+    return box
 
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, text: str, title: str = "") -> QMessageBox:

@@ -5,17 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from partner_desk.domain.money import USD
-from partner_desk.domain.roles import Role
 from partner_desk.domain.tiers import DEFAULT_LEVELS
-from partner_desk.gui import labels
 from partner_desk.gui.amount_field import AmountField
 from partner_desk.gui.amount_text import Sign
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.pages.tier_levels import LevelsEditor
+from partner_desk.gui.pages.users_dialogs import role_box
 from partner_desk.i18n import _, money, percent
 from partner_desk.services import settings_admin as admin
 from partner_desk.services.users import add_user
@@ -117,10 +116,7 @@ class UserDialog(FormDialog):
         self.display_name = QLineEdit()
         self.display_name.setObjectName("display_name")
         self.display_name.setPlaceholderText(_("as the window should call them (optional)"))
-        self.role = QComboBox()
-        self.role.setObjectName("role")
-        for role in Role:
-            self.role.addItem(labels.role(role), role.label)
+        self.role = role_box()
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

@@ -30,6 +30,7 @@ from partner_desk.domain.roles import Action, role_refusal
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.page import Page
+from partner_desk.gui.statement_choices import format_box, language_box
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, money, ngettext
 from partner_desk.refusal_text import shown
@@ -87,15 +88,8 @@ class StatementsPage(Page):
         self.period_box = QComboBox()
         self.period_box.setMinimumWidth(120)
         self.period_box.currentIndexChanged.connect(lambda _i: self._update())
-        self.format_box = QComboBox()
-        self.format_box.setObjectName("format")
-        self.format_box.addItem(_("Excel (.xlsx)"), "xlsx")
-        self.format_box.addItem(_("PDF (.pdf)"), "pdf")
-        self.language_box = QComboBox()
-        self.language_box.setObjectName("language")
-        self.language_box.addItem(_("Each agency's language"), None)
-        for code, name in LANGUAGES.items():
-            self.language_box.addItem(name, code)
+        self.format_box = format_box()
+        self.language_box = language_box(everyone=_("Each agency's language"))
         self.folder_field = QLineEdit(str(default_folder()))
         self.folder_field.textChanged.connect(lambda _t: self._update())
         choose = QPushButton(_("Choose folder…"))

@@ -11,6 +11,7 @@ from partner_desk.domain.roles import Role
 from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
+from partner_desk.gui.widgets import choice_box
 from partner_desk.i18n import _
 from partner_desk.services import users
 
@@ -22,6 +23,12 @@ def _secret(name: str) -> QLineEdit:
     return field
 
 
+
+def role_box(current: str | None = None) -> QComboBox:
+    """Every role, by its label in the window's language (the data: the role's name), `current` chosen."""
+    return choice_box("role", [(labels.role(role), role.label) for role in Role], current)
+
+
 class RoleDialog(FormDialog):
     """Give a user another role; it counts from their next action."""
 
@@ -31,11 +38,7 @@ class RoleDialog(FormDialog):
                            "open. The last active admin keeps the admin role."), parent, ok_label=_("Change"))
         self.ctx = ctx
         self.user = name
-        self.role = QComboBox()
-        self.role.setObjectName("role")
-        for role in Role:
-            self.role.addItem(labels.role(role), role.label)
-        self.role.setCurrentIndex(max(self.role.findData(current), 0))
+        self.role = role_box(current)
         self.form.addRow(_("Role:"), self.role)
 
     def prepare(self) -> Any:

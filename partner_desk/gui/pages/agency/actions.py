@@ -122,15 +122,15 @@ class AgencyActions:
         return self._on_agency(PayProjectDialog, lambda r: _(
             "Paid {amount} for project {project} ({project_amount}).").format(
             amount=money(r.amount, r.currency), project=r.project_id,
-            project_amount=money(r.project_amount, r.project_currency)), Action.PAY_PROJECT)
+            project_amount=money(r.project_amount, r.project_currency)), action=Action.PAY_PROJECT)
 
     def request_withdrawal(self) -> FormDialog | None:
         return self._on_agency(WithdrawalDialog, lambda r: _(
             "Withdrawal request no. {id} for {amount} is pending approval.").format(
-            id=r.id, amount=money(r.amount, r.currency)), Action.WITHDRAW_REQUEST)
+            id=r.id, amount=money(r.amount, r.currency)), action=Action.WITHDRAW_REQUEST)
 
     def record_offer(self) -> FormDialog | None:
-        return self._on_agency(OfferDialog, "", Action.OFFER_ACCEPT)
+        return self._on_agency(OfferDialog, "", action=Action.OFFER_ACCEPT)
 
     def export_statement(self) -> FormDialog | None:
         if self.loaded is None:
@@ -140,9 +140,9 @@ class AgencyActions:
             "The statement was saved to {path}").format(path=getattr(r, "path", "")), action=None)
 
     def choose_language(self) -> FormDialog | None:
-        return self._on_agency(LanguageDialog, "", Action.AGENCY_LANGUAGE)
+        return self._on_agency(LanguageDialog, "", action=Action.AGENCY_LANGUAGE)
 
     def correct_balance(self) -> FormDialog | None:
         return self._on_agency(CorrectionDialog, lambda r: _(
             "Correction of {amount} added; the balance is {balance}.").format(
-            amount=money(r.amount, r.currency), balance=money(r.balance_after, r.currency)), Action.CORRECT)
+            amount=money(r.amount, r.currency), balance=money(r.balance_after, r.currency)), action=Action.CORRECT)
