@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -99,7 +99,6 @@ class AccrualsPage(Page):
                        Area.PROJECTS, Area.LEDGER, Area.SETTINGS, Area.USERS})
 
     # a period was shown (after loading or failing to load); tests wait for it
-    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -125,8 +125,7 @@ class AgenciesPage(Page):
     areas = frozenset({Area.AGENCIES, Area.PROJECTS, Area.PAYMENTS, Area.RATES, Area.TIERS, Area.ACCRUALS, Area.LEDGER,
                        Area.WITHDRAWALS, Area.SETTINGS, Area.USERS})
 
-    usable = Signal()  # the rows are shown; the running month's column may still be computing
-    loaded = Signal()  # every column is filled
+    usable = Signal()  # the rows are shown, the running month's column maybe still computing (`loaded`: all of it)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -73,7 +73,6 @@ class StatementsPage(Page):
     areas = frozenset({Area.ACCRUALS, Area.AGENCIES})
 
     # the posted periods were loaded, or an export ended; tests wait for them
-    loaded = Signal()
     finished = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

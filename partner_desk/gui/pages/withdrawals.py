@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -51,8 +51,6 @@ class WithdrawalsPage(Page):
     areas = frozenset({Area.WITHDRAWALS, Area.BATCHES, Area.LEDGER, Area.AGENCIES, Area.RATES, Area.SETTINGS,
                        Area.USERS})
 
-    # the queue was (re)loaded; tests wait for it
-    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
