@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,6 +20,7 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor, Role
 from partner_desk.gui.amount_field import AmountField, watch_fields
 from partner_desk.gui.ops import failure_text, run_op, show_error
+from partner_desk.gui.widgets import text_field
 from partner_desk.i18n import _
 from partner_desk.refusal_text import shown_error
 from partner_desk.services import users
@@ -130,11 +130,8 @@ class _CredentialsDialog(BackgroundDialog):
         super().__init__(title, intro, parent, 420)
         self.db = db
         self.actor: Actor | None = None
-        self.name = QLineEdit()
-        self.name.setObjectName("name")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.name = text_field("name")
+        self.password = text_field("password", secret=True)
         self.form.addRow(_("User name:"), self.name)
         self.form.addRow(_("Password:"), self.password)
         db_label = QLabel(_("Database: {url}").format(url=db.url))
@@ -195,9 +192,7 @@ class FirstRunDialog(_CredentialsDialog):
               "and can add the other users in Settings."),
             parent,
         )
-        self.repeat = QLineEdit()
-        self.repeat.setObjectName("repeat")
-        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat = text_field("repeat", secret=True)
         self.form.addRow(_("Repeat password:"), self.repeat)
         self.name.setFocus()
 

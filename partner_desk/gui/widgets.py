@@ -26,6 +26,18 @@ from partner_desk.i18n import _
 _last: list[QMessageBox] = []
 
 
+def text_field(name: str, placeholder: str = "", *, secret: bool = False) -> QLineEdit:
+    """A line of text named `name` (tests find it by that name), with its placeholder; a `secret`
+    one (a password) shows dots."""
+    field = QLineEdit()
+    field.setObjectName(name)
+    if placeholder:
+        field.setPlaceholderText(placeholder)
+    if secret:
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
 def choice_box(name: str, items: Iterable[tuple[str, Any]], current: Any = None) -> QComboBox:
     """A combo box named `name` (tests find it by that name) of (label, data) items; the item whose
     data is `current` chosen, else the first. Data are kept as strings or None: a Decimal or an enum

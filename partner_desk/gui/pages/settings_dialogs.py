@@ -15,6 +15,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.pages.tier_levels import LevelsEditor
 from partner_desk.gui.pages.users_dialogs import role_box
+from partner_desk.gui.widgets import text_field
 from partner_desk.i18n import _, money, percent
 from partner_desk.services import settings_admin as admin
 from partner_desk.services.users import add_user
@@ -111,15 +112,10 @@ class UserDialog(FormDialog):
                                             "admin also changes tables, settings and users."),
                          parent, ok_label=_("Add"))
         self.ctx = ctx
-        self.name = QLineEdit()
-        self.name.setObjectName("name")
-        self.display_name = QLineEdit()
-        self.display_name.setObjectName("display_name")
-        self.display_name.setPlaceholderText(_("as the window should call them (optional)"))
+        self.name = text_field("name")
+        self.display_name = text_field("display_name", _("as the window should call them (optional)"))
         self.role = role_box()
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password = text_field("password", secret=True)
         self.form.addRow(_("User name:"), self.name)
         self.form.addRow(_("Display name:"), self.display_name)
         self.form.addRow(_("Role:"), self.role)

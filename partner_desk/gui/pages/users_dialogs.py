@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Role
 from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
-from partner_desk.gui.widgets import choice_box
+from partner_desk.gui.widgets import choice_box, text_field
 from partner_desk.i18n import _
 from partner_desk.services import users
-
-
-def _secret(name: str) -> QLineEdit:
-    field = QLineEdit()
-    field.setObjectName(name)
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    return field
-
 
 
 def role_box(current: str | None = None) -> QComboBox:
@@ -58,11 +50,11 @@ class PasswordDialog(FormDialog):
                          ok_label=_("Change"))
         self.ctx = ctx
         self.user = name
-        self.current = _secret("current")
+        self.current = text_field("current", secret=True)
         if self.own:
             self.form.addRow(_("Current password:"), self.current)
-        self.password = _secret("password")
-        self.repeat = _secret("repeat")
+        self.password = text_field("password", secret=True)
+        self.repeat = text_field("repeat", secret=True)
         self.form.addRow(_("New password:"), self.password)
         self.form.addRow(_("Repeat the new password:"), self.repeat)
 
