@@ -143,6 +143,13 @@ def totals_text(totals: Mapping[str, Decimal], found: Reporting | None,
         found.total_reason(totals)
 
 
+def footer_text(amounts: Iterable[tuple[Decimal | None, str]], found: Reporting | None,
+                *, pending: bool = False) -> tuple[str, str | None]:
+    """The footer of the rows shown: their (amount, currency) pairs totalled per currency, with the
+    grand total, and its tooltip (`totals_text`)."""
+    return totals_text(totals_of(amounts), found, pending=pending)
+
+
 def with_reporting(page: Any) -> Callable[[], Reporting | None]:
     """What a column asks for the page's reporting conversions, as loaded last."""
     return lambda: getattr(page, "reporting", None)

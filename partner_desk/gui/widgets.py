@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -24,6 +25,13 @@ from PySide6.QtWidgets import (
 from partner_desk.i18n import _
 
 _last: list[QMessageBox] = []
+
+
+def button(text: str, on_click: Callable[[], object]) -> QPushButton:
+    """A push button that calls `on_click` when clicked."""
+    found = QPushButton(text)
+    found.clicked.connect(lambda _checked=False: on_click())
+    return found
 
 
 def text_field(name: str, placeholder: str = "", *, secret: bool = False) -> QLineEdit:

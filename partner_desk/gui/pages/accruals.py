@@ -31,11 +31,10 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.money_columns import (
     equivalent_column,
     equivalent_header,
+    footer_text,
     money_column,
-    totals_of,
     with_reporting,
 )
-from partner_desk.gui.money_columns import totals_text as totals_text_of
 from partner_desk.gui.ops import Cancelled, Generation, Operation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
 from partner_desk.gui.pages.accrual_lines import LinesPanel, PreviewExport
@@ -323,7 +322,7 @@ class AccrualsPage(Page):
     def _show_totals(self) -> None:
         """The commissions of the rows shown, per currency, and their grand total."""
         rows = self.model.rows()
-        text, tip = totals_text_of(totals_of((r.commission, r.currency) for r in rows), self.reporting)
+        text, tip = footer_text(((r.commission, r.currency) for r in rows), self.reporting)
         self.grand_totals.setText(_("Commission of the {n} shown: {totals}").format(n=len(rows), totals=text))
         self.grand_totals.setToolTip(tip or "")
 

@@ -34,9 +34,8 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.money_columns import (
     equivalent_column,
     equivalent_header,
+    footer_text,
     money_column,
-    totals_of,
-    totals_text,
     with_reporting,
 )
 from partner_desk.gui.ops import Progress, run_op, show_error
@@ -296,7 +295,7 @@ class AgenciesPage(Page):
                  [] if pending else [(r.running_commission, r.currency) for r in rows], pending),
                 (self.balance_totals, _("Balance"), [(r.balance, r.currency) for r in rows], False),
                 (self.available_totals, _("Available"), [(r.available, r.currency) for r in rows], False)):
-            text, tip = totals_text(totals_of(amounts), self.reporting, pending=computing)
+            text, tip = footer_text(amounts, self.reporting, pending=computing)
             label.setText(_("{name}: {totals}").format(name=name, totals=text))
             label.setToolTip(tip or "")
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.periods import Period
 from partner_desk.domain.roles import Action, role_refusal
+from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.page import Page
@@ -91,12 +92,9 @@ class StatementsPage(Page):
         self.language_box = language_box(everyone=_("Each agency's language"))
         self.folder_field = QLineEdit(str(default_folder()))
         self.folder_field.textChanged.connect(lambda _t: self._update())
-        choose = QPushButton(_("Choose folder…"))
-        choose.clicked.connect(self.choose_folder)
-        self.export_button = QPushButton(_("Export all"))
-        self.export_button.clicked.connect(self.export)
-        self.cancel_button = QPushButton(_("Cancel"))
-        self.cancel_button.clicked.connect(self.cancel)
+        choose = widgets.button(_("Choose folder…"), self.choose_folder)
+        self.export_button = widgets.button(_("Export all"), self.export)
+        self.cancel_button = widgets.button(_("Cancel"), self.cancel)
         self.bar = QProgressBar()
         self.bar.setTextVisible(True)
         self.status = QLabel()
