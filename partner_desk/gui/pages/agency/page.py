@@ -262,7 +262,7 @@ class AgencyPage(Page):
         offer = (_("offer accepted on {day}").format(day=day(d.offer_accepted_on)) if d.offer_accepted_on
                  else _("offer not accepted"))
         self.subheading.setText(" · ".join([
-            d.currency, _("manager: {name}").format(name=d.manager or "—"), offer,
+            d.currency, _("manager: {name}").format(name=self.ctx.person(d.manager) or "—"), offer,
             ngettext("{count} connected project", "{count} connected projects", len(d.current_projects))
             .format(count=len(d.current_projects)), describe_language(d)]))
         self.notes.setText("\n".join(d.notes))
