@@ -26,14 +26,15 @@ from partner_desk.domain.money import USD
 from partner_desk.files.statement_model import (
     INTEGER_FORMAT,
     RATE_FORMAT,
+    GroupTotal,
     LedgerRow,
     LineGroup,
+    LineSheet,
     LineTotals,
     Statement,
     StatementLine,
     StatementSummary,
     Sums,
-    grouped,
     last_day,
     money_format,
     percent_format,
@@ -346,35 +347,23 @@ def _write_lines(sheet: WriteOnlyWorksheet, s: StatementSummary, lines: Iterable
     pool = CellPool(sheet)
     partner_format = money_format(s.currency)
     project_width = widths[COL_PROJECT - 1]
-    every = Sums()
-    parts: dict[LineGroup, Sums] = {}
-
-    def close(group: LineGroup) -> None:
-        out.append(_sums_row(cell, _(GROUP_TOTALS[group]), parts[group], s.currency))
-
-    current: LineGroup | None = None
-    for group, line in grouped(lines):
-        if group != current:
-            if current is not None:
-                close(current)
-            current = group
-            parts[group] = Sums()
-            out.append([cell(_(GROUP_HEADINGS[group]), font=HEADING)])
-        # most names fit on one line; a longer one wraps and its row grows
-        lines_needed = 1 if len(line.project_name) < project_width * 0.8 else text_lines(line.project_name,
-                                                                                        project_width)
-        out.append(_line_row(pool, line, partner_format, text), lines_needed)
-        parts[group].add(line)
-        every.add(line)
-    if current is not None:
-        close(current)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(LINE_HEADINGS))}{out.count}"
-    out.append(_sums_row(cell, _("Total"), every, s.currency))
+    sheet_lines = LineSheet(lines)
+    for row in sheet_lines:
+        if isinstance(row, LineGroup):
+            out.append([cell(_(GROUP_HEADINGS[row]), font=HEADING)])
+        elif isinstance(row, GroupTotal) and row.group is not None:
+            out.append(_sums_row(cell, _(GROUP_TOTALS[row.group]), row.sums, s.currency))
+        elif isinstance(row, GroupTotal):
+            sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(LINE_HEADINGS))}{out.count}"
+            out.append(_sums_row(cell, _("Total"), row.sums, s.currency))
+        else:
+            # most names fit on one line; a longer one wraps and its row grows
+            lines_needed = 1 if len(row.project_name) < project_width * 0.8 else text_lines(row.project_name,
+                                                                                           project_width)
+            out.append(_line_row(pool, row, partner_format, text), lines_needed)
     for note in text.rounding_notes():
         out.append([cell(note, font=NOTE)])
-    payments = parts.get(LineGroup.PAYMENTS, Sums())
-    return LineTotals(every.count, every.late, every.usd_amount(), every.partner_amount(s.currency),
-                      every.commission, payments.usd_amount())
+    return sheet_lines.totals(s.currency)
 
 
 def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, entries: Sequence[LedgerRow],

@@ -26,14 +26,15 @@ from PySide6.QtWidgets import QApplication
 
 from partner_desk.domain.money import USD
 from partner_desk.files.statement_model import (
+    GroupTotal,
     LedgerRow,
     LineGroup,
+    LineSheet,
     LineTotals,
     Statement,
     StatementLine,
     StatementSummary,
     Sums,
-    grouped,
     last_day,
     running_balances,
 )
@@ -276,26 +277,17 @@ def _sums_row(label: str, sums: Sums, s: StatementSummary, text: StatementText) 
 def _lines(s: StatementSummary, lines: Iterable[StatementLine], text: StatementText) -> tuple[_Section, LineTotals]:
     _ = text.gettext
     table = _Table(text.line_headings(s.currency), LINE_NUMERIC, LINE_NOWRAP)
-    every = Sums()
-    parts: dict[LineGroup, Sums] = {}
-    current: LineGroup | None = None
-    for group, line in grouped(lines):
-        if group != current:
-            if current is not None:
-                table.rows.append(_sums_row(_(GROUP_TOTALS[current]), parts[current], s, text))
-            current = group
-            parts[group] = Sums()
-            table.rows.append(_Row([_(GROUP_HEADINGS[group])], bold=True, italic=True, span=len(LINE_HEADINGS)))
-        table.rows.append(_Row(_line_cells(line, s, text)))
-        parts[group].add(line)
-        every.add(line)
-    if current is not None:
-        table.rows.append(_sums_row(_(GROUP_TOTALS[current]), parts[current], s, text))
-    table.rows.append(_sums_row(_("Total"), every, s, text))
+    sheet_lines = LineSheet(lines)
+    for row in sheet_lines:
+        if isinstance(row, LineGroup):
+            table.rows.append(_Row([_(GROUP_HEADINGS[row])], bold=True, italic=True, span=len(LINE_HEADINGS)))
+        elif isinstance(row, GroupTotal):
+            label = _("Total") if row.group is None else _(GROUP_TOTALS[row.group])
+            table.rows.append(_sums_row(label, row.sums, s, text))
+        else:
+            table.rows.append(_Row(_line_cells(row, s, text)))
     notes = "".join(f'<p style="color:#595959;"><i>{_e(n)}</i></p>' for n in text.rounding_notes())
-    payments = parts.get(LineGroup.PAYMENTS, Sums())
-    totals = LineTotals(every.count, every.late, every.usd_amount(), every.partner_amount(s.currency),
-                        every.commission, payments.usd_amount())
+    totals = sheet_lines.totals(s.currency)
     return _Section(_("Lines"), True, f"{_mark(s, text)}<h2>{_e(_('Lines'))}</h2>", table, notes), totals
 
 
