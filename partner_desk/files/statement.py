@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from partner_desk.domain.money import USD
+from partner_desk.domain.periods import Period
 from partner_desk.files.statement_model import (
     INTEGER_FORMAT,
     RATE_FORMAT,
@@ -49,7 +51,13 @@ from partner_desk.files.statement_text import (
     LEDGER_HEADINGS,
     LINE_HEADINGS,
     PREVIEW_MARK,
+    Amount,
+    Benefits,
+    Percent,
     StatementText,
+    SummaryValue,
+    Words,
+    summary_rows,
 )
 from partner_desk.files.xlsx_rows import CellPool, StyledCells, fast_rows
 
@@ -231,48 +239,34 @@ def _heading_row(cell: StyledCells, rows: _Rows, headings: Sequence[str], widths
 SUMMARY_WIDTHS = (18.0, 8.0, 34.0)  # figure, its unit, room for text that spans all three
 
 
+def _summary_cells(label: str, value: SummaryValue,
+                   text: StatementText) -> list[tuple[str, Any, str | None, str | None] | None]:
+    """A Summary row as label, cell value, number format and unit; the benefits take a row each."""
+    _ = text.gettext
+    if isinstance(value, Amount):
+        return [(label, value.value, money_format(value.currency), value.currency)]
+    if isinstance(value, Percent):
+        return [(label, percent_value(value.value), percent_format(value.value), None)]
+    if isinstance(value, Words):
+        return [(label, _(value.message), None, None)]
+    if isinstance(value, Benefits):
+        names = [text.benefit(b) for b in value.names] or [_("none")]
+        return [(label if i == 0 else "", name, None, None) for i, name in enumerate(names)]
+    if isinstance(value, Period):
+        return [(label, str(value), None, None)]
+    if isinstance(value, date):
+        return [(label, value, text.date_format, None)]
+    if isinstance(value, int):
+        return [(label, value, INTEGER_FORMAT, None)]
+    return [(label, value, None, None)]
+
+
 def _write_summary(sheet: WriteOnlyWorksheet, s: StatementSummary, text: StatementText) -> None:
     """Labels in column A; a figure in B with its unit in C; a text (a name, a benefit) across B to D."""
     _ = text.gettext
-    cur = s.currency
-    money = money_format(cur)
-    usd = USD_FORMAT
-    rows: list[tuple[str, Any, str | None, str | None] | None] = [
-        (_("Agency"), s.agency_name, None, None),
-        (_("Code"), s.agency_code, None, None),
-        (_("Manager"), s.manager or "", None, None),
-        (_("Period"), str(s.period), None, None),
-        (_("Period from"), s.period.first_day, text.date_format, None),
-        (_("Period to"), last_day(s.period), text.date_format, None),
-        (_("Partner currency"), cur, None, None),
-        None,
-    ]
-    if s.turnover_usd is None or s.percent is None:
-        rows += [(_("Licence turnover"), _("no accrual in this period"), None, None), (_("Percent"), None, None, None)]
-    else:
-        rows += [(_("Licence turnover"), s.turnover_usd, usd, USD),
-                 (_("Percent"), percent_value(s.percent), percent_format(s.percent), None)]
-    rows += [
-        (_("Commission total"), s.commission_total, money, cur),
-        (_("Lines"), s.line_count, INTEGER_FORMAT, None),
-        (_("Late lines"), s.late_count, INTEGER_FORMAT, None),
-        (_("Reward"), s.reward_usd, usd, USD),
-    ]
-    if s.reward_level_usd is None:
-        rows.append((_("Reward level reached"), _("none"), None, None))
-    else:
-        rows.append((_("Reward level reached"), s.reward_level_usd, usd, USD))
-    benefits = [text.benefit(b) for b in s.benefits] or [_("none")]
-    rows += [(_("Benefits reached") if i == 0 else "", b, None, None) for i, b in enumerate(benefits)]
-    rows += [
-        None,
-        (_("Opening balance"), s.opening.balance, money, cur),
-        (_("Closing balance"), s.closing.balance, money, cur),
-        (_("Held for withdrawals at period end"), s.closing.held, money, cur),
-        (_("Available at period end"), s.closing.available, money, cur),
-        None,
-        (_("Produced on"), s.produced_on, text.date_format, None),
-    ]
+    rows: list[tuple[str, Any, str | None, str | None] | None] = []
+    for shown in summary_rows(s):
+        rows += [None] if shown is None else _summary_cells(_(shown[0]), shown[1], text)
     labels = [r[0] for r in rows if r is not None]
     label_width = min(math.ceil(max(len(label) for label in labels) / BOLD_FIT) + 1, 48)  # a longer one wraps
     _columns(sheet, (label_width, *SUMMARY_WIDTHS))

@@ -16,6 +16,7 @@ import html
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter
 from PySide6.QtWidgets import QApplication
 
 from partner_desk.domain.money import USD
+from partner_desk.domain.periods import Period
 from partner_desk.files.statement_model import (
     GroupTotal,
     LedgerRow,
@@ -38,7 +40,19 @@ from partner_desk.files.statement_model import (
     last_day,
     running_balances,
 )
-from partner_desk.files.statement_text import GROUP_HEADINGS, GROUP_TOTALS, LINE_HEADINGS, PREVIEW_MARK, StatementText
+from partner_desk.files.statement_text import (
+    GROUP_HEADINGS,
+    GROUP_TOTALS,
+    LINE_HEADINGS,
+    PREVIEW_MARK,
+    Amount,
+    Benefits,
+    Percent,
+    StatementText,
+    SummaryValue,
+    Words,
+    summary_rows,
+)
 
 FONT = "DejaVu Sans"
 RESOLUTION = 300  # dots per inch of the PDF's coordinate system
@@ -204,43 +218,30 @@ def _mark(s: StatementSummary, text: StatementText) -> str:
     return f'<p style="color:#c00000; font-weight:bold;">{_e(text(PREVIEW_MARK))}</p>'
 
 
+def _summary_html(value: SummaryValue, text: StatementText) -> str:
+    """A Summary figure as the PDF writes it: amounts with their currency, a missing figure as a dash."""
+    _ = text.gettext
+    if isinstance(value, Amount):
+        money = f"{text.amount(value.value, value.currency)} {value.currency}"
+        return f"<b>{money}</b>" if value.strong else money
+    if isinstance(value, Percent):
+        return text.percent(value.value)
+    if isinstance(value, Words):
+        return _e(_(value.message))
+    if isinstance(value, Benefits):
+        return "<br>".join(_e(text.benefit(b)) for b in value.names) or _e(_("none"))
+    if isinstance(value, Period):
+        return _e(f"{value} ({text.month(value)})")
+    if isinstance(value, date):
+        return text.day(value)
+    if isinstance(value, int):
+        return text.integer(value)
+    return _e(value or "—")
+
+
 def _summary(s: StatementSummary, text: StatementText) -> _Section:
     _ = text.gettext
-    cur = s.currency
-
-    def money(value: Decimal, currency: str) -> str:
-        return f"{text.amount(value, currency)} {currency}"
-
-    rows: list[tuple[str, str] | None] = [
-        (_("Agency"), _e(s.agency_name)),
-        (_("Code"), _e(s.agency_code)),
-        (_("Manager"), _e(s.manager or "—")),
-        (_("Period"), _e(f"{s.period} ({text.month(s.period)})")),
-        (_("Period from"), text.day(s.period.first_day)),
-        (_("Period to"), text.day(last_day(s.period))),
-        (_("Partner currency"), cur),
-        None,
-    ]
-    if s.turnover_usd is None or s.percent is None:
-        rows += [(_("Licence turnover"), _e(_("no accrual in this period"))), (_("Percent"), "—")]
-    else:
-        rows += [(_("Licence turnover"), money(s.turnover_usd, USD)), (_("Percent"), text.percent(s.percent))]
-    rows += [
-        (_("Commission total"), f"<b>{money(s.commission_total, cur)}</b>"),
-        (_("Lines"), text.integer(s.line_count)),
-        (_("Late lines"), text.integer(s.late_count)),
-        (_("Reward"), money(s.reward_usd, USD)),
-        (_("Reward level reached"),
-         _e(_("none")) if s.reward_level_usd is None else money(s.reward_level_usd, USD)),
-        (_("Benefits reached"), "<br>".join(_e(text.benefit(b)) for b in s.benefits) or _e(_("none"))),
-        None,
-        (_("Opening balance"), money(s.opening.balance, cur)),
-        (_("Closing balance"), f"<b>{money(s.closing.balance, cur)}</b>"),
-        (_("Held for withdrawals at period end"), money(s.closing.held, cur)),
-        (_("Available at period end"), money(s.closing.available, cur)),
-        None,
-        (_("Produced on"), text.day(s.produced_on)),
-    ]
+    rows = [None if row is None else (_(row[0]), _summary_html(row[1], text)) for row in summary_rows(s)]
     body = []
     for row in rows:
         if row is None:

@@ -8,6 +8,7 @@ them out as text, in the statement language's own way ("1 234,50" in Ukrainian).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
@@ -18,10 +19,10 @@ from babel.numbers import format_decimal
 from partner_desk.domain.accrual import SERVICE_KINDS
 from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.ledger import EntryKind
-from partner_desk.domain.money import minor_digits
+from partner_desk.domain.money import USD, minor_digits
 from partner_desk.domain.periods import Period
 from partner_desk.domain.rewards import DEFAULT_BENEFIT_NAMES
-from partner_desk.files.statement_model import LineGroup
+from partner_desk.files.statement_model import LineGroup, StatementSummary, last_day
 from partner_desk.i18n import N_, translator
 
 LOCALES = {"uk": "uk_UA", "en": "en_GB"}
@@ -42,6 +43,76 @@ LEDGER_HEADINGS = (
     N_("Date"), N_("Entry"), N_("Details"), N_("Project ID"), N_("Project amount"), N_("Project currency"),
     N_("Withdrawal request"), N_("Amount"), N_("Balance"), N_("Held"),
 )
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A message of the catalog, shown in the statement's language."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """An amount with its currency; `strong`: a figure the statement is about, bold where it can be."""
+
+    value: Decimal
+    currency: str
+    strong: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Percent:
+    """A percent as the commission table writes it: 15 is 15 %."""
+
+    value: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Benefits:
+    """The benefits reached, by their stored names; none reads "none"."""
+
+    names: tuple[str, ...]
+
+
+# a Summary figure: a text as written (a name, a code; "" for none), a period, a day, a count, or one of the above;
+# None: no figure (the percent of a period without an accrual)
+SummaryValue = str | Period | date | int | Words | Amount | Percent | Benefits | None
+
+
+def summary_rows(s: StatementSummary) -> list[tuple[str, SummaryValue] | None]:
+    """The Summary sheet, the same in every format: each row's label (a message of the catalog) and its
+    figure, in order; None between groups of rows."""
+    cur = s.currency
+    rows: list[tuple[str, SummaryValue] | None] = [
+        (N_("Agency"), s.agency_name),
+        (N_("Code"), s.agency_code),
+        (N_("Manager"), s.manager or ""),
+        (N_("Period"), s.period),
+        (N_("Period from"), s.period.first_day),
+        (N_("Period to"), last_day(s.period)),
+        (N_("Partner currency"), cur),
+        None,
+    ]
+    if s.turnover_usd is None or s.percent is None:
+        rows += [(N_("Licence turnover"), Words(N_("no accrual in this period"))), (N_("Percent"), None)]
+    else:
+        rows += [(N_("Licence turnover"), Amount(s.turnover_usd, USD)), (N_("Percent"), Percent(s.percent))]
+    level = Words(N_("none")) if s.reward_level_usd is None else Amount(s.reward_level_usd, USD)
+    return [*rows,
+            (N_("Commission total"), Amount(s.commission_total, cur, strong=True)),
+            (N_("Lines"), s.line_count),
+            (N_("Late lines"), s.late_count),
+            (N_("Reward"), Amount(s.reward_usd, USD)),
+            (N_("Reward level reached"), level),
+            (N_("Benefits reached"), Benefits(s.benefits)),
+            None,
+            (N_("Opening balance"), Amount(s.opening.balance, cur)),
+            (N_("Closing balance"), Amount(s.closing.balance, cur, strong=True)),
+            (N_("Held for withdrawals at period end"), Amount(s.closing.held, cur)),
+            (N_("Available at period end"), Amount(s.closing.available, cur)),
+            None,
+            (N_("Produced on"), s.produced_on)]
+
 
 SERVICE_LABELS = {
     "subscription": N_("Subscription"),
