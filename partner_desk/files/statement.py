@@ -25,6 +25,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from partner_desk.domain.money import USD
 from partner_desk.domain.periods import Period
+from partner_desk.files.figures import Money, Percent
 from partner_desk.files.statement_model import (
     INTEGER_FORMAT,
     RATE_FORMAT,
@@ -51,9 +52,7 @@ from partner_desk.files.statement_text import (
     LEDGER_HEADINGS,
     LINE_HEADINGS,
     PREVIEW_MARK,
-    Amount,
     Benefits,
-    Percent,
     StatementText,
     SummaryValue,
     Words,
@@ -243,8 +242,8 @@ def _summary_cells(label: str, value: SummaryValue,
                    text: StatementText) -> list[tuple[str, Any, str | None, str | None] | None]:
     """A Summary row as label, cell value, number format and unit; the benefits take a row each."""
     _ = text.gettext
-    if isinstance(value, Amount):
-        return [(label, value.value, money_format(value.currency), value.currency)]
+    if isinstance(value, Money):
+        return [(label, value.amount, money_format(value.currency), value.currency)]
     if isinstance(value, Percent):
         return [(label, percent_value(value.value), percent_format(value.value), None)]
     if isinstance(value, Words):
@@ -266,7 +265,7 @@ def _write_summary(sheet: WriteOnlyWorksheet, s: StatementSummary, text: Stateme
     _ = text.gettext
     rows: list[tuple[str, Any, str | None, str | None] | None] = []
     for shown in summary_rows(s):
-        rows += [None] if shown is None else _summary_cells(_(shown[0]), shown[1], text)
+        rows += [None] if shown is None else _summary_cells(_(shown.label), shown.value, text)
     labels = [r[0] for r in rows if r is not None]
     label_width = min(math.ceil(max(len(label) for label in labels) / BOLD_FIT) + 1, 48)  # a longer one wraps
     _columns(sheet, (label_width, *SUMMARY_WIDTHS))

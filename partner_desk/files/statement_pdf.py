@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication
 
 from partner_desk.domain.money import USD
 from partner_desk.domain.periods import Period
+from partner_desk.files.figures import Money, Percent
 from partner_desk.files.statement_model import (
     GroupTotal,
     LedgerRow,
@@ -45,10 +46,9 @@ from partner_desk.files.statement_text import (
     GROUP_TOTALS,
     LINE_HEADINGS,
     PREVIEW_MARK,
-    Amount,
     Benefits,
-    Percent,
     StatementText,
+    SummaryRow,
     SummaryValue,
     Words,
     summary_rows,
@@ -218,12 +218,16 @@ def _mark(s: StatementSummary, text: StatementText) -> str:
     return f'<p style="color:#c00000; font-weight:bold;">{_e(text(PREVIEW_MARK))}</p>'
 
 
-def _summary_html(value: SummaryValue, text: StatementText) -> str:
+def _summary_html(row: SummaryRow, text: StatementText) -> str:
     """A Summary figure as the PDF writes it: amounts with their currency, a missing figure as a dash."""
+    shown = _summary_figure(row.value, text)
+    return f"<b>{shown}</b>" if row.strong else shown
+
+
+def _summary_figure(value: SummaryValue, text: StatementText) -> str:
     _ = text.gettext
-    if isinstance(value, Amount):
-        money = f"{text.amount(value.value, value.currency)} {value.currency}"
-        return f"<b>{money}</b>" if value.strong else money
+    if isinstance(value, Money):
+        return f"{text.amount(value.amount, value.currency)} {value.currency}"
     if isinstance(value, Percent):
         return text.percent(value.value)
     if isinstance(value, Words):
@@ -241,7 +245,7 @@ def _summary_html(value: SummaryValue, text: StatementText) -> str:
 
 def _summary(s: StatementSummary, text: StatementText) -> _Section:
     _ = text.gettext
-    rows = [None if row is None else (_(row[0]), _summary_html(row[1], text)) for row in summary_rows(s)]
+    rows = [None if row is None else (_(row.label), _summary_html(row, text)) for row in summary_rows(s)]
     body = []
     for row in rows:
         if row is None:

@@ -22,6 +22,7 @@ from partner_desk.domain.ledger import EntryKind
 from partner_desk.domain.money import USD, minor_digits
 from partner_desk.domain.periods import Period
 from partner_desk.domain.rewards import DEFAULT_BENEFIT_NAMES
+from partner_desk.files.figures import Money, Percent
 from partner_desk.files.statement_model import LineGroup, StatementSummary, last_day
 from partner_desk.i18n import N_, translator
 
@@ -52,66 +53,61 @@ class Words:
 
 
 @dataclass(frozen=True, slots=True)
-class Amount:
-    """An amount with its currency; `strong`: a figure the statement is about, bold where it can be."""
-
-    value: Decimal
-    currency: str
-    strong: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Percent:
-    """A percent as the commission table writes it: 15 is 15 %."""
-
-    value: Decimal
-
-
-@dataclass(frozen=True, slots=True)
 class Benefits:
     """The benefits reached, by their stored names; none reads "none"."""
 
     names: tuple[str, ...]
 
 
-# a Summary figure: a text as written (a name, a code; "" for none), a period, a day, a count, or one of the above;
-# None: no figure (the percent of a period without an accrual)
-SummaryValue = str | Period | date | int | Words | Amount | Percent | Benefits | None
+# a Summary figure: a text as written (a name, a code; "" for none), a period, a day, a count, one of the kinds
+# above; None: no figure (the percent of a period without an accrual)
+SummaryValue = str | Period | date | int | Words | Money | Percent | Benefits | None
 
 
-def summary_rows(s: StatementSummary) -> list[tuple[str, SummaryValue] | None]:
-    """The Summary sheet, the same in every format: each row's label (a message of the catalog) and its
-    figure, in order; None between groups of rows."""
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """A row of the Summary: its label (a message of the catalog) and its figure; `strong`: a figure the
+    statement is about, in bold where the format can show it."""
+
+    label: str
+    value: SummaryValue
+    strong: bool = False
+
+
+def summary_rows(s: StatementSummary) -> list[SummaryRow | None]:
+    """The Summary sheet, the same in every format: its rows in order, None between groups of rows."""
     cur = s.currency
-    rows: list[tuple[str, SummaryValue] | None] = [
-        (N_("Agency"), s.agency_name),
-        (N_("Code"), s.agency_code),
-        (N_("Manager"), s.manager or ""),
-        (N_("Period"), s.period),
-        (N_("Period from"), s.period.first_day),
-        (N_("Period to"), last_day(s.period)),
-        (N_("Partner currency"), cur),
+    rows: list[SummaryRow | None] = [
+        SummaryRow(N_("Agency"), s.agency_name),
+        SummaryRow(N_("Code"), s.agency_code),
+        SummaryRow(N_("Manager"), s.manager or ""),
+        SummaryRow(N_("Period"), s.period),
+        SummaryRow(N_("Period from"), s.period.first_day),
+        SummaryRow(N_("Period to"), last_day(s.period)),
+        SummaryRow(N_("Partner currency"), cur),
         None,
     ]
     if s.turnover_usd is None or s.percent is None:
-        rows += [(N_("Licence turnover"), Words(N_("no accrual in this period"))), (N_("Percent"), None)]
+        rows += [SummaryRow(N_("Licence turnover"), Words(N_("no accrual in this period"))),
+                 SummaryRow(N_("Percent"), None)]
     else:
-        rows += [(N_("Licence turnover"), Amount(s.turnover_usd, USD)), (N_("Percent"), Percent(s.percent))]
-    level = Words(N_("none")) if s.reward_level_usd is None else Amount(s.reward_level_usd, USD)
+        rows += [SummaryRow(N_("Licence turnover"), Money(s.turnover_usd, USD)),
+                 SummaryRow(N_("Percent"), Percent(s.percent))]
+    level = Words(N_("none")) if s.reward_level_usd is None else Money(s.reward_level_usd, USD)
     return [*rows,
-            (N_("Commission total"), Amount(s.commission_total, cur, strong=True)),
-            (N_("Lines"), s.line_count),
-            (N_("Late lines"), s.late_count),
-            (N_("Reward"), Amount(s.reward_usd, USD)),
-            (N_("Reward level reached"), level),
-            (N_("Benefits reached"), Benefits(s.benefits)),
+            SummaryRow(N_("Commission total"), Money(s.commission_total, cur), strong=True),
+            SummaryRow(N_("Lines"), s.line_count),
+            SummaryRow(N_("Late lines"), s.late_count),
+            SummaryRow(N_("Reward"), Money(s.reward_usd, USD)),
+            SummaryRow(N_("Reward level reached"), level),
+            SummaryRow(N_("Benefits reached"), Benefits(s.benefits)),
             None,
-            (N_("Opening balance"), Amount(s.opening.balance, cur)),
-            (N_("Closing balance"), Amount(s.closing.balance, cur, strong=True)),
-            (N_("Held for withdrawals at period end"), Amount(s.closing.held, cur)),
-            (N_("Available at period end"), Amount(s.closing.available, cur)),
+            SummaryRow(N_("Opening balance"), Money(s.opening.balance, cur)),
+            SummaryRow(N_("Closing balance"), Money(s.closing.balance, cur), strong=True),
+            SummaryRow(N_("Held for withdrawals at period end"), Money(s.closing.held, cur)),
+            SummaryRow(N_("Available at period end"), Money(s.closing.available, cur)),
             None,
-            (N_("Produced on"), s.produced_on)]
+            SummaryRow(N_("Produced on"), s.produced_on)]
 
 
 SERVICE_LABELS = {

@@ -10,15 +10,16 @@ from pathlib import Path
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from partner_desk.files.figures import Money, Percent
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_pdf import write_statement_pdf
-from partner_desk.files.statement_text import Amount, Benefits, Percent, Words, summary_rows
+from partner_desk.files.statement_text import Benefits, Words, summary_rows
 from tests.files.statement_data import D, six_lines, thirds
 
 
 def test_a_period_without_an_accrual_says_so_and_has_no_percent() -> None:
     s = replace(thirds().summary, turnover_usd=None, percent=None)
-    rows = dict(r for r in summary_rows(s) if r is not None)
+    rows = {r.label: r.value for r in summary_rows(s) if r is not None}
     assert rows["Licence turnover"] == Words("no accrual in this period")
     assert rows["Percent"] is None
     # thirds: no manager, no reward level, no benefits
@@ -28,19 +29,19 @@ def test_a_period_without_an_accrual_says_so_and_has_no_percent() -> None:
 
 
 def test_the_figures_the_statement_is_about_are_strong() -> None:
-    rows = dict(r for r in summary_rows(six_lines().summary) if r is not None)
+    shown = [r for r in summary_rows(six_lines().summary) if r is not None]
+    rows = {r.label: r.value for r in shown}
     # six_lines: payments of $100.00 + $312.50 + $250.00 + $150.00 = $812.50 of turnover, at 15 %
-    assert rows["Licence turnover"] == Amount(D("812.50"), "USD")
+    assert rows["Licence turnover"] == Money(D("812.50"), "USD")
     assert rows["Percent"] == Percent(D("15"))
-    assert rows["Commission total"] == Amount(D("497.50"), "PLN", strong=True)
-    assert rows["Closing balance"] == Amount(D("1397.50"), "PLN", strong=True)
-    assert [label for label, value in rows.items() if isinstance(value, Amount) and value.strong] == [
-        "Commission total", "Closing balance"]
+    assert rows["Commission total"] == Money(D("497.50"), "PLN")
+    assert rows["Closing balance"] == Money(D("1397.50"), "PLN")
+    assert [r.label for r in shown if r.strong] == ["Commission total", "Closing balance"]
 
 
 def test_the_workbook_and_the_pdf_show_the_same_summary_labels_in_order(tmp_path: Path) -> None:
     statement = six_lines()
-    labels = [r[0] for r in summary_rows(statement.summary) if r is not None]
+    labels = [r.label for r in summary_rows(statement.summary) if r is not None]
     assert len(labels) == 20
     write_statement(six_lines(), tmp_path / "s.xlsx")
     sheet = load_workbook(tmp_path / "s.xlsx")["Summary"]
