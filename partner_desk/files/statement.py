@@ -38,11 +38,9 @@ from partner_desk.files.statement_model import (
     StatementLine,
     StatementSummary,
     Sums,
-    last_day,
     money_format,
     percent_format,
     percent_value,
-    running_balances,
 )
 from partner_desk.files.statement_text import (
     COL_COMMISSION,
@@ -53,9 +51,11 @@ from partner_desk.files.statement_text import (
     LINE_HEADINGS,
     PREVIEW_MARK,
     Benefits,
+    LedgerLine,
     StatementText,
     SummaryValue,
     Words,
+    ledger_lines,
     summary_rows,
 )
 from partner_desk.files.xlsx_rows import CellPool, StyledCells, fast_rows
@@ -100,7 +100,7 @@ def write_statement(statement: Statement, path: Path, language: str = "en", *,
     text = StatementText(language)
     _ = text.gettext
     summary = statement.summary
-    running = running_balances(summary, statement.ledger)
+    ledger = ledger_lines(summary, statement.ledger)
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Partner Desk"
     workbook.properties.title = f"{_('Partner statement')} {summary.agency_code} {summary.period}"
@@ -114,7 +114,7 @@ def write_statement(statement: Statement, path: Path, language: str = "en", *,
         ledger_sheet = workbook.create_sheet(_("Ledger"))
         _write_summary(summary_sheet, summary, text)
         totals = _write_lines(lines_sheet, summary, statement.lines, text)
-        _write_ledger(ledger_sheet, summary, statement.ledger, running, text)
+        _write_ledger(ledger_sheet, summary, ledger, text)
         workbook.save(path)
     except BaseException:
         _discard(workbook)
@@ -359,8 +359,8 @@ def _write_lines(sheet: WriteOnlyWorksheet, s: StatementSummary, lines: Iterable
     return sheet_lines.totals(s.currency)
 
 
-def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, entries: Sequence[LedgerRow],
-                  running: list[tuple[Decimal, Decimal]], text: StatementText) -> None:
+def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, ledger: list[LedgerLine],
+                  text: StatementText) -> None:
     _ = text.gettext
     headings = text.ledger_headings()
     widths = [column_width(h, width) for h, width in zip(headings, LEDGER_WIDTHS, strict=True)]
@@ -395,7 +395,8 @@ def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, entries: Seque
         cells[9] = cell(held, money, font, TOP)
         out.append(cells, lines)
 
-    row(s.period.first_day, _("Opening balance"), None, s.opening.balance, s.opening.held, font=BOLD)
-    for entry, (balance, held) in zip(entries, running, strict=True):
-        row(entry.day, text.entry(entry.kind), entry.amount, balance, held, entry)
-    row(last_day(s.period), _("Closing balance"), None, s.closing.balance, s.closing.held, font=BOLD)
+    for line in ledger:
+        if line.entry is None:
+            row(line.day, _(line.label), None, line.balance, line.held, font=BOLD)
+        else:
+            row(line.day, text.entry(line.entry.kind), line.entry.amount, line.balance, line.held, line.entry)

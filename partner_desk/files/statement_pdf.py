@@ -17,7 +17,6 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,6 @@ from partner_desk.domain.periods import Period
 from partner_desk.files.figures import Money, Percent
 from partner_desk.files.statement_model import (
     GroupTotal,
-    LedgerRow,
     LineGroup,
     LineSheet,
     LineTotals,
@@ -38,8 +36,6 @@ from partner_desk.files.statement_model import (
     StatementLine,
     StatementSummary,
     Sums,
-    last_day,
-    running_balances,
 )
 from partner_desk.files.statement_text import (
     GROUP_HEADINGS,
@@ -47,10 +43,12 @@ from partner_desk.files.statement_text import (
     LINE_HEADINGS,
     PREVIEW_MARK,
     Benefits,
+    LedgerLine,
     StatementText,
     SummaryRow,
     SummaryValue,
     Words,
+    ledger_lines,
     summary_rows,
 )
 
@@ -181,9 +179,9 @@ def write_statement_pdf(statement: Statement, path: Path, language: str = "en", 
     text = StatementText(language)
     _ = text.gettext
     s = statement.summary
-    running = running_balances(s, statement.ledger)
+    ledger = ledger_lines(s, statement.ledger)
     lines, totals = _lines(s, statement.lines, text)
-    sections = [_summary(s, text), lines, _ledger(s, statement.ledger, running, text)]
+    sections = [_summary(s, text), lines, _ledger(s, ledger, text)]
     _print(sections, s, text, path, audit_head)
     return totals
 
@@ -300,31 +298,26 @@ LEDGER_NUMERIC = {4, 6, 7, 8, 9}
 LEDGER_NOWRAP = {0, 3, 4, 5, 6, 7, 8, 9}
 
 
-def _ledger(s: StatementSummary, entries: Sequence[LedgerRow], running: list[tuple[Decimal, Decimal]],
-            text: StatementText) -> _Section:
+def _ledger(s: StatementSummary, ledger: list[LedgerLine], text: StatementText) -> _Section:
     _ = text.gettext
     cur = s.currency
     headings = text.ledger_headings()
     headings[7] = f"{headings[7]}, {cur}"
     table = _Table(headings, LEDGER_NUMERIC, LEDGER_NOWRAP)
-
-    def balance_row(day: str, label: str, balance: Decimal, held: Decimal) -> _Row:
-        return _Row([day, label, "", "", "", "", "", "", text.amount(balance, cur), text.amount(held, cur)],
-                    bold=True)
-
-    table.rows.append(balance_row(text.day(s.period.first_day), _("Opening balance"), s.opening.balance,
-                                  s.opening.held))
-    for entry, (balance, held) in zip(entries, running, strict=True):
+    for line in ledger:
+        day, balance, held = text.day(line.day), text.amount(line.balance, cur), text.amount(line.held, cur)
+        entry = line.entry
+        if entry is None:
+            table.rows.append(_Row([day, _(line.label), "", "", "", "", "", "", balance, held], bold=True))
+            continue
         project = (text.amount(entry.project_amount, entry.project_currency)
                    if entry.project_amount is not None and entry.project_currency else "")
         table.rows.append(_Row([
-            text.day(entry.day), text.entry(entry.kind), text.details(entry), entry.project_id or "",
+            day, text.entry(entry.kind), text.details(entry), entry.project_id or "",
             project, (entry.project_currency or "") if project else "",
             str(entry.withdrawal_id) if entry.withdrawal_id is not None else "", text.amount(entry.amount, cur),
-            text.amount(balance, cur), text.amount(held, cur),
+            balance, held,
         ]))
-    table.rows.append(balance_row(text.day(last_day(s.period)), _("Closing balance"), s.closing.balance,
-                                  s.closing.held))
     return _Section(_("Ledger"), True, f"{_mark(s, text)}<h2>{_e(_('Ledger'))}</h2>", table)
 
 

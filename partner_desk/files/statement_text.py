@@ -8,6 +8,7 @@ them out as text, in the statement language's own way ("1 234,50" in Ukrainian).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,7 +24,7 @@ from partner_desk.domain.money import USD, minor_digits
 from partner_desk.domain.periods import Period
 from partner_desk.domain.rewards import DEFAULT_BENEFIT_NAMES
 from partner_desk.files.figures import Money, Percent
-from partner_desk.files.statement_model import LineGroup, StatementSummary, last_day
+from partner_desk.files.statement_model import LedgerRow, LineGroup, StatementSummary, last_day, running_balances
 from partner_desk.i18n import N_, translator
 
 LOCALES = {"uk": "uk_UA", "en": "en_GB"}
@@ -108,6 +109,28 @@ def summary_rows(s: StatementSummary) -> list[SummaryRow | None]:
             SummaryRow(N_("Available at period end"), Money(s.closing.available, cur)),
             None,
             SummaryRow(N_("Produced on"), s.produced_on)]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    """A row of the Ledger sheet: the opening or the closing position (`label`, in bold), or an entry; each
+    with the balance and the held amount after it."""
+
+    day: date
+    balance: Decimal
+    held: Decimal
+    entry: LedgerRow | None = None
+    label: str = ""  # the opening or the closing position: a message of the catalog
+
+
+def ledger_lines(s: StatementSummary, entries: Sequence[LedgerRow]) -> list[LedgerLine]:
+    """The Ledger sheet, the same in every format: the opening position on the period's first day, each
+    entry with the running balance after it, the closing position on its last day. Entries that do not
+    add up to the closing position are refused (`running_balances`)."""
+    running = running_balances(s, entries)
+    return [LedgerLine(s.period.first_day, s.opening.balance, s.opening.held, label=N_("Opening balance")),
+            *(LedgerLine(e.day, balance, held, e) for e, (balance, held) in zip(entries, running, strict=True)),
+            LedgerLine(last_day(s.period), s.closing.balance, s.closing.held, label=N_("Closing balance"))]
 
 
 SERVICE_LABELS = {

@@ -1,10 +1,12 @@
-"""The Summary is one list of rows (statement_text.summary_rows) that the workbook and the PDF both lay
-out: the same labels in the same order, whichever the format."""
+"""The Summary and the Ledger are each one list of rows (statement_text.summary_rows, ledger_lines) that
+the workbook and the PDF both lay out: the same labels and figures in the same order, whichever the
+format."""
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -13,7 +15,7 @@ from pypdf import PdfReader
 from partner_desk.files.figures import Money, Percent
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_pdf import write_statement_pdf
-from partner_desk.files.statement_text import Benefits, Words, summary_rows
+from partner_desk.files.statement_text import Benefits, Words, ledger_lines, summary_rows
 from tests.files.statement_data import D, six_lines, thirds
 
 
@@ -53,3 +55,18 @@ def test_the_workbook_and_the_pdf_show_the_same_summary_labels_in_order(tmp_path
     at = page.index("Partner statement")  # after the page's header band
     for label in labels:
         at = page.index(label, at) + len(label)  # each label after the one before it
+
+
+def test_the_ledger_runs_from_the_opening_to_the_closing_position() -> None:
+    statement = six_lines()
+    lines = ledger_lines(statement.summary, statement.ledger)
+    shown = [(line.day, line.label, line.entry.kind if line.entry else None, line.balance, line.held)
+             for line in lines]
+    assert shown == [
+        (date(2026, 5, 1), "Opening balance", None, D("1000.00"), D("0.00")),
+        (date(2026, 5, 12), "", "project_payment", D("900.00"), D("0.00")),  # 1000.00 - 100.00
+        (date(2026, 5, 20), "", "withdrawal_hold", D("900.00"), D("500.00")),  # 500.00 held, still in the balance
+        (date(2026, 5, 31), "", "accrual", D("1427.50"), D("500.00")),  # 900.00 + 527.50
+        (date(2026, 5, 31), "", "refund_reversal", D("1397.50"), D("500.00")),  # 1427.50 - 30.00
+        (date(2026, 5, 31), "Closing balance", None, D("1397.50"), D("500.00")),
+    ]
