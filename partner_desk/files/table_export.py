@@ -26,7 +26,11 @@ from openpyxl.utils import get_column_letter
 
 from partner_desk.domain.money import format_amount, round_money
 from partner_desk.files.atomic import atomic_path, close_abandoned_zips
-from partner_desk.files.figures import Money, Percent, Rate
+
+# the kinds of figure a cell may hold, offered again to the callers that build a table
+from partner_desk.files.figures import Money as Money
+from partner_desk.files.figures import Percent as Percent
+from partner_desk.files.figures import Rate as Rate
 from partner_desk.files.statement_model import (
     DATE_FORMAT,
     RATE_FORMAT,
