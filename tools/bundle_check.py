@@ -1,9 +1,10 @@
 """Run the PyInstaller bundle the way a user would: `make bundle-check` (after `make build`).
 
-In a temporary folder: `partner-desk --help` and every command's `--help`, `init --demo`, one `statement` (read back), then the
-window offscreen for a few seconds in Ukrainian, signed in as the demo admin; it must still be
-running then, with nothing on stderr about a missing catalog or translation. Also checks that the
-bundle carries the compiled catalogs and Qt's Ukrainian translations, and prints its size.
+In a temporary folder: `partner-desk --help` and every command's `--help`, `init --demo`, one
+`statement` (read back), then the window offscreen for a few seconds in Ukrainian, signed in as the
+demo admin; it must still be running then, with nothing on stderr about a missing catalog or
+translation. Also checks that the bundle carries the compiled catalogs and Qt's Ukrainian
+translations, and prints its size.
 """
 
 from __future__ import annotations
