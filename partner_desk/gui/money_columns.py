@@ -112,6 +112,15 @@ def equivalent_column(header: str, amount: Callable[[R], Decimal | None], curren
                   export=export)
 
 
+def money_pair(header: str, amount: Callable[[R], Decimal | None], currency: Callable[[R], str],
+               reporting: Callable[[], Reporting | None], width: int = 118, equivalent_width: int = 100,
+               pending: Callable[[R], bool] = _never) -> list[Column[R]]:
+    """An amount's column and its equivalent's beside it (the equivalent's header follows the data:
+    `equivalent_header`)."""
+    return [money_column(header, amount, currency, reporting, width, pending),
+            equivalent_column("", amount, currency, reporting, equivalent_width, pending)]
+
+
 def equivalent_of(found: Reporting | None, value: Cell) -> Decimal | None:
     return found.equivalent(value[0], value[1]) if found is not None else None
 

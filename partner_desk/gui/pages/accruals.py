@@ -29,10 +29,9 @@ from partner_desk.files.table_export import Percent
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.money_columns import (
-    equivalent_column,
     equivalent_header,
     footer_text,
-    money_column,
+    money_pair,
     with_reporting,
 )
 from partner_desk.gui.ops import Cancelled, Generation, Operation, Progress, run_op, show_error
@@ -78,16 +77,14 @@ def _columns(posted: bool, found: Callable[[], Reporting | None]) -> list[Column
                tooltip=lambda r: _("Licence turnover, USD: it set the percent")),
         Column(_("Percent"), lambda r: r.percent, percent, RIGHT, width=64,
                export=lambda r: Percent(r.percent)),
-        money_column(_("Commission"), lambda r: r.commission, _currency, found, width=120),
-        equivalent_column("", lambda r: r.commission, _currency, found, width=100),
+        *money_pair(_("Commission"), lambda r: r.commission, _currency, found, width=120),
         Column(_("Lines"), lambda r: r.lines, align=RIGHT, width=54),
         Column(_("Late lines"), lambda r: r.late_lines, lambda v: str(v) if v else "", RIGHT, width=70,
                foreground=lambda r: MUTED if r.late_lines else None),
         Column(_("Reward"), lambda r: r.reward_usd, lambda v: money(v, "USD"), RIGHT, width=100),
     ]
     if posted:
-        columns += [money_column(_("Balance now"), lambda r: r.balance, _currency, found, width=120),
-                    equivalent_column("", lambda r: r.balance, _currency, found, width=100)]
+        columns += money_pair(_("Balance now"), lambda r: r.balance, _currency, found, width=120)
     return columns
 
 

@@ -32,10 +32,9 @@ from partner_desk.domain.roles import Role
 from partner_desk.files.table_export import Percent
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.money_columns import (
-    equivalent_column,
     equivalent_header,
     footer_text,
-    money_column,
+    money_pair,
     with_reporting,
 )
 from partner_desk.gui.ops import Progress, run_op, show_error
@@ -82,8 +81,7 @@ class Columns:
                               export=lambda r: Percent(r.last_percent) if r.last_percent is not None else None)
         def pair(name: str, amount: Callable[[AgencyRow], Decimal | None], width: int,
                  pending: Callable[[AgencyRow], bool] = _settled) -> tuple[Column[AgencyRow], Column[AgencyRow]]:
-            money, equivalent = (money_column(name, amount, _currency, found, width=width, pending=pending),
-                                 equivalent_column("", amount, _currency, found, width=94, pending=pending))
+            money, equivalent = money_pair(name, amount, _currency, found, width, 94, pending)
             money.min_width, equivalent.min_width = 104, 78
             return money, equivalent
 
