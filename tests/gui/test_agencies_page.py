@@ -141,6 +141,9 @@ def test_the_table_is_usable_before_the_running_month_arrives(qtbot, db, write_c
         ("computing…", "computing…")] * 2
     assert [cell(page, i, balance) for i in range(2)] == ["$0.00", "€0.00"]
     assert page.running_totals.text() == "Commission 2025-04: computing…"
+    # an export made meanwhile says so too, never an empty cell
+    exported = [page.model.columns[c].export for c in (running, running + 1)]
+    assert [export(page.model.row(0)) for export in exported if export is not None] == ["computing…"] * 2
     assert page.balance_totals.text() == "Balance: €0.00 · $0.00  ≈ $0.00 in all"
     # sorting and searching work meanwhile; a sort by the pending column keeps the rows in their order
     page.model.sort(1, Qt.SortOrder.DescendingOrder)  # by name: Beta first
