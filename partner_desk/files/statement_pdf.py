@@ -7,14 +7,18 @@ every page carries the agency, the period and "page N of M". Figures are written
 language's own way ("1 234,50" in Ukrainian, "1,234.50" in English).
 
 Qt needs an application object to lay text out; the command line has none, so one is made on the
-`offscreen` platform: a PDF never needs a display.
+`offscreen` platform: a PDF never needs a display. Qt's layout and drawing run on the thread of that
+application: called from another thread, PySide6 keeps Python's lock while Qt waits for one of its
+own, which the application's thread may hold while it waits for Python's, and both would wait for
+ever. The window, whose exports run on pool threads, hands its way of running work on its own thread
+to `set_qt_runner`.
 """
 
 from __future__ import annotations
 
 import html
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -48,6 +52,25 @@ RESOLUTION = 300  # dots per inch of the PDF's coordinate system
 MARGIN_MM = 12.0
 BAND_PT = 16.0  # height of the page header and footer bands
 _app: Any = None  # the application made for writing PDFs outside the window, kept for the process
+
+
+def _run_here(work: Callable[[], None]) -> None:
+    work()
+
+
+_qt_runner: Callable[[Callable[[], None]], None] = _run_here
+
+
+def set_qt_runner(runner: Callable[[Callable[[], None]], None]) -> None:
+    """How Qt's part of writing a PDF is run: `runner(work)` runs `work` on the application's thread
+    and returns when it has (raising what it raised). Without one it runs where it is called."""
+    global _qt_runner
+    _qt_runner = runner
+
+
+def run_qt(work: Callable[[], None]) -> None:
+    """Run `work` (Qt's layout and drawing) the way `set_qt_runner` chose."""
+    _qt_runner(work)
 
 
 def ensure_qt() -> None:
@@ -173,7 +196,7 @@ def write_statement_pdf(statement: model.Statement, path: Path, language: str = 
     ledger = ledger_lines(s, statement.ledger)
     lines, totals = _lines(s, statement.lines, text)
     sections = [_summary(s, text), lines, _ledger(s, ledger, text)]
-    _print(sections, s, text, path, audit_head)
+    run_qt(lambda: _print(sections, s, text, path, audit_head))
     return totals
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import queue
 import sys
 import threading
 import traceback
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from partner_desk import errorlog
 from partner_desk.domain.errors import UserError
+from partner_desk.files import statement_pdf
 from partner_desk.gui import widgets
 from partner_desk.i18n import _
 from partner_desk.refusal_text import shown_error
@@ -113,6 +115,56 @@ class _Runnable(QRunnable):
 _running: set[Operation[Any]] = set()
 
 
+class _OnGuiThread:
+    """Work a pool thread hands to the GUI thread and waits for: Qt's text layout and PDF writer must
+    not run on a pool thread (files/statement_pdf.py says why). The pool thread only touches a
+    Python queue and event, never Qt; a timer on the GUI thread runs what is queued while any
+    operation is running."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[Callable[[], None], list[BaseException], threading.Event]] = (
+            queue.SimpleQueue())
+        self._timer: QTimer | None = None
+
+    def watch(self) -> None:
+        """On the GUI thread, when an operation starts: run what pool threads queue until none is left."""
+        if self._timer is None:
+            self._timer = QTimer()
+            self._timer.setInterval(10)
+            self._timer.timeout.connect(self._drain)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                work, failed, done = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                work()
+            except BaseException as exc:  # raised again on the pool thread that asked
+                failed.append(exc)
+            done.set()
+        if not _running and self._timer is not None:
+            self._timer.stop()
+
+    def run(self, work: Callable[[], None]) -> None:
+        if threading.current_thread() is threading.main_thread():
+            work()
+            return
+        failed: list[BaseException] = []
+        done = threading.Event()
+        self._queue.put((work, failed, done))
+        done.wait()
+        if failed:
+            raise failed[0]
+
+
+_on_gui_thread = _OnGuiThread()
+statement_pdf.set_qt_runner(_on_gui_thread.run)
+
+
 class Operation(Generic[T]):
     """One running operation; keeps its signals alive until it finishes."""
 
@@ -143,6 +195,7 @@ class Operation(Generic[T]):
         if not quiet:
             self._timer.start(SHOW_PROGRESS_AFTER_MS)
         _running.add(self)
+        _on_gui_thread.watch()
         QThreadPool.globalInstance().start(_Runnable(work, self.signals, self.progress))
 
     def _show_dialog(self) -> None:
