@@ -105,12 +105,12 @@ def test_sort_by_a_money_column(qtbot, db, write_csv) -> None:
 
 
 @pytest.fixture
-def gated(monkeypatch) -> Iterator[tuple[threading.Event, list[int]]]:  # type: ignore[no-untyped-def]
+def gated(monkeypatch) -> Iterator[tuple[threading.Event, list[int]]]:
     """The page's running-month preview waits for the event (set at the end in any case); the list
     counts its calls."""
     gate, calls = threading.Event(), []
 
-    def gated(db, actor, found):  # type: ignore[no-untyped-def]
+    def gated(db, actor, found):
         filled = agency_views.with_running_month(db, actor, found)  # read now, delivered at the gate
         calls.append(1)
         assert gate.wait(15)
@@ -125,7 +125,7 @@ def cell(page: AgenciesPage, row: int, column: int) -> str:
     return str(page.model.data(page.model.index(row, column)))
 
 
-def test_the_table_is_usable_before_the_running_month_arrives(qtbot, db, write_csv, gated) -> None:  # type: ignore[no-untyped-def]
+def test_the_table_is_usable_before_the_running_month_arrives(qtbot, db, write_csv, gated) -> None:
     seed(db, write_csv)
     gate, _calls = gated
     page = AgenciesPage(AppContext(db, people(db)["admin"]))
@@ -163,7 +163,7 @@ def test_the_table_is_usable_before_the_running_month_arrives(qtbot, db, write_c
     assert page.running_totals.text() == "Commission 2025-04: €0.00 · $360.00  ≈ $360.00 in all"
 
 
-def test_a_stale_running_month_is_dropped(qtbot, db, write_csv, gated) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_running_month_is_dropped(qtbot, db, write_csv, gated) -> None:
     seed(db, write_csv)
     gate, calls = gated
     admin = people(db)["admin"]

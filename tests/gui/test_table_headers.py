@@ -14,7 +14,7 @@ def shown(model: RowTableModel[str], section: int) -> str:
     return str(model.headerData(section, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
 
 
-def test_a_narrow_column_shows_its_header_on_two_lines(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_narrow_column_shows_its_header_on_two_lines(qtbot) -> None:
     model: RowTableModel[str] = RowTableModel([Column(h, lambda r: r, width=60, min_width=60) for h in HEADERS])
     view = table_view(model)
     qtbot.addWidget(view)
@@ -41,7 +41,7 @@ def test_a_narrow_column_shows_its_header_on_two_lines(qtbot) -> None:  # type: 
     assert [shown(wide, i) for i in range(len(HEADERS))] == HEADERS
 
 
-def test_two_lines_picks_the_break_that_makes_the_header_narrowest(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_two_lines_picks_the_break_that_makes_the_header_narrowest(qtbot) -> None:
     model: RowTableModel[str] = RowTableModel([Column("x", lambda r: r)])
     view = table_view(model)
     qtbot.addWidget(view)
