@@ -8,11 +8,12 @@ and tail, which say whether it was already posted, are asked for once it is over
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from json.encoder import encode_basestring
 from typing import TextIO
 
-from partner_desk.domain.accrual import AgencyAccrual
+from partner_desk.domain.accrual import SERVICE_KINDS, AgencyAccrual
 from partner_desk.domain.money import USD, amount_writer, format_amount, format_percent, format_usd
 from partner_desk.domain.periods import Period
 
@@ -38,6 +39,11 @@ def _text(value: str | None) -> str:
     return "null" if value is None else str(encode_basestring(value))
 
 
+_encoded = encode_basestring
+# each service kind as its JSON text
+_SERVICES = {kind: _text(kind) for kind in SERVICE_KINDS}
+
+
 class RunJson:
     """Writes the accruals of one run's JSON to `out`, in order (`accrual`); `head` and `tail` are the
     text before and after them."""
@@ -46,6 +52,8 @@ class RunJson:
         self.out = out
         self.count = 0
         self._percents: dict[Decimal, str] = {}
+        # each line currency's JSON text and amount writer
+        self._texts: dict[str, tuple[str, Callable[[Decimal], str]]] = {}
 
     @staticmethod
     def head(period: Period, already_accrued: bool) -> str:
@@ -66,19 +74,24 @@ class RunJson:
             f'      "benefits": {self._list([_text(b) for b in accrual.benefits], 6)},\n'
             f'      "lines": '
         )
-        percent = self._percent
+        percent, percents = self._percent, self._percents
         line_text = _LINE.format
         usd, partner = amount_writer(USD), amount_writer(cur)
-        lines = [
-            line_text(
-                _text(line.payment_id), _text(line.project_id),
-                _text(line.paid_at.isoformat().replace("+00:00", "Z")), _text(line.service),
-                amount_writer(line.currency)(line.amount), _text(line.currency), usd(line.usd_amount),
-                partner(line.partner_amount), partner(line.commission),
-                percent(line.terms.percent), "true" if line.late else "false", _text(line.refund_of),
-            )
-            for line in accrual.lines
-        ]
+        texts = self._texts
+        lines: list[str] = []
+        add = lines.append
+        for (payment_id, project_id, paid_at, _day, _period, service, amount, currency, refund_of, late, terms,
+             usd_amount, partner_amount, commission) in accrual.lines:
+            known = texts.get(currency)
+            if known is None:
+                known = texts[currency] = (_text(currency), amount_writer(currency))
+            add(line_text(
+                _encoded(payment_id), _encoded(project_id), _encoded(paid_at.isoformat().replace("+00:00", "Z")),
+                _SERVICES.get(service) or _text(service), known[1](amount), known[0], usd(usd_amount),
+                partner(partner_amount), partner(commission), percents.get(terms[0]) or percent(terms[0]),
+                "true" if late else "false",
+                "null" if refund_of is None else _encoded(refund_of),
+            ))
         body = ("[\n" + ",\n".join(lines) + "\n      ]") if lines else "[]"
         self.out.write(head + body + "\n    }")
         self.count += 1

@@ -58,7 +58,8 @@ class Values:
 
     @staticmethod
     def _text_moment(raw: str) -> datetime:
-        return datetime.fromisoformat(raw).replace(tzinfo=UTC)
+        # the stored text is UTC: read with its offset, several times quicker than a replace()
+        return datetime.fromisoformat(raw + "+00:00")
 
     @staticmethod
     def _moment(raw: Any) -> datetime:
