@@ -165,7 +165,9 @@ class _Quick:
         whole, fraction = plain.groups()
         if fraction is None:
             minor = int(whole) * 10**digits
-        elif len(fraction) <= digits:
+        elif len(fraction) == digits:
+            minor = int(whole + fraction)  # the common case: "123.45" is 12345 cents
+        elif len(fraction) < digits:
             minor = int(whole) * 10**digits + int(fraction) * 10 ** (digits - len(fraction))
         else:
             return None
@@ -177,7 +179,7 @@ class _Quick:
         if day < FIRST_DAY or day > LAST_DAY:
             return None
         if written.tzinfo is None:
-            offset, stored_day, period = self._day(day)
+            offset, stored_day, period = self.days.get(day) or self._day(day)
             if offset is None:
                 return None  # the clocks change that day: the careful way knows the skipped hour
             moment = written - offset
