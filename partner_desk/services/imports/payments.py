@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -70,10 +71,9 @@ def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None
             numbers.clear()
         if plain:
             fresh = _insert_plain(ctx, plain, numbers, summary)
-            for row in fresh:
-                new_by_project[row[1]] += 1
-                if last is not None and row[5] == SUBSCRIPTION and row[4] <= last:
-                    late.append(row[0])
+            new_by_project.update(map(itemgetter(1), fresh))
+            if last is not None:
+                late.extend(row[0] for row in fresh if row[5] == SUBSCRIPTION and row[4] <= last)
             summary.added += len(fresh)
             plain.clear()
             numbers.clear()
@@ -149,7 +149,7 @@ class _Quick:
     def read(self, values: list[str]) -> tuple[Any, ...] | None:
         payment_id, project_id, paid_at, service, amount, currency, refund_of = values
         if (refund_of or not 0 < len(payment_id) <= ID_LENGTH or not 0 < len(project_id) <= ID_LENGTH
-                or service not in SERVICE_KINDS or not payment_id.isprintable() or not project_id.isprintable()):
+                or service not in _SERVICES or not payment_id.isprintable() or not project_id.isprintable()):
             return None
         digits = self.digits.get(currency)
         if digits is None:
@@ -207,6 +207,7 @@ class _Quick:
         return found
 
 
+_SERVICES = frozenset(SERVICE_KINDS)
 # a plain amount: up to 12 integer digits, a point and decimals; no sign, exponent or grouping
 _PLAIN_AMOUNT = re.compile(r"([0-9]{1,12})(?:\.([0-9]+))?")
 
