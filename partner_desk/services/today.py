@@ -11,7 +11,7 @@ month of `domain/rewards.py` (`qualified`). A manager sees the agencies they man
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -142,6 +142,24 @@ def _requests(status: Status, requests: Iterable[WithdrawalView]) -> Requests:
     return Requests(status, len(rows), dict(sorted(totals.items())))
 
 
+def _benefits_due(agencies: list[Agency], accrued: Iterable[tuple[int, str, Decimal | None]],
+                  benefit_rows: Sequence[tuple[int, str, Decimal]],
+                  states: dict[tuple[int, int], str]) -> list[BenefitDue]:
+    """Each benefit an agency's posted months reached and that is not delivered; `accrued` by period."""
+    months_of: dict[int, list[tuple[str, Decimal | None]]] = {}
+    for aid, period, level in accrued:
+        months_of.setdefault(aid, []).append((period, level))
+    benefits: list[BenefitDue] = []
+    for a in agencies:
+        months = months_of.get(a.id, [])
+        for benefit_id, benefit_name, minimum in benefit_rows:
+            reached = [p for p, level in months if qualified(level, minimum)]
+            state = states.get((a.id, benefit_id))
+            if reached and state != Fulfilment.DELIVERED.value:
+                benefits.append(BenefitDue(a.code, a.name, benefit_name, minimum, reached[-1], state))
+    return benefits
+
+
 def today_view(db: Database, actor: Actor, as_of: date | None = None) -> Today:
     """Everything the Today page shows, for `actor` (a manager: their agencies only)."""
     mine_only = actor.role is Role.MANAGER
@@ -202,14 +220,7 @@ def today_view(db: Database, actor: Actor, as_of: date | None = None) -> Today:
                                       nxt.min_usd, round_usd(Fraction(nxt.min_usd) - accrual.turnover),
                                       nxt.percent))
 
-    benefits: list[BenefitDue] = []
-    for a in agencies:
-        months = [(p, level) for aid, p, level in accrued if aid == a.id]
-        for benefit_id, benefit_name, minimum in benefit_rows:
-            reached = [p for p, level in months if qualified(level, minimum)]
-            state = states.get((a.id, benefit_id))
-            if reached and state != Fulfilment.DELIVERED.value:
-                benefits.append(BenefitDue(a.code, a.name, benefit_name, minimum, reached[-1], state))
+    benefits = _benefits_due(agencies, accrued, benefit_rows, states)
 
     idle = [IdleBalance(a.code, a.name, a.currency, found[a.id].available)
             for a in idle_candidates if a.code not in open_agencies]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -89,7 +89,6 @@ class TodayPage(Page):
 
     # everything but the trail itself: a refused attempt changes nothing the page shows
     areas = EVERYTHING - {Area.AUDIT}
-    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
