@@ -167,31 +167,36 @@ _new_line = tuple.__new__
 
 
 def price_all(candidates: Iterable[Candidate], step: Decimal, terms: Terms, late: bool, lines: list[Line]) -> None:
-    """Add to `lines` the lines of candidates priced on the same terms: each amount converted to USD
-    (÷ pay rate) and to the partner currency (× partner rate ÷ pay rate), exactly; the commission
-    (partner amount × percent ÷ 100) rounded once, half up, to `step` (the partner currency's unit)."""
+    """Add to `lines` the lines of candidates priced on the same terms (`price_each`)."""
+    found = list(candidates)
+    price_each(found, [0] * len(found), [terms], step, late, lines)
+
+
+def price_each(candidates: list[Candidate], keys: list[int], terms_of: list[Terms], step: Decimal, late: bool,
+               lines: list[Line]) -> None:
+    """Add to `lines` the lines of candidates, each priced on its terms (`terms_of[keys[i]]`): its amount
+    converted to USD (÷ pay rate) and to the partner currency (× partner rate ÷ pay rate), exactly; the
+    commission (partner amount × percent ÷ 100) rounded once, half up, to `step` (the partner currency's
+    unit). The one pricing of a line: a posting prices a month's payments in one pass, whatever their days."""
     divide, multiply = EXACT.divide, EXACT.multiply
-    pay_rate, partner_rate, percent = terms.pay_rate, terms.partner_rate, terms.percent
     append = lines.append
-    # positional tuples, in field order: a posting builds a million of these
-    if partner_rate is None:
-        for c in candidates:
-            amount = c[6]
-            commission = divide(multiply(amount, percent), HUNDRED).quantize(step, ROUND_HALF_UP, EXACT)
-            if commission.is_zero():
-                commission = commission.copy_abs()
-            append(_new_line(Line, (c[0], c[1], c[2], c[3], c[4], c[5], amount, c[7], c[8], late, terms,
-                                    divide(amount, pay_rate), amount, commission)))
-        return
-    pay_hundred = multiply(pay_rate, HUNDRED)
-    for c in candidates:
+    # per terms: (terms, percent, pay rate, partner rate, pay rate × 100)
+    shared = [(t, t.percent, t.pay_rate, t.partner_rate, multiply(t.pay_rate, HUNDRED)) for t in terms_of]
+    for c, key in zip(candidates, keys, strict=True):
+        terms, percent, pay_rate, partner_rate, pay_hundred = shared[key]
         amount = c[6]
-        scaled = multiply(amount, partner_rate)
-        commission = divide(multiply(scaled, percent), pay_hundred).quantize(step, ROUND_HALF_UP, EXACT)
+        if partner_rate is None:
+            commission = divide(multiply(amount, percent), HUNDRED).quantize(step, ROUND_HALF_UP, EXACT)
+            partner = amount
+        else:
+            scaled = multiply(amount, partner_rate)
+            commission = divide(multiply(scaled, percent), pay_hundred).quantize(step, ROUND_HALF_UP, EXACT)
+            partner = divide(scaled, pay_rate)
         if commission.is_zero():
             commission = commission.copy_abs()
+        # positional tuples, in field order: a posting builds a million of these
         append(_new_line(Line, (c[0], c[1], c[2], c[3], c[4], c[5], amount, c[7], c[8], late, terms,
-                                divide(amount, pay_rate), divide(scaled, pay_rate), commission)))
+                                divide(amount, pay_rate), partner, commission)))
 
 
 def terms_at(
@@ -231,7 +236,11 @@ def accrue_agency(
     # the period's own lines share the percent: their reward is the turnover times it, exactly;
     # late lines and refunds add theirs, summed per terms (amounts have few digits)
     reward = ExactSum()
-    _price_regular(regular, keys, _shared_terms(percent, day_rates, rates), step, lines, priced if refunds else None)
+    day_terms = _shared_terms(percent, day_rates, rates)
+    price_each(regular, keys, day_terms, step, False, lines)
+    if refunds:
+        for c, key in zip(regular, keys, strict=True):
+            priced[c[0]] = day_terms[key]
     own_percents: dict[Period, Decimal] = {}
     others: dict[int, tuple[Terms, Decimal]] = {}
     for c in late:
@@ -291,33 +300,6 @@ def _shared_terms(percent: Decimal, day_rates: list[tuple[Decimal, Decimal | Non
             terms = shared[key] = Terms(percent, *pair)
         found.append(terms)
     return found
-
-
-def _price_regular(regular: list[Candidate], keys: list[int], day_terms: list[Terms], step: Decimal,
-                   lines: list[Line], priced: dict[str, Terms] | None) -> None:
-    """The period's own lines, each at its currency and day's terms (`day_terms[keys[i]]`): what
-    `price_all` does, in one pass over the agency's payments whatever their days."""
-    divide, multiply = EXACT.divide, EXACT.multiply
-    append = lines.append
-    # per terms: (percent, pay rate, partner rate, pay rate × 100)
-    shared = [(t, t.percent, t.pay_rate, t.partner_rate, multiply(t.pay_rate, HUNDRED)) for t in day_terms]
-    for c, key in zip(regular, keys, strict=True):
-        terms, percent, pay_rate, partner_rate, pay_hundred = shared[key]
-        amount = c[6]
-        if partner_rate is None:
-            commission = divide(multiply(amount, percent), HUNDRED).quantize(step, ROUND_HALF_UP, EXACT)
-            partner = amount
-        else:
-            scaled = multiply(amount, partner_rate)
-            commission = divide(multiply(scaled, percent), pay_hundred).quantize(step, ROUND_HALF_UP, EXACT)
-            partner = divide(scaled, pay_rate)
-        if commission.is_zero():
-            commission = commission.copy_abs()
-        append(_new_line(Line, (c[0], c[1], c[2], c[3], c[4], c[5], amount, c[7], c[8], False, terms,
-                                divide(amount, pay_rate), partner, commission)))
-    if priced is not None:
-        for c, key in zip(regular, keys, strict=True):
-            priced[c[0]] = day_terms[key]
 
 
 def _split(candidates: Iterable[Candidate], period: Period) -> tuple[list[Candidate], list[Candidate],
