@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,7 +25,7 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period
 from partner_desk.domain.roles import Action
 from partner_desk.files.table_export import Percent
-from partner_desk.gui import money_columns, widgets
+from partner_desk.gui import colors, money_columns, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Generation, Operation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
@@ -40,8 +39,6 @@ from partner_desk.services.accrual_views import AccrualRow, Calendar, PeriodView
 from partner_desk.services.accruals import AccrualRun, post_period
 from partner_desk.services.changes import Area
 from partner_desk.services.reporting import Reporting, reporting
-
-MUTED = QColor("#8a5a00")
 
 
 def priced_reporter(progress: Progress, text: str, period: Period) -> Callable[[int], None]:
@@ -74,7 +71,7 @@ def _columns(posted: bool, found: Callable[[], Reporting | None]) -> list[Column
         *money_columns.money_pair(_("Commission"), lambda r: r.commission, _currency, found, width=120),
         Column(_("Lines"), lambda r: r.lines, align=RIGHT, width=54),
         Column(_("Late lines"), lambda r: r.late_lines, lambda v: str(v) if v else "", RIGHT, width=70,
-               foreground=lambda r: MUTED if r.late_lines else None),
+               foreground=lambda r: colors.ATTENTION if r.late_lines else None),
         Column(_("Reward"), lambda r: r.reward_usd, lambda v: money(v, "USD"), RIGHT, width=100),
     ]
     if posted:
@@ -279,7 +276,7 @@ class AccrualsPage(Page):
         if isinstance(exc, UserError):
             # a preview that cannot be computed (a missing rate) says why, and cannot be posted either
             self.status.setText(_("{period}: {error}").format(period=period, error=exc))
-            self.status.setStyleSheet("color: #b00020;")
+            self.status.setStyleSheet(colors.RED)
             self._set_post_enabled([str(exc)])
         elif isinstance(exc, Cancelled):
             self.status.setText(_("Stopped: {period} was not computed. Press Refresh to compute it.").format(

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.roles import Role
 from partner_desk.files.table_export import Percent
-from partner_desk.gui import money_columns
+from partner_desk.gui import colors, money_columns
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.page import Page
@@ -50,7 +50,6 @@ from partner_desk.services.agency_views import (
 from partner_desk.services.changes import Area
 from partner_desk.services.reporting import Reporting, reporting
 
-NEGATIVE = QColor("#b00020")
 GOOD = QColor("#1b7f3b")
 
 
@@ -164,7 +163,7 @@ class AgenciesPage(Page):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
-        self.notes.setStyleSheet("color: #8a5a00;")
+        self.notes.setStyleSheet(colors.AMBER)
         self.notes.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(bar)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Action, import_action, role_refusal
 from partner_desk.files.table import FileRejected, Problem
-from partner_desk.gui import widgets
+from partner_desk.gui import colors, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
@@ -35,8 +35,6 @@ KIND_LABELS = {
     "agencies": N_("Agencies"), "projects": N_("Projects and connections"), "payments": N_("Payments"),
     "rates": N_("Exchange rates"), "tiers": N_("Commission table version"),
 }
-RED = "color: #b00020;"
-GREEN = "color: #1b6e20;"
 
 
 @dataclass(frozen=True)
@@ -209,12 +207,12 @@ class ImportPage(Page):
                                   "nothing is written until you import a file that passed."))
         elif checked.passed:
             assert checked.summary is not None
-            self.status.setStyleSheet(GREEN)
+            self.status.setStyleSheet(colors.GREEN)
             self.status.setText(_("{file} passed the check: {summary}. Nothing is written until you "
                                   "press Import.").format(file=checked.path.name, summary=checked.summary))
         else:
             count = max(checked.total, len(checked.problems))
-            self.status.setStyleSheet(RED)
+            self.status.setStyleSheet(colors.RED)
             if count > len(checked.problems):
                 self.status.setText(_(
                     "{file} cannot be imported: {n} problems; the first {shown} are listed below. "
@@ -233,7 +231,7 @@ class ImportPage(Page):
         if not isinstance(exc, Cancelled):
             self.checked = None  # a stopped import leaves the file's check standing
         self._set_import_enabled()
-        self.status.setStyleSheet(RED if not isinstance(exc, Cancelled) else "")
+        self.status.setStyleSheet(colors.RED if not isinstance(exc, Cancelled) else "")
         if isinstance(exc, Cancelled):
             self.status.setText(_("Stopped: nothing was written."))
         else:
@@ -286,7 +284,7 @@ class ImportPage(Page):
 
     def _imported(self, summary: ImportSummary) -> None:
         self.imported = summary
-        self.status.setStyleSheet(GREEN)
+        self.status.setStyleSheet(colors.GREEN)
         self.status.setText(_("Imported {file}: {summary}.").format(file=summary.file_name, summary=summary))
         self._set_import_enabled()
         self.changed(Action.IMPORT, f"{summary.kind}:{summary.file_name}")
