@@ -7,8 +7,6 @@ import argparse
 from partner_desk.cli import common
 from partner_desk.domain.errors import UserError
 from partner_desk.services import imports
-from partner_desk.services.demo import build_demo
-from partner_desk.services.setup import init_database
 
 
 def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -23,6 +21,9 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from partner_desk.services.demo import build_demo  # noqa: PLC0415 - the demo's data: only for init
+    from partner_desk.services.setup import init_database  # noqa: PLC0415 - Alembic: only for init
+
     db = common.database(args, must_exist=False)
     try:
         created = init_database(db)

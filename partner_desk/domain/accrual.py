@@ -167,31 +167,36 @@ _new_line = tuple.__new__
 
 
 def price_all(candidates: Iterable[Candidate], step: Decimal, terms: Terms, late: bool, lines: list[Line]) -> None:
-    """Add to `lines` the lines of candidates priced on the same terms: each amount converted to USD
-    (÷ pay rate) and to the partner currency (× partner rate ÷ pay rate), exactly; the commission
-    (partner amount × percent ÷ 100) rounded once, half up, to `step` (the partner currency's unit)."""
+    """Add to `lines` the lines of candidates priced on the same terms (`price_each`)."""
+    found = list(candidates)
+    price_each(found, [0] * len(found), [terms], step, late, lines)
+
+
+def price_each(candidates: list[Candidate], keys: list[int], terms_of: list[Terms], step: Decimal, late: bool,
+               lines: list[Line]) -> None:
+    """Add to `lines` the lines of candidates, each priced on its terms (`terms_of[keys[i]]`): its amount
+    converted to USD (÷ pay rate) and to the partner currency (× partner rate ÷ pay rate), exactly; the
+    commission (partner amount × percent ÷ 100) rounded once, half up, to `step` (the partner currency's
+    unit). The one pricing of a line: a posting prices a month's payments in one pass, whatever their days."""
     divide, multiply = EXACT.divide, EXACT.multiply
-    pay_rate, partner_rate, percent = terms.pay_rate, terms.partner_rate, terms.percent
     append = lines.append
-    # positional tuples, in field order: a posting builds a million of these
-    if partner_rate is None:
-        for c in candidates:
-            amount = c[6]
-            commission = divide(multiply(amount, percent), HUNDRED).quantize(step, ROUND_HALF_UP, EXACT)
-            if commission.is_zero():
-                commission = commission.copy_abs()
-            append(_new_line(Line, (c[0], c[1], c[2], c[3], c[4], c[5], amount, c[7], c[8], late, terms,
-                                    divide(amount, pay_rate), amount, commission)))
-        return
-    pay_hundred = multiply(pay_rate, HUNDRED)
-    for c in candidates:
+    # per terms: (terms, percent, pay rate, partner rate, pay rate × 100)
+    shared = [(t, t.percent, t.pay_rate, t.partner_rate, multiply(t.pay_rate, HUNDRED)) for t in terms_of]
+    for c, key in zip(candidates, keys, strict=True):
+        terms, percent, pay_rate, partner_rate, pay_hundred = shared[key]
         amount = c[6]
-        scaled = multiply(amount, partner_rate)
-        commission = divide(multiply(scaled, percent), pay_hundred).quantize(step, ROUND_HALF_UP, EXACT)
+        if partner_rate is None:
+            commission = divide(multiply(amount, percent), HUNDRED).quantize(step, ROUND_HALF_UP, EXACT)
+            partner = amount
+        else:
+            scaled = multiply(amount, partner_rate)
+            commission = divide(multiply(scaled, percent), pay_hundred).quantize(step, ROUND_HALF_UP, EXACT)
+            partner = divide(scaled, pay_rate)
         if commission.is_zero():
             commission = commission.copy_abs()
+        # positional tuples, in field order: a posting builds a million of these
         append(_new_line(Line, (c[0], c[1], c[2], c[3], c[4], c[5], amount, c[7], c[8], late, terms,
-                                divide(amount, pay_rate), divide(scaled, pay_rate), commission)))
+                                divide(amount, pay_rate), partner, commission)))
 
 
 def terms_at(
@@ -222,41 +227,45 @@ def accrue_agency(
     if not (regular or late or refunds):
         return None
 
-    days, day_rates, sums, turnover_value = _days(regular, currency, rates)
+    keys, day_rates, turnover_value = _days(regular, currency, rates)
     percent = table.percent_for(turnover_value)
 
     lines: list[Line] = []
     priced: dict[str, Terms] = {}
-    # lines priced on the same terms are summed first (exactly: amounts have few digits), so each
-    # percent and rate is multiplied in once per terms rather than once per line
-    by_terms: dict[int, tuple[Terms, Decimal]] = {}
     step = quantum(currency)
-    for key, group in days.items():
-        terms = Terms(percent, *day_rates[key])
-        price_all(group, step, terms, False, lines)
-        by_terms[id(terms)] = (terms, sums[key])
-        if refunds:
-            for c in group:
-                priced[c[0]] = terms
+    # the period's own lines share the percent: their reward is the turnover times it, exactly;
+    # late lines and refunds add theirs, summed per terms (amounts have few digits)
+    reward = ExactSum()
+    day_terms = _shared_terms(percent, day_rates, rates)
+    price_each(regular, keys, day_terms, step, False, lines)
+    if refunds:
+        for c, key in zip(regular, keys, strict=True):
+            priced[c[0]] = day_terms[key]
     own_percents: dict[Period, Decimal] = {}
+    others: dict[int, tuple[Terms, Decimal]] = {}
     for c in late:
         if c.period not in own_percents:
             own_percents[c.period] = percent_for(c.period)
         terms = terms_at(c.currency, currency, c.local_date, own_percents[c.period], rates)
         priced[c.payment_id] = terms
         price_all([c], step, terms, True, lines)
-        by_terms[id(terms)] = (terms, c.amount)
+        others[id(terms)] = (terms, c.amount)
     add = EXACT.add
+    late_lines = len(late)
     for c in refunds:
         refund_terms = _refund_terms(c, currency, priced, percent_for, rates)
-        price_all([c], step, refund_terms, c.period != period, lines)
-        found_terms = by_terms.get(id(refund_terms))
-        by_terms[id(refund_terms)] = (refund_terms, c.amount if found_terms is None else add(found_terms[1], c.amount))
+        is_late = c.period != period
+        late_lines += is_late
+        price_all([c], step, refund_terms, is_late, lines)
+        found_terms = others.get(id(refund_terms))
+        others[id(refund_terms)] = (refund_terms, c.amount if found_terms is None else add(found_terms[1], c.amount))
+    for terms, amount in others.values():
+        reward.add(EXACT.multiply(amount, terms.percent), EXACT.multiply(terms.pay_rate, HUNDRED))
 
     # by moment, then payment id: paid_at and payment_id are a line's third and first fields
     lines.sort(key=itemgetter(2, 0))
-    reward_value = _reward(by_terms.values())
-    total = sum((line.commission for line in lines), Decimal(0))
+    reward_value = turnover_value * Fraction(percent) / 100 + reward.value()
+    total = sum(map(_COMMISSION, lines), Decimal(0))
     return AgencyAccrual(
         agency=agency,
         period=period,
@@ -266,12 +275,31 @@ def accrue_agency(
         percent=percent,
         lines=tuple(lines),
         line_count=len(lines),
-        late_lines=sum(1 for line in lines if line[9]),
+        late_lines=late_lines,
         total=round_money(total, currency),
         reward=reward_value,
         benefits=tuple(rewards.benefits(round_usd(reward_value))),
         reward_level_usd=_level(rewards, round_usd(reward_value)),
     )
+
+
+_COMMISSION = itemgetter(13)
+
+
+def _shared_terms(percent: Decimal, day_rates: list[tuple[Decimal, Decimal | None]], rates: RateCollector
+                  ) -> list[Terms]:
+    """The terms of each pair of rates at `percent`: one object per percent and pair for the whole
+    run (the collector keeps each pair, and each terms here keeps its percent), so the agencies of a
+    run share them and what is written once per terms is written once."""
+    shared = rates.shared
+    found: list[Terms] = []
+    for pair in day_rates:
+        key = (id(percent), id(pair))
+        terms = shared.get(key)
+        if terms is None:
+            terms = shared[key] = Terms(percent, *pair)
+        found.append(terms)
+    return found
 
 
 def _split(candidates: Iterable[Candidate], period: Period) -> tuple[list[Candidate], list[Candidate],
@@ -280,10 +308,14 @@ def _split(candidates: Iterable[Candidate], period: Period) -> tuple[list[Candid
     regular: list[Candidate] = []
     late: list[Candidate] = []
     refunds: list[Candidate] = []
+    same: Period | None = None  # the candidates' own object for `period`, once one is seen
     for c in candidates:
-        if c.refund_of is not None:
+        if c[8] is not None:
             refunds.append(c)
-        elif c.period == period:
+        elif c[4] is same:
+            regular.append(c)
+        elif c[4] == period:
+            same = c[4]
             regular.append(c)
         else:
             late.append(c)
@@ -291,31 +323,29 @@ def _split(candidates: Iterable[Candidate], period: Period) -> tuple[list[Candid
 
 
 def _days(regular: list[Candidate], currency: str, rates: RateCollector) -> tuple[
-        dict[tuple[str, date], list[Candidate]], dict[tuple[str, date], tuple[Decimal, Decimal | None]],
-        dict[tuple[str, date], Decimal], Fraction]:
-    """The period's own payments by currency and day, each day's rates (looked up once), each day's
-    exact sum, and the exact USD turnover: the payments of one currency on one day share their rates
-    and their Terms."""
-    days: dict[tuple[str, date], list[Candidate]] = {}
+        list[int], list[tuple[Decimal, Decimal | None]], Fraction]:
+    """Each of the period's own payments' currency and day (an index into the day's rates, each
+    looked up once), and the exact USD turnover: the amounts summed per rate, divided once."""
+    index: dict[tuple[str, date], int] = {}
+    day_rates: list[tuple[Decimal, Decimal | None]] = []
+    keys: list[int] = []
+    key_of = keys.append
+    sums: list[Decimal] = []
+    pair, add = rates.pair, EXACT.add
     for c in regular:
         key = (c[7], c[3])
-        found = days.get(key)
+        found = index.get(key)
         if found is None:
-            days[key] = [c]
+            found = index[key] = len(day_rates)
+            day_rates.append(pair(c[7], currency, c[3]))
+            sums.append(c[6])
         else:
-            found.append(c)
-    pair = rates.pair
-    day_rates = {key: pair(key[0], currency, key[1]) for key in days}
-    add = EXACT.add
+            sums[found] = add(sums[found], c[6])
+        key_of(found)
     turnover = ExactSum()
-    sums: dict[tuple[str, date], Decimal] = {}
-    for key, group in days.items():
-        amounts = group[0][6]
-        for c in group[1:]:
-            amounts = add(amounts, c[6])
-        sums[key] = amounts
-        turnover.add(amounts, day_rates[key][0])
-    return days, day_rates, sums, turnover.value()
+    for rate_pair, amounts in zip(day_rates, sums, strict=True):
+        turnover.add(amounts, rate_pair[0])
+    return keys, day_rates, turnover.value()
 
 
 def _refund_terms(c: Candidate, currency: str, priced: dict[str, Terms], percent_for: Callable[[Period], Decimal],
@@ -328,16 +358,6 @@ def _refund_terms(c: Candidate, currency: str, priced: dict[str, Terms], percent
     if c.original_day is None or c.original_period is None:
         raise ValueError(f"refund {c.payment_id} has no terms for its original")
     return terms_at(c.currency, currency, c.original_day, percent_for(c.original_period), rates)
-
-
-def _reward(by_terms: Iterable[tuple[Terms, Decimal]]) -> Fraction:
-    """The exact USD reward: the amounts priced on each terms, times their percent, in USD. Lines
-    priced on the same terms are summed first (exactly: amounts have few digits), so each percent and
-    rate is multiplied in once per terms rather than once per line."""
-    reward = ExactSum()
-    for terms, amount in by_terms:
-        reward.add(EXACT.multiply(amount, terms.percent), EXACT.multiply(terms.pay_rate, HUNDRED))
-    return reward.value()
 
 
 def _level(rewards: RewardSchedule, reward_usd: Decimal) -> Decimal | None:

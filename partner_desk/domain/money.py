@@ -7,11 +7,12 @@ divides, so a tie at the minor unit is always seen exactly; rounding happens onc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cache
+from itertools import repeat
 
 from babel.numbers import get_currency_precision, list_currencies
 
@@ -91,17 +92,14 @@ def format_usd(amount: Decimal | Fraction) -> str:
     return str(round_usd(amount))
 
 
-@cache
-def amount_writer(currency: str) -> Callable[[Decimal], str]:
-    """`format_amount` for one currency's Decimals, for writing many of them: the same rounding
-    (half-up to the minor unit, never "-0.00") without looking the unit up for each."""
-    exp = quantum(currency)
-
-    def write(amount: Decimal) -> str:
-        rounded = amount.quantize(exp, ROUND_HALF_UP, EXACT)
-        return str(rounded.copy_abs() if rounded.is_zero() else rounded)
-
-    return write
+def format_amounts(amounts: Iterable[Decimal], currencies: Iterable[str]) -> list[str]:
+    """`format_amount` of each amount in its currency, for writing many at once: the same rounding
+    (half-up to the minor unit, never "-0.00"), each step in one pass over them all."""
+    texts = list(map(str, map(Decimal.quantize, amounts, map(quantum, currencies), repeat(ROUND_HALF_UP),
+                              repeat(EXACT))))
+    if "-" in "".join(texts):  # a negative amount: one that rounds to zero is shown as zero
+        texts = [text[1:] if text[0] == "-" and not text.strip("-0.") else text for text in texts]
+    return texts
 
 
 def format_percent(percent: Decimal) -> str:

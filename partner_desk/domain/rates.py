@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from partner_desk.domain.errors import MissingRates
 from partner_desk.domain.money import USD
@@ -67,6 +68,9 @@ class RateCollector:
         self.book = book
         self.missing: set[tuple[str, str]] = set()
         self._pairs: dict[tuple[str, str, date], tuple[Decimal, Decimal | None]] = {}
+        # what a run prices with these rates and shares between its agencies (domain/accrual.py's
+        # terms of a percent and a pair of rates), kept as long as the rates are
+        self.shared: dict[tuple[int, int], Any] = {}
 
     def pair(self, payment_currency: str, partner_currency: str, day: date) -> tuple[Decimal, Decimal | None]:
         """The rates a payment of `day` converts at: to USD, then to the partner currency (None when

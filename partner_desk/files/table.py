@@ -22,7 +22,6 @@ from partner_desk.files.problems import FileRejected as FileRejected
 from partner_desk.files.problems import Problem as Problem
 from partner_desk.files.problems import Problems as Problems
 from partner_desk.files.problems import RawRow as RawRow
-from partner_desk.files.xlsx_input import xlsx_rows
 
 
 class Cells(dict[str, str]):
@@ -132,6 +131,8 @@ def open_table(path: Path | str, percent_columns: Collection[str] = ()) -> RowSo
         if suffix == ".csv":
             header, rows = _csv_rows(path)
         elif suffix in (".xlsx", ".xlsm"):
+            from partner_desk.files.xlsx_input import xlsx_rows  # noqa: PLC0415 - openpyxl: only for a workbook
+
             header, rows = xlsx_rows(path, percent_columns)
         else:
             raise UserError(f"{path.name}: unknown format '{suffix}' (use .csv or .xlsx)")

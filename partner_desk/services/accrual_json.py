@@ -8,34 +8,55 @@ and tail, which say whether it was already posted, are asked for once it is over
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import Callable
+from datetime import datetime
+from itertools import repeat
 from json.encoder import encode_basestring
-from typing import TextIO
+from operator import itemgetter, methodcaller
+from typing import Any, TextIO
 
 from partner_desk.domain.accrual import AgencyAccrual
-from partner_desk.domain.money import USD, amount_writer, format_amount, format_percent, format_usd
+from partner_desk.domain.money import USD, format_amount, format_amounts, format_percent, format_usd
 from partner_desk.domain.periods import Period
 
+# one line's text, its values in order (printf-style: quicker than str.format for many lines)
 _LINE = (
-    "        {{\n"
-    '          "payment_id": {},\n'
-    '          "project_id": {},\n'
-    '          "paid_at": {},\n'
-    '          "service": {},\n'
-    '          "amount": "{}",\n'
-    '          "currency": {},\n'
-    '          "usd_amount": "{}",\n'
-    '          "partner_amount": "{}",\n'
-    '          "commission": "{}",\n'
-    '          "percent": "{}",\n'
-    '          "late": {},\n'
-    '          "refund_of": {}\n'
-    "        }}"
+    "        {\n"
+    '          "payment_id": %s,\n'
+    '          "project_id": %s,\n'
+    '          "paid_at": %s,\n'
+    '          "service": %s,\n'
+    '          "amount": "%s",\n'
+    '          "currency": %s,\n'
+    '          "usd_amount": "%s",\n'
+    '          "partner_amount": "%s",\n'
+    '          "commission": "%s",\n'
+    '          "percent": "%s",\n'
+    '          "late": %s,\n'
+    '          "refund_of": %s\n'
+    "        }"
 )
 
 
 def _text(value: str | None) -> str:
     return "null" if value is None else str(encode_basestring(value))
+
+
+class _Texts(dict[Any, str]):
+    """Values as their JSON text, each distinct one written once (`shown` writes it)."""
+
+    def __init__(self, shown: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.shown = shown
+
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = self.shown(value)
+        return text
+
+
+_BOOLEANS = {True: "true", False: "false"}
+_MOMENT = methodcaller("replace", "+00:00", "Z")
+_PERCENT = itemgetter(0)  # a line's terms' percent
 
 
 class RunJson:
@@ -45,7 +66,8 @@ class RunJson:
     def __init__(self, out: TextIO) -> None:
         self.out = out
         self.count = 0
-        self._percents: dict[Decimal, str] = {}
+        self._percents = _Texts(format_percent)
+        self._strings = _Texts(_text)  # services, currencies, refunded ids
 
     @staticmethod
     def head(period: Period, already_accrued: bool) -> str:
@@ -60,37 +82,32 @@ class RunJson:
             f'      "period": {_text(str(accrual.period))},\n'
             f'      "currency": {_text(cur)},\n'
             f'      "turnover_usd": "{format_usd(accrual.turnover)}",\n'
-            f'      "percent": "{self._percent(accrual.percent)}",\n'
+            f'      "percent": "{self._percents[accrual.percent]}",\n'
             f'      "amount": "{format_amount(accrual.total, cur)}",\n'
             f'      "reward_usd": "{format_usd(accrual.reward)}",\n'
             f'      "benefits": {self._list([_text(b) for b in accrual.benefits], 6)},\n'
             f'      "lines": '
         )
-        percent = self._percent
-        line_text = _LINE.format
-        usd, partner = amount_writer(USD), amount_writer(cur)
-        lines = [
-            line_text(
-                _text(line.payment_id), _text(line.project_id),
-                _text(line.paid_at.isoformat().replace("+00:00", "Z")), _text(line.service),
-                amount_writer(line.currency)(line.amount), _text(line.currency), usd(line.usd_amount),
-                partner(line.partner_amount), partner(line.commission),
-                percent(line.terms.percent), "true" if line.late else "false", _text(line.refund_of),
-            )
-            for line in accrual.lines
-        ]
-        body = ("[\n" + ",\n".join(lines) + "\n      ]") if lines else "[]"
+        body = "[]"
+        if accrual.lines:
+            # column by column: each column's texts in one pass
+            (payment_ids, project_ids, moments, _days, _periods, services, amounts, currencies, refunds, late, terms,
+             usd_amounts, partner_amounts, commissions) = zip(*accrual.lines, strict=True)
+            strings = self._strings.__getitem__
+            lines = map(_LINE.__mod__, zip(
+                map(encode_basestring, payment_ids), map(encode_basestring, project_ids),
+                map(encode_basestring, map(_MOMENT, map(datetime.isoformat, moments))), map(strings, services),
+                format_amounts(amounts, currencies), map(strings, currencies),
+                format_amounts(usd_amounts, repeat(USD)), format_amounts(partner_amounts, repeat(cur)),
+                format_amounts(commissions, repeat(cur)), map(self._percents.__getitem__, map(_PERCENT, terms)),
+                map(_BOOLEANS.__getitem__, late), map(strings, refunds), strict=True,
+            ))
+            body = "[\n" + ",\n".join(lines) + "\n      ]"
         self.out.write(head + body + "\n    }")
         self.count += 1
 
     def tail(self) -> str:
         return "[]\n}\n" if self.count == 0 else "\n  ]\n}\n"
-
-    def _percent(self, value: Decimal) -> str:
-        shown = self._percents.get(value)
-        if shown is None:
-            shown = self._percents[value] = format_percent(value)
-        return shown
 
     @staticmethod
     def _list(items: list[str], indent: int) -> str:

@@ -287,6 +287,10 @@ class _Writer:
         self.lines: list[tuple[Any, ...]] = []
         self.credits: list[dict[str, Any]] = []
         self.texts: dict[tuple[int, int, int], tuple[Terms, tuple[str, str, str | None, str]]] = {}
+        # each terms object of the run (agencies share them) -> its texts; the objects are kept, so
+        # their ids stay theirs for the whole run
+        self.shown: dict[int, tuple[str, str, str | None, str]] = {}
+        self.kept: list[Terms] = []
 
     def add(self, agency_id: int, accrual: AgencyAccrual) -> None:
         accrual_id = self.chain.next_key()
@@ -294,7 +298,7 @@ class _Writer:
         digits = minor_digits(currency)
         credit = reversal = 0
         parts: list[str] = []
-        shown_terms: dict[int, tuple[str, str, str | None, str]] = {}
+        shown_terms = self.shown
         rows = self.lines.append
         line_text = chain.line_text
         for (payment_id, _project, _paid_at, _day, _period, _service, _amount, _currency, refund_of, late, terms,
@@ -302,6 +306,7 @@ class _Writer:
             shown = shown_terms.get(id(terms))
             if shown is None:
                 shown = shown_terms[id(terms)] = self._terms(terms)
+                self.kept.append(terms)
             minor = int(commission.scaleb(digits, EXACT))
             if refund_of is None:
                 credit += minor

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -58,7 +58,8 @@ class Values:
 
     @staticmethod
     def _text_moment(raw: str) -> datetime:
-        return datetime.fromisoformat(raw).replace(tzinfo=UTC)
+        # the stored text is UTC: read with its offset, several times quicker than a replace()
+        return datetime.fromisoformat(raw + "+00:00")
 
     @staticmethod
     def _moment(raw: Any) -> datetime:
@@ -152,15 +153,18 @@ def regular(session: Session, values: Values, connections: Connections, period: 
         .where(in_scope, Payment.project_id.in_(projects), Payment.service == SUBSCRIPTION,
                Payment.refund_of.is_(None))
     )
-    sep = _SEPARATOR
-    packed = [f"{pid}{sep}{project}{sep}{paid_at}{sep}{local}{sep}{row_period}{sep}{minor}{sep}{currency}"
-              for pid, project, paid_at, local, row_period, minor, currency in session.connection().execute(stmt)
-              if connections.agency_at(project, paid_at) == agency]
+    packed = [_pack(row) for row in session.connection().execute(stmt)
+              if connections.agency_at(row[1], row[2]) == agency]
     found[agency] = unpack(packed, values)
     return found
 
 
 _SEPARATOR = "\x1f"  # imports refuse control characters in ids (domain/bounds.py)
+
+
+def _pack(row: Sequence[Any]) -> str:
+    """A payment's values (in `_PACKED` order, as the driver gives them) in one text `unpack` reads."""
+    return _SEPARATOR.join(map(str, row))
 
 
 def month_by_agency(session: Session, connections: Connections, period: Period,
@@ -172,10 +176,10 @@ def month_by_agency(session: Session, connections: Connections, period: Period,
     The month is read in one pass in the order the payments were stored (its index on `period`
     lists them so), which reads each page of the table once."""
     found: dict[int, list[str]] = defaultdict(list)
-    agency_at, single, sep = connections.agency_at, connections.single().get, _SEPARATOR
+    agency_at, single = connections.agency_at, connections.single().get
     rows, close = _month_rows(session, period, with_earlier)
     try:
-        for pid, project, paid_at, local, row_period, minor, currency in rows:
+        for project, paid_at, packed in rows:
             only = single(project)
             if only is None:
                 agency = agency_at(project, paid_at)
@@ -185,24 +189,25 @@ def month_by_agency(session: Session, connections: Connections, period: Period,
                 agency = only[0]
             else:
                 continue
-            found[agency].append(f"{pid}{sep}{project}{sep}{paid_at}{sep}{local}{sep}{row_period}{sep}{minor}"
-                                 f"{sep}{currency}")
+            found[agency].append(packed)
     finally:
         close()
     return found
 
 
 def _month_rows(session: Session, period: Period, with_earlier: bool
-                ) -> tuple[Iterable[tuple[Any, ...]], Callable[[], None]]:
-    """The month's eligible payments as the driver gives them, and how to close the reading."""
+                ) -> tuple[Iterable[tuple[Any, Any, str]], Callable[[], None]]:
+    """The month's eligible payments as (project, moment as the driver gives it, the payment packed
+    for `unpack`), and how to close the reading."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        # by the index on period alone: a period's rows come in table order, each page read once
+        # by the index on period alone: a period's rows come in table order, each page read once;
+        # SQLite packs each payment's values (its own text of them, as the driver would give it)
         op = "<=" if with_earlier else "="
         driver: Any = connection.connection.dbapi_connection
         cursor = driver.cursor()
-        cursor.execute("SELECT payment_id, project_id, paid_at, local_date, period, amount_minor, currency "
-                       "FROM payments INDEXED BY ix_payments_period "
+        packed = " || char(31) || ".join(_PACKED)
+        cursor.execute(f"SELECT project_id, paid_at, {packed} FROM payments INDEXED BY ix_payments_period "
                        f"WHERE period {op} ? AND service = 'subscription' AND refund_of IS NULL", (str(period),))
         return cursor, cursor.close
     in_scope = Payment.period <= str(period) if with_earlier else Payment.period == str(period)
@@ -210,7 +215,11 @@ def _month_rows(session: Session, period: Period, with_earlier: bool
                    Payment.period, Payment.amount_minor, Payment.currency)
             .where(in_scope, Payment.service == SUBSCRIPTION, Payment.refund_of.is_(None)))
     result = connection.execute(stmt.execution_options(yield_per=20_000))
-    return result, result.close
+    return ((row[1], row[2], _pack(row)) for row in result), result.close
+
+
+# what `unpack` reads, in its order, separated by _SEPARATOR
+_PACKED = ("payment_id", "project_id", "paid_at", "local_date", "period", "amount_minor", "currency")
 
 
 def unpack(packed: list[str], values: Values) -> list[Candidate]:

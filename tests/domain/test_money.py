@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from partner_desk.domain.money import (
     Money,
-    amount_writer,
     format_amount,
+    format_amounts,
     format_percent,
     format_usd,
     from_minor,
@@ -152,16 +152,21 @@ def test_money_refuses_floats_and_excess_decimals() -> None:
 
 
 @settings(max_examples=300)
-@given(st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), allow_nan=False, allow_infinity=False,
-                   places=None), st.sampled_from(["USD", "JPY", "KWD", "EUR"]))
-def test_the_amount_writer_writes_what_format_amount_does(amount: Decimal, currency: str) -> None:
-    assert amount_writer(currency)(amount) == format_amount(amount, currency)
+@given(st.lists(st.tuples(
+    st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), allow_nan=False, allow_infinity=False,
+                places=None), st.sampled_from(["USD", "JPY", "KWD", "EUR"])), max_size=8))
+def test_amounts_written_together_read_as_format_amount_writes_each(drawn: list[tuple[Decimal, str]]) -> None:
+    amounts = [amount for amount, _ in drawn]
+    currencies = [currency for _, currency in drawn]
+    assert format_amounts(amounts, currencies) == [format_amount(a, c) for a, c in drawn]
 
 
-def test_the_amount_writer_rounds_half_up_and_shows_no_negative_zero() -> None:
-    # 2.345 USD: the third digit 5 rounds up to 2.35; -0.004 rounds to zero, shown unsigned
-    assert amount_writer("USD")(Decimal("2.345")) == "2.35"
-    assert amount_writer("USD")(Decimal("-0.004")) == "0.00"
-    # JPY has no minor digits: 1234.5 -> 1235; KWD three: -0.1235 -> -0.124
-    assert amount_writer("JPY")(Decimal("1234.5")) == "1235"
-    assert amount_writer("KWD")(Decimal("-0.1235")) == "-0.124"
+def test_amounts_written_together_round_half_up_and_show_no_negative_zero() -> None:
+    # 2.345 USD: the third digit 5 rounds up to 2.35; -0.004 and -0.005 JPY round to zero, shown unsigned;
+    # -0.005 USD is a tie: away from zero, -0.01
+    assert format_amounts([Decimal("2.345"), Decimal("-0.004"), Decimal("-0.005")], ["USD"] * 3) == \
+        ["2.35", "0.00", "-0.01"]
+    assert format_amounts([Decimal("-0.4")], ["JPY"]) == ["0"]
+    # JPY has no minor digits: 1234.5 -> 1235; KWD three: -0.1235 -> -0.124, -0.0004 -> 0.000
+    assert format_amounts([Decimal("1234.5"), Decimal("-0.1235"), Decimal("-0.0004")], ["JPY", "KWD", "KWD"]) == \
+        ["1235", "-0.124", "0.000"]

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -70,10 +71,9 @@ def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None
             numbers.clear()
         if plain:
             fresh = _insert_plain(ctx, plain, numbers, summary)
-            for row in fresh:
-                new_by_project[row[1]] += 1
-                if last is not None and row[5] == SUBSCRIPTION and row[4] <= last:
-                    late.append(row[0])
+            new_by_project.update(map(itemgetter(1), fresh))
+            if last is not None:
+                late.extend(row[0] for row in fresh if row[5] == SUBSCRIPTION and row[4] <= last)
             summary.added += len(fresh)
             plain.clear()
             numbers.clear()
@@ -149,7 +149,7 @@ class _Quick:
     def read(self, values: list[str]) -> tuple[Any, ...] | None:
         payment_id, project_id, paid_at, service, amount, currency, refund_of = values
         if (refund_of or not 0 < len(payment_id) <= ID_LENGTH or not 0 < len(project_id) <= ID_LENGTH
-                or service not in SERVICE_KINDS or not payment_id.isprintable() or not project_id.isprintable()):
+                or service not in _SERVICES or not payment_id.isprintable() or not project_id.isprintable()):
             return None
         digits = self.digits.get(currency)
         if digits is None:
@@ -165,7 +165,9 @@ class _Quick:
         whole, fraction = plain.groups()
         if fraction is None:
             minor = int(whole) * 10**digits
-        elif len(fraction) <= digits:
+        elif len(fraction) == digits:
+            minor = int(whole + fraction)  # the common case: "123.45" is 12345 cents
+        elif len(fraction) < digits:
             minor = int(whole) * 10**digits + int(fraction) * 10 ** (digits - len(fraction))
         else:
             return None
@@ -177,7 +179,7 @@ class _Quick:
         if day < FIRST_DAY or day > LAST_DAY:
             return None
         if written.tzinfo is None:
-            offset, stored_day, period = self._day(day)
+            offset, stored_day, period = self.days.get(day) or self._day(day)
             if offset is None:
                 return None  # the clocks change that day: the careful way knows the skipped hour
             moment = written - offset
@@ -205,6 +207,7 @@ class _Quick:
         return found
 
 
+_SERVICES = frozenset(SERVICE_KINDS)
 # a plain amount: up to 12 integer digits, a point and decimals; no sign, exponent or grouping
 _PLAIN_AMOUNT = re.compile(r"([0-9]{1,12})(?:\.([0-9]+))?")
 
