@@ -9,14 +9,15 @@ formats (the templates are marked `N_` and translated with `_`). A code's values
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.languages import LANGUAGES, Language
 from partner_desk.domain.money import Money, format_amount, format_usd
-from partner_desk.domain.refusals import Dollars, Refusal
+from partner_desk.domain.refusals import Count, Dollars, Refusal, Said
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
 from partner_desk.i18n import N_, _, day, money, number
@@ -54,6 +55,17 @@ ACTION_WORDS: dict[str, str] = {
 }
 
 ROLE_NAMES: dict[str, str] = {"manager": N_("manager"), "finance": N_("finance"), "admin": N_("admin")}
+# a statement language as a refusal names it in the window (in English, by its own name)
+LANGUAGE_NAMES: dict[str, str] = {"uk": N_("Ukrainian"), "en": N_("English")}
+# what other libraries say in English (a codec, the CSV reader, the XLSX reader), in the window's words
+SAID_WORDS: dict[str, str] = {
+    "invalid start byte": N_("invalid start byte"),
+    "invalid continuation byte": N_("invalid continuation byte"),
+    "unexpected end of data": N_("unexpected end of data"),
+    "line contains NUL": N_("line contains NUL"),
+    "File is not a zip file": N_("File is not a zip file"),
+    "it has no worksheet": N_("it has no worksheet"),
+}
 STATUS_NAMES: dict[str, str] = {
     "pending": N_("pending"), "approved": N_("approved"), "paid": N_("paid"), "rejected": N_("rejected"),
     "cancelled": N_("cancelled"),
@@ -135,6 +147,62 @@ TEMPLATES: dict[str, str] = {
     "before_first": N_("{period} is before the first posted period {first}: its payments are accrued as late "
                        "in the next run; periods are posted in order"),
     "out_of_order": N_("periods are posted in order: the next period to post is {next}"),
+    # a file as a whole (files/table.py, files/xlsx_input.py)
+    "no_such_file": N_("{path}: no such file"),
+    "unknown_format": N_("{file}: unknown format '{suffix}' (use .csv or .xlsx)"),
+    "path_unreadable": N_("{path}: cannot be read ({detail})"),
+    "file_unreadable": N_("{file} cannot be read ({detail})"),
+    "not_utf8": N_("{file} is not UTF-8 text"),
+    "not_utf8_detail": N_("{file} is not UTF-8 text ({detail})"),
+    "csv_cell_too_long": N_("a cell is longer than {max} characters"),
+    "not_csv": N_("not readable as CSV ({detail})"),
+    "not_xlsx": N_("{file} is not a readable XLSX file ({detail})"),
+    "header_cell": N_("the header: column {n}: {problem}"),
+    "row_out_of_order": N_("the sheet lists this row twice or out of order: not a readable XLSX file"),
+    # an import's rows against each other and against what is stored (services/imports/)
+    "listed_again": N_("'{id}' is listed again on row {row} with different content"),
+    "not_a_language": N_("'{text}' is not a statement language: use uk or en"),
+    "not_a_language_near": N_("'{text}' is not a statement language: use uk or en (for {language} write {fixed})"),
+    "agency_known_as": N_("agency {agency} is known as '{name}'"),
+    "agency_known_currency": N_("agency {agency} is known with currency {currency}"),
+    "agency_accepted_at": N_("agency {agency} accepted the offer at {moment}"),
+    "agency_known_manager": N_("agency {agency} is known with manager '{manager}'"),
+    "agency_language_known": N_("agency {agency}'s statements are in {code} (a language is changed on the "
+                                "agency's page)"),
+    "not_a_service": N_("'{service}' is not a service kind ({kinds})"),
+    "refund_unnamed": N_("is empty, but a negative amount is a refund and must name its payment"),
+    "refund_not_negative": N_("a refund must have a negative amount"),
+    "refunds_itself": N_("a payment cannot refund itself"),
+    "payment_known_other": N_("'{id}' is known with other content ({project}, {moment}, {service}, {amount})"),
+    "refund_known_other": N_("'{id}' is known with other content ({project}, {moment}, {service}, {amount}, "
+                             "refund of {payment})"),
+    "refund_of_refund_in_file": N_("'{payment}' is itself a refund in this file"),
+    "unknown_payment": N_("unknown payment '{payment}'"),
+    "refund_of_refund": N_("'{payment}' is itself a refund"),
+    "refund_other_project": N_("the refunded payment {payment} belongs to project {project}"),
+    "refund_other_currency": N_("the refunded payment {payment} is in {currency}"),
+    "refund_before": N_("is before the refunded payment {payment} ({moment})"),
+    "refund_too_much": N_("refunds more than is left of {payment}: {amount} left"),
+    "unknown_agency": N_("unknown agency '{agency}'"),
+    "not_after_connected": N_("is not after connected_at"),
+    "project_known_as": N_("project {project} is known as '{name}'"),
+    "project_known_currency": N_("project {project} is known with currency {currency}"),
+    "project_named_on_row": N_("project {project} is named '{name}' on row {row}"),
+    "project_currency_on_row": N_("project {project} has currency {currency} on row {row}"),
+    "connected_elsewhere": N_("project {project} was connected at that moment to {agency}"),
+    "connection_ends": N_("this connection is known to end at {moment}"),
+    "connections_overlap": N_("connection of project {project} to {agency} from {moment} overlaps its "
+                              "connection to {other} from {since}"),
+    "rate_listed_again": N_("{currency} on {day} is listed on row {row} as {rate}"),
+    "rate_known": N_("{currency} on {day} is known as {rate}"),
+    "is_negative": N_("is negative"),
+    "threshold_listed_again": N_("{threshold} is listed for {period} on row {row} too"),
+    "threshold_negative": N_("threshold {threshold} is negative"),
+    "level_percent_range": N_("percent {percent} is not between 0 and 100"),
+    "threshold_twice": N_("threshold {threshold} is listed twice"),
+    "table_no_level": N_("a table needs at least one level"),
+    "table_used": N_("the table from {period} was used by a posted period and can no longer change"),
+    "table_posted": N_("{period} is already posted; a new table can take effect from {next} on"),
 }
 
 
@@ -149,6 +217,14 @@ def _dollars(value: Decimal | Any) -> str:
 
 
 def _english_value(value: Any) -> str:
+    if isinstance(value, Refusal):
+        return english(value)
+    if isinstance(value, Count):
+        return f"{value.value:,}"
+    if isinstance(value, Said):
+        return value.text
+    if isinstance(value, Language):
+        return LANGUAGES[value.code]
     if isinstance(value, Money):
         return f"{format_amount(value.amount, value.currency)} {value.currency}"
     if isinstance(value, Dollars):
@@ -164,7 +240,21 @@ def _english_value(value: Any) -> str:
     return "(set-up)" if value is None else str(value)
 
 
+def _shown_words(value: Refusal | Count | Said | Language) -> str:
+    if isinstance(value, Refusal):
+        return shown(value)
+    if isinstance(value, Count):
+        return number(Decimal(value.value), 0)
+    if isinstance(value, Said):
+        return _(SAID_WORDS[value.text]) if value.text in SAID_WORDS else value.text
+    return _(LANGUAGE_NAMES[value.code])
+
+
 def _shown_value(value: Any) -> str:
+    if isinstance(value, Refusal | Count | Said | Language):
+        return _shown_words(value)
+    if isinstance(value, datetime):  # a moment as the file writes it, without ISO's Latin 'T'
+        return value.isoformat(sep=" ")
     if isinstance(value, Money):
         return money(value.amount, value.currency)
     if isinstance(value, Dollars):

@@ -28,7 +28,7 @@ from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_er
 from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import N_, _, ngettext, number
-from partner_desk.refusal_text import shown
+from partner_desk.refusal_text import Refused, shown, shown_error
 from partner_desk.services.imports import KINDS, ImportSummary, import_file, validate_file
 
 KIND_LABELS = {
@@ -195,8 +195,9 @@ class ImportPage(Page):
                 return Checked(kind, path, None, exc.problems, exc.total)
             except Cancelled:
                 raise
-            except UserError as exc:
-                return Checked(kind, path, None, [Problem(0, "", str(exc))])
+            except UserError as exc:  # the file cannot be opened: said in the window's language
+                return Checked(kind, path, None, [Problem(0, "", str(exc), None) if not isinstance(exc, Refused)
+                                                  else Problem(0, "", shown_error(exc))])
             return Checked(kind, path, summary, [])
 
         self.operation = run_op(self, work, self._show, self._failed,
