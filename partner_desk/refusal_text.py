@@ -17,7 +17,7 @@ from typing import Any
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import LANGUAGES, Language
 from partner_desk.domain.money import Money, format_amount, format_usd
-from partner_desk.domain.refusals import Count, Dollars, Refusal, Said
+from partner_desk.domain.refusals import Count, Dollars, Refusal, Said, ValueRefused
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
 from partner_desk.i18n import N_, _, day, money, number
@@ -203,6 +203,32 @@ TEMPLATES: dict[str, str] = {
     "table_no_level": N_("a table needs at least one level"),
     "table_used": N_("the table from {period} was used by a posted period and can no longer change"),
     "table_posted": N_("{period} is already posted; a new table can take effect from {next} on"),
+    # what a service looks up or needs (services/)
+    "unknown_project": N_("unknown project '{project}'"),
+    "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),
+    "not_connected_at_all": N_("project {project} is not connected to {agency} now (it is connected to no "
+                               "agency)"),
+    "the_amount": N_("the amount"),
+    "correction_reason": N_("a correction needs a reason (--reason TEXT)"),
+    "table_not_added": N_("the table from {period} was not added"),
+    "level_problem": N_("level {level}: {column}: {problem}"),
+    "minimum_reward": N_("minimum reward"),
+    "benefit_no_name": N_("a benefit needs a name"),
+    "benefit_name": N_("the benefit's name {problem}"),
+    "level_no_benefit": N_("a reward level needs at least one benefit"),
+    "level_exists": N_("a reward level from ${worth} already exists"),
+    "unknown_reward_level": N_("unknown reward level {level}"),
+    "unknown_benefit": N_("unknown benefit {benefit}"),
+    "zone_fixed": N_("the time zone cannot change from {zone}: payments were already imported with their "
+                     "periods in it"),
+    "preview_posted": N_("{period} is posted: export its statement, not a preview"),
+    "not_posted": N_("{period} is not posted: a statement shows posted accruals only (a preview of it can be "
+                     "exported instead)"),
+    "offer_accepted_already": N_("{agency} accepted the partner offer on {day} already"),
+    "no_such_withdrawal": N_("there is no withdrawal {request}"),
+    "reject_reason": N_("rejecting withdrawal {request} needs a reason (--reason TEXT)"),
+    "paid_reference": N_("marking withdrawal {request} paid needs the payout reference (--reference TEXT)"),
+    "payout_details": N_("a withdrawal needs payout details (--details TEXT): account, card or PayPal address"),
 }
 
 
@@ -305,12 +331,14 @@ class Refused(UserError):
     after `prefix` when one is given ("cannot pay project P1 from AG01: …"); the window writes the same
     reasons in its own language (`shown_error`)."""
 
-    def __init__(self, *reasons: Refusal | str, prefix: Refusal | None = None, joiner: str = "; ") -> None:
+    def __init__(self, *reasons: Refusal | str, prefix: Refusal | None = None, joiner: str = "; ",
+                 prefix_joiner: str = ": ") -> None:
         self.reasons = tuple(r if isinstance(r, Refusal) else text("text", r) for r in reasons)
         self.prefix = prefix
         self.joiner = joiner
+        self.prefix_joiner = prefix_joiner
         written = joiner.join(self.texts)
-        super().__init__(f"{english(prefix)}: {written}" if prefix else written)
+        super().__init__(f"{english(prefix)}{prefix_joiner}{written}" if prefix else written)
 
     @property
     def texts(self) -> list[str]:
@@ -330,7 +358,7 @@ def shown_error(error: BaseException) -> str:
     any other error's message as it is."""
     if isinstance(error, Refused) and all(r.code in TEMPLATES for r in error.reasons):
         written = error.joiner.join(shown(r) for r in error.reasons)
-        return f"{shown(error.prefix)}: {written}" if error.prefix else written
+        return f"{shown(error.prefix)}{error.prefix_joiner}{written}" if error.prefix else written
     return str(error)
 
 
@@ -341,3 +369,10 @@ def in_english(found: Refusal | Iterable[Refusal] | None) -> str | list[str] | N
     if isinstance(found, Refusal):
         return english(found)
     return [english(r) for r in found]
+
+
+def refused(exc: ValueError, prefix: Refusal | None = None) -> UserError:
+    """A value the user gave that cannot be read, as the refusal to raise: typed when its reason is
+    (`ValueRefused`), so the window words it in its language; else its message as it is."""
+    reason = exc.refusal if isinstance(exc, ValueRefused) else text("text", str(exc))
+    return Refused(reason, prefix=prefix)

@@ -17,7 +17,7 @@ from partner_desk.domain.money import USD, format_amount, from_minor
 from partner_desk.domain.periods import local_date, today_in
 from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.withdrawals import withdrawal_refusals
-from partner_desk.refusal_text import codes, english
+from partner_desk.refusal_text import Refused, codes, english
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, LedgerEntry, Rate
 from partner_desk.store.queries import company_tz, rate_book
@@ -85,7 +85,7 @@ def locked_agency(session: Session, code: str) -> Agency:
     """
     agency = session.scalar(select(Agency).where(Agency.code == code).with_for_update())
     if agency is None:
-        raise UserError(f"unknown agency '{code}'")
+        raise Refused(Refusal("unknown_agency", {"agency": code}))
     return agency
 
 
@@ -124,7 +124,7 @@ def balances(db: Database, code: str | None = None, as_of: date | None = None) -
             stmt = stmt.where(Agency.code == code)
         agencies = list(session.scalars(stmt))
         if code is not None and not agencies:
-            raise UserError(f"unknown agency '{code}'")
+            raise Refused(Refusal("unknown_agency", {"agency": code}))
         book = rate_book(session)
         found = positions(session, [a.id for a in agencies], as_of)
         result = []

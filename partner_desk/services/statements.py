@@ -26,11 +26,13 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import parse_language, statement_language
 from partner_desk.domain.periods import Period, parse_period, today_in
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.rewards import RewardSchedule
 from partner_desk.domain.roles import Action, Actor
 from partner_desk.files.atomic import atomic_path, close_abandoned_zips, remove_stale
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_model import FORMATS, LineTotals, Statement
+from partner_desk.refusal_text import Refused, refused
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.audit_trail import Head, head_in
 from partner_desk.services.guard import checked
@@ -116,7 +118,7 @@ def export_preview(db: Database, actor: Actor, code: str, period: Period | str, 
             _agency(session, code)  # an unknown agency is refused before the period is computed
         run = preview_period(db, actor, period_value, as_of)
         if run.already_accrued:
-            raise UserError(f"{period_value} is posted: export its statement, not a preview")
+            raise Refused(Refusal("preview_posted", {"period": period_value}))
         accrual = next((a for a in run.accruals if a.agency == code), None)
         with db.read() as session:
             tz = company_tz(session)
@@ -197,7 +199,7 @@ def _language(chosen: str | None) -> str | None:
     try:
         return parse_language(chosen)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
 
 
 def _language_of(session: Session, agency: Agency, chosen: str | None) -> str:
@@ -210,7 +212,7 @@ def _period(period: Period | str) -> Period:
     try:
         return parse_period(period)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
 
 
 def _check_file(target: Path) -> None:
@@ -237,14 +239,13 @@ def _check_folder(target: Path) -> None:
 
 def _require_posted(session: Session, period: Period) -> None:
     if session.get(PostedPeriod, str(period)) is None:
-        raise UserError(f"{period} is not posted: a statement shows posted accruals only "
-                        "(a preview of it can be exported instead)")
+        raise Refused(Refusal("not_posted", {"period": period}))
 
 
 def _agency(session: Session, code: str) -> Agency:
     agency = session.scalar(select(Agency).where(Agency.code == code))
     if agency is None:
-        raise UserError(f"unknown agency '{code}'")
+        raise Refused(Refusal("unknown_agency", {"agency": code}))
     return agency
 
 

@@ -19,7 +19,7 @@ from partner_desk.domain.accounts import admin_change_refusal, name_refusal, pas
 from partner_desk.domain.bounds import text_problem
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP, Action, Actor, Role, role_text
-from partner_desk.refusal_text import english
+from partner_desk.refusal_text import english, refused
 from partner_desk.services import audit
 from partner_desk.services.authority import password_digest, standing
 from partner_desk.services.guard import Refused, checked, guarded, require
@@ -231,4 +231,4 @@ def _role(text: str) -> Role:
     try:
         return Role.parse(text)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
