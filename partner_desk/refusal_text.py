@@ -203,6 +203,23 @@ TEMPLATES: dict[str, str] = {
     "table_no_level": N_("a table needs at least one level"),
     "table_used": N_("the table from {period} was used by a posted period and can no longer change"),
     "table_posted": N_("{period} is already posted; a new table can take effect from {next} on"),
+    # a change made behind the product's back (services/authority.py, services/withdrawals.py)
+    "tampered": N_("{user} may not {action}: {problem}"),
+    "tampered_account": N_("{user} is in no audit record: the account was made behind the product's back"),
+    "tampered_role": N_("{user}'s role is {role} in the database but {needed} in the audit trail: it was "
+                        "changed behind the product's back; an admin must set it again"),
+    "tampered_active": N_("{user}'s account is active in the database but not in the audit trail: it was "
+                          "changed behind the product's back; an admin must set it again"),
+    "tampered_deactivated": N_("{user}'s account is deactivated in the database but not in the audit trail: it "
+                               "was changed behind the product's back; an admin must set it again"),
+    "tampered_password": N_("the password of {user} was changed behind the product's back; an admin must set "
+                            "it again"),
+    "request_tampered": N_("withdrawal {request} is {status}, but its ledger entries are not those of a {status} "
+                           "request: it was changed behind the product's back; nothing was changed (run audit "
+                           "--verify)"),
+    "request_tampered_an": N_("withdrawal {request} is {status}, but its ledger entries are not those of an "
+                              "{status} request: it was changed behind the product's back; nothing was changed "
+                              "(run audit --verify)"),
     # what a service looks up or needs (services/)
     "unknown_project": N_("unknown project '{project}'"),
     "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),

@@ -326,10 +326,8 @@ def _refuse_a_changed_request(session: Session, row: Withdrawal, amount: Decimal
     written = sorted((kind, from_minor(minor, row.currency)) for kind, minor in session.execute(
         select(LedgerEntry.kind, LedgerEntry.amount_minor).where(LedgerEntry.withdrawal_id == row.id)))
     if written != sorted(ledger_trace(row.status, amount)):
-        article = "an" if row.status[:1] in "aeiou" else "a"
-        raise Refused(f"withdrawal {row.id} is {row.status}, but its ledger entries are not those of {article} "
-                      f"{row.status} request: it was changed behind the product's back; nothing was changed "
-                      "(run audit --verify)")
+        code = "request_tampered_an" if row.status[:1] in "aeiou" else "request_tampered"
+        raise Refused(Refusal(code, {"request": row.id, "status": Status(row.status)}))
 
 
 def _requested_on(session: Session, withdrawal_id: int) -> date | None:
