@@ -280,3 +280,56 @@ def test_a_ukrainian_window_lists_unreadable_values_in_ukrainian(qtbot, db, writ
         assert header.sectionViewportPosition(2) + header.sectionSize(2) == header.viewport().width()
     finally:
         i18n.setup("en_US")
+
+
+def test_a_ukrainian_window_lists_known_names_repeats_languages_and_unreadable_files_in_ukrainian(
+        qtbot, db, write_csv, tmp_path) -> None:
+    """An agency already known by another name, an id listed again, a language that is none, a service
+    kind that is none, an unknown agency and a file that is not UTF-8 or of no known format read in
+    Ukrainian, with no English word but the file's own values; nothing is written."""
+    import_file(db, SETUP, "agencies", write_csv(AGENCIES, "agencies.csv"))
+    i18n.setup("uk_UA")
+    try:
+        page = open_page(qtbot, db, people(db)["fiona"])
+
+        def problems() -> list[tuple[int, str, str]]:
+            return [(p.row, p.column, page.model.data(page.model.index(i, 2)))
+                    for i, p in enumerate(page.model.rows())]
+
+        choose(qtbot, page, "agencies", write_csv(
+            "code,name,currency,language\nAG01,Alpha Prime,USD,\nAG06,Theta,UAH,ukr\nAG05,Eta,UAH,\n"
+            "AG05,Eta Two,UAH,\n",
+            "again.csv"))
+        assert problems() == [
+            (2, "name", "агентство AG01 уже є під назвою «Alpha Agency»"),
+            (3, "language", "«ukr» — не мова виписок: вкажіть uk або en (для мови «українська» — uk)"),
+            (5, "code", "«AG05» уже вказано в рядку 4 з іншим вмістом"),
+        ]
+        choose(qtbot, page, "projects", write_csv(
+            "project_id,name,currency,agency_code,connected_at\nP9,Shop,USD,AG09,2025-01-01\n", "projects.csv"))
+        assert problems() == [(2, "agency_code", "агентства «AG09» немає")]
+        choose(qtbot, page, "payments", write_csv(
+            "payment_id,project_id,paid_at,service,amount,currency\nPAY1,P1,2025-03-05T10:00,consulting,1.00,USD\n",
+            "payments.csv"))
+        assert problems() == [
+            (2, "service", "«consulting» — не вид послуги (допустимі: subscription, numbers, telephony, other)")]
+        latin1 = tmp_path / "latin1.csv"
+        latin1.write_bytes("code,name,currency\nAG07,Caf\xe9,EUR\n".encode("latin-1"))
+        choose(qtbot, page, "agencies", latin1)
+        assert problems() == [(0, "", "файл latin1.csv — не текст у кодуванні UTF-8")]
+        other = tmp_path / "agencies.ods"
+        other.write_text("code,name,currency\n", encoding="utf-8")
+        choose(qtbot, page, "agencies", other)
+        assert problems() == [(0, "", "agencies.ods: невідомий формат «.ods» (потрібен .csv або .xlsx)")]
+        data = ("Alpha Agency", "ukr", "uk", "en", "AG01", "AG05", "AG09", "consulting", "subscription", "numbers",
+                "telephony", "other", "latin1.csv", "agencies.ods", ".ods", ".csv", ".xlsx", "UTF-8")
+        for _row, _column, text in problems():
+            for value in sorted(data, key=len, reverse=True):
+                text = text.replace(value, "")
+            assert [w for w in text.split() if any("a" <= c.lower() <= "z" for c in w)] == [], text
+        assert not page.import_button.isEnabled()
+        assert stored(db, Agency) == 2
+        page.resize(1100, 400)
+        page.grab().save(str(tmp_path / "import-uk.png"))
+    finally:
+        i18n.setup("en_US")
