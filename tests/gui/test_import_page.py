@@ -5,14 +5,15 @@ from __future__ import annotations
 import threading
 from datetime import date, timedelta
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from partner_desk import i18n
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP
-from partner_desk.files.table import Problem
-from partner_desk.gui import ops
+from partner_desk.files.table import FileRejected, Problem
+from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages import import_page
 from partner_desk.gui.pages.import_page import ImportPage
@@ -333,3 +334,23 @@ def test_a_ukrainian_window_lists_known_names_repeats_languages_and_unreadable_f
         page.grab().save(str(tmp_path / "import-uk.png"))
     finally:
         i18n.setup("en_US")
+
+
+def test_an_error_dialog_lists_a_refused_files_problems_in_ukrainian(qtbot, db, write_csv, monkeypatch) -> None:
+    """A file refused outside the Import page (rates from Settings) is told in the window's language, its
+    problems one a line with their rows."""
+    warned: list[tuple[str, str]] = []
+    monkeypatch.setattr(widgets, "warn", lambda _parent, text, details="", **_kw: warned.append((text, details)))
+    with_problems = write_csv("date,currency,per_usd\n2025-03-01,UAH,41.5\n2025-03-01,UAH,41.6\n", "rates.csv")
+    with pytest.raises(FileRejected) as caught:
+        import_file(db, SETUP, "rates", with_problems)
+    refusal = caught.value
+    assert str(refusal).splitlines() == ["rates.csv refused: 1 problem, nothing was written",
+                                         "row 3: per_usd: UAH on 2025-03-01 is listed on row 2 as 41.5"]
+    i18n.setup("uk_UA")
+    try:
+        ops.show_error(None, refusal)
+    finally:
+        i18n.setup("en_US")
+    assert warned == [("Файл rates.csv не можна імпортувати: 1 помилка, перелік нижче. Нічого не записано.",
+                       "рядок 3: per_usd: курс UAH на 01.03.2025 уже вказано в рядку 2: 41,5")]
