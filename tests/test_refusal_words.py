@@ -1,0 +1,269 @@
+"""Each refusal code of a file, an import, a service or a change made behind the product's back, written
+out by hand: the English the command line prints (scripts read it, so it never changes) and the
+Ukrainian a Ukrainian window shows, its values in Ukrainian formats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from partner_desk import i18n
+from partner_desk.domain.languages import Language, parse_language
+from partner_desk.domain.money import Money
+from partner_desk.domain.periods import Period
+from partner_desk.domain.refusals import Count, Refusal, Said, ValueRefused
+from partner_desk.domain.roles import Action, Role
+from partner_desk.domain.withdrawals import Status
+from partner_desk.refusal_text import TEMPLATES, english, shown
+
+NB = "\xa0"
+MOMENT = datetime(2025, 3, 5, 8, 0, tzinfo=UTC)
+SINCE = datetime(2024, 12, 31, 22, 0, tzinfo=UTC)
+# code: (values, English, Ukrainian)
+WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
+    "no_such_file": ({"path": "/data/march.csv"}, "/data/march.csv: no such file",
+                     "/data/march.csv: такого файлу немає"),
+    "unknown_format": ({"file": "march.ods", "suffix": ".ods"}, "march.ods: unknown format '.ods' (use .csv or .xlsx)",
+                       "march.ods: невідомий формат «.ods» (потрібен .csv або .xlsx)"),
+    "path_unreadable": ({"path": "/data/m.csv", "detail": Said("Permission denied")},
+                        "/data/m.csv: cannot be read (Permission denied)",
+                        "/data/m.csv: не вдається прочитати (Permission denied)"),
+    "file_unreadable": ({"file": "m.csv", "detail": Said("Input/output error")},
+                        "m.csv cannot be read (Input/output error)",
+                        "файл m.csv не вдається прочитати (Input/output error)"),
+    "not_utf8": ({"file": "m.csv"}, "m.csv is not UTF-8 text", "файл m.csv — не текст у кодуванні UTF-8"),
+    "not_utf8_detail": ({"file": "m.csv", "detail": Said("invalid start byte")},
+                        "m.csv is not UTF-8 text (invalid start byte)",
+                        "файл m.csv — не текст у кодуванні UTF-8 (недопустимий початковий байт)"),
+    # 131072 written with grouped digits in each language
+    "csv_cell_too_long": ({"max": Count(131072)}, "a cell is longer than 131,072 characters",
+                          f"клітинка довша за 131{NB}072 символів"),
+    "not_csv": ({"detail": Said("line contains NUL")}, "not readable as CSV (line contains NUL)",
+                "не вдається прочитати як CSV (рядок містить символ NUL)"),
+    "not_xlsx": ({"file": "r.xlsx", "detail": Said("File is not a zip file")},
+                 "r.xlsx is not a readable XLSX file (File is not a zip file)",
+                 "файл r.xlsx не вдається прочитати як XLSX (файл не є архівом ZIP)"),
+    "header_cell": ({"n": 2, "problem": Refusal("formula_cell")}, "the header: column 2: a formula: paste values",
+                    "рядок заголовків: стовпець 2: формула: вставте значення"),
+    "row_out_of_order": ({}, "the sheet lists this row twice or out of order: not a readable XLSX file",
+                         "аркуш містить цей рядок двічі або не по порядку: файл XLSX не вдається прочитати"),
+    "listed_again": ({"id": "AG04", "row": 4}, "'AG04' is listed again on row 4 with different content",
+                     "«AG04» уже вказано в рядку 4 з іншим вмістом"),
+    "not_a_language": ({"text": "fr"}, "'fr' is not a statement language: use uk or en",
+                       "«fr» — не мова виписок: вкажіть uk або en"),
+    "not_a_language_near": ({"text": "eng", "language": Language("en"), "fixed": "en"},
+                            "'eng' is not a statement language: use uk or en (for English write en)",
+                            "«eng» — не мова виписок: вкажіть uk або en (для мови «англійська» — en)"),
+    "agency_known_as": ({"agency": "AG01", "name": "Alpha"}, "agency AG01 is known as 'Alpha'",
+                        "агентство AG01 уже є під назвою «Alpha»"),
+    "agency_known_currency": ({"agency": "AG01", "currency": "UAH"}, "agency AG01 is known with currency UAH",
+                              "агентство AG01 уже є з валютою UAH"),
+    "agency_accepted_at": ({"agency": "AG01", "moment": MOMENT},
+                           "agency AG01 accepted the offer at 2025-03-05T08:00:00+00:00",
+                           "агентство AG01 прийняло оферту 2025-03-05 08:00:00+00:00"),
+    "agency_known_manager": ({"agency": "AG01", "manager": "anna"}, "agency AG01 is known with manager 'anna'",
+                             "агентство AG01 уже є з менеджером «anna»"),
+    "agency_language_known": ({"agency": "AG01", "code": "uk"},
+                              "agency AG01's statements are in uk (a language is changed on the agency's page)",
+                              "виписки агентства AG01 складаються мовою uk (мову змінюють на сторінці агентства)"),
+    "not_a_service": ({"service": "consulting", "kinds": "subscription, other"},
+                      "'consulting' is not a service kind (subscription, other)",
+                      "«consulting» — не вид послуги (допустимі: subscription, other)"),
+    "refund_unnamed": ({}, "is empty, but a negative amount is a refund and must name its payment",
+                       "порожня клітинка, але від’ємна сума — це повернення коштів, і воно має вказувати свій платіж"),
+    "refund_not_negative": ({}, "a refund must have a negative amount", "сума повернення коштів має бути від’ємною"),
+    "refunds_itself": ({}, "a payment cannot refund itself", "платіж не може бути поверненням самого себе"),
+    "payment_known_other": ({"id": "p1", "project": "P1", "moment": MOMENT, "service": "subscription",
+                             "amount": Money.of(Decimal("100"), "UAH")},
+                            "'p1' is known with other content (P1, 2025-03-05T08:00:00+00:00, subscription, "
+                            "100.00 UAH)",
+                            f"«p1» уже є з іншим вмістом (P1, 2025-03-05 08:00:00+00:00, subscription, 100,00{NB}₴)"),
+    "refund_known_other": ({"id": "r1", "project": "P1", "moment": MOMENT, "service": "subscription",
+                            "amount": Money.of(Decimal("-10"), "UAH"), "payment": "p1"},
+                           "'r1' is known with other content (P1, 2025-03-05T08:00:00+00:00, subscription, -10.00 UAH, "
+                           "refund of p1)",
+                           f"«r1» уже є з іншим вмістом (P1, 2025-03-05 08:00:00+00:00, subscription, -10,00{NB}₴, "
+                           "повернення платежу p1)"),
+    "refund_of_refund_in_file": ({"payment": "r1"}, "'r1' is itself a refund in this file",
+                                 "платіж «r1» у цьому файлі сам є поверненням коштів"),
+    "unknown_payment": ({"payment": "p9"}, "unknown payment 'p9'", "платежу «p9» немає"),
+    "refund_of_refund": ({"payment": "r1"}, "'r1' is itself a refund", "платіж «r1» сам є поверненням коштів"),
+    "refund_other_project": ({"payment": "p1", "project": "P1"}, "the refunded payment p1 belongs to project P1",
+                             "повернений платіж p1 належить проєкту P1"),
+    "refund_other_currency": ({"payment": "p1", "currency": "UAH"}, "the refunded payment p1 is in UAH",
+                              "повернений платіж p1 здійснено у валюті UAH"),
+    "refund_before": ({"payment": "p1", "moment": MOMENT},
+                      "is before the refunded payment p1 (2025-03-05T08:00:00+00:00)",
+                      "дата раніша за повернений платіж p1 (2025-03-05 08:00:00+00:00)"),
+    "refund_too_much": ({"payment": "p1", "amount": Money.of(Decimal("90"), "UAH")},
+                        "refunds more than is left of p1: 90.00 UAH left",
+                        f"повертає більше, ніж залишилося від платежу p1: залишок 90,00{NB}₴"),
+    "unknown_agency": ({"agency": "AG09"}, "unknown agency 'AG09'", "агентства «AG09» немає"),
+    "not_after_connected": ({}, "is not after connected_at", "не пізніше за connected_at"),
+    "project_known_as": ({"project": "P1", "name": "Shop"}, "project P1 is known as 'Shop'",
+                         "проєкт P1 уже є під назвою «Shop»"),
+    "project_known_currency": ({"project": "P1", "currency": "UAH"}, "project P1 is known with currency UAH",
+                               "проєкт P1 уже є з валютою UAH"),
+    "project_named_on_row": ({"project": "P4", "name": "Four", "row": 5}, "project P4 is named 'Four' on row 5",
+                             "проєкт P4 названо «Four» у рядку 5"),
+    "project_currency_on_row": ({"project": "P4", "currency": "UAH", "row": 5}, "project P4 has currency UAH on row 5",
+                                "проєкт P4 має валюту UAH у рядку 5"),
+    "connected_elsewhere": ({"project": "P1", "agency": "AG01"}, "project P1 was connected at that moment to AG01",
+                            "проєкт P1 на той момент було підключено до агентства AG01"),
+    "connection_ends": ({"moment": MOMENT}, "this connection is known to end at 2025-03-05T08:00:00+00:00",
+                        "це підключення вже завершується 2025-03-05 08:00:00+00:00"),
+    "connections_overlap": ({"project": "P1", "agency": "AG02", "moment": MOMENT, "other": "AG01", "since": SINCE},
+                            "connection of project P1 to AG02 from 2025-03-05T08:00:00+00:00 overlaps its connection "
+                            "to AG01 from 2024-12-31T22:00:00+00:00",
+                            "підключення проєкту P1 до агентства AG02 з 2025-03-05 08:00:00+00:00 перетинається з "
+                            "його підключенням до агентства AG01 з 2024-12-31 22:00:00+00:00"),
+    "rate_listed_again": ({"currency": "EUR", "day": date(2025, 3, 2), "row": 3, "rate": Decimal("0.9")},
+                          "EUR on 2025-03-02 is listed on row 3 as 0.9",
+                          "курс EUR на 02.03.2025 уже вказано в рядку 3: 0,9"),
+    "rate_known": ({"currency": "UAH", "day": date(2025, 3, 1), "rate": Decimal("41.5")},
+                   "UAH on 2025-03-01 is known as 41.5", "курс UAH на 01.03.2025 уже є: 41,5"),
+    "is_negative": ({}, "is negative", "від’ємне значення"),
+    "threshold_listed_again": ({"threshold": Decimal("5000"), "period": Period(2025, 2), "row": 3},
+                               "5000 is listed for 2025-02 on row 3 too",
+                               f"поріг 5{NB}000 для 2025-02 уже вказано в рядку 3"),
+    "threshold_negative": ({"threshold": Decimal("-1")}, "threshold -1 is negative", "поріг -1 від’ємний"),
+    "level_percent_range": ({"percent": Decimal("101")}, "percent 101 is not between 0 and 100",
+                            "відсоток 101 не в межах від 0 до 100"),
+    "threshold_twice": ({"threshold": Decimal("500")}, "threshold 500 is listed twice", "поріг 500 указано двічі"),
+    "table_no_level": ({}, "a table needs at least one level", "таблиця має містити хоча б один рівень"),
+    "table_used": ({"period": Period(2025, 1)},
+                   "the table from 2025-01 was used by a posted period and can no longer change",
+                   "таблицю комісій, що діє з 2025-01, використано в проведеному періоді, її вже не можна змінити"),
+    "table_posted": ({"period": Period(2025, 1), "next": Period(2025, 3)},
+                     "2025-01 is already posted; a new table can take effect from 2025-03 on",
+                     "період 2025-01 уже проведено; нова таблиця комісій може діяти не раніше ніж з 2025-03"),
+    "tampered": ({"user": "mia", "action": Action.CORRECT, "problem": Refusal("tampered_password", {"user": "mia"})},
+                 "mia may not correct balances: the password of mia was changed behind the product's back; an admin "
+                 "must set it again",
+                 "mia не може коригувати баланси: пароль користувача mia змінено в обхід Partner Desk; адміністратор "
+                 "має встановити його знову"),
+    "tampered_account": ({"user": "eve"}, "eve is in no audit record: the account was made behind the product's back",
+                         "користувача eve немає в жодному записі журналу аудиту: обліковий запис створено в обхід "
+                         "Partner Desk"),
+    "tampered_role": ({"user": "mia", "role": Role.ADMIN, "needed": Role.MANAGER},
+                      "mia's role is admin in the database but manager in the audit trail: it was changed behind the "
+                      "product's back; an admin must set it again",
+                      "роль користувача mia у базі даних — «адміністратор», а в журналі аудиту — «менеджер»: її "
+                      "змінено в обхід Partner Desk; адміністратор має встановити її знову"),
+    "tampered_active": ({"user": "mia"}, "mia's account is active in the database but not in the audit trail: it "
+                        "was changed behind the product's back; an admin must set it again",
+                        "обліковий запис mia активний у базі даних, але не в журналі аудиту: його змінено в обхід "
+                        "Partner Desk; адміністратор має встановити його знову"),
+    "tampered_deactivated": ({"user": "mia"}, "mia's account is deactivated in the database but not in the audit "
+                             "trail: it was changed behind the product's back; an admin must set it again",
+                             "обліковий запис mia деактивовано в базі даних, але не в журналі аудиту: його змінено "
+                             "в обхід Partner Desk; адміністратор має встановити його знову"),
+    "tampered_password": ({"user": "fin"}, "the password of fin was changed behind the product's back; an admin "
+                          "must set it again",
+                          "пароль користувача fin змінено в обхід Partner Desk; адміністратор має встановити його "
+                          "знову"),
+    "request_tampered": ({"request": 7, "status": Status.PAID},
+                         "withdrawal 7 is paid, but its ledger entries are not those of a paid request: it was "
+                         "changed behind the product's back; nothing was changed (run audit --verify)",
+                         "заявка на виведення № 7 має статус «виплачено», але її записи в журналі операцій не "
+                         "відповідають заявці зі статусом «виплачено»: її змінено в обхід Partner Desk; нічого не "
+                         "змінено (перевірте журнал аудиту)"),
+    "request_tampered_an": ({"request": 7, "status": Status.APPROVED},
+                            "withdrawal 7 is approved, but its ledger entries are not those of an approved request: "
+                            "it was changed behind the product's back; nothing was changed (run audit --verify)",
+                            "заявка на виведення № 7 має статус «схвалено», але її записи в журналі операцій не "
+                            "відповідають заявці зі статусом «схвалено»: її змінено в обхід Partner Desk; нічого не "
+                            "змінено (перевірте журнал аудиту)"),
+    "unknown_project": ({"project": "P-NONE"}, "unknown project 'P-NONE'", "проєкту «P-NONE» немає"),
+    "not_connected_now": ({"project": "P-USD", "agency": "AG01", "other": "AG02"},
+                          "project P-USD is not connected to AG01 now (it is connected to AG02)",
+                          "проєкт P-USD зараз не підключено до агентства AG01 (його підключено до агентства AG02)"),
+    "not_connected_at_all": ({"project": "P-OLD", "agency": "AG01"},
+                             "project P-OLD is not connected to AG01 now (it is connected to no agency)",
+                             "проєкт P-OLD зараз не підключено до агентства AG01 (його не підключено до жодного "
+                             "агентства)"),
+    "the_amount": ({}, "the amount", "сума"),
+    "correction_reason": ({}, "a correction needs a reason (--reason TEXT)",
+                          "для коригування потрібно вказати причину"),
+    "table_not_added": ({"period": "2027-01"}, "the table from 2027-01 was not added",
+                        "таблицю комісій, що діє з 2027-01, не додано"),
+    "level_problem": ({"level": 2, "column": "percent", "problem": Refusal("percent_range")},
+                      "level 2: percent: is not between 0 and 100", "рівень 2: percent: не в межах від 0 до 100"),
+    "minimum_reward": ({}, "minimum reward", "мінімальна винагорода"),
+    "benefit_no_name": ({}, "a benefit needs a name", "привілей потребує назви"),
+    "benefit_name": ({"problem": Refusal("too_long", {"max": 200})},
+                     "the benefit's name is longer than 200 characters", "назва привілею: довше за 200 символів"),
+    "level_no_benefit": ({}, "a reward level needs at least one benefit",
+                         "рівень винагороди потребує щонайменше одного привілею"),
+    "level_exists": ({"worth": Decimal("500")}, "a reward level from $500 already exists",
+                     "рівень винагороди від 500 $ уже існує"),
+    "unknown_reward_level": ({"level": 4}, "unknown reward level 4", "рівня винагороди № 4 немає"),
+    "unknown_benefit": ({"benefit": 9}, "unknown benefit 9", "привілею № 9 немає"),
+    "zone_fixed": ({"zone": "Europe/Kyiv"}, "the time zone cannot change from Europe/Kyiv: payments were already "
+                   "imported with their periods in it",
+                   "часовий пояс Europe/Kyiv уже не можна змінити: платежі імпортовано з періодами в цьому поясі"),
+    "preview_posted": ({"period": Period(2025, 3)}, "2025-03 is posted: export its statement, not a preview",
+                       "період 2025-03 проведено: експортуйте виписку, а не попередній розрахунок"),
+    "not_posted": ({"period": Period(2025, 4)}, "2025-04 is not posted: a statement shows posted accruals only (a "
+                   "preview of it can be exported instead)",
+                   "період 2025-04 не проведено: виписка містить лише проведені нарахування (натомість можна "
+                   "експортувати попередній розрахунок)"),
+    "offer_accepted_already": ({"agency": "AG01", "day": date(2025, 1, 1)},
+                               "AG01 accepted the partner offer on 2025-01-01 already",
+                               "агентство AG01 уже прийняло партнерську оферту 01.01.2025"),
+    "no_such_withdrawal": ({"request": 99}, "there is no withdrawal 99", "заявки на виведення № 99 немає"),
+    "reject_reason": ({"request": 7}, "rejecting withdrawal 7 needs a reason (--reason TEXT)",
+                      "щоб відхилити заявку на виведення № 7, потрібно вказати причину"),
+    "paid_reference": ({"request": 7}, "marking withdrawal 7 paid needs the payout reference (--reference TEXT)",
+                       "щоб позначити заявку на виведення № 7 виплаченою, потрібен ідентифікатор виплати"),
+    "payout_details": ({}, "a withdrawal needs payout details (--details TEXT): account, card or PayPal address",
+                       "для виведення коштів потрібні реквізити для виплати: рахунок, картка або адреса PayPal"),
+}
+
+
+@pytest.fixture
+def ukrainian() -> Iterator[None]:
+    i18n.setup("uk_UA")
+    yield
+    i18n.setup("en_US")
+
+
+@pytest.mark.parametrize("code", sorted(WORDS))
+def test_a_refusal_in_english_and_in_ukrainian(ukrainian: None, code: str) -> None:
+    values, english_text, ukrainian_text = WORDS[code]
+    refusal = Refusal(code, values)
+    assert english(refusal) == english_text
+    assert shown(refusal) == ukrainian_text
+
+
+def test_every_code_of_the_catalog_is_either_written_out_here_or_in_the_older_tests() -> None:
+    older = {"needs_role", "not_signed_in", "setup_over", "no_such_user", "deactivated", "amount_not_positive",
+             "amount_too_large", "too_many_decimals", "available_negative", "more_than_available",
+             "correction_zero", "correction_negative", "offer_not_accepted", "no_rate_to_value", "below_minimum",
+             "only_pending_approved", "only_pending_rejected", "only_pending_cancelled", "only_approved_paid",
+             "cancel_not_own", "own_approve", "own_reject", "own_mark_paid", "cannot_pay_project",
+             "cannot_correct", "cannot_request", "cannot_withdraw", "cannot_approve", "missing_column",
+             "column_twice", "cell_empty", "too_long", "control_character", "not_a_currency",
+             "currency_not_in_use", "no_header", "sheet_no_header", "formula_cell", "error_cell", "percent_cell",
+             "cell_twice", "semicolon_columns", "not_decimal", "not_decimal_comma", "integer_digits",
+             "currency_decimals", "not_a_date", "not_a_timestamp", "date_outside", "hour_skipped", "not_a_month",
+             "not_a_period", "period_outside", "payment_before", "payment_after", "rate_not_positive",
+             "rate_too_small", "usd_rate_one", "percent_range", "already_posted", "not_ended", "before_first",
+             "out_of_order"}
+    assert set(TEMPLATES) == older | set(WORDS)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("fr", "'fr' is not a statement language: use uk or en"),
+    (" UA ", "'UA' is not a statement language: use uk or en (for Українська write uk)"),
+    ("eng", "'eng' is not a statement language: use uk or en (for English write en)"),
+])
+def test_a_language_code_that_is_none_is_a_typed_refusal(text: str, message: str) -> None:
+    with pytest.raises(ValueRefused) as caught:
+        parse_language(text)
+    assert str(caught.value) == message
+    assert english(caught.value.refusal) == message
