@@ -220,6 +220,16 @@ TEMPLATES: dict[str, str] = {
     "request_tampered_an": N_("withdrawal {request} is {status}, but its ledger entries are not those of an "
                               "{status} request: it was changed behind the product's back; nothing was changed "
                               "(run audit --verify)"),
+    # a date chosen for an action or a read (domain/dates.py)
+    "the_date": N_("the date"),
+    "acceptance_date": N_("the acceptance date"),
+    "payout_date": N_("the payout date"),
+    "as_of_date": N_("--as-of"),
+    "date_after_today": N_("{what} {day} is after today ({today}): a date chosen for an action cannot be in the "
+                           "future"),
+    "as_of_after_today": N_("--as-of {day} is after today ({today}): things can be shown as they stood on a day "
+                            "that has come"),
+    "date_in_posted": N_("{what} {day} is in {period}, which is posted: its books are closed"),
     # what a service looks up or needs (services/)
     "unknown_project": N_("unknown project '{project}'"),
     "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),

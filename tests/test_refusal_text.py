@@ -49,6 +49,7 @@ SAMPLES: dict[str, Any] = {
     "payment": "ПЛ-1", "other": "АГ02", "rate": Decimal("41.25"), "threshold": Decimal("5000"), "level": 2,
     "column": "поріг", "problem": Refusal("cell_empty"), "benefit": 3, "detail": Said("invalid start byte"),
     "n": 4, "path": "/дані/платежі.ткст", "file": "платежі.ткст", "suffix": ".ткст", "language": Language("uk"),
+    "what": Refusal("payout_date"),
 }
 # what may stay Latin: a currency code written beside an amount, a character's Unicode name, the
 # product's name, a file format or encoding, and the codes and column names a file is written with

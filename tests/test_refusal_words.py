@@ -178,6 +178,23 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
                             "заявка на виведення № 7 має статус «схвалено», але її записи в журналі операцій не "
                             "відповідають заявці зі статусом «схвалено»: її змінено в обхід Partner Desk; нічого не "
                             "змінено (перевірте журнал аудиту)"),
+    "the_date": ({}, "the date", "дата"),
+    "acceptance_date": ({}, "the acceptance date", "дата прийняття"),
+    "payout_date": ({}, "the payout date", "дата виплати"),
+    "as_of_date": ({}, "--as-of", "дата"),
+    "date_after_today": ({"what": Refusal("payout_date"), "day": date(2026, 12, 2), "today": date(2026, 12, 1)},
+                         "the payout date 2026-12-02 is after today (2026-12-01): a date chosen for an action cannot "
+                         "be in the future",
+                         "дата виплати 02.12.2026 пізніша за сьогодні (01.12.2026): дата дії не може бути в "
+                         "майбутньому"),
+    "as_of_after_today": ({"day": date(2026, 12, 2), "today": date(2026, 12, 1)},
+                          "--as-of 2026-12-02 is after today (2026-12-01): things can be shown as they stood on a day "
+                          "that has come",
+                          "дата 02.12.2026 пізніша за сьогодні (01.12.2026): стан можна показати лише на день, що "
+                          "вже настав"),
+    "date_in_posted": ({"what": Refusal("the_date"), "day": date(2026, 9, 30), "period": Period(2026, 9)},
+                       "the date 2026-09-30 is in 2026-09, which is posted: its books are closed",
+                       "дата 30.09.2026 припадає на період 2026-09, який уже проведено: його закрито"),
     "unknown_project": ({"project": "P-NONE"}, "unknown project 'P-NONE'", "проєкту «P-NONE» немає"),
     "not_connected_now": ({"project": "P-USD", "agency": "AG01", "other": "AG02"},
                           "project P-USD is not connected to AG01 now (it is connected to AG02)",

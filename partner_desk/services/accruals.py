@@ -209,7 +209,7 @@ def read_day(session: Session, as_of: date | None) -> date:
         return today
     problem = as_of_refusal(as_of, today)
     if problem is not None:
-        raise UserError(problem)
+        raise Refused(problem)
     return as_of
 
 
@@ -219,7 +219,7 @@ def _refuse_order(plan: _Plan, period: Period, today: date, as_of: date | None) 
     if as_of is not None:
         problem = future_refusal(as_of, today, "--as-of")
         if problem is not None:
-            raise UserError(problem)
+            raise Refused(problem)
         if not period.has_ended(as_of) and period.has_ended(today):
             raise UserError(f"{period} had not ended on {as_of}: posting it as of that day is refused")
     raise_refusals(posting_refusals(period, plan.posted, today))

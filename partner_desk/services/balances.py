@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.dates import as_of_refusal
-from partner_desk.domain.errors import UserError
 from partner_desk.domain.ledger import Position, position
 from partner_desk.domain.money import USD, format_amount, from_minor
 from partner_desk.domain.periods import local_date, today_in
@@ -117,7 +116,7 @@ def balances(db: Database, code: str | None = None, as_of: date | None = None) -
         if as_of is not None:
             problem = as_of_refusal(as_of, today)
             if problem is not None:
-                raise UserError(problem)
+                raise Refused(problem)
             today = as_of
         stmt = select(Agency).order_by(Agency.code)
         if code is not None:

@@ -70,7 +70,7 @@ def accept_offer(db: Database, actor: Actor, code: str, on: date | None = None) 
         # a date the person chose: within the product's years, and never after today
         problem = future_refusal(day, today, "the acceptance date")
         if problem is not None:
-            raise UserError(problem)
+            raise Refused(problem)
         if agency.offer_accepted_at is not None:
             raise Refused(Refusal("offer_accepted_already", {"agency": code,
                                                              "day": local_date(agency.offer_accepted_at, tz)}))

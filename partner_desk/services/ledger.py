@@ -101,7 +101,7 @@ def open_day(session: Session, day: date, what: str = "the date") -> None:
     """Refuse to date a ledger entry after today or inside a posted period (its books are closed)."""
     problem = write_date_refusal(day, today_in(company_tz(session)), posted_periods(session), what)
     if problem is not None:
-        raise UserError(problem)
+        raise Refused(problem)
 
 
 def connected_agency_id(session: Session, project_id: str, moment: datetime) -> int | None:
