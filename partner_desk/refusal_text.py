@@ -230,6 +230,24 @@ TEMPLATES: dict[str, str] = {
     "as_of_after_today": N_("--as-of {day} is after today ({today}): things can be shown as they stood on a day "
                             "that has come"),
     "date_in_posted": N_("{what} {day} is in {period}, which is posted: its books are closed"),
+    # users and their passwords (domain/accounts.py, services/users.py)
+    "not_a_user_name": N_("'{name}' is not a user name (letters, digits, '.', '_', '-', '@'; up to 64)"),
+    "password_short": N_("the password is too short: at least {min} characters"),
+    "password_long": N_("the password is too long: at most {max} characters"),
+    "password_is_name": N_("the password is the user name '{name}' with digits or signs: choose another"),
+    "last_admin_deactivate": N_("{user} is the last active admin: add or activate another admin before "
+                                "deactivating {user}"),
+    "last_admin_role": N_("{user} is the last active admin: add or activate another admin before changing "
+                          "{user}'s role"),
+    "display_name": N_("display name: {problem}"),
+    "first_user_admin": N_("the database has no users yet: the first user must be an admin"),
+    "user_exists": N_("user '{user}' already exists"),
+    "no_user": N_("there is no user '{user}'"),
+    "deactivated_already": N_("{user} is deactivated already"),
+    "active_already": N_("{user} is active already"),
+    "role_already": N_("{user} has the {role} role already"),
+    "wrong_current_password": N_("the current password is wrong: the password was not changed"),
+    "not_locked": N_("{user} is not locked"),
     # what a service looks up or needs (services/)
     "unknown_project": N_("unknown project '{project}'"),
     "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),

@@ -101,7 +101,7 @@ def test_posting_depends_on_the_real_today_only() -> None:
     ("x" * 1025, "the password is too long: at most 1024 characters"),
 ])
 def test_password_rules(password: str, problem: str | None) -> None:
-    assert password_refusal("petro", password) == problem
+    assert in_english(password_refusal("petro", password)) == problem
 
 
 @pytest.mark.parametrize(("name", "accepted"), [
@@ -115,9 +115,9 @@ def test_user_names(name: str, accepted: bool) -> None:
 
 def test_the_last_active_admin_stays() -> None:
     # the only active admin: neither deactivated nor given another role; with a second one, either may go
-    assert admin_change_refusal("boss", Role.ADMIN, True, None, False, 1) == (
+    assert in_english(admin_change_refusal("boss", Role.ADMIN, True, None, False, 1)) == (
         "boss is the last active admin: add or activate another admin before deactivating boss")
-    assert admin_change_refusal("boss", Role.ADMIN, True, Role.FINANCE, None, 1) == (
+    assert in_english(admin_change_refusal("boss", Role.ADMIN, True, Role.FINANCE, None, 1)) == (
         "boss is the last active admin: add or activate another admin before changing boss's role")
     assert admin_change_refusal("boss", Role.ADMIN, True, None, False, 2) is None
     assert admin_change_refusal("fin", Role.FINANCE, True, None, False, 1) is None
