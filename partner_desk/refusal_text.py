@@ -65,6 +65,14 @@ SAID_WORDS: dict[str, str] = {
     "line contains NUL": N_("line contains NUL"),
     "File is not a zip file": N_("File is not a zip file"),
     "it has no worksheet": N_("it has no worksheet"),
+    "its check digits are wrong": N_("its check digits are wrong"),
+    "its national check digits are wrong": N_("its national check digits are wrong"),
+    "its length is wrong for its country": N_("its length is wrong for its country"),
+    "its account number does not have its country's format": N_("its account number does not have its country's "
+                                                                 "format"),
+    "Permission denied": N_("Permission denied"),
+    "No such file or directory": N_("No such file or directory"),
+    "No space left on device": N_("No space left on device"),
 }
 STATUS_NAMES: dict[str, str] = {
     "pending": N_("pending"), "approved": N_("approved"), "paid": N_("paid"), "rejected": N_("rejected"),
@@ -248,6 +256,21 @@ TEMPLATES: dict[str, str] = {
     "role_already": N_("{user} has the {role} role already"),
     "wrong_current_password": N_("the current password is wrong: the password was not changed"),
     "not_locked": N_("{user} is not locked"),
+    # files a user writes (services/statements.py, services/exports.py)
+    "table_name": N_("{file}: give a name ending in .xlsx or .csv"),
+    "statement_name": N_("{path}: a statement is an Excel workbook or a PDF: give a name ending in .xlsx or .pdf"),
+    "no_folder": N_("{path}: the folder {folder} does not exist"),
+    "is_a_folder": N_("{path} is a folder: give a file name ending in .xlsx or .pdf"),
+    "is_a_file": N_("{path} is a file, not a folder"),
+    "cannot_write": N_("cannot write {path}: {detail}"),
+    "cannot_create_folder": N_("cannot create the folder {path}: {detail}"),
+    # IBANs and BICs (domain/payout_details.py, services/payout_accounts.py)
+    "iban_in_details": N_("the IBAN {iban} in the payout details is not valid: {problem}"),
+    "account_holder": N_("the payout account needs the company's name as its bank knows it"),
+    "not_an_iban": N_("'{text}' is not an IBAN"),
+    "iban_invalid": N_("the IBAN {iban} is not valid: {problem}"),
+    "iban_outside_sepa": N_("the IBAN {iban} is outside the SEPA zone: SEPA transfers cannot be paid from it"),
+    "not_a_bic": N_("'{text}' is not a BIC: {detail}"),
     # what a service looks up or needs (services/)
     "unknown_project": N_("unknown project '{project}'"),
     "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),

@@ -49,12 +49,13 @@ SAMPLES: dict[str, Any] = {
     "payment": "ПЛ-1", "other": "АГ02", "rate": Decimal("41.25"), "threshold": Decimal("5000"), "level": 2,
     "column": "поріг", "problem": Refusal("cell_empty"), "benefit": 3, "detail": Said("invalid start byte"),
     "n": 4, "path": "/дані/платежі.ткст", "file": "платежі.ткст", "suffix": ".ткст", "language": Language("uk"),
-    "what": Refusal("payout_date"),
+    "what": Refusal("payout_date"), "iban": "ЮА21 3223", "folder": "/дані",
 }
 # what may stay Latin: a currency code written beside an amount, a character's Unicode name, the
-# product's name, a file format or encoding, and the codes and column names a file is written with
-CURRENCY_CODE = re.compile(r"\b[A-Z]{3}\b|U\+[0-9A-F]{4}|Partner Desk|XLSX|UTF-8|ZIP|NUL|PayPal|\.csv|\.xlsx"
-                           r"|\buk\b|\ben\b|connected_at")
+# product's name, a file format or encoding, the banks' names of an account (IBAN, SEPA, BIC), and the codes
+# and column names a file is written with
+CURRENCY_CODE = re.compile(r"\b[A-Z]{3}\b|U\+[0-9A-F]{4}|Partner Desk|XLSX|UTF-8|ZIP|NUL|PayPal|IBAN|SEPA|Excel"
+                           r"|\.csv|\.xlsx|\.pdf|\buk\b|\ben\b|connected_at")
 
 
 def _sample(code: str) -> Refusal:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import parse_language, statement_language
 from partner_desk.domain.periods import Period, parse_period, today_in
-from partner_desk.domain.refusals import Refusal
+from partner_desk.domain.refusals import Refusal, Said
 from partner_desk.domain.rewards import RewardSchedule
 from partner_desk.domain.roles import Action, Actor
 from partner_desk.files.atomic import atomic_path, close_abandoned_zips, remove_stale
@@ -178,7 +178,7 @@ def _write(statement: Statement, expected: Expected, target: Path, language: str
             check_totals(s.agency_code, s.period, s.currency, totals, expected)
     except OSError as exc:
         close_abandoned_zips(exc.__traceback__)
-        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise _cannot_write(target, exc) from None
     return StatementResult(target, s.agency_code, s.period, s.currency, totals.count, totals.commission,
                            s.closing.balance, s.preview, language)
 
@@ -217,24 +217,28 @@ def _period(period: Period | str) -> Period:
 
 def _check_file(target: Path) -> None:
     if target.suffix.lower().lstrip(".") not in FORMATS:
-        raise UserError(f"{target}: a statement is an Excel workbook or a PDF: give a name ending in .xlsx "
-                        "or .pdf")
+        raise Refused(Refusal("statement_name", {"path": str(target)}))
     try:
         if not target.parent.is_dir():
-            raise UserError(f"{target}: the folder {target.parent} does not exist")
+            raise Refused(Refusal("no_folder", {"path": str(target), "folder": str(target.parent)}))
         if target.is_dir():
-            raise UserError(f"{target} is a folder: give a file name ending in .xlsx or .pdf")
+            raise Refused(Refusal("is_a_folder", {"path": str(target)}))
     except OSError as exc:  # a name too long for the file system, say
-        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise _cannot_write(target, exc) from None
+
+
+def _cannot_write(target: Path, exc: OSError) -> Refused:
+    return Refused(Refusal("cannot_write", {"path": str(target), "detail": Said(str(exc.strerror or exc))}))
 
 
 def _check_folder(target: Path) -> None:
     try:
         if target.exists() and not target.is_dir():
-            raise UserError(f"{target} is a file, not a folder")
+            raise Refused(Refusal("is_a_file", {"path": str(target)}))
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"cannot create the folder {target}: {exc.strerror or exc}") from None
+        raise Refused(Refusal("cannot_create_folder", {"path": str(target),
+                                                       "detail": Said(str(exc.strerror or exc))})) from None
 
 
 def _require_posted(session: Session, period: Period) -> None:

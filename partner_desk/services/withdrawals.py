@@ -149,7 +149,7 @@ def _request(session: Session, actor: Actor, code: str, value: Decimal | str, me
     except ValueError as exc:
         raise refused(exc) from None
     if method is Method.BANK_TRANSFER and (wrong := iban_refusals(details)):
-        raise UserError(f"cannot request a withdrawal from {code}: {wrong[0]}")
+        raise refusal_text.Refused(wrong[0], prefix=Refusal("cannot_request", {"agency": code}))
     text = details.strip()
     if not text:
         raise refusal_text.Refused(Refusal("payout_details"))
