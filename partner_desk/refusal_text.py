@@ -71,6 +71,8 @@ SAID_WORDS: dict[str, str] = {
     "its account number does not have its country's format": N_("its account number does not have its country's "
                                                                  "format"),
     "Permission denied": N_("Permission denied"),
+    "bank transfer": N_("bank transfer"),
+    "PayPal": N_("PayPal"),
     "No such file or directory": N_("No such file or directory"),
     "No space left on device": N_("No space left on device"),
 }
@@ -271,6 +273,18 @@ TEMPLATES: dict[str, str] = {
     "iban_invalid": N_("the IBAN {iban} is not valid: {problem}"),
     "iban_outside_sepa": N_("the IBAN {iban} is outside the SEPA zone: SEPA transfers cannot be paid from it"),
     "not_a_bic": N_("'{text}' is not a BIC: {detail}"),
+    # payout batches (services/payout_batches.py)
+    "nothing_to_export": N_("there are no approved {method} requests to export"),
+    "nothing_to_export_left": N_("there are no approved {method} requests to export: requests {ids} are in earlier "
+                                 "batches not yet marked paid (export them again with --include-exported)"),
+    "not_a_folder": N_("{path} is not a folder"),
+    "cannot_write_payouts": N_("cannot write the payout files into {path}: {detail}"),
+    "cannot_read": N_("cannot read {path}: {detail}"),
+    "no_requests_in_file": N_("{file} holds no payout requests"),
+    "not_a_batch_file": N_("{file} is not a file of an exported payout batch (it lists requests {ids}): give the "
+                           "request ids instead ({ids})"),
+    "batch_reference": N_("marking payout batch {batch} paid needs the payout reference (--reference TEXT)"),
+    "requests_reference": N_("marking requests {ids} paid needs the payout reference (--reference TEXT)"),
     # what a service looks up or needs (services/)
     "unknown_project": N_("unknown project '{project}'"),
     "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),
