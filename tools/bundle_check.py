@@ -1,9 +1,10 @@
 """Run the PyInstaller bundle the way a user would: `make bundle-check` (after `make build`).
 
-In a temporary folder: `partner-desk --help`, `init --demo`, one `statement` (read back), then the
-window offscreen for a few seconds in Ukrainian, signed in as the demo admin; it must still be
-running then, with nothing on stderr about a missing catalog or translation. Also checks that the
-bundle carries the compiled catalogs and Qt's Ukrainian translations, and prints its size.
+In a temporary folder: `partner-desk --help` and every command's `--help`, `init --demo`, one
+`statement` (read back), then the window offscreen for a few seconds in Ukrainian, signed in as the
+demo admin; it must still be running then, with nothing on stderr about a missing catalog or
+translation. Also checks that the bundle carries the compiled catalogs and Qt's Ukrainian
+translations, and prints its size.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+from partner_desk.cli import COMMANDS
 
 BUNDLE = Path(sys.argv[1] if len(sys.argv) > 1 else "dist/partner-desk")
 EXE = BUNDLE / ("partner-desk.exe" if os.name == "nt" else "partner-desk")
@@ -53,6 +56,8 @@ def main() -> int:
                "PARTNER_DESK_PASSWORD": "partner-demo"}  # the demo data set's admin
         env.pop("PARTNER_DESK_LANG", None)
         assert "usage: partner-desk" in run("--help", env=env).stdout
+        for command in COMMANDS:  # each command's module is imported by name when it is typed
+            run(command, "--help", env=env)
         run("init", "--demo", env=env)
         agencies = json.loads(run("balance", "--json", env=env).stdout)
         code = agencies[0]["agency"]

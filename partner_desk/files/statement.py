@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,22 +24,23 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from partner_desk.domain.money import USD
+from partner_desk.domain.periods import Period
+from partner_desk.files.figures import Money, Percent
 from partner_desk.files.statement_model import (
     INTEGER_FORMAT,
     RATE_FORMAT,
+    GroupTotal,
     LedgerRow,
     LineGroup,
+    LineSheet,
     LineTotals,
     Statement,
     StatementLine,
     StatementSummary,
     Sums,
-    grouped,
-    last_day,
     money_format,
     percent_format,
     percent_value,
-    running_balances,
 )
 from partner_desk.files.statement_text import (
     COL_COMMISSION,
@@ -48,7 +50,13 @@ from partner_desk.files.statement_text import (
     LEDGER_HEADINGS,
     LINE_HEADINGS,
     PREVIEW_MARK,
+    Benefits,
+    LedgerLine,
     StatementText,
+    SummaryValue,
+    Words,
+    ledger_lines,
+    summary_rows,
 )
 from partner_desk.files.xlsx_rows import CellPool, StyledCells, fast_rows
 
@@ -92,7 +100,7 @@ def write_statement(statement: Statement, path: Path, language: str = "en", *,
     text = StatementText(language)
     _ = text.gettext
     summary = statement.summary
-    running = running_balances(summary, statement.ledger)
+    ledger = ledger_lines(summary, statement.ledger)
     workbook = Workbook(write_only=True)
     workbook.properties.creator = "Partner Desk"
     workbook.properties.title = f"{_('Partner statement')} {summary.agency_code} {summary.period}"
@@ -106,7 +114,7 @@ def write_statement(statement: Statement, path: Path, language: str = "en", *,
         ledger_sheet = workbook.create_sheet(_("Ledger"))
         _write_summary(summary_sheet, summary, text)
         totals = _write_lines(lines_sheet, summary, statement.lines, text)
-        _write_ledger(ledger_sheet, summary, statement.ledger, running, text)
+        _write_ledger(ledger_sheet, summary, ledger, text)
         workbook.save(path)
     except BaseException:
         _discard(workbook)
@@ -230,48 +238,34 @@ def _heading_row(cell: StyledCells, rows: _Rows, headings: Sequence[str], widths
 SUMMARY_WIDTHS = (18.0, 8.0, 34.0)  # figure, its unit, room for text that spans all three
 
 
+def _summary_cells(label: str, value: SummaryValue,
+                   text: StatementText) -> list[tuple[str, Any, str | None, str | None] | None]:
+    """A Summary row as label, cell value, number format and unit; the benefits take a row each."""
+    _ = text.gettext
+    if isinstance(value, Money):
+        return [(label, value.amount, money_format(value.currency), value.currency)]
+    if isinstance(value, Percent):
+        return [(label, percent_value(value.value), percent_format(value.value), None)]
+    if isinstance(value, Words):
+        return [(label, _(value.message), None, None)]
+    if isinstance(value, Benefits):
+        names = [text.benefit(b) for b in value.names] or [_("none")]
+        return [(label if i == 0 else "", name, None, None) for i, name in enumerate(names)]
+    if isinstance(value, Period):
+        return [(label, str(value), None, None)]
+    if isinstance(value, date):
+        return [(label, value, text.date_format, None)]
+    if isinstance(value, int):
+        return [(label, value, INTEGER_FORMAT, None)]
+    return [(label, value, None, None)]
+
+
 def _write_summary(sheet: WriteOnlyWorksheet, s: StatementSummary, text: StatementText) -> None:
     """Labels in column A; a figure in B with its unit in C; a text (a name, a benefit) across B to D."""
     _ = text.gettext
-    cur = s.currency
-    money = money_format(cur)
-    usd = USD_FORMAT
-    rows: list[tuple[str, Any, str | None, str | None] | None] = [
-        (_("Agency"), s.agency_name, None, None),
-        (_("Code"), s.agency_code, None, None),
-        (_("Manager"), s.manager or "", None, None),
-        (_("Period"), str(s.period), None, None),
-        (_("Period from"), s.period.first_day, text.date_format, None),
-        (_("Period to"), last_day(s.period), text.date_format, None),
-        (_("Partner currency"), cur, None, None),
-        None,
-    ]
-    if s.turnover_usd is None or s.percent is None:
-        rows += [(_("Licence turnover"), _("no accrual in this period"), None, None), (_("Percent"), None, None, None)]
-    else:
-        rows += [(_("Licence turnover"), s.turnover_usd, usd, USD),
-                 (_("Percent"), percent_value(s.percent), percent_format(s.percent), None)]
-    rows += [
-        (_("Commission total"), s.commission_total, money, cur),
-        (_("Lines"), s.line_count, INTEGER_FORMAT, None),
-        (_("Late lines"), s.late_count, INTEGER_FORMAT, None),
-        (_("Reward"), s.reward_usd, usd, USD),
-    ]
-    if s.reward_level_usd is None:
-        rows.append((_("Reward level reached"), _("none"), None, None))
-    else:
-        rows.append((_("Reward level reached"), s.reward_level_usd, usd, USD))
-    benefits = [text.benefit(b) for b in s.benefits] or [_("none")]
-    rows += [(_("Benefits reached") if i == 0 else "", b, None, None) for i, b in enumerate(benefits)]
-    rows += [
-        None,
-        (_("Opening balance"), s.opening.balance, money, cur),
-        (_("Closing balance"), s.closing.balance, money, cur),
-        (_("Held for withdrawals at period end"), s.closing.held, money, cur),
-        (_("Available at period end"), s.closing.available, money, cur),
-        None,
-        (_("Produced on"), s.produced_on, text.date_format, None),
-    ]
+    rows: list[tuple[str, Any, str | None, str | None] | None] = []
+    for shown in summary_rows(s):
+        rows += [None] if shown is None else _summary_cells(_(shown.label), shown.value, text)
     labels = [r[0] for r in rows if r is not None]
     label_width = min(math.ceil(max(len(label) for label in labels) / BOLD_FIT) + 1, 48)  # a longer one wraps
     _columns(sheet, (label_width, *SUMMARY_WIDTHS))
@@ -346,39 +340,27 @@ def _write_lines(sheet: WriteOnlyWorksheet, s: StatementSummary, lines: Iterable
     pool = CellPool(sheet)
     partner_format = money_format(s.currency)
     project_width = widths[COL_PROJECT - 1]
-    every = Sums()
-    parts: dict[LineGroup, Sums] = {}
-
-    def close(group: LineGroup) -> None:
-        out.append(_sums_row(cell, _(GROUP_TOTALS[group]), parts[group], s.currency))
-
-    current: LineGroup | None = None
-    for group, line in grouped(lines):
-        if group != current:
-            if current is not None:
-                close(current)
-            current = group
-            parts[group] = Sums()
-            out.append([cell(_(GROUP_HEADINGS[group]), font=HEADING)])
-        # most names fit on one line; a longer one wraps and its row grows
-        lines_needed = 1 if len(line.project_name) < project_width * 0.8 else text_lines(line.project_name,
-                                                                                        project_width)
-        out.append(_line_row(pool, line, partner_format, text), lines_needed)
-        parts[group].add(line)
-        every.add(line)
-    if current is not None:
-        close(current)
-    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(LINE_HEADINGS))}{out.count}"
-    out.append(_sums_row(cell, _("Total"), every, s.currency))
+    sheet_lines = LineSheet(lines)
+    for row in sheet_lines:
+        if isinstance(row, LineGroup):
+            out.append([cell(_(GROUP_HEADINGS[row]), font=HEADING)])
+        elif isinstance(row, GroupTotal) and row.group is not None:
+            out.append(_sums_row(cell, _(GROUP_TOTALS[row.group]), row.sums, s.currency))
+        elif isinstance(row, GroupTotal):
+            sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(len(LINE_HEADINGS))}{out.count}"
+            out.append(_sums_row(cell, _("Total"), row.sums, s.currency))
+        else:
+            # most names fit on one line; a longer one wraps and its row grows
+            lines_needed = 1 if len(row.project_name) < project_width * 0.8 else text_lines(row.project_name,
+                                                                                           project_width)
+            out.append(_line_row(pool, row, partner_format, text), lines_needed)
     for note in text.rounding_notes():
         out.append([cell(note, font=NOTE)])
-    payments = parts.get(LineGroup.PAYMENTS, Sums())
-    return LineTotals(every.count, every.late, every.usd_amount(), every.partner_amount(s.currency),
-                      every.commission, payments.usd_amount())
+    return sheet_lines.totals(s.currency)
 
 
-def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, entries: Sequence[LedgerRow],
-                  running: list[tuple[Decimal, Decimal]], text: StatementText) -> None:
+def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, ledger: list[LedgerLine],
+                  text: StatementText) -> None:
     _ = text.gettext
     headings = text.ledger_headings()
     widths = [column_width(h, width) for h, width in zip(headings, LEDGER_WIDTHS, strict=True)]
@@ -413,7 +395,8 @@ def _write_ledger(sheet: WriteOnlyWorksheet, s: StatementSummary, entries: Seque
         cells[9] = cell(held, money, font, TOP)
         out.append(cells, lines)
 
-    row(s.period.first_day, _("Opening balance"), None, s.opening.balance, s.opening.held, font=BOLD)
-    for entry, (balance, held) in zip(entries, running, strict=True):
-        row(entry.day, text.entry(entry.kind), entry.amount, balance, held, entry)
-    row(last_day(s.period), _("Closing balance"), None, s.closing.balance, s.closing.held, font=BOLD)
+    for line in ledger:
+        if line.entry is None:
+            row(line.day, _(line.label), None, line.balance, line.held, font=BOLD)
+        else:
+            row(line.day, text.entry(line.entry.kind), line.entry.amount, line.balance, line.held, line.entry)

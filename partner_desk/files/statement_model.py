@@ -204,3 +204,43 @@ def grouped(lines: Iterable[StatementLine]) -> Iterator[tuple[LineGroup, Stateme
             raise ValueError(f"statement line {line.payment_id} comes after the lines of a later group")
         current = group
         yield group, line
+
+
+@dataclass(frozen=True, slots=True)
+class GroupTotal:
+    """A totals row of the Lines sheet: of one group's lines, or (`group` None) of every line."""
+
+    group: LineGroup | None
+    sums: Sums
+
+
+class LineSheet:
+    """The rows of the Lines sheet in the order both writers lay them out: each group's heading (its
+    `LineGroup`), its lines and its `GroupTotal`, then the `GroupTotal` of every line; once they are
+    read, `totals` is what the Summary shows of them."""
+
+    def __init__(self, lines: Iterable[StatementLine]) -> None:
+        self._lines = lines
+        self.every = Sums()
+        self.parts: dict[LineGroup, Sums] = {}
+
+    def __iter__(self) -> Iterator[LineGroup | StatementLine | GroupTotal]:
+        current: LineGroup | None = None
+        for group, line in grouped(self._lines):
+            if group != current:
+                if current is not None:
+                    yield GroupTotal(current, self.parts[current])
+                current = group
+                self.parts[group] = Sums()
+                yield group
+            yield line
+            self.parts[group].add(line)
+            self.every.add(line)
+        if current is not None:
+            yield GroupTotal(current, self.parts[current])
+        yield GroupTotal(None, self.every)
+
+    def totals(self, currency: str) -> LineTotals:
+        every, payments = self.every, self.parts.get(LineGroup.PAYMENTS, Sums())
+        return LineTotals(every.count, every.late, every.usd_amount(), every.partner_amount(currency),
+                          every.commission, payments.usd_amount())

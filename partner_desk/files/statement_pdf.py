@@ -16,7 +16,7 @@ import html
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +25,32 @@ from PySide6.QtGui import QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter
 from PySide6.QtWidgets import QApplication
 
 from partner_desk.domain.money import USD
+from partner_desk.domain.periods import Period
+from partner_desk.files.figures import Money, Percent
 from partner_desk.files.statement_model import (
-    LedgerRow,
+    GroupTotal,
     LineGroup,
+    LineSheet,
     LineTotals,
     Statement,
     StatementLine,
     StatementSummary,
     Sums,
-    grouped,
-    last_day,
-    running_balances,
 )
-from partner_desk.files.statement_text import GROUP_HEADINGS, GROUP_TOTALS, LINE_HEADINGS, PREVIEW_MARK, StatementText
+from partner_desk.files.statement_text import (
+    GROUP_HEADINGS,
+    GROUP_TOTALS,
+    LINE_HEADINGS,
+    PREVIEW_MARK,
+    Benefits,
+    LedgerLine,
+    StatementText,
+    SummaryRow,
+    SummaryValue,
+    Words,
+    ledger_lines,
+    summary_rows,
+)
 
 FONT = "DejaVu Sans"
 RESOLUTION = 300  # dots per inch of the PDF's coordinate system
@@ -166,9 +179,9 @@ def write_statement_pdf(statement: Statement, path: Path, language: str = "en", 
     text = StatementText(language)
     _ = text.gettext
     s = statement.summary
-    running = running_balances(s, statement.ledger)
+    ledger = ledger_lines(s, statement.ledger)
     lines, totals = _lines(s, statement.lines, text)
-    sections = [_summary(s, text), lines, _ledger(s, statement.ledger, running, text)]
+    sections = [_summary(s, text), lines, _ledger(s, ledger, text)]
     _print(sections, s, text, path, audit_head)
     return totals
 
@@ -203,43 +216,34 @@ def _mark(s: StatementSummary, text: StatementText) -> str:
     return f'<p style="color:#c00000; font-weight:bold;">{_e(text(PREVIEW_MARK))}</p>'
 
 
+def _summary_html(row: SummaryRow, text: StatementText) -> str:
+    """A Summary figure as the PDF writes it: amounts with their currency, a missing figure as a dash."""
+    shown = _summary_figure(row.value, text)
+    return f"<b>{shown}</b>" if row.strong else shown
+
+
+def _summary_figure(value: SummaryValue, text: StatementText) -> str:
+    _ = text.gettext
+    if isinstance(value, Money):
+        return f"{text.amount(value.amount, value.currency)} {value.currency}"
+    if isinstance(value, Percent):
+        return text.percent(value.value)
+    if isinstance(value, Words):
+        return _e(_(value.message))
+    if isinstance(value, Benefits):
+        return "<br>".join(_e(text.benefit(b)) for b in value.names) or _e(_("none"))
+    if isinstance(value, Period):
+        return _e(f"{value} ({text.month(value)})")
+    if isinstance(value, date):
+        return text.day(value)
+    if isinstance(value, int):
+        return text.integer(value)
+    return _e(value or "—")
+
+
 def _summary(s: StatementSummary, text: StatementText) -> _Section:
     _ = text.gettext
-    cur = s.currency
-
-    def money(value: Decimal, currency: str) -> str:
-        return f"{text.amount(value, currency)} {currency}"
-
-    rows: list[tuple[str, str] | None] = [
-        (_("Agency"), _e(s.agency_name)),
-        (_("Code"), _e(s.agency_code)),
-        (_("Manager"), _e(s.manager or "—")),
-        (_("Period"), _e(f"{s.period} ({text.month(s.period)})")),
-        (_("Period from"), text.day(s.period.first_day)),
-        (_("Period to"), text.day(last_day(s.period))),
-        (_("Partner currency"), cur),
-        None,
-    ]
-    if s.turnover_usd is None or s.percent is None:
-        rows += [(_("Licence turnover"), _e(_("no accrual in this period"))), (_("Percent"), "—")]
-    else:
-        rows += [(_("Licence turnover"), money(s.turnover_usd, USD)), (_("Percent"), text.percent(s.percent))]
-    rows += [
-        (_("Commission total"), f"<b>{money(s.commission_total, cur)}</b>"),
-        (_("Lines"), text.integer(s.line_count)),
-        (_("Late lines"), text.integer(s.late_count)),
-        (_("Reward"), money(s.reward_usd, USD)),
-        (_("Reward level reached"),
-         _e(_("none")) if s.reward_level_usd is None else money(s.reward_level_usd, USD)),
-        (_("Benefits reached"), "<br>".join(_e(text.benefit(b)) for b in s.benefits) or _e(_("none"))),
-        None,
-        (_("Opening balance"), money(s.opening.balance, cur)),
-        (_("Closing balance"), f"<b>{money(s.closing.balance, cur)}</b>"),
-        (_("Held for withdrawals at period end"), money(s.closing.held, cur)),
-        (_("Available at period end"), money(s.closing.available, cur)),
-        None,
-        (_("Produced on"), text.day(s.produced_on)),
-    ]
+    rows = [None if row is None else (_(row.label), _summary_html(row, text)) for row in summary_rows(s)]
     body = []
     for row in rows:
         if row is None:
@@ -276,26 +280,17 @@ def _sums_row(label: str, sums: Sums, s: StatementSummary, text: StatementText) 
 def _lines(s: StatementSummary, lines: Iterable[StatementLine], text: StatementText) -> tuple[_Section, LineTotals]:
     _ = text.gettext
     table = _Table(text.line_headings(s.currency), LINE_NUMERIC, LINE_NOWRAP)
-    every = Sums()
-    parts: dict[LineGroup, Sums] = {}
-    current: LineGroup | None = None
-    for group, line in grouped(lines):
-        if group != current:
-            if current is not None:
-                table.rows.append(_sums_row(_(GROUP_TOTALS[current]), parts[current], s, text))
-            current = group
-            parts[group] = Sums()
-            table.rows.append(_Row([_(GROUP_HEADINGS[group])], bold=True, italic=True, span=len(LINE_HEADINGS)))
-        table.rows.append(_Row(_line_cells(line, s, text)))
-        parts[group].add(line)
-        every.add(line)
-    if current is not None:
-        table.rows.append(_sums_row(_(GROUP_TOTALS[current]), parts[current], s, text))
-    table.rows.append(_sums_row(_("Total"), every, s, text))
+    sheet_lines = LineSheet(lines)
+    for row in sheet_lines:
+        if isinstance(row, LineGroup):
+            table.rows.append(_Row([_(GROUP_HEADINGS[row])], bold=True, italic=True, span=len(LINE_HEADINGS)))
+        elif isinstance(row, GroupTotal):
+            label = _("Total") if row.group is None else _(GROUP_TOTALS[row.group])
+            table.rows.append(_sums_row(label, row.sums, s, text))
+        else:
+            table.rows.append(_Row(_line_cells(row, s, text)))
     notes = "".join(f'<p style="color:#595959;"><i>{_e(n)}</i></p>' for n in text.rounding_notes())
-    payments = parts.get(LineGroup.PAYMENTS, Sums())
-    totals = LineTotals(every.count, every.late, every.usd_amount(), every.partner_amount(s.currency),
-                        every.commission, payments.usd_amount())
+    totals = sheet_lines.totals(s.currency)
     return _Section(_("Lines"), True, f"{_mark(s, text)}<h2>{_e(_('Lines'))}</h2>", table, notes), totals
 
 
@@ -303,31 +298,26 @@ LEDGER_NUMERIC = {4, 6, 7, 8, 9}
 LEDGER_NOWRAP = {0, 3, 4, 5, 6, 7, 8, 9}
 
 
-def _ledger(s: StatementSummary, entries: Sequence[LedgerRow], running: list[tuple[Decimal, Decimal]],
-            text: StatementText) -> _Section:
+def _ledger(s: StatementSummary, ledger: list[LedgerLine], text: StatementText) -> _Section:
     _ = text.gettext
     cur = s.currency
     headings = text.ledger_headings()
     headings[7] = f"{headings[7]}, {cur}"
     table = _Table(headings, LEDGER_NUMERIC, LEDGER_NOWRAP)
-
-    def balance_row(day: str, label: str, balance: Decimal, held: Decimal) -> _Row:
-        return _Row([day, label, "", "", "", "", "", "", text.amount(balance, cur), text.amount(held, cur)],
-                    bold=True)
-
-    table.rows.append(balance_row(text.day(s.period.first_day), _("Opening balance"), s.opening.balance,
-                                  s.opening.held))
-    for entry, (balance, held) in zip(entries, running, strict=True):
+    for line in ledger:
+        day, balance, held = text.day(line.day), text.amount(line.balance, cur), text.amount(line.held, cur)
+        entry = line.entry
+        if entry is None:
+            table.rows.append(_Row([day, _(line.label), "", "", "", "", "", "", balance, held], bold=True))
+            continue
         project = (text.amount(entry.project_amount, entry.project_currency)
                    if entry.project_amount is not None and entry.project_currency else "")
         table.rows.append(_Row([
-            text.day(entry.day), text.entry(entry.kind), text.details(entry), entry.project_id or "",
+            day, text.entry(entry.kind), text.details(entry), entry.project_id or "",
             project, (entry.project_currency or "") if project else "",
             str(entry.withdrawal_id) if entry.withdrawal_id is not None else "", text.amount(entry.amount, cur),
-            text.amount(balance, cur), text.amount(held, cur),
+            balance, held,
         ]))
-    table.rows.append(balance_row(text.day(last_day(s.period)), _("Closing balance"), s.closing.balance,
-                                  s.closing.held))
     return _Section(_("Ledger"), True, f"{_mark(s, text)}<h2>{_e(_('Ledger'))}</h2>", table)
 
 

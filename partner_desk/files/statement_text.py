@@ -8,6 +8,8 @@ them out as text, in the statement language's own way ("1 234,50" in Ukrainian).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
@@ -18,10 +20,11 @@ from babel.numbers import format_decimal
 from partner_desk.domain.accrual import SERVICE_KINDS
 from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.ledger import EntryKind
-from partner_desk.domain.money import minor_digits
+from partner_desk.domain.money import USD, minor_digits
 from partner_desk.domain.periods import Period
 from partner_desk.domain.rewards import DEFAULT_BENEFIT_NAMES
-from partner_desk.files.statement_model import LineGroup
+from partner_desk.files.figures import Money, Percent
+from partner_desk.files.statement_model import LedgerRow, LineGroup, StatementSummary, last_day, running_balances
 from partner_desk.i18n import N_, translator
 
 LOCALES = {"uk": "uk_UA", "en": "en_GB"}
@@ -42,6 +45,93 @@ LEDGER_HEADINGS = (
     N_("Date"), N_("Entry"), N_("Details"), N_("Project ID"), N_("Project amount"), N_("Project currency"),
     N_("Withdrawal request"), N_("Amount"), N_("Balance"), N_("Held"),
 )
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A message of the catalog, shown in the statement's language."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Benefits:
+    """The benefits reached, by their stored names; none reads "none"."""
+
+    names: tuple[str, ...]
+
+
+# a Summary figure: a text as written (a name, a code; "" for none), a period, a day, a count, one of the kinds
+# above; None: no figure (the percent of a period without an accrual)
+SummaryValue = str | Period | date | int | Words | Money | Percent | Benefits | None
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    """A row of the Summary: its label (a message of the catalog) and its figure; `strong`: a figure the
+    statement is about, in bold where the format can show it."""
+
+    label: str
+    value: SummaryValue
+    strong: bool = False
+
+
+def summary_rows(s: StatementSummary) -> list[SummaryRow | None]:
+    """The Summary sheet, the same in every format: its rows in order, None between groups of rows."""
+    cur = s.currency
+    rows: list[SummaryRow | None] = [
+        SummaryRow(N_("Agency"), s.agency_name),
+        SummaryRow(N_("Code"), s.agency_code),
+        SummaryRow(N_("Manager"), s.manager or ""),
+        SummaryRow(N_("Period"), s.period),
+        SummaryRow(N_("Period from"), s.period.first_day),
+        SummaryRow(N_("Period to"), last_day(s.period)),
+        SummaryRow(N_("Partner currency"), cur),
+        None,
+    ]
+    if s.turnover_usd is None or s.percent is None:
+        rows += [SummaryRow(N_("Licence turnover"), Words(N_("no accrual in this period"))),
+                 SummaryRow(N_("Percent"), None)]
+    else:
+        rows += [SummaryRow(N_("Licence turnover"), Money(s.turnover_usd, USD)),
+                 SummaryRow(N_("Percent"), Percent(s.percent))]
+    level = Words(N_("none")) if s.reward_level_usd is None else Money(s.reward_level_usd, USD)
+    return [*rows,
+            SummaryRow(N_("Commission total"), Money(s.commission_total, cur), strong=True),
+            SummaryRow(N_("Lines"), s.line_count),
+            SummaryRow(N_("Late lines"), s.late_count),
+            SummaryRow(N_("Reward"), Money(s.reward_usd, USD)),
+            SummaryRow(N_("Reward level reached"), level),
+            SummaryRow(N_("Benefits reached"), Benefits(s.benefits)),
+            None,
+            SummaryRow(N_("Opening balance"), Money(s.opening.balance, cur)),
+            SummaryRow(N_("Closing balance"), Money(s.closing.balance, cur), strong=True),
+            SummaryRow(N_("Held for withdrawals at period end"), Money(s.closing.held, cur)),
+            SummaryRow(N_("Available at period end"), Money(s.closing.available, cur)),
+            None,
+            SummaryRow(N_("Produced on"), s.produced_on)]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    """A row of the Ledger sheet: the opening or the closing position (`label`, in bold), or an entry; each
+    with the balance and the held amount after it."""
+
+    day: date
+    balance: Decimal
+    held: Decimal
+    entry: LedgerRow | None = None
+    label: str = ""  # the opening or the closing position: a message of the catalog
+
+
+def ledger_lines(s: StatementSummary, entries: Sequence[LedgerRow]) -> list[LedgerLine]:
+    """The Ledger sheet, the same in every format: the opening position on the period's first day, each
+    entry with the running balance after it, the closing position on its last day. Entries that do not
+    add up to the closing position are refused (`running_balances`)."""
+    running = running_balances(s, entries)
+    return [LedgerLine(s.period.first_day, s.opening.balance, s.opening.held, label=N_("Opening balance")),
+            *(LedgerLine(e.day, balance, held, e) for e, (balance, held) in zip(entries, running, strict=True)),
+            LedgerLine(last_day(s.period), s.closing.balance, s.closing.held, label=N_("Closing balance"))]
+
 
 SERVICE_LABELS = {
     "subscription": N_("Subscription"),

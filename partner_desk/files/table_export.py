@@ -26,6 +26,11 @@ from openpyxl.utils import get_column_letter
 
 from partner_desk.domain.money import format_amount, round_money
 from partner_desk.files.atomic import atomic_path, close_abandoned_zips
+
+# the kinds of figure a cell may hold, offered again to the callers that build a table
+from partner_desk.files.figures import Money as Money
+from partner_desk.files.figures import Percent as Percent
+from partner_desk.files.figures import Rate as Rate
 from partner_desk.files.statement_model import (
     DATE_FORMAT,
     RATE_FORMAT,
@@ -43,28 +48,6 @@ MARK = Font(bold=True, color="B00020", size=12)
 _FORMULA_START = ("=", "+", "@", "\t", "\r")
 # a sheet name holds at most 31 characters, none of these
 _SHEET_NAME_BANNED = str.maketrans({c: " " for c in "[]:*?/\\"})
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    """An amount of a currency: rounded half-up to its minor unit, in that currency's format."""
-
-    amount: Decimal
-    currency: str
-
-
-@dataclass(frozen=True, slots=True)
-class Percent:
-    """A percent as the commission table writes it: 15 is 15 %."""
-
-    value: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class Rate:
-    """An exchange rate (units per 1 USD), exact."""
-
-    value: Decimal
 
 
 Cell = str | int | Decimal | Money | Percent | Rate | date | datetime | None

@@ -12,7 +12,8 @@ run that was killed outright are removed by the next run into the same folder.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -91,29 +92,21 @@ def export_statement(db: Database, actor: Actor, code: str, period: Period | str
                      *, produced_on: date | None = None, language: str | None = None) -> StatementResult:
     """Write the statement of a posted period for one agency to `path`: an .xlsx or a .pdf file, in
     `language` ('uk' or 'en'), or by default in the agency's language."""
-    period_value = _period(period)
-    target = Path(path)
-    with checked(db, actor, ACTION, f"{code}:{period_value}"):
-        _check_file(target)
-        chosen = _language(language)
-        with db.read() as session:
-            tz = company_tz(session)
-            _require_posted(session, period_value)
-            agency = _agency(session, code)
-            statement, expected = posted_statement(session, agency, period_value, tz, reward_schedule(session),
-                                                   produced_on or today_in(tz))
-            return _write(statement, expected, target, _language_of(session, agency, chosen), head_in(session))
+    with (_one_file(db, actor, code, period, path, language) as (period_value, target, chosen),
+          db.read() as session):
+        tz = company_tz(session)
+        _require_posted(session, period_value)
+        agency = _agency(session, code)
+        statement, expected = posted_statement(session, agency, period_value, tz, reward_schedule(session),
+                                               produced_on or today_in(tz))
+        return _write(statement, expected, target, _language_of(session, agency, chosen), head_in(session))
 
 
 def export_preview(db: Database, actor: Actor, code: str, period: Period | str, path: Path | str,
                    *, as_of: date | None = None, produced_on: date | None = None,
                    language: str | None = None) -> StatementResult:
     """Write what the statement of a period not yet posted would show, marked as a preview."""
-    period_value = _period(period)
-    target = Path(path)
-    with checked(db, actor, ACTION, f"{code}:{period_value}:preview"):
-        _check_file(target)
-        chosen = _language(language)
+    with _one_file(db, actor, code, period, path, language, preview=True) as (period_value, target, chosen):
         with db.read() as session:
             _agency(session, code)  # an unknown agency is refused before the period is computed
         run = preview_period(db, actor, period_value, as_of)
@@ -126,6 +119,18 @@ def export_preview(db: Database, actor: Actor, code: str, period: Period | str, 
             statement, expected = preview_statement(session, agency, period_value, accrual, tz,
                                                     reward_schedule(session), produced_on or today_in(tz))
             return _write(statement, expected, target, _language_of(session, agency, chosen), head_in(session))
+
+
+@contextmanager
+def _one_file(db: Database, actor: Actor, code: str, period: Period | str, path: Path | str, language: str | None,
+              *, preview: bool = False) -> Iterator[tuple[Period, Path, str | None]]:
+    """What exporting one agency's statement checks first, its refusals recorded: the period, the file
+    and the language asked for."""
+    period_value = _period(period)
+    target = Path(path)
+    with checked(db, actor, ACTION, f"{code}:{period_value}{':preview' if preview else ''}"):
+        _check_file(target)
+        yield period_value, target, _language(language)
 
 
 def export_statements(db: Database, actor: Actor, period: Period | str, folder: Path | str, *,

@@ -1,18 +1,13 @@
-"""Initial schema: every table, and append-only guards on the ledger, accruals and audit trail.
-
-Revision ID: 0001
-Revises: 
-Create Date: 2026-11-28
-"""
+"""Initial schema: every table, and append-only guards on the ledger, accruals and audit trail."""
 
 from alembic import op
 import sqlalchemy as sa
 
+from partner_desk.store.migrations import ddl
+
 
 revision = '0001'
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -274,6 +269,10 @@ def upgrade() -> None:
     _append_only_guards()
 
 
+# in the order they are created: each after the tables its foreign keys name
+TABLES = ("agencies", "audit", "imports", "payments", "posted_periods", "projects", "rates", "reward_levels",
+          "settings", "tier_versions", "users", "accruals", "benefits", "connections", "tier_levels", "withdrawals",
+          "accrual_lines", "benefit_states", "ledger_entries")
 APPEND_ONLY = ("ledger_entries", "audit", "accruals", "accrual_lines", "posted_periods")
 
 
@@ -283,86 +282,15 @@ def _append_only_guards() -> None:
     if dialect == "sqlite":
         for table in APPEND_ONLY:
             for event in ("UPDATE", "DELETE"):
-                op.execute(
-                    f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {event} refused'); END"
-                )
+                op.execute(ddl.sqlite_append_only(table, event))
     elif dialect == "postgresql":
-        op.execute(
-            """
-            CREATE OR REPLACE FUNCTION partner_desk_append_only() RETURNS trigger AS $$
-            BEGIN
-                RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP;
-            END;
-            $$ LANGUAGE plpgsql
-            """
-        )
+        op.execute(ddl.postgresql_refusing_function(ddl.APPEND_ONLY_FUNCTION, "% is append-only: % refused", 12))
         for table in APPEND_ONLY:
-            op.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION partner_desk_append_only()"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION partner_desk_append_only()"
-            )
+            for statement in ddl.postgresql_append_only(table):
+                op.execute(statement)
 
 
 def downgrade() -> None:
-
-    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
-        batch_op.drop_index('ix_ledger_agency')
-
-    op.drop_table('ledger_entries')
-    with op.batch_alter_table('benefit_states', schema=None) as batch_op:
-        batch_op.drop_index('ix_benefit_states_agency')
-
-    op.drop_table('benefit_states')
-    with op.batch_alter_table('accrual_lines', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_accrual_lines_accrual_id'))
-
-    op.drop_table('accrual_lines')
-    with op.batch_alter_table('withdrawals', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_withdrawals_status'))
-        batch_op.drop_index(batch_op.f('ix_withdrawals_agency_id'))
-
-    op.drop_table('withdrawals')
-    with op.batch_alter_table('tier_levels', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_tier_levels_version_id'))
-
-    op.drop_table('tier_levels')
-    with op.batch_alter_table('connections', schema=None) as batch_op:
-        batch_op.drop_index('ix_connections_agency')
-
-    op.drop_table('connections')
-    with op.batch_alter_table('benefits', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_benefits_level_id'))
-
-    op.drop_table('benefits')
-    with op.batch_alter_table('accruals', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_accruals_period'))
-
-    op.drop_table('accruals')
-    op.drop_table('users')
-    op.drop_table('tier_versions')
-    op.drop_table('settings')
-    op.drop_table('reward_levels')
-    op.drop_table('rates')
-    op.drop_table('projects')
-    op.drop_table('posted_periods')
-    with op.batch_alter_table('payments', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_payments_refund_of'))
-        batch_op.drop_index('ix_payments_project_paid')
-        batch_op.drop_index('ix_payments_period_project')
-
-    op.drop_table('payments')
-    op.drop_table('imports')
-    with op.batch_alter_table('audit', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_audit_action'))
-
-    op.drop_table('audit')
-    with op.batch_alter_table('agencies', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_agencies_manager'))
-
-    op.drop_table('agencies')
-
+    # dropping a table drops its indexes and triggers with it; the later tables first, for their foreign keys
+    for table in reversed(TABLES):
+        op.drop_table(table)

@@ -2,12 +2,7 @@
 refuses REPLACE on append-only tables, guards the withdrawal state machine and never deletes users.
 
 Existing rows get their chain links here, computed exactly as `partner_desk/store/chain.py` does
-(the code is repeated so this migration never changes when the product does).
-
-Revision ID: 0002_trust
-Revises: 0001
-Create Date: 2026-12-01
-"""
+(the code is repeated so this migration never changes when the product does)."""
 
 from __future__ import annotations
 
@@ -20,10 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from partner_desk.store.migrations import ddl
+
 revision = "0002_trust"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 GENESIS = "0" * 64
 APPEND_ONLY = ("ledger_entries", "audit", "accruals", "accrual_lines", "posted_periods")
@@ -126,8 +121,7 @@ def upgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
         _backfill(bind)
         for table in CHAINED:
-            op.execute(f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-                       f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END")
+            op.execute(ddl.sqlite_append_only(table, "UPDATE"))
         _sqlite_guards()
     elif dialect == "postgresql":
         for table in CHAINED:
@@ -143,14 +137,9 @@ def upgrade() -> None:
         _backfill(bind)
 
 
-def _exists(table: str, columns: tuple[str, ...]) -> str:
-    match = " AND ".join(f"{c} = NEW.{c}" for c in columns)
-    return f"EXISTS (SELECT 1 FROM {table} WHERE {match})"
-
-
 def _sqlite_guards() -> None:
     for table, keys in KEYS.items():
-        conditions = [_exists(table, cols) for cols in keys]
+        conditions = [ddl.key_taken(table, cols) for cols in keys]
         if table in CHAINED:
             conditions.append("NEW.hash IS NULL OR NEW.prev_hash IS NULL")
         if table == "accruals":
@@ -202,15 +191,7 @@ def _postgresql_guards() -> None:
     )
     op.execute("CREATE TRIGGER withdrawals_moves BEFORE INSERT OR UPDATE OR DELETE ON withdrawals "
                "FOR EACH ROW EXECUTE FUNCTION partner_desk_withdrawal_moves()")
-    op.execute(
-        """
-        CREATE OR REPLACE FUNCTION partner_desk_no_delete() RETURNS trigger AS $$
-        BEGIN
-            RAISE EXCEPTION '%: % refused', TG_TABLE_NAME, TG_OP;
-        END;
-        $$ LANGUAGE plpgsql
-        """
-    )
+    op.execute(ddl.postgresql_refusing_function("partner_desk_no_delete", "%: % refused", 8))
     op.execute("CREATE TRIGGER users_no_delete BEFORE DELETE ON users "
                "FOR EACH ROW EXECUTE FUNCTION partner_desk_no_delete()")
     for table in ("withdrawals", "users"):
@@ -245,8 +226,7 @@ def downgrade() -> None:
     op.drop_column("audit", "anchors")
     if dialect == "sqlite":
         for table in CHAINED:
-            op.execute(f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-                       f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END")
+            op.execute(ddl.sqlite_append_only(table, "UPDATE"))
     elif dialect == "postgresql":
         for table in CHAINED:
             op.execute(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only")

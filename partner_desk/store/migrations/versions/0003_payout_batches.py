@@ -1,20 +1,15 @@
 """Payout batches: the exported batches, their requests and files; append-only like the ledger, with
 the guards of 0002_trust (UPDATE, DELETE and REPLACE refused); each batch keeps the audit trail's head
-as it stood when the batch was made.
-
-Revision ID: 0003_payout_batches
-Revises: 0002_trust
-Create Date: 2026-12-01
-"""
+as it stood when the batch was made."""
 
 from alembic import op
 import sqlalchemy as sa
 
+from partner_desk.store.migrations import ddl
+
 
 revision = "0003_payout_batches"
 down_revision = "0002_trust"
-branch_labels = None
-depends_on = None
 
 TABLES = ("payout_batches", "payout_batch_requests", "payout_batch_files")
 # the keys an INSERT may not reuse: SQLite's REPLACE deletes the row holding them without firing a trigger
@@ -72,27 +67,17 @@ def _append_only_guards() -> None:
     if dialect == "sqlite":
         for table in TABLES:
             for event in ("UPDATE", "DELETE"):
-                op.execute(
-                    f"CREATE TRIGGER {table}_no_{event.lower()} BEFORE {event} ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {event} refused'); END"
-                )
-            match = " AND ".join(f"{c} = NEW.{c}" for c in KEYS[table])
+                op.execute(ddl.sqlite_append_only(table, event))
             op.execute(
                 f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} "
-                f"WHEN EXISTS (SELECT 1 FROM {table} WHERE {match}) "
+                f"WHEN {ddl.key_taken(table, KEYS[table])} "
                 f"BEGIN SELECT RAISE(ABORT, '{table}: an insert may not reuse a key (REPLACE refused)'); END"
             )
     elif dialect == "postgresql":
-        # partner_desk_append_only() was created by the initial schema
+        # the function the triggers call was made by the initial schema
         for table in TABLES:
-            op.execute(
-                f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-                f"FOR EACH ROW EXECUTE FUNCTION partner_desk_append_only()"
-            )
-            op.execute(
-                f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION partner_desk_append_only()"
-            )
+            for statement in ddl.postgresql_append_only(table):
+                op.execute(statement)
 
 
 def downgrade() -> None:

@@ -1,9 +1,4 @@
-"""Agencies get the language of their statements (uk or en); none means the company default.
-
-Revision ID: 0004_agency_language
-Revises: 0003_payout_batches
-Create Date: 2026-12-01
-"""
+"""Agencies get the language of their statements (uk or en); none means the company default."""
 
 from alembic import op
 import sqlalchemy as sa
@@ -11,8 +6,6 @@ import sqlalchemy as sa
 
 revision = "0004_agency_language"
 down_revision = "0003_payout_batches"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -4,12 +4,7 @@ and a project's history, and index only their refunds by original and by month.
 
 On an existing database every payment a posting could still accrue late (not accrued, of a month up
 to the last one posted, a subscription or a refund) is noted in `late_payments`, so the next posting
-finds exactly what it found before.
-
-Revision ID: 0005_accrued_payments
-Revises: 0004_agency_language
-Create Date: 2026-12-02
-"""
+finds exactly what it found before."""
 
 from alembic import op
 import sqlalchemy as sa
@@ -17,8 +12,6 @@ import sqlalchemy as sa
 
 revision = "0005_accrued_payments"
 down_revision = "0004_agency_language"
-branch_labels = None
-depends_on = None
 
 REFUNDS_ONLY = sa.text("refund_of IS NOT NULL")
 

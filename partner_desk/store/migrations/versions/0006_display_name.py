@@ -1,10 +1,5 @@
 """Users get a display name, shown instead of their user name where the window names them; none means
-the user name itself.
-
-Revision ID: 0006_display_name
-Revises: 0005_accrued_payments
-Create Date: 2026-12-02
-"""
+the user name itself."""
 
 from alembic import op
 import sqlalchemy as sa
@@ -12,8 +7,6 @@ import sqlalchemy as sa
 
 revision = "0006_display_name"
 down_revision = "0005_accrued_payments"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
