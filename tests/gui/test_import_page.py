@@ -354,3 +354,29 @@ def test_an_error_dialog_lists_a_refused_files_problems_in_ukrainian(qtbot, db, 
         i18n.setup("en_US")
     assert warned == [("Файл rates.csv не можна імпортувати: 1 помилка, перелік нижче. Нічого не записано.",
                        "рядок 3: per_usd: курс UAH на 01.03.2025 уже вказано в рядку 2: 41,5")]
+
+
+def test_a_ukrainian_window_tells_what_a_check_and_an_import_read_in_ukrainian(qtbot, db, write_csv) -> None:
+    """The summary of a file that passed (rows read, added, already known; payments of projects never
+    connected) reads in Ukrainian, with its plural forms; the command line's summary keeps its English."""
+    import_file(db, SETUP, "agencies", write_csv(AGENCIES, "agencies.csv"))
+    import_file(db, SETUP, "projects", write_csv(PROJECTS, "projects.csv"))
+    payments = write_csv("payment_id,project_id,paid_at,service,amount,currency\n"
+                         "PAY1,P1,2025-03-05T10:00:00,subscription,100.00,USD\n"
+                         "PAY2,P9,2025-03-05T10:00:00,subscription,5.00,USD\n", "march.csv")
+    i18n.setup("uk_UA")
+    try:
+        page = open_page(qtbot, db, people(db)["fiona"])
+        choose(qtbot, page, "agencies", write_csv(AGENCIES, "again.csv"))
+        # 2 rows: the "few" form; both known already
+        assert "again.csv" in page.status.text()
+        assert "агентства: прочитано 2 рядки, додано: 0, уже відомих: 2" in page.status.text()
+        choose(qtbot, page, "payments", payments)
+        assert ("платежі: прочитано 2 рядки, додано: 2, уже відомих: 0; 1 платіж проєктів, яких ніколи не "
+                "підключали до агентства (збережено, комісії не дають)") in page.status.text()
+        assert page.checked is not None
+        assert page.checked.summary is not None
+        assert str(page.checked.summary) == ("payments: 2 rows read, 2 added, 0 already known; 1 payment of "
+                                             "projects never connected to an agency (kept, earn nothing)")
+    finally:
+        i18n.setup("en_US")

@@ -352,6 +352,7 @@ def _note_unconnected(ctx: ImportContext, summary: ImportSummary, new_by_project
     connected = set(ctx.session.scalars(select(Connection.project_id).distinct()))
     never = sum(n for project, n in new_by_project.items() if project not in connected)
     if never:
+        summary.unconnected = never
         summary.notes.append(
             f"{never} payment{'s' if never != 1 else ''} of projects never connected to an agency "
             "(kept, earn nothing)"
