@@ -285,6 +285,29 @@ TEMPLATES: dict[str, str] = {
                            "request ids instead ({ids})"),
     "batch_reference": N_("marking payout batch {batch} paid needs the payout reference (--reference TEXT)"),
     "requests_reference": N_("marking requests {ids} paid needs the payout reference (--reference TEXT)"),
+    # what changed since the window showed it (services/versions.py)
+    "request_moved": N_("withdrawal {request} was {status} by {user} since it was shown as {shown}: nothing was "
+                        "changed; reload"),
+    "request_moved_at": N_("withdrawal {request} was {status} by {user} at {moment} since it was shown as {shown}: "
+                           "nothing was changed; reload"),
+    "request_paid_since": N_("withdrawal {request} was marked paid by {user} since it was shown as {shown}: nothing "
+                             "was changed; reload"),
+    "request_paid_since_at": N_("withdrawal {request} was marked paid by {user} at {moment} since it was shown as "
+                                "{shown}: nothing was changed; reload"),
+    "balance_not_shown": N_("the balance of {agency} is not the one shown: nothing was changed; reload"),
+    "balance_changed": N_("the balance of {agency} changed since it was shown: {event} at {moment}: nothing was "
+                          "changed; reload"),
+    "balance_changed_one_more": N_("the balance of {agency} changed since it was shown: {event} at {moment} (and 1 "
+                                   "more change): nothing was changed; reload"),
+    "balance_changed_more": N_("the balance of {agency} changed since it was shown: {event} at {moment} (and {n} "
+                               "more changes): nothing was changed; reload"),
+    "event_posted": N_("{user} posted {period}"),
+    "event_paid_project": N_("{user} paid project {project}"),
+    "event_corrected": N_("{user} corrected it"),
+    "event_requested": N_("{user} requested withdrawal {request}"),
+    "event_marked_paid": N_("{user} marked withdrawal {request} paid"),
+    "event_cancelled": N_("{user} cancelled withdrawal {request}"),
+    "event_rejected": N_("{user} rejected withdrawal {request}"),
     # what a service looks up or needs (services/)
     "unknown_project": N_("unknown project '{project}'"),
     "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),

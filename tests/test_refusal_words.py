@@ -283,6 +283,58 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
                         "щоб позначити пакет виплат № 2 виплаченим, потрібен ідентифікатор виплати"),
     "requests_reference": ({"ids": "3, 4"}, "marking requests 3, 4 paid needs the payout reference (--reference TEXT)",
                            "щоб позначити заявки 3, 4 виплаченими, потрібен ідентифікатор виплати"),
+    "request_moved": ({"request": 7, "status": Status.APPROVED, "user": "f1", "shown": Status.PENDING},
+                      "withdrawal 7 was approved by f1 since it was shown as pending: nothing was changed; reload",
+                      "заявка на виведення № 7 тепер має статус «схвалено» (змінив користувач f1), а показано було "
+                      "статус «очікує»: нічого не змінено; оновіть дані"),
+    "request_moved_at": ({"request": 7, "status": Status.CANCELLED, "user": "m1", "moment": "12:00",
+                          "shown": Status.PENDING},
+                         "withdrawal 7 was cancelled by m1 at 12:00 since it was shown as pending: nothing was "
+                         "changed; reload",
+                         "заявка на виведення № 7 тепер має статус «скасовано» (змінив користувач m1 о 12:00), а "
+                         "показано було статус «очікує»: нічого не змінено; оновіть дані"),
+    "request_paid_since": ({"request": 7, "status": Status.PAID, "user": "f1", "shown": Status.APPROVED},
+                           "withdrawal 7 was marked paid by f1 since it was shown as approved: nothing was changed; "
+                           "reload",
+                           "заявку на виведення № 7 позначено виплаченою (користувач f1), а показано було статус "
+                           "«схвалено»: нічого не змінено; оновіть дані"),
+    "request_paid_since_at": ({"request": 7, "status": Status.PAID, "user": "f1", "moment": "2026-11-19 09:14",
+                               "shown": Status.APPROVED},
+                              "withdrawal 7 was marked paid by f1 at 2026-11-19 09:14 since it was shown as approved: "
+                              "nothing was changed; reload",
+                              "заявку на виведення № 7 позначено виплаченою (користувач f1, 2026-11-19 09:14), а "
+                              "показано було статус «схвалено»: нічого не змінено; оновіть дані"),
+    "balance_not_shown": ({"agency": "AG01"}, "the balance of AG01 is not the one shown: nothing was changed; reload",
+                          "баланс агентства AG01 не той, що показано: нічого не змінено; оновіть дані"),
+    "balance_changed": ({"agency": "AG01", "event": Refusal("event_corrected", {"user": "a1"}), "moment": "12:00"},
+                        "the balance of AG01 changed since it was shown: a1 corrected it at 12:00: nothing was "
+                        "changed; reload",
+                        "баланс агентства AG01 змінився після показу: скориговано баланс (користувач a1), 12:00: "
+                        "нічого не змінено; оновіть дані"),
+    "balance_changed_one_more": ({"agency": "AG01", "event": Refusal("event_requested", {"user": "m1", "request": 9}),
+                                  "moment": "12:00", "n": 1},
+                                 "the balance of AG01 changed since it was shown: m1 requested withdrawal 9 at 12:00 "
+                                 "(and 1 more change): nothing was changed; reload",
+                                 "баланс агентства AG01 змінився після показу: подано заявку на виведення № 9 "
+                                 "(користувач m1), 12:00 (і ще одна зміна): нічого не змінено; оновіть дані"),
+    "balance_changed_more": ({"agency": "AG01", "event": Refusal("event_posted", {"user": None, "period": "2026-10"}),
+                              "moment": "09:00", "n": 3},
+                             "the balance of AG01 changed since it was shown: (set-up) posted 2026-10 at 09:00 (and 3 "
+                             "more changes): nothing was changed; reload",
+                             "баланс агентства AG01 змінився після показу: проведено період 2026-10 (користувач "
+                             "система), 09:00 (інших змін: 3): нічого не змінено; оновіть дані"),
+    "event_posted": ({"user": "f1", "period": "2026-10"}, "f1 posted 2026-10",
+                     "проведено період 2026-10 (користувач f1)"),
+    "event_paid_project": ({"user": "m1", "project": "P1"}, "m1 paid project P1", "оплачено проєкт P1 (користувач m1)"),
+    "event_corrected": ({"user": "a1"}, "a1 corrected it", "скориговано баланс (користувач a1)"),
+    "event_requested": ({"user": "m1", "request": 9}, "m1 requested withdrawal 9",
+                        "подано заявку на виведення № 9 (користувач m1)"),
+    "event_marked_paid": ({"user": "f1", "request": 9}, "f1 marked withdrawal 9 paid",
+                          "заявку на виведення № 9 позначено виплаченою (користувач f1)"),
+    "event_cancelled": ({"user": "m1", "request": 9}, "m1 cancelled withdrawal 9",
+                        "скасовано заявку на виведення № 9 (користувач m1)"),
+    "event_rejected": ({"user": "f1", "request": 9}, "f1 rejected withdrawal 9",
+                       "відхилено заявку на виведення № 9 (користувач f1)"),
     "unknown_project": ({"project": "P-NONE"}, "unknown project 'P-NONE'", "проєкту «P-NONE» немає"),
     "not_connected_now": ({"project": "P-USD", "agency": "AG01", "other": "AG02"},
                           "project P-USD is not connected to AG01 now (it is connected to AG02)",

@@ -20,7 +20,8 @@ from partner_desk.services.benefits import accept_offer
 from partner_desk.services.ledger import correct, pay_project
 from partner_desk.services.settings_admin import add_reward_level, add_tier_version, set_time_zone
 from partner_desk.services.statements import export_statement
-from partner_desk.services.withdrawals import get_withdrawal
+from partner_desk.services.versions import Stale
+from partner_desk.services.withdrawals import approve, get_withdrawal, request_withdrawal
 from partner_desk.store.engine import Database
 from partner_desk.store.models import LedgerEntry
 from tests.services.money_world import ACTORS, CLOCK, actions, credit, world
@@ -148,3 +149,27 @@ def test_a_role_changed_behind_the_products_back_is_refused_in_ukrainian(wdb: Da
         "the password of m1 was changed behind the product's back; an admin must set it again")
     with wdb.read() as s:
         assert s.query(LedgerEntry).count() == 1  # the credit only
+
+
+def test_a_request_or_a_balance_changed_since_it_was_shown_is_told_in_ukrainian(wdb: Database,
+                                                                                ukrainian: None) -> None:
+    credit(wdb, "AG01", "1000.00")
+    wid = request_withdrawal(wdb, M1, "AG01", "150.00", "card", "c").id
+    approve(wdb, ACTORS["f1"], wid)
+    with pytest.raises(Stale) as caught:
+        approve(wdb, ACTORS["f2"], wid, expected="pending")
+    # the product's clock is 10:00 UTC, 12:00 in Kyiv
+    assert str(caught.value) == (f"withdrawal {wid} was approved by f1 at 12:00 since it was shown as pending: "
+                                 "nothing was changed; reload")
+    assert shown_error(caught.value) == (
+        f"заявка на виведення № {wid} тепер має статус «схвалено» (змінив користувач f1 о 12:00), а показано було "
+        "статус «очікує»: нічого не змінено; оновіть дані")
+    with wdb.read() as s:
+        shown = max(e.id for e in s.query(LedgerEntry).all())
+    correct(wdb, A1, "AG01", "-300.00", "double credit")
+    with pytest.raises(Stale) as caught:
+        pay_project(wdb, M1, "AG01", "P-EUR", "10.00", expected=shown)
+    assert str(caught.value) == ("the balance of AG01 changed since it was shown: a1 corrected it at 12:00: nothing "
+                                 "was changed; reload")
+    assert shown_error(caught.value) == ("баланс агентства AG01 змінився після показу: скориговано баланс "
+                                         "(користувач a1), 12:00: нічого не змінено; оновіть дані")
