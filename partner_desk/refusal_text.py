@@ -308,6 +308,9 @@ TEMPLATES: dict[str, str] = {
     "event_marked_paid": N_("{user} marked withdrawal {request} paid"),
     "event_cancelled": N_("{user} cancelled withdrawal {request}"),
     "event_rejected": N_("{user} rejected withdrawal {request}"),
+    # a database this version cannot work on (services/schema.py)
+    "unknown_schema": N_("the database {url} has schema revision '{revision}', which this version of Partner Desk "
+                         "does not know (it was written by another version): nothing was changed"),
     # what a service looks up or needs (services/)
     "unknown_project": N_("unknown project '{project}'"),
     "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),

@@ -335,6 +335,11 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
                         "скасовано заявку на виведення № 9 (користувач m1)"),
     "event_rejected": ({"user": "f1", "request": 9}, "f1 rejected withdrawal 9",
                        "відхилено заявку на виведення № 9 (користувач f1)"),
+    "unknown_schema": ({"url": "sqlite:///desk.db", "revision": "0099_future"},
+                       "the database sqlite:///desk.db has schema revision '0099_future', which this version of "
+                       "Partner Desk does not know (it was written by another version): nothing was changed",
+                       "база даних sqlite:///desk.db має версію схеми «0099_future», якої ця версія Partner Desk не "
+                       "знає (її записала інша версія): нічого не змінено"),
     "unknown_project": ({"project": "P-NONE"}, "unknown project 'P-NONE'", "проєкту «P-NONE» немає"),
     "not_connected_now": ({"project": "P-USD", "agency": "AG01", "other": "AG02"},
                           "project P-USD is not connected to AG01 now (it is connected to AG02)",
