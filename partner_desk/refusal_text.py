@@ -311,6 +311,8 @@ TEMPLATES: dict[str, str] = {
     # a database this version cannot work on (services/schema.py)
     "unknown_schema": N_("the database {url} has schema revision '{revision}', which this version of Partner Desk "
                          "does not know (it was written by another version): nothing was changed"),
+    "moved_meanwhile": N_("withdrawal {request} was moved on by someone else meanwhile: nothing was changed"),
+    "has_users": N_("the database already has users: sign in as an admin to add one"),
     # what a service looks up or needs (services/)
     "unknown_project": N_("unknown project '{project}'"),
     "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),

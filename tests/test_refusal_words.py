@@ -340,6 +340,10 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
                        "Partner Desk does not know (it was written by another version): nothing was changed",
                        "база даних sqlite:///desk.db має версію схеми «0099_future», якої ця версія Partner Desk не "
                        "знає (її записала інша версія): нічого не змінено"),
+    "moved_meanwhile": ({"request": 7}, "withdrawal 7 was moved on by someone else meanwhile: nothing was changed",
+                        "заявку на виведення № 7 тим часом змінив інший користувач: нічого не змінено"),
+    "has_users": ({}, "the database already has users: sign in as an admin to add one",
+                  "у базі даних уже є користувачі: щоб додати нового, увійдіть як адміністратор"),
     "unknown_project": ({"project": "P-NONE"}, "unknown project 'P-NONE'", "проєкту «P-NONE» немає"),
     "not_connected_now": ({"project": "P-USD", "agency": "AG01", "other": "AG02"},
                           "project P-USD is not connected to AG01 now (it is connected to AG02)",

@@ -91,7 +91,7 @@ def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: 
         with db.write() as session:
             # set-up mode ends with the first user: re-check inside the write transaction
             if actor.in_setup and session.scalar(select(User.id).limit(1)) is not None:
-                raise Refused("the database already has users: sign in as an admin to add one")
+                raise Refused(Refusal("has_users"))
             if session.scalar(select(User.id).where(User.name == name)) is not None:
                 raise refusal_text.Refused(Refusal("user_exists", {"user": name}))
             user = User(name=name, role=role.label, password_hash=hashed, active=True, created_at=utc_now(),

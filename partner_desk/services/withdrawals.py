@@ -275,7 +275,7 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
-        raise Refused(f"withdrawal {row.id} was moved on by someone else meanwhile: nothing was changed")
+        raise Refused(Refusal("moved_meanwhile", {"request": row.id}))
     if entries:
         open_day(session, day)
     note = f"withdrawal {row.id} {end.value}"
