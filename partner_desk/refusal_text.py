@@ -313,6 +313,9 @@ TEMPLATES: dict[str, str] = {
                          "does not know (it was written by another version): nothing was changed"),
     "moved_meanwhile": N_("withdrawal {request} was moved on by someone else meanwhile: nothing was changed"),
     "has_users": N_("the database already has users: sign in as an admin to add one"),
+    "batch_not_paid": N_("payout batch {batch} cannot be marked paid, nothing was changed"),
+    "requests_not_paid": N_("requests {ids} cannot be marked paid, nothing was changed"),
+    "paid_already": N_("withdrawal {request} was already paid on {day} (reference {reference})"),
     # what a service looks up or needs (services/)
     "unknown_project": N_("unknown project '{project}'"),
     "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),

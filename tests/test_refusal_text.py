@@ -51,7 +51,7 @@ SAMPLES: dict[str, Any] = {
     "n": 4, "path": "/дані/платежі.ткст", "file": "платежі.ткст", "suffix": ".ткст", "language": Language("uk"),
     "what": Refusal("payout_date"), "iban": "ЮА21 3223", "folder": "/дані",
     "method": "банківський переказ", "ids": "3, 4", "batch": 2, "shown": Status.PENDING,
-    "event": Refusal("event_corrected", {"user": "олена"}), "url": "база.дб", "revision": "0099",
+    "event": Refusal("event_corrected", {"user": "олена"}), "url": "база.дб", "revision": "0099", "reference": "Р-1",
 }
 # what may stay Latin: a currency code written beside an amount, a character's Unicode name, the
 # product's name, a file format or encoding, the banks' names of an account (IBAN, SEPA, BIC), and the codes

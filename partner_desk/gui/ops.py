@@ -28,7 +28,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-from partner_desk import errorlog
+from partner_desk import errorlog, refusal_text
 from partner_desk.domain.errors import UserError
 from partner_desk.files.problems import FileRejected, Problem
 from partner_desk.gui import widgets
@@ -241,6 +241,8 @@ def show_error(parent: QWidget | None, exc: BaseException, trace: str = "", acti
     elif isinstance(exc, UserError):
         problems = getattr(exc, "problems", None)
         details = "\n".join(str(p) for p in problems) if problems else ""
+        if problems and isinstance(exc, refusal_text.Refused) and shown_error(exc) != str(exc):
+            details = "\n".join(shown(r) for r in exc.reasons)  # typed: in the window's language
         widgets.warn(parent, shown_error(exc), details=details)
     if isinstance(exc, UserError):
         if isinstance(exc, Refused) and parent is not None:

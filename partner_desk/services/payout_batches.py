@@ -67,8 +67,12 @@ METHOD_WORDS = {Method.PAYPAL: "PayPal", Method.BANK_TRANSFER: "bank transfer"}
 class BatchRefused(Refused):
     """A batch that cannot be made or marked paid, with every request that stops it."""
 
-    def __init__(self, message: str, problems: list[str]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, problems: list[str], reasons: Sequence[Refusal] = (),
+                 prefix: Refusal | None = None) -> None:
+        if reasons:  # typed: the window words them in its language; `message` is their English
+            super().__init__(*reasons, prefix=prefix)
+        else:
+            super().__init__(message)
         self.problems = problems
 
 
@@ -384,22 +388,24 @@ def _mark(session: Session, actor: Actor, target: Path | Sequence[int], referenc
         raise Refused(f"{what} was already marked paid ({when}): nothing was changed")
     # the date bounds every request shares: not after today, not in a posted month (its books are closed)
     open_day(session, paid_on, "the payout date")
-    problems = []
+    reasons: list[Refusal] = []
     for rid in ids:
         row = rows.get(rid)
         if row is None:
-            problems.append(f"there is no withdrawal {rid}")
+            reasons.append(Refusal("no_such_withdrawal", {"request": rid}))
             continue
-        decider = decider_refusal(actor, Move.PAID, row.requested_by, rid)
-        problem = None if decider is None else english(decider)
+        problem = decider_refusal(actor, Move.PAID, row.requested_by, rid)
         if problem is None and row.status == Status.PAID.value:
-            problem = f"withdrawal {rid} was already paid on {row.paid_on} (reference {row.payout_reference})"
-        moved = move_refusal(Move.PAID, row.status, rid)
-        problem = problem or (None if moved is None else english(moved))
-        problems += [problem or ""]
-    problems = [p for p in problems if p]
-    if problems:
-        raise BatchRefused(f"{what} cannot be marked paid, nothing was changed: " + "; ".join(problems), problems)
+            problem = Refusal("paid_already", {"request": rid, "day": row.paid_on,
+                                               "reference": row.payout_reference})
+        problem = problem or move_refusal(Move.PAID, row.status, rid)
+        if problem is not None:
+            reasons.append(problem)
+    if reasons:
+        prefix = (Refusal("batch_not_paid", {"batch": batch_id}) if batch_id is not None
+                  else Refusal("requests_not_paid", {"ids": _ids(ids)}))
+        problems = [english(r) for r in reasons]
+        raise BatchRefused(f"{english(prefix)}: " + "; ".join(problems), problems, reasons, prefix)
     # one lock order for every writer: every agency row first (before the first payout takes the chain's
     # lock), then requests
     locks.agencies(session, {w.agency_id for w in rows.values()})

@@ -18,13 +18,14 @@ from partner_desk.domain.refusals import Refusal
 from partner_desk.refusal_text import Refused, english, shown_error
 from partner_desk.services.benefits import accept_offer
 from partner_desk.services.ledger import correct, pay_project
+from partner_desk.services.payout_batches import BatchRefused, mark_batch_paid
 from partner_desk.services.settings_admin import add_reward_level, add_tier_version, set_time_zone
 from partner_desk.services.statements import export_statement
 from partner_desk.services.versions import Stale
-from partner_desk.services.withdrawals import approve, get_withdrawal, request_withdrawal
+from partner_desk.services.withdrawals import approve, get_withdrawal, mark_paid, request_withdrawal
 from partner_desk.store.engine import Database
 from partner_desk.store.models import LedgerEntry
-from tests.services.money_world import ACTORS, CLOCK, actions, credit, world
+from tests.services.money_world import ACTORS, CLOCK, TODAY, actions, credit, world
 
 M1, A1 = ACTORS["m1"], ACTORS["a1"]
 
@@ -173,3 +174,20 @@ def test_a_request_or_a_balance_changed_since_it_was_shown_is_told_in_ukrainian(
                                  "was changed; reload")
     assert shown_error(caught.value) == ("баланс агентства AG01 змінився після показу: скориговано баланс "
                                          "(користувач a1), 12:00: нічого не змінено; оновіть дані")
+
+
+def test_requests_that_cannot_be_marked_paid_together_are_told_in_ukrainian(wdb: Database, ukrainian: None) -> None:
+    credit(wdb, "AG01", "1000.00")
+    paid = request_withdrawal(wdb, M1, "AG01", "150.00", "card", "c").id
+    approve(wdb, ACTORS["f1"], paid)
+    mark_paid(wdb, ACTORS["f1"], paid, "R-1")
+    pending = request_withdrawal(wdb, M1, "AG01", "120.00", "card", "c").id
+    with pytest.raises(BatchRefused) as caught:
+        mark_batch_paid(wdb, ACTORS["f2"], [paid, pending], "R-2", TODAY)
+    assert str(caught.value) == (
+        f"requests {paid},{pending} cannot be marked paid, nothing was changed: withdrawal {paid} was already paid "
+        f"on 2026-11-20 (reference R-1); withdrawal {pending} is pending: only an approved request can be marked paid")
+    assert shown_error(caught.value) == (
+        f"заявки {paid},{pending} не можна позначити виплаченими, нічого не змінено: заявку на виведення № {paid} "
+        f"уже виплачено 20.11.2026 (ідентифікатор виплати R-1); заявка на виведення № {pending} має статус "
+        "«очікує»: позначити виплаченою можна лише схвалену заявку")
