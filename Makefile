@@ -91,6 +91,7 @@ bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/accrual.py --postgresql
 	$(BIN)/python benchmarks/accrual_year.py
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/agencies_page.py --work .bench/window
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/agencies_page.py --work .bench/window --first-page agencies
 	$(BIN)/python benchmarks/statements.py
 	$(BIN)/python benchmarks/team.py
 

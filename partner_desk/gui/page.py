@@ -32,6 +32,8 @@ class Page(QWidget):
     data_changed = Signal(object)
     # ask the window to open another page: (page key, argument such as an agency code)
     open_page = Signal(str, object)
+    # what the page shows was (re)loaded; tests and benchmarks wait for it
+    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -6,7 +6,9 @@ A column sorts by its `sort_key` (a money column: its value in the reporting cur
 key is None (a missing rate) come last in either order. `data()` answers only the roles it knows and
 returns None otherwise; a cell's tooltip is its column's, else its full text (a narrow column
 elides it). `table_view` fits the columns to the view's width: they share it in proportion to their
-preferred widths, so no column runs off the right edge and none stretches across the screen.
+preferred widths, so no column runs off the right edge and none stretches across the screen. A
+header of several words too wide for its column on one line goes onto two (`two_lines`), so that a
+longer translation is read whole rather than cut.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QStyle, QTableView, QWidget
 
 R = TypeVar("R")
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -82,6 +84,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._filter: Callable[[R], bool] | None = None
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
+        # a header as the view shows it when its column is too narrow for it on one line
+        self.shown_headers: dict[int, str] = {}
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -158,7 +162,9 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.shown_headers.get(section, self.columns[section].header)
+            if role == Qt.ItemDataRole.ToolTipRole:
                 return self.columns[section].header
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return int(self.columns[section].align.value)
@@ -205,6 +211,21 @@ def fitted(widths: list[int], floors: list[int], room: int) -> list[int]:
     return shrunk
 
 
+def two_lines(header: str, metrics: QFontMetrics) -> str:
+    """`header` as two lines broken at the space that makes the wider line narrowest; a header that
+    already has its lines, or has one word, as it is."""
+    if "\n" in header or " " not in header.strip():
+        return header
+    words = header.split()
+    splits = [" ".join(words[:i]) + "\n" + " ".join(words[i:]) for i in range(1, len(words))]
+    return min(splits, key=lambda text: text_width(text, metrics))
+
+
+def text_width(text: str, metrics: QFontMetrics) -> int:
+    """The width of the widest line of `text`."""
+    return max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+
+
 class RowTableView(QTableView):
     """A read-only table that fits its columns to its width (until the user resizes one by hand)."""
 
@@ -227,6 +248,10 @@ class RowTableView(QTableView):
         if not self._fitting and QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
             self.hand_sized = True  # a drag of the user's: their widths stay
 
+    def _header_room(self) -> int:
+        """What a header section needs beside its text: its margins."""
+        return 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 6
+
     def preferred_widths(self) -> list[tuple[int, int, int]]:
         """(column, preferred width, narrowest width) of each column shown."""
         model = self.model()
@@ -238,6 +263,22 @@ class RowTableView(QTableView):
                 width = c.width or DEFAULT_WIDTH
                 found.append((i, width, min(c.min_width or SHRINK_FLOOR, width)))
         return found
+
+    def _fit_headers(self) -> None:
+        """Break a header onto two lines where its column is too narrow for it on one."""
+        model = self.model()
+        if not isinstance(model, RowTableModel):
+            return
+        metrics, room = self.horizontalHeader().fontMetrics(), self._header_room()
+        shown = {}
+        for i, c in enumerate(model.columns):
+            if text_width(c.header, metrics) + room > self.columnWidth(i):
+                wrapped = two_lines(c.header, metrics)
+                if wrapped != c.header:
+                    shown[i] = wrapped
+        if shown != model.shown_headers:
+            model.shown_headers = shown
+            model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(len(model.columns) - 1, 0))
 
     def fit_columns(self) -> None:
         """Share the view's width among the columns shown. When it is narrower than the columns
@@ -258,6 +299,7 @@ class RowTableView(QTableView):
                 self.setColumnWidth(i, width)
         finally:
             self._fitting = False
+        self._fit_headers()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

@@ -6,12 +6,15 @@ event loop and tests can drive them: `last_box()` is the most recent one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -22,6 +25,38 @@ from PySide6.QtWidgets import (
 from partner_desk.i18n import _
 
 _last: list[QMessageBox] = []
+
+
+def button(text: str, on_click: Callable[[], object]) -> QPushButton:
+    """A push button that calls `on_click` when clicked."""
+    found = QPushButton(text)
+    found.clicked.connect(lambda _checked=False: on_click())
+    return found
+
+
+def text_field(name: str, placeholder: str = "", *, secret: bool = False) -> QLineEdit:
+    """A line of text named `name` (tests find it by that name), with its placeholder; a `secret`
+    one (a password) shows dots."""
+    field = QLineEdit()
+    field.setObjectName(name)
+    if placeholder:
+        field.setPlaceholderText(placeholder)
+    if secret:
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+    return field
+
+
+def choice_box(name: str, items: Iterable[tuple[str, Any]], current: Any = None) -> QComboBox:
+    """A combo box named `name` (tests find it by that name) of (label, data) items; the item whose
+    data is `current` chosen, else the first. Data are kept as strings or None: a Decimal or an enum
+    does not survive the round trip through Qt."""
+    box = QComboBox()
+    box.setObjectName(name)
+    for label, data in items:
+        box.addItem(label, data)
+    if current is not None:
+        box.setCurrentIndex(max(box.findData(current), 0))
+    return box
 
 
 def _box(parent: QWidget | None, icon: QMessageBox.Icon, text: str, title: str = "") -> QMessageBox:

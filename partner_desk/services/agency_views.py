@@ -3,12 +3,16 @@
 Each row carries what the agencies table shows: connected projects, last month's licence turnover
 and the percent it reached (posted, else previewed), this month's running commission (the preview
 of the running month), the balance and available amount, the offer and whether it can withdraw.
+
+The running month's preview prices every agency's payments so far, the slowest part of the list: a
+caller may ask for the list without it (`running=False`: its rows say the commission is still being
+computed) and fill it in afterwards with `with_running_month`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -47,6 +51,7 @@ class AgencyRow:
     available: Decimal
     offer_accepted_on: date | None
     reasons: tuple[Refusal, ...]
+    running_pending: bool = False  # the running month's preview is still being computed
 
     @property
     def can_withdraw(self) -> bool:
@@ -66,6 +71,7 @@ class AgencyList:
     last_posted: bool
     rows: list[AgencyRow]
     notes: list[str]
+    running_pending: bool = False  # read without the running month's preview (see with_running_month)
 
     @property
     def managers(self) -> list[str]:
@@ -101,17 +107,28 @@ def _previewed(db: Database, actor: Actor, period: Period, today: date,
     return {a.agency: (round_usd(a.turnover), a.percent, a.total) for a in run.accruals}
 
 
+def _running_commission(preview: dict[str, tuple[Decimal, Decimal, Decimal]] | None,
+                        code: str) -> Decimal | None:
+    """An agency's running commission: the preview's, zero for an agency the preview did not price,
+    None when the preview could not be made."""
+    if preview is None:
+        return None
+    found = preview.get(code)
+    return found[2] if found else Decimal(0)
+
+
 def agency_list(db: Database, actor: Actor, as_of: date | None = None,
-                progress: Progress | None = None) -> AgencyList:
+                progress: Progress | None = None, *, running: bool = True) -> AgencyList:
     """Every agency's row; a preview that cannot be computed (missing rates) leaves its column empty
-    and says why in `notes`."""
+    and says why in `notes`. Without `running`, the running month is not previewed: its column is
+    pending until `with_running_month` fills it."""
     report = progress or (lambda _d, _t, _s: None)
     report(0, 4, "agencies")
     with db.read() as session:
         tz = company_tz(session)
         today = as_of or today_in(tz)
-        running = Period.of(today)
-        last = running.previous()
+        running_period = Period.of(today)
+        last = running_period.previous()
         last_posted = last in posted_periods(session)
         agencies = list(session.execute(
             select(Agency.id, Agency.code, Agency.name, Agency.manager, Agency.currency,
@@ -130,8 +147,8 @@ def agency_list(db: Database, actor: Actor, as_of: date | None = None,
     notes: list[str] = []
     report(2, 4, str(last))
     last_preview = None if last_posted else _previewed(db, actor, last, today, notes)
-    report(3, 4, str(running))
-    running_preview = _previewed(db, actor, running, today, notes)
+    report(3, 4, str(running_period))
+    running_preview = _previewed(db, actor, running_period, today, notes) if running else None
     rows: list[AgencyRow] = []
     for aid, code, name, manager, currency, accepted_at in agencies:
         pos = found[aid]
@@ -148,12 +165,21 @@ def agency_list(db: Database, actor: Actor, as_of: date | None = None,
             turnover = Decimal(0)
             if code in last_preview:
                 turnover, percent, _commission = last_preview[code]
-        running_row = running_preview.get(code) if running_preview is not None else None
-        commission = (running_row[2] if running_row else Decimal(0)) if running_preview is not None else None
         rows.append(AgencyRow(aid, code, name, manager, currency, projects.get(aid, 0), turnover, percent,
-                              commission, pos.balance, pos.available, accepted, tuple(reasons)))
+                              _running_commission(running_preview, code), pos.balance, pos.available,
+                              accepted, tuple(reasons), running_pending=not running))
     report(4, 4, "")
-    return AgencyList(today, last, running, last_posted, rows, notes)
+    return AgencyList(today, last, running_period, last_posted, rows, notes, running_pending=not running)
+
+
+def with_running_month(db: Database, actor: Actor, found: AgencyList) -> AgencyList:
+    """`found` (read with `running=False`) with its running month's commissions, previewed as of the
+    same day; a preview that cannot be made leaves the column empty and says why in `notes`."""
+    notes = list(found.notes)
+    preview = _previewed(db, actor, found.running_period, found.today, notes)
+    rows = [replace(row, running_commission=_running_commission(preview, row.code), running_pending=False)
+            for row in found.rows]
+    return replace(found, rows=rows, notes=notes, running_pending=False)
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ month of `domain/rewards.py` (`qualified`). A manager sees the agencies they man
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -44,6 +45,17 @@ from partner_desk.store.models import (
     RewardLevelRow,
 )
 from partner_desk.store.queries import company_tz, rate_book
+
+
+class AgencyFacts(Protocol):
+    """What the page reads of each agency (a row of the agencies table)."""
+
+    id: int
+    code: str
+    name: str
+    currency: str
+    offer_accepted_at: datetime | None
+    manager: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +145,7 @@ class Today:
     missing_rates: list[MissingRate]
     reporting: Reporting
     currencies_in_use: list[str] = field(default_factory=list)
+    near_pending: bool = False  # read with near=False: `near_levels` fills `near` and `near_note`
 
 
 def _requests(status: Status, requests: Iterable[WithdrawalView]) -> Requests:
@@ -143,16 +156,42 @@ def _requests(status: Status, requests: Iterable[WithdrawalView]) -> Requests:
     return Requests(status, len(rows), dict(sorted(totals.items())))
 
 
-def today_view(db: Database, actor: Actor, as_of: date | None = None) -> Today:
-    """Everything the Today page shows, for `actor` (a manager: their agencies only)."""
+def _benefits_due(agencies: Sequence[AgencyFacts], accrued: Iterable[tuple[int, str, Decimal | None]],
+                  benefit_rows: Sequence[tuple[int, str, Decimal]],
+                  states: dict[tuple[int, int], str]) -> list[BenefitDue]:
+    """Each benefit an agency's posted months reached and that is not delivered; `accrued` by period."""
+    months_of: dict[int, list[tuple[str, Decimal | None]]] = {}
+    for aid, period, level in accrued:
+        months_of.setdefault(aid, []).append((period, level))
+    benefits: list[BenefitDue] = []
+    for a in agencies:
+        months = months_of.get(a.id)
+        if not months:
+            continue
+        for benefit_id, benefit_name, minimum in benefit_rows:
+            state = states.get((a.id, benefit_id))
+            if state == Fulfilment.DELIVERED.value:
+                continue
+            latest = next((p for p, level in reversed(months) if qualified(level, minimum)), None)
+            if latest is not None:
+                benefits.append(BenefitDue(a.code, a.name, benefit_name, minimum, latest, state))
+    return benefits
+
+
+def today_view(db: Database, actor: Actor, as_of: date | None = None, *, near: bool = True) -> Today:
+    """Everything the Today page shows, for `actor` (a manager: their agencies only). With
+    `near=False` the agencies close to their next level are left for `near_levels` (previewing the
+    running month is the costly part), and the view says so in `near_pending`."""
     mine_only = actor.role is Role.MANAGER
     with db.read() as session:
         tz = company_tz(session)
         today = as_of or today_in(tz)
-        agencies = [a for a in session.scalars(select(Agency).order_by(Agency.code))
-                    if not mine_only or a.manager == actor.name]
+        agencies: list[AgencyFacts] = [
+            a for a in session.execute(select(Agency.id, Agency.code, Agency.name, Agency.currency,
+                                              Agency.offer_accepted_at, Agency.manager).order_by(Agency.code))
+            if not mine_only or a.manager == actor.name]
         ids = {a.id: a for a in agencies}
-        found = positions(session, list(ids)) if ids else {}
+        found = (positions(session, list(ids)) if mine_only else positions(session)) if ids else {}
         book = rate_book(session)
         benefit_rows = list(session.execute(
             select(Benefit.id, Benefit.name, RewardLevelRow.min_reward_usd)
@@ -166,8 +205,8 @@ def today_view(db: Database, actor: Actor, as_of: date | None = None) -> Today:
         imports: dict[str, LastImport] = {}
         for done in session.scalars(select(ImportRun).order_by(ImportRun.id.desc())):
             imports.setdefault(done.kind, LastImport(done.kind, done.at, done.file_name, done.user_name))
-        in_use = sorted(({a.currency for a in session.scalars(select(Agency))}
-                         | {p.currency for p in session.scalars(select(Project))}) - {USD})
+        in_use = sorted((set(session.scalars(select(Agency.currency).distinct()))
+                         | set(session.scalars(select(Project.currency).distinct()))) - {USD})
         latest = {cur: session.scalar(select(Rate.day).where(Rate.currency == cur)
                                       .order_by(Rate.day.desc()).limit(1)) for cur in in_use}
         idle_candidates = []
@@ -188,34 +227,36 @@ def today_view(db: Database, actor: Actor, as_of: date | None = None) -> Today:
     open_agencies = {r.agency for r in requests if r.status not in SETTLED}
     pending, approved = _requests(Status.PENDING, requests), _requests(Status.APPROVED, requests)
 
-    near: list[NearLevel] = []
-    near_note: str | None = None
-    try:
-        run = preview_period(db, actor, cal.running, as_of)
-    except UserError as exc:
-        near_note = str(exc)
-    else:
-        names = {a.code: a.name for a in agencies}
-        for accrual in run.accruals:
-            nxt = accrual.table.within_reach(accrual.turnover)
-            if accrual.agency in codes and nxt is not None:
-                near.append(NearLevel(accrual.agency, names[accrual.agency], round_usd(accrual.turnover),
-                                      nxt.min_usd, round_usd(Fraction(nxt.min_usd) - accrual.turnover),
-                                      nxt.percent))
-
-    benefits: list[BenefitDue] = []
-    for a in agencies:
-        months = [(p, level) for aid, p, level in accrued if aid == a.id]
-        for benefit_id, benefit_name, minimum in benefit_rows:
-            reached = [p for p, level in months if qualified(level, minimum)]
-            state = states.get((a.id, benefit_id))
-            if reached and state != Fulfilment.DELIVERED.value:
-                benefits.append(BenefitDue(a.code, a.name, benefit_name, minimum, reached[-1], state))
+    benefits = _benefits_due(agencies, accrued, benefit_rows, states)
 
     idle = [IdleBalance(a.code, a.name, a.currency, found[a.id].available)
             for a in idle_candidates if a.code not in open_agencies]
     shown_imports = [imports.get(kind, LastImport(kind, None, None, None)) for kind in KINDS]
     missing = [MissingRate(cur, latest[cur]) for cur in in_use if latest[cur] != today]
     currencies = set(pending.totals) | set(approved.totals) | {i.currency for i in idle}
-    return Today(today, cal.running, mine_only, posting, pending, approved, near, near_note, benefits, idle,
-                 shown_imports, missing, reporting(db, currencies, today), in_use)
+    found_today = Today(today, cal.running, mine_only, posting, pending, approved, [], None, benefits, idle,
+                        shown_imports, missing, reporting(db, currencies, today), in_use, near_pending=True)
+    return near_levels(db, actor, found_today, as_of) if near else found_today
+
+
+def near_levels(db: Database, actor: Actor, view: Today, as_of: date | None = None) -> Today:
+    """`view` with the agencies whose running month is within reach of their next level (of
+    `TierTable.within_reach`), from a preview of the running month as of the same day; a month that
+    cannot be previewed leaves the list empty and says why in `near_note`."""
+    with db.read() as session:
+        query = select(Agency.code, Agency.name)
+        if view.mine_only:
+            query = query.where(Agency.manager == actor.name)
+        names = {code: name for code, name in session.execute(query)}
+    near: list[NearLevel] = []
+    try:
+        run = preview_period(db, actor, view.running, as_of)
+    except UserError as exc:
+        return replace(view, near=near, near_note=str(exc), near_pending=False)
+    for accrual in run.accruals:
+        nxt = accrual.table.within_reach(accrual.turnover)
+        if accrual.agency in names and nxt is not None:
+            near.append(NearLevel(accrual.agency, names[accrual.agency], round_usd(accrual.turnover),
+                                  nxt.min_usd, round_usd(Fraction(nxt.min_usd) - accrual.turnover),
+                                  nxt.percent))
+    return replace(view, near=near, near_note=None, near_pending=False)

@@ -9,13 +9,15 @@ from decimal import Decimal
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialog
 
+from partner_desk.domain.roles import Role
 from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.agency import AgencyPage
 from partner_desk.services.accruals import post_period
 from partner_desk.services.agency_detail import agency_detail
 from partner_desk.services.balances import balances
-from tests.gui.agency_data import TODAY, people, seed
+from partner_desk.services.users import add_user
+from tests.gui.agency_data import PASSWORD, TODAY, people, seed
 
 
 def open_agency(qtbot, db, actor, code: str) -> AgencyPage:
@@ -209,3 +211,14 @@ def test_the_agency_asked_for_last_is_the_one_shown(qtbot, db, write_csv) -> Non
     assert page.data is not None
     assert page.data.detail.code == "AG01"
     assert widgets.last_box() is None
+
+
+def test_the_heading_calls_the_manager_by_their_display_name(qtbot, db, write_csv) -> None:
+    seed(db, write_csv)
+    team = people(db)  # anna (AG01's manager) has no display name
+    add_user(db, team["admin"], "boris", Role.MANAGER, PASSWORD, display_name="Borys Koval")  # AG02's
+    beta = open_agency(qtbot, db, team["admin"], "AG02")
+    assert "manager: Borys Koval" in beta.subheading.text()
+    assert "boris" not in beta.subheading.text()
+    alpha = open_agency(qtbot, db, team["admin"], "AG01")
+    assert "manager: anna" in alpha.subheading.text()  # no display name: the user name

@@ -10,16 +10,21 @@ The data set is tests/gui/agency_data.py (today 2025-04-15) with two more paymen
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from partner_desk.domain.roles import SETUP, Role
+from partner_desk.gui import ops
 from partner_desk.gui.context import AppContext
+from partner_desk.gui.pages import today as today_page
 from partner_desk.gui.pages.today import TodayPage, entries_of
 from partner_desk.services.accruals import post_period
 from partner_desk.services.benefits import set_benefit_state
 from partner_desk.services.imports import import_file
+from partner_desk.services.today import near_levels, today_view
 from partner_desk.services.users import add_user
 from partner_desk.services.withdrawals import approve, request_withdrawal
 from partner_desk.store.models import Benefit
@@ -136,3 +141,50 @@ def test_a_manager_sees_the_agencies_they_manage_only(qtbot, db, write_csv) -> N
     assert entries_of(other.idle) == []
     assert entries_of(other.benefits) == []
     assert other.near.summary.text() == "No agency is within 10% of its next level in 2025-04."
+
+
+def test_every_box_shows_before_the_running_month_is_previewed(qtbot, db, write_csv, monkeypatch) -> None:
+    """The preview of April (the costly part) follows the other boxes; until it arrives the box says
+    so, and a preview started by an older refresh is dropped when a newer one started meanwhile."""
+    team = world(db, write_csv)
+    real = today_page.near_levels
+    release = threading.Event()
+    calls: list[int] = []
+
+    def held(db_, actor, view, as_of=None):
+        calls.append(1)
+        if len(calls) == 1:  # the first refresh's preview: held, then answers something wrong
+            release.wait(10)
+            return replace(real(db_, actor, view, as_of), near=[])
+        return real(db_, actor, view, as_of)
+
+    monkeypatch.setattr(today_page, "near_levels", held)
+    page = TodayPage(AppContext(db, team["fiona"]))
+    qtbot.addWidget(page)
+    page.refresh()
+    qtbot.waitUntil(lambda: page.view is not None, timeout=15_000)
+    assert page.posting.summary.text() == "2025-03 can be posted now."
+    assert page.near.summary.text() == "Previewing 2025-04: computing…"
+    assert entries_of(page.near) == []
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.refresh()  # a newer load, whose own preview is not held, finishes first
+    assert len(calls) == 2
+    release.set()  # now the older preview answers; it must be dropped
+    qtbot.waitUntil(lambda: not ops.running(), timeout=15_000)
+    qtbot.wait(100)
+    # $5,000 - $4,600 = $400, from the newer preview; the held one's empty list never shows
+    assert page.near.summary.text() == "1 agency is within 10% of its next level in 2025-04:"
+    assert entries_of(page.near) == [("AG01 Alpha Agency: $400.00 more for 25% (so far $4,600.00)", "AG01")]
+
+
+def test_the_view_without_its_preview_is_the_whole_view_but_for_the_near_levels(db, write_csv) -> None:
+    team = world(db, write_csv)
+    whole = today_view(db, team["fiona"], TODAY)
+    first = today_view(db, team["fiona"], TODAY, near=False)
+    assert first.near_pending
+    assert first.near == []
+    assert first.near_note is None
+    assert not whole.near_pending
+    # AG01's April so far $4,600, $400 short of 25% from $5,000
+    assert [(n.code, n.turnover, n.missing) for n in whole.near] == [("AG01", Decimal("4600.00"), Decimal("400.00"))]
+    assert near_levels(db, team["fiona"], first, TODAY) == whole

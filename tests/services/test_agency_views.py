@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.refusal_text import in_english
 from partner_desk.services.accruals import post_period
 from partner_desk.services.agency_detail import agency_accruals, agency_detail, agency_ledger, agency_payments
-from partner_desk.services.agency_views import AgencyFilter, agency_list
+from partner_desk.services.agency_views import AgencyFilter, agency_list, with_running_month
 from tests.services.agency_pages_data import AGENCIES, PAYMENTS, PROJECTS, TODAY, seed
 from tests.services.money_world import world
 
@@ -153,3 +154,38 @@ def test_connected_projects_are_counted_on_the_clocks_day(tmp_path, clock) -> No
         assert (rows["AG01"], rows["AG02"]) == (3, 2)
     finally:
         db.dispose()
+
+
+def test_the_list_without_the_running_month_then_filled_is_the_whole_list(db, load) -> None:
+    seed(load)
+    whole = agency_list(db, ANNA, TODAY)
+    first = agency_list(db, ANNA, TODAY, running=False)
+    assert first.running_pending
+    assert all(r.running_pending for r in first.rows)
+    # nothing of the running month yet: no commission (never a zero); every other column as in the whole list
+    assert all(r.running_commission is None for r in first.rows)
+    assert [replace(r, running_pending=False) for r in first.rows] == [
+        replace(r, running_commission=None) for r in whole.rows]
+    assert (first.today, first.last_period, first.running_period, first.notes) == (
+        whole.today, whole.last_period, whole.running_period, whole.notes)
+    filled = with_running_month(db, ANNA, first)
+    assert not filled.running_pending
+    assert filled.rows == whole.rows
+    assert filled.notes == whole.notes
+    # April running: AG01 (600 + 1,200) x 20% = 360.00 USD; AG02 has no April payment: 0
+    rows = {r.code: r.running_commission for r in filled.rows}
+    assert (rows["AG01"], rows["AG02"]) == (Decimal("360.00"), Decimal("0"))
+
+
+def test_a_running_month_that_cannot_be_previewed_is_empty_and_said(db, load) -> None:
+    load("agencies", AGENCIES)
+    load("projects", PROJECTS)
+    # a EUR payment of April with no rates: April cannot be valued
+    load("payments", "payment_id,project_id,paid_at,service,amount,currency\n"
+                     "PX,P2,2025-04-02T10:00:00,subscription,100.00,EUR\n")
+    first = agency_list(db, ANNA, TODAY, running=False)
+    assert first.notes == []
+    filled = with_running_month(db, ANNA, first)
+    assert all(r.running_commission is None and not r.running_pending for r in filled.rows)
+    assert filled.notes == ["2025-04: missing exchange rate: EUR on 2025-04-02"]
+    assert filled.rows == agency_list(db, ANNA, TODAY).rows

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,13 +30,11 @@ from partner_desk.files.table_export import Percent
 from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.money_columns import (
-    equivalent_column,
     equivalent_header,
-    money_column,
-    totals_of,
+    footer_text,
+    money_pair,
     with_reporting,
 )
-from partner_desk.gui.money_columns import totals_text as totals_text_of
 from partner_desk.gui.ops import Cancelled, Generation, Operation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
 from partner_desk.gui.pages.accrual_lines import LinesPanel, PreviewExport
@@ -81,16 +79,14 @@ def _columns(posted: bool, found: Callable[[], Reporting | None]) -> list[Column
                tooltip=lambda r: _("Licence turnover, USD: it set the percent")),
         Column(_("Percent"), lambda r: r.percent, percent, RIGHT, width=64,
                export=lambda r: Percent(r.percent)),
-        money_column(_("Commission"), lambda r: r.commission, _currency, found, width=120),
-        equivalent_column("", lambda r: r.commission, _currency, found, width=100),
+        *money_pair(_("Commission"), lambda r: r.commission, _currency, found, width=120),
         Column(_("Lines"), lambda r: r.lines, align=RIGHT, width=54),
         Column(_("Late lines"), lambda r: r.late_lines, lambda v: str(v) if v else "", RIGHT, width=70,
                foreground=lambda r: MUTED if r.late_lines else None),
         Column(_("Reward"), lambda r: r.reward_usd, lambda v: money(v, "USD"), RIGHT, width=100),
     ]
     if posted:
-        columns += [money_column(_("Balance now"), lambda r: r.balance, _currency, found, width=120),
-                    equivalent_column("", lambda r: r.balance, _currency, found, width=100)]
+        columns += money_pair(_("Balance now"), lambda r: r.balance, _currency, found, width=120)
     return columns
 
 
@@ -101,7 +97,6 @@ class AccrualsPage(Page):
                        Area.PROJECTS, Area.LEDGER, Area.SETTINGS, Area.USERS})
 
     # a period was shown (after loading or failing to load); tests wait for it
-    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -327,7 +322,7 @@ class AccrualsPage(Page):
     def _show_totals(self) -> None:
         """The commissions of the rows shown, per currency, and their grand total."""
         rows = self.model.rows()
-        text, tip = totals_text_of(totals_of((r.commission, r.currency) for r in rows), self.reporting)
+        text, tip = footer_text(((r.commission, r.currency) for r in rows), self.reporting)
         self.grand_totals.setText(_("Commission of the {n} shown: {totals}").format(n=len(rows), totals=text))
         self.grand_totals.setToolTip(tip or "")
 

@@ -1,14 +1,18 @@
 """The agencies page: every agency in one table, with search-as-you-type and filters.
 
-Rows come from one background read (services.agency_views), with today's conversions into the
-reporting currency (services.reporting); searching and filtering run over the Python list and reset
-the model, which stays smooth at 10,000 agencies. Each money column has its equivalent beside it and
-sorts by value; the footer totals the rows shown per currency, with the grand total.
+Rows come from two background reads (services.agency_views): first every agency with its balances
+and today's conversions into the reporting currency (services.reporting), shown at once, the running
+month's column, its equivalent and its total saying "computing…"; then the running month's preview,
+which fills them when it arrives (a newer load drops an older one's result). Searching and filtering
+run over the Python list and reset the model, which stays smooth at 10,000 agencies, and work while
+the preview is computed. Each money column has its equivalent beside it and sorts by value; the
+footer totals the rows shown per currency, with the grand total.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -28,11 +32,9 @@ from partner_desk.domain.roles import Role
 from partner_desk.files.table_export import Percent
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.money_columns import (
-    equivalent_column,
     equivalent_header,
-    money_column,
-    totals_of,
-    totals_text,
+    footer_text,
+    money_pair,
     with_reporting,
 )
 from partner_desk.gui.ops import Progress, run_op, show_error
@@ -43,7 +45,13 @@ from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, s
 from partner_desk.gui.widgets import SearchField, into_table
 from partner_desk.i18n import _, day, money, ngettext, percent, short_day
 from partner_desk.refusal_text import shown
-from partner_desk.services.agency_views import AgencyFilter, AgencyList, AgencyRow, agency_list
+from partner_desk.services.agency_views import (
+    AgencyFilter,
+    AgencyList,
+    AgencyRow,
+    agency_list,
+    with_running_month,
+)
 from partner_desk.services.changes import Area
 from partner_desk.services.reporting import Reporting, reporting
 
@@ -53,6 +61,10 @@ GOOD = QColor("#1b7f3b")
 
 def _currency(row: AgencyRow) -> str:
     return row.currency
+
+
+def _settled(_row: AgencyRow) -> bool:
+    return False
 
 
 class Columns:
@@ -67,14 +79,14 @@ class Columns:
                               display=lambda v: percent(v) if v is not None else "", align=RIGHT, width=62,
                               min_width=58,
                               export=lambda r: Percent(r.last_percent) if r.last_percent is not None else None)
-        def pair(name: str, amount: Callable[[AgencyRow], Decimal | None],
-                 width: int) -> tuple[Column[AgencyRow], Column[AgencyRow]]:
-            money, equivalent = (money_column(name, amount, _currency, found, width=width),
-                                 equivalent_column("", amount, _currency, found, width=94))
+        def pair(name: str, amount: Callable[[AgencyRow], Decimal | None], width: int,
+                 pending: Callable[[AgencyRow], bool] = _settled) -> tuple[Column[AgencyRow], Column[AgencyRow]]:
+            money, equivalent = money_pair(name, amount, _currency, found, width, 94, pending)
             money.min_width, equivalent.min_width = 104, 78
             return money, equivalent
 
-        self.running, self.running_eq = pair(_("This month"), lambda r: r.running_commission, 104)
+        self.running, self.running_eq = pair(_("This month"), lambda r: r.running_commission, 104,
+                                             pending=lambda r: r.running_pending)
         self.running.tooltip = lambda r: _("Running commission of this month (preview)")
         self.balance, self.balance_eq = pair(_("Balance"), lambda r: r.balance, 112)
         self.available, self.available_eq = pair(_("Available"), lambda r: r.available, 112)
@@ -110,7 +122,7 @@ class AgenciesPage(Page):
     areas = frozenset({Area.AGENCIES, Area.PROJECTS, Area.PAYMENTS, Area.RATES, Area.TIERS, Area.ACCRUALS, Area.LEDGER,
                        Area.WITHDRAWALS, Area.SETTINGS, Area.USERS})
 
-    loaded = Signal()
+    usable = Signal()  # the rows are shown, the running month's column maybe still computing (`loaded`: all of it)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -151,7 +163,9 @@ class AgenciesPage(Page):
         self.balance_totals.setObjectName("balance_totals")
         self.available_totals = QLabel()
         self.available_totals.setObjectName("available_totals")
-        for label in (self.balance_totals, self.available_totals):
+        self.running_totals = QLabel()
+        self.running_totals.setObjectName("running_totals")
+        for label in (self.running_totals, self.balance_totals, self.available_totals):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
@@ -165,6 +179,7 @@ class AgenciesPage(Page):
         footer.addWidget(self.count)
         footer.addStretch(1)
         totals = QVBoxLayout()
+        totals.addWidget(self.running_totals, 0, Qt.AlignmentFlag.AlignRight)
         totals.addWidget(self.balance_totals, 0, Qt.AlignmentFlag.AlignRight)
         totals.addWidget(self.available_totals, 0, Qt.AlignmentFlag.AlignRight)
         footer.addLayout(totals)
@@ -181,24 +196,51 @@ class AgenciesPage(Page):
         return combo
 
     # loading ------------------------------------------------------------------------------------
+    @property
+    def loading(self) -> bool:
+        """The rows are shown and the running month's column is still being computed."""
+        return self.data is not None and self.data.running_pending
+
     def refresh(self) -> None:
         self.count.setText(_("Loading agencies…"))
         ctx = self.ctx
 
         def work(_progress: Progress) -> tuple[AgencyList, Reporting]:
-            data = agency_list(ctx.db, ctx.actor)
+            data = agency_list(ctx.db, ctx.actor, running=False)
             return data, reporting(ctx.db, data.currencies, data.today)
 
         # quiet: the table stays usable (and the old rows shown) while the new ones load
-        run_op(self, work, lambda loaded: self.show_list(*loaded), self._failed, quiet=True,
+        run_op(self, work, lambda loaded: self._show_balances(*loaded), self._failed, quiet=True,
+               generation=self.loads)
+
+    def _show_balances(self, data: AgencyList, found: Reporting) -> None:
+        """The rows without the running month: shown now; its preview follows in the background, as
+        the same generation of loads, so that a newer refresh drops it."""
+        self.show_list(data, found)
+        ctx = self.ctx
+
+        def work(_progress: Progress) -> AgencyList:
+            return with_running_month(ctx.db, ctx.actor, data)
+
+        run_op(self, work, lambda filled: self.show_list(filled, found), self._running_failed, quiet=True,
                generation=self.loads)
 
     def _failed(self, exc: Exception) -> None:
         self.count.setText(_("The agencies could not be loaded."))
         show_error(self, exc)
 
+    def _running_failed(self, exc: Exception) -> None:
+        """The rows stay; the running month's column must not keep saying "computing…"."""
+        data = self.data
+        if data is not None:
+            note = _("The running month's commission could not be computed.")
+            self.show_list(replace(data, rows=[replace(r, running_pending=False) for r in data.rows],
+                                   notes=[*data.notes, note], running_pending=False), self.reporting)
+        show_error(self, exc)
+
     def show_list(self, data: AgencyList, found: Reporting | None = None) -> None:
-        """Show freshly loaded rows, keeping the search, filters and selection."""
+        """Show freshly loaded rows, keeping the search, filters, sort and selection; `usable` at once,
+        `loaded` once the running month's column is filled too."""
         self.data = data
         self.reporting = found
         self.columns.follow(data, found)
@@ -213,7 +255,9 @@ class AgenciesPage(Page):
         self.apply_filter()
         if selected is not None:
             self.select(selected.code)
-        self.loaded.emit()
+        self.usable.emit()
+        if not data.running_pending:
+            self.loaded.emit()
 
     def _fill(self, combo: QComboBox, items: list[tuple[str, Any]]) -> None:
         current = combo.currentData()
@@ -242,10 +286,14 @@ class AgenciesPage(Page):
         shown, total = len(rows), len(self.model.all_rows())
         self.count.setText(ngettext("{shown} of {total} agency", "{shown} of {total} agencies", total)
                            .format(shown=shown, total=total))
-        for label, name, amounts in (
-                (self.balance_totals, _("Balance"), [(r.balance, r.currency) for r in rows]),
-                (self.available_totals, _("Available"), [(r.available, r.currency) for r in rows])):
-            text, tip = totals_text(totals_of(amounts), self.reporting)
+        pending = self.loading
+        running = self.data.running_period if self.data is not None else ""
+        for label, name, amounts, computing in (
+                (self.running_totals, _("Commission {period}").format(period=running),
+                 [] if pending else [(r.running_commission, r.currency) for r in rows], pending),
+                (self.balance_totals, _("Balance"), [(r.balance, r.currency) for r in rows], False),
+                (self.available_totals, _("Available"), [(r.available, r.currency) for r in rows], False)):
+            text, tip = footer_text(amounts, self.reporting, pending=computing)
             label.setText(_("{name}: {totals}").format(name=name, totals=text))
             label.setToolTip(tip or "")
 

@@ -61,7 +61,6 @@ class AuditFilter:
 
 class AuditPage(Page):
     areas = frozenset({Area.AUDIT, Area.USERS})
-    loaded = Signal()
     verified = Signal(object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Action, import_action, role_refusal
 from partner_desk.files.table import FileRejected, Problem
+from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
@@ -117,12 +117,9 @@ class ImportPage(Page):
         self.path_field = QLineEdit()
         self.path_field.setReadOnly(True)
         self.path_field.setPlaceholderText(_("Choose a CSV or XLSX file…"))
-        choose = QPushButton(_("Choose file…"))
-        choose.clicked.connect(self.choose_file)
-        self.check_button = QPushButton(_("Check again"))
-        self.check_button.clicked.connect(self.check)
-        self.import_button = QPushButton(_("Import"))
-        self.import_button.clicked.connect(self.start_import)
+        choose = widgets.button(_("Choose file…"), self.choose_file)
+        self.check_button = widgets.button(_("Check again"), self.check)
+        self.import_button = widgets.button(_("Import"), self.start_import)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

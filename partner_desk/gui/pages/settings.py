@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -64,7 +64,6 @@ def _one_choice_tab(label: str, choice: QWidget, save: QPushButton, info_text: s
 class SettingsPage(Page):
     areas = frozenset({Area.TIERS, Area.REWARDS, Area.BENEFITS, Area.RATES, Area.USERS, Area.SETTINGS,
                        Area.BATCHES})
-    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

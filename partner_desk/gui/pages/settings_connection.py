@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPush
 from partner_desk import connections
 from partner_desk.gui.ops import run_op
 from partner_desk.gui.preferences import settings
+from partner_desk.gui.widgets import text_field
 from partner_desk.i18n import _
 from partner_desk.store import migrate
 from partner_desk.store.engine import Database
@@ -52,10 +53,8 @@ class ConnectionTab(QWidget):
         self.url = QLineEdit(remembered() or "")
         self.url.setObjectName("database_url")
         self.url.setPlaceholderText(EXAMPLE_URL)
-        self.password = QLineEdit()
-        self.password.setObjectName("database_password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText(_("kept in the system keyring, never in the settings"))
+        self.password = text_field("database_password", _("kept in the system keyring, never in the settings"),
+                                   secret=True)
         form = QFormLayout()
         form.addRow(_("Shared database:"), self.url)
         form.addRow(_("Password of the login:"), self.password)

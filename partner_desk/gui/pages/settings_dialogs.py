@@ -5,17 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from partner_desk.domain.money import USD
-from partner_desk.domain.roles import Role
 from partner_desk.domain.tiers import DEFAULT_LEVELS
-from partner_desk.gui import labels
 from partner_desk.gui.amount_field import AmountField
 from partner_desk.gui.amount_text import Sign
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.pages.tier_levels import LevelsEditor
+from partner_desk.gui.pages.users_dialogs import role_box
+from partner_desk.gui.widgets import text_field
 from partner_desk.i18n import _, money, percent
 from partner_desk.services import settings_admin as admin
 from partner_desk.services.users import add_user
@@ -112,18 +112,10 @@ class UserDialog(FormDialog):
                                             "admin also changes tables, settings and users."),
                          parent, ok_label=_("Add"))
         self.ctx = ctx
-        self.name = QLineEdit()
-        self.name.setObjectName("name")
-        self.display_name = QLineEdit()
-        self.display_name.setObjectName("display_name")
-        self.display_name.setPlaceholderText(_("as the window should call them (optional)"))
-        self.role = QComboBox()
-        self.role.setObjectName("role")
-        for role in Role:
-            self.role.addItem(labels.role(role), role.label)
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.name = text_field("name")
+        self.display_name = text_field("display_name", _("as the window should call them (optional)"))
+        self.role = role_box()
+        self.password = text_field("password", secret=True)
         self.form.addRow(_("User name:"), self.name)
         self.form.addRow(_("Display name:"), self.display_name)
         self.form.addRow(_("Role:"), self.role)

@@ -7,7 +7,7 @@ is exported with its register only.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from partner_desk.domain.payouts import Debtor
 from partner_desk.domain.roles import Action, role_refusal
@@ -28,13 +28,9 @@ class PayoutAccountTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.name = QLineEdit()
-        self.name.setObjectName("account_name")
-        self.iban = QLineEdit()
-        self.iban.setObjectName("account_iban")
-        self.iban.setPlaceholderText(_("an IBAN in the SEPA zone"))
-        self.bic = QLineEdit()
-        self.bic.setObjectName("account_bic")
+        self.name = widgets.text_field("account_name")
+        self.iban = widgets.text_field("account_iban", _("an IBAN in the SEPA zone"))
+        self.bic = widgets.text_field("account_bic")
         self.save_button = QPushButton(_("Save"))
         role = role_refusal(ctx.actor, Action.SETTINGS)
         if role is not None:

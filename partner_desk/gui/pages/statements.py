@@ -27,9 +27,11 @@ from PySide6.QtWidgets import (
 from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.periods import Period
 from partner_desk.domain.roles import Action, role_refusal
+from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.page import Page
+from partner_desk.gui.statement_choices import format_box, language_box
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, money, ngettext
 from partner_desk.refusal_text import shown
@@ -72,7 +74,6 @@ class StatementsPage(Page):
     areas = frozenset({Area.ACCRUALS, Area.AGENCIES})
 
     # the posted periods were loaded, or an export ended; tests wait for them
-    loaded = Signal()
     finished = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -87,23 +88,13 @@ class StatementsPage(Page):
         self.period_box = QComboBox()
         self.period_box.setMinimumWidth(120)
         self.period_box.currentIndexChanged.connect(lambda _i: self._update())
-        self.format_box = QComboBox()
-        self.format_box.setObjectName("format")
-        self.format_box.addItem(_("Excel (.xlsx)"), "xlsx")
-        self.format_box.addItem(_("PDF (.pdf)"), "pdf")
-        self.language_box = QComboBox()
-        self.language_box.setObjectName("language")
-        self.language_box.addItem(_("Each agency's language"), None)
-        for code, name in LANGUAGES.items():
-            self.language_box.addItem(name, code)
+        self.format_box = format_box()
+        self.language_box = language_box(everyone=_("Each agency's language"))
         self.folder_field = QLineEdit(str(default_folder()))
         self.folder_field.textChanged.connect(lambda _t: self._update())
-        choose = QPushButton(_("Choose folder…"))
-        choose.clicked.connect(self.choose_folder)
-        self.export_button = QPushButton(_("Export all"))
-        self.export_button.clicked.connect(self.export)
-        self.cancel_button = QPushButton(_("Cancel"))
-        self.cancel_button.clicked.connect(self.cancel)
+        choose = widgets.button(_("Choose folder…"), self.choose_folder)
+        self.export_button = widgets.button(_("Export all"), self.export)
+        self.cancel_button = widgets.button(_("Cancel"), self.cancel)
         self.bar = QProgressBar()
         self.bar.setTextVisible(True)
         self.status = QLabel()

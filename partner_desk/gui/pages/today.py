@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -36,7 +36,7 @@ from partner_desk.gui.pages.import_page import KIND_LABELS
 from partner_desk.i18n import _, day, money, ngettext, percent
 from partner_desk.refusal_text import shown
 from partner_desk.services.changes import EVERYTHING, Area
-from partner_desk.services.today import Requests, Today, today_view
+from partner_desk.services.today import Requests, Today, near_levels, today_view
 
 GREEN = "color: #1b6e20;"
 AMBER = "color: #8a5a00;"
@@ -71,6 +71,7 @@ class Box(QFrame):
 
     def set_entries(self, entries: list[tuple[str, str | None, object]]) -> None:
         """List entries: (text, tooltip, what opening it passes on)."""
+        self.list.setUpdatesEnabled(False)
         self.list.clear()
         for text, tip, data in entries:
             item = QListWidgetItem(text)
@@ -78,6 +79,7 @@ class Box(QFrame):
                 item.setToolTip(tip)
             item.setData(Qt.ItemDataRole.UserRole, data)
             self.list.addItem(item)
+        self.list.setUpdatesEnabled(True)
         self.list.setVisible(bool(entries))
 
     def set_summary(self, text: str, style: str = "") -> None:
@@ -90,7 +92,6 @@ class TodayPage(Page):
 
     # everything but the trail itself: a refused attempt changes nothing the page shows
     areas = EVERYTHING - {Area.AUDIT}
-    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -150,13 +151,29 @@ class TodayPage(Page):
 
     # loading ------------------------------------------------------------------------------------
     def refresh(self) -> None:
+        """Every box but "close to the next level" at once; that one (a preview of the running month)
+        follows in the background, in the same generation of loads, so a newer refresh drops it."""
         db, actor = self.ctx.db, self.ctx.actor
 
         def work(_progress: Progress) -> Today:
-            return today_view(db, actor)
+            return today_view(db, actor, near=False)
 
         run_op(self, work, self._loaded, self._failed, label=_("Reading today's work…"), quiet=True,
                generation=self.loads)
+
+    def _near_later(self, view: Today) -> None:
+        db, actor = self.ctx.db, self.ctx.actor
+
+        def work(_progress: Progress) -> Today:
+            return near_levels(db, actor, view)
+
+        run_op(self, work, self._near_loaded, self._failed, label=_("Reading today's work…"), quiet=True,
+               generation=self.loads)
+
+    def _near_loaded(self, view: Today) -> None:
+        self.view = view
+        self._near(view)
+        self.loaded.emit()
 
     def _failed(self, exc: Exception) -> None:
         self.heading.setText(_("Today's work could not be read."))
@@ -176,7 +193,10 @@ class TodayPage(Page):
         self._idle(view)
         self._imports(view)
         self._rates(view)
-        self.loaded.emit()
+        if view.near_pending:
+            self._near_later(view)
+        else:
+            self.loaded.emit()
 
     # the boxes ----------------------------------------------------------------------------------
     def _posting(self, view: Today) -> None:
@@ -201,7 +221,9 @@ class TodayPage(Page):
     def _near(self, view: Today) -> None:
         box = self.near
         share = percent(NEAR_NEXT_LEVEL * 100)
-        if view.near_note:
+        if view.near_pending:
+            box.set_summary(_("Previewing {period}: computing…").format(period=view.running))
+        elif view.near_note:
             box.set_summary(_("The running month cannot be previewed: {reason}").format(reason=view.near_note),
                             AMBER)
         elif not view.near:
@@ -219,10 +241,11 @@ class TodayPage(Page):
         box = self.benefits
         per_agency: dict[str, list[str]] = defaultdict(list)
         names: dict[str, str] = {}
+        levels = {minimum: money(minimum, "USD") for minimum in {b.min_reward_usd for b in view.benefits}}
         for b in view.benefits:
             state = _(STATE_LABELS[b.state]) if b.state in STATE_LABELS else _("not started")
             per_agency[b.code].append(_("{benefit} (from {level}, reached in {period}; {state})").format(
-                benefit=b.benefit, level=money(b.min_reward_usd, "USD"), period=b.last_month, state=state))
+                benefit=b.benefit, level=levels[b.min_reward_usd], period=b.last_month, state=state))
             names[b.code] = b.name
         if not per_agency:
             box.set_summary(_("Every benefit reached has been delivered."), GREEN)

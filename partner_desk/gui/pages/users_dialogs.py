@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QWidget
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Role
 from partner_desk.gui import labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
+from partner_desk.gui.widgets import choice_box, text_field
 from partner_desk.i18n import _
 from partner_desk.services import users
 
 
-def _secret(name: str) -> QLineEdit:
-    field = QLineEdit()
-    field.setObjectName(name)
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    return field
+def role_box(current: str | None = None) -> QComboBox:
+    """Every role, by its label in the window's language (the data: the role's name), `current` chosen."""
+    return choice_box("role", [(labels.role(role), role.label) for role in Role], current)
 
 
 class RoleDialog(FormDialog):
@@ -31,11 +30,7 @@ class RoleDialog(FormDialog):
                            "open. The last active admin keeps the admin role."), parent, ok_label=_("Change"))
         self.ctx = ctx
         self.user = name
-        self.role = QComboBox()
-        self.role.setObjectName("role")
-        for role in Role:
-            self.role.addItem(labels.role(role), role.label)
-        self.role.setCurrentIndex(max(self.role.findData(current), 0))
+        self.role = role_box(current)
         self.form.addRow(_("Role:"), self.role)
 
     def prepare(self) -> Any:
@@ -55,11 +50,11 @@ class PasswordDialog(FormDialog):
                          ok_label=_("Change"))
         self.ctx = ctx
         self.user = name
-        self.current = _secret("current")
+        self.current = text_field("current", secret=True)
         if self.own:
             self.form.addRow(_("Current password:"), self.current)
-        self.password = _secret("password")
-        self.repeat = _secret("repeat")
+        self.password = text_field("password", secret=True)
+        self.repeat = text_field("repeat", secret=True)
         self.form.addRow(_("New password:"), self.password)
         self.form.addRow(_("Repeat the new password:"), self.repeat)
 

@@ -190,9 +190,7 @@ class MarkBatchPaidDialog(FormDialog):
             self.source.addItem(ngettext("the selected approved request ({n})", "the {n} selected approved requests",
                                          len(self.picked)).format(n=len(self.picked)), "selected")
         self.file = _PathField("", _("A file of the payout batch"), False)
-        self.reference = QLineEdit()
-        self.reference.setObjectName("reference")
-        self.reference.setPlaceholderText(_("PayPal batch id, bank transaction id…"))
+        self.reference = widgets.text_field("reference", _("PayPal batch id, bank transaction id…"))
         self.paid_on = chosen_day_field(today)
         self.form.addRow(_("Batch:"), self.source)
         self.form.addRow(_("File:"), self.file)

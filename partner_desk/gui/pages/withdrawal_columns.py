@@ -9,7 +9,7 @@ from typing import Any
 
 from partner_desk.domain.withdrawals import Move, Status
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.money_columns import equivalent_column, money_column
+from partner_desk.gui.money_columns import money_pair
 from partner_desk.gui.pages.withdrawals_dialogs import method_label
 from partner_desk.gui.table_model import RIGHT, Column
 from partner_desk.i18n import N_, _, day
@@ -54,8 +54,7 @@ def columns(ctx: AppContext, found: Callable[[], Reporting | None]) -> list[Colu
         Column(_("No."), req(lambda w: w.id), align=RIGHT, width=45, min_width=40),
         Column(_("Agency"), req(lambda w: w.agency), width=70, min_width=60),
         Column(_("Name"), lambda r: r.agency_name, width=130),
-        money_column(_("Amount"), _amount, _currency, found, width=110),
-        equivalent_column("", _amount, _currency, found, width=96),
+        *money_pair(_("Amount"), _amount, _currency, found, width=110, equivalent_width=96),
         Column(_("Method"), req(lambda w: w.method), method_label, width=95),
         Column(_("Details"), req(lambda w: w.details), width=130, tooltip=lambda r: r.request.details),
         Column(_("State"), req(lambda w: w.status), lambda s: _(STATUS_LABELS[s]), width=75),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,8 +25,7 @@ from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.money_columns import (
     equivalent_header,
-    totals_of,
-    totals_text,
+    footer_text,
     with_reporting,
 )
 from partner_desk.gui.ops import Progress, run_op, show_error
@@ -51,8 +50,6 @@ class WithdrawalsPage(Page):
     areas = frozenset({Area.WITHDRAWALS, Area.BATCHES, Area.LEDGER, Area.AGENCIES, Area.RATES, Area.SETTINGS,
                        Area.USERS})
 
-    # the queue was (re)loaded; tests wait for it
-    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -201,7 +198,7 @@ class WithdrawalsPage(Page):
         state = next(i for i, c in enumerate(self.model.columns) if c.header == _("State"))
         self.table.setColumnHidden(state, status is not None)
         shown = self.model.rows()
-        text, tip = totals_text(totals_of((r.request.amount, r.request.currency) for r in shown), self.reporting)
+        text, tip = footer_text(((r.request.amount, r.request.currency) for r in shown), self.reporting)
         self.totals.setText(ngettext("{n} request shown: {totals}", "{n} requests shown: {totals}", len(shown))
                             .format(n=len(shown), totals=text))
         self.totals.setToolTip(tip or "")

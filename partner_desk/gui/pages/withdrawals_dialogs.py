@@ -10,17 +10,15 @@ from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from partner_desk.gui.date_field import chosen_day_field, picked_day, qdate
+from partner_desk.gui.dialogs import FormShell
 from partner_desk.i18n import _, money
 from partner_desk.services.withdrawals import WithdrawalView
 
@@ -38,36 +36,19 @@ def method_label(method: str) -> str:
     }.get(method, method)
 
 
-class _Dialog(QDialog):
+class _Dialog(FormShell):
+    """A request's dialog: its description above the form; what is missing said in red below it."""
+
     def __init__(self, request: WithdrawalView, title: str, parent: QWidget | None) -> None:
-        super().__init__(parent)
+        super().__init__(title, describe(request), parent)
         self.request = request
-        self.setWindowTitle(title)
-        self.setMinimumWidth(440)
-        self.layout_ = QVBoxLayout(self)
-        heading = QLabel(describe(request))
-        heading.setWordWrap(True)
-        self.layout_.addWidget(heading)
-        self.form = QFormLayout()
-        self.layout_.addLayout(self.form)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #b00020;")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.problem = self.error
 
     def finish_layout(self) -> None:
-        self.layout_.addWidget(self.problem)
-        self.layout_.addWidget(self.buttons)
+        self.body.addWidget(self.buttons)
 
     def refuse(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.show()
-
-    def submit(self) -> None:
-        raise NotImplementedError
+        self.show_error(text)
 
 
 class RejectDialog(_Dialog):

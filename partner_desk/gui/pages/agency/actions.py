@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from partner_desk.domain.roles import Action, role_refusal
 from partner_desk.gui import widgets
+from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op, show_error
 from partner_desk.gui.page import Page
@@ -110,31 +111,26 @@ class AgencyActions:
         if text:
             widgets.inform(self.page, text)
 
-    def _detail(self) -> AgencyDetail | None:
-        return self.loaded.detail if self.loaded is not None else None
+    def _on_agency(self, dialog: Callable[[AppContext, AgencyDetail, QWidget], FormDialog], done_text: Any,
+                   action: str) -> FormDialog | None:
+        """Open `dialog` on the agency shown (none while nothing is loaded), as `_open` does."""
+        if self.loaded is None:
+            return None
+        return self._open(dialog(self.page.ctx, self.loaded.detail, self.page), done_text, action)
 
     def pay_project(self) -> FormDialog | None:
-        d = self._detail()
-        if d is None:
-            return None
-        return self._open(PayProjectDialog(self.page.ctx, d, self.page), lambda r: _(
+        return self._on_agency(PayProjectDialog, lambda r: _(
             "Paid {amount} for project {project} ({project_amount}).").format(
             amount=money(r.amount, r.currency), project=r.project_id,
             project_amount=money(r.project_amount, r.project_currency)), action=Action.PAY_PROJECT)
 
     def request_withdrawal(self) -> FormDialog | None:
-        d = self._detail()
-        if d is None:
-            return None
-        return self._open(WithdrawalDialog(self.page.ctx, d, self.page), lambda r: _(
+        return self._on_agency(WithdrawalDialog, lambda r: _(
             "Withdrawal request no. {id} for {amount} is pending approval.").format(
             id=r.id, amount=money(r.amount, r.currency)), action=Action.WITHDRAW_REQUEST)
 
     def record_offer(self) -> FormDialog | None:
-        d = self._detail()
-        if d is None:
-            return None
-        return self._open(OfferDialog(self.page.ctx, d, self.page), "", action=Action.OFFER_ACCEPT)
+        return self._on_agency(OfferDialog, "", action=Action.OFFER_ACCEPT)
 
     def export_statement(self) -> FormDialog | None:
         if self.loaded is None:
@@ -144,15 +140,9 @@ class AgencyActions:
             "The statement was saved to {path}").format(path=getattr(r, "path", "")), action=None)
 
     def choose_language(self) -> FormDialog | None:
-        d = self._detail()
-        if d is None:
-            return None
-        return self._open(LanguageDialog(self.page.ctx, d, self.page), "", action=Action.AGENCY_LANGUAGE)
+        return self._on_agency(LanguageDialog, "", action=Action.AGENCY_LANGUAGE)
 
     def correct_balance(self) -> FormDialog | None:
-        d = self._detail()
-        if d is None:
-            return None
-        return self._open(CorrectionDialog(self.page.ctx, d, self.page), lambda r: _(
+        return self._on_agency(CorrectionDialog, lambda r: _(
             "Correction of {amount} added; the balance is {balance}.").format(
             amount=money(r.amount, r.currency), balance=money(r.balance_after, r.currency)), action=Action.CORRECT)

@@ -10,10 +10,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.periods import Period
 from partner_desk.domain.withdrawals import Method
 from partner_desk.gui.amount_field import AmountField, load_usd_rate
@@ -22,7 +21,8 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.date_field import chosen_day_field, picked_day
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import run_op
-from partner_desk.gui.pages.agency.language import language_name
+from partner_desk.gui.statement_choices import format_box, language_box
+from partner_desk.gui.widgets import choice_box
 from partner_desk.i18n import N_, _, money
 from partner_desk.services.agency_detail import AgencyDetail
 from partner_desk.services.benefits import accept_offer
@@ -58,10 +58,8 @@ class PayProjectDialog(FormDialog):
                          parent, ok_label=_("Pay"))
         self.ctx = ctx
         self.detail = detail
-        self.project = QComboBox()
-        self.project.setObjectName("project")
-        for c in detail.current_projects:
-            self.project.addItem(f"{c.project_id} — {c.project_name} ({c.project_currency})", c.project_id)
+        self.project = choice_box("project", [(f"{c.project_id} — {c.project_name} ({c.project_currency})",
+                                               c.project_id) for c in detail.current_projects])
         self.amount = _amount_field(self, ctx, detail.currency, Sign.POSITIVE)
         self.form.addRow(_("Project:"), self.project)
         self.form.addRow(_("Amount ({currency}):").format(currency=detail.currency), self.amount)
@@ -90,10 +88,7 @@ class WithdrawalDialog(FormDialog):
         self.ctx = ctx
         self.detail = detail
         self.amount = _amount_field(self, ctx, detail.currency, Sign.POSITIVE)
-        self.method = QComboBox()
-        self.method.setObjectName("method")
-        for method, label in METHOD_LABELS.items():
-            self.method.addItem(_(label), method.value)
+        self.method = choice_box("method", [(_(label), method.value) for method, label in METHOD_LABELS.items()])
         self.details = QPlainTextEdit()
         self.details.setObjectName("details")
         self.details.setPlaceholderText(_("Account, card or PayPal address, and the payee"))
@@ -170,22 +165,9 @@ class StatementDialog(FormDialog):
 
         self.ctx = ctx
         self.detail = detail
-        self.period = QComboBox()
-        self.period.setObjectName("period")
-        for p in periods:
-            self.period.addItem(p, p)
-        self.format = QComboBox()
-        self.format.setObjectName("format")
-        self.format.addItem(_("Excel workbook (.xlsx)"), "xlsx")
-        self.format.addItem(_("PDF (.pdf)"), "pdf")
-        self.language = QComboBox()
-        self.language.setObjectName("language")
-        for code in LANGUAGES:
-            label = language_name(code)
-            if code == detail.statement_language:
-                label = _("{language} (the agency's)").format(language=label)
-            self.language.addItem(label, code)
-        self.language.setCurrentIndex(self.language.findData(detail.statement_language))
+        self.period = choice_box("period", [(p, p) for p in periods])
+        self.format = format_box()
+        self.language = language_box(own=detail.statement_language)
         self.path = QLineEdit()
         self.path.setObjectName("path")
         browse = QPushButton(_("Browse…"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -73,7 +73,6 @@ class AgencyPage(Page):
     areas = frozenset({Area.AGENCIES, Area.PROJECTS, Area.PAYMENTS, Area.RATES, Area.TIERS, Area.REWARDS,
                        Area.BENEFITS, Area.ACCRUALS, Area.LEDGER, Area.WITHDRAWALS, Area.SETTINGS, Area.USERS})
 
-    loaded = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -263,7 +262,7 @@ class AgencyPage(Page):
         offer = (_("offer accepted on {day}").format(day=day(d.offer_accepted_on)) if d.offer_accepted_on
                  else _("offer not accepted"))
         self.subheading.setText(" · ".join([
-            d.currency, _("manager: {name}").format(name=d.manager or "—"), offer,
+            d.currency, _("manager: {name}").format(name=self.ctx.person(d.manager) or "—"), offer,
             ngettext("{count} connected project", "{count} connected projects", len(d.current_projects))
             .format(count=len(d.current_projects)), describe_language(d)]))
         self.notes.setText("\n".join(d.notes))
