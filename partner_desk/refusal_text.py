@@ -9,12 +9,13 @@ formats (the templates are marked `N_` and translated with `_`). A code's values
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from partner_desk.domain.errors import UserError
+from partner_desk.domain.errors import MissingRates, UserError
 from partner_desk.domain.languages import LANGUAGES, Language
 from partner_desk.domain.money import Money, format_amount, format_usd
 from partner_desk.domain.refusals import Count, Dollars, Refusal, Said, ValueRefused
@@ -316,6 +317,9 @@ TEMPLATES: dict[str, str] = {
     "batch_not_paid": N_("payout batch {batch} cannot be marked paid, nothing was changed"),
     "requests_not_paid": N_("requests {ids} cannot be marked paid, nothing was changed"),
     "paid_already": N_("withdrawal {request} was already paid on {day} (reference {reference})"),
+    # exchange rates a computation needs (domain/errors.py MissingRates)
+    "missing_rates": N_("missing exchange rate: {rates}"),
+    "rate_on": N_("{currency} on {day}"),
     # what a service looks up or needs (services/)
     "unknown_project": N_("unknown project '{project}'"),
     "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),
@@ -358,6 +362,8 @@ def _dollars(value: Decimal | Any) -> str:
 def _english_value(value: Any) -> str:
     if isinstance(value, Refusal):
         return english(value)
+    if isinstance(value, _Listed):
+        return ", ".join(english(item) for item in value.items)
     if isinstance(value, Count):
         return f"{value.value:,}"
     if isinstance(value, Said):
@@ -392,6 +398,8 @@ def _shown_words(value: Refusal | Count | Said | Language) -> str:
 def _shown_value(value: Any) -> str:
     if isinstance(value, Refusal | Count | Said | Language):
         return _shown_words(value)
+    if isinstance(value, _Listed):
+        return ", ".join(shown(item) for item in value.items)
     if isinstance(value, datetime):  # a moment as the file writes it, without ISO's Latin 'T'
         return value.isoformat(sep=" ")
     if isinstance(value, Money):
@@ -466,9 +474,24 @@ def raise_refusals(reasons: Iterable[Refusal], prefix: Refusal | None = None, jo
         raise Refused(*found, prefix=prefix, joiner=joiner)
 
 
+def missing_rates(error: MissingRates) -> Refusal:
+    """The rates a computation lacks, as a refusal ("missing exchange rate: PLN on 2026-11-20, …")."""
+    listed = [Refusal("rate_on", {"currency": currency, "day": day}) for currency, day in error.missing]
+    return Refusal("missing_rates", {"rates": _Listed(tuple(listed))})
+
+
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """Refusals written one after another, separated by commas."""
+
+    items: tuple[Refusal, ...]
+
+
 def shown_error(error: BaseException) -> str:
     """An error as the window shows it: a refusal's reasons in the window's language, one a line;
     any other error's message as it is."""
+    if isinstance(error, MissingRates):  # its English is `missing_rates` of the same rates, word for word
+        return shown(missing_rates(error))
     if isinstance(error, Refused) and all(r.code in TEMPLATES for r in error.reasons):
         written = error.joiner.join(shown(r) for r in error.reasons)
         return f"{shown(error.prefix)}{error.prefix_joiner}{written}" if error.prefix else written

@@ -52,6 +52,7 @@ SAMPLES: dict[str, Any] = {
     "what": Refusal("payout_date"), "iban": "ЮА21 3223", "folder": "/дані",
     "method": "банківський переказ", "ids": "3, 4", "batch": 2, "shown": Status.PENDING,
     "event": Refusal("event_corrected", {"user": "олена"}), "url": "база.дб", "revision": "0099", "reference": "Р-1",
+    "rates": "ГРН на 20.11.2026",
 }
 # what may stay Latin: a currency code written beside an amount, a character's Unicode name, the
 # product's name, a file format or encoding, the banks' names of an account (IBAN, SEPA, BIC), and the codes

@@ -12,13 +12,14 @@ from typing import Any
 import pytest
 
 from partner_desk import i18n
+from partner_desk.domain.errors import MissingRates
 from partner_desk.domain.languages import Language, parse_language
 from partner_desk.domain.money import Money
 from partner_desk.domain.periods import Period
 from partner_desk.domain.refusals import Count, Refusal, Said, ValueRefused
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
-from partner_desk.refusal_text import TEMPLATES, english, shown
+from partner_desk.refusal_text import TEMPLATES, english, missing_rates, shown, shown_error
 
 NB = "\xa0"
 MOMENT = datetime(2025, 3, 5, 8, 0, tzinfo=UTC)
@@ -351,6 +352,9 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
     "paid_already": ({"request": 3, "day": date(2026, 11, 19), "reference": "R-1"},
                      "withdrawal 3 was already paid on 2026-11-19 (reference R-1)",
                      "заявку на виведення № 3 уже виплачено 19.11.2026 (ідентифікатор виплати R-1)"),
+    "missing_rates": ({"rates": "PLN на 2026-11-20"}, "missing exchange rate: PLN на 2026-11-20",
+                      "немає курсу валюти: PLN на 2026-11-20"),
+    "rate_on": ({"currency": "PLN", "day": date(2026, 11, 20)}, "PLN on 2026-11-20", "PLN на 20.11.2026"),
     "unknown_project": ({"project": "P-NONE"}, "unknown project 'P-NONE'", "проєкту «P-NONE» немає"),
     "not_connected_now": ({"project": "P-USD", "agency": "AG01", "other": "AG02"},
                           "project P-USD is not connected to AG01 now (it is connected to AG02)",
@@ -440,3 +444,11 @@ def test_a_language_code_that_is_none_is_a_typed_refusal(text: str, message: str
         parse_language(text)
     assert str(caught.value) == message
     assert english(caught.value.refusal) == message
+
+
+def test_missing_exchange_rates_read_in_the_windows_language(ukrainian: None) -> None:
+    error = MissingRates([("PLN", date(2026, 11, 20)), ("EUR", date(2026, 11, 19))])
+    # the command line's words, as ever, and the same rates listed in Ukrainian
+    assert str(error) == "missing exchange rate: EUR on 2026-11-19, PLN on 2026-11-20"
+    assert english(missing_rates(error)) == str(error)
+    assert shown_error(error) == "немає курсу валюти: EUR на 19.11.2026, PLN на 20.11.2026"
