@@ -37,8 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if args.expect is not None and not args.verify:
         common.fail("--expect only applies to --verify")
         return 2
-    db = common.database(args)
-    who = common.actor(args, db)
+    db, who = common.signed_in(args)
     if args.verify:
         expect = audit_trail.parse_head(args.expect) if args.expect is not None else None
         result = audit_trail.verify(db, who, expect)

@@ -59,6 +59,12 @@ def close() -> None:
         _open.pop().dispose()
 
 
+def signed_in(args: argparse.Namespace) -> tuple[Database, Actor]:
+    """The database of `--db` and the user a command acts as (`actor`)."""
+    db = database(args)
+    return db, actor(args, db)
+
+
 def actor(args: argparse.Namespace, db: Database) -> Actor:
     """The signed-in user (signed in once per command); the set-up actor while the database has no
     users; an anonymous caller without --user."""

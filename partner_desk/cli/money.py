@@ -50,8 +50,8 @@ def register_spending(commands: argparse._SubParsersAction) -> None:  # type: ig
 
 
 def run_pay_project(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    paid = pay_project(db, common.actor(args, db), args.code, args.project_id, args.amount)
+    db, who = common.signed_in(args)
+    paid = pay_project(db, who, args.code, args.project_id, args.amount)
     if args.json:
         common.print_json(paid.as_dict())
         return 0
@@ -62,8 +62,8 @@ def run_pay_project(args: argparse.Namespace) -> int:
 
 
 def run_correct(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    done = correct(db, common.actor(args, db), args.code, args.amount, args.reason)
+    db, who = common.signed_in(args)
+    done = correct(db, who, args.code, args.amount, args.reason)
     print(f"corrected {done.agency} by {format_amount(done.amount, done.currency)} {done.currency}; "
           f"balance now {format_amount(done.balance_after, done.currency)} {done.currency}")
     return 0

@@ -35,8 +35,8 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
 
 
 def run_statement(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    actor = common.actor(args, db)
+    db, who = common.signed_in(args)
+    actor = who
     if args.preview:
         result = export_preview(db, actor, args.code, args.period, args.output, as_of=common.as_of(args.as_of),
                                 language=args.lang)
@@ -54,8 +54,8 @@ def run_statement(args: argparse.Namespace) -> int:
 
 
 def run_statements(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    actor = common.actor(args, db)
+    db, who = common.signed_in(args)
+    actor = who
     show = sys.stderr.isatty()
 
     def progress(done: int, total: int, code: str) -> None:

@@ -61,8 +61,7 @@ def _new_password(args: argparse.Namespace) -> str:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    who = common.actor(args, db)
+    db, who = common.signed_in(args)
     password = _new_password(args)
     added = accounts.add_user(db, who, args.name, args.role, password, args.display_name)
     print(f"added {added.name} ({args.role})")
@@ -71,22 +70,21 @@ def run_add(args: argparse.Namespace) -> int:
 
 def run_state(args: argparse.Namespace) -> int:
     """`users deactivate|activate|unlock NAME`: the service of the same name, then what it did."""
-    db = common.database(args)
-    getattr(accounts, args.step)(db, common.actor(args, db), args.name)
+    db, who = common.signed_in(args)
+    getattr(accounts, args.step)(db, who, args.name)
     print(f"{STATE_STEPS[args.step][1]} {args.name}")
     return 0
 
 
 def run_role(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    view = accounts.set_role(db, common.actor(args, db), args.name, args.role)
+    db, who = common.signed_in(args)
+    view = accounts.set_role(db, who, args.name, args.role)
     print(f"{view.name} now has the {view.role.label} role")
     return 0
 
 
 def run_password(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    who = common.actor(args, db)
+    db, who = common.signed_in(args)
     new = _new_password(args)
     # changing one's own password needs the current one: the one this command signed in with
     old = common.password(args) if who.signed_in and who.name == args.name else None
@@ -96,8 +94,8 @@ def run_password(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    found = accounts.list_users(db, common.actor(args, db))
+    db, who = common.signed_in(args)
+    found = accounts.list_users(db, who)
     if args.json:
         common.print_json([u.as_dict() for u in found])
         return 0

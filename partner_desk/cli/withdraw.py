@@ -93,8 +93,8 @@ def _ids(text: str) -> list[int]:
 
 
 def run_request(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    view = withdrawals.request_withdrawal(db, common.actor(args, db), args.code, args.amount, args.method, args.details,
+    db, who = common.signed_in(args)
+    view = withdrawals.request_withdrawal(db, who, args.code, args.amount, args.method, args.details,
                               common.as_of(args.as_of))
     if args.json:
         common.print_json(view.as_dict())
@@ -106,22 +106,22 @@ def run_request(args: argparse.Namespace) -> int:
 
 
 def run_approve(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    view = withdrawals.approve(db, common.actor(args, db), args.id, common.as_of(args.as_of))
+    db, who = common.signed_in(args)
+    view = withdrawals.approve(db, who, args.id, common.as_of(args.as_of))
     print(f"withdrawal {view.id} approved by {view.decided_by}")
     return 0
 
 
 def run_reject(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    view = withdrawals.reject(db, common.actor(args, db), args.id, args.reason)
+    db, who = common.signed_in(args)
+    view = withdrawals.reject(db, who, args.id, args.reason)
     print(f"withdrawal {view.id} rejected: the hold is released")
     return 0
 
 
 def run_cancel(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    view = withdrawals.cancel(db, common.actor(args, db), args.id)
+    db, who = common.signed_in(args)
+    view = withdrawals.cancel(db, who, args.id)
     print(f"withdrawal {view.id} cancelled: the hold is released")
     return 0
 
@@ -158,8 +158,8 @@ def _totals(totals: dict[str, str]) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    db = common.database(args)
-    result = payout_batches.export_batch(db, common.actor(args, db), args.method, args.output, args.ids,
+    db, who = common.signed_in(args)
+    result = payout_batches.export_batch(db, who, args.method, args.output, args.ids,
                           include_exported=args.include_exported)
     if args.json:
         common.print_json(result.as_dict())

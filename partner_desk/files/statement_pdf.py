@@ -26,17 +26,8 @@ from PySide6.QtWidgets import QApplication
 
 from partner_desk.domain.money import USD
 from partner_desk.domain.periods import Period
+from partner_desk.files import statement_model as model
 from partner_desk.files.figures import Money, Percent
-from partner_desk.files.statement_model import (
-    GroupTotal,
-    LineGroup,
-    LineSheet,
-    LineTotals,
-    Statement,
-    StatementLine,
-    StatementSummary,
-    Sums,
-)
 from partner_desk.files.statement_text import (
     GROUP_HEADINGS,
     GROUP_TOTALS,
@@ -170,8 +161,8 @@ class _Section:
     after: str = ""
 
 
-def write_statement_pdf(statement: Statement, path: Path, language: str = "en", *,
-                        audit_head: str | None = None) -> LineTotals:
+def write_statement_pdf(statement: model.Statement, path: Path, language: str = "en", *,
+                        audit_head: str | None = None) -> model.LineTotals:
     """Write the statement as a PDF in `language` and return the Lines totals as written.
 
     `audit_head` (COUNT:HASH of the audit trail when the statement was read) goes into the PDF's
@@ -210,7 +201,7 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=False)
 
 
-def _mark(s: StatementSummary, text: StatementText) -> str:
+def _mark(s: model.StatementSummary, text: StatementText) -> str:
     if not s.preview:
         return ""
     return f'<p style="color:#c00000; font-weight:bold;">{_e(text(PREVIEW_MARK))}</p>'
@@ -241,7 +232,7 @@ def _summary_figure(value: SummaryValue, text: StatementText) -> str:
     return _e(value or "—")
 
 
-def _summary(s: StatementSummary, text: StatementText) -> _Section:
+def _summary(s: model.StatementSummary, text: StatementText) -> _Section:
     _ = text.gettext
     rows = [None if row is None else (_(row.label), _summary_html(row, text)) for row in summary_rows(s)]
     body = []
@@ -261,7 +252,7 @@ LINE_NOWRAP = {0, 1, 3, 6, 7, 8, 9, 10, 11, 12, 13}
 SUMS_SHADE = "#f4f4f4"
 
 
-def _line_cells(line: StatementLine, s: StatementSummary, text: StatementText) -> list[str]:
+def _line_cells(line: model.StatementLine, s: model.StatementSummary, text: StatementText) -> list[str]:
     return [
         text.moment(line.paid_at), line.project_id, line.project_name, line.payment_id,
         text.service(line.service), line.refund_of or "", text.amount(line.amount, line.currency),
@@ -271,20 +262,21 @@ def _line_cells(line: StatementLine, s: StatementSummary, text: StatementText) -
     ]
 
 
-def _sums_row(label: str, sums: Sums, s: StatementSummary, text: StatementText) -> _Row:
+def _sums_row(label: str, sums: model.Sums, s: model.StatementSummary, text: StatementText) -> _Row:
     """A totals row: its label spans the empty cells up to the first figure, so a long one is not cut."""
     return _Row([label, text.amount(sums.usd_amount(), USD), text.amount(sums.partner_amount(s.currency), s.currency),
                  "", text.amount(sums.commission, s.currency), ""], bold=True, span=10, shade=SUMS_SHADE)
 
 
-def _lines(s: StatementSummary, lines: Iterable[StatementLine], text: StatementText) -> tuple[_Section, LineTotals]:
+def _lines(s: model.StatementSummary, lines: Iterable[model.StatementLine],
+           text: StatementText) -> tuple[_Section, model.LineTotals]:
     _ = text.gettext
     table = _Table(text.line_headings(s.currency), LINE_NUMERIC, LINE_NOWRAP)
-    sheet_lines = LineSheet(lines)
+    sheet_lines = model.LineSheet(lines)
     for row in sheet_lines:
-        if isinstance(row, LineGroup):
+        if isinstance(row, model.LineGroup):
             table.rows.append(_Row([_(GROUP_HEADINGS[row])], bold=True, italic=True, span=len(LINE_HEADINGS)))
-        elif isinstance(row, GroupTotal):
+        elif isinstance(row, model.GroupTotal):
             label = _("Total") if row.group is None else _(GROUP_TOTALS[row.group])
             table.rows.append(_sums_row(label, row.sums, s, text))
         else:
@@ -298,7 +290,7 @@ LEDGER_NUMERIC = {4, 6, 7, 8, 9}
 LEDGER_NOWRAP = {0, 3, 4, 5, 6, 7, 8, 9}
 
 
-def _ledger(s: StatementSummary, ledger: list[LedgerLine], text: StatementText) -> _Section:
+def _ledger(s: model.StatementSummary, ledger: list[LedgerLine], text: StatementText) -> _Section:
     _ = text.gettext
     cur = s.currency
     headings = text.ledger_headings()
@@ -402,7 +394,7 @@ def _margins(painter: QPainter, top: QRectF, bottom: QRectF, head: tuple[str, st
     painter.drawText(bottom, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, foot[2])
 
 
-def _print(sections: list[_Section], s: StatementSummary, text: StatementText, path: Path,
+def _print(sections: list[_Section], s: model.StatementSummary, text: StatementText, path: Path,
            audit_head: str | None) -> None:
     ensure_qt()
 

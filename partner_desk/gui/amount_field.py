@@ -19,13 +19,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from partner_desk.domain.errors import MissingRates, UserError
 from partner_desk.domain.money import USD
+from partner_desk.gui import colors
 from partner_desk.gui.amount_text import AmountProblem, Sign, example, read_amount
 from partner_desk.gui.ops import run_op
 from partner_desk.i18n import _, money
 from partner_desk.services.ledger import Conversion, usd_conversion
 from partner_desk.store.engine import Database
 
-RED = "color: #b00020;"
 MUTED = "color: #555555;"
 
 
@@ -109,7 +109,7 @@ class AmountField(QWidget):
         if self._value is None:
             empty = not self.edit.text().strip()
             self.preview.setTextFormat(Qt.TextFormat.PlainText)  # the reason quotes what was typed
-            self.preview.setStyleSheet(MUTED if empty else RED)
+            self.preview.setStyleSheet(MUTED if empty else colors.RED)
             self.preview.setText(_("Type the amount in {currency}, e.g. {example}").format(
                 currency=self.currency, example=example(self.currency, self.number_locale)) if empty else self._problem)
             return

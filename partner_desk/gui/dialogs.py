@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor, Role
+from partner_desk.gui import colors
 from partner_desk.gui.amount_field import AmountField, watch_fields
 from partner_desk.gui.ops import failure_text, run_op, show_error
 from partner_desk.gui.widgets import text_field
@@ -45,7 +46,7 @@ class FormShell(QDialog):
         self.error = QLabel()
         self.error.setObjectName("error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020;")
+        self.error.setStyleSheet(colors.RED)
         self.error.hide()
         self.body.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.domain.roles import Actor
-from partner_desk.gui import chain_watch, widgets
+from partner_desk.gui import chain_watch, colors, widgets
 from partner_desk.gui.change_watch import ChangeWatch, news
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
@@ -301,7 +301,8 @@ class MainWindow(QMainWindow):
         bar = self.statusBar()
         self.chain_label = QLabel()
         self.chain_label.setObjectName("status_chain")
-        self.chain_label.setStyleSheet("color: white; background: #b00020; font-weight: bold; padding: 2px 8px;")
+        self.chain_label.setStyleSheet(
+            f"color: white; background: {colors.RED_HEX}; font-weight: bold; padding: 2px 8px;")
         self.chain_label.hide()
         bar.addWidget(self.chain_label)
         self.change_label = QLabel()

@@ -14,17 +14,14 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from PySide6.QtGui import QColor
-
 from partner_desk.domain.money import per_currency
 from partner_desk.files.table_export import Money
+from partner_desk.gui import colors
 from partner_desk.gui.table_model import RIGHT, Column
 from partner_desk.i18n import _, money
 from partner_desk.services.reporting import Reporting
 
 R = TypeVar("R")
-NEGATIVE = QColor("#b00020")
-MISSING = QColor("#8a5a00")
 # a cell's value: the amount, its currency, and whether it is still being computed
 Cell = tuple[Decimal | None, str, bool]
 
@@ -65,7 +62,8 @@ def money_column(header: str, amount: Callable[[R], Decimal | None], currency: C
 
     return Column(header, _cell(amount, currency, pending), display=display,
                   align=RIGHT, sort_key=key, width=width,
-                  foreground=lambda r: MISSING if pending(r) else (NEGATIVE if (amount(r) or 0) < 0 else None),
+                  foreground=lambda r: colors.ATTENTION if pending(r)
+                  else (colors.NEGATIVE if (amount(r) or 0) < 0 else None),
                   export=export)
 
 
@@ -107,8 +105,9 @@ def equivalent_column(header: str, amount: Callable[[R], Decimal | None], curren
 
     return Column(header, _cell(amount, currency, pending), display=display, align=RIGHT,
                   sort_key=lambda v: equivalent_of(reporting(), v), width=width, tooltip=tooltip,
-                  foreground=lambda r: MISSING if pending(r) or (amount(r) is not None and equivalent(r) is None)
-                  else (NEGATIVE if (equivalent(r) or 0) < 0 else None),
+                  foreground=lambda r: colors.ATTENTION
+                  if pending(r) or (amount(r) is not None and equivalent(r) is None)
+                  else (colors.NEGATIVE if (equivalent(r) or 0) < 0 else None),
                   export=export)
 
 

@@ -237,12 +237,15 @@ def posted_lines(db: Database, period: Period, code: str) -> list[PeriodLine]:
             .where(Accrual.period == str(period), Agency.code == code)
             .order_by(Payment.paid_at, Payment.payment_id)
         )
-        return [
-            PeriodLine(p.paid_at, p.project_id, p.payment_id, p.service, from_minor(p.amount_minor, p.currency),
-                       p.currency, line.pay_rate, line.partner_rate, line.usd_amount, line.partner_amount,
-                       line.percent, from_minor(line.commission_minor, currency), line.late, p.refund_of)
-            for line, p, currency in session.execute(stmt)
-        ]
+        return [posted_line(line, p, currency) for line, p, currency in session.execute(stmt)]
+
+
+def posted_line(line: AccrualLine, p: Payment, currency: str) -> PeriodLine:
+    """A posted accrual line as the window shows it (the Accruals page and the agency page alike):
+    its payment, the rates it was priced at, its exact amounts and its commission in `currency`."""
+    return PeriodLine(p.paid_at, p.project_id, p.payment_id, p.service, from_minor(p.amount_minor, p.currency),
+                      p.currency, line.pay_rate, line.partner_rate, line.usd_amount, line.partner_amount,
+                      line.percent, from_minor(line.commission_minor, currency), line.late, p.refund_of)
 
 
 def lines_of(db: Database, view: PeriodView, code: str) -> list[PeriodLine]:

@@ -25,6 +25,7 @@ from partner_desk.domain.rewards import qualified as qualified_for
 from partner_desk.domain.roles import Actor
 from partner_desk.domain.tiers import TierHistory, TierTable
 from partner_desk.refusal_text import Refused
+from partner_desk.services.accrual_views import PeriodLine, posted_line
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.balances import balances
 from partner_desk.services.versions import ledger_head
@@ -369,22 +370,6 @@ def agency_payments(db: Database, code: str, period: Period | None = None,
         ]
 
 
-@dataclass(frozen=True, slots=True)
-class AccrualLineRow:
-    payment_id: str
-    project_id: str
-    local_date: date
-    service: str
-    amount: Decimal
-    payment_currency: str
-    usd_amount: Decimal
-    partner_amount: Decimal
-    percent: Decimal
-    commission: Decimal
-    late: bool
-    refund_of: str | None
-
-
 @dataclass(frozen=True)
 class AccrualRow:
     id: int
@@ -397,7 +382,7 @@ class AccrualRow:
     lines: int
     late_lines: int
     posted_at: datetime
-    line_rows: list[AccrualLineRow]
+    line_rows: list[PeriodLine]  # as the Accruals page shows them
 
 
 def agency_accruals(db: Database, code: str) -> list[AccrualRow]:
@@ -406,7 +391,7 @@ def agency_accruals(db: Database, code: str) -> list[AccrualRow]:
     with db.read() as session:
         found = list(session.scalars(select(Accrual).where(Accrual.agency_id == agency.id)
                                      .order_by(Accrual.period.desc())))
-        lines: dict[int, list[AccrualLineRow]] = {a.id: [] for a in found}
+        lines: dict[int, list[PeriodLine]] = {a.id: [] for a in found}
         stmt = (
             select(AccrualLine, Payment)
             .join(Payment, Payment.payment_id == AccrualLine.payment_id)
@@ -415,12 +400,7 @@ def agency_accruals(db: Database, code: str) -> list[AccrualRow]:
         )
         currencies = {a.id: a.currency for a in found}
         for line, payment in session.execute(stmt):
-            cur = currencies[line.accrual_id]
-            lines[line.accrual_id].append(AccrualLineRow(
-                payment.payment_id, payment.project_id, payment.local_date, payment.service,
-                from_minor(payment.amount_minor, payment.currency), payment.currency,
-                round_usd(line.usd_amount), line.partner_amount, line.percent,
-                from_minor(line.commission_minor, cur), line.late, payment.refund_of))
+            lines[line.accrual_id].append(posted_line(line, payment, currencies[line.accrual_id]))
     return [
         AccrualRow(a.id, a.period, a.currency, round_usd(a.turnover_usd), a.percent,
                    from_minor(a.amount_minor, a.currency), round_usd(a.reward_usd), a.lines, a.late_lines,

@@ -13,6 +13,7 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period
 from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.refusal_text import in_english
+from partner_desk.services.accrual_views import posted_lines
 from partner_desk.services.accruals import post_period
 from partner_desk.services.agency_detail import agency_accruals, agency_detail, agency_ledger, agency_payments
 from partner_desk.services.agency_views import AgencyFilter, agency_list, with_running_month
@@ -103,6 +104,9 @@ def test_detail_progress_benefits_chart_and_tabs(db, load) -> None:
     assert (march.period, march.amount, march.lines) == ("2025-03", Decimal("150.00"), 1)
     assert [(line.payment_id, line.commission, line.late) for line in march.line_rows] == [
         ("PAY1", Decimal("150.00"), False)]
+    # the agency page shows a posted accrual's lines exactly as the Accruals page does: rates included
+    assert march.line_rows == posted_lines(db, Period(2025, 3), "AG01")
+    assert (march.line_rows[0].pay_rate, march.line_rows[0].partner_rate) == (Decimal("1"), None)
     assert [(e.kind, e.amount, e.balance_after) for e in agency_ledger(db, "AG01")] == [
         ("accrual", Decimal("150.00"), Decimal("150.00"))]
 

@@ -9,14 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from partner_desk.domain.money import round_usd
 from partner_desk.domain.tiers import BEGINNING
 from partner_desk.files.statement_text import PREVIEW_MARK
 from partner_desk.files.table_export import Cell, Money, Percent, Rate, Sheet
-from partner_desk.gui import widgets
+from partner_desk.gui import colors, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.labels import SERVICES, label
 from partner_desk.gui.ops import Generation, run_op, show_error
@@ -26,9 +25,6 @@ from partner_desk.i18n import _, money, ngettext, percent, rate
 from partner_desk.services import accrual_views as views
 from partner_desk.services.accrual_views import AccrualRow, PeriodLine, PeriodView
 from partner_desk.services.exports import export_table
-
-LATE = QColor("#8a5a00")
-NEGATIVE = QColor("#b00020")
 
 
 def rate_text(value: Decimal | None) -> str:
@@ -56,7 +52,7 @@ def line_columns(ctx: AppContext, currency: Callable[[], str]) -> list[Column[Pe
         Column(_("Service"), lambda r: r.service, display=lambda v: label(SERVICES, v), width=90),
         Column(_("Amount"), lambda r: (r.amount, r.currency), display=lambda v: money(*v), align=RIGHT,
                sort_key=lambda v: v[0], width=110, min_width=100,
-               foreground=lambda r: NEGATIVE if r.amount < 0 else None),
+               foreground=lambda r: colors.NEGATIVE if r.amount < 0 else None),
         Column(_("Rate to USD"), lambda r: r.pay_rate, display=rate_text, align=RIGHT, width=80,
                tooltip=lambda r: _("{currency} per 1 USD on the payment's day").format(currency=r.currency),
                export=lambda r: Rate(r.pay_rate)),
@@ -73,9 +69,9 @@ def line_columns(ctx: AppContext, currency: Callable[[], str]) -> list[Column[Pe
                export=lambda r: Percent(r.percent)),
         Column(_("Commission"), lambda r: r.commission, display=lambda v: money(v, currency()), align=RIGHT,
                width=110, export=lambda r: Money(r.commission, currency()),
-               foreground=lambda r: NEGATIVE if r.commission < 0 else None),
+               foreground=lambda r: colors.NEGATIVE if r.commission < 0 else None),
         Column(_("Late"), lambda r: r.late, display=lambda v: _("late") if v else "", align=CENTER, width=60,
-               foreground=lambda r: LATE if r.late else None),
+               foreground=lambda r: colors.ATTENTION if r.late else None),
         Column(_("Refund of"), lambda r: r.refund_of, width=90),
     ]
 

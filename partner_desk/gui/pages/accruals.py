@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -27,14 +26,8 @@ from partner_desk.domain.periods import Period
 from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Action
 from partner_desk.files.table_export import Percent
-from partner_desk.gui import widgets
+from partner_desk.gui import colors, money_columns, widgets
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.money_columns import (
-    equivalent_header,
-    footer_text,
-    money_pair,
-    with_reporting,
-)
 from partner_desk.gui.ops import Cancelled, Generation, Operation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
 from partner_desk.gui.pages.accrual_lines import LinesPanel, PreviewExport
@@ -48,8 +41,6 @@ from partner_desk.services.accrual_views import AccrualRow, Calendar, PeriodView
 from partner_desk.services.accruals import AccrualRun, post_period
 from partner_desk.services.changes import Area
 from partner_desk.services.reporting import Reporting, reporting
-
-MUTED = QColor("#8a5a00")
 
 
 def priced_reporter(progress: Progress, text: str, period: Period) -> Callable[[int], None]:
@@ -79,14 +70,14 @@ def _columns(posted: bool, found: Callable[[], Reporting | None]) -> list[Column
                tooltip=lambda r: _("Licence turnover, USD: it set the percent")),
         Column(_("Percent"), lambda r: r.percent, percent, RIGHT, width=64,
                export=lambda r: Percent(r.percent)),
-        *money_pair(_("Commission"), lambda r: r.commission, _currency, found, width=120),
+        *money_columns.money_pair(_("Commission"), lambda r: r.commission, _currency, found, width=120),
         Column(_("Lines"), lambda r: r.lines, align=RIGHT, width=54),
         Column(_("Late lines"), lambda r: r.late_lines, lambda v: str(v) if v else "", RIGHT, width=70,
-               foreground=lambda r: MUTED if r.late_lines else None),
+               foreground=lambda r: colors.ATTENTION if r.late_lines else None),
         Column(_("Reward"), lambda r: r.reward_usd, lambda v: money(v, "USD"), RIGHT, width=100),
     ]
     if posted:
-        columns += money_pair(_("Balance now"), lambda r: r.balance, _currency, found, width=120)
+        columns += money_columns.money_pair(_("Balance now"), lambda r: r.balance, _currency, found, width=120)
     return columns
 
 
@@ -128,7 +119,7 @@ class AccrualsPage(Page):
 
         self.search.submitted.connect(self.show_first)
         self.reporting: Reporting | None = None
-        self.model: RowTableModel[AccrualRow] = RowTableModel(_columns(False, with_reporting(self)), self)
+        self.model: RowTableModel[AccrualRow] = RowTableModel(_columns(False, money_columns.with_reporting(self)), self)
         self._posted_columns = False
         self.table = table_view(self.model, self)
         self.table.setObjectName("accruals_table")
@@ -255,7 +246,7 @@ class AccrualsPage(Page):
         if view.posted != self._posted_columns:
             # a posted period adds the balance column
             self._posted_columns = view.posted
-            self.model.columns = _columns(view.posted, with_reporting(self))
+            self.model.columns = _columns(view.posted, money_columns.with_reporting(self))
         self._follow_reporting(found)
         self.lines.clear()
         self.model.set_rows(view.rows)
@@ -288,7 +279,7 @@ class AccrualsPage(Page):
         if isinstance(exc, UserError):
             # a preview that cannot be computed (a missing rate) says why, and cannot be posted either
             self.status.setText(_("{period}: {error}").format(period=period, error=exc))
-            self.status.setStyleSheet("color: #b00020;")
+            self.status.setStyleSheet(colors.RED)
             self._set_post_enabled([str(exc)])
         elif isinstance(exc, Cancelled):
             self.status.setText(_("Stopped: {period} was not computed. Press Refresh to compute it.").format(
@@ -317,12 +308,12 @@ class AccrualsPage(Page):
     def _follow_reporting(self, found: Reporting) -> None:
         for i, column in enumerate(self.model.columns):
             if not column.header and i > 0:
-                column.header = equivalent_header(self.model.columns[i - 1].header, found)
+                column.header = money_columns.equivalent_header(self.model.columns[i - 1].header, found)
 
     def _show_totals(self) -> None:
         """The commissions of the rows shown, per currency, and their grand total."""
         rows = self.model.rows()
-        text, tip = footer_text(((r.commission, r.currency) for r in rows), self.reporting)
+        text, tip = money_columns.footer_text(((r.commission, r.currency) for r in rows), self.reporting)
         self.grand_totals.setText(_("Commission of the {n} shown: {totals}").format(n=len(rows), totals=text))
         self.grand_totals.setToolTip(tip or "")
 

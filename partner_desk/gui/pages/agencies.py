@@ -30,13 +30,8 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.roles import Role
 from partner_desk.files.table_export import Percent
+from partner_desk.gui import colors, money_columns
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.money_columns import (
-    equivalent_header,
-    footer_text,
-    money_pair,
-    with_reporting,
-)
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.page import Page
 from partner_desk.gui.preferences import remember_flag, remembered_flag
@@ -55,7 +50,6 @@ from partner_desk.services.agency_views import (
 from partner_desk.services.changes import Area
 from partner_desk.services.reporting import Reporting, reporting
 
-NEGATIVE = QColor("#b00020")
 GOOD = QColor("#1b7f3b")
 
 
@@ -71,7 +65,7 @@ class Columns:
     """The agencies table's columns; the headers that name a period or a currency follow the data."""
 
     def __init__(self, page: AgenciesPage) -> None:
-        ctx, found = page.ctx, with_reporting(page)
+        ctx, found = page.ctx, money_columns.with_reporting(page)
         self.turnover: Column[AgencyRow] = Column(_("Last month"), lambda r: r.last_turnover_usd,
                                display=lambda v: money(v, "USD") if v is not None else "", align=RIGHT,
                                width=96, min_width=86, tooltip=lambda r: _("Licence turnover of last month, in USD"))
@@ -81,7 +75,7 @@ class Columns:
                               export=lambda r: Percent(r.last_percent) if r.last_percent is not None else None)
         def pair(name: str, amount: Callable[[AgencyRow], Decimal | None], width: int,
                  pending: Callable[[AgencyRow], bool] = _settled) -> tuple[Column[AgencyRow], Column[AgencyRow]]:
-            money, equivalent = money_pair(name, amount, _currency, found, width, 94, pending)
+            money, equivalent = money_columns.money_pair(name, amount, _currency, found, width, 94, pending)
             money.min_width, equivalent.min_width = 104, 78
             return money, equivalent
 
@@ -111,9 +105,9 @@ class Columns:
         self.turnover.header = _("Turnover\n{period}").format(period=data.last_period)
         self.reached.header = _("Reached\n{period}").format(period=data.last_period)
         self.running.header = _("Commission\n{period}").format(period=data.running_period)
-        self.running_eq.header = equivalent_header(_("Commission"), found)
-        self.balance_eq.header = equivalent_header(_("Balance"), found)
-        self.available_eq.header = equivalent_header(_("Available"), found)
+        self.running_eq.header = money_columns.equivalent_header(_("Commission"), found)
+        self.balance_eq.header = money_columns.equivalent_header(_("Balance"), found)
+        self.available_eq.header = money_columns.equivalent_header(_("Available"), found)
 
 
 class AgenciesPage(Page):
@@ -169,7 +163,7 @@ class AgenciesPage(Page):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
-        self.notes.setStyleSheet("color: #8a5a00;")
+        self.notes.setStyleSheet(colors.AMBER)
         self.notes.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -293,7 +287,7 @@ class AgenciesPage(Page):
                  [] if pending else [(r.running_commission, r.currency) for r in rows], pending),
                 (self.balance_totals, _("Balance"), [(r.balance, r.currency) for r in rows], False),
                 (self.available_totals, _("Available"), [(r.available, r.currency) for r in rows], False)):
-            text, tip = footer_text(amounts, self.reporting, pending=computing)
+            text, tip = money_columns.footer_text(amounts, self.reporting, pending=computing)
             label.setText(_("{name}: {totals}").format(name=name, totals=text))
             label.setToolTip(tip or "")
 

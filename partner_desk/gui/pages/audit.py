@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partner_desk.gui import colors
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.labels import ACTIONS, OUTCOMES, label
 from partner_desk.gui.ops import Progress, run_op
@@ -29,8 +29,6 @@ from partner_desk.gui.widgets import SearchField, into_table
 from partner_desk.i18n import _, moment, ngettext
 from partner_desk.services import audit_trail
 from partner_desk.services.changes import Area
-
-REFUSED = QColor("#b00020")
 
 
 def _utc(value: str) -> str:
@@ -94,7 +92,7 @@ class AuditPage(Page):
             Column(_("Action"), lambda r: r["action"], display=lambda v: label(ACTIONS, v), width=230),
             Column(_("Object"), lambda r: r["object"], width=180),
             Column(_("Outcome"), lambda r: r["outcome"], display=lambda v: label(OUTCOMES, v), width=90,
-                   foreground=lambda r: REFUSED if r["outcome"] != "ok" else None),
+                   foreground=lambda r: colors.NEGATIVE if r["outcome"] != "ok" else None),
             Column(_("Message"), lambda r: r["message"]),
         ]
         self.model: RowTableModel[dict[str, Any]] = RowTableModel(columns, self)
@@ -136,7 +134,7 @@ class AuditPage(Page):
         """Reading the trail needs the finance or admin role: say so on the page."""
         self.model.set_rows([])
         self.chain.setText(str(exc))
-        self.chain.setStyleSheet("color: #8a5a00;")
+        self.chain.setStyleSheet(colors.AMBER)
         self.verify_button.setEnabled(False)
         self.verify_button.setToolTip(str(exc))
         self.loaded.emit()
@@ -203,7 +201,7 @@ class AuditPage(Page):
             self.chain.setText(ngettext(
                 "The tables disagree with the audit trail: {n} problem", "The tables disagree with the audit "
                 "trail: {n} problems", len(check.problems)).format(n=len(check.problems)) + "\n" + "\n".join(shown))
-            self.chain.setStyleSheet("color: #b00020; font-weight: bold;")
+            self.chain.setStyleSheet(colors.RED + " font-weight: bold;")
         self.verified.emit(check)
 
     def focus_search(self) -> None:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Action, import_action, role_refusal
 from partner_desk.files.table import FileRejected, Problem
-from partner_desk.gui import widgets
+from partner_desk.gui import colors, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
@@ -38,8 +38,6 @@ KIND_LABELS = {
 # how a summary names the kind of file it read
 KIND_WORDS = {"agencies": N_("agencies"), "projects": N_("projects"), "payments": N_("payments"),
               "rates": N_("rates"), "tiers": N_("tiers")}
-RED = "color: #b00020;"
-GREEN = "color: #1b6e20;"
 
 
 @dataclass(frozen=True)
@@ -228,13 +226,13 @@ class ImportPage(Page):
                                   "nothing is written until you import a file that passed."))
         elif checked.passed:
             assert checked.summary is not None
-            self.status.setStyleSheet(GREEN)
+            self.status.setStyleSheet(colors.GREEN)
             self.status.setText(_("{file} passed the check: {summary}. Nothing is written until you "
                                   "press Import.").format(file=checked.path.name,
                                                           summary=summary_text(checked.summary)))
         else:
             count = max(checked.total, len(checked.problems))
-            self.status.setStyleSheet(RED)
+            self.status.setStyleSheet(colors.RED)
             if count > len(checked.problems):
                 self.status.setText(_(
                     "{file} cannot be imported: {n} problems; the first {shown} are listed below. "
@@ -253,7 +251,7 @@ class ImportPage(Page):
         if not isinstance(exc, Cancelled):
             self.checked = None  # a stopped import leaves the file's check standing
         self._set_import_enabled()
-        self.status.setStyleSheet(RED if not isinstance(exc, Cancelled) else "")
+        self.status.setStyleSheet(colors.RED if not isinstance(exc, Cancelled) else "")
         if isinstance(exc, Cancelled):
             self.status.setText(_("Stopped: nothing was written."))
         else:
@@ -306,7 +304,7 @@ class ImportPage(Page):
 
     def _imported(self, summary: ImportSummary) -> None:
         self.imported = summary
-        self.status.setStyleSheet(GREEN)
+        self.status.setStyleSheet(colors.GREEN)
         self.status.setText(_("Imported {file}: {summary}.").format(file=summary.file_name,
                                                                     summary=summary_text(summary)))
         self._set_import_enabled()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.roles import Action, Actor, Role, role_refusal
-from partner_desk.gui import labels, widgets
+from partner_desk.gui import colors, labels, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
@@ -88,7 +88,7 @@ class SettingsPage(Page):
         self.tabs.addTab(self.connection_section, _("Database"))
         layout = QVBoxLayout(self)
         self.note = QLabel(_("Only an admin changes these settings; you can read them."))
-        self.note.setStyleSheet("color: #8a5a00;")
+        self.note.setStyleSheet(colors.AMBER)
         layout.addWidget(self.note)
         layout.addWidget(self.tabs)
         self._follow_role()
@@ -166,7 +166,7 @@ class SettingsPage(Page):
         self.activate_button = self._button(_("Activate"), Action.USERS_ACTIVATE, self.activate_user)
         self.unlock_button = self._button(_("Unlock"), Action.USERS_UNLOCK, self.unlock_user)
         self.users_note = QLabel()
-        self.users_note.setStyleSheet("color: #8a5a00;")
+        self.users_note.setStyleSheet(colors.AMBER)
         return self._tab(self.users_note, self.users_view, buttons=[
             self.add_user_button, self.role_button, self.password_button, self.deactivate_button,
             self.activate_button, self.unlock_button])

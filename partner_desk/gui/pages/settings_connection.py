@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from partner_desk import connections
+from partner_desk.gui import colors
 from partner_desk.gui.ops import run_op
 from partner_desk.gui.preferences import settings
 from partner_desk.gui.widgets import text_field
@@ -102,7 +103,7 @@ class ConnectionTab(QWidget):
         return connections.with_password(text)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.status.setStyleSheet("color: #b00020;" if error else "")
+        self.status.setStyleSheet(colors.RED if error else "")
         self.status.setText(text)
 
     def test(self) -> None:

@@ -15,7 +15,7 @@ from babel import Locale
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from partner_desk import i18n
-from partner_desk.gui import language
+from partner_desk.gui import colors, language
 from partner_desk.gui.preferences import settings
 from partner_desk.i18n import _
 
@@ -75,7 +75,7 @@ class LanguageTab(QWidget):
         if override:
             note = QLabel(_("{variable}={value} is set: it decides the language and formats while it is set.")
                           .format(variable=language.ENVIRONMENT, value=override))
-            note.setStyleSheet("color: #8a5a00;")
+            note.setStyleSheet(colors.AMBER)
             note.setWordWrap(True)
             layout.addWidget(note)
         layout.addStretch(1)

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from partner_desk.domain.languages import LANGUAGES
 from partner_desk.domain.periods import Period
 from partner_desk.domain.roles import Action, role_refusal
-from partner_desk.gui import widgets
+from partner_desk.gui import colors, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.page import Page
@@ -38,8 +38,6 @@ from partner_desk.refusal_text import shown
 from partner_desk.services import accrual_views
 from partner_desk.services.changes import Area
 from partner_desk.services.statements import BulkResult, StatementResult, export_statements
-
-RED = "color: #b00020;"
 
 
 def default_folder() -> Path:
@@ -275,7 +273,7 @@ class StatementsPage(Page):
     def _failed(self, exc: Exception) -> None:
         self._finish()
         self.bar.hide()
-        self.status.setStyleSheet(RED)
+        self.status.setStyleSheet(colors.RED)
         self.status.setText(str(exc))
         show_error(self, exc)
         self.finished.emit()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.domain.tiers import NEAR_NEXT_LEVEL
-from partner_desk.gui import labels
+from partner_desk.gui import colors, labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.money_columns import totals_text
 from partner_desk.gui.ops import Progress, run_op, show_error
@@ -38,8 +38,6 @@ from partner_desk.refusal_text import shown
 from partner_desk.services.changes import EVERYTHING, Area
 from partner_desk.services.today import Requests, Today, near_levels, today_view
 
-GREEN = "color: #1b6e20;"
-AMBER = "color: #8a5a00;"
 LIST_ROWS = 5
 
 
@@ -204,18 +202,18 @@ class TodayPage(Page):
         if p.period is None:
             self.posting.set_summary(_("Nothing to post yet: no payment has been imported."))
         elif p.can_post:
-            self.posting.set_summary(_("{period} can be posted now.").format(period=p.period), GREEN)
+            self.posting.set_summary(_("{period} can be posted now.").format(period=p.period), colors.GREEN)
         else:
             self.posting.set_summary(_("{period} cannot be posted now: {reasons}.").format(
-                period=p.period, reasons="; ".join(shown(r) for r in p.refusals)), AMBER)
+                period=p.period, reasons="; ".join(shown(r) for r in p.refusals)), colors.AMBER)
 
     def _requests(self, box: Box, requests: Requests, view: Today, nothing: str) -> None:
         if not requests.count:
-            box.set_summary(nothing, GREEN)
+            box.set_summary(nothing, colors.GREEN)
             return
         text, tip = totals_text(requests.totals, view.reporting)
         box.set_summary(ngettext("{n} request: {totals}", "{n} requests: {totals}", requests.count)
-                        .format(n=requests.count, totals=text), AMBER)
+                        .format(n=requests.count, totals=text), colors.AMBER)
         box.summary.setToolTip(tip or "")
 
     def _near(self, view: Today) -> None:
@@ -225,7 +223,7 @@ class TodayPage(Page):
             box.set_summary(_("Previewing {period}: computing…").format(period=view.running))
         elif view.near_note:
             box.set_summary(_("The running month cannot be previewed: {reason}").format(reason=view.near_note),
-                            AMBER)
+                            colors.AMBER)
         elif not view.near:
             box.set_summary(_("No agency is within {share} of its next level in {period}.").format(
                 share=share, period=view.running))
@@ -248,7 +246,7 @@ class TodayPage(Page):
                 benefit=b.benefit, level=levels[b.min_reward_usd], period=b.last_month, state=state))
             names[b.code] = b.name
         if not per_agency:
-            box.set_summary(_("Every benefit reached has been delivered."), GREEN)
+            box.set_summary(_("Every benefit reached has been delivered."), colors.GREEN)
         else:
             box.set_summary(ngettext("{n} benefit to deliver, at {agencies}:",
                                      "{n} benefits to deliver, at {agencies}:", len(view.benefits))
@@ -291,15 +289,15 @@ class TodayPage(Page):
 
     def _rates(self, view: Today) -> None:
         if not view.currencies_in_use:
-            self.rates.set_summary(_("Every agency and project is in USD: no rate is needed."), GREEN)
+            self.rates.set_summary(_("Every agency and project is in USD: no rate is needed."), colors.GREEN)
         elif not view.missing_rates:
             self.rates.set_summary(_("Every currency in use has a rate dated today ({currencies}).").format(
-                currencies=", ".join(view.currencies_in_use)), GREEN)
+                currencies=", ".join(view.currencies_in_use)), colors.GREEN)
         else:
             parts = [_("{currency} (latest {day})").format(currency=m.currency, day=day(m.latest)) if m.latest
                      else _("{currency} (none at all)").format(currency=m.currency) for m in view.missing_rates]
             self.rates.set_summary(_("No rate dated today for {currencies}; until one is imported, the latest "
-                                     "rate before today is used.").format(currencies=", ".join(parts)), AMBER)
+                                     "rate before today is used.").format(currencies=", ".join(parts)), colors.AMBER)
 
     # opening ------------------------------------------------------------------------------------
     def _open_posting(self) -> None:

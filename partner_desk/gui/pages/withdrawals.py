@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from partner_desk.domain.withdrawals import Move, Status
-from partner_desk.gui import widgets
+from partner_desk.gui import colors, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.money_columns import (
     equivalent_header,
@@ -339,7 +339,7 @@ class WithdrawalsPage(Page):
 
     def show_failure(self, exc: Exception) -> None:
         """Say in the status line why an action was refused, and show the queue as it is now."""
-        self.status.setStyleSheet("color: #b00020;")
+        self.status.setStyleSheet(colors.RED)
         self.status.setText(str(exc))
         self.refresh()
 

@@ -26,7 +26,7 @@ from partner_desk.domain.periods import Period
 from partner_desk.domain.rewards import Fulfilment
 from partner_desk.domain.roles import Action, role_refusal
 from partner_desk.domain.withdrawals import THRESHOLD_USD
-from partner_desk.gui import labels
+from partner_desk.gui import colors, labels
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import Generation, Progress, run_op, show_error
 from partner_desk.gui.page import Page
@@ -126,7 +126,7 @@ class AgencyPage(Page):
         layout.addLayout(title)
         layout.addWidget(self.subheading)
         self.notes = QLabel()
-        self.notes.setStyleSheet("color: #8a5a00;")
+        self.notes.setStyleSheet(colors.AMBER)
         self.notes.setWordWrap(True)
         layout.addWidget(self.notes)
 

@@ -6,35 +6,25 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from partner_desk.domain.accrual import SERVICE_KINDS
 from partner_desk.domain.periods import Period
+from partner_desk.gui import colors
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.labels import ENTRY_KINDS, METHODS, SERVICES, STATES, entry_details, label
+from partner_desk.gui.pages.accrual_lines import line_columns
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.i18n import _, day, money, ngettext, percent
-from partner_desk.services.agency_detail import (
-    AccrualLineRow,
-    AccrualRow,
-    ConnectionRow,
-    LedgerRow,
-    PaymentRow,
-)
-
-MUTED = QColor("#777777")
-
-
-NEGATIVE = QColor("#b00020")
-LATE = QColor("#8a5a00")
+from partner_desk.services.accrual_views import PeriodLine
+from partner_desk.services.agency_detail import AccrualRow, ConnectionRow, LedgerRow, PaymentRow
 
 
 def _money(getter: Callable[[Any], Any], currency: Callable[[Any], str], header: str) -> Column[Any]:
     return Column(header, lambda r: (getter(r), currency(r)),
                   display=lambda v: money(v[0], v[1]) if v[0] is not None else "", align=RIGHT,
                   sort_key=lambda v: v[0], width=120,
-                  foreground=lambda r: NEGATIVE if (getter(r) or 0) < 0 else None)
+                  foreground=lambda r: colors.NEGATIVE if (getter(r) or 0) < 0 else None)
 
 
 class TableTab(QWidget):
@@ -63,7 +53,7 @@ def projects_tab(ctx: AppContext) -> TableTab:
         Column(_("Connected"), lambda r: r.connected_at, display=ctx.moment, width=170),
         Column(_("Disconnected"), lambda r: r.disconnected_at, display=ctx.moment, width=170),
         Column(_("Now"), lambda r: r.current, display=lambda v: _("connected") if v else _("history"),
-               foreground=lambda r: None if r.current else MUTED),
+               foreground=lambda r: None if r.current else colors.MUTED),
     ]
     tab = TableTab(columns)
     tab.bar.addWidget(QLabel(_("Every connection of every project, current ones in bold.")))
@@ -87,7 +77,7 @@ class PaymentsTab(TableTab):
             Column(_("Refund of"), lambda r: r.refund_of),
         ]
         for column in columns:
-            column.foreground = column.foreground or (lambda r: None if r.eligible else MUTED)
+            column.foreground = column.foreground or (lambda r: None if r.eligible else colors.MUTED)
         super().__init__(columns, parent)
         self.period = QComboBox()
         self.period.setObjectName("payment_period")
@@ -144,21 +134,10 @@ class AccrualsTab(QWidget):
             Column(_("Late"), lambda r: r.late_lines, align=RIGHT, width=60),
             Column(_("Posted"), lambda r: r.posted_at, display=ctx.moment),
         ]
-        lines: list[Column[AccrualLineRow]] = [
-            Column(_("Date"), lambda r: r.local_date, display=day, width=110),
-            Column(_("Payment"), lambda r: r.payment_id, width=110),
-            Column(_("Project"), lambda r: r.project_id, width=100),
-            _money(lambda r: r.amount, lambda r: r.payment_currency, _("Amount")),
-            Column(_("USD"), lambda r: r.usd_amount, display=lambda v: money(v, "USD"), align=RIGHT, width=110),
-            Column(_("Percent"), lambda r: r.percent, display=percent, align=RIGHT, width=70),
-            _money(lambda r: r.commission, lambda r: self._currency, _("Commission")),
-            Column(_("Late"), lambda r: r.late, display=lambda v: _("late") if v else "",
-                   foreground=lambda r: LATE if r.late else None),
-            Column(_("Refund of"), lambda r: r.refund_of),
-        ]
         self._currency = "USD"
         self.accruals: RowTableModel[AccrualRow] = RowTableModel(acc, self)
-        self.lines: RowTableModel[AccrualLineRow] = RowTableModel(lines, self)
+        # the same columns as the Accruals page's lines
+        self.lines: RowTableModel[PeriodLine] = RowTableModel(line_columns(ctx, lambda: self._currency), self)
         self.accrual_view = table_view(self.accruals)
         self.line_view = table_view(self.lines)
         self.line_label = QLabel(_("Select an accrual to see its lines."))
