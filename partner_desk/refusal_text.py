@@ -9,14 +9,16 @@ formats (the templates are marked `N_` and translated with `_`). A code's values
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from partner_desk.domain.errors import UserError
+from partner_desk.domain.errors import MissingRates, UserError
+from partner_desk.domain.languages import LANGUAGES, Language
 from partner_desk.domain.money import Money, format_amount, format_usd
-from partner_desk.domain.refusals import Dollars, Refusal
+from partner_desk.domain.refusals import Count, Dollars, Refusal, Said, ValueRefused
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
 from partner_desk.i18n import N_, _, day, money, number
@@ -54,6 +56,27 @@ ACTION_WORDS: dict[str, str] = {
 }
 
 ROLE_NAMES: dict[str, str] = {"manager": N_("manager"), "finance": N_("finance"), "admin": N_("admin")}
+# a statement language as a refusal names it in the window (in English, by its own name)
+LANGUAGE_NAMES: dict[str, str] = {"uk": N_("Ukrainian"), "en": N_("English")}
+# what other libraries say in English (a codec, the CSV reader, the XLSX reader), in the window's words
+SAID_WORDS: dict[str, str] = {
+    "invalid start byte": N_("invalid start byte"),
+    "invalid continuation byte": N_("invalid continuation byte"),
+    "unexpected end of data": N_("unexpected end of data"),
+    "line contains NUL": N_("line contains NUL"),
+    "File is not a zip file": N_("File is not a zip file"),
+    "it has no worksheet": N_("it has no worksheet"),
+    "its check digits are wrong": N_("its check digits are wrong"),
+    "its national check digits are wrong": N_("its national check digits are wrong"),
+    "its length is wrong for its country": N_("its length is wrong for its country"),
+    "its account number does not have its country's format": N_("its account number does not have its country's "
+                                                                 "format"),
+    "Permission denied": N_("Permission denied"),
+    "bank transfer": N_("bank transfer"),
+    "PayPal": N_("PayPal"),
+    "No such file or directory": N_("No such file or directory"),
+    "No space left on device": N_("No space left on device"),
+}
 STATUS_NAMES: dict[str, str] = {
     "pending": N_("pending"), "approved": N_("approved"), "paid": N_("paid"), "rejected": N_("rejected"),
     "cancelled": N_("cancelled"),
@@ -135,6 +158,194 @@ TEMPLATES: dict[str, str] = {
     "before_first": N_("{period} is before the first posted period {first}: its payments are accrued as late "
                        "in the next run; periods are posted in order"),
     "out_of_order": N_("periods are posted in order: the next period to post is {next}"),
+    # a file as a whole (files/table.py, files/xlsx_input.py)
+    "no_such_file": N_("{path}: no such file"),
+    "unknown_format": N_("{file}: unknown format '{suffix}' (use .csv or .xlsx)"),
+    "path_unreadable": N_("{path}: cannot be read ({detail})"),
+    "file_unreadable": N_("{file} cannot be read ({detail})"),
+    "not_utf8": N_("{file} is not UTF-8 text"),
+    "not_utf8_detail": N_("{file} is not UTF-8 text ({detail})"),
+    "csv_cell_too_long": N_("a cell is longer than {max} characters"),
+    "not_csv": N_("not readable as CSV ({detail})"),
+    "not_xlsx": N_("{file} is not a readable XLSX file ({detail})"),
+    "header_cell": N_("the header: column {n}: {problem}"),
+    "row_out_of_order": N_("the sheet lists this row twice or out of order: not a readable XLSX file"),
+    # an import's rows against each other and against what is stored (services/imports/)
+    "listed_again": N_("'{id}' is listed again on row {row} with different content"),
+    "not_a_language": N_("'{text}' is not a statement language: use uk or en"),
+    "not_a_language_near": N_("'{text}' is not a statement language: use uk or en (for {language} write {fixed})"),
+    "agency_known_as": N_("agency {agency} is known as '{name}'"),
+    "agency_known_currency": N_("agency {agency} is known with currency {currency}"),
+    "agency_accepted_at": N_("agency {agency} accepted the offer at {moment}"),
+    "agency_known_manager": N_("agency {agency} is known with manager '{manager}'"),
+    "agency_language_known": N_("agency {agency}'s statements are in {code} (a language is changed on the "
+                                "agency's page)"),
+    "not_a_service": N_("'{service}' is not a service kind ({kinds})"),
+    "refund_unnamed": N_("is empty, but a negative amount is a refund and must name its payment"),
+    "refund_not_negative": N_("a refund must have a negative amount"),
+    "refunds_itself": N_("a payment cannot refund itself"),
+    "payment_known_other": N_("'{id}' is known with other content ({project}, {moment}, {service}, {amount})"),
+    "refund_known_other": N_("'{id}' is known with other content ({project}, {moment}, {service}, {amount}, "
+                             "refund of {payment})"),
+    "refund_of_refund_in_file": N_("'{payment}' is itself a refund in this file"),
+    "unknown_payment": N_("unknown payment '{payment}'"),
+    "refund_of_refund": N_("'{payment}' is itself a refund"),
+    "refund_other_project": N_("the refunded payment {payment} belongs to project {project}"),
+    "refund_other_currency": N_("the refunded payment {payment} is in {currency}"),
+    "refund_before": N_("is before the refunded payment {payment} ({moment})"),
+    "refund_too_much": N_("refunds more than is left of {payment}: {amount} left"),
+    "unknown_agency": N_("unknown agency '{agency}'"),
+    "not_after_connected": N_("is not after connected_at"),
+    "project_known_as": N_("project {project} is known as '{name}'"),
+    "project_known_currency": N_("project {project} is known with currency {currency}"),
+    "project_named_on_row": N_("project {project} is named '{name}' on row {row}"),
+    "project_currency_on_row": N_("project {project} has currency {currency} on row {row}"),
+    "connected_elsewhere": N_("project {project} was connected at that moment to {agency}"),
+    "connection_ends": N_("this connection is known to end at {moment}"),
+    "connections_overlap": N_("connection of project {project} to {agency} from {moment} overlaps its "
+                              "connection to {other} from {since}"),
+    "rate_listed_again": N_("{currency} on {day} is listed on row {row} as {rate}"),
+    "rate_known": N_("{currency} on {day} is known as {rate}"),
+    "is_negative": N_("is negative"),
+    "threshold_listed_again": N_("{threshold} is listed for {period} on row {row} too"),
+    "threshold_negative": N_("threshold {threshold} is negative"),
+    "level_percent_range": N_("percent {percent} is not between 0 and 100"),
+    "threshold_twice": N_("threshold {threshold} is listed twice"),
+    "table_no_level": N_("a table needs at least one level"),
+    "table_used": N_("the table from {period} was used by a posted period and can no longer change"),
+    "table_posted": N_("{period} is already posted; a new table can take effect from {next} on"),
+    # a change made behind the product's back (services/authority.py, services/withdrawals.py)
+    "tampered": N_("{user} may not {action}: {problem}"),
+    "tampered_account": N_("{user} is in no audit record: the account was made behind the product's back"),
+    "tampered_role": N_("{user}'s role is {role} in the database but {needed} in the audit trail: it was "
+                        "changed behind the product's back; an admin must set it again"),
+    "tampered_active": N_("{user}'s account is active in the database but not in the audit trail: it was "
+                          "changed behind the product's back; an admin must set it again"),
+    "tampered_deactivated": N_("{user}'s account is deactivated in the database but not in the audit trail: it "
+                               "was changed behind the product's back; an admin must set it again"),
+    "tampered_password": N_("the password of {user} was changed behind the product's back; an admin must set "
+                            "it again"),
+    "request_tampered": N_("withdrawal {request} is {status}, but its ledger entries are not those of a {status} "
+                           "request: it was changed behind the product's back; nothing was changed (run audit "
+                           "--verify)"),
+    "request_tampered_an": N_("withdrawal {request} is {status}, but its ledger entries are not those of an "
+                              "{status} request: it was changed behind the product's back; nothing was changed "
+                              "(run audit --verify)"),
+    # a date chosen for an action or a read (domain/dates.py)
+    "the_date": N_("the date"),
+    "acceptance_date": N_("the acceptance date"),
+    "payout_date": N_("the payout date"),
+    "as_of_date": N_("--as-of"),
+    "date_after_today": N_("{what} {day} is after today ({today}): a date chosen for an action cannot be in the "
+                           "future"),
+    "as_of_after_today": N_("--as-of {day} is after today ({today}): things can be shown as they stood on a day "
+                            "that has come"),
+    "date_in_posted": N_("{what} {day} is in {period}, which is posted: its books are closed"),
+    # users and their passwords (domain/accounts.py, services/users.py)
+    "not_a_user_name": N_("'{name}' is not a user name (letters, digits, '.', '_', '-', '@'; up to 64)"),
+    "password_short": N_("the password is too short: at least {min} characters"),
+    "password_long": N_("the password is too long: at most {max} characters"),
+    "password_is_name": N_("the password is the user name '{name}' with digits or signs: choose another"),
+    "last_admin_deactivate": N_("{user} is the last active admin: add or activate another admin before "
+                                "deactivating {user}"),
+    "last_admin_role": N_("{user} is the last active admin: add or activate another admin before changing "
+                          "{user}'s role"),
+    "display_name": N_("display name: {problem}"),
+    "first_user_admin": N_("the database has no users yet: the first user must be an admin"),
+    "user_exists": N_("user '{user}' already exists"),
+    "no_user": N_("there is no user '{user}'"),
+    "deactivated_already": N_("{user} is deactivated already"),
+    "active_already": N_("{user} is active already"),
+    "role_already": N_("{user} has the {role} role already"),
+    "wrong_current_password": N_("the current password is wrong: the password was not changed"),
+    "not_locked": N_("{user} is not locked"),
+    # files a user writes (services/statements.py, services/exports.py)
+    "table_name": N_("{file}: give a name ending in .xlsx or .csv"),
+    "statement_name": N_("{path}: a statement is an Excel workbook or a PDF: give a name ending in .xlsx or .pdf"),
+    "no_folder": N_("{path}: the folder {folder} does not exist"),
+    "is_a_folder": N_("{path} is a folder: give a file name ending in .xlsx or .pdf"),
+    "is_a_file": N_("{path} is a file, not a folder"),
+    "cannot_write": N_("cannot write {path}: {detail}"),
+    "cannot_create_folder": N_("cannot create the folder {path}: {detail}"),
+    # IBANs and BICs (domain/payout_details.py, services/payout_accounts.py)
+    "iban_in_details": N_("the IBAN {iban} in the payout details is not valid: {problem}"),
+    "account_holder": N_("the payout account needs the company's name as its bank knows it"),
+    "not_an_iban": N_("'{text}' is not an IBAN"),
+    "iban_invalid": N_("the IBAN {iban} is not valid: {problem}"),
+    "iban_outside_sepa": N_("the IBAN {iban} is outside the SEPA zone: SEPA transfers cannot be paid from it"),
+    "not_a_bic": N_("'{text}' is not a BIC: {detail}"),
+    # payout batches (services/payout_batches.py)
+    "nothing_to_export": N_("there are no approved {method} requests to export"),
+    "nothing_to_export_left": N_("there are no approved {method} requests to export: requests {ids} are in earlier "
+                                 "batches not yet marked paid (export them again with --include-exported)"),
+    "not_a_folder": N_("{path} is not a folder"),
+    "cannot_write_payouts": N_("cannot write the payout files into {path}: {detail}"),
+    "cannot_read": N_("cannot read {path}: {detail}"),
+    "no_requests_in_file": N_("{file} holds no payout requests"),
+    "not_a_batch_file": N_("{file} is not a file of an exported payout batch (it lists requests {ids}): give the "
+                           "request ids instead ({ids})"),
+    "batch_reference": N_("marking payout batch {batch} paid needs the payout reference (--reference TEXT)"),
+    "requests_reference": N_("marking requests {ids} paid needs the payout reference (--reference TEXT)"),
+    # what changed since the window showed it (services/versions.py)
+    "request_moved": N_("withdrawal {request} was {status} by {user} since it was shown as {shown}: nothing was "
+                        "changed; reload"),
+    "request_moved_at": N_("withdrawal {request} was {status} by {user} at {moment} since it was shown as {shown}: "
+                           "nothing was changed; reload"),
+    "request_paid_since": N_("withdrawal {request} was marked paid by {user} since it was shown as {shown}: nothing "
+                             "was changed; reload"),
+    "request_paid_since_at": N_("withdrawal {request} was marked paid by {user} at {moment} since it was shown as "
+                                "{shown}: nothing was changed; reload"),
+    "balance_not_shown": N_("the balance of {agency} is not the one shown: nothing was changed; reload"),
+    "balance_changed": N_("the balance of {agency} changed since it was shown: {event} at {moment}: nothing was "
+                          "changed; reload"),
+    "balance_changed_one_more": N_("the balance of {agency} changed since it was shown: {event} at {moment} (and 1 "
+                                   "more change): nothing was changed; reload"),
+    "balance_changed_more": N_("the balance of {agency} changed since it was shown: {event} at {moment} (and {n} "
+                               "more changes): nothing was changed; reload"),
+    "event_posted": N_("{user} posted {period}"),
+    "event_paid_project": N_("{user} paid project {project}"),
+    "event_corrected": N_("{user} corrected it"),
+    "event_requested": N_("{user} requested withdrawal {request}"),
+    "event_marked_paid": N_("{user} marked withdrawal {request} paid"),
+    "event_cancelled": N_("{user} cancelled withdrawal {request}"),
+    "event_rejected": N_("{user} rejected withdrawal {request}"),
+    # a database this version cannot work on (services/schema.py)
+    "unknown_schema": N_("the database {url} has schema revision '{revision}', which this version of Partner Desk "
+                         "does not know (it was written by another version): nothing was changed"),
+    "moved_meanwhile": N_("withdrawal {request} was moved on by someone else meanwhile: nothing was changed"),
+    "has_users": N_("the database already has users: sign in as an admin to add one"),
+    "batch_not_paid": N_("payout batch {batch} cannot be marked paid, nothing was changed"),
+    "requests_not_paid": N_("requests {ids} cannot be marked paid, nothing was changed"),
+    "paid_already": N_("withdrawal {request} was already paid on {day} (reference {reference})"),
+    # exchange rates a computation needs (domain/errors.py MissingRates)
+    "missing_rates": N_("missing exchange rate: {rates}"),
+    "rate_on": N_("{currency} on {day}"),
+    # what a service looks up or needs (services/)
+    "unknown_project": N_("unknown project '{project}'"),
+    "not_connected_now": N_("project {project} is not connected to {agency} now (it is connected to {other})"),
+    "not_connected_at_all": N_("project {project} is not connected to {agency} now (it is connected to no "
+                               "agency)"),
+    "the_amount": N_("the amount"),
+    "correction_reason": N_("a correction needs a reason (--reason TEXT)"),
+    "table_not_added": N_("the table from {period} was not added"),
+    "level_problem": N_("level {level}: {column}: {problem}"),
+    "minimum_reward": N_("minimum reward"),
+    "benefit_no_name": N_("a benefit needs a name"),
+    "benefit_name": N_("the benefit's name {problem}"),
+    "level_no_benefit": N_("a reward level needs at least one benefit"),
+    "level_exists": N_("a reward level from ${worth} already exists"),
+    "unknown_reward_level": N_("unknown reward level {level}"),
+    "unknown_benefit": N_("unknown benefit {benefit}"),
+    "zone_fixed": N_("the time zone cannot change from {zone}: payments were already imported with their "
+                     "periods in it"),
+    "preview_posted": N_("{period} is posted: export its statement, not a preview"),
+    "not_posted": N_("{period} is not posted: a statement shows posted accruals only (a preview of it can be "
+                     "exported instead)"),
+    "offer_accepted_already": N_("{agency} accepted the partner offer on {day} already"),
+    "no_such_withdrawal": N_("there is no withdrawal {request}"),
+    "reject_reason": N_("rejecting withdrawal {request} needs a reason (--reason TEXT)"),
+    "paid_reference": N_("marking withdrawal {request} paid needs the payout reference (--reference TEXT)"),
+    "payout_details": N_("a withdrawal needs payout details (--details TEXT): account, card or PayPal address"),
 }
 
 
@@ -149,6 +360,16 @@ def _dollars(value: Decimal | Any) -> str:
 
 
 def _english_value(value: Any) -> str:
+    if isinstance(value, Refusal):
+        return english(value)
+    if isinstance(value, _Listed):
+        return ", ".join(english(item) for item in value.items)
+    if isinstance(value, Count):
+        return f"{value.value:,}"
+    if isinstance(value, Said):
+        return value.text
+    if isinstance(value, Language):
+        return LANGUAGES[value.code]
     if isinstance(value, Money):
         return f"{format_amount(value.amount, value.currency)} {value.currency}"
     if isinstance(value, Dollars):
@@ -164,7 +385,23 @@ def _english_value(value: Any) -> str:
     return "(set-up)" if value is None else str(value)
 
 
+def _shown_words(value: Refusal | Count | Said | Language) -> str:
+    if isinstance(value, Refusal):
+        return shown(value)
+    if isinstance(value, Count):
+        return number(Decimal(value.value), 0)
+    if isinstance(value, Said):
+        return _(SAID_WORDS[value.text]) if value.text in SAID_WORDS else value.text
+    return _(LANGUAGE_NAMES[value.code])
+
+
 def _shown_value(value: Any) -> str:
+    if isinstance(value, Refusal | Count | Said | Language):
+        return _shown_words(value)
+    if isinstance(value, _Listed):
+        return ", ".join(shown(item) for item in value.items)
+    if isinstance(value, datetime):  # a moment as the file writes it, without ISO's Latin 'T'
+        return value.isoformat(sep=" ")
     if isinstance(value, Money):
         return money(value.amount, value.currency)
     if isinstance(value, Dollars):
@@ -215,12 +452,14 @@ class Refused(UserError):
     after `prefix` when one is given ("cannot pay project P1 from AG01: …"); the window writes the same
     reasons in its own language (`shown_error`)."""
 
-    def __init__(self, *reasons: Refusal | str, prefix: Refusal | None = None, joiner: str = "; ") -> None:
+    def __init__(self, *reasons: Refusal | str, prefix: Refusal | None = None, joiner: str = "; ",
+                 prefix_joiner: str = ": ") -> None:
         self.reasons = tuple(r if isinstance(r, Refusal) else text("text", r) for r in reasons)
         self.prefix = prefix
         self.joiner = joiner
+        self.prefix_joiner = prefix_joiner
         written = joiner.join(self.texts)
-        super().__init__(f"{english(prefix)}: {written}" if prefix else written)
+        super().__init__(f"{english(prefix)}{prefix_joiner}{written}" if prefix else written)
 
     @property
     def texts(self) -> list[str]:
@@ -235,12 +474,27 @@ def raise_refusals(reasons: Iterable[Refusal], prefix: Refusal | None = None, jo
         raise Refused(*found, prefix=prefix, joiner=joiner)
 
 
+def missing_rates(error: MissingRates) -> Refusal:
+    """The rates a computation lacks, as a refusal ("missing exchange rate: PLN on 2026-11-20, …")."""
+    listed = [Refusal("rate_on", {"currency": currency, "day": day}) for currency, day in error.missing]
+    return Refusal("missing_rates", {"rates": _Listed(tuple(listed))})
+
+
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """Refusals written one after another, separated by commas."""
+
+    items: tuple[Refusal, ...]
+
+
 def shown_error(error: BaseException) -> str:
     """An error as the window shows it: a refusal's reasons in the window's language, one a line;
     any other error's message as it is."""
+    if isinstance(error, MissingRates):  # its English is `missing_rates` of the same rates, word for word
+        return shown(missing_rates(error))
     if isinstance(error, Refused) and all(r.code in TEMPLATES for r in error.reasons):
         written = error.joiner.join(shown(r) for r in error.reasons)
-        return f"{shown(error.prefix)}: {written}" if error.prefix else written
+        return f"{shown(error.prefix)}{error.prefix_joiner}{written}" if error.prefix else written
     return str(error)
 
 
@@ -251,3 +505,10 @@ def in_english(found: Refusal | Iterable[Refusal] | None) -> str | list[str] | N
     if isinstance(found, Refusal):
         return english(found)
     return [english(r) for r in found]
+
+
+def refused(exc: ValueError, prefix: Refusal | None = None) -> UserError:
+    """A value the user gave that cannot be read, as the refusal to raise: typed when its reason is
+    (`ValueRefused`), so the window words it in its language; else its message as it is."""
+    reason = exc.refusal if isinstance(exc, ValueRefused) else text("text", str(exc))
+    return Refused(reason, prefix=prefix)

@@ -7,17 +7,18 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from partner_desk import i18n
+from partner_desk.domain.languages import Language
 from partner_desk.domain.ledger import Position, check_amount, correction_refusals, spend_refusals
 from partner_desk.domain.money import Money
 from partner_desk.domain.periods import Period
-from partner_desk.domain.refusals import Dollars, Refusal
+from partner_desk.domain.refusals import Dollars, Refusal, Said
 from partner_desk.domain.roles import Action, Actor, Role, role_refusal
 from partner_desk.domain.withdrawals import THRESHOLD_USD, Status, withdrawal_refusals
 from partner_desk.refusal_text import (
@@ -43,9 +44,21 @@ SAMPLES: dict[str, Any] = {
     "max": 200, "char": "U+0007", "code": "ГРН",
     "text": "сто", "fixed": "100.50", "last": date(2099, 12, 31), "value": "#Н/Д", "min": "0.000001",
     "percent": "12,5", "zone": "Європа/Київ", "latest": date(2025, 4, 16),
+    "id": "ПЛ-7", "row": 12, "name": "Сонце", "manager": "олена", "moment": datetime(2025, 4, 1, 9, 30, tzinfo=UTC),
+    "since": datetime(2025, 1, 1, tzinfo=UTC), "service": "підписка", "kinds": "підписка, номери",
+    "payment": "ПЛ-1", "other": "АГ02", "rate": Decimal("41.25"), "threshold": Decimal("5000"), "level": 2,
+    "column": "поріг", "problem": Refusal("cell_empty"), "benefit": 3, "detail": Said("invalid start byte"),
+    "n": 4, "path": "/дані/платежі.ткст", "file": "платежі.ткст", "suffix": ".ткст", "language": Language("uk"),
+    "what": Refusal("payout_date"), "iban": "ЮА21 3223", "folder": "/дані",
+    "method": "банківський переказ", "ids": "3, 4", "batch": 2, "shown": Status.PENDING,
+    "event": Refusal("event_corrected", {"user": "олена"}), "url": "база.дб", "revision": "0099", "reference": "Р-1",
+    "rates": "ГРН на 20.11.2026",
 }
-# what may stay Latin: a currency code written beside an amount, a character's Unicode name
-CURRENCY_CODE = re.compile(r"\b[A-Z]{3}\b|U\+[0-9A-F]{4}")
+# what may stay Latin: a currency code written beside an amount, a character's Unicode name, the
+# product's name, a file format or encoding, the banks' names of an account (IBAN, SEPA, BIC), and the codes
+# and column names a file is written with
+CURRENCY_CODE = re.compile(r"\b[A-Z]{3}\b|U\+[0-9A-F]{4}|Partner Desk|XLSX|UTF-8|ZIP|NUL|PayPal|IBAN|SEPA|Excel"
+                           r"|\.csv|\.xlsx|\.pdf|\buk\b|\ben\b|connected_at")
 
 
 def _sample(code: str) -> Refusal:

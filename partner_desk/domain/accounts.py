@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Role
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
@@ -19,36 +20,36 @@ FAILURE_WINDOW = timedelta(minutes=15)
 LOCK_FOR = timedelta(minutes=15)
 
 
-def name_refusal(name: str) -> str | None:
+def name_refusal(name: str) -> Refusal | None:
     if NAME.fullmatch(name):  # fullmatch: `$` would let a trailing line break through
         return None
-    return f"'{name}' is not a user name (letters, digits, '.', '_', '-', '@'; up to 64)"
+    return Refusal("not_a_user_name", {"name": name})
 
 
-def password_refusal(name: str, password: str) -> str | None:
+def password_refusal(name: str, password: str) -> Refusal | None:
     """Why a new password is refused: too short, too long, or nothing but the user name with digits or
     signs around it ("olena", "Olena-2026!"). A pass phrase that has the name among other words is
     allowed: its other words are what makes it hard to guess."""
     if len(password) < MIN_PASSWORD:
-        return f"the password is too short: at least {MIN_PASSWORD} characters"
+        return Refusal("password_short", {"min": MIN_PASSWORD})
     if len(password) > MAX_PASSWORD:
-        return f"the password is too long: at most {MAX_PASSWORD} characters"
+        return Refusal("password_long", {"max": MAX_PASSWORD})
     if name and name.casefold() in password.casefold():
         rest = password.casefold().replace(name.casefold(), "")
         if not any(ch.isalpha() for ch in rest):
-            return f"the password is the user name '{name}' with digits or signs: choose another"
+            return Refusal("password_is_name", {"name": name})
     return None
 
 
 def admin_change_refusal(name: str, role: Role, active: bool, new_role: Role | None, new_active: bool | None,
-                         active_admins: int) -> str | None:
+                         active_admins: int) -> Refusal | None:
     """The last active admin stays: it can be neither deactivated nor given another role."""
     if role is not Role.ADMIN or not active or active_admins > 1:
         return None
     if new_active is False:
-        return f"{name} is the last active admin: add or activate another admin before deactivating {name}"
+        return Refusal("last_admin_deactivate", {"user": name})
     if new_role is not None and new_role is not Role.ADMIN:
-        return f"{name} is the last active admin: add or activate another admin before changing {name}'s role"
+        return Refusal("last_admin_role", {"user": name})
     return None
 
 

@@ -12,34 +12,43 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from partner_desk.domain.bounds import day_problem
+from partner_desk.domain.bounds import FIRST_DAY, LAST_DAY
 from partner_desk.domain.periods import Period
+from partner_desk.domain.refusals import Refusal
+
+# how a refusal names the date it refuses, by the words the caller gives
+DATE_NAMES = {"the date": "the_date", "the acceptance date": "acceptance_date", "the payout date": "payout_date",
+              "--as-of": "as_of_date"}
 
 
-def _come(day: date, today: date, after_today: str) -> str | None:
+def _named(what: str) -> Refusal:
+    return Refusal(DATE_NAMES[what]) if what in DATE_NAMES else Refusal("text", {"text": what})
+
+
+def _come(day: date, today: date, after_today: Refusal) -> Refusal | None:
     """Why `day` cannot be used: it is outside the product's years, or after today (`after_today`)."""
-    return day_problem(day) or (after_today if day > today else None)
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return Refusal("date_outside", {"text": day.isoformat(), "first": FIRST_DAY, "last": LAST_DAY})
+    return after_today if day > today else None
 
 
-def future_refusal(day: date, today: date, what: str = "the date") -> str | None:
+def future_refusal(day: date, today: date, what: str = "the date") -> Refusal | None:
     """Why `day` cannot be used: it is outside the product's years, or after today."""
-    return _come(day, today, f"{what} {day} is after today ({today}): a date chosen for an action cannot be in "
-                             "the future")
+    return _come(day, today, Refusal("date_after_today", {"what": _named(what), "day": day, "today": today}))
 
 
-def as_of_refusal(day: date, today: date) -> str | None:
+def as_of_refusal(day: date, today: date) -> Refusal | None:
     """Why a read cannot show things as they stood on `day`: it is outside the product's years, or
     it has not come."""
-    return _come(day, today, f"--as-of {day} is after today ({today}): things can be shown as they stood on a "
-                             "day that has come")
+    return _come(day, today, Refusal("as_of_after_today", {"day": day, "today": today}))
 
 
-def write_date_refusal(day: date, today: date, posted: Collection[Period], what: str = "the date") -> str | None:
+def write_date_refusal(day: date, today: date, posted: Collection[Period], what: str = "the date") -> Refusal | None:
     """Why `day` cannot date a write: it is after today, or its month is posted (its books are closed)."""
     future = future_refusal(day, today, what)
     if future is not None:
         return future
     period = Period.of(day)
     if period in posted:
-        return f"{what} {day} is in {period}, which is posted: its books are closed"
+        return Refusal("date_in_posted", {"what": _named(what), "day": day, "period": period})
     return None

@@ -24,6 +24,8 @@ from schwifty.exceptions import (
 )
 from schwifty.registry import get_iban_spec
 
+from partner_desk.domain.refusals import Refusal, Said
+
 SHORTEST_IBAN = 15
 LONGEST_IBAN = 34
 _START = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}[0-9]{2}")
@@ -144,9 +146,9 @@ def _problem(compact: str) -> str | None:
     return None
 
 
-def iban_refusals(details: str) -> list[str]:
+def iban_refusals(details: str) -> list[Refusal]:
     """Why the IBANs written in payout details cannot be used (empty when every one is valid)."""
-    return [f"the IBAN {t.written} in the payout details is not valid: {t.problem}"
+    return [Refusal("iban_in_details", {"iban": t.written, "problem": Said(t.problem or "")})
             for t in iban_texts(details) if not t.valid]
 
 

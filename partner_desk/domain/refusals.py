@@ -24,6 +24,21 @@ class Dollars:
 
 
 @dataclass(frozen=True, slots=True)
+class Count:
+    """A count written with grouped digits: "131,072" in English, "131 072" in Ukrainian."""
+
+    value: int
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """Words another library said in English (a codec's or the operating system's reason): written as
+    they are in English, translated in the window when the catalog knows them."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Refusal:
     """Why a rule refuses: a stable code (also given in JSON beside the text) and its values."""
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from partner_desk.domain.periods import Period
+from partner_desk.domain.refusals import Refusal
 
 ZERO = Decimal(0)
 BEGINNING = Period(1, 1)
@@ -31,20 +32,20 @@ DEFAULT_LEVELS: tuple[Level, ...] = (
 )
 
 
-def validate_levels(levels: Iterable[Level]) -> list[str]:
-    """Every problem of a table, empty when it is sound."""
-    problems: list[str] = []
+def validate_levels(levels: Iterable[Level]) -> list[Refusal]:
+    """Every problem of a table, typed, empty when it is sound."""
+    problems: list[Refusal] = []
     seen: set[Decimal] = set()
     for level in levels:
         if level.min_usd < 0:
-            problems.append(f"threshold {level.min_usd} is negative")
+            problems.append(Refusal("threshold_negative", {"threshold": level.min_usd}))
         if not ZERO <= level.percent <= 100:
-            problems.append(f"percent {level.percent} is not between 0 and 100")
+            problems.append(Refusal("level_percent_range", {"percent": level.percent}))
         if level.min_usd in seen:
-            problems.append(f"threshold {level.min_usd} is listed twice")
+            problems.append(Refusal("threshold_twice", {"threshold": level.min_usd}))
         seen.add(level.min_usd)
     if not seen:
-        problems.append("a table needs at least one level")
+        problems.append(Refusal("table_no_level"))
     return problems
 
 

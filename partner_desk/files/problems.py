@@ -86,6 +86,7 @@ class FileRejected(UserError):
                 collected.append(problem)
         self.problems = collected.first()
         self.total = collected.count
+        self.what = what
         head = f"{what} refused: {self.total} problem{'s' if self.total != 1 else ''}, nothing was written"
         lines = [head, *(str(p) for p in self.problems)]
         if self.total > len(self.problems):

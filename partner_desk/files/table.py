@@ -15,13 +15,13 @@ from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType
 
-from partner_desk.domain.errors import UserError
-from partner_desk.domain.refusals import Refusal
+from partner_desk.domain.refusals import Count, Refusal, Said
 from partner_desk.files.problems import PROBLEM_CAP as PROBLEM_CAP
 from partner_desk.files.problems import FileRejected as FileRejected
 from partner_desk.files.problems import Problem as Problem
 from partner_desk.files.problems import Problems as Problems
 from partner_desk.files.problems import RawRow as RawRow
+from partner_desk.refusal_text import Refused
 
 
 class Cells(dict[str, str]):
@@ -89,10 +89,10 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, RawRow]]]:
         raise FileRejected([Problem.of(1, "", Refusal("no_header"))], path.name) from None
     except UnicodeDecodeError:
         handle.close()
-        raise FileRejected([Problem(0, "", f"{path.name} is not UTF-8 text")], path.name) from None
+        raise FileRejected([Problem.of(0, "", Refusal("not_utf8", {"file": path.name}))], path.name) from None
     except csv.Error as exc:
         handle.close()
-        raise FileRejected([Problem(1, "", _csv_problem(exc))], path.name) from None
+        raise FileRejected([Problem.of(1, "", _csv_problem(exc))], path.name) from None
 
     def rows() -> Iterator[tuple[int, RawRow]]:
         number = 1
@@ -102,21 +102,22 @@ def _csv_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, RawRow]]]:
                 for number, cells in enumerate(reader, start=2):
                     yield number, (cells, no_problems)
             except UnicodeDecodeError as exc:
-                problem = Problem(0, "", f"{path.name} is not UTF-8 text ({exc.reason})")
+                problem = Problem.of(0, "", Refusal("not_utf8_detail", {"file": path.name,
+                                                                        "detail": Said(exc.reason)}))
                 raise FileRejected([problem], path.name) from None
             except csv.Error as exc:
-                raise FileRejected([Problem(number + 1, "", _csv_problem(exc))], path.name) from None
+                raise FileRejected([Problem.of(number + 1, "", _csv_problem(exc))], path.name) from None
             except OSError as exc:
-                raise FileRejected([Problem(0, "", f"{path.name} cannot be read ({exc.strerror or exc})")],
-                                   path.name) from None
+                unread = Refusal("file_unreadable", {"file": path.name, "detail": Said(str(exc.strerror or exc))})
+                raise FileRejected([Problem.of(0, "", unread)], path.name) from None
 
     return [h.strip().lower() for h in header], rows()
 
 
-def _csv_problem(exc: csv.Error) -> str:
+def _csv_problem(exc: csv.Error) -> Refusal:
     if "field limit" in str(exc):
-        return f"a cell is longer than {csv.field_size_limit():,} characters"
-    return f"not readable as CSV ({exc})"
+        return Refusal("csv_cell_too_long", {"max": Count(csv.field_size_limit())})
+    return Refusal("not_csv", {"detail": Said(str(exc))})
 
 
 def open_table(path: Path | str, percent_columns: Collection[str] = ()) -> RowSource:
@@ -126,7 +127,7 @@ def open_table(path: Path | str, percent_columns: Collection[str] = ()) -> RowSo
     path = Path(path)
     try:
         if not path.is_file():
-            raise UserError(f"{path}: no such file")
+            raise Refused(Refusal("no_such_file", {"path": str(path)}))
         suffix = path.suffix.lower()
         if suffix == ".csv":
             header, rows = _csv_rows(path)
@@ -135,9 +136,10 @@ def open_table(path: Path | str, percent_columns: Collection[str] = ()) -> RowSo
 
             header, rows = xlsx_rows(path, percent_columns)
         else:
-            raise UserError(f"{path.name}: unknown format '{suffix}' (use .csv or .xlsx)")
+            raise Refused(Refusal("unknown_format", {"file": path.name, "suffix": suffix}))
     except OSError as exc:  # a name too long, a file without read permission, a failing disk
-        raise UserError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        detail = Said(str(exc.strerror or exc))
+        raise Refused(Refusal("path_unreadable", {"path": str(path), "detail": detail})) from None
     return RowSource(path, header, rows)
 
 

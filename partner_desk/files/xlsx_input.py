@@ -30,7 +30,7 @@ from openpyxl import load_workbook
 from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.worksheet._reader import WorkSheetParser
 
-from partner_desk.domain.refusals import Refusal
+from partner_desk.domain.refusals import Refusal, Said
 from partner_desk.files.problems import FileRejected, Problem, RawRow
 
 FORMULA = Refusal("formula_cell")
@@ -47,7 +47,8 @@ def is_percent_format(number_format: str) -> bool:
 
 def unreadable(path: Path, exc: BaseException | str) -> FileRejected:
     detail = exc if isinstance(exc, str) else (str(exc).splitlines() or [""])[0] or type(exc).__name__
-    return FileRejected([Problem(0, "", f"{path.name} is not a readable XLSX file ({detail})")], path.name)
+    reason = Refusal("not_xlsx", {"file": path.name, "detail": Said(detail)})
+    return FileRejected([Problem.of(0, "", reason)], path.name)
 
 
 class _SharedStrings(list[Any]):
@@ -185,8 +186,8 @@ def xlsx_rows(path: Path, percent_columns: Collection[str] = ()) -> tuple[list[s
         texts, bad = _row(sheet, first[1], ())
         if bad:
             sheet.close()
-            raise FileRejected([Problem(1, "", f"the header: column {i + 1}: {p}") for i, p in bad.items()],
-                               path.name)
+            raise FileRejected([Problem.of(1, "", Refusal("header_cell", {"n": i + 1, "problem": p}))
+                                for i, p in bad.items()], path.name)
         header = [t.strip().lower() for t in texts]
         while header and not header[-1]:
             header.pop()
@@ -197,8 +198,7 @@ def xlsx_rows(path: Path, percent_columns: Collection[str] = ()) -> tuple[list[s
         try:
             for number, cells in itertools.chain(pending, rows):
                 if number <= last:
-                    raise FileRejected([Problem(number, "", "the sheet lists this row twice or out of order: "
-                                                            "not a readable XLSX file")], path.name)
+                    raise FileRejected([Problem.of(number, "", Refusal("row_out_of_order"))], path.name)
                 last = number
                 yield number, _row(sheet, cells, percent)
         finally:

@@ -29,12 +29,13 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-from partner_desk import errorlog
+from partner_desk import errorlog, refusal_text
 from partner_desk.domain.errors import UserError
 from partner_desk.files import statement_pdf
+from partner_desk.files.problems import FileRejected, Problem
 from partner_desk.gui import widgets
-from partner_desk.i18n import _
-from partner_desk.refusal_text import shown_error
+from partner_desk.i18n import _, ngettext
+from partner_desk.refusal_text import shown, shown_error
 from partner_desk.services.authority import Refused
 from partner_desk.store.engine import DatabaseBusy
 
@@ -273,15 +274,30 @@ def record_failures_with(recorder: Callable[[str, str], None] | None) -> None:
     _failure_recorder[:] = [] if recorder is None else [recorder]
 
 
+def problem_line(problem: Problem) -> str:
+    """A file's problem in the window's language: "рядок 3: currency: …"."""
+    where = [_("row {n}").format(n=problem.row)] if problem.row > 0 else []
+    where += [problem.column] if problem.column else []
+    return ": ".join([*where, shown(problem.reason) if problem.reason is not None else problem.message])
+
+
 def show_error(parent: QWidget | None, exc: BaseException, trace: str = "", action: str = "") -> None:
     """A UserError's message as is; a busy database explained; anything else in one line naming
     `action` and the log file its traceback went to."""
     if isinstance(exc, Cancelled):
         return
-    if isinstance(exc, UserError):
+    if isinstance(exc, FileRejected):  # a file's problems, each in the window's language
+        widgets.warn(parent, ngettext(
+            "{file} cannot be imported: {n} problem, listed below. Nothing was written.",
+            "{file} cannot be imported: {n} problems, listed below. Nothing was written.",
+            exc.total).format(file=exc.what, n=exc.total), details="\n".join(problem_line(p) for p in exc.problems))
+    elif isinstance(exc, UserError):
         problems = getattr(exc, "problems", None)
         details = "\n".join(str(p) for p in problems) if problems else ""
+        if problems and isinstance(exc, refusal_text.Refused) and shown_error(exc) != str(exc):
+            details = "\n".join(shown(r) for r in exc.reasons)  # typed: in the window's language
         widgets.warn(parent, shown_error(exc), details=details)
+    if isinstance(exc, UserError):
         if isinstance(exc, Refused) and parent is not None:
             # the user's role or state may have changed: the window follows it at once
             follow = getattr(parent.window(), "refresh_standing", None)

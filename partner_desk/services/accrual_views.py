@@ -19,10 +19,10 @@ from partner_desk.domain.accrual import Line
 from partner_desk.domain.money import from_minor, per_currency, round_usd
 from partner_desk.domain.periods import Period, today_in
 from partner_desk.domain.posting import posting_refusals
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Action, Actor, role_refusal
 from partner_desk.domain.tiers import BEGINNING
 from partner_desk.i18n import _
-from partner_desk.refusal_text import shown
 from partner_desk.services.accruals import AgenciesPriced, preview_period
 from partner_desk.services.balances import positions
 from partner_desk.store.engine import Database
@@ -166,13 +166,14 @@ def _choices(running: Period, posted: list[Period], first_payment: Period | None
     return result
 
 
-def post_refusals(db: Database, actor: Actor, period: Period, as_of: date | None = None) -> list[str]:
-    """Every reason `actor` cannot post `period` now; empty when posting would go ahead."""
+def post_refusals(db: Database, actor: Actor, period: Period, as_of: date | None = None) -> list[Refusal]:
+    """Every reason `actor` cannot post `period` now, typed (the reader words them: `refusal_text`);
+    empty when posting would go ahead."""
     role = role_refusal(actor, Action.ACCRUE_POST)
     with db.read() as session:
         today = as_of or today_in(company_tz(session))
         posted = posted_periods(session)
-    return [shown(r) for r in ([role] if role else []) + posting_refusals(period, posted, today)]
+    return ([role] if role else []) + posting_refusals(period, posted, today)
 
 
 def preview(db: Database, actor: Actor, period: Period, as_of: date | None = None,

@@ -31,8 +31,9 @@ from partner_desk.domain.money import (
 from partner_desk.domain.periods import ONE_DAY, Period, parse_period, period_bounds, today_in
 from partner_desk.domain.posting import before_first, posting_refusals
 from partner_desk.domain.rates import RateCollector
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Action, Actor
-from partner_desk.refusal_text import Refused, raise_refusals
+from partner_desk.refusal_text import Refused, raise_refusals, refused
 from partner_desk.services import audit
 from partner_desk.services.guard import checked
 from partner_desk.store import accrual_queries as q
@@ -152,7 +153,7 @@ def _check_period_text(text_period: str) -> Period:
     try:
         return parse_period(text_period)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
 
 
 def _reporting(items: Iterable[tuple[int, AgencyAccrual]], priced: AgenciesPriced | None
@@ -190,7 +191,7 @@ def preview_period(db: Database, actor: Actor, period: Period | str, as_of: date
         if agency is not None:
             only = session.scalar(select(Agency.id).where(Agency.code == agency))
             if only is None:
-                raise UserError(f"unknown agency '{agency}'")
+                raise Refused(Refusal("unknown_agency", {"agency": agency}))
         accruals = []
         for _, accrual in _reporting(_compute(session, period, plan, only), priced):
             if each is not None:
@@ -208,7 +209,7 @@ def read_day(session: Session, as_of: date | None) -> date:
         return today
     problem = as_of_refusal(as_of, today)
     if problem is not None:
-        raise UserError(problem)
+        raise Refused(problem)
     return as_of
 
 
@@ -218,7 +219,7 @@ def _refuse_order(plan: _Plan, period: Period, today: date, as_of: date | None) 
     if as_of is not None:
         problem = future_refusal(as_of, today, "--as-of")
         if problem is not None:
-            raise UserError(problem)
+            raise Refused(problem)
         if not period.has_ended(as_of) and period.has_ended(today):
             raise UserError(f"{period} had not ended on {as_of}: posting it as of that day is refused")
     raise_refusals(posting_refusals(period, plan.posted, today))

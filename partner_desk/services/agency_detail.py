@@ -24,6 +24,7 @@ from partner_desk.domain.rewards import RewardSchedule
 from partner_desk.domain.rewards import qualified as qualified_for
 from partner_desk.domain.roles import Actor
 from partner_desk.domain.tiers import TierHistory, TierTable
+from partner_desk.refusal_text import Refused
 from partner_desk.services.accrual_views import PeriodLine, posted_line
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.balances import balances
@@ -182,7 +183,7 @@ def _agency(db: Database, code: str) -> Agency:
     with db.read() as session:
         agency = session.scalar(select(Agency).where(Agency.code == code))
     if agency is None:
-        raise UserError(f"unknown agency '{code}'")
+        raise Refused(Refusal("unknown_agency", {"agency": code}))
     return agency
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import parse_language
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Action, Actor
+from partner_desk.refusal_text import Refused, refused
 from partner_desk.services import audit
 from partner_desk.services.guard import guarded
 from partner_desk.store.engine import Database
@@ -22,11 +23,11 @@ def set_agency_language(db: Database, actor: Actor, code: str, language: str | N
         try:
             wanted = parse_language(language) if language is not None and language.strip() else None
         except ValueError as exc:
-            raise UserError(str(exc)) from None
+            raise refused(exc) from None
         session = act.session
         agency = session.scalar(select(Agency).where(Agency.code == code))
         if agency is None:
-            raise UserError(f"unknown agency '{code}'")
+            raise Refused(Refusal("unknown_agency", {"agency": code}))
         before = agency.language
         if before == wanted:
             return wanted

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from partner_desk import refusal_text
 from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import NEEDS, Action, Actor, Role, role_refusal, role_text
-from partner_desk.refusal_text import english_action, text
+from partner_desk.refusal_text import english_action
 from partner_desk.store.models import AuditRecord, User
 
 # the audit records that set a user's role, state or password; each records them as they are after it
@@ -52,21 +52,27 @@ def recorded(session: Session, name: str) -> dict[str, Any] | None:
     return replay(json.loads(text) for text in rows if text)
 
 
-def tampered(session: Session, user: User) -> str | None:
+def _role_value(value: Role | str) -> Role | str:
+    """A stored or recorded role as a refusal names it: the role, or a text that is no role as it is."""
+    try:
+        return Role.parse(value)
+    except ValueError:
+        return role_text(value)
+
+
+def tampered(session: Session, user: User) -> Refusal | None:
     """What of the user's role and state differs from the audit trail (changed behind the product's
     back); None when they agree."""
     found = recorded(session, user.name)
     if found is None:
-        return f"{user.name} is in no audit record: the account was made behind the product's back"
+        return Refusal("tampered_account", {"user": user.name})
     if "role" in found and found["role"] != role_text(user.role):
-        return (f"{user.name}'s role is {role_text(user.role)} in the database but {found['role']} in the audit trail: "
-                "it was changed behind the product's back; an admin must set it again")
+        return Refusal("tampered_role", {"user": user.name, "role": _role_value(user.role),
+                                         "needed": _role_value(str(found["role"]))})
     if found.get("active") is not None and bool(found["active"]) != bool(user.active):
-        return (f"{user.name}'s account is {'active' if user.active else 'deactivated'} in the database but not "
-                "in the audit trail: it was changed behind the product's back; an admin must set it again")
+        return Refusal("tampered_active" if user.active else "tampered_deactivated", {"user": user.name})
     if found.get("password") is not None and found["password"] != password_digest(user.password_hash):
-        return (f"the password of {user.name} was changed behind the product's back; an admin must set it "
-                "again")
+        return Refusal("tampered_password", {"user": user.name})
     return None
 
 
@@ -101,7 +107,7 @@ def refusal(session: Session, actor: Actor, action: Action | str) -> Refusal | N
         changed = tampered(session, user)
         # reading and checking the trail stays open: it is how the change is found and named
         if changed is not None and action != Action.AUDIT_READ:
-            return text("tampered", f"{actor.name} may not {english_action(action)}: {changed}")
+            return Refusal("tampered", {"user": actor.name, "action": _named(action), "problem": changed})
     if not active:
         return Refusal("deactivated", {"user": actor.name, "action": _named(action)})
     if action not in NEEDS:  # an action no role limits (recorded, but open to every signed-in user)

@@ -11,13 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.dates import as_of_refusal
-from partner_desk.domain.errors import UserError
 from partner_desk.domain.ledger import Position, position
 from partner_desk.domain.money import USD, format_amount, from_minor
 from partner_desk.domain.periods import local_date, today_in
 from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.withdrawals import withdrawal_refusals
-from partner_desk.refusal_text import codes, english
+from partner_desk.refusal_text import Refused, codes, english
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, LedgerEntry, Rate
 from partner_desk.store.queries import company_tz, rate_book
@@ -85,7 +84,7 @@ def locked_agency(session: Session, code: str) -> Agency:
     """
     agency = session.scalar(select(Agency).where(Agency.code == code).with_for_update())
     if agency is None:
-        raise UserError(f"unknown agency '{code}'")
+        raise Refused(Refusal("unknown_agency", {"agency": code}))
     return agency
 
 
@@ -117,14 +116,14 @@ def balances(db: Database, code: str | None = None, as_of: date | None = None) -
         if as_of is not None:
             problem = as_of_refusal(as_of, today)
             if problem is not None:
-                raise UserError(problem)
+                raise Refused(problem)
             today = as_of
         stmt = select(Agency).order_by(Agency.code)
         if code is not None:
             stmt = stmt.where(Agency.code == code)
         agencies = list(session.scalars(stmt))
         if code is not None and not agencies:
-            raise UserError(f"unknown agency '{code}'")
+            raise Refused(Refusal("unknown_agency", {"agency": code}))
         book = rate_book(session)
         found = positions(session, [a.id for a in agencies], as_of)
         result = []

@@ -10,8 +10,10 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.dates import future_refusal
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import local_date, start_of_day, today_in
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.rewards import Fulfilment
 from partner_desk.domain.roles import Action, Actor
+from partner_desk.refusal_text import Refused
 from partner_desk.services import audit
 from partner_desk.services.guard import guarded
 from partner_desk.store.engine import Database
@@ -22,7 +24,7 @@ from partner_desk.store.queries import company_tz
 def _agency(session: Session, code: str) -> Agency:
     agency = session.scalar(select(Agency).where(Agency.code == code))
     if agency is None:
-        raise UserError(f"unknown agency '{code}'")
+        raise Refused(Refusal("unknown_agency", {"agency": code}))
     return agency
 
 
@@ -41,7 +43,7 @@ def set_benefit_state(db: Database, actor: Actor, code: str, benefit_id: int, st
         agency = _agency(session, code)
         benefit = session.get(Benefit, benefit_id)
         if benefit is None:
-            raise UserError(f"unknown benefit {benefit_id}")
+            raise Refused(Refusal("unknown_benefit", {"benefit": benefit_id}))
         before = session.scalar(select(BenefitState.state)
                                 .where(BenefitState.agency_id == agency.id,
                                        BenefitState.benefit_id == benefit_id)
@@ -68,10 +70,10 @@ def accept_offer(db: Database, actor: Actor, code: str, on: date | None = None) 
         # a date the person chose: within the product's years, and never after today
         problem = future_refusal(day, today, "the acceptance date")
         if problem is not None:
-            raise UserError(problem)
+            raise Refused(problem)
         if agency.offer_accepted_at is not None:
-            raise UserError(f"{code} accepted the partner offer on "
-                            f"{local_date(agency.offer_accepted_at, tz)} already")
+            raise Refused(Refusal("offer_accepted_already", {"agency": code,
+                                                             "day": local_date(agency.offer_accepted_at, tz)}))
         moment = start_of_day(day, tz)
         agency.offer_accepted_at = moment
         audit.record(session, actor, Action.OFFER_ACCEPT, code, before={"offer_accepted_at": None},

@@ -28,7 +28,7 @@ from partner_desk.domain.money import USD, format_amount, parse_amount, to_minor
 from partner_desk.domain.periods import local_date, today_in
 from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Action, Actor
-from partner_desk.refusal_text import raise_refusals
+from partner_desk.refusal_text import Refused, raise_refusals, refused
 from partner_desk.services import audit, versions
 from partner_desk.services.balances import agency_position, locked_agency, rate_on
 from partner_desk.services.guard import guarded
@@ -83,6 +83,8 @@ def amount_in(value: Decimal | str, currency: str, *, what: str = "the amount") 
     try:
         return parse_amount(value, currency)
     except ValueError as exc:
+        if what == "the amount":
+            raise refused(exc, prefix=Refusal("the_amount")) from None
         raise UserError(f"{what}: {exc}") from None
 
 
@@ -99,7 +101,7 @@ def open_day(session: Session, day: date, what: str = "the date") -> None:
     """Refuse to date a ledger entry after today or inside a posted period (its books are closed)."""
     problem = write_date_refusal(day, today_in(company_tz(session)), posted_periods(session), what)
     if problem is not None:
-        raise UserError(problem)
+        raise Refused(problem)
 
 
 def connected_agency_id(session: Session, project_id: str, moment: datetime) -> int | None:
@@ -132,11 +134,13 @@ def _pay(session: Session, actor: Actor, code: str, project_id: str, value: Deci
     _refuse(check_amount(amount, cur), Refusal("cannot_pay_project", {"project": project_id, "agency": code}))
     project = session.get(Project, project_id)
     if project is None:
-        raise UserError(f"unknown project '{project_id}'")
+        raise Refused(Refusal("unknown_project", {"project": project_id}))
     connected_to = connected_agency_id(session, project_id, now)
     if connected_to != agency.id:
-        where = "to no agency" if connected_to is None else f"to {_code(session, connected_to)}"
-        raise UserError(f"project {project_id} is not connected to {code} now (it is connected {where})")
+        if connected_to is None:
+            raise Refused(Refusal("not_connected_at_all", {"project": project_id, "agency": code}))
+        raise Refused(Refusal("not_connected_now", {"project": project_id, "agency": code,
+                                                    "other": _code(session, connected_to)}))
     pos = agency_position(session, agency)
     _refuse(spend_refusals(pos, amount), Refusal("cannot_pay_project", {"project": project_id, "agency": code}))
     today = local_date(now, company_tz(session))
@@ -216,7 +220,7 @@ def correct(db: Database, actor: Actor, code: str, amount: Decimal | str, reason
         value = amount_in(amount, cur)
         why = reason.strip()
         if not why:
-            raise UserError("a correction needs a reason (--reason TEXT)")
+            raise Refused(Refusal("correction_reason"))
         pos = agency_position(session, agency)
         _refuse(correction_refusals(pos, value), Refusal("cannot_correct", {"agency": code}))
         day = today_in(company_tz(session))

@@ -8,11 +8,12 @@ from schwifty.exceptions import SchwiftyException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from partner_desk.domain.errors import UserError
 from partner_desk.domain.payout_details import iban_texts
 from partner_desk.domain.payouts import Debtor
+from partner_desk.domain.refusals import Refusal, Said
 from partner_desk.domain.roles import Action, Actor
 from partner_desk.domain.withdrawals import Status
+from partner_desk.refusal_text import Refused
 from partner_desk.services import audit
 from partner_desk.services.guard import guarded
 from partner_desk.store.engine import Database
@@ -58,20 +59,19 @@ def set_company_account(db: Database, actor: Actor, name: str, iban: str, bic: s
 def _checked(name: str, iban: str, bic: str) -> Debtor:
     holder = " ".join(name.split())
     if not holder:
-        raise UserError("the payout account needs the company's name as its bank knows it")
+        raise Refused(Refusal("account_holder"))
     found = iban_texts(iban.strip())
     compact = "".join(iban.split()).upper()
     if len(found) != 1 or found[0].compact != compact:
-        raise UserError(f"'{iban.strip()}' is not an IBAN")
+        raise Refused(Refusal("not_an_iban", {"text": iban.strip()}))
     if not found[0].valid:
-        raise UserError(f"the IBAN {found[0].written} is not valid: {found[0].problem}")
+        raise Refused(Refusal("iban_invalid", {"iban": found[0].written, "problem": Said(found[0].problem or "")}))
     if not found[0].in_sepa_zone:
-        raise UserError(f"the IBAN {found[0].formatted} is outside the SEPA zone: SEPA transfers cannot be paid "
-                        "from it")
+        raise Refused(Refusal("iban_outside_sepa", {"iban": found[0].formatted}))
     try:
         code = str(BIC("".join(bic.split()).upper()))
     except SchwiftyException as exc:
-        raise UserError(f"'{bic.strip()}' is not a BIC: {exc}") from None
+        raise Refused(Refusal("not_a_bic", {"text": bic.strip(), "detail": Said(str(exc))})) from None
     return Debtor(holder, compact, code)
 
 

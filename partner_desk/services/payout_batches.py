@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from partner_desk import refusal_text
 from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import format_amount, from_minor, per_currency
@@ -42,11 +43,12 @@ from partner_desk.domain.payouts import (
     sepa_left_out,
 )
 from partner_desk.domain.periods import local_date, today_in
+from partner_desk.domain.refusals import Refusal, Said
 from partner_desk.domain.roles import Action, Actor
 from partner_desk.domain.withdrawals import Method, Move, Status, decider_refusal, move_refusal
 from partner_desk.files import payouts as payout_files
 from partner_desk.files.atomic import atomic_path
-from partner_desk.refusal_text import english
+from partner_desk.refusal_text import english, refused
 from partner_desk.services import audit
 from partner_desk.services.audit_trail import head_in
 from partner_desk.services.guard import Refused, guarded
@@ -65,8 +67,12 @@ METHOD_WORDS = {Method.PAYPAL: "PayPal", Method.BANK_TRANSFER: "bank transfer"}
 class BatchRefused(Refused):
     """A batch that cannot be made or marked paid, with every request that stops it."""
 
-    def __init__(self, message: str, problems: list[str]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, problems: list[str], reasons: Sequence[Refusal] = (),
+                 prefix: Refusal | None = None) -> None:
+        if reasons:  # typed: the window words them in its language; `message` is their English
+            super().__init__(*reasons, prefix=prefix)
+        else:
+            super().__init__(message)
         self.problems = problems
 
 
@@ -134,7 +140,7 @@ def export_batch(db: Database, actor: Actor, method: Method | str, folder: Path 
             try:
                 chosen = batch_method(str(method))
             except ValueError as exc:
-                raise UserError(str(exc)) from None
+                raise refused(exc) from None
             return _export(act.session, actor, chosen, Path(folder), ids, include_exported, written)
     except BaseException:
         for path in written:
@@ -151,11 +157,10 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
     requests, left_out = _batch_requests(session, method, ids, include_exported)
     word = METHOD_WORDS[method]
     if not requests:
-        message = f"there are no approved {word} requests to export"
         if left_out:
-            message += (f": requests {_ids(left_out)} are in earlier batches not yet marked paid "
-                        "(export them again with --include-exported)")
-        raise UserError(message)
+            raise refusal_text.Refused(Refusal("nothing_to_export_left", {"method": Said(word),
+                                                                          "ids": _ids(left_out)}))
+        raise refusal_text.Refused(Refusal("nothing_to_export", {"method": Said(word)}))
     paypal: list[PayPalRow] = []
     bank: list[BankRow] = []
     if method is Method.PAYPAL:
@@ -165,7 +170,7 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
     if problems:
         raise BatchRefused(f"the {word} batch was not made: " + "; ".join(problems), problems)
     if folder.exists() and not folder.is_dir():
-        raise UserError(f"{folder} is not a folder")
+        raise refusal_text.Refused(Refusal("not_a_folder", {"path": str(folder)}))
     head = str(head_in(session))  # the trail as it stood before this batch: its files carry it
     batch = PayoutBatch(method=method.value, made_on=day, created_by=actor.name, folder=str(folder.resolve()),
                         audit_head=head)
@@ -180,7 +185,8 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
                 temporary.write_bytes(content)
             written.append(target)
     except OSError as exc:
-        raise UserError(f"cannot write the payout files into {folder}: {exc.strerror or exc}") from None
+        raise refusal_text.Refused(Refusal("cannot_write_payouts", {
+            "path": str(folder), "detail": Said(str(exc.strerror or exc))})) from None
     recorded = [PayoutBatchFile(batch_id=batch.id, name=planned.name(batch.id), kind=planned.kind.value,
                                 currency=planned.currency, sha256=hashlib.sha256(content).hexdigest(),
                                 request_ids=_ids(planned.request_ids)) for planned, content in files]
@@ -312,7 +318,8 @@ def _resolve(session: Session, target: Path | Sequence[int]) -> tuple[int | None
     try:
         content = target.read_bytes()
     except OSError as exc:
-        raise UserError(f"cannot read {target}: {exc.strerror or exc}") from None
+        raise refusal_text.Refused(Refusal("cannot_read", {"path": str(target),
+                                                           "detail": Said(str(exc.strerror or exc))})) from None
     digest = hashlib.sha256(content).hexdigest()
     batch_id = session.scalar(select(PayoutBatchFile.batch_id).where(PayoutBatchFile.sha256 == digest)
                               .order_by(PayoutBatchFile.batch_id.desc()).limit(1))
@@ -329,7 +336,7 @@ def _batch_by_content(session: Session, path: Path) -> int:
     listed = payout_files.request_ids(path)
     wanted = _ids(sorted(set(listed)))
     if not listed:
-        raise UserError(f"{path.name} holds no payout requests")
+        raise refusal_text.Refused(Refusal("no_requests_in_file", {"file": path.name}))
     candidates = session.execute(
         select(PayoutBatchFile.batch_id, PayoutBatchFile.request_ids)
         .join(PayoutBatchRequest, PayoutBatchRequest.batch_id == PayoutBatchFile.batch_id)
@@ -339,8 +346,7 @@ def _batch_by_content(session: Session, path: Path) -> int:
     for batch_id, recorded in candidates:
         if _ids(sorted({int(x) for x in recorded.split(",")})) == wanted:
             return batch_id
-    raise UserError(f"{path.name} is not a file of an exported payout batch (it lists requests {wanted}): "
-                    f"give the request ids instead ({wanted})")
+    raise refusal_text.Refused(Refusal("not_a_batch_file", {"file": path.name, "ids": wanted}))
 
 
 def preview_batch(db: Database, target: Path | Sequence[int]) -> BatchPreview:
@@ -351,7 +357,8 @@ def preview_batch(db: Database, target: Path | Sequence[int]) -> BatchPreview:
     views = sorted((v for v in list_withdrawals(db) if v.id in wanted), key=lambda v: v.id)
     missing = wanted - {v.id for v in views}
     if missing:
-        raise UserError("there is no withdrawal " + ", ".join(str(i) for i in sorted(missing)))
+        listed = ", ".join(str(i) for i in sorted(missing))
+        raise refusal_text.Refused(Refusal("no_such_withdrawal", {"request": listed}))
     return BatchPreview(batch_id, views, per_currency((v.amount, v.currency) for v in views))
 
 
@@ -372,7 +379,8 @@ def _mark(session: Session, actor: Actor, target: Path | Sequence[int], referenc
     what = f"payout batch {batch_id}" if batch_id is not None else f"requests {_ids(ids)}"
     ref = reference.strip()
     if not ref:
-        raise UserError(f"marking {what} paid needs the payout reference (--reference TEXT)")
+        raise refusal_text.Refused(Refusal("batch_reference", {"batch": batch_id}) if batch_id is not None
+                                   else Refusal("requests_reference", {"ids": _ids(ids)}))
     rows = {w.id: w for w in session.scalars(select(Withdrawal).where(Withdrawal.id.in_(ids)))}
     if rows and all(w.status == Status.PAID.value for w in rows.values()) and len(rows) == len(ids):
         paid = sorted({(w.paid_on, w.payout_reference or "") for w in rows.values()}, key=str)
@@ -380,22 +388,24 @@ def _mark(session: Session, actor: Actor, target: Path | Sequence[int], referenc
         raise Refused(f"{what} was already marked paid ({when}): nothing was changed")
     # the date bounds every request shares: not after today, not in a posted month (its books are closed)
     open_day(session, paid_on, "the payout date")
-    problems = []
+    reasons: list[Refusal] = []
     for rid in ids:
         row = rows.get(rid)
         if row is None:
-            problems.append(f"there is no withdrawal {rid}")
+            reasons.append(Refusal("no_such_withdrawal", {"request": rid}))
             continue
-        decider = decider_refusal(actor, Move.PAID, row.requested_by, rid)
-        problem = None if decider is None else english(decider)
+        problem = decider_refusal(actor, Move.PAID, row.requested_by, rid)
         if problem is None and row.status == Status.PAID.value:
-            problem = f"withdrawal {rid} was already paid on {row.paid_on} (reference {row.payout_reference})"
-        moved = move_refusal(Move.PAID, row.status, rid)
-        problem = problem or (None if moved is None else english(moved))
-        problems += [problem or ""]
-    problems = [p for p in problems if p]
-    if problems:
-        raise BatchRefused(f"{what} cannot be marked paid, nothing was changed: " + "; ".join(problems), problems)
+            problem = Refusal("paid_already", {"request": rid, "day": row.paid_on,
+                                               "reference": row.payout_reference})
+        problem = problem or move_refusal(Move.PAID, row.status, rid)
+        if problem is not None:
+            reasons.append(problem)
+    if reasons:
+        prefix = (Refusal("batch_not_paid", {"batch": batch_id}) if batch_id is not None
+                  else Refusal("requests_not_paid", {"ids": _ids(ids)}))
+        problems = [english(r) for r in reasons]
+        raise BatchRefused(f"{english(prefix)}: " + "; ".join(problems), problems, reasons, prefix)
     # one lock order for every writer: every agency row first (before the first payout takes the chain's
     # lock), then requests
     locks.agencies(session, {w.agency_id for w in rows.values()})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from partner_desk.domain.errors import UserError
+from partner_desk.domain.refusals import Refusal
+from partner_desk.refusal_text import Refused
 from partner_desk.store import revisions
 from partner_desk.store.engine import Database
 
@@ -11,8 +13,7 @@ def refuse_unknown(db: Database, revision: str | None) -> None:
     """A schema revision none of this version's migrations made (a newer version's, or a development
     build's whose migrations were renumbered) cannot be upgraded: say so rather than guess."""
     if revision is not None and not revisions.known(revision):
-        raise UserError(f"the database {db.url} has schema revision '{revision}', which this version of Partner "
-                        f"Desk does not know (it was written by another version): nothing was changed")
+        raise Refused(Refusal("unknown_schema", {"url": str(db.url), "revision": revision}))
 
 
 def ensure_current(db: Database) -> None:

@@ -19,15 +19,15 @@ from typing import TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from partner_desk.domain.bounds import amount_problem, text_problem
-from partner_desk.domain.errors import UserError
+from partner_desk.domain.bounds import MAX_INTEGER_DIGITS, amount_problem, text_problem
 from partner_desk.domain.languages import DEFAULT_STATEMENT_LANGUAGE, parse_language
 from partner_desk.domain.money import parse_decimal
 from partner_desk.domain.periods import Period, zone
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Action, Actor, role_text
 from partner_desk.domain.tiers import Level
 from partner_desk.files.table import FileRejected
-from partner_desk.refusal_text import english
+from partner_desk.refusal_text import Refused, refused
 from partner_desk.services import audit, authority
 from partner_desk.services.guard import checked, guarded
 from partner_desk.services.imports import ImportSummary, import_file
@@ -131,7 +131,7 @@ def add_tier_version(db: Database, actor: Actor, effective_from: str,
     """
     with checked(db, actor, Action.TIERS, effective_from):
         if not levels:
-            raise UserError("a table needs at least one level")
+            raise Refused(Refusal("table_no_level"))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"tiers-{effective_from.strip() or 'new'}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
@@ -143,9 +143,12 @@ def add_tier_version(db: Database, actor: Actor, effective_from: str,
             return import_file(db, actor, "tiers", path)
         except FileRejected as exc:
             # the file is ours: speak of the levels as entered (level 1 is row 2 of the file)
-            lines = [f"level {p.row - 1}: {p.column}: {p.message}" if p.row > 1 else str(p)
+            lines = [Refusal("level_problem", {"level": p.row - 1, "column": p.column, "problem": p.reason})
+                     if p.row > 1 and p.reason is not None
+                     else f"level {p.row - 1}: {p.column}: {p.message}" if p.row > 1 else str(p)
                      for p in exc.problems]
-            raise UserError("\n".join([f"the table from {effective_from.strip()} was not added:", *lines])) from None
+            raise Refused(*lines, prefix=Refusal("table_not_added", {"period": effective_from.strip()}),
+                          joiner="\n", prefix_joiner=":\n") from None
 
 
 def import_rates(db: Database, actor: Actor, path: Path | str) -> ImportSummary:
@@ -157,12 +160,13 @@ def _amount_usd(text: Decimal | str) -> Decimal:
     try:
         value = text if isinstance(text, Decimal) else parse_decimal(text)
     except ValueError as exc:
-        raise UserError(f"minimum reward: {exc}") from None
+        raise refused(exc, prefix=Refusal("minimum_reward")) from None
     problem = amount_problem(value)
     if problem is not None:
-        raise UserError(f"minimum reward: {problem}")
+        raise Refused(Refusal("integer_digits", {"text": format(value, "f"), "digits": MAX_INTEGER_DIGITS}),
+                      prefix=Refusal("minimum_reward"))
     if value < 0:
-        raise UserError("minimum reward: is negative")
+        raise Refused(Refusal("is_negative"), prefix=Refusal("minimum_reward"))
     return value
 
 
@@ -170,10 +174,10 @@ def _benefit_name(name: str) -> str:
     """A benefit's wording as it is kept: trimmed, not empty, a name's length, no control character."""
     cleaned = name.strip()
     if not cleaned:
-        raise UserError("a benefit needs a name")
+        raise Refused(Refusal("benefit_no_name"))
     problem = text_problem(cleaned)
     if problem is not None:
-        raise UserError(f"the benefit's name {english(problem)}")
+        raise Refused(Refusal("benefit_name", {"problem": problem}))
     return cleaned
 
 
@@ -183,10 +187,10 @@ def add_reward_level(db: Database, actor: Actor, min_reward_usd: Decimal | str, 
         value = _amount_usd(min_reward_usd)
         names = [_benefit_name(b) for b in benefits if b.strip()]
         if not names:
-            raise UserError("a reward level needs at least one benefit")
+            raise Refused(Refusal("level_no_benefit"))
         session = act.session
         if session.scalar(select(RewardLevelRow.id).where(RewardLevelRow.min_reward_usd == value)):
-            raise UserError(f"a reward level from ${value} already exists")
+            raise Refused(Refusal("level_exists", {"worth": value}))
         row = RewardLevelRow(min_reward_usd=value)
         session.add(row)
         session.flush()
@@ -197,11 +201,11 @@ def add_reward_level(db: Database, actor: Actor, min_reward_usd: Decimal | str, 
         return row.id
 
 
-def _stored(session: Session, model: type[M], key: int, unknown: str) -> M:
+def _stored(session: Session, model: type[M], key: int, unknown: Refusal) -> M:
     """The stored row of `model` with `key`; refused as `unknown` when there is none."""
     found = session.get(model, key)
     if found is None:
-        raise UserError(unknown)
+        raise Refused(unknown)
     return found
 
 
@@ -210,7 +214,7 @@ def add_benefit(db: Database, actor: Actor, level_id: int, name: str) -> int:
     with guarded(db, actor, Action.REWARDS, f"level {level_id}") as act:
         cleaned = _benefit_name(name)
         session = act.session
-        level = _stored(session, RewardLevelRow, level_id, f"unknown reward level {level_id}")
+        level = _stored(session, RewardLevelRow, level_id, Refusal("unknown_reward_level", {"level": level_id}))
         position = session.scalar(select(func.count(Benefit.id)).where(Benefit.level_id == level_id)) or 0
         benefit = Benefit(level_id=level_id, position=int(position), name=cleaned)
         session.add(benefit)
@@ -225,7 +229,7 @@ def rename_benefit(db: Database, actor: Actor, benefit_id: int, name: str) -> No
     with guarded(db, actor, Action.REWARDS, f"benefit {benefit_id}") as act:
         cleaned = _benefit_name(name)
         session = act.session
-        benefit = _stored(session, Benefit, benefit_id, f"unknown benefit {benefit_id}")
+        benefit = _stored(session, Benefit, benefit_id, Refusal("unknown_benefit", {"benefit": benefit_id}))
         before = benefit.name
         benefit.name = cleaned
         audit.record(session, actor, Action.REWARDS, f"benefit {benefit_id}", before={"benefit": before},
@@ -239,14 +243,13 @@ def set_time_zone(db: Database, actor: Actor, name: str) -> None:
         try:
             tz = zone(name.strip())
         except ValueError as exc:
-            raise UserError(str(exc)) from None
+            raise refused(exc) from None
         session = act.session
         current = company_tz(session).key
         if tz.key == current:
             return
         if session.scalar(select(Payment.payment_id).limit(1)) is not None:
-            raise UserError(f"the time zone cannot change from {current}: payments were already imported "
-                            "with their periods in it")
+            raise Refused(Refusal("zone_fixed", {"zone": current}))
         found = session.get(Setting, TIME_ZONE_KEY)
         if found is None:
             session.add(Setting(key=TIME_ZONE_KEY, value=tz.key))
@@ -262,7 +265,7 @@ def set_statement_language(db: Database, actor: Actor, language: str) -> str:
         try:
             wanted = parse_language(language)
         except ValueError as exc:
-            raise UserError(str(exc)) from None
+            raise refused(exc) from None
         session = act.session
         current = default_statement_language(session)
         if wanted == current:

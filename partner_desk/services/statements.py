@@ -27,11 +27,13 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.languages import parse_language, statement_language
 from partner_desk.domain.periods import Period, parse_period, today_in
+from partner_desk.domain.refusals import Refusal, Said
 from partner_desk.domain.rewards import RewardSchedule
 from partner_desk.domain.roles import Action, Actor
 from partner_desk.files.atomic import atomic_path, close_abandoned_zips, remove_stale
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_model import FORMATS, LineTotals, Statement
+from partner_desk.refusal_text import Refused, refused
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.audit_trail import Head, head_in
 from partner_desk.services.guard import checked
@@ -109,7 +111,7 @@ def export_preview(db: Database, actor: Actor, code: str, period: Period | str, 
             _agency(session, code)  # an unknown agency is refused before the period is computed
         run = preview_period(db, actor, period_value, as_of)
         if run.already_accrued:
-            raise UserError(f"{period_value} is posted: export its statement, not a preview")
+            raise Refused(Refusal("preview_posted", {"period": period_value}))
         accrual = next((a for a in run.accruals if a.agency == code), None)
         with db.read() as session:
             tz = company_tz(session)
@@ -181,7 +183,7 @@ def _write(statement: Statement, expected: Expected, target: Path, language: str
             check_totals(s.agency_code, s.period, s.currency, totals, expected)
     except OSError as exc:
         close_abandoned_zips(exc.__traceback__)
-        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise _cannot_write(target, exc) from None
     return StatementResult(target, s.agency_code, s.period, s.currency, totals.count, totals.commission,
                            s.closing.balance, s.preview, language)
 
@@ -202,7 +204,7 @@ def _language(chosen: str | None) -> str | None:
     try:
         return parse_language(chosen)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
 
 
 def _language_of(session: Session, agency: Agency, chosen: str | None) -> str:
@@ -215,41 +217,44 @@ def _period(period: Period | str) -> Period:
     try:
         return parse_period(period)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
 
 
 def _check_file(target: Path) -> None:
     if target.suffix.lower().lstrip(".") not in FORMATS:
-        raise UserError(f"{target}: a statement is an Excel workbook or a PDF: give a name ending in .xlsx "
-                        "or .pdf")
+        raise Refused(Refusal("statement_name", {"path": str(target)}))
     try:
         if not target.parent.is_dir():
-            raise UserError(f"{target}: the folder {target.parent} does not exist")
+            raise Refused(Refusal("no_folder", {"path": str(target), "folder": str(target.parent)}))
         if target.is_dir():
-            raise UserError(f"{target} is a folder: give a file name ending in .xlsx or .pdf")
+            raise Refused(Refusal("is_a_folder", {"path": str(target)}))
     except OSError as exc:  # a name too long for the file system, say
-        raise UserError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise _cannot_write(target, exc) from None
+
+
+def _cannot_write(target: Path, exc: OSError) -> Refused:
+    return Refused(Refusal("cannot_write", {"path": str(target), "detail": Said(str(exc.strerror or exc))}))
 
 
 def _check_folder(target: Path) -> None:
     try:
         if target.exists() and not target.is_dir():
-            raise UserError(f"{target} is a file, not a folder")
+            raise Refused(Refusal("is_a_file", {"path": str(target)}))
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UserError(f"cannot create the folder {target}: {exc.strerror or exc}") from None
+        raise Refused(Refusal("cannot_create_folder", {"path": str(target),
+                                                       "detail": Said(str(exc.strerror or exc))})) from None
 
 
 def _require_posted(session: Session, period: Period) -> None:
     if session.get(PostedPeriod, str(period)) is None:
-        raise UserError(f"{period} is not posted: a statement shows posted accruals only "
-                        "(a preview of it can be exported instead)")
+        raise Refused(Refusal("not_posted", {"period": period}))
 
 
 def _agency(session: Session, code: str) -> Agency:
     agency = session.scalar(select(Agency).where(Agency.code == code))
     if agency is None:
-        raise UserError(f"unknown agency '{code}'")
+        raise Refused(Refusal("unknown_agency", {"agency": code}))
     return agency
 
 

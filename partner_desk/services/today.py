@@ -23,6 +23,7 @@ from sqlalchemy import select
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.money import USD, round_usd
 from partner_desk.domain.periods import Period, local_date, today_in
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.rewards import Fulfilment, qualified
 from partner_desk.domain.roles import Actor, Role
 from partner_desk.domain.withdrawals import SETTLED, Status, withdrawal_refusals
@@ -62,7 +63,7 @@ class Posting:
     """The period to post next (None: nothing to post yet) and every reason it cannot be posted now."""
 
     period: Period | None
-    refusals: list[str]
+    refusals: list[Refusal]  # typed: the window words them in its language (refusal_text.shown)
 
     @property
     def can_post(self) -> bool:

@@ -15,11 +15,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from partner_desk import refusal_text
 from partner_desk.domain.accounts import admin_change_refusal, name_refusal, password_refusal
 from partner_desk.domain.bounds import text_problem
-from partner_desk.domain.errors import UserError
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import SETUP, Action, Actor, Role, role_text
-from partner_desk.refusal_text import english
+from partner_desk.refusal_text import refused
 from partner_desk.services import audit
 from partner_desk.services.authority import password_digest, standing
 from partner_desk.services.guard import Refused, checked, guarded, require
@@ -51,10 +52,10 @@ class UserView:
                 else self.locked_until.isoformat().replace("+00:00", "Z")}
 
 
-def display_problem(display_name: str) -> str | None:
+def display_problem(display_name: str) -> Refusal | None:
     """Why a display name cannot be: too long or holding a control character."""
     problem = text_problem(display_name)
-    return f"display name: {english(problem)}" if problem else None
+    return Refusal("display_name", {"problem": problem}) if problem else None
 
 
 def in_setup_mode(db: Database) -> bool:
@@ -83,16 +84,16 @@ def add_user(db: Database, actor: Actor, name: str, role: Role | str, password: 
         problem = name_refusal(name) or password_refusal(name, password) or (
             display_problem(display_name) if display_name is not None else None)
         if problem:
-            raise UserError(problem)
+            raise refusal_text.Refused(problem)
         if actor.in_setup and role is not Role.ADMIN:
-            raise UserError("the database has no users yet: the first user must be an admin")
+            raise refusal_text.Refused(Refusal("first_user_admin"))
         hashed = hash_password(password)
         with db.write() as session:
             # set-up mode ends with the first user: re-check inside the write transaction
             if actor.in_setup and session.scalar(select(User.id).limit(1)) is not None:
-                raise Refused("the database already has users: sign in as an admin to add one")
+                raise Refused(Refusal("has_users"))
             if session.scalar(select(User.id).where(User.name == name)) is not None:
-                raise UserError(f"user '{name}' already exists")
+                raise refusal_text.Refused(Refusal("user_exists", {"user": name}))
             user = User(name=name, role=role.label, password_hash=hashed, active=True, created_at=utc_now(),
                         display_name=display_name)
             audit.record(session, actor, Action.USERS_ADD, name, after=state(user))
@@ -110,7 +111,7 @@ def _change(db: Database, actor: Actor, action: Action, name: str, apply: Change
         session = act.session
         user = session.scalar(select(User).where(User.name == name).with_for_update())
         if user is None:
-            raise UserError(f"there is no user '{name}'")
+            raise refusal_text.Refused(Refusal("no_user", {"user": name}))
         before = state(user)
         changes = apply(session, user)
         after = {**before, **{k: v for k, v in changes.items() if k in ("role", "active")}}
@@ -134,7 +135,7 @@ def _guard_admins(session: Session, user: User, new_role: Role | None, new_activ
     problem = admin_change_refusal(user.name, Role.parse(user.role), bool(user.active), new_role, new_active,
                                    _active_admins(session))
     if problem:
-        raise UserError(problem)
+        raise refusal_text.Refused(problem)
 
 
 def deactivate(db: Database, actor: Actor, name: str) -> UserView:
@@ -142,7 +143,7 @@ def deactivate(db: Database, actor: Actor, name: str) -> UserView:
     refused at its next action. The last active admin stays."""
     def apply(session: Session, user: User) -> dict[str, Any]:
         if not user.active:
-            raise UserError(f"{name} is deactivated already")
+            raise refusal_text.Refused(Refusal("deactivated_already", {"user": name}))
         _guard_admins(session, user, None, False)
         return {"active": False}
 
@@ -153,7 +154,7 @@ def activate(db: Database, actor: Actor, name: str) -> UserView:
     """Let a deactivated user sign in again (admin)."""
     def apply(_session: Session, user: User) -> dict[str, Any]:
         if user.active:
-            raise UserError(f"{name} is active already")
+            raise refusal_text.Refused(Refusal("active_already", {"user": name}))
         return {"active": True}
 
     return _change(db, actor, Action.USERS_ACTIVATE, name, apply)
@@ -165,7 +166,7 @@ def set_role(db: Database, actor: Actor, name: str, role: Role | str) -> UserVie
 
     def apply(session: Session, user: User) -> dict[str, Any]:
         if user.role is wanted:
-            raise UserError(f"{name} has the {wanted.label} role already")
+            raise refusal_text.Refused(Refusal("role_already", {"user": name, "role": wanted}))
         _guard_admins(session, user, wanted, None)
         return {"role": wanted.label}
 
@@ -182,9 +183,9 @@ def change_password(db: Database, actor: Actor, name: str, new_password: str,
 
     def apply(_session: Session, user: User) -> dict[str, Any]:
         if own and (old_password is None or not check_password(user.password_hash, old_password)):
-            raise UserError("the current password is wrong: the password was not changed")
+            raise refusal_text.Refused(Refusal("wrong_current_password"))
         if problem:
-            raise UserError(problem)
+            raise refusal_text.Refused(problem)
         return {"password_hash": hashed}
 
     return _change(db, actor, action, name, apply)
@@ -194,7 +195,7 @@ def unlock(db: Database, actor: Actor, name: str) -> UserView:
     """Lift the lock that repeated failed sign-ins put on an account (admin)."""
     def apply(session: Session, user: User) -> dict[str, Any]:
         if lock_state(session, name, utc_now())[0] is None:
-            raise UserError(f"{name} is not locked")
+            raise refusal_text.Refused(Refusal("not_locked", {"user": name}))
         return {}
 
     return _change(db, actor, Action.USERS_UNLOCK, name, apply)
@@ -231,4 +232,4 @@ def _role(text: str) -> Role:
     try:
         return Role.parse(text)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None

@@ -19,18 +19,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from partner_desk.domain.errors import UserError
 from partner_desk.domain.ledger import EntryKind
 from partner_desk.domain.periods import today_in
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.withdrawals import Status
+from partner_desk.refusal_text import Refused
 from partner_desk.store.models import Agency, LedgerEntry, Withdrawal
 from partner_desk.store.queries import company_tz
 
-RELOAD = "reload"
 
-
-class Stale(UserError):
-    """What an action would act on changed since it was shown; nothing was changed."""
+class Stale(Refused):
+    """What an action would act on changed since it was shown; nothing was changed (typed: the window
+    says it in its language)."""
 
 
 def moment_text(moment: datetime, zone: ZoneInfo) -> str:
@@ -41,8 +41,7 @@ def moment_text(moment: datetime, zone: ZoneInfo) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-def _who(name: str | None) -> str:
-    return name or "(set-up)"
+
 
 
 def request_moved(row: Withdrawal) -> tuple[str | None, datetime | None]:
@@ -59,10 +58,11 @@ def check_request(session: Session, row: Withdrawal, expected: str | None) -> No
     if expected is None or row.status == expected:
         return
     who, when = request_moved(row)
-    at = f" at {moment_text(when, company_tz(session))}" if when is not None else ""
-    verb = "marked paid" if row.status == Status.PAID else row.status
-    raise Stale(f"withdrawal {row.id} was {verb} by {_who(who)}{at} since it was shown as {expected}: "
-                f"nothing was changed; {RELOAD}")
+    code = "request_paid_since" if row.status == Status.PAID else "request_moved"
+    values = {"request": row.id, "status": Status(row.status), "user": who, "shown": Status(expected)}
+    if when is not None:
+        code, values = f"{code}_at", {**values, "moment": moment_text(when, company_tz(session))}
+    raise Stale(Refusal(code, values))
 
 
 def ledger_head(session: Session, agency_id: int) -> int:
@@ -70,21 +70,22 @@ def ledger_head(session: Session, agency_id: int) -> int:
     return int(session.scalar(select(func.max(LedgerEntry.id)).where(LedgerEntry.agency_id == agency_id)) or 0)
 
 
-def _entry_event(session: Session, entry: LedgerEntry) -> str:
-    who = _who(entry.user_name)
+def _entry_event(session: Session, entry: LedgerEntry) -> Refusal:
+    who = entry.user_name
     if entry.kind in (EntryKind.ACCRUAL, EntryKind.REFUND_REVERSAL):
         period = (entry.note or "").split(" ", 1)[0]
-        return f"{who} posted {period}"
+        return Refusal("event_posted", {"user": who, "period": period})
     if entry.kind == EntryKind.PROJECT_PAYMENT:
-        return f"{who} paid project {entry.project_id}"
+        return Refusal("event_paid_project", {"user": who, "project": entry.project_id})
     if entry.kind == EntryKind.CORRECTION:
-        return f"{who} corrected it"
+        return Refusal("event_corrected", {"user": who})
     if entry.kind == EntryKind.WITHDRAWAL_HOLD:
-        return f"{who} requested withdrawal {entry.withdrawal_id}"
+        return Refusal("event_requested", {"user": who, "request": entry.withdrawal_id})
     if entry.kind == EntryKind.PAYOUT:
-        return f"{who} marked withdrawal {entry.withdrawal_id} paid"
+        return Refusal("event_marked_paid", {"user": who, "request": entry.withdrawal_id})
     status = session.scalar(select(Withdrawal.status).where(Withdrawal.id == entry.withdrawal_id))
-    return f"{who} {'cancelled' if status == Status.CANCELLED else 'rejected'} withdrawal {entry.withdrawal_id}"
+    code = "event_cancelled" if status == Status.CANCELLED else "event_rejected"
+    return Refusal(code, {"user": who, "request": entry.withdrawal_id})
 
 
 def check_balance(session: Session, agency: Agency, expected: int | None) -> None:
@@ -96,9 +97,9 @@ def check_balance(session: Session, agency: Agency, expected: int | None) -> Non
     if not newer and ledger_head(session, agency.id) == expected:
         return
     if not newer:
-        raise Stale(f"the balance of {agency.code} is not the one shown: nothing was changed; {RELOAD}")
+        raise Stale(Refusal("balance_not_shown", {"agency": agency.code}))
     last = newer[-1]
     more = len({(e.user_name, e.withdrawal_id, e.accrual_id, e.created_at) for e in newer}) - 1
-    also = f" (and {more} more change{'s' if more != 1 else ''})" if more > 0 else ""
-    raise Stale(f"the balance of {agency.code} changed since it was shown: {_entry_event(session, last)} at "
-                f"{moment_text(last.created_at, company_tz(session))}{also}: nothing was changed; {RELOAD}")
+    code = "balance_changed" if more == 0 else "balance_changed_one_more" if more == 1 else "balance_changed_more"
+    raise Stale(Refusal(code, {"agency": agency.code, "event": _entry_event(session, last),
+                               "moment": moment_text(last.created_at, company_tz(session)), "n": more}))

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from partner_desk import refusal_text
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.ledger import (
     Entry,
@@ -41,7 +42,7 @@ from partner_desk.domain.withdrawals import (
     ledger_trace,
     move_refusal,
 )
-from partner_desk.refusal_text import raise_refusals
+from partner_desk.refusal_text import raise_refusals, refused
 from partner_desk.services import audit, versions
 from partner_desk.services.balances import agency_position, eligibility, locked_agency
 from partner_desk.services.guard import Refused, guarded
@@ -146,12 +147,12 @@ def _request(session: Session, actor: Actor, code: str, value: Decimal | str, me
     try:
         method = Method.parse(method_text)
     except ValueError as exc:
-        raise UserError(str(exc)) from None
+        raise refused(exc) from None
     if method is Method.BANK_TRANSFER and (wrong := iban_refusals(details)):
-        raise UserError(f"cannot request a withdrawal from {code}: {wrong[0]}")
+        raise refusal_text.Refused(wrong[0], prefix=Refusal("cannot_request", {"agency": code}))
     text = details.strip()
     if not text:
-        raise UserError("a withdrawal needs payout details (--details TEXT): account, card or PayPal address")
+        raise refusal_text.Refused(Refusal("payout_details"))
     # the request is judged today, at today's rate; a chosen date only dates its hold
     today = today_in(company_tz(session))
     day = as_of or today
@@ -213,7 +214,7 @@ def _move(db: Database, actor: Actor, withdrawal_id: int, move: Move, *, as_of: 
 def _locked_request(session: Session, withdrawal_id: int) -> tuple[Withdrawal, Agency]:
     found = session.get(Withdrawal, withdrawal_id)
     if found is None:
-        raise UserError(f"there is no withdrawal {withdrawal_id}")
+        raise refusal_text.Refused(Refusal("no_such_withdrawal", {"request": withdrawal_id}))
     owner = session.get(Agency, found.agency_id)
     assert owner is not None
     agency = locked_agency(session, owner.code)  # agency row first, then the request: one lock order
@@ -274,7 +275,7 @@ def _apply(session: Session, actor: Actor, withdrawal_id: int, move: Move, as_of
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
-        raise Refused(f"withdrawal {row.id} was moved on by someone else meanwhile: nothing was changed")
+        raise Refused(Refusal("moved_meanwhile", {"request": row.id}))
     if entries:
         open_day(session, day)
     note = f"withdrawal {row.id} {end.value}"
@@ -305,7 +306,7 @@ def _decided(actor: Actor, row: Withdrawal, move: Move, reason: str | None) -> d
     """What a rejection or a cancellation records: who, when, and why (a rejection needs a reason)."""
     why = (reason or "").strip()
     if move is Move.REJECT and not why:
-        raise UserError(f"rejecting withdrawal {row.id} needs a reason (--reason TEXT)")
+        raise refusal_text.Refused(Refusal("reject_reason", {"request": row.id}))
     return {"decided_by": actor.name, "decided_at": utc_now(), "reason": why or None}
 
 
@@ -314,7 +315,7 @@ def _paid(session: Session, actor: Actor, row: Withdrawal, reference: str | None
     day that may date a write."""
     ref = (reference or "").strip()
     if not ref:
-        raise UserError(f"marking withdrawal {row.id} paid needs the payout reference (--reference TEXT)")
+        raise refusal_text.Refused(Refusal("paid_reference", {"request": row.id}))
     open_day(session, day, "the payout date")
     return {"paid_by": actor.name, "paid_at": utc_now(), "paid_on": day, "payout_reference": ref}
 
@@ -325,10 +326,8 @@ def _refuse_a_changed_request(session: Session, row: Withdrawal, amount: Decimal
     written = sorted((kind, from_minor(minor, row.currency)) for kind, minor in session.execute(
         select(LedgerEntry.kind, LedgerEntry.amount_minor).where(LedgerEntry.withdrawal_id == row.id)))
     if written != sorted(ledger_trace(row.status, amount)):
-        article = "an" if row.status[:1] in "aeiou" else "a"
-        raise Refused(f"withdrawal {row.id} is {row.status}, but its ledger entries are not those of {article} "
-                      f"{row.status} request: it was changed behind the product's back; nothing was changed "
-                      "(run audit --verify)")
+        code = "request_tampered_an" if row.status[:1] in "aeiou" else "request_tampered"
+        raise Refused(Refusal(code, {"request": row.id, "status": Status(row.status)}))
 
 
 def _requested_on(session: Session, withdrawal_id: int) -> date | None:
@@ -369,7 +368,7 @@ def get_withdrawal(db: Database, withdrawal_id: int) -> WithdrawalView:
     with db.read() as session:
         row = session.get(Withdrawal, withdrawal_id)
         if row is None:
-            raise UserError(f"there is no withdrawal {withdrawal_id}")
+            raise refusal_text.Refused(Refusal("no_such_withdrawal", {"request": withdrawal_id}))
         agency = session.get(Agency, row.agency_id)
         assert agency is not None
         return _view(row, agency.code)

@@ -72,14 +72,14 @@ TODAY = date(2026, 12, 1)
     (date(2026, 8, 1), "the date 2026-08-01 is in 2026-08, which is posted: its books are closed"),
 ])
 def test_a_date_chosen_for_a_write(day: date, problem: str | None) -> None:
-    assert write_date_refusal(day, TODAY, POSTED) == problem
+    assert in_english(write_date_refusal(day, TODAY, POSTED)) == problem
 
 
 def test_a_read_shows_things_as_they_stood_on_a_day_that_has_come() -> None:
     assert as_of_refusal(date(2026, 8, 15), TODAY) is None  # a posted month may be read as it stood
-    assert as_of_refusal(date(2026, 12, 2), TODAY) == (
+    assert in_english(as_of_refusal(date(2026, 12, 2), TODAY)) == (
         "--as-of 2026-12-02 is after today (2026-12-01): things can be shown as they stood on a day that has come")
-    assert as_of_refusal(date(1999, 12, 31), TODAY) == "'1999-12-31' is outside 2000-01-01 to 2099-12-31"
+    assert in_english(as_of_refusal(date(1999, 12, 31), TODAY)) == "'1999-12-31' is outside 2000-01-01 to 2099-12-31"
 
 
 def test_posting_depends_on_the_real_today_only() -> None:
@@ -101,7 +101,7 @@ def test_posting_depends_on_the_real_today_only() -> None:
     ("x" * 1025, "the password is too long: at most 1024 characters"),
 ])
 def test_password_rules(password: str, problem: str | None) -> None:
-    assert password_refusal("petro", password) == problem
+    assert in_english(password_refusal("petro", password)) == problem
 
 
 @pytest.mark.parametrize(("name", "accepted"), [
@@ -115,9 +115,9 @@ def test_user_names(name: str, accepted: bool) -> None:
 
 def test_the_last_active_admin_stays() -> None:
     # the only active admin: neither deactivated nor given another role; with a second one, either may go
-    assert admin_change_refusal("boss", Role.ADMIN, True, None, False, 1) == (
+    assert in_english(admin_change_refusal("boss", Role.ADMIN, True, None, False, 1)) == (
         "boss is the last active admin: add or activate another admin before deactivating boss")
-    assert admin_change_refusal("boss", Role.ADMIN, True, Role.FINANCE, None, 1) == (
+    assert in_english(admin_change_refusal("boss", Role.ADMIN, True, Role.FINANCE, None, 1)) == (
         "boss is the last active admin: add or activate another admin before changing boss's role")
     assert admin_change_refusal("boss", Role.ADMIN, True, None, False, 2) is None
     assert admin_change_refusal("fin", Role.FINANCE, True, None, False, 1) is None

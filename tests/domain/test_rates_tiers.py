@@ -22,6 +22,7 @@ from partner_desk.domain.tiers import (
     TierTable,
     validate_levels,
 )
+from partner_desk.refusal_text import in_english
 
 BOOK = RateBook([
     (date(2026, 1, 5), "UAH", Decimal("41.5")),
@@ -122,12 +123,12 @@ def test_validate_levels_lists_every_problem() -> None:
         Level(Decimal("500"), Decimal("101")),
         Level(Decimal("500"), Decimal("15")),
     ])
-    assert problems == [
+    assert in_english(problems) == [
         "threshold -1 is negative",
         "percent 101 is not between 0 and 100",
         "threshold 500 is listed twice",
     ]
-    assert validate_levels([]) == ["a table needs at least one level"]
+    assert in_english(validate_levels([])) == ["a table needs at least one level"]
     assert validate_levels(DEFAULT_TABLE.levels) == []
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from partner_desk.domain.languages import parse_language
 from partner_desk.domain.money import parse_amount, parse_decimal
 from partner_desk.domain.periods import parse_day, parse_moment, parse_period
 from partner_desk.domain.refusals import ValueRefused
@@ -17,7 +18,7 @@ from partner_desk.refusal_text import english
 
 KYIV = ZoneInfo("Europe/Kyiv")
 READERS = (parse_decimal, lambda t: parse_amount(t, "UAH"), lambda t: parse_amount(t, "JPY"), parse_day,
-           parse_period, lambda t: parse_moment(t, KYIV))
+           parse_period, lambda t: parse_moment(t, KYIV), parse_language)
 
 
 @given(st.text(alphabet="0123456789.,-+eE :T", max_size=20), st.sampled_from(range(len(READERS))))
@@ -29,6 +30,17 @@ def test_every_refused_value_has_a_reason_written_as_its_message(text: str, read
         refused = exc
     if refused is not None:  # every reader's refusal is typed, and its English is the message
         assert isinstance(refused, ValueRefused), (text, refused)
+        assert english(refused.refusal) == str(refused)
+
+
+@given(st.text(alphabet="ukenaUKENAr .-", max_size=6))
+def test_every_refused_language_has_a_reason_written_as_its_message(text: str) -> None:
+    refused: ValueRefused | None = None
+    try:
+        parse_language(text)
+    except ValueRefused as exc:
+        refused = exc
+    if refused is not None:  # the typed reason's English is the message, word for word
         assert english(refused.refusal) == str(refused)
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import threading
 from datetime import date, timedelta
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from partner_desk import i18n
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP
-from partner_desk.files.table import Problem
-from partner_desk.gui import ops
+from partner_desk.files.table import FileRejected, Problem
+from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages import import_page
 from partner_desk.gui.pages.import_page import ImportPage
@@ -278,5 +279,104 @@ def test_a_ukrainian_window_lists_unreadable_values_in_ukrainian(qtbot, db, writ
         qtbot.waitExposed(page)
         header = page.table.horizontalHeader()
         assert header.sectionViewportPosition(2) + header.sectionSize(2) == header.viewport().width()
+    finally:
+        i18n.setup("en_US")
+
+
+def test_a_ukrainian_window_lists_known_names_repeats_languages_and_unreadable_files_in_ukrainian(
+        qtbot, db, write_csv, tmp_path) -> None:
+    """An agency already known by another name, an id listed again, a language that is none, a service
+    kind that is none, an unknown agency and a file that is not UTF-8 or of no known format read in
+    Ukrainian, with no English word but the file's own values; nothing is written."""
+    import_file(db, SETUP, "agencies", write_csv(AGENCIES, "agencies.csv"))
+    i18n.setup("uk_UA")
+    try:
+        page = open_page(qtbot, db, people(db)["fiona"])
+
+        def problems() -> list[tuple[int, str, str]]:
+            return [(p.row, p.column, page.model.data(page.model.index(i, 2)))
+                    for i, p in enumerate(page.model.rows())]
+
+        choose(qtbot, page, "agencies", write_csv(
+            "code,name,currency,language\nAG01,Alpha Prime,USD,\nAG06,Theta,UAH,ukr\nAG05,Eta,UAH,\n"
+            "AG05,Eta Two,UAH,\n",
+            "again.csv"))
+        assert problems() == [
+            (2, "name", "агентство AG01 уже є під назвою «Alpha Agency»"),
+            (3, "language", "«ukr» — не мова виписок: вкажіть uk або en (для мови «українська» — uk)"),
+            (5, "code", "«AG05» уже вказано в рядку 4 з іншим вмістом"),
+        ]
+        choose(qtbot, page, "projects", write_csv(
+            "project_id,name,currency,agency_code,connected_at\nP9,Shop,USD,AG09,2025-01-01\n", "projects.csv"))
+        assert problems() == [(2, "agency_code", "агентства «AG09» немає")]
+        choose(qtbot, page, "payments", write_csv(
+            "payment_id,project_id,paid_at,service,amount,currency\nPAY1,P1,2025-03-05T10:00,consulting,1.00,USD\n",
+            "payments.csv"))
+        assert problems() == [
+            (2, "service", "«consulting» — не вид послуги (допустимі: subscription, numbers, telephony, other)")]
+        latin1 = tmp_path / "latin1.csv"
+        latin1.write_bytes("code,name,currency\nAG07,Caf\xe9,EUR\n".encode("latin-1"))
+        choose(qtbot, page, "agencies", latin1)
+        assert problems() == [(0, "", "файл latin1.csv — не текст у кодуванні UTF-8")]
+        other = tmp_path / "agencies.ods"
+        other.write_text("code,name,currency\n", encoding="utf-8")
+        choose(qtbot, page, "agencies", other)
+        assert problems() == [(0, "", "agencies.ods: невідомий формат «.ods» (потрібен .csv або .xlsx)")]
+        data = ("Alpha Agency", "ukr", "uk", "en", "AG01", "AG05", "AG09", "consulting", "subscription", "numbers",
+                "telephony", "other", "latin1.csv", "agencies.ods", ".ods", ".csv", ".xlsx", "UTF-8")
+        for _row, _column, text in problems():
+            for value in sorted(data, key=len, reverse=True):
+                text = text.replace(value, "")
+            assert [w for w in text.split() if any("a" <= c.lower() <= "z" for c in w)] == [], text
+        assert not page.import_button.isEnabled()
+        assert stored(db, Agency) == 2
+        page.resize(1100, 400)
+        page.grab().save(str(tmp_path / "import-uk.png"))
+    finally:
+        i18n.setup("en_US")
+
+
+def test_an_error_dialog_lists_a_refused_files_problems_in_ukrainian(qtbot, db, write_csv, monkeypatch) -> None:
+    """A file refused outside the Import page (rates from Settings) is told in the window's language, its
+    problems one a line with their rows."""
+    warned: list[tuple[str, str]] = []
+    monkeypatch.setattr(widgets, "warn", lambda _parent, text, details="", **_kw: warned.append((text, details)))
+    with_problems = write_csv("date,currency,per_usd\n2025-03-01,UAH,41.5\n2025-03-01,UAH,41.6\n", "rates.csv")
+    with pytest.raises(FileRejected) as caught:
+        import_file(db, SETUP, "rates", with_problems)
+    refusal = caught.value
+    assert str(refusal).splitlines() == ["rates.csv refused: 1 problem, nothing was written",
+                                         "row 3: per_usd: UAH on 2025-03-01 is listed on row 2 as 41.5"]
+    i18n.setup("uk_UA")
+    try:
+        ops.show_error(None, refusal)
+    finally:
+        i18n.setup("en_US")
+    assert warned == [("Файл rates.csv не можна імпортувати: 1 помилка, перелік нижче. Нічого не записано.",
+                       "рядок 3: per_usd: курс UAH на 01.03.2025 уже вказано в рядку 2: 41,5")]
+
+
+def test_a_ukrainian_window_tells_what_a_check_and_an_import_read_in_ukrainian(qtbot, db, write_csv) -> None:
+    """The summary of a file that passed (rows read, added, already known; payments of projects never
+    connected) reads in Ukrainian, with its plural forms; the command line's summary keeps its English."""
+    import_file(db, SETUP, "agencies", write_csv(AGENCIES, "agencies.csv"))
+    import_file(db, SETUP, "projects", write_csv(PROJECTS, "projects.csv"))
+    payments = write_csv("payment_id,project_id,paid_at,service,amount,currency\n"
+                         "PAY1,P1,2025-03-05T10:00:00,subscription,100.00,USD\n"
+                         "PAY2,P9,2025-03-05T10:00:00,subscription,5.00,USD\n", "march.csv")
+    i18n.setup("uk_UA")
+    try:
+        page = open_page(qtbot, db, people(db)["fiona"])
+        choose(qtbot, page, "agencies", write_csv(AGENCIES, "again.csv"))
+        # 2 rows: the "few" form; both known already
+        assert "again.csv" in page.status.text()
+        assert "агентства: прочитано 2 рядки, додано: 0, уже відомих: 2" in page.status.text()
+        choose(qtbot, page, "payments", payments)
+        assert ("платежі: прочитано 2 рядки, додано: 2, уже відомих: 0; 1 платіж проєктів, яких ніколи не "
+                "підключали до агентства (збережено, комісії не дають)") in page.status.text()
+        assert page.checked is not None
+        assert page.checked.summary is not None
+        assert str(page.checked.summary) == ("payments: 2 rows read, 2 added, 0 already known; 1 payment of "
+                                             "projects never connected to an agency (kept, earn nothing)")
     finally:
         i18n.setup("en_US")

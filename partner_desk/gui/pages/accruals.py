@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from partner_desk.domain import clock
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Action
 from partner_desk.files.table_export import Percent
 from partner_desk.gui import colors, money_columns, widgets
@@ -34,6 +35,7 @@ from partner_desk.gui.table_export import TableExport
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import into_table
 from partner_desk.i18n import _, day, money, ngettext, number, percent
+from partner_desk.refusal_text import shown
 from partner_desk.services import accrual_views as views
 from partner_desk.services.accrual_views import AccrualRow, Calendar, PeriodView
 from partner_desk.services.accruals import AccrualRun, post_period
@@ -223,7 +225,7 @@ class AccrualsPage(Page):
         self._set_post_enabled([_("loading…")])
         db, actor = self.ctx.db, self.ctx.actor
 
-        def work(progress: Progress) -> tuple[PeriodView, list[str], Reporting]:
+        def work(progress: Progress) -> tuple[PeriodView, list[Refusal], Reporting]:
             view = views.period_view(db, actor, period, priced=priced_reporter(progress, _(
                 "Computing {period}: {n} agencies priced…"), period))
             found = reporting(db, {r.currency for r in view.rows})
@@ -233,8 +235,9 @@ class AccrualsPage(Page):
                                 label=_("Computing {period}…").format(period=period), cancellable=True,
                                 generation=self.loads)
 
-    def _loaded(self, result: tuple[PeriodView, list[str], Reporting]) -> None:
-        view, refusals, found = result
+    def _loaded(self, result: tuple[PeriodView, list[Refusal], Reporting]) -> None:
+        view, reasons, found = result
+        refusals = [shown(r) for r in reasons]  # in the window's language
         selected = selected_row(self.table)
         self.view = view
         self.reporting = found

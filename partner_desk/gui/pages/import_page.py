@@ -28,13 +28,16 @@ from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_er
 from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import N_, _, ngettext, number
-from partner_desk.refusal_text import shown
+from partner_desk.refusal_text import Refused, shown, shown_error
 from partner_desk.services.imports import KINDS, ImportSummary, import_file, validate_file
 
 KIND_LABELS = {
     "agencies": N_("Agencies"), "projects": N_("Projects and connections"), "payments": N_("Payments"),
     "rates": N_("Exchange rates"), "tiers": N_("Commission table version"),
 }
+# how a summary names the kind of file it read
+KIND_WORDS = {"agencies": N_("agencies"), "projects": N_("projects"), "payments": N_("payments"),
+              "rates": N_("rates"), "tiers": N_("tiers")}
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,21 @@ def expected_columns(kind: str) -> str:
     module = KINDS[kind]
     optional = [_("{column} (optional)").format(column=c) for c in getattr(module, "OPTIONAL", ())]
     return ", ".join([*module.COLUMNS, *optional])
+
+
+def summary_text(summary: ImportSummary) -> str:
+    """What a check or an import read, in the window's language ("agencies: 2 rows read, 2 added, 0 already
+    known" in English, as the command line says it)."""
+    parts = [ngettext("{n} row read", "{n} rows read", summary.rows).format(n=summary.rows),
+             _("{n} added").format(n=summary.added), _("{n} already known").format(n=summary.known)]
+    if summary.updated:
+        parts.append(_("{n} updated").format(n=summary.updated))
+    text = _("{kind}: {counts}").format(kind=_(KIND_WORDS.get(summary.kind, summary.kind)), counts=", ".join(parts))
+    if summary.unconnected:
+        text += "; " + ngettext("{n} payment of projects never connected to an agency (kept, earn nothing)",
+                                "{n} payments of projects never connected to an agency (kept, earn nothing)",
+                                summary.unconnected).format(n=summary.unconnected)
+    return text
 
 
 def _problem_text(problem: Problem) -> str:
@@ -190,8 +208,9 @@ class ImportPage(Page):
                 return Checked(kind, path, None, exc.problems, exc.total)
             except Cancelled:
                 raise
-            except UserError as exc:
-                return Checked(kind, path, None, [Problem(0, "", str(exc))])
+            except UserError as exc:  # the file cannot be opened: said in the window's language
+                return Checked(kind, path, None, [Problem(0, "", str(exc), None) if not isinstance(exc, Refused)
+                                                  else Problem(0, "", shown_error(exc))])
             return Checked(kind, path, summary, [])
 
         self.operation = run_op(self, work, self._show, self._failed,
@@ -209,7 +228,8 @@ class ImportPage(Page):
             assert checked.summary is not None
             self.status.setStyleSheet(colors.GREEN)
             self.status.setText(_("{file} passed the check: {summary}. Nothing is written until you "
-                                  "press Import.").format(file=checked.path.name, summary=checked.summary))
+                                  "press Import.").format(file=checked.path.name,
+                                                          summary=summary_text(checked.summary)))
         else:
             count = max(checked.total, len(checked.problems))
             self.status.setStyleSheet(colors.RED)
@@ -285,7 +305,8 @@ class ImportPage(Page):
     def _imported(self, summary: ImportSummary) -> None:
         self.imported = summary
         self.status.setStyleSheet(colors.GREEN)
-        self.status.setText(_("Imported {file}: {summary}.").format(file=summary.file_name, summary=summary))
+        self.status.setText(_("Imported {file}: {summary}.").format(file=summary.file_name,
+                                                                    summary=summary_text(summary)))
         self._set_import_enabled()
         self.changed(Action.IMPORT, f"{summary.kind}:{summary.file_name}")
         self.finished.emit()

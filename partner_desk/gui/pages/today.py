@@ -34,6 +34,7 @@ from partner_desk.gui.page import Page
 from partner_desk.gui.pages.agency.page import STATE_LABELS
 from partner_desk.gui.pages.import_page import KIND_LABELS
 from partner_desk.i18n import _, day, money, ngettext, percent
+from partner_desk.refusal_text import shown
 from partner_desk.services.changes import EVERYTHING, Area
 from partner_desk.services.today import Requests, Today, near_levels, today_view
 
@@ -204,7 +205,7 @@ class TodayPage(Page):
             self.posting.set_summary(_("{period} can be posted now.").format(period=p.period), colors.GREEN)
         else:
             self.posting.set_summary(_("{period} cannot be posted now: {reasons}.").format(
-                period=p.period, reasons="; ".join(p.refusals)), colors.AMBER)
+                period=p.period, reasons="; ".join(shown(r) for r in p.refusals)), colors.AMBER)
 
     def _requests(self, box: Box, requests: Requests, view: Today, nothing: str) -> None:
         if not requests.count:

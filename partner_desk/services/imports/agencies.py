@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from partner_desk.domain.languages import parse_language
+from partner_desk.domain.refusals import Refusal, ValueRefused
 from partner_desk.files.table import RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.services.imports.fields import RowReader
@@ -33,7 +34,7 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
         content = (name, currency, accepted, manager, language)
         if code in seen:
             if seen[code][1] != content:
-                row.fail("code", f"'{code}' is listed again on row {seen[code][0]} with different content")
+                row.fail("code", Refusal("listed_again", {"id": code, "row": seen[code][0]}))
             continue
         seen[code] = (number, content)
         known = existing.get(code)
@@ -64,8 +65,8 @@ def _language(row: RowReader) -> str | None:
         return None
     try:
         return parse_language(text)
-    except ValueError as exc:
-        row.fail("language", str(exc))
+    except ValueRefused as exc:
+        row.fail("language", exc.refusal)
         return None
 
 
@@ -73,20 +74,19 @@ def _same(known: Agency, name: str, currency: str, accepted: datetime | None, ma
           language: str | None, row: RowReader) -> bool:
     same = True
     if known.name != name:
-        row.fail("name", f"agency {known.code} is known as '{known.name}'")
+        row.fail("name", Refusal("agency_known_as", {"agency": known.code, "name": known.name}))
         same = False
     if known.currency != currency:
-        row.fail("currency", f"agency {known.code} is known with currency {known.currency}")
+        row.fail("currency", Refusal("agency_known_currency", {"agency": known.code, "currency": known.currency}))
         same = False
     if accepted is not None and known.offer_accepted_at is not None and known.offer_accepted_at != accepted:
-        row.fail("offer_accepted_at", f"agency {known.code} accepted the offer at "
-                 f"{known.offer_accepted_at.isoformat()}")
+        row.fail("offer_accepted_at", Refusal("agency_accepted_at", {"agency": known.code,
+                                                           "moment": known.offer_accepted_at}))
         same = False
     if manager is not None and (known.manager or None) != manager:
-        row.fail("manager", f"agency {known.code} is known with manager '{known.manager or ''}'")
+        row.fail("manager", Refusal("agency_known_manager", {"agency": known.code, "manager": known.manager or ""}))
         same = False
     if language is not None and known.language is not None and known.language != language:
-        row.fail("language", f"agency {known.code}'s statements are in {known.language} "
-                 "(a language is changed on the agency's page)")
+        row.fail("language", Refusal("agency_language_known", {"agency": known.code, "code": known.language}))
         same = False
     return same

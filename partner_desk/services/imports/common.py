@@ -48,6 +48,8 @@ class ImportSummary:
     known: int = 0
     updated: int = 0
     notes: list[str] = field(default_factory=list)
+    # new payments of projects never connected to an agency (the window words its own note of them)
+    unconnected: int = 0
 
     def __str__(self) -> str:
         text = (

@@ -20,8 +20,9 @@ from sqlalchemy import select
 
 from partner_desk.domain.accrual import SERVICE_KINDS, SUBSCRIPTION
 from partner_desk.domain.bounds import FIRST_DAY, LAST_DAY, currency_problem, payment_window
-from partner_desk.domain.money import format_amount, from_minor, minor_digits, to_minor
+from partner_desk.domain.money import Money, from_minor, minor_digits, to_minor
 from partner_desk.domain.periods import ONE_DAY, Period, local_date
+from partner_desk.domain.refusals import Refusal
 from partner_desk.files.table import Cells, Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.store import accrual_scan as scan
@@ -103,17 +104,17 @@ def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None
         paid_at = row.payment_time("paid_at", ctx.tz)
         service = row.text("service", max_length=16)
         if service is not None and service not in SERVICE_KINDS:
-            row.fail("service", f"'{service}' is not a service kind ({', '.join(SERVICE_KINDS)})")
+            row.fail("service", Refusal("not_a_service", {"service": service, "kinds": ", ".join(SERVICE_KINDS)}))
         currency = row.currency()
         amount = row.amount("amount", currency)
         refund_of = row.text("refund_of", required=False, max_length=64)
         if amount is not None:
             if amount < 0 and refund_of is None:
-                row.fail("refund_of", "is empty, but a negative amount is a refund and must name its payment")
+                row.fail("refund_of", Refusal("refund_unnamed"))
             if amount >= 0 and refund_of is not None:
-                row.fail("amount", "a refund must have a negative amount")
+                row.fail("amount", Refusal("refund_not_negative"))
         if refund_of is not None and refund_of == payment_id:
-            row.fail("refund_of", "a payment cannot refund itself")
+            row.fail("refund_of", Refusal("refunds_itself"))
         if not row.ok or not (payment_id and project_id and paid_at and service and currency):
             continue
         assert amount is not None
@@ -263,11 +264,14 @@ def _stored(ctx: ImportContext, ids: Iterable[str]) -> dict[str, Content]:
     return found
 
 
-def _describe(content: Content) -> str:
+def _known_other(pid: str, content: Content) -> Refusal:
+    """A payment id stored (or listed before) with other content: the content it has."""
     project_id, paid_at, service, minor, currency, refund_of = content
-    amount = format_amount(from_minor(minor, currency), currency)
-    text = f"{project_id}, {paid_at.isoformat()}, {service}, {amount} {currency}"
-    return text + (f", refund of {refund_of}" if refund_of else "")
+    params = {"id": pid, "project": project_id, "moment": paid_at, "service": service,
+              "amount": Money(from_minor(minor, currency), currency)}
+    if refund_of:
+        return Refusal("refund_known_other", {**params, "payment": refund_of})
+    return Refusal("payment_known_other", params)
 
 
 def _drop_known(ctx: ImportContext, batch: list[tuple[int, str, Content]],
@@ -282,8 +286,7 @@ def _drop_known(ctx: ImportContext, batch: list[tuple[int, str, Content]],
             in_batch[pid] = content
             fresh.append((number, pid, content))
         elif known != content:
-            message = f"'{pid}' is known with other content ({_describe(known)})"
-            ctx.problems.append(Problem(number, "payment_id", message))
+            ctx.problems.append(Problem.of(number, "payment_id", _known_other(pid, known)))
         elif pid in stored:
             summary.known += 1
     return fresh
@@ -312,32 +315,29 @@ def _load_refunds(ctx: ImportContext, refunds: list[tuple[int, str, Content]], s
         assert original_id is not None
         original = originals.get(original_id)
         if original is None:
-            message = (f"'{original_id}' is itself a refund in this file" if original_id in in_file
-                       else f"unknown payment '{original_id}'")
-            ctx.problems.append(Problem(number, "refund_of", message))
+            code = "refund_of_refund_in_file" if original_id in in_file else "unknown_payment"
+            ctx.problems.append(Problem.of(number, "refund_of", Refusal(code, {"payment": original_id})))
             continue
         o_project, o_paid_at, _o_service, o_minor, o_currency, o_refund_of = original
         problems_before = len(ctx.problems)
         if o_refund_of is not None:
-            ctx.problems.append(Problem(number, "refund_of", f"'{original_id}' is itself a refund"))
+            ctx.problems.append(Problem.of(number, "refund_of", Refusal("refund_of_refund", {"payment": original_id})))
         if o_project != project_id:
-            ctx.problems.append(Problem(number, "project_id",
-                                        f"the refunded payment {original_id} belongs to project {o_project}"))
+            ctx.problems.append(Problem.of(number, "project_id", Refusal(
+                "refund_other_project", {"payment": original_id, "project": o_project})))
         if o_currency != currency:
-            ctx.problems.append(Problem(number, "currency", f"the refunded payment {original_id} is in {o_currency}"))
+            ctx.problems.append(Problem.of(number, "currency", Refusal(
+                "refund_other_currency", {"payment": original_id, "currency": o_currency})))
         if paid_at < o_paid_at:
-            ctx.problems.append(Problem(number, "paid_at",
-                                        f"is before the refunded payment {original_id} ({o_paid_at.isoformat()})"))
+            ctx.problems.append(Problem.of(number, "paid_at", Refusal(
+                "refund_before", {"payment": original_id, "moment": o_paid_at})))
         if len(ctx.problems) > problems_before:
             continue
         total = refunded.get(original_id, 0) + (-minor)
         if total > o_minor:
             left = o_minor - refunded.get(original_id, 0)
-            ctx.problems.append(Problem(
-                number, "amount",
-                f"refunds more than is left of {original_id}: "
-                f"{format_amount(from_minor(left, currency), currency)} {currency} left",
-            ))
+            ctx.problems.append(Problem.of(number, "amount", Refusal(
+                "refund_too_much", {"payment": original_id, "amount": Money(from_minor(left, currency), currency)})))
             continue
         refunded[original_id] = total
         accepted.append(_insert_row(pid, content, ctx))
@@ -355,6 +355,7 @@ def _note_unconnected(ctx: ImportContext, summary: ImportSummary, new_by_project
     connected = set(ctx.session.scalars(select(Connection.project_id).distinct()))
     never = sum(n for project, n in new_by_project.items() if project not in connected)
     if never:
+        summary.unconnected = never
         summary.notes.append(
             f"{never} payment{'s' if never != 1 else ''} of projects never connected to an agency "
             "(kept, earn nothing)"

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from partner_desk.domain.refusals import Refusal
 from partner_desk.files.table import Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.services.imports.fields import RowReader
@@ -73,9 +74,9 @@ def _read_row(ctx: ImportContext, plan: _Plan, number: int, row: RowReader, summ
     disconnected = row.moment("disconnected_at", ctx.tz, required=False)
     agency = plan.agencies.get(agency_code) if agency_code else None
     if agency_code and agency is None:
-        row.fail("agency_code", f"unknown agency '{agency_code}'")
+        row.fail("agency_code", Refusal("unknown_agency", {"agency": agency_code}))
     if connected and disconnected and disconnected <= connected:
-        row.fail("disconnected_at", "is not after connected_at")
+        row.fail("disconnected_at", Refusal("not_after_connected"))
     if not row.ok or not (project_id and name and currency and agency and connected):
         return
     _check_project(plan, row, number, project_id, name, currency)
@@ -88,15 +89,16 @@ def _check_project(plan: _Plan, row: RowReader, number: int, project_id: str, na
     known = plan.projects.get(project_id)
     if known is not None:
         if known.name != name:
-            row.fail("name", f"project {project_id} is known as '{known.name}'")
+            row.fail("name", Refusal("project_known_as", {"project": project_id, "name": known.name}))
         if known.currency != currency:
-            row.fail("currency", f"project {project_id} is known with currency {known.currency}")
+            row.fail("currency", Refusal("project_known_currency", {"project": project_id, "currency": known.currency}))
     elif project_id in plan.file_projects:
         first, first_name, first_currency = plan.file_projects[project_id]
         if first_name != name:
-            row.fail("name", f"project {project_id} is named '{first_name}' on row {first}")
+            row.fail("name", Refusal("project_named_on_row", {"project": project_id, "name": first_name, "row": first}))
         if first_currency != currency:
-            row.fail("currency", f"project {project_id} has currency {first_currency} on row {first}")
+            row.fail("currency", Refusal("project_currency_on_row", {"project": project_id, "currency": first_currency,
+                                                                 "row": first}))
     else:
         plan.file_projects[project_id] = (number, name, currency)
 
@@ -110,7 +112,7 @@ def _connect(plan: _Plan, row: RowReader, number: int, project_id: str, agency: 
         project_spans[connected] = _Span(agency.id, agency.code, connected, disconnected, number, None)
         plan.touched.add(project_id)
     elif span.agency_id != agency.id:
-        row.fail("agency_code", f"project {project_id} was connected at that moment to {span.agency_code}")
+        row.fail("agency_code", Refusal("connected_elsewhere", {"project": project_id, "agency": span.agency_code}))
     elif disconnected is None or span.disconnected_at == disconnected:
         if span.stored is not None:
             summary.known += 1
@@ -119,7 +121,7 @@ def _connect(plan: _Plan, row: RowReader, number: int, project_id: str, agency: 
         span.row = number
         plan.touched.add(project_id)
     else:
-        row.fail("disconnected_at", f"this connection is known to end at {span.disconnected_at.isoformat()}")
+        row.fail("disconnected_at", Refusal("connection_ends", {"moment": span.disconnected_at}))
 
 
 def _check_overlaps(ctx: ImportContext, plan: _Plan) -> None:
@@ -156,9 +158,6 @@ def _write(ctx: ImportContext, plan: _Plan, summary: ImportSummary) -> None:
 
 
 def _overlap(row: int, project_id: str, earlier: _Span, later: _Span) -> Problem:
-    return Problem(
-        row,
-        "connected_at",
-        f"connection of project {project_id} to {later.agency_code} from {later.connected_at.isoformat()} "
-        f"overlaps its connection to {earlier.agency_code} from {earlier.connected_at.isoformat()}",
-    )
+    return Problem.of(row, "connected_at", Refusal("connections_overlap", {
+        "project": project_id, "agency": later.agency_code, "moment": later.connected_at,
+        "other": earlier.agency_code, "since": earlier.connected_at}))

@@ -38,12 +38,13 @@ def load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None:
         key = (currency, day)
         if key in seen:
             if seen[key][1] != per_usd:
-                row.fail("per_usd", f"{currency} on {day} is listed on row {seen[key][0]} as {seen[key][1]}")
+                row.fail("per_usd", Refusal("rate_listed_again", {"currency": currency, "day": day, "row": seen[key][0],
+                                                                  "rate": seen[key][1]}))
             continue
         seen[key] = (number, per_usd)
         if key in existing:
             if existing[key] != per_usd:
-                row.fail("per_usd", f"{currency} on {day} is known as {existing[key]}")
+                row.fail("per_usd", Refusal("rate_known", {"currency": currency, "day": day, "rate": existing[key]}))
             else:
                 summary.known += 1
             continue

@@ -53,7 +53,7 @@ def _read_versions(ctx: ImportContext, source: RowSource, summary: ImportSummary
         threshold = row.decimal("min_turnover_usd")
         percent = row.decimal("percent")
         if threshold is not None and threshold < 0:
-            row.fail("min_turnover_usd", "is negative")
+            row.fail("min_turnover_usd", Refusal("is_negative"))
         if percent is not None and not Decimal(0) <= percent <= 100:
             row.fail("percent", Refusal("percent_range"))
         if not row.ok or period is None or threshold is None or percent is None:
@@ -61,7 +61,8 @@ def _read_versions(ctx: ImportContext, source: RowSource, summary: ImportSummary
         rows = versions.setdefault(period, [])
         for other_number, other in rows:
             if other.min_usd == threshold:
-                row.fail("min_turnover_usd", f"{threshold} is listed for {period} on row {other_number} too")
+                row.fail("min_turnover_usd", Refusal("threshold_listed_again", {
+                    "threshold": threshold, "period": period, "row": other_number}))
                 break
         else:
             rows.append((number, Level(threshold, percent)))
@@ -75,8 +76,8 @@ def _version_changes(ctx: ImportContext, history: TierHistory, used_versions: se
     repeats as it is counts as known, one that may not change is a problem."""
     first_row = rows[0][0]
     levels = tuple(level for _, level in rows)
-    for message in validate_levels(levels):
-        ctx.problems.append(Problem(first_row, "min_turnover_usd", message))
+    for reason in validate_levels(levels):
+        ctx.problems.append(Problem.of(first_row, "min_turnover_usd", reason))
     if current is not None:
         known = {(lv.min_usd, lv.percent) for t in history.tables if t.version_id == current.id
                  for lv in t.levels}
@@ -84,14 +85,11 @@ def _version_changes(ctx: ImportContext, history: TierHistory, used_versions: se
             summary.known += len(levels)
             return False
         if current.id in used_versions:
-            ctx.problems.append(Problem(first_row, "effective_from",
-                                        f"the table from {period} was used by a posted period and "
-                                        "can no longer change"))
+            ctx.problems.append(Problem.of(first_row, "effective_from", Refusal("table_used", {"period": period})))
             return False
     if last_posted is not None and period <= last_posted:
-        ctx.problems.append(Problem(first_row, "effective_from",
-                                    f"{period} is already posted; a new table can take effect from "
-                                    f"{last_posted.next()} on"))
+        ctx.problems.append(Problem.of(first_row, "effective_from", Refusal(
+            "table_posted", {"period": period, "next": last_posted.next()})))
         return False
     return True
 
