@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from partner_desk.domain.errors import MissingRates, UserError
 from partner_desk.domain.languages import LANGUAGES, Language
@@ -348,6 +348,8 @@ TEMPLATES: dict[str, str] = {
     "payout_details": N_("a withdrawal needs payout details (--details TEXT): account, card or PayPal address"),
 }
 
+T = TypeVar("T")
+
 
 def english_action(action: Action | str) -> str:
     """The action as an English refusal names it: "approve withdrawals"."""
@@ -505,6 +507,14 @@ def in_english(found: Refusal | Iterable[Refusal] | None) -> str | list[str] | N
     if isinstance(found, Refusal):
         return english(found)
     return [english(r) for r in found]
+
+
+def read(parse: Callable[[str], T], text: str, prefix: Refusal | None = None) -> T:
+    """A value the user gave, read by `parse`; what it cannot read is refused (`refused`)."""
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise refused(exc, prefix) from None
 
 
 def refused(exc: ValueError, prefix: Refusal | None = None) -> UserError:

@@ -33,7 +33,7 @@ from partner_desk.domain.posting import before_first, posting_refusals
 from partner_desk.domain.rates import RateCollector
 from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Action, Actor
-from partner_desk.refusal_text import Refused, raise_refusals, refused
+from partner_desk.refusal_text import Refused, raise_refusals, read
 from partner_desk.services import audit
 from partner_desk.services.guard import checked
 from partner_desk.store import accrual_queries as q
@@ -150,10 +150,7 @@ def _compute(session: Session, period: Period, plan: _Plan, only: int | None = N
 
 
 def _check_period_text(text_period: str) -> Period:
-    try:
-        return parse_period(text_period)
-    except ValueError as exc:
-        raise refused(exc) from None
+    return read(parse_period, text_period)
 
 
 def _reporting(items: Iterable[tuple[int, AgencyAccrual]], priced: AgenciesPriced | None

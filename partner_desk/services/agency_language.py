@@ -7,7 +7,7 @@ from sqlalchemy import select
 from partner_desk.domain.languages import parse_language
 from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Action, Actor
-from partner_desk.refusal_text import Refused, refused
+from partner_desk.refusal_text import Refused, read
 from partner_desk.services import audit
 from partner_desk.services.guard import guarded
 from partner_desk.store.engine import Database
@@ -20,10 +20,7 @@ def set_agency_language(db: Database, actor: Actor, code: str, language: str | N
     """Write the agency's statements in `language` ('uk' or 'en'); None leaves it to the company
     default. Returns the language stored; a change is audited, setting the same one changes nothing."""
     with guarded(db, actor, ACTION, code) as act:
-        try:
-            wanted = parse_language(language) if language is not None and language.strip() else None
-        except ValueError as exc:
-            raise refused(exc) from None
+        wanted = read(parse_language, language) if language is not None and language.strip() else None
         session = act.session
         agency = session.scalar(select(Agency).where(Agency.code == code))
         if agency is None:

@@ -48,7 +48,7 @@ from partner_desk.domain.roles import Action, Actor
 from partner_desk.domain.withdrawals import Method, Move, Status, decider_refusal, move_refusal
 from partner_desk.files import payouts as payout_files
 from partner_desk.files.atomic import atomic_path
-from partner_desk.refusal_text import english, refused
+from partner_desk.refusal_text import english, read
 from partner_desk.services import audit
 from partner_desk.services.audit_trail import head_in
 from partner_desk.services.guard import Refused, guarded
@@ -137,10 +137,7 @@ def export_batch(db: Database, actor: Actor, method: Method | str, folder: Path 
     written: list[Path] = []
     try:
         with guarded(db, actor, Action.WITHDRAW_EXPORT, obj) as act:
-            try:
-                chosen = batch_method(str(method))
-            except ValueError as exc:
-                raise refused(exc) from None
+            chosen = read(batch_method, str(method))
             return _export(act.session, actor, chosen, Path(folder), ids, include_exported, written)
     except BaseException:
         for path in written:

@@ -27,7 +27,7 @@ from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Action, Actor, role_text
 from partner_desk.domain.tiers import Level
 from partner_desk.files.table import FileRejected
-from partner_desk.refusal_text import Refused, refused
+from partner_desk.refusal_text import Refused, read, refused
 from partner_desk.services import audit, authority
 from partner_desk.services.guard import checked, guarded
 from partner_desk.services.imports import ImportSummary, import_file
@@ -240,10 +240,7 @@ def set_time_zone(db: Database, actor: Actor, name: str) -> None:
     """Set the company time zone. Periods and local dates of payments are fixed at import, so the
     zone can change only while no payment has been imported."""
     with guarded(db, actor, Action.SETTINGS, TIME_ZONE_KEY) as act:
-        try:
-            tz = zone(name.strip())
-        except ValueError as exc:
-            raise refused(exc) from None
+        tz = read(zone, name.strip())
         session = act.session
         current = company_tz(session).key
         if tz.key == current:
@@ -262,10 +259,7 @@ def set_time_zone(db: Database, actor: Actor, name: str) -> None:
 def set_statement_language(db: Database, actor: Actor, language: str) -> str:
     """Set the language of the statements of agencies that have no language of their own."""
     with guarded(db, actor, Action.SETTINGS, STATEMENT_LANGUAGE_KEY) as act:
-        try:
-            wanted = parse_language(language)
-        except ValueError as exc:
-            raise refused(exc) from None
+        wanted = read(parse_language, language)
         session = act.session
         current = default_statement_language(session)
         if wanted == current:

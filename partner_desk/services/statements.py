@@ -33,7 +33,7 @@ from partner_desk.domain.roles import Action, Actor
 from partner_desk.files.atomic import atomic_path, close_abandoned_zips, remove_stale
 from partner_desk.files.statement import write_statement
 from partner_desk.files.statement_model import FORMATS, LineTotals, Statement
-from partner_desk.refusal_text import Refused, refused
+from partner_desk.refusal_text import Refused, read
 from partner_desk.services.accruals import preview_period
 from partner_desk.services.audit_trail import Head, head_in
 from partner_desk.services.guard import checked
@@ -199,12 +199,7 @@ def _writer(target: Path) -> StatementWriter:
 
 def _language(chosen: str | None) -> str | None:
     """A language asked for by the caller, checked; None leaves it to each agency."""
-    if chosen is None:
-        return None
-    try:
-        return parse_language(chosen)
-    except ValueError as exc:
-        raise refused(exc) from None
+    return None if chosen is None else read(parse_language, chosen)
 
 
 def _language_of(session: Session, agency: Agency, chosen: str | None) -> str:
@@ -212,12 +207,7 @@ def _language_of(session: Session, agency: Agency, chosen: str | None) -> str:
 
 
 def _period(period: Period | str) -> Period:
-    if isinstance(period, Period):
-        return period
-    try:
-        return parse_period(period)
-    except ValueError as exc:
-        raise refused(exc) from None
+    return period if isinstance(period, Period) else read(parse_period, period)
 
 
 def _check_file(target: Path) -> None:

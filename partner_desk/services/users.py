@@ -20,7 +20,7 @@ from partner_desk.domain.accounts import admin_change_refusal, name_refusal, pas
 from partner_desk.domain.bounds import text_problem
 from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import SETUP, Action, Actor, Role, role_text
-from partner_desk.refusal_text import refused
+from partner_desk.refusal_text import read
 from partner_desk.services import audit
 from partner_desk.services.authority import password_digest, standing
 from partner_desk.services.guard import Refused, checked, guarded, require
@@ -229,7 +229,4 @@ def current(db: Database, actor: Actor) -> Actor | None:
 
 
 def _role(text: str) -> Role:
-    try:
-        return Role.parse(text)
-    except ValueError as exc:
-        raise refused(exc) from None
+    return read(Role.parse, text)

@@ -42,7 +42,7 @@ from partner_desk.domain.withdrawals import (
     ledger_trace,
     move_refusal,
 )
-from partner_desk.refusal_text import raise_refusals, refused
+from partner_desk.refusal_text import raise_refusals, read
 from partner_desk.services import audit, versions
 from partner_desk.services.balances import agency_position, eligibility, locked_agency
 from partner_desk.services.guard import Refused, guarded
@@ -144,10 +144,7 @@ def _request(session: Session, actor: Actor, code: str, value: Decimal | str, me
     cur = agency.currency
     amount = amount_in(value, cur)
     raise_refusals(check_amount(amount, cur)[:1], Refusal("cannot_request", {"agency": code}))
-    try:
-        method = Method.parse(method_text)
-    except ValueError as exc:
-        raise refused(exc) from None
+    method = read(Method.parse, method_text)
     if method is Method.BANK_TRANSFER and (wrong := iban_refusals(details)):
         raise refusal_text.Refused(wrong[0], prefix=Refusal("cannot_request", {"agency": code}))
     text = details.strip()
