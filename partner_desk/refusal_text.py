@@ -23,6 +23,8 @@ from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
 from partner_desk.i18n import N_, _, day, money, number
 
+T = TypeVar("T")
+
 # How a refusal names each action ("… may not approve withdrawals").
 ACTION_WORDS: dict[str, str] = {
     Action.IMPORT: N_("import files"),
@@ -347,8 +349,6 @@ TEMPLATES: dict[str, str] = {
     "paid_reference": N_("marking withdrawal {request} paid needs the payout reference (--reference TEXT)"),
     "payout_details": N_("a withdrawal needs payout details (--details TEXT): account, card or PayPal address"),
 }
-
-T = TypeVar("T")
 
 
 def english_action(action: Action | str) -> str:
