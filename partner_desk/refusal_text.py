@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
-from partner_desk.domain.errors import MissingRates, UserError
+from partner_desk.domain.errors import MissingRates, PeriodNote, UserError
 from partner_desk.domain.languages import LANGUAGES, Language
 from partner_desk.domain.money import Money, format_amount, format_usd
 from partner_desk.domain.refusals import Count, Dollars, Refusal, Said, ValueRefused
@@ -478,7 +478,9 @@ def raise_refusals(reasons: Iterable[Refusal], prefix: Refusal | None = None, jo
 
 def missing_rates(error: MissingRates) -> Refusal:
     """The rates a computation lacks, as a refusal ("missing exchange rate: PLN on 2026-11-20, …")."""
-    listed = [Refusal("rate_on", {"currency": currency, "day": day}) for currency, day in error.missing]
+    listed = [Refusal("rate_on", {"currency": currency,
+                                  "day": day if isinstance(day, date) else date.fromisoformat(day)})
+              for currency, day in error.missing]
     return Refusal("missing_rates", {"rates": _Listed(tuple(listed))})
 
 
@@ -498,6 +500,11 @@ def shown_error(error: BaseException) -> str:
         written = error.joiner.join(shown(r) for r in error.reasons)
         return f"{shown(error.prefix)}{error.prefix_joiner}{written}" if error.prefix else written
     return str(error)
+
+
+def shown_note(note: PeriodNote) -> str:
+    """A period that could not be previewed, and why, as the window shows it: "2026-11: …"."""
+    return f"{note.period}: {shown_error(note.error)}"
 
 
 def in_english(found: Refusal | Iterable[Refusal] | None) -> str | list[str] | None:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from partner_desk.domain.periods import Period
+
 
 class UserError(Exception):
     """A refusal caused by input or state the user controls; its message is shown as is."""
@@ -18,3 +24,15 @@ class MissingRates(UserError):
 
 class AmountTooLarge(UserError):
     """A computed amount is beyond what the database stores (64-bit minor units)."""
+
+
+@dataclass(frozen=True)
+class PeriodNote:
+    """A period a page could not preview, and why: its English is `str(note)` ("2026-11: missing
+    exchange rate: PLN on 2026-11-20"); the window words it in its language (refusal_text.shown_note)."""
+
+    period: Period
+    error: UserError
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.error}"

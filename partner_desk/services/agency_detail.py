@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from partner_desk.domain.accrual import SUBSCRIPTION, AgencyAccrual
-from partner_desk.domain.errors import UserError
+from partner_desk.domain.errors import PeriodNote, UserError
 from partner_desk.domain.languages import DEFAULT_STATEMENT_LANGUAGE, statement_language
 from partner_desk.domain.ledger import Position, running
 from partner_desk.domain.money import from_minor, round_usd
@@ -155,7 +155,7 @@ class AgencyDetail:
     benefits: list[BenefitRow]
     connections: list[ConnectionRow]
     chart: list[MonthPoint]
-    notes: list[str]
+    notes: list[PeriodNote]
     last_levels: MonthLevels | None  # None when the last month's preview is refused
     running_levels: MonthLevels
     reward_levels: tuple[Decimal, ...]  # the reward levels that unlock benefits, USD a month
@@ -188,11 +188,11 @@ def _agency(db: Database, code: str) -> Agency:
 
 
 def _preview_of(db: Database, actor: Actor, period: Period, today: date, code: str,
-                notes: list[str]) -> tuple[bool, AgencyAccrual | None]:
+                notes: list[PeriodNote]) -> tuple[bool, AgencyAccrual | None]:
     try:
         run = preview_period(db, actor, period, today, agency=code)
     except UserError as exc:
-        notes.append(f"{period}: {exc}")
+        notes.append(PeriodNote(period, exc))
         return False, None
     return True, next(iter(run.accruals), None)
 
@@ -251,7 +251,7 @@ class _LastMonth:
 
 
 def _last_month(db: Database, actor: Actor, stored: _Stored, last: Period, code: str,
-                notes: list[str]) -> _LastMonth:
+                notes: list[PeriodNote]) -> _LastMonth:
     if last in stored.posted:
         accrual = stored.accruals.get(last)
         if accrual is None:
@@ -288,7 +288,7 @@ def agency_detail(db: Database, actor: Actor, code: str, as_of: date | None = No
     running_period = Period.of(today)
     last = running_period.previous()
     last_posted = last in stored.posted
-    notes: list[str] = []
+    notes: list[PeriodNote] = []
     prior = _last_month(db, actor, stored, last, code, notes)
     _ok, running = _preview_of(db, actor, running_period, today, code, notes)
     running_levels = month_levels(running_period, False, running.turnover if running else Decimal(0),

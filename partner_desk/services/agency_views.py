@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from partner_desk.domain.errors import UserError
+from partner_desk.domain.errors import PeriodNote, UserError
 from partner_desk.domain.money import round_usd
 from partner_desk.domain.periods import Period, local_date, today_in
 from partner_desk.domain.refusals import Refusal
@@ -70,7 +70,7 @@ class AgencyList:
     running_period: Period
     last_posted: bool
     rows: list[AgencyRow]
-    notes: list[str]
+    notes: list[PeriodNote]
     running_pending: bool = False  # read without the running month's preview (see with_running_month)
 
     @property
@@ -97,12 +97,12 @@ def _connected_counts(db: Database, now: datetime) -> dict[int, int]:
 
 
 def _previewed(db: Database, actor: Actor, period: Period, today: date,
-               notes: list[str]) -> dict[str, tuple[Decimal, Decimal, Decimal]] | None:
+               notes: list[PeriodNote]) -> dict[str, tuple[Decimal, Decimal, Decimal]] | None:
     """agency code -> (turnover USD, percent, commission) of a preview; None when it cannot be made."""
     try:
         run = preview_period(db, actor, period, today)
     except UserError as exc:
-        notes.append(f"{period}: {exc}")
+        notes.append(PeriodNote(period, exc))
         return None
     return {a.agency: (round_usd(a.turnover), a.percent, a.total) for a in run.accruals}
 
@@ -144,7 +144,7 @@ def agency_list(db: Database, actor: Actor, as_of: date | None = None,
     now = view_moment(as_of, tz)
     report(1, 4, "projects")
     projects = _connected_counts(db, now)
-    notes: list[str] = []
+    notes: list[PeriodNote] = []
     report(2, 4, str(last))
     last_preview = None if last_posted else _previewed(db, actor, last, today, notes)
     report(3, 4, str(running_period))

@@ -12,7 +12,8 @@ import pytest
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period
 from partner_desk.domain.roles import SETUP, Actor, Role
-from partner_desk.refusal_text import in_english
+from partner_desk import i18n
+from partner_desk.refusal_text import in_english, shown_note
 from partner_desk.services.accrual_views import posted_lines
 from partner_desk.services.accruals import post_period
 from partner_desk.services.agency_detail import agency_accruals, agency_detail, agency_ledger, agency_payments
@@ -136,7 +137,14 @@ def test_a_preview_that_cannot_be_made_leaves_its_columns_empty_and_says_why(db,
     load("projects", PROJECTS)
     load("payments", PAYMENTS)  # no rates: AG02's EUR payment of 2025-03-10 cannot be valued
     listing = agency_list(db, ANNA, TODAY)
-    assert listing.notes == ["2025-03: missing exchange rate: EUR on 2025-03-10"]
+    assert [str(note) for note in listing.notes] == ["2025-03: missing exchange rate: EUR on 2025-03-10"]
+    # the window says it in its language
+    i18n.setup("uk_UA")
+    try:
+        assert [shown_note(note) for note in listing.notes] == [
+            "2025-03: немає курсу валюти: EUR на 10.03.2025"]
+    finally:
+        i18n.setup("en_US")
     rows = {r.code: r for r in listing.rows}
     assert (rows["AG01"].last_turnover_usd, rows["AG01"].last_percent) == (None, None)
     # April has only USD payments of a USD agency: it previews (600 + 1,200) x 20% = 360.00
@@ -191,5 +199,5 @@ def test_a_running_month_that_cannot_be_previewed_is_empty_and_said(db, load) ->
     assert first.notes == []
     filled = with_running_month(db, ANNA, first)
     assert all(r.running_commission is None and not r.running_pending for r in filled.rows)
-    assert filled.notes == ["2025-04: missing exchange rate: EUR on 2025-04-02"]
+    assert [str(note) for note in filled.notes] == ["2025-04: missing exchange rate: EUR on 2025-04-02"]
     assert filled.rows == agency_list(db, ANNA, TODAY).rows

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from partner_desk.domain.errors import PeriodNote, UserError
 from partner_desk.domain.roles import Role
 from partner_desk.files.table_export import Percent
 from partner_desk.gui import colors, money_columns
@@ -39,7 +40,7 @@ from partner_desk.gui.table_export import TableExport
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import SearchField, into_table
 from partner_desk.i18n import _, day, money, ngettext, percent, short_day
-from partner_desk.refusal_text import shown
+from partner_desk.refusal_text import shown, shown_note
 from partner_desk.services.agency_views import (
     AgencyFilter,
     AgencyList,
@@ -227,9 +228,11 @@ class AgenciesPage(Page):
         """The rows stay; the running month's column must not keep saying "computing…"."""
         data = self.data
         if data is not None:
-            note = _("The running month's commission could not be computed.")
+            error = exc if isinstance(exc, UserError) else UserError(
+                _("The running month's commission could not be computed."))
             self.show_list(replace(data, rows=[replace(r, running_pending=False) for r in data.rows],
-                                   notes=[*data.notes, note], running_pending=False), self.reporting)
+                                   notes=[*data.notes, PeriodNote(data.running_period, error)],
+                                   running_pending=False), self.reporting)
         show_error(self, exc)
 
     def show_list(self, data: AgencyList, found: Reporting | None = None) -> None:
@@ -242,7 +245,7 @@ class AgenciesPage(Page):
         self._fill(self.currency, [(c, c) for c in data.currencies])
         # combo data are strings: a Decimal does not survive the round trip through Qt
         self._fill(self.level, [(percent(p), str(p)) for p in data.percents])
-        self.notes.setText("\n".join(data.notes))
+        self.notes.setText("\n".join(shown_note(n) for n in data.notes))
         self.notes.setVisible(bool(data.notes))
         selected = selected_row(self.view)
         self.model.set_rows(data.rows)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from partner_desk.i18n import _, money, percent
+from partner_desk.refusal_text import shown_note
 from partner_desk.services.agency_detail import AgencyDetail, MonthLevels
 from partner_desk.services.agency_detail import Progress as LevelProgress
 
@@ -126,7 +127,7 @@ class LevelsBox(QFrame):
             if m is None:
                 self.headings[col].setText("<b>{}</b>".format(
                     _("{period}: no preview").format(period=d.last_period)))
-                self.headings[col].setToolTip("\n".join(d.notes))
+                self.headings[col].setToolTip("\n".join(shown_note(n) for n in d.notes))
                 for cells in self.cells.values():
                     cells[col].setText("—")
                 for bars in self.bars.values():

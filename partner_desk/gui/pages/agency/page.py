@@ -44,7 +44,7 @@ from partner_desk.gui.pages.agency.tabs import (
 )
 from partner_desk.gui.preferences import remember_flag, remembered_flag
 from partner_desk.i18n import N_, _, day, money, ngettext
-from partner_desk.refusal_text import shown
+from partner_desk.refusal_text import shown, shown_note
 from partner_desk.services import agency_detail as views
 from partner_desk.services.agency_detail import AgencyDetail
 from partner_desk.services.agency_views import agency_names
@@ -265,7 +265,7 @@ class AgencyPage(Page):
             d.currency, _("manager: {name}").format(name=self.ctx.person(d.manager) or "—"), offer,
             ngettext("{count} connected project", "{count} connected projects", len(d.current_projects))
             .format(count=len(d.current_projects)), describe_language(d)]))
-        self.notes.setText("\n".join(d.notes))
+        self.notes.setText("\n".join(shown_note(n) for n in d.notes))
         self.notes.setVisible(bool(d.notes))
         self.balance.setText(
             _("Balance: <b>{balance}</b><br>Held by requests: {held}<br>Available: <b>{available}</b>").format(
