@@ -50,7 +50,8 @@ SAMPLES: dict[str, Any] = {
     "column": "поріг", "problem": Refusal("cell_empty"), "benefit": 3, "detail": Said("invalid start byte"),
     "n": 4, "path": "/дані/платежі.ткст", "file": "платежі.ткст", "suffix": ".ткст", "language": Language("uk"),
     "what": Refusal("payout_date"), "iban": "ЮА21 3223", "folder": "/дані",
-    "method": "банківський переказ", "ids": "3, 4", "batch": 2, "shown": Status.PENDING,
+    "method": "банківський переказ", "wanted": "PayPal", "emails": "а@пошта.укр", "count": 2, "ids": "3, 4",
+    "batch": 2, "shown": Status.PENDING,
     "event": Refusal("event_corrected", {"user": "олена"}), "url": "база.дб", "revision": "0099", "reference": "Р-1",
     "rates": "ГРН на 20.11.2026",
 }

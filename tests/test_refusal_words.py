@@ -399,6 +399,27 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
                        "щоб позначити заявку на виведення № 7 виплаченою, потрібен ідентифікатор виплати"),
     "payout_details": ({}, "a withdrawal needs payout details (--details TEXT): account, card or PayPal address",
                        "для виведення коштів потрібні реквізити для виплати: рахунок, картка або адреса PayPal"),
+    # a payout batch that cannot be made, and each request that stops it
+    "batch_not_made": ({"method": Said("PayPal")}, "the PayPal batch was not made",
+                       "пакет виплат (PayPal) не створено"),
+    "batch_request": ({"request": 5, "agency": "AG02", "problem": Refusal("no_email")},
+                      "request 5 (AG02): its payout details hold no e-mail address",
+                      "заявка № 5 (AG02): у її реквізитах для виплати немає адреси електронної пошти"),
+    "batch_iban": ({"iban": "DE00 1234", "problem": Said("Invalid checksum digits")},
+                   "the IBAN DE00 1234 in its payout details is not valid: Invalid checksum digits",
+                   "IBAN DE00 1234 у її реквізитах для виплати недійсний: Invalid checksum digits"),
+    "no_email": ({}, "its payout details hold no e-mail address",
+                 "у її реквізитах для виплати немає адреси електронної пошти"),
+    "many_emails": ({"count": Count(2), "emails": Said("a@x.ua, b@x.ua")},
+                    "its payout details hold 2 e-mail addresses (a@x.ua, b@x.ua): keep one",
+                    "у її реквізитах для виплати кілька адрес електронної пошти (2: a@x.ua, b@x.ua): залиште одну"),
+    "batch_not_approved": ({"request": 7, "status": Status.PENDING}, "withdrawal 7 is pending, not approved",
+                           "заявка на виведення № 7 має статус «очікує», а не «схвалено»"),
+    "batch_other_method": ({"request": 7, "method": Said("paypal"), "wanted": Said("bank_transfer")},
+                           "withdrawal 7 is paid by paypal, not bank_transfer",
+                           "заявку на виведення № 7 виплачують способом paypal, а не bank_transfer"),
+    "batch_already": ({"request": 7, "batch": 3}, "withdrawal 7 is in payout batch 3 already",
+                      "заявка на виведення № 7 уже є в пакеті виплат № 3"),
 }
 
 

@@ -24,7 +24,7 @@ from schwifty.exceptions import (
 )
 from schwifty.registry import get_iban_spec
 
-from partner_desk.domain.refusals import Refusal, Said
+from partner_desk.domain.refusals import Count, Refusal, Said
 
 SHORTEST_IBAN = 15
 LONGEST_IBAN = 34
@@ -177,11 +177,11 @@ def emails(details: str) -> list[str]:
     return list(seen.values())
 
 
-def email_problem(details: str) -> str | None:
+def email_problem(details: str) -> Refusal | None:
     """Why no single PayPal e-mail address can be read from the details; None when one can."""
     found = emails(details)
     if not found:
-        return "its payout details hold no e-mail address"
+        return Refusal("no_email")
     if len(found) > 1:
-        return f"its payout details hold {len(found)} e-mail addresses ({', '.join(found)}): keep one"
+        return Refusal("many_emails", {"count": Count(len(found)), "emails": Said(", ".join(found))})
     return None

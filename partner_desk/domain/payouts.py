@@ -23,6 +23,7 @@ from enum import StrEnum
 
 from partner_desk.domain.money import format_amount
 from partner_desk.domain.payout_details import email_problem, emails, find_bic, find_iban
+from partner_desk.domain.refusals import Refusal, Said
 from partner_desk.domain.withdrawals import Method
 
 PAYPAL_ROWS_PER_FILE = 5_000
@@ -134,29 +135,33 @@ def batch_method(text: str) -> Method:
     return method
 
 
-def paypal_rows(requests: Iterable[PayoutRequest]) -> tuple[list[PayPalRow], list[str]]:
+def _problem(request: PayoutRequest, problem: Refusal) -> Refusal:
+    return Refusal("batch_request", {"request": request.id, "agency": request.agency, "problem": problem})
+
+
+def paypal_rows(requests: Iterable[PayoutRequest]) -> tuple[list[PayPalRow], list[Refusal]]:
     """The PayPal rows of the requests, by request id, and every request that cannot be paid by PayPal."""
     rows: list[PayPalRow] = []
-    problems: list[str] = []
+    problems: list[Refusal] = []
     for request in sorted(requests, key=lambda r: r.id):
         problem = email_problem(request.details)
         if problem:
-            problems.append(f"request {request.id} ({request.agency}): {problem}")
+            problems.append(_problem(request, problem))
             continue
         rows.append(PayPalRow(emails(request.details)[0], request.amount, request.currency, request.id,
                               note(request)))
     return rows, problems
 
 
-def bank_rows(requests: Iterable[PayoutRequest]) -> tuple[list[BankRow], list[str]]:
+def bank_rows(requests: Iterable[PayoutRequest]) -> tuple[list[BankRow], list[Refusal]]:
     """The register rows of the requests, by request id, and every request whose IBAN is not valid."""
     rows: list[BankRow] = []
-    problems: list[str] = []
+    problems: list[Refusal] = []
     for request in sorted(requests, key=lambda r: r.id):
         found = find_iban(request.details)
         if found is not None and not found.valid:
-            problems.append(f"request {request.id} ({request.agency}): the IBAN {found.written} in its payout "
-                            f"details is not valid: {found.problem}")
+            problems.append(_problem(request, Refusal("batch_iban", {"iban": found.written,
+                                                                          "problem": Said(found.problem or "")})))
             continue
         iban = found.compact if found is not None else None
         bic = find_bic(request.details)

@@ -76,6 +76,13 @@ class BatchRefused(Refused):
         self.problems = problems
 
 
+def _not_made(word: str, reasons: list[Refusal]) -> BatchRefused:
+    """The batch of `word` (PayPal, bank transfer) refused, with every request that stops it."""
+    prefix = Refusal("batch_not_made", {"method": Said(word)})
+    problems = [english(r) for r in reasons]
+    return BatchRefused(f"{english(prefix)}: " + "; ".join(problems), problems, reasons, prefix)
+
+
 @dataclass(frozen=True)
 class BatchExport:
     """What an export wrote."""
@@ -165,7 +172,7 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
     else:
         bank, problems = bank_rows(requests)
     if problems:
-        raise BatchRefused(f"the {word} batch was not made: " + "; ".join(problems), problems)
+        raise _not_made(word, problems)
     if folder.exists() and not folder.is_dir():
         raise refusal_text.Refused(Refusal("not_a_folder", {"path": str(folder)}))
     head = str(head_in(session))  # the trail as it stood before this batch: its files carry it
@@ -243,21 +250,22 @@ def _batch_requests(session: Session, method: Method, ids: Sequence[int] | None,
         stmt = stmt.where(Withdrawal.id.in_(set(ids)))
     found = {w.id: (w, a) for w, a in session.execute(stmt.order_by(Withdrawal.id))}
     earlier = _earlier_batches(session, list(found))
-    problems: list[str] = []
+    problems: list[Refusal] = []
     if ids is not None:
         for rid in sorted(set(ids)):
             if rid not in found:
-                problems.append(f"there is no withdrawal {rid}")
+                problems.append(Refusal("no_such_withdrawal", {"request": rid}))
                 continue
             w, _agency = found[rid]
             if w.status != Status.APPROVED.value:
-                problems.append(f"withdrawal {rid} is {w.status}, not approved")
+                problems.append(Refusal("batch_not_approved", {"request": rid, "status": Status(w.status)}))
             elif w.method != method.value:
-                problems.append(f"withdrawal {rid} is paid by {w.method}, not {method.value}")
+                problems.append(Refusal("batch_other_method", {"request": rid, "method": Said(w.method),
+                                                               "wanted": Said(method.value)}))
             elif rid in earlier and not include_exported:
-                problems.append(f"withdrawal {rid} is in payout batch {earlier[rid]} already")
+                problems.append(Refusal("batch_already", {"request": rid, "batch": earlier[rid]}))
         if problems:
-            raise BatchRefused(f"the {METHOD_WORDS[method]} batch was not made: " + "; ".join(problems), problems)
+            raise _not_made(METHOD_WORDS[method], problems)
     left_out = {} if include_exported else {rid: earlier[rid] for rid in found if rid in earlier}
     requests = [
         PayoutRequest(w.id, a.code, a.name, from_minor(w.amount_minor, w.currency), w.currency, w.method,

@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import pytest
 
+from partner_desk import i18n
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.periods import Period
 from partner_desk.domain.roles import SETUP, Actor, Role
-from partner_desk import i18n
 from partner_desk.refusal_text import in_english, shown_note
 from partner_desk.services.accrual_views import posted_lines
 from partner_desk.services.accruals import post_period

@@ -11,7 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from partner_desk import i18n
 from partner_desk.domain.errors import UserError
+from partner_desk.refusal_text import shown_error
 from partner_desk.services import payout_accounts
 from partner_desk.services.accruals import post_period
 from partner_desk.services.balances import balances
@@ -100,6 +102,15 @@ def test_a_request_without_an_email_stops_the_whole_paypal_batch(pdb: Database, 
         "keep one",
     ]
     assert str(caught.value).startswith("the PayPal batch was not made: request ")
+    # a Ukrainian window says the same in Ukrainian
+    i18n.setup("uk_UA")
+    try:
+        assert shown_error(caught.value) == (
+            f"пакет виплат (PayPal) не створено: заявка № {none.id} (AG05): у її реквізитах для виплати немає "
+            f"адреси електронної пошти; заявка № {two.id} (AG01): у її реквізитах для виплати кілька адрес "
+            "електронної пошти (2: a@example.com, b@example.com): залиште одну")
+    finally:
+        i18n.setup("en_US")
     assert not out.exists()
     assert count(pdb, PayoutBatch) == 0
     assert good.status == "approved"
