@@ -272,6 +272,13 @@ TEMPLATES: dict[str, str] = {
     # IBANs and BICs (domain/payout_details.py, services/payout_accounts.py)
     "iban_in_details": N_("the IBAN {iban} in the payout details is not valid: {problem}"),
     "batch_not_made": N_("the {method} batch was not made"),
+    "register_only_no_iban": N_("request {request} ({agency}) is in the register only: its payout details hold no "
+                                "IBAN"),
+    "register_only_outside": N_("request {request} ({agency}) is in the register only: its IBAN is outside the SEPA "
+                                "zone"),
+    "sepa_not_written": N_("the SEPA file was not written: the company's payout account (name, IBAN, BIC) is not set "
+                           "in the settings; pay the EUR requests from the register"),
+    "paypal_currency": N_("PayPal does not list {currency} among its payout currencies: check before uploading"),
     "batch_request": N_("request {request} ({agency}): {problem}"),
     "batch_iban": N_("the IBAN {iban} in its payout details is not valid: {problem}"),
     "no_email": N_("its payout details hold no e-mail address"),

@@ -420,6 +420,20 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
                            "заявку на виведення № 7 виплачують способом paypal, а не bank_transfer"),
     "batch_already": ({"request": 7, "batch": 3}, "withdrawal 7 is in payout batch 3 already",
                       "заявка на виведення № 7 уже є в пакеті виплат № 3"),
+    # what a made batch notes beside its files
+    "register_only_no_iban": ({"request": 4, "agency": "AG03"},
+                              "request 4 (AG03) is in the register only: its payout details hold no IBAN",
+                              "заявка № 4 (AG03) є лише в реєстрі: у її реквізитах для виплати немає IBAN"),
+    "register_only_outside": ({"request": 4, "agency": "AG03"},
+                              "request 4 (AG03) is in the register only: its IBAN is outside the SEPA zone",
+                              "заявка № 4 (AG03) є лише в реєстрі: її IBAN поза зоною SEPA"),
+    "sepa_not_written": ({}, "the SEPA file was not written: the company's payout account (name, IBAN, BIC) is not "
+                         "set in the settings; pay the EUR requests from the register",
+                         "файл SEPA не створено: рахунок компанії для виплат (назва, IBAN, BIC) не вказано в "
+                         "налаштуваннях; виплатіть заявки в EUR за реєстром"),
+    "paypal_currency": ({"currency": "KZT"}, "PayPal does not list KZT among its payout currencies: check before "
+                        "uploading", "PayPal не виплачує у валюті KZT за своїм списком валют: перевірте перед "
+                        "завантаженням"),
 }
 
 

@@ -9,6 +9,7 @@ from partner_desk.domain.bounds import MAX_ROW_ID
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.payouts import batch_method
 from partner_desk.domain.periods import parse_day
+from partner_desk.refusal_text import english
 from partner_desk.services import payout_accounts, payout_batches, withdrawals
 
 
@@ -172,7 +173,7 @@ def run_export(args: argparse.Namespace) -> int:
     for path in result.files:
         print(path)
     for notice in result.notices:
-        print(f"note: {notice}")
+        print(f"note: {english(notice)}")
     if result.left_out:
         held = ", ".join(f"{rid} (batch {bid})" for rid, bid in sorted(result.left_out.items()))
         print(f"note: left out, already in a batch not marked paid: {held}")

@@ -172,15 +172,11 @@ def bank_rows(requests: Iterable[PayoutRequest]) -> tuple[list[BankRow], list[Re
     return rows, problems
 
 
-def sepa_left_out(rows: Sequence[BankRow]) -> list[str]:
+def sepa_left_out(rows: Sequence[BankRow]) -> list[Refusal]:
     """The EUR requests the SEPA file cannot hold (no IBAN, or one outside the SEPA zone), each with why."""
-    notes = []
-    for row in rows:
-        if row.currency != SEPA_CURRENCY or row.in_sepa:
-            continue
-        why = "its payout details hold no IBAN" if row.iban is None else "its IBAN is outside the SEPA zone"
-        notes.append(f"request {row.request_id} ({row.agency}) is in the register only: {why}")
-    return notes
+    return [Refusal("register_only_no_iban" if row.iban is None else "register_only_outside",
+                    {"request": row.request_id, "agency": row.agency})
+            for row in rows if row.currency == SEPA_CURRENCY and not row.in_sepa]
 
 
 def plan_paypal(rows: Sequence[PayPalRow]) -> list[tuple[PlannedFile, list[PayPalRow]]]:
@@ -198,10 +194,9 @@ def plan_paypal(rows: Sequence[PayPalRow]) -> list[tuple[PlannedFile, list[PayPa
     return planned
 
 
-def paypal_currency_notes(rows: Sequence[PayPalRow]) -> list[str]:
+def paypal_currency_notes(rows: Sequence[PayPalRow]) -> list[Refusal]:
     """A warning for each currency of the batch that PayPal does not pay out in."""
     odd = sorted({r.currency for r in rows} - PAYPAL_CURRENCIES)
-    return [f"PayPal does not list {currency} among its payout currencies: check before uploading"
-            for currency in odd]
+    return [Refusal("paypal_currency", {"currency": currency}) for currency in odd]
 
 

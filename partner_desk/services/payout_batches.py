@@ -92,7 +92,7 @@ class BatchExport:
     request_ids: list[int]
     files: list[Path]
     totals: dict[str, Decimal]
-    notices: list[str] = field(default_factory=list)
+    notices: list[Refusal] = field(default_factory=list)  # worded by refusal_text
     left_out: dict[int, int] = field(default_factory=dict)  # request id -> the earlier batch holding it
     audit_head: str | None = None  # COUNT:HASH of the audit trail when the batch was made
 
@@ -101,7 +101,7 @@ class BatchExport:
             "batch": self.batch_id, "method": self.method.value, "requests": self.request_ids,
             "files": [str(p) for p in self.files],
             "totals": {cur: format_amount(amount, cur) for cur, amount in self.totals.items()},
-            "notices": self.notices,
+            "notices": [english(n) for n in self.notices],
             "left_out": [{"request": rid, "batch": bid} for rid, bid in sorted(self.left_out.items())],
             "audit_head": self.audit_head,
         }
@@ -208,10 +208,10 @@ def _export(session: Session, actor: Actor, method: Method, folder: Path, ids: S
 
 def _planned_files(session: Session, method: Method, batch_id: int, day: date, head: str,
                    rows: Sequence[PayPalRow] | Sequence[BankRow]
-                   ) -> tuple[list[tuple[PlannedFile, bytes]], list[str]]:
+                   ) -> tuple[list[tuple[PlannedFile, bytes]], list[Refusal]]:
     """The files of a batch and their contents, and what the person exporting it should know."""
     files: list[tuple[PlannedFile, bytes]] = []
-    notices: list[str] = []
+    notices: list[Refusal] = []
     if method is Method.PAYPAL:
         paypal = [r for r in rows if isinstance(r, PayPalRow)]
         files = [(planned, payout_files.paypal_csv(chunk)) for planned, chunk in plan_paypal(paypal)]
@@ -225,8 +225,7 @@ def _planned_files(session: Session, method: Method, batch_id: int, day: date, h
     sepa = [r for r in bank if r.in_sepa]
     notices += sepa_left_out(bank)
     if sepa and account is None:
-        notices.append("the SEPA file was not written: the company's payout account (name, IBAN, BIC) is "
-                       "not set in the settings; pay the EUR requests from the register")
+        notices.append(Refusal("sepa_not_written"))
     elif sepa and account is not None:
         files.append((PlannedFile(FileKind.SEPA, "EUR", 1, 1, tuple(r.request_id for r in sepa)),
                       payout_files.sepa_xml(sepa, account, day, head)))

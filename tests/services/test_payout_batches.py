@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from partner_desk import i18n
 from partner_desk.domain.errors import UserError
-from partner_desk.refusal_text import shown_error
+from partner_desk.refusal_text import english, shown_error
 from partner_desk.services import payout_accounts
 from partner_desk.services.accruals import post_period
 from partner_desk.services.balances import balances
@@ -216,8 +216,8 @@ def test_bank_batch_register_and_sepa(pdb: Database, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = export_batch(pdb, F2, "bank", out)
     assert [p.name for p in result.files] == ["payout-batch-1-bank-register.xlsx", "payout-batch-1-sepa-EUR.xml"]
-    assert result.notices == [f"request {outside.id} (AG01) is in the register only: its IBAN is outside the "
-                              "SEPA zone"]
+    assert [english(n) for n in result.notices] == [
+        f"request {outside.id} (AG01) is in the register only: its IBAN is outside the SEPA zone"]
     book = load_workbook(out / "payout-batch-1-bank-register.xlsx")
     sheet = book.active
     assert sheet is not None
@@ -248,8 +248,9 @@ def test_without_the_company_account_the_register_is_written_and_sepa_is_not(pdb
     approved(pdb, "AG01", "150.25", "bank", f"IBAN {IBAN_DE}")
     result = export_batch(pdb, F2, "bank", tmp_path)
     assert [p.name for p in result.files] == ["payout-batch-1-bank-register.xlsx"]
-    assert result.notices == ["the SEPA file was not written: the company's payout account (name, IBAN, BIC) is "
-                              "not set in the settings; pay the EUR requests from the register"]
+    assert [english(n) for n in result.notices] == [
+        "the SEPA file was not written: the company's payout account (name, IBAN, BIC) is not set in the settings; "
+        "pay the EUR requests from the register"]
 
 
 def test_a_file_of_no_batch_is_refused(pdb: Database, tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from partner_desk.gui.date_field import chosen_day_field, picked_day, qdate
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.i18n import _, day, money, ngettext
+from partner_desk.refusal_text import shown
 from partner_desk.services import payout_batch_views as views
 from partner_desk.services.payout_batches import (
     BatchExport,
@@ -285,7 +286,7 @@ class BatchActions:
         lines += [str(p) for p in result.files]
         if result.notices or result.left_out:
             lines.append("")
-        lines += result.notices
+        lines += [shown(n) for n in result.notices]
         if result.left_out:
             lines.append(_("Left out, already in a batch not marked paid: {ids}").format(
                 ids=", ".join(str(i) for i in sorted(result.left_out))))
