@@ -71,8 +71,9 @@ def test_bic_only_after_its_label() -> None:
 
 def test_emails() -> None:
     assert emails("PayPal: Ag01@Example.com, copy to ag01@example.com.") == ["Ag01@Example.com"]
-    assert email_problem("paypal account of the agency") == "its payout details hold no e-mail address"
-    assert email_problem("a@x.io b@y.io") == "its payout details hold 2 e-mail addresses (a@x.io, b@y.io): keep one"
+    assert in_english(email_problem("paypal account of the agency")) == "its payout details hold no e-mail address"
+    assert in_english(email_problem("a@x.io b@y.io")) == (
+        "its payout details hold 2 e-mail addresses (a@x.io, b@y.io): keep one")
 
 
 def test_only_paypal_and_bank_make_a_batch() -> None:
@@ -109,7 +110,8 @@ def test_paypal_amounts_have_the_currency_decimals() -> None:
 def test_bank_rows_refuse_a_bad_iban_and_keep_an_account_without_one() -> None:
     rows, problems = bank_rows([_request(1, "EUR", "IBAN DE89 3704 0044 0532 0130 01"),
                                 _request(2, "USD", "account 42 at First Bank")])
-    assert problems == ["request 1 (AG01): the IBAN DE89 3704 0044 0532 0130 01 in its payout details is not "
-                        "valid: its check digits are wrong"]
+    assert in_english(problems) == [
+        "request 1 (AG01): the IBAN DE89 3704 0044 0532 0130 01 in its payout details is not valid: its check "
+        "digits are wrong"]
     assert [(r.request_id, r.iban, r.account, r.in_sepa) for r in rows] == [
         (2, None, "account 42 at First Bank", False)]
