@@ -62,6 +62,9 @@ ROLE_NAMES: dict[str, str] = {"manager": N_("manager"), "finance": N_("finance")
 LANGUAGE_NAMES: dict[str, str] = {"uk": N_("Ukrainian"), "en": N_("English")}
 # what other libraries say in English (a codec, the CSV reader, the XLSX reader), in the window's words
 SAID_WORDS: dict[str, str] = {
+    # payout methods, as a batch's refusals name them
+    "bank_transfer": N_("bank transfer"),
+    "paypal": N_("PayPal"),
     "invalid start byte": N_("invalid start byte"),
     "invalid continuation byte": N_("invalid continuation byte"),
     "unexpected end of data": N_("unexpected end of data"),

@@ -417,7 +417,7 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
                            "заявка на виведення № 7 має статус «очікує», а не «схвалено»"),
     "batch_other_method": ({"request": 7, "method": Said("paypal"), "wanted": Said("bank_transfer")},
                            "withdrawal 7 is paid by paypal, not bank_transfer",
-                           "заявку на виведення № 7 виплачують способом paypal, а не bank_transfer"),
+                           "заявку на виведення № 7 виплачують способом PayPal, а не банківський переказ"),
     "batch_already": ({"request": 7, "batch": 3}, "withdrawal 7 is in payout batch 3 already",
                       "заявка на виведення № 7 уже є в пакеті виплат № 3"),
     # what a made batch notes beside its files
