@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 
@@ -68,6 +69,21 @@ def pg_server() -> Iterator[PgServer]:
     server = PgServer().start()
     yield server
     server.stop()
+
+
+_old_names = itertools.count(1)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty database of each kind (no schema yet), for a migration test to bring to an older
+    revision, fill and upgrade; a PostgreSQL one on the shared server."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'old.db'}")
+    else:
+        database = Database(request.getfixturevalue("pg_server").create_database(f"old{next(_old_names)}"))
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ in it, on SQLite and PostgreSQL: every payment a posting could still accrue late
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -20,7 +18,6 @@ from partner_desk.services.setup import init_database
 from partner_desk.store import migrate
 from partner_desk.store.engine import Database
 from tests.services.accrual_oracle import oracle_accruals
-from tests.store.pg_server import PgServer
 
 AGENCIES = "code,name,currency\nAG1,Alpha,USD\nAG2,Beta,EUR\n"
 # P3 is connected only after its March payment, on 2026-03-20 (from then on, to AG1)
@@ -85,24 +82,5 @@ def _upgrade_and_check(db: Database, folder: Path) -> None:
         assert list(session.scalars(text("SELECT payment_id FROM late_payments"))) == []
 
 
-def test_upgrades_an_sqlite_database_with_payments_waiting(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
-    try:
-        _upgrade_and_check(db, tmp_path)
-    finally:
-        db.dispose()
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PgServer]:
-    pg = PgServer().start()
-    yield pg
-    pg.stop()
-
-
-def test_upgrades_a_postgresql_database_with_payments_waiting(server: PgServer, tmp_path: Path) -> None:
-    db = Database(server.create_database("accrued_upgrade"))
-    try:
-        _upgrade_and_check(db, tmp_path)
-    finally:
-        db.dispose()
+def test_upgrades_a_database_with_payments_waiting(old_database: Database, tmp_path: Path) -> None:
+    _upgrade_and_check(old_database, tmp_path)

@@ -3,10 +3,8 @@ the agencies stay as they were, without a language of their own, and the agencie
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -15,7 +13,6 @@ from partner_desk.services.imports import import_file
 from partner_desk.services.setup import init_database
 from partner_desk.store import migrate
 from partner_desk.store.engine import Database
-from tests.store.pg_server import PgServer
 
 
 def _at_initial_schema_with_agencies(db: Database) -> None:
@@ -49,24 +46,5 @@ def _upgrade_and_check(db: Database, tmp_path: Path) -> None:
             ("AG01", None), ("AG02", "uk")]
 
 
-def test_upgrades_an_sqlite_database_with_agencies(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
-    try:
-        _upgrade_and_check(db, tmp_path)
-    finally:
-        db.dispose()
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PgServer]:
-    pg = PgServer().start()
-    yield pg
-    pg.stop()
-
-
-def test_upgrades_a_postgresql_database_with_agencies(server: PgServer, tmp_path: Path) -> None:
-    db = Database(server.create_database("language_upgrade"))
-    try:
-        _upgrade_and_check(db, tmp_path)
-    finally:
-        db.dispose()
+def test_upgrades_a_database_with_agencies(old_database: Database, tmp_path: Path) -> None:
+    _upgrade_and_check(old_database, tmp_path)

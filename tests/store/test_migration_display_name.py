@@ -4,9 +4,6 @@ deleted (the users table's guard survives the new column)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from alembic import command
 from sqlalchemy import text
@@ -20,7 +17,6 @@ from partner_desk.services.sign_in import hash_password
 from partner_desk.services.users import add_user, sign_in
 from partner_desk.store import migrate
 from partner_desk.store.engine import Database
-from tests.store.pg_server import PgServer
 
 PASSWORD = "correct horse battery"
 
@@ -57,24 +53,5 @@ def add_user_at_0005(db: Database) -> None:
         audit.record(session, SETUP, "users.add", "ada", after={"name": "ada", "role": "admin", "active": True})
 
 
-def test_upgrades_an_sqlite_database_with_users(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
-    try:
-        _upgrade_and_check(db)
-    finally:
-        db.dispose()
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PgServer]:
-    pg = PgServer().start()
-    yield pg
-    pg.stop()
-
-
-def test_upgrades_a_postgresql_database_with_users(server: PgServer) -> None:
-    db = Database(server.create_database("display_name_upgrade"))
-    try:
-        _upgrade_and_check(db)
-    finally:
-        db.dispose()
+def test_upgrades_a_database_with_users(old_database: Database) -> None:
+    _upgrade_and_check(old_database)

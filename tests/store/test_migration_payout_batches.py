@@ -3,9 +3,6 @@ append-only (UPDATE, DELETE and, on SQLite, REPLACE refused), on SQLite and Post
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
@@ -15,7 +12,6 @@ from sqlalchemy.exc import DatabaseError
 from partner_desk.services.setup import init_database
 from partner_desk.store import migrate
 from partner_desk.store.engine import Database
-from tests.store.pg_server import PgServer
 
 HEAD = "3:" + "a" * 64
 
@@ -55,27 +51,8 @@ def _upgrade_and_check(db: Database) -> None:
         assert connection.execute(text("SELECT folder, audit_head FROM payout_batches")).all() == [("/tmp", HEAD)]
 
 
-def test_an_sqlite_database_with_data_is_upgraded(tmp_path: Path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
-    try:
-        _upgrade_and_check(db)
-    finally:
-        db.dispose()
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PgServer]:
-    pg = PgServer().start()
-    yield pg
-    pg.stop()
-
-
-def test_a_postgresql_database_with_data_is_upgraded(server: PgServer) -> None:
-    db = Database(server.create_database("payout_upgrade"))
-    try:
-        _upgrade_and_check(db)
-    finally:
-        db.dispose()
+def test_a_database_with_data_is_upgraded(old_database: Database) -> None:
+    _upgrade_and_check(old_database)
 
 
 def test_the_migrations_form_one_line_in_order() -> None:

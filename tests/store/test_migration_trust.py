@@ -5,7 +5,6 @@ goes on from there. On SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -19,7 +18,6 @@ from partner_desk.services.verify import check
 from partner_desk.store import migrate
 from partner_desk.store.engine import Database
 from tests.fixed_clock import clock_at
-from tests.store.pg_server import PgServer
 
 AT = datetime(2026, 10, 2, 9, 0, tzinfo=UTC)
 STAMP = "2026-10-02 09:00:00.000000"
@@ -103,27 +101,9 @@ def upgrade_and_check(db: Database) -> None:
         connection.execute(text("UPDATE ledger_entries SET amount_minor = 0 WHERE id = 1"))
 
 
-def test_an_sqlite_database_with_data_is_upgraded(tmp_path) -> None:
-    db = Database(f"sqlite:///{tmp_path / 'old.db'}")
-    try:
-        upgrade_and_check(db)
-        with db.engine.connect() as connection:
+def test_a_database_with_data_is_upgraded(old_database: Database) -> None:
+    upgrade_and_check(old_database)
+    if old_database.is_sqlite:
+        with old_database.engine.connect() as connection:
             triggers = {r[0] for r in connection.execute(text("SELECT name FROM sqlite_master WHERE type='trigger'"))}
         assert {"ledger_entries_no_replace", "withdrawals_moves", "users_no_delete"} <= triggers
-    finally:
-        db.dispose()
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[PgServer]:
-    pg = PgServer().start()
-    yield pg
-    pg.stop()
-
-
-def test_a_postgresql_database_with_data_is_upgraded(server: PgServer) -> None:
-    db = Database(server.create_database("upgrade"))
-    try:
-        upgrade_and_check(db)
-    finally:
-        db.dispose()
