@@ -126,6 +126,7 @@ class _OnGuiThread:
         self._queue: queue.SimpleQueue[tuple[Callable[[], None], list[BaseException], threading.Event]] = (
             queue.SimpleQueue())
         self._timer: QTimer | None = None
+        self._watching = False  # a plain flag a pool thread may read: the timer is running
 
     def watch(self) -> None:
         """On the GUI thread, when an operation starts: run what pool threads queue until none is left."""
@@ -135,23 +136,30 @@ class _OnGuiThread:
             self._timer.timeout.connect(self._drain)
         if not self._timer.isActive():
             self._timer.start()
+        self._watching = True
 
     def _drain(self) -> None:
+        self._run_queued()
+        if not _running and self._timer is not None:
+            self._watching = False
+            self._timer.stop()
+            self._run_queued()  # what a thread queued just as the timer stopped: now rather than never
+
+    def _run_queued(self) -> None:
         while True:
             try:
                 work, failed, done = self._queue.get_nowait()
             except queue.Empty:
-                break
+                return
             try:
                 work()
             except BaseException as exc:  # raised again on the pool thread that asked
                 failed.append(exc)
             done.set()
-        if not _running and self._timer is not None:
-            self._timer.stop()
 
     def run(self, work: Callable[[], None]) -> None:
-        if threading.current_thread() is threading.main_thread():
+        # on the GUI thread, or on a thread no operation started (nothing would run what it queued)
+        if threading.current_thread() is threading.main_thread() or not self._watching:
             work()
             return
         failed: list[BaseException] = []

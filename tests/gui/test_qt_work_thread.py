@@ -10,6 +10,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from partner_desk.files import statement_pdf
+from partner_desk.gui import ops
 from partner_desk.gui.ops import Progress, run_op
 from tests.files.statement_data import six_lines
 
@@ -66,3 +67,15 @@ def test_a_pdf_written_by_a_background_export_is_drawn_on_the_gui_thread(qtbot, 
     assert drawn == [True]
     # six lines: 497.50 PLN in all (tests/files/statement_data.py), written the Ukrainian way
     assert "497,50" in " ".join(page.extract_text() or "" for page in PdfReader(path).pages).replace("\xa0", " ")
+
+
+def test_a_thread_no_operation_started_runs_its_qt_part_itself(qtbot) -> None:
+    """With no operation running nothing would pick the work up on the GUI thread: it runs where it is."""
+    qtbot.waitUntil(lambda: ops.running() == 0, timeout=10_000)
+    qtbot.wait(50)  # the timer sees that nothing runs any more and stops
+    where: list[bool] = []
+    thread = threading.Thread(target=lambda: statement_pdf.run_qt(lambda: where.append(on_main_thread())))
+    thread.start()
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert where == [False]
