@@ -17,6 +17,7 @@ import pytest
 from argon2 import PasswordHasher
 from hypothesis import settings
 
+from partner_desk import i18n
 from partner_desk.domain.clock import ENV_NOW
 from partner_desk.services import sign_in
 from partner_desk.services.setup import init_database
@@ -69,6 +70,14 @@ def pg_server() -> Iterator[PgServer]:
     server = PgServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def ukrainian() -> Iterator[None]:
+    """The window's language and formats Ukrainian for one test, English again after it."""
+    i18n.setup("uk_UA")
+    yield
+    i18n.setup("en_US")
 
 
 _old_names = itertools.count(1)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -65,13 +64,6 @@ CURRENCY_CODE = re.compile(r"\b[A-Z]{3}\b|U\+[0-9A-F]{4}|Partner Desk|XLSX|UTF-8
 def _sample(code: str) -> Refusal:
     names = {name for _text, name, _spec, _conv in string.Formatter().parse(TEMPLATES[code]) if name}
     return Refusal(code, {name: SAMPLES[name] for name in names})
-
-
-@pytest.fixture
-def ukrainian() -> Iterator[None]:
-    i18n.setup("uk_UA")
-    yield
-    i18n.setup("en_US")
 
 
 def _latin(text: str) -> list[str]:

@@ -4,14 +4,12 @@ Ukrainian a Ukrainian window shows, its values in Ukrainian formats."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from partner_desk import i18n
 from partner_desk.domain.errors import MissingRates
 from partner_desk.domain.languages import Language, parse_language
 from partner_desk.domain.money import Money
@@ -435,13 +433,6 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
                         "uploading", "PayPal не виплачує у валюті KZT за своїм списком валют: перевірте перед "
                         "завантаженням"),
 }
-
-
-@pytest.fixture
-def ukrainian() -> Iterator[None]:
-    i18n.setup("uk_UA")
-    yield
-    i18n.setup("en_US")
 
 
 @pytest.mark.parametrize("code", sorted(WORDS))

@@ -5,34 +5,17 @@ English word left but the file's own values (ids, codes, column names); nothing 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from partner_desk import i18n
 from partner_desk.domain.roles import SETUP
 from partner_desk.files.table import FileRejected, Problem
-from partner_desk.refusal_text import Refused, english, shown, shown_error
+from partner_desk.refusal_text import Refused, shown, shown_error
 from partner_desk.services.imports import import_file
 from partner_desk.store.models import Agency, ImportRun, Payment, Project
+from tests.services.test_import_value_problems import refused
 
 PAY_HEADER = "payment_id,project_id,paid_at,service,amount,currency,refund_of"
-
-
-@pytest.fixture
-def ukrainian() -> Iterator[None]:
-    i18n.setup("uk_UA")
-    yield
-    i18n.setup("en_US")
-
-
-def refused(load, kind: str, text: str) -> list[Problem]:
-    with pytest.raises(FileRejected) as caught:
-        load(kind, text)
-    for problem in caught.value.problems:  # typed, and its English is the message, word for word
-        assert problem.reason is not None, problem
-        assert english(problem.reason) == problem.message
-    return caught.value.problems
 
 
 def latin_words(text: str, *data: str) -> list[str]:

@@ -4,11 +4,8 @@ written. A CSV file saved with ';' between its columns is told so once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from partner_desk import i18n
 from partner_desk.files.table import FileRejected, Problem
 from partner_desk.refusal_text import english, shown
 from partner_desk.store.models import Agency, ImportRun, Payment, Rate, TierVersion
@@ -20,13 +17,6 @@ PAY_HEADER = "payment_id,project_id,paid_at,service,amount,currency,refund_of"
 def connected(load) -> None:
     load("agencies", "code,name,currency\nAG01,Alpha,UAH")
     load("projects", "project_id,name,currency,agency_code,connected_at\nP1,Shop,UAH,AG01,2025-01-01")
-
-
-@pytest.fixture
-def ukrainian() -> Iterator[None]:
-    i18n.setup("uk_UA")
-    yield
-    i18n.setup("en_US")
 
 
 def refused(load, kind: str, text: str) -> list[Problem]:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from partner_desk import i18n
 from partner_desk.domain.refusals import Refusal
 from partner_desk.refusal_text import Refused, english, shown_error
 from partner_desk.services.benefits import accept_offer
@@ -36,13 +35,6 @@ def wdb(tmp_path: Path, clock) -> Iterator[Database]:
     database = world(tmp_path)
     yield database
     database.dispose()
-
-
-@pytest.fixture
-def ukrainian() -> Iterator[None]:
-    i18n.setup("uk_UA")
-    yield
-    i18n.setup("en_US")
 
 
 def refusal_of(act: Callable[[], object]) -> Refused:
