@@ -33,7 +33,7 @@ from partner_desk.gui.pages.settings_language import LanguageTab
 from partner_desk.gui.pages.settings_payouts import PayoutAccountTab
 from partner_desk.gui.pages.users_dialogs import PasswordDialog, RoleDialog
 from partner_desk.gui.table_model import CENTER, RIGHT, Column, RowTableModel, selected_row, table_view
-from partner_desk.i18n import _, day, moment, money, number, percent
+from partner_desk.i18n import _, day, moment, money, percent, rate
 from partner_desk.refusal_text import shown
 from partner_desk.services import settings_admin as admin
 from partner_desk.services import users
@@ -140,7 +140,7 @@ class SettingsPage(Page):
         columns: list[Column[RateView]] = [
             Column(_("Date"), lambda r: r.day, display=day, width=120),
             Column(_("Currency"), lambda r: r.currency, align=CENTER, width=80),
-            Column(_("Per 1 USD"), lambda r: r.per_usd, display=lambda v: number(v, 6), align=RIGHT),
+            Column(_("Per 1 USD"), lambda r: r.per_usd, display=rate, align=RIGHT),
         ]
         self.rates: RowTableModel[RateView] = RowTableModel(columns, self)
         self.import_rates_button = self._button(_("Import rates…"), Action.IMPORT, self.choose_rates_file)
