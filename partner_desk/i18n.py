@@ -143,8 +143,8 @@ def plain_amount(amount: Decimal, currency: str, locale: str | None = None) -> s
 def number(amount: Decimal, digits: int = 2, locale: str | None = None) -> str:
     """A number with exactly `digits` decimals (rounded half-up) in the display locale."""
     quantum = Decimal(1).scaleb(-digits)
-    return format_decimal(amount.quantize(quantum, rounding=ROUND_HALF_UP), format=None,
-                          locale=locale or _locale, decimal_quantization=False)
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(amount.quantize(quantum, rounding=ROUND_HALF_UP), format=pattern, locale=locale or _locale)
 
 
 def rate(value: Decimal, locale: str | None = None) -> str:
@@ -185,6 +185,14 @@ def moment(value: datetime, locale: str | None = None) -> str:
     glue = str(Locale.parse(code).datetime_formats["medium"])
     return glue.replace("{1}", day(value.date(), code)).replace(
         "{0}", _babel_time(value, format="short", locale=code))
+
+
+def moment_exact(value: datetime, locale: str | None = None) -> str:
+    """A day and a time to the second: "Mar 5, 2025, 8:00:31 AM", "05.03.2025, 08:00:31" (24-hour)."""
+    code = locale or _locale
+    glue = str(Locale.parse(code).datetime_formats["medium"])
+    return glue.replace("{1}", day(value.date(), code)).replace(
+        "{0}", _babel_time(value, format="medium", locale=code))
 
 
 def clock_time(value: datetime, locale: str | None = None) -> str:

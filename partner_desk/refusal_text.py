@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
 from partner_desk.domain.errors import MissingRates, PeriodNote, UserError
 from partner_desk.domain.languages import LANGUAGES, Language
-from partner_desk.domain.money import Money, format_amount, format_usd
-from partner_desk.domain.refusals import Count, Dollars, Refusal, Said, ValueRefused
+from partner_desk.domain.money import Money, format_amount, format_usd, minor_digits
+from partner_desk.domain.refusals import Code, Count, Dollars, Figure, Refusal, Said, Stored, ValueRefused
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
-from partner_desk.i18n import N_, _, day, money, number
+from partner_desk.i18n import N_, _, day, moment_exact, money, number
+from partner_desk.names import BY_KIND, ROLES, STATES
 
 T = TypeVar("T")
 
@@ -57,7 +58,7 @@ ACTION_WORDS: dict[str, str] = {
     Action.USERS_REHASH: N_("sign in"),
 }
 
-ROLE_NAMES: dict[str, str] = {"manager": N_("manager"), "finance": N_("finance"), "admin": N_("admin")}
+ROLE_NAMES = ROLES
 # a statement language as a refusal names it in the window (in English, by its own name)
 LANGUAGE_NAMES: dict[str, str] = {"uk": N_("Ukrainian"), "en": N_("English")}
 # what other libraries say in English (a codec, the CSV reader, the XLSX reader), in the window's words
@@ -82,10 +83,7 @@ SAID_WORDS: dict[str, str] = {
     "No such file or directory": N_("No such file or directory"),
     "No space left on device": N_("No space left on device"),
 }
-STATUS_NAMES: dict[str, str] = {
-    "pending": N_("pending"), "approved": N_("approved"), "paid": N_("paid"), "rejected": N_("rejected"),
-    "cancelled": N_("cancelled"),
-}
+STATUS_NAMES = STATES
 
 TEMPLATES: dict[str, str] = {
     # who may act (domain/roles.py, services/authority.py, services/guard.py)
@@ -366,6 +364,63 @@ TEMPLATES: dict[str, str] = {
     "reject_reason": N_("rejecting withdrawal {request} needs a reason (--reason TEXT)"),
     "paid_reference": N_("marking withdrawal {request} paid needs the payout reference (--reference TEXT)"),
     "payout_details": N_("a withdrawal needs payout details (--details TEXT): account, card or PayPal address"),
+    # a row `audit --verify` finds wrong: which row (services/verify.py, services/verify_tables.py) ...
+    "row_id": N_("id {id}"),
+    "row_record": N_("record {record}"),
+    "row_line": N_("id {id} (payment {payment})"),
+    "row_accrual": N_("id {id} ({agency} {period})"),
+    "of_accrual": N_("of accrual {accrual}"),
+    "credits_of_accrual": N_("credits of accrual {accrual}"),
+    "of_withdrawal": N_("of withdrawal {request}"),
+    "of_batch": N_("of batch {batch}"),
+    "of_agency": N_("of agency {agency}"),
+    "batch_file": N_("{file} (batch {batch})"),
+    "rows_after": N_("rows after {row}"),
+    "rows_after_start": N_("rows after the start"),
+    "rows_between": N_("rows after {row} up to {up_to}"),
+    "rows_up_to": N_("rows from the start up to {up_to}"),
+    "nothing": N_("nothing"),
+    "no_ids": N_("none"),
+    "no_entries": N_("no entries"),
+    "entry": N_("{kind} {figure}"),
+    # ... and what is wrong with it
+    "record_out_of_chain": N_("does not follow the record before it: a record before it was removed, or the records "
+                              "were reordered"),
+    "row_altered": N_("was altered: its content no longer matches its hash"),
+    "records_missing": N_("is missing: the trail has {found} records, {expected_records} were expected; records "
+                          "were removed"),
+    "trail_rewritten": N_("is not the record {position} expected: the trail was rewritten"),
+    "no_hash": N_("has no hash: it was written outside the product"),
+    "row_out_of_chain": N_("does not follow the row before it: a row before it was removed, or the rows were "
+                           "reordered"),
+    "rows_missing": N_("are missing: audit record {record} ({audit_action}) noted the table up to {up_to}, it ends "
+                       "at {end}"),
+    "noted_missing": N_("is missing: audit record {record} ({audit_action}) noted it"),
+    "rows_rewritten": N_("differ from what audit record {record} ({audit_action}) noted: they were changed and "
+                         "their hashes written again"),
+    "row_unaccounted": N_("was written by no recorded action: no audit record accounts for it"),
+    "line_no_accrual": N_("belongs to no accrual ({accrual})"),
+    "line_no_payment": N_("payment {payment} does not exist"),
+    "line_differs": N_("{field} is {found}, its payment, rates and percent give {expected}"),
+    "lines_count": N_("{found} lines, {posted} were posted"),
+    "lines_digest": N_("differ from the lines posted: their digest no longer matches"),
+    "accrual_sum": N_("its lines sum to {total}, it says {amount}"),
+    "credits_differ": N_("{total}, the accrual is {amount}"),
+    "missing_recorded": N_("is missing: audit record {record} records it"),
+    "written_behind": N_("is in no audit record: it was written behind the product's back"),
+    "field_differs": N_("{field} is {found}, the audit trail (record {record}) says {recorded}"),
+    "withdrawal_entries": N_("{entries}: a {status} request of {amount} has written {due}"),
+    "withdrawal_entries_an": N_("{entries}: an {status} request of {amount} has written {due}"),
+    "requests_differ": N_("requests {found}, the audit trail (record {record}) says {recorded}"),
+    "file_unlisted": N_("is in no audit record (record {record} lists the batch's files)"),
+    "file_fields_differ": N_("{fields} differ from audit record {record}"),
+    "user_behind": N_("is in no audit record: the user was added behind the product's back"),
+    "password_changed": N_("password was changed"),
+    "user_missing": N_("is missing: audit record {record} records the user"),
+    "balance_differs": N_("the balance they give after audit record {record} ({audit_action}) is {found}; the "
+                          "audit trail says {recorded}"),
+    "held_differs": N_("the amount held they give after audit record {record} ({audit_action}) is {found}; the "
+                       "audit trail says {recorded}"),
 }
 
 
@@ -380,24 +435,9 @@ def _dollars(value: Decimal | Any) -> str:
 
 
 def _english_value(value: Any) -> str:
-    if isinstance(value, Refusal):
-        return english(value)
-    if isinstance(value, _Listed):
-        return ", ".join(english(item) for item in value.items)
-    if isinstance(value, Count):
-        return f"{value.value:,}"
-    if isinstance(value, Said):
-        return value.text
-    if isinstance(value, Language):
-        return LANGUAGES[value.code]
-    if isinstance(value, Money):
-        return f"{format_amount(value.amount, value.currency)} {value.currency}"
-    if isinstance(value, Dollars):
-        return _dollars(value.value)
-    if isinstance(value, Action):
-        return ACTION_WORDS[value]
-    if isinstance(value, Role):
-        return value.label
+    writer = _ENGLISH.get(type(value))
+    if writer is not None:
+        return writer(value)
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, date):
@@ -405,39 +445,28 @@ def _english_value(value: Any) -> str:
     return "(set-up)" if value is None else str(value)
 
 
-def _shown_words(value: Refusal | Count | Said | Language) -> str:
-    if isinstance(value, Refusal):
-        return shown(value)
-    if isinstance(value, Count):
-        return number(Decimal(value.value), 0)
-    if isinstance(value, Said):
-        return _(SAID_WORDS[value.text]) if value.text in SAID_WORDS else value.text
-    return _(LANGUAGE_NAMES[value.code])
-
-
 def _shown_value(value: Any) -> str:
-    if isinstance(value, Refusal | Count | Said | Language):
-        return _shown_words(value)
-    if isinstance(value, _Listed):
-        return ", ".join(shown(item) for item in value.items)
-    if isinstance(value, datetime):  # a moment as the file writes it, without ISO's Latin 'T'
-        return value.isoformat(sep=" ")
-    if isinstance(value, Money):
-        return money(value.amount, value.currency)
-    if isinstance(value, Dollars):
-        return money(Decimal(value.value.numerator) / Decimal(value.value.denominator)
-                     if not isinstance(value.value, Decimal) else value.value, "USD")
-    if isinstance(value, Action):
-        return _(ACTION_WORDS[value])
-    if isinstance(value, Role):
-        return _(ROLE_NAMES[value.label])
-    if isinstance(value, Status):
-        return _(STATUS_NAMES[value.value])
-    if isinstance(value, date):
-        return day(value)
-    if isinstance(value, Decimal):  # an amount without its currency, with the digits it was given
-        return number(value, max(0, -int(value.as_tuple().exponent)))
+    writer = _SHOWN.get(type(value))
+    if writer is not None:
+        return writer(value)
     return _("set-up") if value is None else str(value)
+
+
+def _code_name(kind: str, code: str) -> str:
+    found = BY_KIND[kind].get(code)
+    return _(found) if found else code
+
+
+def _stored(value: Stored) -> str:
+    """A stored value in the window: a flag as yes or no, nothing as none, a code by its name, any
+    other text in quotes."""
+    if isinstance(value.value, bool):
+        return _("yes") if value.value else _("no")
+    if value.value is None:
+        return _("none")
+    if isinstance(value.value, str):
+        return _("“{text}”").format(text=_code_name(value.kind, value.value) if value.kind else value.value)
+    return str(value.value)
 
 
 def _write(refusal: Refusal, translate: Callable[[str], str], value: Callable[[Any], str]) -> str:
@@ -504,9 +533,26 @@ def missing_rates(error: MissingRates) -> Refusal:
 
 @dataclass(frozen=True, slots=True)
 class _Listed:
-    """Refusals written one after another, separated by commas."""
+    """Values (refusals, codes) written one after another, separated by commas."""
 
-    items: tuple[Refusal, ...]
+    items: tuple[Any, ...]
+
+
+def listed(items: Iterable[Any], empty: Refusal | None = None) -> Any:
+    """Values to write one after another, separated by commas; `empty` when there are none."""
+    found = tuple(items)
+    return empty if not found and empty is not None else _Listed(found)
+
+
+def problem_english(table: str, row: Refusal | str, what: Refusal) -> str:
+    """A problem `audit --verify` found, as the command line prints it: "accruals id 3 (AG01 2025-03): …"."""
+    return f"{table} {english(row) if isinstance(row, Refusal) else row}: {english(what)}"
+
+
+def problem_shown(table: str, row: Refusal | str, what: Refusal) -> str:
+    """The same problem in the window's language: the table and the field by their names."""
+    return _("{table} {row}: {what}").format(table=_code_name("table", table),
+                                             row=shown(row) if isinstance(row, Refusal) else row, what=shown(what))
 
 
 def shown_error(error: BaseException) -> str:
@@ -547,3 +593,55 @@ def refused(exc: ValueError, prefix: Refusal | None = None) -> UserError:
     (`ValueRefused`), so the window words it in its language; else its message as it is."""
     reason = exc.refusal if isinstance(exc, ValueRefused) else text("text", str(exc))
     return Refused(reason, prefix=prefix)
+
+
+def _worth(value: Dollars) -> str:
+    worth = value.value
+    return money(worth if isinstance(worth, Decimal) else Decimal(worth.numerator) / Decimal(worth.denominator), "USD")
+
+
+def _moment(value: datetime) -> str:
+    """A moment to the second, in UTC when it knows its zone (as the stored moments are)."""
+    if value.tzinfo is None:
+        return moment_exact(value)
+    return _("{moment} UTC").format(moment=moment_exact(value.astimezone(UTC)))
+
+
+def _said(value: Said) -> str:
+    return _(SAID_WORDS[value.text]) if value.text in SAID_WORDS else value.text
+
+
+# how each type of value is written, in English and in the window (a type not listed is written by
+# `_english_value` and `_shown_value` themselves)
+_ENGLISH: dict[type, Callable[[Any], str]] = {
+    Refusal: english,
+    _Listed: lambda v: ", ".join(_english_value(item) for item in v.items),
+    Count: lambda v: f"{v.value:,}",
+    Said: lambda v: v.text,
+    Code: lambda v: v.value,
+    Stored: lambda v: repr(v.value),
+    Figure: lambda v: format_amount(v.amount, v.currency),
+    Language: lambda v: LANGUAGES[v.code],
+    Money: lambda v: f"{format_amount(v.amount, v.currency)} {v.currency}",
+    Dollars: lambda v: _dollars(v.value),
+    Action: lambda v: ACTION_WORDS[v],
+    Role: lambda v: v.label,
+}
+_SHOWN: dict[type, Callable[[Any], str]] = {
+    Refusal: shown,
+    _Listed: lambda v: ", ".join(_shown_value(item) for item in v.items),
+    Count: lambda v: number(Decimal(v.value), 0),
+    Said: _said,
+    Code: lambda v: _code_name(v.kind, v.value),
+    Stored: _stored,
+    Figure: lambda v: number(v.amount, minor_digits(v.currency)),
+    Language: lambda v: _(LANGUAGE_NAMES[v.code]),
+    Money: lambda v: money(v.amount, v.currency),
+    Dollars: _worth,
+    Action: lambda v: _(ACTION_WORDS[v]),
+    Role: lambda v: _(ROLE_NAMES[v.label]),
+    Status: lambda v: _(STATUS_NAMES[v.value]),
+    datetime: lambda v: _moment(v),
+    date: day,
+    Decimal: lambda v: number(v, max(0, -int(v.as_tuple().exponent))),  # as given, without its currency
+}

@@ -17,7 +17,7 @@ from partner_desk.domain.languages import Language
 from partner_desk.domain.ledger import Position, check_amount, correction_refusals, spend_refusals
 from partner_desk.domain.money import Money
 from partner_desk.domain.periods import Period
-from partner_desk.domain.refusals import Dollars, Refusal, Said
+from partner_desk.domain.refusals import Code, Dollars, Figure, Refusal, Said, Stored
 from partner_desk.domain.roles import Action, Actor, Role, role_refusal
 from partner_desk.domain.withdrawals import THRESHOLD_USD, Status, withdrawal_refusals
 from partner_desk.refusal_text import (
@@ -27,6 +27,7 @@ from partner_desk.refusal_text import (
     TEMPLATES,
     Refused,
     english,
+    listed,
     shown,
     shown_error,
 )
@@ -53,6 +54,14 @@ SAMPLES: dict[str, Any] = {
     "batch": 2, "shown": Status.PENDING,
     "event": Refusal("event_corrected", {"user": "олена"}), "url": "база.дб", "revision": "0099", "reference": "Р-1",
     "rates": "ГРН на 20.11.2026",
+    # what `audit --verify` names: stored codes by their names, stored values as the window writes them
+    "record": 12, "found": Decimal("12.3456"), "expected": Decimal("12.3465"), "expected_records": 42, "position": 42,
+    "posted": 6, "accrual": Refusal("row_id", {"id": 3}), "audit_action": Code("action", "withdraw.request"),
+    "up_to": Refusal("row_id", {"id": 9}), "end": Refusal("nothing"), "entries": Refusal("no_entries"),
+    "due": Refusal("entry", {"kind": Code("entry", "withdrawal_hold"), "figure": Figure(Decimal("-50"), "UAH")}),
+    "fields": listed([Code("field", "kind"), Code("field", "sha256")]), "kind": Code("entry", "payout"),
+    "figure": Figure(Decimal("1234.5"), "UAH"), "total": Money.of(Decimal("0"), "UAH"),
+    "recorded": Stored("approved", "status"), "field": Code("field", "usd_amount"),
 }
 # what may stay Latin: a currency code written beside an amount, a character's Unicode name, the
 # product's name, a file format or encoding, the banks' names of an account (IBAN, SEPA, BIC), and the codes

@@ -14,10 +14,10 @@ from partner_desk.domain.errors import MissingRates
 from partner_desk.domain.languages import Language, parse_language
 from partner_desk.domain.money import Money
 from partner_desk.domain.periods import Period
-from partner_desk.domain.refusals import Count, Refusal, Said, ValueRefused
+from partner_desk.domain.refusals import Code, Count, Figure, Refusal, Said, Stored, ValueRefused
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
-from partner_desk.refusal_text import TEMPLATES, english, missing_rates, shown, shown_error
+from partner_desk.refusal_text import TEMPLATES, english, listed, missing_rates, shown, shown_error
 
 NB = "\xa0"
 MOMENT = datetime(2025, 3, 5, 8, 0, tzinfo=UTC)
@@ -63,7 +63,7 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
                               "агентство AG01 уже є з валютою UAH"),
     "agency_accepted_at": ({"agency": "AG01", "moment": MOMENT},
                            "agency AG01 accepted the offer at 2025-03-05T08:00:00+00:00",
-                           "агентство AG01 прийняло оферту 2025-03-05 08:00:00+00:00"),
+                           "агентство AG01 прийняло оферту 05.03.2025, 08:00:00 UTC"),
     "agency_known_manager": ({"agency": "AG01", "manager": "anna"}, "agency AG01 is known with manager 'anna'",
                              "агентство AG01 уже є з менеджером «anna»"),
     "agency_language_known": ({"agency": "AG01", "code": "uk"},
@@ -76,16 +76,16 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
                        "порожня клітинка, але від’ємна сума — це повернення коштів, і воно має вказувати свій платіж"),
     "refund_not_negative": ({}, "a refund must have a negative amount", "сума повернення коштів має бути від’ємною"),
     "refunds_itself": ({}, "a payment cannot refund itself", "платіж не може бути поверненням самого себе"),
-    "payment_known_other": ({"id": "p1", "project": "P1", "moment": MOMENT, "service": "subscription",
+    "payment_known_other": ({"id": "p1", "project": "P1", "moment": MOMENT, "service": Code("service", "subscription"),
                              "amount": Money.of(Decimal("100"), "UAH")},
                             "'p1' is known with other content (P1, 2025-03-05T08:00:00+00:00, subscription, "
                             "100.00 UAH)",
-                            f"«p1» уже є з іншим вмістом (P1, 2025-03-05 08:00:00+00:00, subscription, 100,00{NB}₴)"),
-    "refund_known_other": ({"id": "r1", "project": "P1", "moment": MOMENT, "service": "subscription",
+                            f"«p1» уже є з іншим вмістом (P1, 05.03.2025, 08:00:00 UTC, підписка, 100,00{NB}₴)"),
+    "refund_known_other": ({"id": "r1", "project": "P1", "moment": MOMENT, "service": Code("service", "subscription"),
                             "amount": Money.of(Decimal("-10"), "UAH"), "payment": "p1"},
                            "'r1' is known with other content (P1, 2025-03-05T08:00:00+00:00, subscription, -10.00 UAH, "
                            "refund of p1)",
-                           f"«r1» уже є з іншим вмістом (P1, 2025-03-05 08:00:00+00:00, subscription, -10,00{NB}₴, "
+                           f"«r1» уже є з іншим вмістом (P1, 05.03.2025, 08:00:00 UTC, підписка, -10,00{NB}₴, "
                            "повернення платежу p1)"),
     "refund_of_refund_in_file": ({"payment": "r1"}, "'r1' is itself a refund in this file",
                                  "платіж «r1» у цьому файлі сам є поверненням коштів"),
@@ -97,7 +97,7 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
                               "повернений платіж p1 здійснено у валюті UAH"),
     "refund_before": ({"payment": "p1", "moment": MOMENT},
                       "is before the refunded payment p1 (2025-03-05T08:00:00+00:00)",
-                      "дата раніша за повернений платіж p1 (2025-03-05 08:00:00+00:00)"),
+                      "дата раніша за повернений платіж p1 (05.03.2025, 08:00:00 UTC)"),
     "refund_too_much": ({"payment": "p1", "amount": Money.of(Decimal("90"), "UAH")},
                         "refunds more than is left of p1: 90.00 UAH left",
                         f"повертає більше, ніж залишилося від платежу p1: залишок 90,00{NB}₴"),
@@ -114,12 +114,12 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
     "connected_elsewhere": ({"project": "P1", "agency": "AG01"}, "project P1 was connected at that moment to AG01",
                             "проєкт P1 на той момент було підключено до агентства AG01"),
     "connection_ends": ({"moment": MOMENT}, "this connection is known to end at 2025-03-05T08:00:00+00:00",
-                        "це підключення вже завершується 2025-03-05 08:00:00+00:00"),
+                        "це підключення вже завершується 05.03.2025, 08:00:00 UTC"),
     "connections_overlap": ({"project": "P1", "agency": "AG02", "moment": MOMENT, "other": "AG01", "since": SINCE},
                             "connection of project P1 to AG02 from 2025-03-05T08:00:00+00:00 overlaps its connection "
                             "to AG01 from 2024-12-31T22:00:00+00:00",
-                            "підключення проєкту P1 до агентства AG02 з 2025-03-05 08:00:00+00:00 перетинається з "
-                            "його підключенням до агентства AG01 з 2024-12-31 22:00:00+00:00"),
+                            "підключення проєкту P1 до агентства AG02 з 05.03.2025, 08:00:00 UTC перетинається з "
+                            "його підключенням до агентства AG01 з 31.12.2024, 22:00:00 UTC"),
     "rate_listed_again": ({"currency": "EUR", "day": date(2025, 3, 2), "row": 3, "rate": Decimal("0.9")},
                           "EUR on 2025-03-02 is listed on row 3 as 0.9",
                           "курс EUR на 02.03.2025 уже вказано в рядку 3: 0,9"),
@@ -432,6 +432,122 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
     "paypal_currency": ({"currency": "KZT"}, "PayPal does not list KZT among its payout currencies: check before "
                         "uploading", "PayPal не виплачує у валюті KZT за своїм списком валют: перевірте перед "
                         "завантаженням"),
+    # a row `audit --verify` finds wrong: which row ...
+    "row_id": ({"id": 7}, "id 7", "№ 7"),
+    "row_record": ({"record": 12}, "record 12", "запис № 12"),
+    "row_line": ({"id": 7, "payment": "P-9"}, "id 7 (payment P-9)", "№ 7 (платіж P-9)"),
+    "row_accrual": ({"id": 3, "agency": "AG01", "period": Period(2025, 3)}, "id 3 (AG01 2025-03)",
+                    "№ 3 (AG01, 2025-03)"),
+    "of_accrual": ({"accrual": Refusal("row_accrual", {"id": 3, "agency": "AG01", "period": Period(2025, 3)})},
+                   "of accrual id 3 (AG01 2025-03)", "нарахування № 3 (AG01, 2025-03)"),
+    "credits_of_accrual": ({"accrual": Refusal("row_id", {"id": 3})}, "credits of accrual id 3",
+                           "зарахування нарахування № 3"),
+    "of_withdrawal": ({"request": 5}, "of withdrawal 5", "заявки на виведення № 5"),
+    "of_batch": ({"batch": 2}, "of batch 2", "пакета виплат № 2"),
+    "of_agency": ({"agency": "AG02"}, "of agency AG02", "агентства AG02"),
+    "batch_file": ({"file": "paypal-USD.csv", "batch": 2}, "paypal-USD.csv (batch 2)",
+                   "paypal-USD.csv (пакет виплат № 2)"),
+    "rows_after": ({"row": Refusal("row_id", {"id": 40})}, "rows after id 40", "рядки після № 40"),
+    "rows_after_start": ({}, "rows after the start", "рядки від початку"),
+    "rows_between": ({"row": "2025-01", "up_to": "2025-03"}, "rows after 2025-01 up to 2025-03",
+                     "рядки після 2025-01 до 2025-03"),
+    "rows_up_to": ({"up_to": Refusal("row_id", {"id": 9})}, "rows from the start up to id 9",
+                   "рядки від початку до № 9"),
+    "nothing": ({}, "nothing", "немає"),
+    "no_ids": ({}, "none", "немає"),
+    "no_entries": ({}, "no entries", "жодних записів"),
+    # 1234.5 PLN with the currency's two decimals, its currency left out
+    "entry": ({"kind": Code("entry", "withdrawal_hold"), "figure": Figure(Decimal("1234.50"), "PLN")},
+              "withdrawal_hold 1234.50", f"резерв на виведення 1{NB}234,50"),
+    # ... and what is wrong with it
+    "record_out_of_chain": ({}, "does not follow the record before it: a record before it was removed, or the "
+                            "records were reordered", "не продовжує попередній запис: запис перед ним видалено або "
+                            "записи переставлено"),
+    "row_altered": ({}, "was altered: its content no longer matches its hash",
+                    "змінено: вміст більше не відповідає хешу"),
+    "records_missing": ({"found": 40, "expected_records": 42}, "is missing: the trail has 40 records, 42 were "
+                        "expected; records were removed", "бракує: у журналі записів — 40, а очікували 42; записи "
+                        "видалено"),
+    "trail_rewritten": ({"position": 42}, "is not the record 42 expected: the trail was rewritten",
+                        "не той запис № 42, що очікували: журнал переписано"),
+    "no_hash": ({}, "has no hash: it was written outside the product",
+                "не має хешу: його записано в обхід Partner Desk"),
+    "row_out_of_chain": ({}, "does not follow the row before it: a row before it was removed, or the rows were "
+                         "reordered", "не продовжує попередній рядок: рядок перед ним видалено або рядки "
+                         "переставлено"),
+    "rows_missing": ({"record": 12, "audit_action": Code("action", "correct"), "up_to": Refusal("row_id", {"id": 9}),
+                      "end": Refusal("nothing")},
+                     "are missing: audit record 12 (correct) noted the table up to id 9, it ends at nothing",
+                     "бракує: запис журналу аудиту № 12 (коригування) зафіксував таблицю до № 9, а останній її "
+                     "рядок: немає"),
+    "noted_missing": ({"record": 12, "audit_action": Code("action", "accrue.post")},
+                      "is missing: audit record 12 (accrue.post) noted it",
+                      "бракує: його зафіксував запис журналу аудиту № 12 (проведення нарахувань)"),
+    "rows_rewritten": ({"record": 12, "audit_action": Code("action", "withdraw.request")},
+                       "differ from what audit record 12 (withdraw.request) noted: they were changed and their hashes "
+                       "written again", "відрізняються від того, що зафіксував запис журналу аудиту № 12 (заявка на "
+                       "виведення): їх змінено, а хеші записано заново"),
+    "row_unaccounted": ({}, "was written by no recorded action: no audit record accounts for it",
+                        "записаний не зафіксованою дією: жоден запис журналу аудиту його не пояснює"),
+    "line_no_accrual": ({"accrual": 8}, "belongs to no accrual (8)", "не належить жодному нарахуванню (8)"),
+    "line_no_payment": ({"payment": "P-9"}, "payment P-9 does not exist", "платежу P-9 немає"),
+    # the amounts as stored, with their own decimals
+    "line_differs": ({"field": Code("field", "usd_amount"), "found": Decimal("12.3456"),
+                      "expected": Decimal("12.3465")},
+                     "usd_amount is 12.3456, its payment, rates and percent give 12.3465",
+                     "сума в USD: 12,3456, а його платіж, курси й відсоток дають 12,3465"),
+    "lines_count": ({"found": 5, "posted": 6}, "5 lines, 6 were posted", "рядків: 5, а проведено: 6"),
+    "lines_digest": ({}, "differ from the lines posted: their digest no longer matches",
+                     "відрізняються від проведених рядків: їхня контрольна сума більше не збігається"),
+    "accrual_sum": ({"total": Money.of(Decimal("100.5"), "UAH"), "amount": Money.of(Decimal("100.6"), "UAH")},
+                    "its lines sum to 100.50 UAH, it says 100.60 UAH",
+                    f"його рядки в сумі дають 100,50{NB}₴, а в ньому записано 100,60{NB}₴"),
+    "credits_differ": ({"total": Money.of(Decimal("0"), "UAH"), "amount": Money.of(Decimal("100.6"), "UAH")},
+                       "0.00 UAH, the accrual is 100.60 UAH", f"0,00{NB}₴, а нарахування становить 100,60{NB}₴"),
+    "missing_recorded": ({"record": 12}, "is missing: audit record 12 records it",
+                         "бракує: його фіксує запис журналу аудиту № 12"),
+    "written_behind": ({}, "is in no audit record: it was written behind the product's back",
+                       "немає в жодному записі журналу аудиту: його записано в обхід Partner Desk"),
+    # a stored state by its name, in quotes
+    "field_differs": ({"field": Code("field", "status"), "found": Stored("paid", "status"), "record": 12,
+                       "recorded": Stored("approved", "status")},
+                      "status is 'paid', the audit trail (record 12) says 'approved'",
+                      "статус: «виплачено», а в журналі аудиту (запис № 12) — «схвалено»"),
+    "withdrawal_entries": ({"entries": Refusal("no_entries"), "status": Status.PENDING,
+                            "amount": Money.of(Decimal("50"), "PLN"),
+                            "due": Refusal("entry", {"kind": Code("entry", "withdrawal_hold"),
+                                                     "figure": Figure(Decimal("-50.00"), "PLN")})},
+                           "no entries: a pending request of 50.00 PLN has written withdrawal_hold -50.00",
+                           f"жодних записів: заявка зі статусом «очікує» на 50,00{NB}PLN мала б записати резерв на "
+                           "виведення -50,00"),
+    "withdrawal_entries_an": ({"entries": Refusal("no_entries"), "status": Status.APPROVED,
+                               "amount": Money.of(Decimal("50"), "PLN"), "due": Refusal("no_entries")},
+                              "no entries: an approved request of 50.00 PLN has written no entries",
+                              f"жодних записів: заявка зі статусом «схвалено» на 50,00{NB}PLN мала б записати жодних "
+                              "записів"),
+    "requests_differ": ({"found": "3, 4", "record": 12, "recorded": Refusal("no_ids")},
+                        "requests 3, 4, the audit trail (record 12) says none",
+                        "заявки 3, 4, а в журналі аудиту (запис № 12) — немає"),
+    "file_unlisted": ({"record": 12}, "is in no audit record (record 12 lists the batch's files)",
+                      "немає в жодному записі журналу аудиту (запис № 12 перелічує файли пакета)"),
+    "file_fields_differ": ({"fields": listed([Code("field", "kind"), Code("field", "sha256")]), "record": 12},
+                           "kind, sha256 differ from audit record 12",
+                           "відрізняються від запису журналу аудиту № 12: тип файлу, контрольна сума"),
+    "user_behind": ({}, "is in no audit record: the user was added behind the product's back",
+                    "немає в жодному записі журналу аудиту: користувача додано в обхід Partner Desk"),
+    "password_changed": ({}, "password was changed", "пароль змінено"),
+    "user_missing": ({"record": 12}, "is missing: audit record 12 records the user",
+                     "бракує: цього користувача фіксує запис журналу аудиту № 12"),
+    "balance_differs": ({"record": 12, "audit_action": Code("action", "correct"),
+                         "found": Money.of(Decimal("10"), "KZT"), "recorded": "1,0.00 KZT"},
+                        "the balance they give after audit record 12 (correct) is 10.00 KZT; the audit trail says "
+                        "1,0.00 KZT", f"баланс за цими записами після запису журналу аудиту № 12 (коригування) — "
+                        f"10,00{NB}KZT, а в журналі аудиту — 1,0.00 KZT"),
+    "held_differs": ({"record": 12, "audit_action": Code("action", "withdraw.request"),
+                      "found": Money.of(Decimal("10"), "KZT"), "recorded": Money.of(Decimal("0"), "KZT")},
+                     "the amount held they give after audit record 12 (withdraw.request) is 10.00 KZT; the audit "
+                     "trail says 0.00 KZT", "зарезервована сума за цими записами після запису журналу аудиту № 12 "
+                     f"(заявка на виведення) — 10,00{NB}KZT, а в журналі аудиту — 0,00{NB}KZT"),
 }
 
 

@@ -43,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
         result = audit_trail.verify(db, who, expect)
         if args.json:
             common.print_json({"intact": result.intact, "records": result.head.count, "head": str(result.head),
-                               "problems": [{"table": p.table, "row": p.row, "what": p.what}
+                               "problems": [{"table": p.table, "row": p.row_text, "what": p.what_text,
+                                             "code": p.what.code}
                                             for p in result.problems]})
         if not result.intact:
             count = len(result.problems)

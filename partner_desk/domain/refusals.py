@@ -39,6 +39,34 @@ class Said:
 
 
 @dataclass(frozen=True, slots=True)
+class Code:
+    """A code the product stores (a table, a field, an audit action, a ledger entry's kind, a state),
+    of a `kind`: written as it is in English, by its name in the window (`partner_desk/names.py`)."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A value as a table or an audit record holds it (a text, a number, a flag, nothing), of the field
+    `kind` names when it is a code: written as Python writes it in English ('pending', True, None);
+    quoted, and named when it is a code, in the window."""
+
+    value: Any
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """An amount written without its currency, with the currency's decimals: "1,234.50" in English,
+    "1 234,50" in Ukrainian."""
+
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
 class Refusal:
     """Why a rule refuses: a stable code (also given in JSON beside the text) and its values."""
 

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.periods import Period
+from partner_desk.domain.refusals import Code, Refusal
 from partner_desk.services import audit
 from partner_desk.services.verify_tables import (
     Problem,
@@ -35,6 +36,7 @@ from partner_desk.services.verify_tables import (
     anchors_of,
     balances,
     payout_batches,
+    row_id,
     users,
     withdrawals,
 )
@@ -85,25 +87,27 @@ def audit_chain(records: list[AuditRecord], expect: Head | None) -> list[Problem
     prev = audit.GENESIS
     for row in records:
         if row.prev_hash != prev:
-            problems.append(Problem("audit", f"record {row.id}", "does not follow the record before it: a record "
-                                    "before it was removed, or the records were reordered"))
+            problems.append(Problem("audit", _record(row.id), Refusal("record_out_of_chain")))
         if audit.row_hash(row, row.prev_hash) != row.hash:
-            problems.append(Problem("audit", f"record {row.id}", "was altered: its content no longer matches "
-                                    "its hash"))
+            problems.append(Problem("audit", _record(row.id), Refusal("row_altered")))
         prev = row.hash
     if expect is not None:
         if len(records) < expect.count:
-            problems.append(Problem("audit", f"record {expect.count}", f"is missing: the trail has {len(records)} "
-                                    f"records, {expect.count} were expected; records were removed"))
+            problems.append(Problem("audit", _record(expect.count), Refusal("records_missing", {
+                "found": len(records), "expected_records": expect.count})))
         elif expect.count > 0 and records[expect.count - 1].hash != expect.hash:
-            problems.append(Problem("audit", f"record {records[expect.count - 1].id}",
-                                    f"is not the record {expect.count} expected: the trail was rewritten"))
+            problems.append(Problem("audit", _record(records[expect.count - 1].id),
+                                    Refusal("trail_rewritten", {"position": expect.count})))
     return problems
 
 
 # the chained tables ----------------------------------------------------------------------------
-def _label(spec: chain.ChainSpec, key: Any) -> str:
-    return f"id {key}" if spec.key == "id" else str(key)
+def _record(record: int) -> Refusal:
+    return Refusal("row_record", {"record": record})
+
+
+def _label(spec: chain.ChainSpec, key: Any) -> Refusal | str:
+    return row_id(key) if spec.key == "id" else str(key)
 
 
 def chains(session: Session, records: list[AuditRecord]) -> list[Problem]:
@@ -119,13 +123,12 @@ def chains(session: Session, records: list[AuditRecord]) -> list[Problem]:
             stored[key] = values["hash"]
             where = _label(spec, key)
             if values["hash"] is None:
-                problems.append(Problem(spec.name, where, "has no hash: it was written outside the product"))
+                problems.append(Problem(spec.name, where, Refusal("no_hash")))
                 continue
             if values["prev_hash"] != prev:
-                problems.append(Problem(spec.name, where, "does not follow the row before it: a row before it "
-                                        "was removed, or the rows were reordered"))
+                problems.append(Problem(spec.name, where, Refusal("row_out_of_chain")))
             if chain.link_hash(values["prev_hash"], spec, dict(values)) != values["hash"]:
-                problems.append(Problem(spec.name, where, "was altered: its content no longer matches its hash"))
+                problems.append(Problem(spec.name, where, Refusal("row_altered")))
             prev = values["hash"]
         problems += _anchored(spec, stored, keys, records)
     return problems
@@ -150,20 +153,20 @@ def _anchored(spec: chain.ChainSpec, stored: dict[Any, str | None], keys: list[A
         if stored.get(key) == digest:
             last_good = key
             continue
+        noted_by = {"record": row.id, "audit_action": Code("action", row.action)}
         if key not in stored:
             if not keys or key > keys[-1]:
-                what = (f"are missing: audit record {row.id} ({row.action}) noted the table up to "
-                        f"{_label(spec, key)}, it ends at {_label(spec, keys[-1]) if keys else 'nothing'}")
-                return [Problem(spec.name, f"rows after {_label(spec, keys[-1]) if keys else 'the start'}", what)]
-            return [Problem(spec.name, _label(spec, key), f"is missing: audit record {row.id} ({row.action}) "
-                            "noted it")]
-        after = f"after {_label(spec, last_good)}" if last_good is not None else "from the start"
-        return [Problem(spec.name, f"rows {after} up to {_label(spec, key)}",
-                        f"differ from what audit record {row.id} ({row.action}) noted: they were changed "
-                        "and their hashes written again")]
+                end = _label(spec, keys[-1]) if keys else None
+                what = Refusal("rows_missing", {**noted_by, "up_to": _label(spec, key),
+                                                "end": end if end is not None else Refusal("nothing")})
+                return [Problem(spec.name, Refusal("rows_after", {"row": end}) if end is not None
+                                else Refusal("rows_after_start"), what)]
+            return [Problem(spec.name, _label(spec, key), Refusal("noted_missing", noted_by))]
+        rows = (Refusal("rows_between", {"row": _label(spec, last_good), "up_to": _label(spec, key)})
+                if last_good is not None else Refusal("rows_up_to", {"up_to": _label(spec, key)}))
+        return [Problem(spec.name, rows, Refusal("rows_rewritten", noted_by))]
     if noted_any:
         extra = [k for k in keys if last_noted is None or k > last_noted]
         if extra:
-            return [Problem(spec.name, _label(spec, k), "was written by no recorded action: no audit record "
-                            "accounts for it") for k in extra]
+            return [Problem(spec.name, _label(spec, k), Refusal("row_unaccounted")) for k in extra]
     return []

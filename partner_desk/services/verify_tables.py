@@ -16,10 +16,12 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.accrual import Candidate, Terms, price
 from partner_desk.domain.ledger import Position
 from partner_desk.domain.ledger import after as add_entry
-from partner_desk.domain.money import format_amount, from_minor
+from partner_desk.domain.money import Money, format_amount, from_minor
 from partner_desk.domain.periods import Period
+from partner_desk.domain.refusals import Code, Figure, Refusal, Stored
 from partner_desk.domain.roles import role_text
 from partner_desk.domain.withdrawals import ledger_trace
+from partner_desk.refusal_text import english, listed, problem_english, problem_shown
 from partner_desk.services.authority import USER_ACTIONS, password_digest, replay
 from partner_desk.store import chain
 from partner_desk.store.models import (
@@ -39,14 +41,41 @@ from partner_desk.store.models import (
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One difference: which table, which row, what differs."""
+    """One difference: which table, which row (a refusal naming it, or its key as it is), what differs
+    (a typed refusal: English on the command line, the window's language on the Audit page)."""
 
     table: str
-    row: str
-    what: str
+    row: Refusal | str
+    what: Refusal
 
     def __str__(self) -> str:
-        return f"{self.table} {self.row}: {self.what}"
+        return problem_english(self.table, self.row, self.what)
+
+    @property
+    def row_text(self) -> str:
+        """The row, as the command line names it."""
+        return english(self.row) if isinstance(self.row, Refusal) else self.row
+
+    @property
+    def what_text(self) -> str:
+        """What differs, as the command line says it."""
+        return english(self.what)
+
+    def shown(self) -> str:
+        """The problem in the window's language."""
+        return problem_shown(self.table, self.row, self.what)
+
+
+def row_id(key: Any) -> Refusal:
+    """A row named by its id: "id 7"."""
+    return Refusal("row_id", {"id": key})
+
+
+def _recorded(record: int) -> Refusal:
+    return Refusal("missing_recorded", {"record": record})
+
+
+WRITTEN_BEHIND = Refusal("written_behind")
 
 
 def anchors_of(row: AuditRecord) -> dict[str, Any] | None:
@@ -83,14 +112,16 @@ def _lines_against_payments(session: Session, accruals: dict[int, Accrual]
          project_id, paid_at, local_day, period, service, amount_minor, currency, refund_of) = row
         accrual = accruals.get(accrual_id)
         if accrual is None:
-            problems.append(Problem("accrual_lines", f"id {line_id}", f"belongs to no accrual ({accrual_id})"))
+            problems.append(Problem("accrual_lines", row_id(line_id),
+                                    Refusal("line_no_accrual", {"accrual": accrual_id})))
             continue
         count, total, parts = seen.get(accrual_id, (0, 0, []))
         terms = chain.terms_text(percent, pay_rate, partner_rate)
         parts.append(chain.line_text(payment_id, late, terms, commission))
         seen[accrual_id] = (count + 1, total + commission, parts)
         if currency is None:
-            problems.append(Problem("accrual_lines", f"id {line_id}", f"payment {payment_id} does not exist"))
+            problems.append(Problem("accrual_lines", row_id(line_id),
+                                    Refusal("line_no_payment", {"payment": payment_id})))
             continue
         candidate = Candidate(payment_id, project_id, paid_at, local_day, Period.parse(period), service,
                               from_minor(amount_minor, currency), currency, refund_of)
@@ -99,8 +130,9 @@ def _lines_against_payments(session: Session, accruals: dict[int, Accrual]
                                      ("partner_amount", partner, expected.partner_amount),
                                      ("commission", from_minor(commission, accrual.currency), expected.commission)):
             if value != wanted:
-                problems.append(Problem("accrual_lines", f"id {line_id} (payment {payment_id})",
-                                        f"{field} is {value}, its payment, rates and percent give {wanted}"))
+                problems.append(Problem("accrual_lines", Refusal("row_line", {"id": line_id, "payment": payment_id}),
+                                        Refusal("line_differs", {"field": Code("field", field), "found": value,
+                                                                 "expected": wanted})))
     return problems, seen
 
 
@@ -114,31 +146,33 @@ def accrual_lines(session: Session) -> list[Problem]:
             credited[accrual_id] += minor
     problems, seen = _lines_against_payments(session, accruals)
     for accrual_id, accrual in sorted(accruals.items()):
-        where = f"id {accrual_id} ({codes.get(accrual.agency_id, accrual.agency_id)} {accrual.period})"
+        where = Refusal("row_accrual", {"id": accrual_id, "agency": codes.get(accrual.agency_id, accrual.agency_id),
+                                        "period": accrual.period})
         problems += _accrual_totals(accrual, where, seen.get(accrual_id, (0, 0, [])), credited.get(accrual_id, 0))
     return problems
 
 
-def _accrual_totals(accrual: Accrual, where: str, seen: tuple[int, int, list[str]], credited: int) -> list[Problem]:
+def _accrual_totals(accrual: Accrual, where: Refusal, seen: tuple[int, int, list[str]], credited: int) -> list[Problem]:
     """An accrual against its lines (their count, digest and sum) and against its ledger credits."""
     problems: list[Problem] = []
     count, total, parts = seen
     if count != accrual.lines:
-        problems.append(Problem("accrual_lines", f"of accrual {where}", f"{count} lines, {accrual.lines} were posted"))
+        problems.append(Problem("accrual_lines", Refusal("of_accrual", {"accrual": where}),
+                                Refusal("lines_count", {"found": count, "posted": accrual.lines})))
     elif chain.lines_digest(parts) != accrual.lines_hash:
-        problems.append(Problem("accrual_lines", f"of accrual {where}",
-                                "differ from the lines posted: their digest no longer matches"))
+        problems.append(Problem("accrual_lines", Refusal("of_accrual", {"accrual": where}), Refusal("lines_digest")))
     cur = accrual.currency
 
-    def shown(minor: int) -> str:
-        return f"{format_amount(from_minor(minor, cur), cur)} {cur}"
+    def money(minor: int) -> Money:
+        return Money(from_minor(minor, cur), cur)
 
     if total != accrual.amount_minor:
-        problems.append(Problem("accruals", where, f"its lines sum to {shown(total)}, it says "
-                                f"{shown(accrual.amount_minor)}"))
+        problems.append(Problem("accruals", where, Refusal("accrual_sum", {"total": money(total),
+                                                                           "amount": money(accrual.amount_minor)})))
     if credited != accrual.amount_minor:
-        problems.append(Problem("ledger_entries", f"credits of accrual {where}",
-                                f"{shown(credited)}, the accrual is {shown(accrual.amount_minor)}"))
+        problems.append(Problem("ledger_entries", Refusal("credits_of_accrual", {"accrual": where}),
+                                Refusal("credits_differ", {"total": money(credited),
+                                                           "amount": money(accrual.amount_minor)})))
     return problems
 
 
@@ -180,7 +214,7 @@ def withdrawals(session: Session, records: list[AuditRecord]) -> list[Problem]:
         problems += _withdrawal(w, codes.get(w.agency_id), expected.get(w.id), trail.get(w.id, []))
     for wid, (_wanted, record_id) in sorted(expected.items()):
         if wid not in present:
-            problems.append(Problem("withdrawals", f"id {wid}", f"is missing: audit record {record_id} records it"))
+            problems.append(Problem("withdrawals", row_id(wid), _recorded(record_id)))
     return problems
 
 
@@ -195,32 +229,37 @@ def _withdrawal(w: Withdrawal, code: str | None, found: tuple[dict[str, Any], in
               "paid_by": w.paid_by, "paid_on": w.paid_on.isoformat() if w.paid_on else None,
               "payout_reference": w.payout_reference}
     if found is None:
-        problems.append(Problem("withdrawals", f"id {w.id}", "is in no audit record: it was written behind "
-                                "the product's back"))
+        problems.append(Problem("withdrawals", row_id(w.id), WRITTEN_BEHIND))
     else:
         wanted, record_id = found
         for field in WITHDRAWAL_FIELDS:
             if field in wanted and wanted[field] != actual[field]:
-                problems.append(Problem("withdrawals", f"id {w.id}", f"{field} is {actual[field]!r}, the "
-                                        f"audit trail (record {record_id}) says {wanted[field]!r}"))
+                problems.append(Problem("withdrawals", row_id(w.id), differs(field, actual[field], record_id,
+                                                                            wanted[field])))
     entries = [(kind, from_minor(minor, w.currency)) for kind, minor in trail]
     due = ledger_trace(w.status, from_minor(w.amount_minor, w.currency))
     if sorted(entries) != sorted(due):
-        problems.append(Problem("ledger_entries", f"of withdrawal {w.id}",
-                                f"{_entries(entries, w.currency)}: {_article(w.status)} {w.status} request of "
-                                f"{actual['amount']} "
-                                f"{w.currency} has written {_entries(due, w.currency)}"))
+        code = "withdrawal_entries_an" if str(w.status)[:1] in "aeiou" else "withdrawal_entries"
+        problems.append(Problem("ledger_entries", Refusal("of_withdrawal", {"request": w.id}),
+                                Refusal(code, {"entries": _entries(entries, w.currency), "status": w.status,
+                                               "amount": Money(from_minor(w.amount_minor, w.currency), w.currency),
+                                               "due": _entries(due, w.currency)})))
     return problems
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
+_FIELD_KINDS = {"status": "status", "method": "method", "role": "role"}
 
 
-def _entries(entries: list[tuple[str, Decimal]], currency: str) -> str:
-    if not entries:
-        return "no entries"
-    return ", ".join(f"{kind} {format_amount(amount, currency)}" for kind, amount in entries)
+def differs(field: str, found: Any, record: int, recorded: Any) -> Refusal:
+    """A field whose stored value is not the one the audit trail (record `record`) last recorded."""
+    kind = _FIELD_KINDS.get(field)
+    return Refusal("field_differs", {"field": Code("field", field), "found": Stored(found, kind), "record": record,
+                                     "recorded": Stored(recorded, kind)})
+
+
+def _entries(entries: list[tuple[str, Decimal]], currency: str) -> Any:
+    return listed((Refusal("entry", {"kind": Code("entry", kind), "figure": Figure(amount, currency)})
+                   for kind, amount in entries), empty=Refusal("no_entries"))
 
 
 # payout batches --------------------------------------------------------------------------------
@@ -246,14 +285,12 @@ def payout_batches(session: Session, records: list[AuditRecord]) -> list[Problem
         present.add(batch.id)
         found = expected.get(batch.id)
         if found is None:
-            problems.append(Problem("payout_batches", f"id {batch.id}", "is in no audit record: it was written "
-                                    "behind the product's back"))
+            problems.append(Problem("payout_batches", row_id(batch.id), WRITTEN_BEHIND))
             continue
         problems += _batch(batch, found, members.get(batch.id, []), files.get(batch.id, []))
     for batch_id, (_wanted, record_id) in sorted(expected.items()):
         if batch_id not in present:
-            problems.append(Problem("payout_batches", f"id {batch_id}",
-                                    f"is missing: audit record {record_id} records it"))
+            problems.append(Problem("payout_batches", row_id(batch_id), _recorded(record_id)))
     return problems
 
 
@@ -261,19 +298,18 @@ def _batch(batch: PayoutBatch, found: tuple[dict[str, Any], int], members: list[
            files: list[dict[str, Any]]) -> list[Problem]:
     """A batch, its requests and its files against the audit record of its export."""
     problems: list[Problem] = []
-    where = f"id {batch.id}"
+    where = row_id(batch.id)
     wanted, record_id = found
     actual: dict[str, Any] = {"method": str(batch.method), "made_on": batch.made_on.isoformat(),
                               "created_by": batch.created_by, "audit_head": batch.audit_head}
     for key, value in actual.items():
         if key in wanted and wanted[key] != value:
-            problems.append(Problem("payout_batches", where, f"{key} is {value!r}, the audit trail (record "
-                                    f"{record_id}) says {wanted[key]!r}"))
+            problems.append(Problem("payout_batches", where, differs(key, value, record_id, wanted[key])))
     held = sorted(members)
     if "requests" in wanted and held != sorted(wanted["requests"]):
-        problems.append(Problem("payout_batch_requests", f"of batch {batch.id}",
-                                f"requests {_listed(held)}, the audit trail (record {record_id}) says "
-                                f"{_listed(sorted(wanted['requests']))}"))
+        problems.append(Problem("payout_batch_requests", Refusal("of_batch", {"batch": batch.id}),
+                                Refusal("requests_differ", {"found": _ids(held), "record": record_id,
+                                                            "recorded": _ids(sorted(wanted["requests"]))})))
     if "batch_files" in wanted:
         problems += _batch_files(batch.id, record_id, files, wanted["batch_files"])
     return problems
@@ -285,20 +321,21 @@ def _batch_files(batch_id: int, record_id: int, files: list[dict[str, Any]], rec
     want = {f["name"]: f for f in recorded if isinstance(f, dict)}
     for name in sorted(set(have) | set(want)):
         if name not in have:
-            what = f"is missing: audit record {record_id} records it"
+            what = _recorded(record_id)
         elif name not in want:
-            what = f"is in no audit record (record {record_id} lists the batch's files)"
+            what = Refusal("file_unlisted", {"record": record_id})
         elif have[name] != want[name]:
-            fields = [k for k in ("kind", "currency", "sha256", "requests") if have[name][k] != want[name][k]]
-            what = f"{', '.join(fields)} differ from audit record {record_id}"
+            fields = [Code("field", k) for k in ("kind", "currency", "sha256", "requests")
+                      if have[name][k] != want[name][k]]
+            what = Refusal("file_fields_differ", {"fields": listed(fields), "record": record_id})
         else:
             continue
-        problems.append(Problem("payout_batch_files", f"{name} (batch {batch_id})", what))
+        problems.append(Problem("payout_batch_files", Refusal("batch_file", {"file": name, "batch": batch_id}), what))
     return problems
 
 
-def _listed(ids: list[int]) -> str:
-    return ", ".join(str(i) for i in ids) if ids else "none"
+def _ids(ids: list[int]) -> Any:
+    return ", ".join(str(i) for i in ids) if ids else Refusal("no_ids")
 
 
 # users -----------------------------------------------------------------------------------------
@@ -315,24 +352,19 @@ def users(session: Session, records: list[AuditRecord]) -> list[Problem]:
     for user in session.scalars(select(User).order_by(User.name)):
         present.add(user.name)
         if user.name not in afters:
-            problems.append(Problem("users", user.name, "is in no audit record: the user was added behind "
-                                    "the product's back"))
+            problems.append(Problem("users", user.name, Refusal("user_behind")))
             continue
         wanted = replay(afters[user.name])
         actual = {"role": role_text(user.role), "active": bool(user.active),
                   "password": password_digest(user.password_hash)}
         for field in ("role", "active", "password"):
             if field in wanted and wanted[field] != actual[field]:
-                shown = ("was changed" if field == "password" else
-                         f"is {actual[field]!r}, the audit trail (record {last[user.name]}) says {wanted[field]!r}")
-                problems.append(Problem("users", user.name, f"{field} {shown}"))
+                problems.append(Problem("users", user.name, Refusal("password_changed") if field == "password"
+                                        else differs(field, actual[field], last[user.name], wanted[field])))
     for name in sorted(afters):
         if name not in present:
-            problems.append(Problem("users", name, f"is missing: audit record {last[name]} records the user"))
+            problems.append(Problem("users", name, Refusal("user_missing", {"record": last[name]})))
     return problems
-
-
-WORDS = {"balance": "balance", "held": "amount held"}
 
 
 # balances --------------------------------------------------------------------------------------
@@ -389,9 +421,22 @@ def _checkpoints(records: list[AuditRecord]) -> list[tuple[int, str, dict[str, A
 def _position_against(pos: Position, code: str, after: dict[str, Any], row: AuditRecord) -> Problem | None:
     currency = pos.currency
     for field, value in (("balance", pos.balance), ("held", pos.held)):
-        actual = format_amount(value, currency)
-        if actual != after[field]:
-            return Problem("ledger_entries", f"of agency {code}",
-                           f"the {WORDS[field]} they give after audit record {row.id} ({row.action}) is "
-                           f"{actual} {currency}; the audit trail says {after[field]} {currency}")
+        said = after[field]
+        if format_amount(value, currency) != said:
+            return Problem("ledger_entries", Refusal("of_agency", {"agency": code}),
+                           Refusal(f"{field}_differs", {"record": row.id, "audit_action": Code("action", row.action),
+                                                        "found": Money(value, currency),
+                                                        "recorded": _as_recorded(said, currency)}))
     return None
+
+
+def _as_recorded(said: Any, currency: str) -> Any:
+    """An amount an audit record wrote (as text, "1,234.50"), with its currency: as money when it reads
+    back as the text it was, else the text as it is."""
+    try:
+        amount = Decimal(str(said).replace(",", ""))
+        if amount.is_finite() and format_amount(amount, currency) == said:
+            return Money(amount, currency)
+    except (ArithmeticError, ValueError):
+        pass
+    return f"{said} {currency}"

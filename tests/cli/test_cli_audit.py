@@ -76,6 +76,12 @@ def test_verify_names_the_altered_record(cli: Cli, tmp_path: Path) -> None:
     assert (code, out) == (1, "")
     assert err.splitlines()[0].startswith("partner-desk: the audit trail or the tables disagree with it: 1 problem")
     assert err.splitlines()[1:] == [f"audit record {WORLD + 2}: was altered: its content no longer matches its hash"]
+    # in JSON: the same words, and the code of the kind of difference beside them
+    code, out, err = cli("audit", "--verify", "--json", user="f1")
+    assert code == 1
+    assert json.loads(out)["problems"] == [{"table": "audit", "row": f"record {WORLD + 2}",
+                                            "what": "was altered: its content no longer matches its hash",
+                                            "code": "row_altered"}]
 
 
 def test_expect_fails_when_the_trail_was_cut_short(cli: Cli, tmp_path: Path) -> None:

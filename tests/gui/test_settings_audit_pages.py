@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select, text
 
+from partner_desk import i18n
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import SETUP
 from partner_desk.gui import ops, widgets
@@ -149,11 +150,24 @@ def test_audit_filters_and_chain_verification(qtbot, db) -> None:
         page.verify()
     assert not signal.args[0].intact
     # the record now says eve was added: the chain breaks there, and the users disagree with it
+    # (the window names each table in words; the command line by its name: "audit record 3: …")
     assert page.chain.text().splitlines() == [
         "The tables disagree with the audit trail: 3 problems",
-        "audit record 3: was altered: its content no longer matches its hash",
+        "audit trail record 3: was altered: its content no longer matches its hash",
         "users fiona: is in no audit record: the user was added behind the product's back",
         "users eve: is missing: audit record 3 records the user"]
+    # and in Ukrainian
+    i18n.setup("uk_UA")
+    try:
+        with qtbot.waitSignal(page.verified, timeout=15_000):
+            page.verify()
+        assert page.chain.text().splitlines() == [
+            "Таблиці не збігаються з журналом аудиту: 3 помилки",
+            "журнал аудиту, запис № 3: змінено: вміст більше не відповідає хешу",
+            "користувачі, fiona: немає в жодному записі журналу аудиту: користувача додано в обхід Partner Desk",
+            "користувачі, eve: бракує: цього користувача фіксує запис журналу аудиту № 3"]
+    finally:
+        i18n.setup("en_US")
 
 
 def test_rates_import_and_time_zone_through_the_page(qtbot, db, write_csv) -> None:

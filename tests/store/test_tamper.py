@@ -15,6 +15,7 @@ The book is tests/store/trust_world.py. Its rows (ids as the product writes them
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -23,6 +24,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from partner_desk import i18n, names
+from partner_desk.refusal_text import TEMPLATES
 from partner_desk.services import audit, audit_trail
 from partner_desk.services.setup import init_database
 from partner_desk.services.verify import Head, check
@@ -59,11 +62,12 @@ def tamper(path: Path, *statements: str) -> None:
     raw.close()
 
 
-def problems(path: Path, expect: Head | None = None) -> list[str]:
+def problems(path: Path, expect: Head | None = None, shown: bool = False) -> list[str]:
+    """What `audit --verify` finds: as the command line prints it, or (`shown`) as the window does."""
     db = Database(f"sqlite:///{path}")
     try:
         with db.read() as session:
-            return [str(p) for p in check(session, expect).problems]
+            return [p.shown() if shown else str(p) for p in check(session, expect).problems]
     finally:
         db.dispose()
 
@@ -234,6 +238,50 @@ def test_each_change_is_named(book: Path, case: str) -> None:
     statements, named = CASES[case]
     tamper(book, *statements)
     assert problems(book) == named
+
+
+def _words(text: str) -> set[str]:
+    """The Latin words of a text, its placeholders left out ("withdrawal_hold" is two)."""
+    return {w.lower() for w in re.findall(r"[A-Za-z]+", re.sub(r"\{[^}]*\}", "", text))}
+
+
+def _english_words() -> set[str]:
+    """The words of every English refusal and of every stored code's name, less those the Ukrainian
+    catalog keeps Latin (Partner Desk, USD, IBAN...)."""
+    english = set().union(*(_words(t) for t in TEMPLATES.values()),
+                          *(_words(code) | _words(name) for kind in names.BY_KIND.values()
+                            for code, name in kind.items()))
+    kept = set().union(*(_words(i18n._(t)) for t in TEMPLATES.values()),
+                       *(_words(i18n._(name)) for kind in names.BY_KIND.values() for name in kind.values()))
+    return english - kept
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_change_is_named_in_a_ukrainian_window_with_no_english_word(ukrainian: None, book: Path,
+                                                                        case: str) -> None:
+    statements, named = CASES[case]
+    tamper(book, *statements)
+    found = problems(book, shown=True)
+    assert len(found) == len(named)
+    english = _english_words()
+    for text_ in found:  # a stored text (a reason, a reference) is quoted as it was written
+        assert not _words(re.sub("«[^»]*»", "", text_)) & english, text_
+
+
+def test_a_ukrainian_window_names_the_table_the_row_and_what_differs(ukrainian: None, book: Path) -> None:
+    tamper(book, *CASES["request amounts swapped"][0])
+    nb = "\xa0"
+    assert problems(book, shown=True) == [
+        "заявки на виведення, № 2: сума: «30.00», а в журналі аудиту (запис № 16) — «20.00»",
+        "записи журналу операцій, заявки на виведення № 2: резерв на виведення -20,00, зняття резерву 20,00: заявка "
+        f"зі статусом «відхилено» на 30,00{nb}EUR мала б записати резерв на виведення -30,00, зняття резерву 30,00",
+        "заявки на виведення, № 3: сума: «20.00», а в журналі аудиту (запис № 17) — «30.00»",
+        "записи журналу операцій, заявки на виведення № 3: резерв на виведення -30,00: заявка зі статусом «очікує» "
+        f"на 20,00{nb}EUR мала б записати резерв на виведення -20,00"]
+    tamper(book, *CASES["user deactivated"][0], *CASES["manager made admin"][0])
+    assert problems(book, shown=True)[-2:] == [
+        "користувачі, fin: активний: ні, а в журналі аудиту (запис № 6) — так",
+        "користувачі, mia: роль: «адміністратор», а в журналі аудиту (запис № 8) — «менеджер»"]
 
 
 def test_the_audit_trail_cut_short_is_found_with_the_head_kept_outside(book: Path) -> None:

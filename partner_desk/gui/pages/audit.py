@@ -194,7 +194,7 @@ class AuditPage(Page):
                 n=check.head.count, head=check.head))
             self.chain.setStyleSheet("color: #1b7f3b;")
         else:
-            shown = [str(p) for p in check.problems[:20]]
+            shown = [p.shown() for p in check.problems[:20]]
             more = len(check.problems) - len(shown)
             if more:
                 shown.append(ngettext("…and {n} more problem", "…and {n} more problems", more).format(n=more))

@@ -22,7 +22,7 @@ from partner_desk.domain.accrual import SERVICE_KINDS, SUBSCRIPTION
 from partner_desk.domain.bounds import FIRST_DAY, LAST_DAY, currency_problem, payment_window
 from partner_desk.domain.money import Money, from_minor, minor_digits, to_minor
 from partner_desk.domain.periods import ONE_DAY, Period, local_date
-from partner_desk.domain.refusals import Refusal
+from partner_desk.domain.refusals import Code, Refusal
 from partner_desk.files.table import Cells, Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.store import accrual_scan as scan
@@ -267,7 +267,7 @@ def _stored(ctx: ImportContext, ids: Iterable[str]) -> dict[str, Content]:
 def _known_other(pid: str, content: Content) -> Refusal:
     """A payment id stored (or listed before) with other content: the content it has."""
     project_id, paid_at, service, minor, currency, refund_of = content
-    params = {"id": pid, "project": project_id, "moment": paid_at, "service": service,
+    params = {"id": pid, "project": project_id, "moment": paid_at, "service": Code("service", str(service)),
               "amount": Money(from_minor(minor, currency), currency)}
     if refund_of:
         return Refusal("refund_known_other", {**params, "payment": refund_of})
