@@ -44,6 +44,11 @@ def test_small_negative_money_shows_as_zero() -> None:
 def test_numbers_and_percents() -> None:
     assert i18n.number(Decimal("2.345"), 2, "en_US") == "2.35"  # half-up
     assert i18n.number(Decimal("1234567.005"), 2, "en_US") == "1,234,567.01"
+    # every decimal asked for is written, a trailing zero too
+    assert i18n.number(Decimal("10.5"), 2, "en_US") == "10.50"
+    assert i18n.number(Decimal("-50"), 2, "uk_UA") == "-50,00"
+    assert i18n.number(Decimal("0.000120"), 6, "uk_UA") == "0,000120"
+    assert i18n.number(Decimal("131072"), 0, "uk_UA") == "131\xa0072"
     assert i18n.percent(Decimal("12.50"), "en_US") == "12.5%"
     assert i18n.percent(Decimal("15"), "uk_UA") == "15%"
 
