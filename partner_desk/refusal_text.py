@@ -458,14 +458,21 @@ def _code_name(kind: str, code: str) -> str:
 
 
 def _stored(value: Stored) -> str:
-    """A stored value in the window: a flag as yes or no, nothing as none, a code by its name, any
-    other text in quotes."""
+    """A stored value in the window: a flag as yes or no, nothing as none, a code by its name, an
+    amount stored as text as a number, any other text in quotes."""
     if isinstance(value.value, bool):
         return _("yes") if value.value else _("no")
     if value.value is None:
         return _("none")
+    if value.kind == "figure" and isinstance(value.value, str):  # an amount stored as text: as a number
+        try:
+            amount = Decimal(value.value)
+        except ArithmeticError:
+            amount = Decimal("NaN")
+        if amount.is_finite():
+            return number(amount, max(0, -int(amount.as_tuple().exponent)))
     if isinstance(value.value, str):
-        return _("“{text}”").format(text=_code_name(value.kind, value.value) if value.kind else value.value)
+        return _("“{text}”").format(text=_code_name(value.kind, value.value) if value.kind in BY_KIND else value.value)
     return str(value.value)
 
 

@@ -50,8 +50,9 @@ class Code:
 @dataclass(frozen=True, slots=True)
 class Stored:
     """A value as a table or an audit record holds it (a text, a number, a flag, nothing), of the field
-    `kind` names when it is a code: written as Python writes it in English ('pending', True, None);
-    quoted, and named when it is a code, in the window."""
+    `kind` names when it is a code ("status", "role", "method") or an amount written as text
+    ("figure"): written as Python writes it in English ('pending', True, None); in the window quoted,
+    named when it is a code, as a number when it is an amount."""
 
     value: Any
     kind: str | None = None

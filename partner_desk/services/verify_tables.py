@@ -247,7 +247,8 @@ def _withdrawal(w: Withdrawal, code: str | None, found: tuple[dict[str, Any], in
     return problems
 
 
-_FIELD_KINDS = {"status": "status", "method": "method", "role": "role"}
+# the fields whose stored values are codes with names, or amounts ("figure")
+_FIELD_KINDS = {"status": "status", "method": "method", "role": "role", "amount": "figure"}
 
 
 def differs(field: str, found: Any, record: int, recorded: Any) -> Refusal:
