@@ -466,11 +466,9 @@ def _stored(value: Stored) -> str:
         return _("none")
     if value.kind == "figure" and isinstance(value.value, str):  # an amount stored as text: as a number
         try:
-            amount = Decimal(value.value)
-        except ArithmeticError:
-            amount = Decimal("NaN")
-        if amount.is_finite():
-            return number(amount, max(0, -int(amount.as_tuple().exponent)))
+            return _as_given(Decimal(value.value))
+        except ArithmeticError:  # a text that is no amount (a changed table holds anything): quoted
+            pass
     if isinstance(value.value, str):
         return _("“{text}”").format(text=_code_name(value.kind, value.value) if value.kind in BY_KIND else value.value)
     return str(value.value)
@@ -614,6 +612,21 @@ def _moment(value: datetime) -> str:
     return _("{moment} UTC").format(moment=moment_exact(value.astimezone(UTC)))
 
 
+def _as_given(value: Decimal) -> str:
+    """A number with the decimals it was given, without a currency; one beyond Decimal's precision
+    (only a changed table holds one) raises ArithmeticError, one that is no number (NaN) too."""
+    if not value.is_finite():
+        raise ArithmeticError(f"{value} is not a number")
+    return number(value, max(0, -int(value.as_tuple().exponent)))
+
+
+def _decimal(value: Decimal) -> str:
+    try:
+        return _as_given(value)
+    except ArithmeticError:
+        return str(value)
+
+
 def _said(value: Said) -> str:
     return _(SAID_WORDS[value.text]) if value.text in SAID_WORDS else value.text
 
@@ -650,5 +663,5 @@ _SHOWN: dict[type, Callable[[Any], str]] = {
     Status: lambda v: _(STATUS_NAMES[v.value]),
     datetime: lambda v: _moment(v),
     date: day,
-    Decimal: lambda v: number(v, max(0, -int(v.as_tuple().exponent))),  # as given, without its currency
+    Decimal: lambda v: _decimal(v),
 }
