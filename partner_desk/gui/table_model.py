@@ -56,14 +56,18 @@ class Column(Generic[R]):
     export: Callable[[R], Any] | None = None
 
 
-def sorted_rows(rows: list[R], value: Callable[[R], Any], key: Callable[[Any], Any] | None,
-                descending: bool) -> list[R]:
-    """`rows` ordered by `key(value(row))`; rows without a key (None) last, whichever the order."""
+def sort_key(row: R, value: Callable[[R], Any], key: Callable[[Any], Any] | None) -> Any:
+    """What a row sorts by in a column: `key(value(row))`, None when it has no value."""
+    v = value(row)
+    return None if v is None else (key(v) if key is not None else v)
+
+
+def sorted_rows(rows: list[R], keys: Callable[[R], Any], descending: bool) -> list[R]:
+    """`rows` ordered by `keys(row)`; rows without a key (None) last, whichever the order."""
     keyed: list[tuple[Any, R]] = []
     keyless: list[R] = []
     for row in rows:
-        v = value(row)
-        k = None if v is None else (key(v) if key is not None else v)
+        k = keys(row)
         if k is None:
             keyless.append(row)
         else:
@@ -80,7 +84,10 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self.columns = list(columns)
         self._all: list[R] = []
         self._rows: list[R] = []
+        # what each row (by identity, for as long as `set_rows` keeps it) shows and sorts by, worked
+        # out when first needed, so a filter or a sort formats and converts nothing twice
         self._cache: dict[int, list[str]] = {}
+        self._keys: dict[int, dict[int, Any]] = {}
         self._filter: Callable[[R], bool] | None = None
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -93,6 +100,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def set_rows(self, rows: Iterable[R]) -> None:
         """Replace every row; the current filter and sort apply."""
         self._all = list(rows)
+        self._cache = {}
+        self._keys = {}
         self._rebuild()
 
     def set_filter(self, predicate: Callable[[R], bool] | None) -> None:
@@ -113,15 +122,21 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self.beginResetModel()
         rows = self._all if self._filter is None else [r for r in self._all if self._filter(r)]
         if 0 <= self._sort_column < len(self.columns):
-            column = self.columns[self._sort_column]
-            rows = sorted_rows(rows, column.value, column.sort_key,
+            rows = sorted_rows(rows, self._sort_keys(self._sort_column),
                                self._sort_order == Qt.SortOrder.DescendingOrder)
         elif rows is self._all:
             rows = list(rows)
         self._rows = rows
-        # display text is formatted when a row is first shown, then cached
-        self._cache = {}
         self.endResetModel()
+
+    def _sort_keys(self, index: int) -> Callable[[R], Any]:
+        """A row's sort key in column `index`, each row's worked out once."""
+        known = self._keys.get(index)
+        if known is None:
+            column = self.columns[index]
+            known = {id(row): sort_key(row, column.value, column.sort_key) for row in self._all}
+            self._keys[index] = known
+        return lambda row: known[id(row)]
 
     # Qt's model contract ------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -131,11 +146,11 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return 0 if parent.isValid() else len(self.columns)
 
     def _display(self, row: int) -> list[str]:
-        found = self._cache.get(row)
+        item = self._rows[row]
+        found = self._cache.get(id(item))
         if found is None:
-            item = self._rows[row]
             found = [c.display(c.value(item)) for c in self.columns]
-            self._cache[row] = found
+            self._cache[id(item)] = found
         return found
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -146,3 +146,32 @@ def test_table_view_with_many_roles_survives(qtbot) -> None:
     assert model.data(QModelIndex(), Qt.ItemDataRole.DisplayRole) is None
     # most roles of most cells are None: the guard exercises exactly the crashing path many times
     assert nones > 10_000
+
+
+def test_each_row_is_formatted_and_keyed_once_until_new_rows_replace_it(qtbot) -> None:
+    """A filter or a sort reuses what a row showed and sorted by; new rows are worked out again."""
+    calls = {"display": 0, "key": 0}
+
+    def display(v: int) -> str:
+        calls["display"] += 1
+        return f"#{v}"
+
+    def key(v: int) -> int:
+        calls["key"] += 1
+        return -v
+
+    model: RowTableModel[int] = RowTableModel([Column("n", lambda r: r, display=display, sort_key=key)])
+    shown = lambda: [model.data(model.index(i, 0)) for i in range(model.rowCount())]  # noqa: E731
+    model.set_rows([1, 2, 3])
+    assert shown() == ["#1", "#2", "#3"]
+    model.sort(0)  # by -n: 3, 2, 1
+    model.set_filter(lambda r: r != 2)
+    assert shown() == ["#3", "#1"]
+    model.set_filter(None)
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert shown() == ["#1", "#2", "#3"]
+    assert calls == {"display": 3, "key": 3}
+    # new rows (here, equal ones) are shown and sorted from what they hold now
+    model.set_rows([10, 20])
+    assert shown() == ["#10", "#20"]
+    assert calls == {"display": 5, "key": 5}
