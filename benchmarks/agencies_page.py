@@ -68,6 +68,7 @@ def main() -> int:
 
     from partner_desk.domain.roles import SETUP
     from partner_desk.gui import ops
+    from partner_desk.gui.app import settle_collector
     from partner_desk.gui.context import AppContext
     from partner_desk.gui.main_window import MainWindow
     from partner_desk.gui.pages.agencies import AgenciesPage
@@ -75,6 +76,7 @@ def main() -> int:
     from partner_desk.store.engine import Database
 
     app = QApplication.instance() or QApplication([])
+    settle_collector()  # as the window's start does
     print(f"machine: {machine_line()}; {load_line()}", flush=True)
     gaps: list[int] = []
     clock = QElapsedTimer()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -163,11 +164,30 @@ class Desk:
             self.app.quit()
 
 
+# new objects tracked by Python's cyclic collector before it looks at the youngest ones again
+COLLECT_AFTER = 50_000
+
+
+def settle_collector() -> None:
+    """Tune Python's cyclic collector for a long-running window.
+
+    Each pass of the collector holds the interpreter's lock, so a pass made while background work
+    allocates (a preview, a year of balances) pauses the window; a full pass over everything the
+    program has loaded took 60–140 ms on a 2-core machine. So: collect once, set the objects made so far
+    (the modules, the application) aside for good, since they live as long as the program does (`gc.freeze`),
+    and look at the youngest objects after every COLLECT_AFTER new ones rather than 700.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(COLLECT_AFTER, 20, 20)
+
+
 def run_gui(db_url: str | None, user: str | None = None) -> int:
     """Open the window on a database; the exit code of the application."""
     app = application()
     ops.install_excepthook()
     set_language(language.resolve(settings()))
+    settle_collector()
     try:
         db = open_database(chosen_url(db_url))
     except UserError as exc:

@@ -14,6 +14,7 @@ import threading
 from dataclasses import replace
 from decimal import Decimal
 
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from partner_desk.domain.roles import SETUP, Role
@@ -67,7 +68,7 @@ def test_before_posting_march_can_be_posted_and_april_is_close_to_25_percent(qtb
     assert page.near.summary.text() == "1 agency is within 10% of its next level in 2025-04:"
     # $5,000 - $4,600 = $400
     assert entries_of(page.near) == [("AG01 Alpha Agency: $400.00 more for 25% (so far $4,600.00)", "AG01")]
-    assert opened(qtbot, page, lambda: page.near.list.itemActivated.emit(page.near.list.item(0))) == [
+    assert opened(qtbot, page, lambda: page.near.list.activated.emit(page.near.entries.index(0))) == [
         "agency", "AG01"]
     assert page.pending.summary.text() == "Nothing is waiting for approval."
     assert page.benefits.summary.text() == "Every benefit reached has been delivered."
@@ -98,13 +99,13 @@ def test_after_posting_requests_benefits_and_balances_wait(qtbot, db, write_csv)
     assert page.posting.summary.text().startswith("2025-04 cannot be posted now: 2025-04 has not ended")
     assert page.benefits.summary.text() == "1 benefit to deliver, at 1 agency:"
     assert entries_of(page.benefits) == [("AG01 Alpha Agency: 1 benefit", "AG01")]
-    assert page.benefits.list.item(0).toolTip() == (
+    assert page.benefits.entries.data(page.benefits.entries.index(0), Qt.ItemDataRole.ToolTipRole) == (
         "Joint case study on the company blog and in online media (from $200.00, reached in 2025-03; "
         "not started)")
     # AG01 holds 400.00 USD, its offer is accepted: it could withdraw and has not asked
     assert entries_of(page.idle) == [("AG01 Alpha Agency: available $400.00", "AG01")]
     assert not page.idle.button.isEnabled()
-    page.idle.list.setCurrentRow(0)
+    page.idle.list.setCurrentIndex(page.idle.entries.index(0))
     assert opened(qtbot, page, page.idle.button.click) == ["agency", "AG01"]
 
     request = request_withdrawal(db, team["admin"], "AG01", Decimal("150.00"), "bank_transfer", "IBAN", TODAY)

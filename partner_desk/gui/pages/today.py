@@ -10,15 +10,16 @@ sees the agencies they manage only. What each box says comes from `services/toda
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -40,6 +41,45 @@ from partner_desk.services.today import Requests, Today, near_levels, today_view
 
 LIST_ROWS = 5
 
+# an entry of a box's list: its text, its tooltip (or None) and what opening it passes on
+Entry = tuple[str, str | None, object]
+
+
+class Entries(QAbstractListModel):
+    """A box's list: its rows, each made into an entry (`Entry`) only when the view first shows it, so
+    a list of thousands costs the window the few rows on screen."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: Sequence[Any] = ()
+        self._entry: Callable[[Any], Entry] = lambda row: row
+        self._made: dict[int, Entry] = {}
+
+    def set_rows(self, rows: Sequence[Any], entry: Callable[[Any], Entry]) -> None:
+        self.beginResetModel()
+        self._rows, self._entry, self._made = rows, entry, {}
+        self.endResetModel()
+
+    def entry(self, row: int) -> Entry:
+        found = self._made.get(row)
+        if found is None:
+            found = self._made[row] = self._entry(self._rows[row])
+        return found
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.entry(index.row())[0]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.entry(index.row())[1]
+        if role == Qt.ItemDataRole.UserRole:
+            return self.entry(index.row())[2]
+        return None
+
 
 class Box(QFrame):
     """A titled box: a summary line, optionally a list whose entries open a page, and a button."""
@@ -60,25 +100,25 @@ class Box(QFrame):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.summary)
-        self.list = QListWidget()
+        self.entries = Entries(self)
+        self.list = QListView()
         self.list.setObjectName(f"{name}_list")
+        self.list.setModel(self.entries)
+        self.list.setUniformItemSizes(True)
         self.list.setMaximumHeight(self.list.fontMetrics().height() * (LIST_ROWS + 1) + 8)
         self.list.setVisible(False)
         layout.addWidget(self.list)
         layout.addStretch(1)
 
-    def set_entries(self, entries: list[tuple[str, str | None, object]]) -> None:
-        """List entries: (text, tooltip, what opening it passes on)."""
-        self.list.setUpdatesEnabled(False)
-        self.list.clear()
-        for text, tip, data in entries:
-            item = QListWidgetItem(text)
-            if tip:
-                item.setToolTip(tip)
-            item.setData(Qt.ItemDataRole.UserRole, data)
-            self.list.addItem(item)
-        self.list.setUpdatesEnabled(True)
-        self.list.setVisible(bool(entries))
+    def set_entries(self, rows: Sequence[Any], entry: Callable[[Any], Entry]) -> None:
+        """List `rows`, each shown as `entry(row)` makes it: (text, tooltip, what opening it passes on)."""
+        self.entries.set_rows(rows, entry)
+        self.list.setVisible(bool(rows))
+
+    def current(self) -> object | None:
+        """What opening the entry selected passes on; None when none is selected."""
+        index = self.list.currentIndex()
+        return self.entries.entry(index.row())[2] if index.isValid() else None
 
     def set_summary(self, text: str, style: str = "") -> None:
         self.summary.setText(text)
@@ -120,10 +160,10 @@ class TodayPage(Page):
         self.imports.button.clicked.connect(lambda: self.open_page.emit("import", None))
         self.rates.button.clicked.connect(lambda: self.open_page.emit("import", "rates"))
         for box in (self.near, self.benefits, self.idle):
-            box.list.itemActivated.connect(self._open_agency)
-            box.list.itemDoubleClicked.connect(self._open_agency)
+            box.list.activated.connect(lambda index, b=box: self._open_agency(b.entries.entry(index.row())[2]))
+            box.list.doubleClicked.connect(lambda index, b=box: self._open_agency(b.entries.entry(index.row())[2]))
             box.button.clicked.connect(lambda _c=False, b=box: self._open_selected(b))
-            box.list.currentItemChanged.connect(lambda *_a, b=box: self._selected(b))
+            box.list.selectionModel().currentChanged.connect(lambda *_a, b=box: self._selected(b))
             box.button.setToolTip(_("Select an agency in the list first"))
             box.button.setEnabled(False)
 
@@ -231,20 +271,25 @@ class TodayPage(Page):
             box.set_summary(ngettext("{n} agency is within {share} of its next level in {period}:",
                                      "{n} agencies are within {share} of their next level in {period}:",
                                      len(view.near)).format(n=len(view.near), share=share, period=view.running))
-        box.set_entries([(_("{code} {name}: {missing} more for {percent} (so far {turnover})").format(
-            code=n.code, name=n.name, missing=money(n.missing, "USD"), percent=percent(n.percent),
-            turnover=money(n.turnover, "USD")), None, n.code) for n in view.near])
+        box.set_entries(view.near, lambda n: (
+            _("{code} {name}: {missing} more for {percent} (so far {turnover})").format(
+                code=n.code, name=n.name, missing=money(n.missing, "USD"), percent=percent(n.percent),
+                turnover=money(n.turnover, "USD")), None, n.code))
 
     def _benefits(self, view: Today) -> None:
         box = self.benefits
-        per_agency: dict[str, list[str]] = defaultdict(list)
+        per_agency: dict[str, list[Any]] = defaultdict(list)
         names: dict[str, str] = {}
         levels = {minimum: money(minimum, "USD") for minimum in {b.min_reward_usd for b in view.benefits}}
         for b in view.benefits:
-            state = _(STATE_LABELS[b.state]) if b.state in STATE_LABELS else _("not started")
-            per_agency[b.code].append(_("{benefit} (from {level}, reached in {period}; {state})").format(
-                benefit=b.benefit, level=levels[b.min_reward_usd], period=b.last_month, state=state))
+            per_agency[b.code].append(b)
             names[b.code] = b.name
+
+        def delivered(b: Any) -> str:
+            state = _(STATE_LABELS[b.state]) if b.state in STATE_LABELS else _("not started")
+            return _("{benefit} (from {level}, reached in {period}; {state})").format(
+                benefit=b.benefit, level=levels[b.min_reward_usd], period=b.last_month, state=state)
+
         if not per_agency:
             box.set_summary(_("Every benefit reached has been delivered."), colors.GREEN)
         else:
@@ -253,9 +298,10 @@ class TodayPage(Page):
                             .format(n=len(view.benefits),
                                     agencies=ngettext("{n} agency", "{n} agencies", len(per_agency))
                                     .format(n=len(per_agency))))
-        box.set_entries([(ngettext("{code} {name}: {n} benefit", "{code} {name}: {n} benefits", len(items))
-                          .format(code=code, name=names[code], n=len(items)), "\n".join(items), code)
-                         for code, items in per_agency.items()])
+        box.set_entries(list(per_agency.items()), lambda pair: (
+            ngettext("{code} {name}: {n} benefit", "{code} {name}: {n} benefits", len(pair[1]))
+            .format(code=pair[0], name=names[pair[0]], n=len(pair[1])),
+            "\n".join(delivered(b) for b in pair[1]), pair[0]))
 
     def _idle(self, view: Today) -> None:
         box = self.idle
@@ -265,15 +311,16 @@ class TodayPage(Page):
             box.set_summary(ngettext("{n} agency could withdraw and has no request pending or approved:",
                                      "{n} agencies could withdraw and have no request pending or approved:",
                                      len(view.idle)).format(n=len(view.idle)))
-        entries: list[tuple[str, str | None, object]] = []
-        for i in view.idle:
-            worth = view.reporting.equivalent(i.available, i.currency)
+        reporting = view.reporting
+
+        def entry(i: Any) -> Entry:
+            worth = reporting.equivalent(i.available, i.currency)
             shown = money(i.available, i.currency)
-            if worth is not None and i.currency != view.reporting.currency:
-                shown += " ≈ " + money(worth, view.reporting.currency)
-            entries.append((_("{code} {name}: available {amount}").format(code=i.code, name=i.name, amount=shown),
-                            None, i.code))
-        box.set_entries(entries)
+            if worth is not None and i.currency != reporting.currency:
+                shown += " ≈ " + money(worth, reporting.currency)
+            return _("{code} {name}: available {amount}").format(code=i.code, name=i.name, amount=shown), None, i.code
+
+        box.set_entries(view.idle, entry)
 
     def _imports(self, view: Today) -> None:
         lines = []
@@ -306,22 +353,21 @@ class TodayPage(Page):
         else:
             self.open_page.emit("accruals", None)
 
-    def _open_agency(self, item: QListWidgetItem) -> None:
-        self.open_page.emit("agency", item.data(Qt.ItemDataRole.UserRole))
+    def _open_agency(self, code: object) -> None:
+        self.open_page.emit("agency", code)
 
     def _selected(self, box: Box) -> None:
-        item = box.list.currentItem()
-        box.button.setEnabled(item is not None)
-        box.button.setToolTip("" if item is not None else _("Select an agency in the list first"))
+        chosen = box.current() is not None
+        box.button.setEnabled(chosen)
+        box.button.setToolTip("" if chosen else _("Select an agency in the list first"))
 
     def _open_selected(self, box: Box) -> None:
-        item = box.list.currentItem()
-        if item is not None:
-            self._open_agency(item)
+        code = box.current()
+        if code is not None:
+            self._open_agency(code)
 
 
 def entries_of(box: Box) -> list[tuple[str, object]]:
     """What a box lists: (text, what opening it passes on); for tests and screenshots."""
-    return [(box.list.item(i).text(), box.list.item(i).data(Qt.ItemDataRole.UserRole))
-            for i in range(box.list.count())]
+    return [(text, data) for text, _tip, data in map(box.entries.entry, range(box.entries.rowCount()))]
 
