@@ -199,4 +199,5 @@ def run_gui(db_url: str | None, user: str | None = None) -> int:
             return 0
         return int(app.exec())
     finally:
+        ops.wind_down()
         db.dispose()

@@ -56,7 +56,8 @@ class Progress:
         self._cancel = threading.Event()
 
     def report(self, done: int, total: int, text: str = "") -> None:
-        self._signals.progress.emit(done, total, text)
+        with contextlib.suppress(RuntimeError):  # the window that showed it is gone: nobody to tell
+            self._signals.progress.emit(done, total, text)
 
     @property
     def cancelled(self) -> bool:
@@ -108,9 +109,15 @@ class _Runnable(QRunnable):
         try:
             result = self._work(self._progress)
         except BaseException as exc:  # delivered to the GUI thread, never lost
-            self._signals.failed.emit(exc, traceback.format_exc())
+            self._deliver(self._signals.failed, exc, traceback.format_exc())
         else:
-            self._signals.done.emit(result)
+            self._deliver(self._signals.done, result)
+
+    @staticmethod
+    def _deliver(signal: Any, *values: Any) -> None:
+        # the window that waited for it may be gone (the program is quitting): then nobody hears it
+        with contextlib.suppress(RuntimeError):
+            signal.emit(*values)
 
 
 _running: set[Operation[Any]] = set()
@@ -139,13 +146,13 @@ class _OnGuiThread:
         self._watching = True
 
     def _drain(self) -> None:
-        self._run_queued()
+        self.run_queued()
         if not _running and self._timer is not None:
             self._watching = False
             self._timer.stop()
-            self._run_queued()  # what a thread queued just as the timer stopped: now rather than never
+            self.run_queued()  # what a thread queued just as the timer stopped: now rather than never
 
-    def _run_queued(self) -> None:
+    def run_queued(self) -> None:
         while True:
             try:
                 work, failed, done = self._queue.get_nowait()
@@ -364,3 +371,19 @@ def run_op(parent: QWidget | None, work: Callable[[Progress], T], on_done: Calla
 def running() -> int:
     """How many operations have not finished yet (tests wait for zero)."""
     return len(_running)
+
+
+def wind_down(wait_ms: int = 10_000) -> bool:
+    """When the window has closed: ask every running operation to stop at its next check, and wait
+    up to `wait_ms` for the background work to end, so none of it outlives the database it reads;
+    False when some is still running."""
+    for operation in list(_running):
+        operation.progress.cancel()
+    pool = QThreadPool.globalInstance()
+    waited = 0
+    while not pool.waitForDone(50):  # meanwhile, run the Qt work a thread waits for (a PDF's layout)
+        _on_gui_thread.run_queued()
+        waited += 50
+        if waited >= wait_ms:
+            return False
+    return True

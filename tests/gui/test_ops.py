@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
@@ -142,3 +143,42 @@ def test_only_the_newest_operation_of_a_generation_delivers(qtbot) -> None:
     run_op(parent, lambda _p: "plain", seen.append)
     wait_idle(qtbot)
     assert seen == ["new agency", "plain"]
+
+
+def test_work_that_ends_after_its_signals_are_gone_tells_nobody_and_raises_nothing(qtbot) -> None:
+    """The program quitting deletes what a background operation reports to; the work ends quietly."""
+    signals = ops._Signals()
+    progress = Progress(signals)
+    runnable = ops._Runnable(lambda p: (p.report(1, 2), 42)[1], signals, progress)
+    shiboken6.delete(signals)
+    runnable.run()  # neither the progress nor the result raises "Signal source has been deleted"
+    failing = ops._Runnable(lambda _p: 1 / 0, ops._Signals(), progress)
+    shiboken6.delete(failing._signals)
+    failing.run()
+
+
+def test_closing_the_window_stops_running_work_and_waits_for_it(qtbot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    checks: list[int] = []
+    ran_qt_work: list[bool] = []
+
+    def work(progress: Progress) -> None:
+        try:
+            for n in range(2_000):  # 20 s at most: long after wind_down's wait
+                checks.append(n)
+                progress.check()
+                time.sleep(0.01)
+        except Cancelled:
+            # a last piece of Qt work (a PDF's layout), which the GUI thread runs for a pool thread: with
+            # the event loop over, wind_down runs it while it waits
+            ops._on_gui_thread.run(lambda: ran_qt_work.append(threading.current_thread() is threading.main_thread()))
+            raise
+
+    run_op(parent, work, lambda _r: None)
+    qtbot.waitUntil(lambda: len(checks) > 3, timeout=10_000)
+    # as run_gui does once the event loop has ended: the work is told to stop, and waited for
+    assert ops.wind_down(5_000)
+    assert ran_qt_work == [True]
+    assert len(checks) < 2_000
+    wait_idle(qtbot)
