@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QStyle, QTableView, QWidget
 
@@ -79,6 +79,9 @@ def sorted_rows(rows: list[R], keys: Callable[[R], Any], descending: bool) -> li
 class RowTableModel(QAbstractTableModel, Generic[R]):
     """Rows of plain values; `set_rows`, `set_filter` and `sort` rebuild the visible list."""
 
+    # new rows replaced the old ones (not a filter or a sort of the same rows)
+    rows_replaced = Signal()
+
     def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = list(columns)
@@ -103,6 +106,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self._cache = {}
         self._keys = {}
         self._rebuild()
+        self.rows_replaced.emit()
 
     def set_filter(self, predicate: Callable[[R], bool] | None) -> None:
         self._filter = predicate
@@ -146,12 +150,18 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         return 0 if parent.isValid() else len(self.columns)
 
     def _display(self, row: int) -> list[str]:
-        item = self._rows[row]
+        return self._shown(self._rows[row])
+
+    def _shown(self, item: R) -> list[str]:
         found = self._cache.get(id(item))
         if found is None:
             found = [c.display(c.value(item)) for c in self.columns]
             self._cache[id(item)] = found
         return found
+
+    def sample(self, count: int) -> list[list[str]]:
+        """What the first `count` rows, in the order they were given, show in each column."""
+        return [self._shown(item) for item in self._all[:count]]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -202,6 +212,8 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 # a column's width when it names none, how narrow a column may become unless it says, how far columns grow
 DEFAULT_WIDTH = 110
 SHRINK_FLOOR = 72
+# the rows whose texts a view measures to fit its columns to what they show
+SAMPLE_ROWS = 60
 MAX_GROWTH = 2.0
 
 
@@ -248,12 +260,28 @@ class RowTableView(QTableView):
         super().__init__(parent)
         self.hand_sized = False
         self._fitting = False
+        # per column, the width of the widest text of the first rows (SAMPLE_ROWS), measured when new
+        # rows arrive, so a filter or a sort keeps the widths
+        self._content: dict[int, int] = {}
         self.horizontalHeader().sectionResized.connect(self._section_resized)
 
     def setModel(self, model: Any) -> None:
         super().setModel(model)
         if model is not None:
             model.modelReset.connect(self._refit)
+            if isinstance(model, RowTableModel):
+                model.rows_replaced.connect(self._measure)
+
+    def _measure(self) -> None:
+        model = self.model()
+        if not isinstance(model, RowTableModel):
+            return
+        metrics = self.fontMetrics()
+        padding = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 10
+        rows = model.sample(SAMPLE_ROWS)
+        self._content = {i: max((metrics.horizontalAdvance(row[i]) for row in rows if row[i]), default=0) + padding
+                         for i in range(len(model.columns))}
+        self._refit()
 
     def _refit(self) -> None:
         if not self.hand_sized:
@@ -268,15 +296,24 @@ class RowTableView(QTableView):
         return 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 6
 
     def preferred_widths(self) -> list[tuple[int, int, int]]:
-        """(column, preferred width, narrowest width) of each column shown."""
+        """(column, preferred width, narrowest width) of each column shown: at least what its first
+        rows show; never narrower than its header's widest line, and a column of figures, dates or
+        flags (not left-aligned) as wide as its texts, while there is room: a text column gives up room
+        first."""
         model = self.model()
         if not isinstance(model, RowTableModel):
             return []
+        header, room = self.horizontalHeader().fontMetrics(), self._header_room()
         found = []
         for i, c in enumerate(model.columns):
             if not self.isColumnHidden(i):
-                width = c.width or DEFAULT_WIDTH
-                found.append((i, width, min(c.min_width or SHRINK_FLOOR, width)))
+                content = self._content.get(i, 0)
+                width = max(c.width or DEFAULT_WIDTH, content)
+                heading = text_width(two_lines(c.header, header), header) + room
+                floor = max(min(c.min_width or SHRINK_FLOOR, width), heading)
+                if c.align != LEFT:
+                    floor = max(floor, content)
+                found.append((i, max(width, floor), floor))
         return found
 
     def _fit_headers(self) -> None:
