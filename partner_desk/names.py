@@ -58,8 +58,19 @@ FIELDS = {
     "role": N_("role"), "active": N_("active"), "password": N_("password"), "kind": N_("file kind"),
     "sha256": N_("checksum"), "requests": N_("requests"),
 }
+# the kinds of file an import reads
+IMPORT_KINDS = {
+    "agencies": N_("Agencies"), "projects": N_("Projects and connections"), "payments": N_("Payments"),
+    "rates": N_("Exchange rates"), "tiers": N_("Commission table version"),
+}
+# the settings an audit record of the settings action names, by their keys
+SETTINGS = {
+    "payout account": N_("the company's payout account"), "company_time_zone": N_("the company time zone"),
+    "statement_language": N_("the default language of statements"),
+    "reporting_currency": N_("the reporting currency"),
+}
 # what a code names, by the kind of code (`domain.refusals.Code`)
 BY_KIND: dict[str, dict[str, str]] = {
     "role": ROLES, "status": STATES, "entry": ENTRY_KINDS, "method": METHODS, "service": SERVICES,
-    "outcome": OUTCOMES, "action": ACTIONS, "table": TABLES, "field": FIELDS,
+    "outcome": OUTCOMES, "action": ACTIONS, "table": TABLES, "field": FIELDS, "setting": SETTINGS,
 }

@@ -13,10 +13,10 @@ from partner_desk.domain.rewards import DEFAULT_BENEFIT_NAMES
 from partner_desk.domain.roles import Role
 from partner_desk.files.statement_text import EntryDetails, StatementText
 from partner_desk.i18n import _, current_language
-from partner_desk.names import ACTIONS, ENTRY_KINDS, METHODS, OUTCOMES, ROLES, SERVICES, STATES
+from partner_desk.names import ACTIONS, ENTRY_KINDS, IMPORT_KINDS, METHODS, OUTCOMES, ROLES, SERVICES, SETTINGS, STATES
 
-__all__ = ["ACTIONS", "ENTRY_KINDS", "METHODS", "OUTCOMES", "ROLES", "SERVICES", "STATES", "benefit",
-           "entry_details", "label", "role"]
+__all__ = ["ACTIONS", "ENTRY_KINDS", "IMPORT_KINDS", "METHODS", "OUTCOMES", "ROLES", "SERVICES", "STATES",
+           "audit_object", "benefit", "entry_details", "label", "role"]
 
 
 def label(table: dict[str, str], code: object) -> str:
@@ -45,3 +45,18 @@ def entry_details(row: EntryDetails) -> str:
 def benefit(name: str) -> str:
     """A benefit's name in the window's language while it is one of the defaults; as written otherwise."""
     return _(name) if name in DEFAULT_BENEFIT_NAMES else name
+
+
+def audit_object(action: str, obj: str | None) -> str:
+    """What an audit record names, in the window's words: "withdrawal 5" for `withdrawal:5`, the kind
+    of file an import read beside its name, a setting by its name; codes, periods and users as stored."""
+    if not obj:
+        return ""
+    head, colon, tail = obj.partition(":")
+    if colon and head == "withdrawal" and tail.isdigit():
+        return _("withdrawal {id}").format(id=tail)
+    if colon and action == "import" and head in IMPORT_KINDS:
+        return _("{kind}: {file}").format(kind=_(IMPORT_KINDS[head]), file=tail)
+    if action == "settings" and obj in SETTINGS:
+        return _(SETTINGS[obj])
+    return obj

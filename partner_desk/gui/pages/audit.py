@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from partner_desk.gui import colors
 from partner_desk.gui.context import AppContext
-from partner_desk.gui.labels import ACTIONS, OUTCOMES, label
+from partner_desk.gui.labels import ACTIONS, OUTCOMES, audit_object, label
 from partner_desk.gui.ops import Progress, run_op
 from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import Column, RowTableModel, selected_row, table_view
@@ -90,7 +90,8 @@ class AuditPage(Page):
             Column(_("User"), lambda r: r["user"], display=lambda v: self.ctx.person(v) if v else _("(set-up)"),
                    width=90, tooltip=lambda r: r["user"]),
             Column(_("Action"), lambda r: r["action"], display=lambda v: label(ACTIONS, v), width=230),
-            Column(_("Object"), lambda r: r["object"], width=180),
+            Column(_("Object"), lambda r: audit_object(r["action"], r["object"]), width=180,
+                   tooltip=lambda r: r["object"]),
             Column(_("Outcome"), lambda r: r["outcome"], display=lambda v: label(OUTCOMES, v), width=90,
                    foreground=lambda r: colors.NEGATIVE if r["outcome"] != "ok" else None),
             Column(_("Message"), lambda r: r["message"]),
@@ -169,7 +170,8 @@ class AuditPage(Page):
         if row is None:
             self.details.clear()
             return
-        parts = [f"{label(ACTIONS, row['action'])} {row['object'] or ''} — {label(OUTCOMES, row['outcome'])}",
+        parts = [f"{label(ACTIONS, row['action'])} {audit_object(row['action'], row['object'])} — "
+                 f"{label(OUTCOMES, row['outcome'])}",
                  _("at {moment} (UTC)").format(moment=row["at"])]
         if row["message"]:
             parts.append(row["message"])

@@ -28,13 +28,10 @@ from partner_desk.gui.ops import Cancelled, Operation, Progress, run_op, show_er
 from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import N_, _, ngettext, number
+from partner_desk.names import IMPORT_KINDS
 from partner_desk.refusal_text import Refused, shown, shown_error
 from partner_desk.services.imports import KINDS, ImportSummary, import_file, validate_file
 
-KIND_LABELS = {
-    "agencies": N_("Agencies"), "projects": N_("Projects and connections"), "payments": N_("Payments"),
-    "rates": N_("Exchange rates"), "tiers": N_("Commission table version"),
-}
 # how a summary names the kind of file it read
 KIND_WORDS = {"agencies": N_("agencies"), "projects": N_("projects"), "payments": N_("payments"),
               "rates": N_("rates"), "tiers": N_("tiers")}
@@ -107,7 +104,7 @@ class ImportPage(Page):
 
         self.kind_box = QComboBox()
         for kind in KINDS:
-            self.kind_box.addItem(_(KIND_LABELS.get(kind, kind)), kind)
+            self.kind_box.addItem(_(IMPORT_KINDS.get(kind, kind)), kind)
         self.kind_box.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self.columns_hint = QLabel()
         self.columns_hint.setWordWrap(True)

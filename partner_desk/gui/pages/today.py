@@ -33,8 +33,8 @@ from partner_desk.gui.money_columns import totals_text
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.page import Page
 from partner_desk.gui.pages.agency.page import STATE_LABELS
-from partner_desk.gui.pages.import_page import KIND_LABELS
 from partner_desk.i18n import _, day, money, ngettext, percent
+from partner_desk.names import IMPORT_KINDS
 from partner_desk.refusal_text import shown
 from partner_desk.services.changes import EVERYTHING, Area
 from partner_desk.services.today import Requests, Today, near_levels, today_view
@@ -325,7 +325,7 @@ class TodayPage(Page):
     def _imports(self, view: Today) -> None:
         lines = []
         for imp in view.imports:
-            kind = _(KIND_LABELS.get(imp.kind, imp.kind))
+            kind = _(IMPORT_KINDS.get(imp.kind, imp.kind))
             if imp.at is None:
                 lines.append(_("{kind}: never").format(kind=kind))
             else:
