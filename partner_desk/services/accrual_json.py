@@ -8,15 +8,14 @@ and tail, which say whether it was already posted, are asked for once it is over
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from itertools import repeat
 from json.encoder import encode_basestring
-from operator import itemgetter, methodcaller
+from operator import itemgetter
 from typing import Any, TextIO
 
 from partner_desk.domain.accrual import AgencyAccrual
-from partner_desk.domain.money import USD, format_amount, format_amounts, format_percent, format_usd
+from partner_desk.domain.money import USD, format_amount, format_amounts, format_amounts_in, format_percent, format_usd
 from partner_desk.domain.periods import Period
 
 # one line's text, its values in order (printf-style: quicker than str.format for many lines)
@@ -24,7 +23,7 @@ _LINE = (
     "        {\n"
     '          "payment_id": %s,\n'
     '          "project_id": %s,\n'
-    '          "paid_at": %s,\n'
+    '          "paid_at": "%s",\n'
     '          "service": %s,\n'
     '          "amount": "%s",\n'
     '          "currency": %s,\n'
@@ -55,8 +54,13 @@ class _Texts(dict[Any, str]):
 
 
 _BOOLEANS = {True: "true", False: "false"}
-_MOMENT = methodcaller("replace", "+00:00", "Z")
 _PERCENT = itemgetter(0)  # a line's terms' percent
+
+
+def _moments(moments: Sequence[datetime]) -> list[str]:
+    """Each moment as `paid_at` shows it: its ISO text, "Z" for a UTC offset. The texts are joined
+    to be changed in one pass; an ISO text holds no line break and needs no JSON escape."""
+    return "\n".join(map(datetime.isoformat, moments)).replace("+00:00", "Z").split("\n")
 
 
 class RunJson:
@@ -94,12 +98,15 @@ class RunJson:
             (payment_ids, project_ids, moments, _days, _periods, services, amounts, currencies, refunds, late, terms,
              usd_amounts, partner_amounts, commissions) = zip(*accrual.lines, strict=True)
             strings = self._strings.__getitem__
+            usd_texts = format_amounts_in(usd_amounts, USD)
+            # a partner in USD: its amounts are the USD amounts themselves
+            same = cur == USD and partner_amounts == usd_amounts
             lines = map(_LINE.__mod__, zip(
                 map(encode_basestring, payment_ids), map(encode_basestring, project_ids),
-                map(encode_basestring, map(_MOMENT, map(datetime.isoformat, moments))), map(strings, services),
+                _moments(moments), map(strings, services),
                 format_amounts(amounts, currencies), map(strings, currencies),
-                format_amounts(usd_amounts, repeat(USD)), format_amounts(partner_amounts, repeat(cur)),
-                format_amounts(commissions, repeat(cur)), map(self._percents.__getitem__, map(_PERCENT, terms)),
+                usd_texts, usd_texts if same else format_amounts_in(partner_amounts, cur),
+                format_amounts_in(commissions, cur), map(self._percents.__getitem__, map(_PERCENT, terms)),
                 map(_BOOLEANS.__getitem__, late), map(strings, refunds), strict=True,
             ))
             body = "[\n" + ",\n".join(lines) + "\n      ]"
