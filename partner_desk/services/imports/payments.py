@@ -26,7 +26,7 @@ from partner_desk.domain.refusals import Refusal
 from partner_desk.files.table import Cells, Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.store import accrual_scan as scan
-from partner_desk.store.bulk import collector_paused, insert_new, insert_rows, insert_values
+from partner_desk.store.bulk import collector_paused, insert_all_new, insert_rows, insert_values
 from partner_desk.store.models import Connection, Payment
 from partner_desk.store.sums import exact_sum
 
@@ -215,14 +215,10 @@ _PLAIN_AMOUNT = re.compile(r"([0-9]{1,12})(?:\.([0-9]+))?")
 
 def _insert_plain(ctx: ImportContext, rows: list[tuple[Any, ...]], numbers: list[int],
                   summary: ImportSummary) -> list[tuple[Any, ...]]:
-    """Write rows read the quick way, in one statement; the rows written. When an id among them is
-    stored already (or repeated), the statement is undone and they are checked one by one instead."""
-    with ctx.session.begin_nested() as attempt:
-        written = insert_new(ctx.session, Payment.__table__, INSERT_COLUMNS, rows,  # type: ignore[arg-type]
-                             "payment_id")
-        if written == len(rows):
-            return rows
-        attempt.rollback()
+    """Write rows read the quick way, all at once; the rows written. When an id among them is stored
+    already (or repeated), none is written and they are checked one by one instead."""
+    if insert_all_new(ctx.session, Payment.__table__, INSERT_COLUMNS, rows, "payment_id"):  # type: ignore[arg-type]
+        return rows
     batch = [(number, row[0], _content(row)) for number, row in zip(numbers, rows, strict=True)]
     fresh = {number for number, _, _ in _drop_known(ctx, batch, summary)}
     kept = [row for number, row in zip(numbers, rows, strict=True) if number in fresh]
