@@ -146,6 +146,11 @@ class _Quick:
         self.as_text = dialect.name == "sqlite"
         self.digits: dict[str, int | None] = {}
         self.days: dict[date, tuple[timedelta | None, Any, str]] = {}
+        # SQLite: a local hour written "YYYY-MM-DDTHH" -> its UTC hour as stored, the day and period,
+        # or None (it is read the long way); the stored texts compare as their moments do
+        self.hours: dict[str, tuple[str, Any, str] | None] = {}
+        self.start_text = self.start.isoformat(" ", "microseconds")
+        self.until_text = self.until.isoformat(" ", "microseconds")
 
     def read(self, values: list[str]) -> tuple[Any, ...] | None:
         payment_id, project_id, paid_at, service, amount, currency, refund_of = values
@@ -172,6 +177,18 @@ class _Quick:
             minor = int(whole) * 10**digits + int(fraction) * 10 ** (digits - len(fraction))
         else:
             return None
+        if self.as_text and len(paid_at) == 19:
+            # the common moment, a local one to the second ("2026-09-01T10:15:42"), taken from its
+            # hour's stored text: the moment's own text would cost most of the row
+            hour = self.hours.get(paid_at[:13], _UNSEEN)
+            if hour is _UNSEEN:
+                hour = self._hour(paid_at[:13])
+            minute, second = paid_at[13:16], paid_at[16:]
+            if hour is not None and minute in _SIXTY and second in _SIXTY:
+                stored = hour[0] + minute + second + ".000000"
+                if not self.start_text <= stored < self.until_text:
+                    return None
+                return (payment_id, project_id, stored, hour[1], hour[2], service, minor, currency, None)
         try:
             written = datetime.fromisoformat(paid_at)
         except ValueError:
@@ -194,6 +211,25 @@ class _Quick:
         stored_moment = moment.isoformat(" ", "microseconds") if self.as_text else moment
         return (payment_id, project_id, stored_moment, stored_day, period, service, minor, currency, None)
 
+    def _hour(self, text: str) -> tuple[str, Any, str] | None:
+        """A local hour's UTC hour as stored ("YYYY-MM-DD HH"), its day and period as stored; None
+        unless it is written "YYYY-MM-DD?HH", within bounds, on a day whose UTC offset holds all day
+        and is whole hours (so the moment's minutes and seconds are as written)."""
+        found = None
+        if text[4] == "-" and text[7] == "-" and text[11:].isdigit() and text[11:].isascii():
+            try:
+                written = datetime.fromisoformat(text)
+            except ValueError:
+                written = None
+            if written is not None and FIRST_DAY <= written.date() <= LAST_DAY:
+                offset, stored_day, period = self._day(written.date())
+                if offset is not None and not offset.seconds % 3600 and not offset.microseconds:
+                    found = ((written - offset).isoformat(" ")[:13], stored_day, period)
+        if len(self.hours) >= _HOURS_KEPT:
+            self.hours.clear()
+        self.hours[text] = found
+        return found
+
     def _day(self, day: date) -> tuple[timedelta | None, Any, str]:
         """The UTC offset of a local day (None when the clocks change that day), and the day and
         period as stored."""
@@ -209,6 +245,10 @@ class _Quick:
 
 
 _SERVICES = frozenset(SERVICE_KINDS)
+# a moment's minutes (or seconds) as written after its hour (or minutes): ":00" to ":59"
+_SIXTY = frozenset(f":{n:02d}" for n in range(60))
+_UNSEEN: Any = object()
+_HOURS_KEPT = 20_000  # a year of hours is 8,760: the ones of a long file are let go now and then
 # a plain amount: up to 12 integer digits, a point and decimals; no sign, exponent or grouping
 _PLAIN_AMOUNT = re.compile(r"([0-9]{1,12})(?:\.([0-9]+))?")
 
