@@ -70,7 +70,7 @@ amounts = mostly(
     st.sampled_from(["12", "12.5", "12.500", "12.505", "-3.00", "+1.00", "1e3", "1E3", "\u0663", " 12.50", "12.50 ",
                      "999999999999.99", "1000000000000", "0", "0.00", "-0.00", "007.50", ".5", "5.", "1,000.00",
                      "", "NaN", "Infinity", "100", "1.234", "1.2345", "-1.00", "0000000000001.00", "0.005", "0.05",
-                     "5.123", "000.001"]),
+                     "5.123", "000.001", "1.2.3", "\uff11.00", "\u00b2.00", "1_0.00", "12.\u0663", "12.5\u00b2"]),
 )
 currencies = mostly(st.sampled_from(["USD", "EUR", "JPY", "KWD", "UAH"]),
                     st.sampled_from(["usd", "XAU", "DEM", "", "US"]))
@@ -147,6 +147,10 @@ def _import(base: Path, folder: Path, name: str, text: str) -> tuple[str, list[t
 @example([(f"V{n}", "P1", moment, "subscription", "1.00", "USD", "") for n, moment in enumerate([
     "2026-04-05T10:00:59", "2026-04-05 23:59:59", "2026-11-04T23:59:59", "2026-01-01T00:00:00",
     "2026-10-25T02:59:59", "2026-03-29T04:00:00", "2026-04-05x10:00:00"])])
+# amounts a plain one is close to: each refused, or read as the careful way reads it
+@example([(f"A{n}", "P1", "2026-04-05T10:00:00", "subscription", amount, "USD", "") for n, amount in enumerate([
+    "1.2.3", "\uff11.00", "\u00b2.00", "1_0.00", "12.\u0663", "1.", ".5", "+1.00", "1234567890123.00",
+    "123456789012.00", "12.5", "12", "0.001"])])
 def test_the_quick_way_stores_what_the_careful_way_does(base: Path, monkeypatch: pytest.MonkeyPatch,
                                                          cells: list[tuple[str, ...]]) -> None:
     text = HEADER + "\n" + "\n".join(",".join(f'"{c}"' if "," in c else c for c in row) for row in cells) + "\n"

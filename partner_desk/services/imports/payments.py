@@ -8,7 +8,6 @@ the end), so a refund finds its original in the database and memory stays bounde
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
@@ -19,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from partner_desk.domain.accrual import SERVICE_KINDS, SUBSCRIPTION
-from partner_desk.domain.bounds import FIRST_DAY, LAST_DAY, currency_problem, payment_window
+from partner_desk.domain.bounds import FIRST_DAY, LAST_DAY, MAX_INTEGER_DIGITS, currency_problem, payment_window
 from partner_desk.domain.money import Money, from_minor, minor_digits, to_minor
 from partner_desk.domain.periods import ONE_DAY, Period, local_date
 from partner_desk.domain.refusals import Refusal
@@ -165,12 +164,14 @@ class _Quick:
                 minor_digits(currency) if currency_problem(currency, self.today, self.held) is None else None)
             if digits is None:
                 return None
-        plain = _PLAIN_AMOUNT.fullmatch(amount)
-        if plain is None:
+        # a plain amount: 1 to 12 digits, a point and decimals; no sign, exponent or grouping
+        whole, point, fraction = amount.partition(".")
+        if not (0 < len(whole) <= MAX_INTEGER_DIGITS and whole.isdigit() and whole.isascii()):
             return None
-        whole, fraction = plain.groups()
-        if fraction is None:
+        if not point:
             minor = int(whole) * 10**digits
+        elif not (fraction.isdigit() and fraction.isascii()):
+            return None
         elif len(fraction) == digits:
             minor = int(whole + fraction)  # the common case: "123.45" is 12345 cents
         elif len(fraction) < digits:
@@ -183,9 +184,9 @@ class _Quick:
             hour = self.hours.get(paid_at[:13], _UNSEEN)
             if hour is _UNSEEN:
                 hour = self._hour(paid_at[:13])
-            minute, second = paid_at[13:16], paid_at[16:]
-            if hour is not None and minute in _SIXTY and second in _SIXTY:
-                stored = hour[0] + minute + second + ".000000"
+            rest = paid_at[13:]
+            if hour is not None and rest in _MINUTES_SECONDS:
+                stored = hour[0] + rest + ".000000"
                 if not self.start_text <= stored < self.until_text:
                     return None
                 return (payment_id, project_id, stored, hour[1], hour[2], service, minor, currency, None)
@@ -245,12 +246,10 @@ class _Quick:
 
 
 _SERVICES = frozenset(SERVICE_KINDS)
-# a moment's minutes (or seconds) as written after its hour (or minutes): ":00" to ":59"
-_SIXTY = frozenset(f":{n:02d}" for n in range(60))
+# a moment's minutes and seconds as written after its hour: ":00:00" to ":59:59"
+_MINUTES_SECONDS = frozenset(f":{minute:02d}:{second:02d}" for minute in range(60) for second in range(60))
 _UNSEEN: Any = object()
 _HOURS_KEPT = 20_000  # a year of hours is 8,760: the ones of a long file are let go now and then
-# a plain amount: up to 12 integer digits, a point and decimals; no sign, exponent or grouping
-_PLAIN_AMOUNT = re.compile(r"([0-9]{1,12})(?:\.([0-9]+))?")
 
 
 def _insert_plain(ctx: ImportContext, rows: list[tuple[Any, ...]], numbers: list[int],
