@@ -27,6 +27,8 @@ PERIOD = Period(2026, 9)
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=12)
 MOMENT = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31)).map(
     lambda m: m.replace(tzinfo=UTC))
+WHOLE_SECOND = st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2099, 12, 31)).map(
+    lambda m: m.replace(microsecond=0, tzinfo=UTC))
 # a moment of another offset too: "Z" stands for UTC alone
 OFFSET_MOMENT = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31),
                              timezones=st.sampled_from([UTC, timezone(timedelta(hours=3)),
@@ -62,6 +64,9 @@ def lines(draw: st.DrawFn, partner: str) -> Line:
 def accruals(draw: st.DrawFn) -> AgencyAccrual:
     currency = draw(st.sampled_from(CURRENCIES))
     drawn = draw(st.lists(lines(currency), max_size=6))
+    if draw(st.booleans()):
+        # moments as payments are stored: whole seconds in UTC, before and after 1970 too
+        drawn = [line._replace(paid_at=draw(WHOLE_SECOND)) for line in drawn]
     if drawn and currency == "USD" and draw(st.booleans()):
         # a partner in USD: its amounts are the very USD amounts
         drawn = [line._replace(partner_amount=line.usd_amount) for line in drawn]
