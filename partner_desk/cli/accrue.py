@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import codecs
+import os
 import shutil
 import sys
 import tempfile
+from typing import TextIO
 
 from partner_desk.cli import common
 from partner_desk.domain.accrual import AgencyAccrual
@@ -23,6 +26,20 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     cmd.set_defaults(handler=run)
 
 
+def _copy(spool: TextIO, out: TextIO) -> None:
+    """The spooled text to `out`, from its start. When `out` writes to a binary stream in the spool's
+    encoding, and a line break is written as it is (not Windows' two characters), the spool's bytes
+    are copied as they are, neither decoded nor encoded again: the same bytes come out."""
+    target = getattr(out, "buffer", None)
+    if (target is not None and os.linesep == "\n"
+            and codecs.lookup(out.encoding).name == codecs.lookup(spool.encoding).name):
+        out.flush()
+        shutil.copyfileobj(spool.buffer, target, 1 << 20)
+        target.flush()
+    else:
+        shutil.copyfileobj(spool, out, 1 << 20)
+
+
 def run(args: argparse.Namespace) -> int:
     db = common.database(args)
     as_of = common.as_of(args.as_of)
@@ -35,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             result = action(db, common.actor(args, db), args.period, as_of, each=body.accrual)
             spool.seek(0)
             sys.stdout.write(body.head(result.period, result.already_accrued))
-            shutil.copyfileobj(spool, sys.stdout, 1 << 20)
+            _copy(spool, sys.stdout)
             sys.stdout.write(body.tail())
         return 0
 

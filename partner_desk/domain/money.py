@@ -102,6 +102,14 @@ def format_amounts(amounts: Iterable[Decimal], currencies: Iterable[str]) -> lis
     return texts
 
 
+def format_amounts_in(amounts: Iterable[Decimal], currency: str) -> list[str]:
+    """`format_amounts` of amounts all in one currency."""
+    texts = list(map(str, map(EXACT.quantize, amounts, repeat(quantum(currency)))))
+    if "-" in "".join(texts):
+        texts = [text[1:] if text[0] == "-" and not text.strip("-0.") else text for text in texts]
+    return texts
+
+
 def format_percent(percent: Decimal) -> str:
     """A percent without trailing zeros: "15", "12.5"."""
     text = format(percent.normalize(), "f")

@@ -8,15 +8,14 @@ and tail, which say whether it was already posted, are asked for once it is over
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from itertools import repeat
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from json.encoder import encode_basestring
-from operator import itemgetter, methodcaller
+from operator import attrgetter, itemgetter
 from typing import Any, TextIO
 
 from partner_desk.domain.accrual import AgencyAccrual
-from partner_desk.domain.money import USD, format_amount, format_amounts, format_percent, format_usd
+from partner_desk.domain.money import USD, format_amount, format_amounts, format_amounts_in, format_percent, format_usd
 from partner_desk.domain.periods import Period
 
 # one line's text, its values in order (printf-style: quicker than str.format for many lines)
@@ -24,7 +23,7 @@ _LINE = (
     "        {\n"
     '          "payment_id": %s,\n'
     '          "project_id": %s,\n'
-    '          "paid_at": %s,\n'
+    '          "paid_at": "%s",\n'
     '          "service": %s,\n'
     '          "amount": "%s",\n'
     '          "currency": %s,\n'
@@ -55,8 +54,35 @@ class _Texts(dict[Any, str]):
 
 
 _BOOLEANS = {True: "true", False: "false"}
-_MOMENT = methodcaller("replace", "+00:00", "Z")
 _PERCENT = itemgetter(0)  # a line's terms' percent
+
+
+def _moments(moments: Sequence[datetime]) -> list[str]:
+    """Each moment as `paid_at` shows it: its ISO text, "Z" for a UTC offset (an ISO text needs no
+    JSON escape). Whole seconds in UTC, as payments are stored, are written from their hour's text and
+    the minutes and seconds past it; other moments' texts are joined to be changed in one pass."""
+    if set(map(_TZINFO, moments)) <= _UTC and not any(map(_MICROSECOND, moments)):
+        seconds = list(map(int, map(datetime.timestamp, moments)))
+        hours = _HOURS
+        return [(hours.get(second // 3600) or _hour_text(second)) + _CLOCK[second % 3600] for second in seconds]
+    return "\n".join(map(datetime.isoformat, moments)).replace("+00:00", "Z").split("\n")
+
+
+def _hour_text(second: int) -> str:
+    """The ISO text of the UTC hour of a moment (seconds since 1970), up to its minutes: "2026-09-01T04:"."""
+    start = second - second % 3600
+    if len(_HOURS) >= 100_000:
+        _HOURS.clear()
+    text = _HOURS[start // 3600] = (_EPOCH + timedelta(seconds=start)).isoformat()[:14]
+    return text
+
+
+_TZINFO = attrgetter("tzinfo")
+_MICROSECOND = attrgetter("microsecond")
+_UTC = {UTC}
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CLOCK = [f"{second // 60:02d}:{second % 60:02d}Z" for second in range(3600)]  # minutes and seconds past an hour
+_HOURS: dict[int, str] = {}  # hours since 1970 -> their text: a run's months have a few thousand
 
 
 class RunJson:
@@ -94,12 +120,15 @@ class RunJson:
             (payment_ids, project_ids, moments, _days, _periods, services, amounts, currencies, refunds, late, terms,
              usd_amounts, partner_amounts, commissions) = zip(*accrual.lines, strict=True)
             strings = self._strings.__getitem__
+            usd_texts = format_amounts_in(usd_amounts, USD)
+            # a partner in USD: its amounts are the USD amounts themselves
+            same = cur == USD and partner_amounts == usd_amounts
             lines = map(_LINE.__mod__, zip(
                 map(encode_basestring, payment_ids), map(encode_basestring, project_ids),
-                map(encode_basestring, map(_MOMENT, map(datetime.isoformat, moments))), map(strings, services),
+                _moments(moments), map(strings, services),
                 format_amounts(amounts, currencies), map(strings, currencies),
-                format_amounts(usd_amounts, repeat(USD)), format_amounts(partner_amounts, repeat(cur)),
-                format_amounts(commissions, repeat(cur)), map(self._percents.__getitem__, map(_PERCENT, terms)),
+                usd_texts, usd_texts if same else format_amounts_in(partner_amounts, cur),
+                format_amounts_in(commissions, cur), map(self._percents.__getitem__, map(_PERCENT, terms)),
                 map(_BOOLEANS.__getitem__, late), map(strings, refunds), strict=True,
             ))
             body = "[\n" + ",\n".join(lines) + "\n      ]"

@@ -8,6 +8,7 @@ other databases take the Core insert.
 from __future__ import annotations
 
 import gc
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -59,26 +60,46 @@ def insert_values(session: Session, table: Table, columns: Sequence[str], rows: 
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
 
 
-def insert_new(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-               key: str) -> int:
-    """Insert the rows whose `key` is not stored yet (values as the database stores them, as for
-    `insert_values`); how many were inserted. PostgreSQL copies them into a temporary table first."""
+def insert_all_new(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                   key: str) -> bool:
+    """Insert every row (values as the database stores them, as for `insert_values`) if no row's
+    `key` is stored yet or repeated among them, and say so; otherwise insert none and say False.
+
+    SQLite inserts them one by one through the driver and, at a key already there, deletes the rows
+    it has just added (those past the table's last rowid before them): no savepoint, which would copy
+    every page the rows change (a large import's indexes, in no key order) to its journal first.
+    PostgreSQL copies them into a temporary table and inserts the new ones inside a savepoint."""
     if not rows:
-        return 0
-    connection = session.connection()
+        return True
     names = ", ".join(columns)
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS new_{table.name} "
-                                   f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP")
-        connection.exec_driver_sql(f"TRUNCATE new_{table.name}")
-        _copy(connection, f"new_{table.name}", names, rows)
-        done = connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM new_{table.name} "
-                                          f"ON CONFLICT ({key}) DO NOTHING")
-        return int(done.rowcount)
-    marks = ", ".join("?" for _ in columns)
-    done = connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({names}) VALUES ({marks}) ON CONFLICT ({key}) DO NOTHING", rows)
-    return int(done.rowcount)
+    if session.get_bind().dialect.name == "postgresql":
+        with session.begin_nested() as attempt:
+            # the connection asked for within the savepoint: asking for it is what begins the savepoint
+            connection = session.connection()
+            connection.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS new_{table.name} "
+                                       f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP")
+            connection.exec_driver_sql(f"TRUNCATE new_{table.name}")
+            _copy(connection, f"new_{table.name}", names, rows)
+            done = connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) SELECT {names} "
+                                              f"FROM new_{table.name} ON CONFLICT ({key}) DO NOTHING")
+            if done.rowcount == len(rows):
+                return True
+            attempt.rollback()
+        return False
+    driver: Any = session.connection().connection.dbapi_connection
+    cursor = driver.cursor()
+    try:
+        (last,) = cursor.execute(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").fetchone()
+        marks = ", ".join("?" for _ in columns)
+        try:
+            cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
+        except sqlite3.IntegrityError:
+            # the rows before the refused one are in: a new rowid is always past the last one
+            cursor.execute(f"DELETE FROM {table.name} WHERE rowid > ?", (last,))
+            return False
+        return True
+    finally:
+        cursor.close()
 
 
 def _copy(connection: Connection, table: str, names: str, rows: Sequence[Sequence[Any]]) -> None:

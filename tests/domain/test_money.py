@@ -13,6 +13,7 @@ from partner_desk.domain.money import (
     Money,
     format_amount,
     format_amounts,
+    format_amounts_in,
     format_percent,
     format_usd,
     from_minor,
@@ -159,6 +160,22 @@ def test_amounts_written_together_read_as_format_amount_writes_each(drawn: list[
     amounts = [amount for amount, _ in drawn]
     currencies = [currency for _, currency in drawn]
     assert format_amounts(amounts, currencies) == [format_amount(a, c) for a, c in drawn]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), allow_nan=False,
+                            allow_infinity=False, places=None), max_size=8),
+       st.sampled_from(["USD", "JPY", "KWD", "EUR"]))
+def test_amounts_of_one_currency_read_as_format_amount_writes_each(amounts: list[Decimal], currency: str) -> None:
+    assert format_amounts_in(amounts, currency) == [format_amount(a, currency) for a in amounts]
+
+
+def test_amounts_of_one_currency_round_half_up_and_show_no_negative_zero() -> None:
+    # 2.345 USD: the third digit 5 rounds up to 2.35; -0.004 rounds to zero, shown unsigned; -0.005 is a
+    # tie: away from zero, -0.01; KWD has three digits: -0.0004 -> 0.000, 1.2345 -> 1.235
+    assert format_amounts_in([Decimal("2.345"), Decimal("-0.004"), Decimal("-0.005")], "USD") == \
+        ["2.35", "0.00", "-0.01"]
+    assert format_amounts_in([Decimal("-0.0004"), Decimal("1.2345")], "KWD") == ["0.000", "1.235"]
 
 
 def test_amounts_written_together_round_half_up_and_show_no_negative_zero() -> None:

@@ -45,8 +45,9 @@ ids = mostly(st.builds(lambda n: f"X{n}", st.integers(0, 30)),
                               "\ufeffX3"]))
 projects = mostly(st.sampled_from(["P1", "P2", "P9"]), st.sampled_from([" P1", "", "P\x1f1", "Проект", "p" * 65]))
 moments = mostly(
-    st.builds(lambda m, d, h, mi: f"2026-{m:02d}-{d:02d}T{h:02d}:{mi:02d}:00",
-              st.sampled_from([1, 3, 9, 10, 11]), st.integers(1, 28), st.integers(0, 23), st.sampled_from([0, 30, 59])),
+    st.builds(lambda m, d, h, mi, se: f"2026-{m:02d}-{d:02d}T{h:02d}:{mi:02d}:{se:02d}",
+              st.sampled_from([1, 3, 9, 10, 11]), st.integers(1, 28), st.integers(0, 23), st.sampled_from([0, 30, 59]),
+              st.sampled_from([0, 1, 59])),
     # the hour the clocks skip in spring and the one they repeat in autumn, and their edges
     st.sampled_from(["2026-03-29T03:30:00", "2026-03-29T02:59:59", "2026-03-29T04:00:00", "2026-03-29T03:00:00",
                      "2026-10-25T03:30:00", "2026-10-25T04:30:00", "2026-10-25T02:59:59", "2026-10-25T04:00:00"]),
@@ -56,6 +57,10 @@ moments = mostly(
         "2000-01-01T00:00:00+03:00", "2026-11-04T23:59:59", "2026-11-05T00:00:00", "2026-11-04T22:30:00-05:00",
         "2100-01-01T00:00:00", "yesterday", "", "2026-02-30T10:00:00", "2026-03-05T10:00:00+14:00",
         "2026-12-31T23:00:00-12:00", "2026-10-25T03:30:00+03:00", "2026-03-29T03:30:00+02:00",
+        # nineteen characters, as the common moment has, written otherwise
+        "2026-03-05T10:00:60", "2026-03-05T10:60:00", "2026-03-05T24:00:00", "2026-03-05T10:0a:00",
+        "2026-03-05x10:00:00", "2026-03-05T10+02:00", "20260305T100000.123", "2026-W10-4T10:00:00",
+        "2026-03-05T10:00:0\u0663", "2026-03-05T1\u0663:00:00", "2026-03-05T10:00+0200",
     ]),
 )
 services = mostly(st.sampled_from(["subscription", "numbers", "telephony", "other"]),
@@ -65,7 +70,7 @@ amounts = mostly(
     st.sampled_from(["12", "12.5", "12.500", "12.505", "-3.00", "+1.00", "1e3", "1E3", "\u0663", " 12.50", "12.50 ",
                      "999999999999.99", "1000000000000", "0", "0.00", "-0.00", "007.50", ".5", "5.", "1,000.00",
                      "", "NaN", "Infinity", "100", "1.234", "1.2345", "-1.00", "0000000000001.00", "0.005", "0.05",
-                     "5.123", "000.001"]),
+                     "5.123", "000.001", "1.2.3", "\uff11.00", "\u00b2.00", "1_0.00", "12.\u0663", "12.5\u00b2"]),
 )
 currencies = mostly(st.sampled_from(["USD", "EUR", "JPY", "KWD", "UAH"]),
                     st.sampled_from(["usd", "XAU", "DEM", "", "US"]))
@@ -131,6 +136,21 @@ def _import(base: Path, folder: Path, name: str, text: str) -> tuple[str, list[t
 # one id read the careful way (a day the clocks change) and then the quick way: the later row is the repeat
 @example([("X0", "P1", "2026-03-29T02:59:59", "subscription", "12", "USD", ""),
           ("X0", "P1", "2026-01-01T00:00:00", "subscription", "0.00", "USD", "")])
+# moments of nineteen characters, as the common one has, but not a valid local second: each refused or
+# read as the careful way reads it
+@example([(f"N{n}", "P1", moment, "subscription", "1.00", "USD", "") for n, moment in enumerate([
+    "2026-04-05T10:00:60", "2026-04-05T10:60:00", "2026-04-05T24:00:00", "2026-04-05T10:0a:00",
+    "2026-04-05x10:00:00", "2026-04-05T10+02:00", "20260405T100000.123", "2026-W14-7T10:00:00",
+    "2026-04-05T10:00:0\u0663", "2026-04-05T1\u0663:00:00", "2026-04-05T10:00:59", "2026-03-29T03:30:00",
+    "2026-11-04T23:59:59", "2026-11-05T00:00:00"])])
+# valid ones, stored: the last second of a day and of the window, a day the clocks change, another separator
+@example([(f"V{n}", "P1", moment, "subscription", "1.00", "USD", "") for n, moment in enumerate([
+    "2026-04-05T10:00:59", "2026-04-05 23:59:59", "2026-11-04T23:59:59", "2026-01-01T00:00:00",
+    "2026-10-25T02:59:59", "2026-03-29T04:00:00", "2026-04-05x10:00:00"])])
+# amounts a plain one is close to: each refused, or read as the careful way reads it
+@example([(f"A{n}", "P1", "2026-04-05T10:00:00", "subscription", amount, "USD", "") for n, amount in enumerate([
+    "1.2.3", "\uff11.00", "\u00b2.00", "1_0.00", "12.\u0663", "1.", ".5", "+1.00", "1234567890123.00",
+    "123456789012.00", "12.5", "12", "0.001"])])
 def test_the_quick_way_stores_what_the_careful_way_does(base: Path, monkeypatch: pytest.MonkeyPatch,
                                                          cells: list[tuple[str, ...]]) -> None:
     text = HEADER + "\n" + "\n".join(",".join(f'"{c}"' if "," in c else c for c in row) for row in cells) + "\n"

@@ -8,7 +8,6 @@ the end), so a refund finds its original in the database and memory stays bounde
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
@@ -19,14 +18,14 @@ from typing import Any
 from sqlalchemy import select
 
 from partner_desk.domain.accrual import SERVICE_KINDS, SUBSCRIPTION
-from partner_desk.domain.bounds import FIRST_DAY, LAST_DAY, currency_problem, payment_window
+from partner_desk.domain.bounds import FIRST_DAY, LAST_DAY, MAX_INTEGER_DIGITS, currency_problem, payment_window
 from partner_desk.domain.money import Money, from_minor, minor_digits, to_minor
 from partner_desk.domain.periods import ONE_DAY, Period, local_date
 from partner_desk.domain.refusals import Code, Refusal
 from partner_desk.files.table import Cells, Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.store import accrual_scan as scan
-from partner_desk.store.bulk import collector_paused, insert_new, insert_rows, insert_values
+from partner_desk.store.bulk import collector_paused, insert_all_new, insert_rows, insert_values
 from partner_desk.store.models import Connection, Payment
 from partner_desk.store.sums import exact_sum
 
@@ -146,6 +145,11 @@ class _Quick:
         self.as_text = dialect.name == "sqlite"
         self.digits: dict[str, int | None] = {}
         self.days: dict[date, tuple[timedelta | None, Any, str]] = {}
+        # SQLite: a local hour written "YYYY-MM-DDTHH" -> its UTC hour as stored, the day and period,
+        # or None (it is read the long way); the stored texts compare as their moments do
+        self.hours: dict[str, tuple[str, Any, str] | None] = {}
+        self.start_text = self.start.isoformat(" ", "microseconds")
+        self.until_text = self.until.isoformat(" ", "microseconds")
 
     def read(self, values: list[str]) -> tuple[Any, ...] | None:
         payment_id, project_id, paid_at, service, amount, currency, refund_of = values
@@ -160,18 +164,32 @@ class _Quick:
                 minor_digits(currency) if currency_problem(currency, self.today, self.held) is None else None)
             if digits is None:
                 return None
-        plain = _PLAIN_AMOUNT.fullmatch(amount)
-        if plain is None:
+        # a plain amount: 1 to 12 digits, a point and decimals; no sign, exponent or grouping
+        whole, point, fraction = amount.partition(".")
+        if not (0 < len(whole) <= MAX_INTEGER_DIGITS and whole.isdigit() and whole.isascii()):
             return None
-        whole, fraction = plain.groups()
-        if fraction is None:
+        if not point:
             minor = int(whole) * 10**digits
+        elif not (fraction.isdigit() and fraction.isascii()):
+            return None
         elif len(fraction) == digits:
             minor = int(whole + fraction)  # the common case: "123.45" is 12345 cents
         elif len(fraction) < digits:
             minor = int(whole) * 10**digits + int(fraction) * 10 ** (digits - len(fraction))
         else:
             return None
+        if self.as_text and len(paid_at) == 19:
+            # the common moment, a local one to the second ("2026-09-01T10:15:42"), taken from its
+            # hour's stored text: the moment's own text would cost most of the row
+            hour = self.hours.get(paid_at[:13], _UNSEEN)
+            if hour is _UNSEEN:
+                hour = self._hour(paid_at[:13])
+            rest = paid_at[13:]
+            if hour is not None and rest in _MINUTES_SECONDS:
+                stored = hour[0] + rest + ".000000"
+                if not self.start_text <= stored < self.until_text:
+                    return None
+                return (payment_id, project_id, stored, hour[1], hour[2], service, minor, currency, None)
         try:
             written = datetime.fromisoformat(paid_at)
         except ValueError:
@@ -194,6 +212,25 @@ class _Quick:
         stored_moment = moment.isoformat(" ", "microseconds") if self.as_text else moment
         return (payment_id, project_id, stored_moment, stored_day, period, service, minor, currency, None)
 
+    def _hour(self, text: str) -> tuple[str, Any, str] | None:
+        """A local hour's UTC hour as stored ("YYYY-MM-DD HH"), its day and period as stored; None
+        unless it is written "YYYY-MM-DD?HH", within bounds, on a day whose UTC offset holds all day
+        and is whole hours (so the moment's minutes and seconds are as written)."""
+        found = None
+        if text[4] == "-" and text[7] == "-" and text[11:].isdigit() and text[11:].isascii():
+            try:
+                written = datetime.fromisoformat(text)
+            except ValueError:
+                written = None
+            if written is not None and FIRST_DAY <= written.date() <= LAST_DAY:
+                offset, stored_day, period = self._day(written.date())
+                if offset is not None and not offset.seconds % 3600 and not offset.microseconds:
+                    found = ((written - offset).isoformat(" ")[:13], stored_day, period)
+        if len(self.hours) >= _HOURS_KEPT:
+            self.hours.clear()
+        self.hours[text] = found
+        return found
+
     def _day(self, day: date) -> tuple[timedelta | None, Any, str]:
         """The UTC offset of a local day (None when the clocks change that day), and the day and
         period as stored."""
@@ -209,20 +246,18 @@ class _Quick:
 
 
 _SERVICES = frozenset(SERVICE_KINDS)
-# a plain amount: up to 12 integer digits, a point and decimals; no sign, exponent or grouping
-_PLAIN_AMOUNT = re.compile(r"([0-9]{1,12})(?:\.([0-9]+))?")
+# a moment's minutes and seconds as written after its hour: ":00:00" to ":59:59"
+_MINUTES_SECONDS = frozenset(f":{minute:02d}:{second:02d}" for minute in range(60) for second in range(60))
+_UNSEEN: Any = object()
+_HOURS_KEPT = 20_000  # a year of hours is 8,760: the ones of a long file are let go now and then
 
 
 def _insert_plain(ctx: ImportContext, rows: list[tuple[Any, ...]], numbers: list[int],
                   summary: ImportSummary) -> list[tuple[Any, ...]]:
-    """Write rows read the quick way, in one statement; the rows written. When an id among them is
-    stored already (or repeated), the statement is undone and they are checked one by one instead."""
-    with ctx.session.begin_nested() as attempt:
-        written = insert_new(ctx.session, Payment.__table__, INSERT_COLUMNS, rows,  # type: ignore[arg-type]
-                             "payment_id")
-        if written == len(rows):
-            return rows
-        attempt.rollback()
+    """Write rows read the quick way, all at once; the rows written. When an id among them is stored
+    already (or repeated), none is written and they are checked one by one instead."""
+    if insert_all_new(ctx.session, Payment.__table__, INSERT_COLUMNS, rows, "payment_id"):  # type: ignore[arg-type]
+        return rows
     batch = [(number, row[0], _content(row)) for number, row in zip(numbers, rows, strict=True)]
     fresh = {number for number, _, _ in _drop_known(ctx, batch, summary)}
     kept = [row for number, row in zip(numbers, rows, strict=True) if number in fresh]
