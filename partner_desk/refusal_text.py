@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 from partner_desk.domain.errors import MissingRates, PeriodNote, UserError
 from partner_desk.domain.languages import LANGUAGES, Language
 from partner_desk.domain.money import Money, format_amount, format_usd, minor_digits
-from partner_desk.domain.refusals import Code, Count, Dollars, Figure, Refusal, Said, Stored, ValueRefused
+from partner_desk.domain.refusals import Code, Count, Dollars, Figure, Minute, Refusal, Said, Stored, ValueRefused
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
-from partner_desk.i18n import N_, _, day, moment_exact, money, number
+from partner_desk.i18n import N_, _, day, moment, moment_exact, money, number
 from partner_desk.names import BY_KIND, ROLES, STATES
 
 T = TypeVar("T")
@@ -261,6 +261,13 @@ TEMPLATES: dict[str, str] = {
     "active_already": N_("{user} is active already"),
     "role_already": N_("{user} has the {role} role already"),
     "wrong_current_password": N_("the current password is wrong: the password was not changed"),
+    # signing in (services/sign_in.py)
+    "sign_in_failed": N_("sign-in failed for '{user}': unknown user or wrong password"),
+    "sign_in_failed_locked": N_("sign-in failed for '{user}': unknown user or wrong password; the account is now "
+                                "locked until {until}"),
+    "sign_in_locked": N_("sign-in refused: the account '{user}' is locked until {until} after repeated failed "
+                         "sign-ins; an admin can unlock it (users unlock {user})"),
+    "sign_in_inactive": N_("sign-in refused: the account '{user}' is deactivated"),
     "not_locked": N_("{user} is not locked"),
     # files a user writes (services/statements.py, services/exports.py)
     "table_name": N_("{file}: give a name ending in .xlsx or .csv"),
@@ -605,6 +612,11 @@ def _worth(value: Dollars) -> str:
     return money(worth if isinstance(worth, Decimal) else Decimal(worth.numerator) / Decimal(worth.denominator), "USD")
 
 
+def _in_utc(value: datetime) -> datetime:
+    """A moment in UTC; one without a zone is taken as UTC already (as the product stores moments)."""
+    return value if value.tzinfo is None else value.astimezone(UTC)
+
+
 def _moment(value: datetime) -> str:
     """A moment to the second, in UTC when it knows its zone (as the stored moments are)."""
     if value.tzinfo is None:
@@ -644,6 +656,7 @@ _ENGLISH: dict[type, Callable[[Any], str]] = {
     Language: lambda v: LANGUAGES[v.code],
     Money: lambda v: f"{format_amount(v.amount, v.currency)} {v.currency}",
     Dollars: lambda v: _dollars(v.value),
+    Minute: lambda v: f"{_in_utc(v.moment):%Y-%m-%d %H:%M} UTC",
     Action: lambda v: ACTION_WORDS[v],
     Role: lambda v: v.label,
 }
@@ -658,6 +671,7 @@ _SHOWN: dict[type, Callable[[Any], str]] = {
     Language: lambda v: _(LANGUAGE_NAMES[v.code]),
     Money: lambda v: money(v.amount, v.currency),
     Dollars: _worth,
+    Minute: lambda v: _("{moment} UTC").format(moment=moment(_in_utc(v.moment))),
     Action: lambda v: _(ACTION_WORDS[v]),
     Role: lambda v: _(ROLE_NAMES[v.label]),
     Status: lambda v: _(STATUS_NAMES[v.value]),

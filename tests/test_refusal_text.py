@@ -17,7 +17,7 @@ from partner_desk.domain.languages import Language
 from partner_desk.domain.ledger import Position, check_amount, correction_refusals, spend_refusals
 from partner_desk.domain.money import Money
 from partner_desk.domain.periods import Period
-from partner_desk.domain.refusals import Code, Dollars, Figure, Refusal, Said, Stored
+from partner_desk.domain.refusals import Code, Dollars, Figure, Minute, Refusal, Said, Stored
 from partner_desk.domain.roles import Action, Actor, Role, role_refusal
 from partner_desk.domain.withdrawals import THRESHOLD_USD, Status, withdrawal_refusals
 from partner_desk.refusal_text import (
@@ -62,6 +62,7 @@ SAMPLES: dict[str, Any] = {
     "fields": listed([Code("field", "kind"), Code("field", "sha256")]), "kind": Code("entry", "payout"),
     "figure": Figure(Decimal("1234.5"), "UAH"), "total": Money.of(Decimal("0"), "UAH"),
     "recorded": Stored("approved", "status"), "field": Code("field", "usd_amount"),
+    "until": Minute(datetime(2026, 11, 18, 9, 15, tzinfo=UTC)),
 }
 # what may stay Latin: a currency code written beside an amount, a character's Unicode name, the
 # product's name, a file format or encoding, the banks' names of an account (IBAN, SEPA, BIC), and the codes

@@ -14,7 +14,7 @@ from partner_desk.domain.errors import MissingRates
 from partner_desk.domain.languages import Language, parse_language
 from partner_desk.domain.money import Money
 from partner_desk.domain.periods import Period
-from partner_desk.domain.refusals import Code, Count, Figure, Refusal, Said, Stored, ValueRefused
+from partner_desk.domain.refusals import Code, Count, Figure, Minute, Refusal, Said, Stored, ValueRefused
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
 from partner_desk.refusal_text import TEMPLATES, english, listed, missing_rates, shown, shown_error
@@ -432,6 +432,21 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
     "paypal_currency": ({"currency": "KZT"}, "PayPal does not list KZT among its payout currencies: check before "
                         "uploading", "PayPal не виплачує у валюті KZT за своїм списком валют: перевірте перед "
                         "завантаженням"),
+    # signing in: a moment to the minute, in UTC
+    "sign_in_failed": ({"user": "olena"}, "sign-in failed for 'olena': unknown user or wrong password",
+                       "не вдалося увійти як «olena»: невідомий користувач або неправильний пароль"),
+    "sign_in_failed_locked": ({"user": "olena", "until": Minute(datetime(2026, 11, 18, 9, 15, tzinfo=UTC))},
+                              "sign-in failed for 'olena': unknown user or wrong password; the account is now "
+                              "locked until 2026-11-18 09:15 UTC",
+                              "не вдалося увійти як «olena»: невідомий користувач або неправильний пароль; обліковий "
+                              "запис тепер заблоковано до 18.11.2026, 09:15 UTC"),
+    "sign_in_locked": ({"user": "olena", "until": Minute(datetime(2026, 11, 18, 9, 15, tzinfo=UTC))},
+                       "sign-in refused: the account 'olena' is locked until 2026-11-18 09:15 UTC after repeated "
+                       "failed sign-ins; an admin can unlock it (users unlock olena)",
+                       "вхід відмовлено: обліковий запис «olena» заблоковано до 18.11.2026, 09:15 UTC після кількох "
+                       "невдалих спроб входу; розблокувати його може адміністратор (Налаштування → Користувачі)"),
+    "sign_in_inactive": ({"user": "olena"}, "sign-in refused: the account 'olena' is deactivated",
+                         "вхід відмовлено: обліковий запис «olena» деактивовано"),
     # a row `audit --verify` finds wrong: which row ...
     "row_id": ({"id": 7}, "id 7", "№ 7"),
     "row_record": ({"record": 12}, "record 12", "запис № 12"),

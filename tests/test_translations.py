@@ -114,3 +114,12 @@ heading = QLabel(f"<b>{title}</b>")
 
 def test_every_string_the_window_shows_is_marked_for_translation() -> None:
     assert unmarked_in(ROOT / "partner_desk" / "gui") == []
+
+
+def test_an_error_the_window_shows_is_worded_in_its_language() -> None:
+    """A refusal's own text is its English (the command line's); a page that shows an error shows
+    `shown_error(exc)`, which words a typed refusal in the window's language."""
+    raw = re.compile(r"\.(?:setText|setToolTip|show_error|_say)\(\s*str\(exc\)")
+    found = [f"{path.relative_to(ROOT)}:{number}" for path in sorted((ROOT / "partner_desk" / "gui").rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if raw.search(line)]
+    assert found == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -65,6 +66,13 @@ class Figure:
 
     amount: Decimal
     currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Minute:
+    """A moment to the minute, in UTC: "2026-11-18 09:15 UTC" in English, the window's way in UTC."""
+
+    moment: datetime
 
 
 @dataclass(frozen=True, slots=True)

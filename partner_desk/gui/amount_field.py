@@ -23,6 +23,7 @@ from partner_desk.gui import colors
 from partner_desk.gui.amount_text import AmountProblem, Sign, example, read_amount
 from partner_desk.gui.ops import run_op
 from partner_desk.i18n import _, money
+from partner_desk.refusal_text import shown_error
 from partner_desk.services.ledger import Conversion, usd_conversion
 from partner_desk.store.engine import Database
 
@@ -157,7 +158,8 @@ def load_usd_rate(field: AmountField, db: Database) -> None:
 
     def failed(exc: Exception) -> None:
         note = (_("no {currency} exchange rate today: its USD value cannot be shown").format(currency=currency)
-                if isinstance(exc, MissingRates) else _("its USD value cannot be shown: {error}").format(error=exc))
+                if isinstance(exc, MissingRates)
+                else _("its USD value cannot be shown: {error}").format(error=shown_error(exc)))
         with contextlib.suppress(RuntimeError):  # the dialog was closed meanwhile
             field.set_conversion(None, note)
 

@@ -20,6 +20,7 @@ from partner_desk.gui.main_window import MainWindow
 from partner_desk.gui.pages.settings_connection import remembered
 from partner_desk.gui.preferences import APPLICATION, ORGANIZATION, remember_text, remembered_text, settings
 from partner_desk.i18n import _
+from partner_desk.refusal_text import shown_error
 from partner_desk.services import users
 from partner_desk.services.failures import record_failure
 from partner_desk.services.setup import init_database
@@ -69,7 +70,8 @@ def open_database(url: str | None) -> Database:
         init_database(db)
     except Exception as exc:
         db.dispose()
-        raise UserError(_("cannot open the database {url}: {error}").format(url=db.url, error=exc)) from None
+        why = shown_error(exc)
+        raise UserError(_("cannot open the database {url}: {error}").format(url=db.url, error=why)) from None
     return db
 
 
@@ -191,7 +193,7 @@ def run_gui(db_url: str | None, user: str | None = None) -> int:
     try:
         db = open_database(chosen_url(db_url))
     except UserError as exc:
-        QMessageBox.critical(None, _("Partner Desk"), str(exc))
+        QMessageBox.critical(None, _("Partner Desk"), shown_error(exc))
         return 1
     try:
         desk = Desk(app, db)

@@ -111,10 +111,11 @@ class BackgroundDialog(FormShell):
 
     def refused(self, exc: UserError) -> None:
         """A field was wrong: nothing ran."""
-        self.show_error(str(exc))
+        self.show_error(shown_error(exc))
 
     def failed(self, exc: Exception) -> None:
-        self.show_error(str(exc))
+        """The service refused: its reasons in the window's language."""
+        self.show_error(shown_error(exc))
 
 
 class _CredentialsDialog(BackgroundDialog):
@@ -164,7 +165,7 @@ class _CredentialsDialog(BackgroundDialog):
     def failed(self, exc: Exception) -> None:
         # a refusal as it is; anything else (a busy database, an error nobody foresaw) as the window
         # says it everywhere: one line naming the action, and the log file its details went to
-        self.show_error(str(exc) if isinstance(exc, UserError) else failure_text(exc, self.windowTitle()))
+        self.show_error(shown_error(exc) if isinstance(exc, UserError) else failure_text(exc, self.windowTitle()))
         self.password.selectAll()
         self.password.setFocus()
         self.attempted.emit(False)

@@ -17,7 +17,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.accounts import locked_until
+from partner_desk.domain.refusals import Minute, Refusal
 from partner_desk.domain.roles import Action, Actor, Role
+from partner_desk.refusal_text import english
 from partner_desk.services import audit
 from partner_desk.services.authority import Refused, password_digest
 from partner_desk.store.engine import Database
@@ -69,10 +71,6 @@ def lock_state(session: Session, name: str, now: datetime) -> tuple[datetime | N
     return until, failures
 
 
-def _stamp(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC"
-
-
 def sign_in(db: Database, name: str, password: str) -> Actor:
     """The actor for a name and password. Refused, and recorded: an unknown name, a wrong password,
     a deactivated or locked account. An unknown name costs one hash check too, so the answer's
@@ -82,27 +80,26 @@ def sign_in(db: Database, name: str, password: str) -> Actor:
         user = session.scalar(select(User).where(User.name == name))
         until = lock_state(session, name, now)[0] if user is not None else None
     if until is not None:
-        message = (f"sign-in refused: the account '{name}' is locked until {_stamp(until)} after repeated "
-                   f"failed sign-ins; an admin can unlock it (users unlock {name})")
-        _refused(db, name, "sign_in.locked", message)
-        raise Refused(message)
+        refusal = Refusal("sign_in_locked", {"user": name, "until": Minute(until)})
+        _refused(db, name, "sign_in.locked", english(refusal))
+        raise Refused(refusal)
     ok = check_password(user.password_hash if user is not None else _dummy(), password)
     if not ok or user is None:
-        message = f"sign-in failed for '{name}': unknown user or wrong password"
+        refusal = Refusal("sign_in_failed", {"user": name})
         with db.write() as session:
-            audit.record(session, Actor(name, None), "sign_in", name, outcome="refused", message=message)
+            audit.record(session, Actor(name, None), "sign_in", name, outcome="refused", message=english(refusal))
             if user is not None:
                 locked = locked_until(lock_state(session, name, now)[1], now)
                 if locked is not None:
                     audit.record(session, Actor(name, None), "users.lock", name,
                                  after={"until": locked.isoformat()},
                                  message="locked after repeated failed sign-ins")
-                    message += f"; the account is now locked until {_stamp(locked)}"
-        raise Refused(message)
+                    refusal = Refusal("sign_in_failed_locked", {"user": name, "until": Minute(locked)})
+        raise Refused(refusal)
     if not user.active:
-        message = f"sign-in refused: the account '{name}' is deactivated"
-        _refused(db, name, "sign_in.inactive", message)
-        raise Refused(message)
+        refusal = Refusal("sign_in_inactive", {"user": name})
+        _refused(db, name, "sign_in.inactive", english(refusal))
+        raise Refused(refusal)
     actor = Actor(user.name, Role.parse(user.role))
     if HASHER.check_needs_rehash(user.password_hash):
         _rehash(db, actor, password)

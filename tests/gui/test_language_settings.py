@@ -14,6 +14,7 @@ from partner_desk.gui import language
 from partner_desk.gui.app import set_language
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.main_window import MainWindow
+from partner_desk.gui.pages.settings_connection import ConnectionTab
 from partner_desk.gui.pages.settings_language import LanguageTab
 from partner_desk.gui.preferences import settings
 from tests.gui.agency_data import people
@@ -78,3 +79,12 @@ def test_formats_are_chosen_apart_and_the_environment_overrides_both(qtbot, db) 
     assert language.resolve(settings(), system="pl_PL") == language.Choice("en", "pl_PL")
     assert language.resolve(settings(), system="uk_UA") == language.Choice("uk", "uk_UA")
     assert language.resolve(settings(), system="en_GB") == language.Choice("en", "en_GB")
+
+
+def test_a_shared_database_url_that_is_none_is_refused_in_the_windows_language(qtbot, ukrainian) -> None:
+    tab = ConnectionTab("sqlite:///here.db")
+    qtbot.addWidget(tab)
+    tab.url.setText("the office server")
+    tab.test()
+    assert tab.status.text() == ("«the office server» — не адреса бази даних: напишіть її як "
+                                 "postgresql+psycopg://КОРИСТУВАЧ@СЕРВЕР/БАЗА")

@@ -8,17 +8,19 @@ import threading
 import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
+from sqlalchemy import select
 
 from partner_desk import i18n
 from partner_desk.domain.errors import UserError
-from partner_desk.domain.roles import SETUP, Role
+from partner_desk.domain.roles import SETUP, Actor, Role
 from partner_desk.gui.app import Desk, open_database, run_gui, sign_in_dialog
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FirstRunDialog, SignInDialog
 from partner_desk.gui.main_window import MainWindow
 from partner_desk.services import users
 from partner_desk.services.audit_trail import records
-from partner_desk.services.users import add_user, in_setup_mode, sign_in
+from partner_desk.services.users import add_user, deactivate, in_setup_mode, sign_in
+from partner_desk.store.models import AuditRecord
 
 PASSWORD = "correct horse battery"
 
@@ -48,6 +50,27 @@ def test_first_run_creates_the_admin_and_signs_in(qtbot, db) -> None:
     assert dialog.actor.name == "ada"
     assert dialog.actor.role is Role.ADMIN
     assert not in_setup_mode(db)
+
+
+def test_a_ukrainian_sign_in_dialog_says_why_in_ukrainian(qtbot, db, ukrainian) -> None:
+    """Refused sign-ins read in the window's language; the audit trail keeps the command line's English."""
+    add_user(db, SETUP, "ada", Role.ADMIN, PASSWORD)
+    dialog = sign_in_dialog(db)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("ada")
+    dialog.password.setText("wrong password")
+    assert not submitted(qtbot, dialog)
+    assert dialog.error.text() == "не вдалося увійти як «ada»: невідомий користувач або неправильний пароль"
+    with db.read() as session:
+        assert session.scalars(select(AuditRecord.message).where(AuditRecord.outcome == "refused")).all() == [
+            "sign-in failed for 'ada': unknown user or wrong password"]
+    # a deactivated account
+    add_user(db, Actor("ada", Role.ADMIN), "bob", Role.MANAGER, PASSWORD)
+    deactivate(db, Actor("ada", Role.ADMIN), "bob")
+    dialog.name.setText("bob")
+    dialog.password.setText(PASSWORD)
+    assert not submitted(qtbot, dialog)
+    assert dialog.error.text() == "вхід відмовлено: обліковий запис «bob» деактивовано"
 
 
 def test_sign_in_refuses_a_wrong_password_then_opens_the_window(qtbot, db) -> None:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QMessageBox
 
+from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import Role
 from partner_desk.domain.withdrawals import Move, Status
 from partner_desk.gui import ops, widgets
@@ -16,6 +17,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.withdrawals import WithdrawalsPage
 from partner_desk.gui.pages.withdrawals_dialogs import PaidDialog, RejectDialog
 from partner_desk.i18n import day
+from partner_desk.refusal_text import Refused
 from partner_desk.services.accruals import post_period
 from partner_desk.services.balances import balances
 from partner_desk.services.ledger import pay_project
@@ -178,3 +180,12 @@ def test_the_details_line_calls_people_by_their_display_names(qtbot, db, write_c
     assert "Requested by Dora Shevchenko on " in text
     assert "Decided by felix on " in text  # no display name: the user name
     assert "dora" not in text
+
+
+def test_a_refused_move_is_said_in_the_windows_language_on_the_status_line(qtbot, db, write_csv, ukrainian,
+                                                                          monkeypatch) -> None:
+    team = funded(db, write_csv)
+    page = open_page(qtbot, db, team["fiona"])
+    monkeypatch.setattr(page, "refresh", lambda: None)
+    page.show_failure(Refused(Refusal("no_such_withdrawal", {"request": 9})))
+    assert page.status.text() == "заявки на виведення № 9 немає"

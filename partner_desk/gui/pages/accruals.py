@@ -35,7 +35,7 @@ from partner_desk.gui.table_export import TableExport
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import into_table
 from partner_desk.i18n import _, day, money, ngettext, number, percent
-from partner_desk.refusal_text import shown
+from partner_desk.refusal_text import shown, shown_error
 from partner_desk.services import accrual_views as views
 from partner_desk.services.accrual_views import AccrualRow, Calendar, PeriodView
 from partner_desk.services.accruals import AccrualRun, post_period
@@ -278,9 +278,9 @@ class AccrualsPage(Page):
         self._update_preview_button()
         if isinstance(exc, UserError):
             # a preview that cannot be computed (a missing rate) says why, and cannot be posted either
-            self.status.setText(_("{period}: {error}").format(period=period, error=exc))
+            self.status.setText(_("{period}: {error}").format(period=period, error=shown_error(exc)))
             self.status.setStyleSheet(colors.RED)
-            self._set_post_enabled([str(exc)])
+            self._set_post_enabled([shown_error(exc)])
         elif isinstance(exc, Cancelled):
             self.status.setText(_("Stopped: {period} was not computed. Press Refresh to compute it.").format(
                 period=period))

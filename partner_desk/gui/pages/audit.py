@@ -27,6 +27,7 @@ from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import Column, RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import SearchField, into_table
 from partner_desk.i18n import _, moment, ngettext
+from partner_desk.refusal_text import shown_error
 from partner_desk.services import audit_trail
 from partner_desk.services.changes import Area
 
@@ -134,10 +135,10 @@ class AuditPage(Page):
     def _refused(self, exc: Exception) -> None:
         """Reading the trail needs the finance or admin role: say so on the page."""
         self.model.set_rows([])
-        self.chain.setText(str(exc))
+        self.chain.setText(shown_error(exc))
         self.chain.setStyleSheet(colors.AMBER)
         self.verify_button.setEnabled(False)
-        self.verify_button.setToolTip(str(exc))
+        self.verify_button.setToolTip(shown_error(exc))
         self.loaded.emit()
 
     def show_records(self, rows: list[dict[str, Any]]) -> None:

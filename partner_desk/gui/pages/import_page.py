@@ -252,7 +252,7 @@ class ImportPage(Page):
         if isinstance(exc, Cancelled):
             self.status.setText(_("Stopped: nothing was written."))
         else:
-            self.status.setText(str(exc))
+            self.status.setText(shown_error(exc))
             show_error(self, exc)
         self.finished.emit()
 

@@ -91,8 +91,9 @@ class ConnectionTab(QWidget):
             return None
         try:
             connections.parsed(text)
-        except connections.BadConnection as exc:
-            self._say(str(exc), error=True)
+        except connections.BadConnection:
+            self._say(_("“{text}” is not a database URL: write it as postgresql+psycopg://USER@HOST/DATABASE").format(
+                text=text), error=True)
             return None
         return text
 

@@ -15,7 +15,7 @@ from partner_desk.gui import widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.ops import run_op, show_error
 from partner_desk.i18n import _
-from partner_desk.refusal_text import shown
+from partner_desk.refusal_text import shown, shown_error
 from partner_desk.services import payout_accounts
 
 
@@ -79,7 +79,7 @@ class PayoutAccountTab(QWidget):
             self.saved.emit()
 
         def failed(exc: Exception) -> None:
-            self.state.setText(str(exc))
+            self.state.setText(shown_error(exc))
             show_error(self, exc)
 
         run_op(self, lambda _p: payout_accounts.set_company_account(ctx.db, ctx.actor, name, iban, bic), done,

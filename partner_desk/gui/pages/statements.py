@@ -34,7 +34,7 @@ from partner_desk.gui.page import Page
 from partner_desk.gui.statement_choices import format_box, language_box
 from partner_desk.gui.table_model import RIGHT, Column, RowTableModel, table_view
 from partner_desk.i18n import _, money, ngettext
-from partner_desk.refusal_text import shown
+from partner_desk.refusal_text import shown, shown_error
 from partner_desk.services import accrual_views
 from partner_desk.services.changes import Area
 from partner_desk.services.statements import BulkResult, StatementResult, export_statements
@@ -274,7 +274,7 @@ class StatementsPage(Page):
         self._finish()
         self.bar.hide()
         self.status.setStyleSheet(colors.RED)
-        self.status.setText(str(exc))
+        self.status.setText(shown_error(exc))
         show_error(self, exc)
         self.finished.emit()
 

@@ -37,6 +37,7 @@ from partner_desk.gui.table_export import TableExport
 from partner_desk.gui.table_model import RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import into_table
 from partner_desk.i18n import _, day, money, ngettext
+from partner_desk.refusal_text import shown_error
 from partner_desk.services import withdrawal_views, withdrawals
 from partner_desk.services.changes import Area
 from partner_desk.services.reporting import Reporting, reporting
@@ -340,7 +341,7 @@ class WithdrawalsPage(Page):
     def show_failure(self, exc: Exception) -> None:
         """Say in the status line why an action was refused, and show the queue as it is now."""
         self.status.setStyleSheet(colors.RED)
-        self.status.setText(str(exc))
+        self.status.setText(shown_error(exc))
         self.refresh()
 
     def _batch_changed(self, action: str, text: str) -> None:
