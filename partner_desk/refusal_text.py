@@ -8,16 +8,19 @@ formats (the templates are marked `N_` and translated with `_`). A code's values
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
+from fractions import Fraction
 from typing import Any, TypeVar
 
 from partner_desk.domain.errors import MissingRates, PeriodNote, UserError
 from partner_desk.domain.languages import LANGUAGES, Language
 from partner_desk.domain.money import Money, format_amount, format_usd, minor_digits
+from partner_desk.domain.periods import Period
 from partner_desk.domain.refusals import Code, Count, Dollars, Figure, Minute, Refusal, Said, Stored, ValueRefused
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
@@ -678,4 +681,90 @@ _SHOWN: dict[type, Callable[[Any], str]] = {
     datetime: lambda v: _moment(v),
     date: day,
     Decimal: lambda v: _decimal(v),
+}
+
+
+# a refusal kept in the audit trail (`audit.reason`): its codes and typed values, as JSON ------------------
+def recorded(error: BaseException) -> str | None:
+    """The typed reason of a refused attempt, to keep beside its English message in the audit trail: a
+    refusal whose reasons the catalog words (or missing rates), as JSON; None for any other error.
+    `recorded_text` words it again, in English exactly as `error` is written (checked here)."""
+    if isinstance(error, MissingRates):
+        found: Refused = Refused(missing_rates(error))
+    elif isinstance(error, Refused) and all(r.code in TEMPLATES for r in error.reasons):
+        found = error
+    else:
+        return None
+    kept = {"reasons": [_encoded(r) for r in found.reasons], "joiner": found.joiner}
+    if found.prefix is not None:
+        kept.update(prefix=_encoded(found.prefix), prefix_joiner=found.prefix_joiner)
+    text = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text if recorded_text(text, english) == str(error) else None
+
+
+def recorded_text(text: str | dict[str, Any] | None, write: Callable[[Refusal], str] | None = None) -> str | None:
+    """A kept reason (as stored, or as `audit --json` gives it) written by `write` (`shown` by default: in
+    the window's language); None when there is none, or it cannot be read (the trail's check names a
+    record changed behind the product's back)."""
+    if text is None:
+        return None
+    words = write or shown
+    try:
+        kept = json.loads(text) if isinstance(text, str) else text
+        reasons = [_decoded(r) for r in kept["reasons"]]
+        written = str(kept["joiner"]).join(words(r) for r in reasons)
+        if "prefix" in kept:
+            written = f"{words(_decoded(kept['prefix']))}{kept['prefix_joiner']}{written}"
+        return written
+    except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError, IndexError):
+        return None
+
+
+def _encoded(value: Any) -> Any:
+    """A refusal's value as JSON, tagged with its type (`_decoded` reads it back)."""
+    if value is None or (isinstance(value, bool | int | str) and not isinstance(value, Enum)):
+        return value
+    if isinstance(value, Refusal):
+        return {"refusal": value.code, "params": {k: _encoded(v) for k, v in value.params.items()}}
+    for kind, (_type, write, _read) in _KEPT.items():
+        if isinstance(value, _type):
+            return {kind: write(value)}
+    return {"text": _english_value(value)}  # a value of no kept type: its English words
+
+
+def _decoded(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    if "refusal" in value:
+        return Refusal(str(value["refusal"]), {str(k): _decoded(v) for k, v in dict(value["params"]).items()})
+    (kind, kept), = value.items()
+    if kind == "text":
+        return str(kept)
+    return _KEPT[kind][2](kept)
+
+
+def _fraction(text: str) -> Decimal | Fraction:
+    return Fraction(text) if "/" in text else Decimal(text)
+
+
+# each kept type: its tag, how its value is written in JSON and read back (the order matters where one
+# type is another's kind: a moment before a day, the enums before a plain value)
+_KEPT: dict[str, tuple[type | tuple[type, ...], Callable[[Any], Any], Callable[[Any], Any]]] = {
+    "listed": (_Listed, lambda v: [_encoded(x) for x in v.items], lambda j: _Listed(tuple(_decoded(x) for x in j))),
+    "money": (Money, lambda v: [str(v.amount), v.currency], lambda j: Money(Decimal(j[0]), j[1])),
+    "figure": (Figure, lambda v: [str(v.amount), v.currency], lambda j: Figure(Decimal(j[0]), j[1])),
+    "dollars": (Dollars, lambda v: str(v.value), lambda j: Dollars(_fraction(j))),
+    "count": (Count, lambda v: v.value, lambda j: Count(int(j))),
+    "said": (Said, lambda v: v.text, lambda j: Said(str(j))),
+    "language": (Language, lambda v: v.code, lambda j: Language(str(j))),
+    "code": (Code, lambda v: [v.kind, v.value], lambda j: Code(j[0], j[1])),
+    "stored": (Stored, lambda v: [v.value, v.kind], lambda j: Stored(j[0], j[1])),
+    "minute": (Minute, lambda v: v.moment.isoformat(), lambda j: Minute(datetime.fromisoformat(j))),
+    "moment": (datetime, lambda v: v.isoformat(), lambda j: datetime.fromisoformat(j)),
+    "day": (date, lambda v: v.isoformat(), lambda j: date.fromisoformat(j)),
+    "decimal": (Decimal, str, Decimal),
+    "period": (Period, str, lambda j: Period.parse(j)),
+    "action": (Action, lambda v: v.value, Action),
+    "role": (Role, lambda v: v.label, Role.parse),
+    "status": (Status, lambda v: v.value, Status),
 }

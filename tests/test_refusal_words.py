@@ -4,20 +4,31 @@ Ukrainian a Ukrainian window shows, its values in Ukrainian formats."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from partner_desk.domain.errors import MissingRates
+from partner_desk.domain.errors import MissingRates, UserError
 from partner_desk.domain.languages import Language, parse_language
 from partner_desk.domain.money import Money
 from partner_desk.domain.periods import Period
 from partner_desk.domain.refusals import Code, Count, Figure, Minute, Refusal, Said, Stored, ValueRefused
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
-from partner_desk.refusal_text import TEMPLATES, english, listed, missing_rates, shown, shown_error
+from partner_desk.refusal_text import (
+    TEMPLATES,
+    Refused,
+    english,
+    listed,
+    missing_rates,
+    recorded,
+    recorded_text,
+    shown,
+    shown_error,
+)
 
 NB = "\xa0"
 MOMENT = datetime(2025, 3, 5, 8, 0, tzinfo=UTC)
@@ -623,3 +634,39 @@ def test_missing_exchange_rates_read_in_the_windows_language(ukrainian: None) ->
     assert str(error) == "missing exchange rate: EUR on 2026-11-19, PLN on 2026-11-20"
     assert english(missing_rates(error)) == str(error)
     assert shown_error(error) == "немає курсу валюти: EUR на 19.11.2026, PLN на 20.11.2026"
+
+
+@pytest.mark.parametrize("code", sorted(WORDS))
+def test_a_refusal_kept_in_the_audit_trail_reads_back_as_it_was_said(ukrainian: None, code: str) -> None:
+    """Kept typed beside its English message, a refusal is worded again exactly: the English the record
+    holds, and the window's Ukrainian."""
+    values, english_text, ukrainian_text = WORDS[code]
+    error = Refused(Refusal(code.split("#")[0], values))
+    kept = recorded(error)
+    assert kept is not None
+    assert recorded_text(kept, english) == english_text == str(error)
+    assert recorded_text(kept) == ukrainian_text
+    assert recorded_text(json.loads(kept)) == ukrainian_text  # as `audit --json` gives it
+
+
+def test_a_reason_of_several_refusals_keeps_their_order_and_what_they_were_refusing(ukrainian: None) -> None:
+    error = Refused(Refusal("offer_not_accepted"), Refusal("amount_not_positive", {"amount": Decimal("-5")}),
+                    prefix=Refusal("cannot_request", {"agency": "AG01"}))
+    kept = recorded(error)
+    assert recorded_text(kept, english) == str(error) == (
+        "cannot request a withdrawal from AG01: the partner offer has not been accepted; the amount must be more "
+        "than zero (got -5)")
+    assert recorded_text(kept) == shown_error(error)
+    # missing rates are kept as the refusal they are worded as
+    rates = MissingRates([("PLN", date(2026, 11, 20))])
+    assert recorded_text(recorded(rates)) == "немає курсу валюти: PLN на 20.11.2026"
+
+
+def test_a_reason_that_cannot_be_kept_or_read_is_none() -> None:
+    assert recorded(UserError("a text no rule types")) is None
+    assert recorded(Refused("a refusal given as text")) is None
+    for broken in ("", "{", '{"reasons": [{"refusal": "no_such_code_at_all", "params": {}}], "joiner": "; "}',
+                   '{"reasons": [{"refusal": "row_id", "params": {"id": {"money": ["x", "UAH"]}}}], "joiner": ""}',
+                   '{"joiner": "; "}', "[1, 2]"):
+        found = recorded_text(broken)
+        assert found is None or found == "no_such_code_at_all", broken

@@ -34,12 +34,15 @@ def _canonical(value: Any) -> str | None:
 
 def record_hash(prev_hash: str, at: datetime, user: str | None, action: str, obj: str | None,
                 outcome: str, message: str | None, before: str | None, after: str | None,
-                anchors: str | None = None, clock: str | None = None) -> str:
-    """The hash of one record. Records written before anchors and the clock were kept hash without them."""
+                anchors: str | None = None, clock: str | None = None, reason: str | None = None) -> str:
+    """The hash of one record. Records written before anchors and the clock were kept hash without them,
+    and a record with no typed reason (every record before reasons were kept) without it."""
     fields: list[Any] = [prev_hash, at.strftime("%Y-%m-%dT%H:%M:%S.%f"), user, action, obj, outcome, message,
                          before, after]
-    if anchors is not None or clock is not None:
+    if anchors is not None or clock is not None or reason is not None:
         fields += [anchors, clock]
+    if reason is not None:
+        fields.append(reason)
     payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -47,7 +50,7 @@ def record_hash(prev_hash: str, at: datetime, user: str | None, action: str, obj
 def row_hash(row: AuditRecord, prev_hash: str) -> str:
     """What a stored record's hash should be, after `prev_hash`."""
     return record_hash(prev_hash, row.at, row.user_name, row.action, row.object, row.outcome, row.message,
-                       row.before, row.after, row.anchors, row.clock)
+                       row.before, row.after, row.anchors, row.clock, row.reason)
 
 
 def fit(text: str | None, column: Any) -> str | None:
@@ -68,6 +71,7 @@ def record(
     after: Any = None,
     outcome: str = "ok",
     message: str | None = None,
+    reason: str | None = None,
 ) -> AuditRecord:
     """Append one audit record in the caller's transaction.
 
@@ -99,10 +103,12 @@ def record(
         after=after_text,
         prev_hash=prev,
         hash=record_hash(prev, at, user_name, action, obj, outcome, message, before_text, after_text,
-                         anchors, clock),
+                         anchors, clock, reason),
         anchors=anchors,
         clock=clock,
     )
+    if reason is not None:  # set only when there is one, as a record written before reasons were kept
+        entry.reason = reason
     session.add(entry)
     session.flush()
     # every open window hears of it once the transaction commits (services/watch.py)
@@ -115,6 +121,15 @@ def _parsed(value: str | None) -> Any:
     return None if value is None else json.loads(value)
 
 
+def _reason(value: str | None) -> Any:
+    """A record's typed reason as stored; None when it has none or it is no JSON (the trail's check says
+    a record was changed behind the product's back)."""
+    try:
+        return _parsed(value)
+    except ValueError:
+        return None
+
+
 def record_as_dict(row: AuditRecord) -> dict[str, Any]:
     """The `audit --json` shape of one record."""
     return {
@@ -125,6 +140,8 @@ def record_as_dict(row: AuditRecord) -> dict[str, Any]:
         "object": row.object,
         "outcome": row.outcome,
         "message": row.message,
+        # a refused attempt's reason, typed: its codes and values (none for a change, or an older record)
+        "reason": _reason(row.reason),
         "before": _parsed(row.before),
         "after": _parsed(row.after),
         "clock": row.clock,

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.refusals import Refusal
 from partner_desk.domain.roles import NEEDS, Action, Actor, role_refusal
+from partner_desk.refusal_text import recorded
 from partner_desk.services import audit, authority
 from partner_desk.services.authority import Refused
 from partner_desk.store.engine import Database
@@ -37,7 +38,10 @@ __all__ = ["Guarded", "Refused", "guarded", "refuse", "refused", "require"]
 def refused(db: Database, actor: Actor, action: str, obj: str | None, error: Exception) -> None:
     """Record a refused attempt, in a transaction of its own."""
     with db.write() as session:
-        audit.record(session, actor, action, obj, outcome="refused", message=str(error).splitlines()[0])
+        message = str(error).splitlines()[0]
+        reason = recorded(error)  # typed, so the window words it in its language; a one-line reason only
+        audit.record(session, actor, action, obj, outcome="refused", message=message,
+                     reason=reason if reason is not None and message == str(error) else None)
 
 
 def refuse(db: Database, actor: Actor, action: Action, obj: str | None, reason: Refusal) -> Refused:

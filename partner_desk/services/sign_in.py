@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from partner_desk.domain.accounts import locked_until
 from partner_desk.domain.refusals import Minute, Refusal
 from partner_desk.domain.roles import Action, Actor, Role
-from partner_desk.refusal_text import english
+from partner_desk.refusal_text import english, recorded
 from partner_desk.services import audit
 from partner_desk.services.authority import Refused, password_digest
 from partner_desk.store.engine import Database
@@ -81,13 +81,14 @@ def sign_in(db: Database, name: str, password: str) -> Actor:
         until = lock_state(session, name, now)[0] if user is not None else None
     if until is not None:
         refusal = Refusal("sign_in_locked", {"user": name, "until": Minute(until)})
-        _refused(db, name, "sign_in.locked", english(refusal))
+        _refused(db, name, "sign_in.locked", refusal)
         raise Refused(refusal)
     ok = check_password(user.password_hash if user is not None else _dummy(), password)
     if not ok or user is None:
         refusal = Refusal("sign_in_failed", {"user": name})
         with db.write() as session:
-            audit.record(session, Actor(name, None), "sign_in", name, outcome="refused", message=english(refusal))
+            audit.record(session, Actor(name, None), "sign_in", name, outcome="refused", message=english(refusal),
+                         reason=recorded(Refused(refusal)))
             if user is not None:
                 locked = locked_until(lock_state(session, name, now)[1], now)
                 if locked is not None:
@@ -98,7 +99,7 @@ def sign_in(db: Database, name: str, password: str) -> Actor:
         raise Refused(refusal)
     if not user.active:
         refusal = Refusal("sign_in_inactive", {"user": name})
-        _refused(db, name, "sign_in.inactive", english(refusal))
+        _refused(db, name, "sign_in.inactive", refusal)
         raise Refused(refusal)
     actor = Actor(user.name, Role.parse(user.role))
     if HASHER.check_needs_rehash(user.password_hash):
@@ -106,9 +107,10 @@ def sign_in(db: Database, name: str, password: str) -> Actor:
     return actor
 
 
-def _refused(db: Database, name: str, action: str, message: str) -> None:
+def _refused(db: Database, name: str, action: str, refusal: Refusal) -> None:
     with db.write() as session:
-        audit.record(session, Actor(name, None), action, name, outcome="refused", message=message)
+        audit.record(session, Actor(name, None), action, name, outcome="refused", message=english(refusal),
+                     reason=recorded(Refused(refusal)))
 
 
 def _rehash(db: Database, actor: Actor, password: str) -> None:

@@ -325,6 +325,8 @@ class AuditRecord(Base):
     # when the action ran under one (PARTNER_DESK_NOW)
     anchors: Mapped[str | None] = mapped_column(Text, nullable=True)
     clock: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # a refused attempt's reason, typed (refusal_text.recorded): the window words it in its language
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class ImportRun(Base):

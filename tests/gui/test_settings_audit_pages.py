@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from sqlalchemy import select, text
 
@@ -15,7 +16,9 @@ from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.audit import AuditPage
 from partner_desk.gui.pages.settings import SettingsPage
+from partner_desk.services import audit_trail
 from partner_desk.services.audit_trail import records
+from partner_desk.services.ledger import correct
 from partner_desk.services.settings_admin import settings_view
 from partner_desk.services.users import sign_in
 from partner_desk.store.models import User
@@ -197,3 +200,38 @@ def test_rates_import_and_time_zone_through_the_page(qtbot, db, write_csv) -> No
     assert widgets.last_box().text() == "'Mars/Olympus' is not a time zone"
     widgets.last_box().close()
     assert settings_view(db, SETUP).time_zone == "Europe/Warsaw"
+
+
+def test_a_refused_attempt_reads_in_the_windows_language_and_the_trail_keeps_its_english(qtbot, db, ukrainian,
+                                                                                        tmp_path) -> None:
+    team = people(db)
+    with pytest.raises(UserError, match="anna \\(manager\\) may not correct balances: it needs the admin role"):
+        correct(db, team["anna"], "AG01", Decimal("5"), "a fix")
+    with pytest.raises(UserError):
+        sign_in(db, "anna", "wrong password")
+    page = AuditPage(AppContext(db, team["admin"]))
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.refresh()
+    page.outcome.setCurrentIndex(page.outcome.findData("refused"))
+    message = [c.header for c in page.model.columns].index("Повідомлення")
+
+    def shown(row: int, role: Qt.ItemDataRole = Qt.ItemDataRole.DisplayRole) -> str:
+        return page.model.data(page.model.index(row, message), role)
+
+    # newest first: the sign-in, then the correction
+    assert [shown(0), shown(1)] == [
+        "не вдалося увійти як «anna»: невідомий користувач або неправильний пароль",
+        "anna (менеджер) не може коригувати баланси: для цього потрібна роль «адміністратор»"]
+    # the record as kept, in the tooltip and for scripts
+    assert shown(1, Qt.ItemDataRole.ToolTipRole) == "anna (manager) may not correct balances: it needs the admin role"
+    found = records(db, team["admin"])
+    assert [(r["message"], r["reason"]["reasons"][0]["refusal"]) for r in found if r["outcome"] == "refused"] == [
+        ("sign-in failed for 'anna': unknown user or wrong password", "sign_in_failed"),
+        ("anna (manager) may not correct balances: it needs the admin role", "needs_role")]
+    # the search finds a refusal by the window's words too
+    page.search.setText("коригувати")
+    page.search.flush()
+    assert page.model.rowCount() == 1
+    # and the trail, its reasons included, is intact
+    assert audit_trail.verify(db, team["admin"]).intact

@@ -65,7 +65,7 @@ def _upgrade_and_check(db: Database, folder: Path) -> None:
     _old_database_with_waiting_payments(db, folder)
     assert migrate.current_revision(db.engine) == "0004_agency_language"
     init_database(db)
-    assert migrate.current_revision(db.engine) == migrate.head_revision() == "0006_display_name"
+    assert migrate.current_revision(db.engine) == migrate.head_revision() == "0007_refusal_reason"
     with db.read() as session:
         noted = sorted(session.scalars(text("SELECT payment_id FROM late_payments")))
     # not T1 (telephony), not B1 (April is not closed), not what March accrued

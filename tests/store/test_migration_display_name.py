@@ -4,12 +4,14 @@ deleted (the users table's guard survives the new column)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError
 
-from partner_desk.domain.roles import SETUP, Role
+from partner_desk.domain.roles import Role
 from partner_desk.services import audit
 from partner_desk.services.session import session_state
 from partner_desk.services.setup import init_database
@@ -17,6 +19,7 @@ from partner_desk.services.sign_in import hash_password
 from partner_desk.services.users import add_user, sign_in
 from partner_desk.store import migrate
 from partner_desk.store.engine import Database
+from partner_desk.store.models import AuditRecord
 
 PASSWORD = "correct horse battery"
 
@@ -29,7 +32,7 @@ def _upgrade_and_check(db: Database) -> None:
         command.upgrade(config, "0005_accrued_payments")
     add_user_at_0005(db)
     init_database(db)
-    assert migrate.current_revision(db.engine) == migrate.head_revision() == "0006_display_name"
+    assert migrate.current_revision(db.engine) == migrate.head_revision() == "0007_refusal_reason"
     with db.read() as session:
         assert [tuple(r) for r in session.execute(text("SELECT name, role, display_name FROM users"))] == [
             ("ada", "admin", None)]
@@ -47,10 +50,15 @@ def add_user_at_0005(db: Database) -> None:
         connection.execute(text("INSERT INTO users (name, role, password_hash, active, created_at) "
                                 "VALUES ('ada', 'admin', :h, :t, '2026-01-01 00:00:00')"),
                            {"h": hash_password(PASSWORD), "t": True})
-    # the trail records the user, as `users add` would have
-
-    with db.write() as session:
-        audit.record(session, SETUP, "users.add", "ada", after={"name": "ada", "role": "admin", "active": True})
+    # the trail records the user, as `users add` would have: a record of the columns the 0005 trail had
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    after = '{"active":true,"name":"ada","role":"admin"}'
+    anchors = '{"ledger_entries":null,"accruals":null,"posted_periods":null}'
+    digest = audit.record_hash(audit.GENESIS, at, None, "users.add", "ada", "ok", None, None, after, anchors, None)
+    with db.engine.begin() as connection:  # a Core insert names only these columns
+        connection.execute(insert(AuditRecord.__table__).values(
+            at=at, user_name=None, action="users.add", object="ada", outcome="ok", after=after,
+            prev_hash=audit.GENESIS, hash=digest, anchors=anchors))
 
 
 def test_upgrades_a_database_with_users(old_database: Database) -> None:

@@ -59,8 +59,8 @@ def test_the_migrations_form_one_line_in_order() -> None:
     script = ScriptDirectory.from_config(migrate._config())
     order = [rev.revision for rev in reversed(list(script.walk_revisions()))]
     assert order == ["0001", "0002_trust", "0003_payout_batches", "0004_agency_language", "0005_accrued_payments",
-                     "0006_display_name"]
-    assert script.get_heads() == ["0006_display_name"]
+                     "0006_display_name", "0007_refusal_reason"]
+    assert script.get_heads() == ["0007_refusal_reason"]
     files = sorted(p.name for p in (migrate.MIGRATIONS / "versions").glob("0*.py"))
     assert files == ["0001_initial_schema.py", "0002_trust.py", "0003_payout_batches.py", "0004_agency_language.py",
-                     "0005_accrued_payments.py", "0006_display_name.py"]
+                     "0005_accrued_payments.py", "0006_display_name.py", "0007_refusal_reason.py"]

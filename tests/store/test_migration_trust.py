@@ -83,7 +83,7 @@ def upgrade_and_check(db: Database) -> None:
     fill_0001(db)
     assert migrate.current_revision(db.engine) == "0001"
     init_database(db)  # what `partner-desk init` and the window do: upgrade to the newest schema
-    assert migrate.current_revision(db.engine) == migrate.head_revision() == "0006_display_name"
+    assert migrate.current_revision(db.engine) == migrate.head_revision() == "0007_refusal_reason"
     with db.read() as session:
         assert check(session).problems == []
         hashes = session.execute(text("SELECT id, prev_hash, hash FROM ledger_entries ORDER BY id")).all()

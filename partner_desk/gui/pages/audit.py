@@ -27,7 +27,7 @@ from partner_desk.gui.page import Page
 from partner_desk.gui.table_model import Column, RowTableModel, selected_row, table_view
 from partner_desk.gui.widgets import SearchField, into_table
 from partner_desk.i18n import _, moment, ngettext
-from partner_desk.refusal_text import shown_error
+from partner_desk.refusal_text import recorded_text, shown_error
 from partner_desk.services import audit_trail
 from partner_desk.services.changes import Area
 
@@ -55,7 +55,10 @@ class AuditFilter:
         text = self.text.strip().lower()
         if not text:
             return True
-        return any(text in str(row[key] or "").lower() for key in ("object", "message", "user", "action"))
+        # what is stored, and what the window shows of it (an object's name, a reason in its language)
+        shown = (audit_object(row["action"], row["object"]), recorded_text(row.get("reason")))
+        return any(text in str(value or "").lower()
+                   for value in (*(row[key] for key in ("object", "message", "user", "action")), *shown))
 
 
 class AuditPage(Page):
@@ -95,7 +98,10 @@ class AuditPage(Page):
                    tooltip=lambda r: r["object"]),
             Column(_("Outcome"), lambda r: r["outcome"], display=lambda v: label(OUTCOMES, v), width=90,
                    foreground=lambda r: colors.NEGATIVE if r["outcome"] != "ok" else None),
-            Column(_("Message"), lambda r: r["message"]),
+            # a refused attempt's reason in the window's language when the record keeps it typed; as recorded
+            # (the command line's English) otherwise, and in the tooltip
+            Column(_("Message"), lambda r: recorded_text(r.get("reason")) or r["message"],
+                   tooltip=lambda r: r["message"]),
         ]
         self.model: RowTableModel[dict[str, Any]] = RowTableModel(columns, self)
         self.view = table_view(self.model)
@@ -175,7 +181,7 @@ class AuditPage(Page):
                  f"{label(OUTCOMES, row['outcome'])}",
                  _("at {moment} (UTC)").format(moment=row["at"])]
         if row["message"]:
-            parts.append(row["message"])
+            parts.append(recorded_text(row.get("reason")) or row["message"])
         for key, heading in (("before", _("before")), ("after", _("after"))):
             if row[key] is not None:
                 parts.append(f"{heading}: {json.dumps(row[key], ensure_ascii=False, indent=1)}")
