@@ -165,6 +165,8 @@ TEMPLATES: dict[str, str] = {
                        "in the next run; periods are posted in order"),
     "out_of_order": N_("periods are posted in order: the next period to post is {next}"),
     # a file as a whole (files/table.py, files/xlsx_input.py)
+    "file_refused_one": N_("{file} refused: 1 problem, nothing was written"),
+    "file_refused": N_("{file} refused: {n} problems, nothing was written"),
     "no_such_file": N_("{path}: no such file"),
     "unknown_format": N_("{file}: unknown format '{suffix}' (use .csv or .xlsx)"),
     "path_unreadable": N_("{path}: cannot be read ({detail})"),
@@ -686,20 +688,24 @@ _SHOWN: dict[type, Callable[[Any], str]] = {
 
 # a refusal kept in the audit trail (`audit.reason`): its codes and typed values, as JSON ------------------
 def recorded(error: BaseException) -> str | None:
-    """The typed reason of a refused attempt, to keep beside its English message in the audit trail: a
-    refusal whose reasons the catalog words (or missing rates), as JSON; None for any other error.
-    `recorded_text` words it again, in English exactly as `error` is written (checked here)."""
+    """The typed reason of a refused attempt, to keep beside its English message (the first line of the
+    error) in the audit trail: a refusal whose reasons the catalog words, missing rates, or a file
+    refused as a whole, as JSON; None for any other error. `recorded_text` words it again, in English
+    exactly as that first line is written (checked here)."""
+    head = getattr(error, "head", None)  # a file refused as a whole: its first line (files/problems.py)
     if isinstance(error, MissingRates):
         found: Refused = Refused(missing_rates(error))
     elif isinstance(error, Refused) and all(r.code in TEMPLATES for r in error.reasons):
         found = error
+    elif isinstance(head, Refusal) and head.code in TEMPLATES:
+        found = Refused(head)
     else:
         return None
     kept = {"reasons": [_encoded(r) for r in found.reasons], "joiner": found.joiner}
     if found.prefix is not None:
         kept.update(prefix=_encoded(found.prefix), prefix_joiner=found.prefix_joiner)
     text = json.dumps(kept, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text if recorded_text(text, english) == str(error) else None
+    return text if recorded_text(text, english) == str(error).splitlines()[0] else None
 
 
 def recorded_text(text: str | dict[str, Any] | None, write: Callable[[Refusal], str] | None = None) -> str | None:

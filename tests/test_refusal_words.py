@@ -35,6 +35,11 @@ MOMENT = datetime(2025, 3, 5, 8, 0, tzinfo=UTC)
 SINCE = datetime(2024, 12, 31, 22, 0, tzinfo=UTC)
 # code: (values, English, Ukrainian)
 WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
+    # a file refused as a whole, as the audit trail keeps it (the count after a dash: no plural form is wrong)
+    "file_refused_one": ({"file": "march.csv"}, "march.csv refused: 1 problem, nothing was written",
+                         "файл march.csv відхилено: 1 помилка, нічого не записано"),
+    "file_refused": ({"file": "march.csv", "n": 1500}, "march.csv refused: 1500 problems, nothing was written",
+                     "файл march.csv відхилено: помилок — 1500, нічого не записано"),
     "no_such_file": ({"path": "/data/march.csv"}, "/data/march.csv: no such file",
                      "/data/march.csv: такого файлу немає"),
     "unknown_format": ({"file": "march.ods", "suffix": ".ods"}, "march.ods: unknown format '.ods' (use .csv or .xlsx)",

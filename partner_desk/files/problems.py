@@ -87,8 +87,10 @@ class FileRejected(UserError):
         self.problems = collected.first()
         self.total = collected.count
         self.what = what
-        head = f"{what} refused: {self.total} problem{'s' if self.total != 1 else ''}, nothing was written"
-        lines = [head, *(str(p) for p in self.problems)]
+        # the first line, which the audit trail keeps, typed so the window words it too
+        self.head = Refusal("file_refused_one" if self.total == 1 else "file_refused",
+                            {"file": what, "n": self.total})
+        lines = [english(self.head), *(str(p) for p in self.problems)]
         if self.total > len(self.problems):
             lines.append(f"… and {self.total - len(self.problems)} more problems "
                          f"(the first {len(self.problems)} are listed)")

@@ -38,10 +38,9 @@ __all__ = ["Guarded", "Refused", "guarded", "refuse", "refused", "require"]
 def refused(db: Database, actor: Actor, action: str, obj: str | None, error: Exception) -> None:
     """Record a refused attempt, in a transaction of its own."""
     with db.write() as session:
-        message = str(error).splitlines()[0]
-        reason = recorded(error)  # typed, so the window words it in its language; a one-line reason only
-        audit.record(session, actor, action, obj, outcome="refused", message=message,
-                     reason=reason if reason is not None and message == str(error) else None)
+        # the first line of the reason, and the same typed, so the window words it in its language
+        audit.record(session, actor, action, obj, outcome="refused", message=str(error).splitlines()[0],
+                     reason=recorded(error))
 
 
 def refuse(db: Database, actor: Actor, action: Action, obj: str | None, reason: Refusal) -> Refused:

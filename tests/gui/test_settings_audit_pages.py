@@ -18,6 +18,7 @@ from partner_desk.gui.pages.audit import AuditPage
 from partner_desk.gui.pages.settings import SettingsPage
 from partner_desk.services import audit_trail
 from partner_desk.services.audit_trail import records
+from partner_desk.services.imports import import_file
 from partner_desk.services.ledger import correct
 from partner_desk.services.settings_admin import settings_view
 from partner_desk.services.users import sign_in
@@ -229,9 +230,18 @@ def test_a_refused_attempt_reads_in_the_windows_language_and_the_trail_keeps_its
     assert [(r["message"], r["reason"]["reasons"][0]["refusal"]) for r in found if r["outcome"] == "refused"] == [
         ("sign-in failed for 'anna': unknown user or wrong password", "sign_in_failed"),
         ("anna (manager) may not correct balances: it needs the admin role", "needs_role")]
+    # a file refused as a whole keeps its first line typed too
+    bad = tmp_path / "agencies.csv"
+    bad.write_text("code,name\nAG01,Alpha\n", encoding="utf-8")
+    with pytest.raises(UserError):
+        import_file(db, team["admin"], "agencies", bad)
+    with qtbot.waitSignal(page.loaded, timeout=15_000):
+        page.refresh()
+    assert shown(0) == "файл agencies.csv відхилено: 1 помилка, нічого не записано"
+    assert records(db, team["admin"])[0]["message"] == "agencies.csv refused: 1 problem, nothing was written"
     # the search finds a refusal by the window's words too
     page.search.setText("коригувати")
     page.search.flush()
-    assert page.model.rowCount() == 1
+    assert [shown(0)] == ["anna (менеджер) не може коригувати баланси: для цього потрібна роль «адміністратор»"]
     # and the trail, its reasons included, is intact
     assert audit_trail.verify(db, team["admin"]).intact
