@@ -58,6 +58,9 @@ FIELDS = {
     "role": N_("role"), "active": N_("active"), "password": N_("password"), "kind": N_("file kind"),
     "sha256": N_("checksum"), "requests": N_("requests"),
 }
+# a statement language as a sentence names it, in the window's language ("statements in Ukrainian"); a
+# chooser names each in that language itself (`domain.languages.LANGUAGES`)
+LANGUAGE_NAMES = {"uk": N_("Ukrainian"), "en": N_("English")}
 # the kinds of file an import reads
 IMPORT_KINDS = {
     "agencies": N_("Agencies"), "projects": N_("Projects and connections"), "payments": N_("Payments"),

@@ -25,7 +25,7 @@ from partner_desk.domain.refusals import Code, Count, Dollars, Figure, Minute, R
 from partner_desk.domain.roles import Action, Role
 from partner_desk.domain.withdrawals import Status
 from partner_desk.i18n import N_, _, day, moment, moment_exact, money, number
-from partner_desk.names import BY_KIND, ROLES, STATES
+from partner_desk.names import BY_KIND, LANGUAGE_NAMES, ROLES, STATES
 
 T = TypeVar("T")
 
@@ -62,8 +62,6 @@ ACTION_WORDS: dict[str, str] = {
 }
 
 ROLE_NAMES = ROLES
-# a statement language as a refusal names it in the window (in English, by its own name)
-LANGUAGE_NAMES: dict[str, str] = {"uk": N_("Ukrainian"), "en": N_("English")}
 # what other libraries say in English (a codec, the CSV reader, the XLSX reader), in the window's words
 SAID_WORDS: dict[str, str] = {
     # payout methods, as a batch's refusals name them

@@ -5,6 +5,7 @@ language, and an admin sets the company default on the settings page."""
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QDialog
 from partner_desk.gui import ops, widgets
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.pages.agency import AgencyPage
+from partner_desk.gui.pages.agency.language import describe_language, language_name
 from partner_desk.gui.pages.settings import SettingsPage
 from partner_desk.gui.pages.statements import StatementsPage
 from partner_desk.services.accruals import post_period
@@ -56,7 +58,7 @@ def test_a_manager_changes_the_language_of_an_agency_statements(qtbot, db, write
     dialog.language.setCurrentIndex(dialog.language.findData("uk"))
     finish(qtbot, page, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
-    assert page.subheading.text().endswith("statements in Українська")
+    assert page.subheading.text().endswith("statements in Ukrainian")
     last = records(db, team["admin"], limit=1)[0]
     assert (last["action"], last["object"], last["user"], last["after"]) == (
         "agency.language", "AG01", "anna", {"language": "uk"})
@@ -153,5 +155,13 @@ def test_an_admin_sets_the_default_language_of_statements(qtbot, db) -> None:
     box = widgets.last_box()
     assert box is not None
     assert box.text() == (
-        "Agencies without a language of their own now receive statements in Українська.")
+        "Agencies without a language of their own now receive statements in Ukrainian.")
     box.close()
+
+
+def test_a_sentence_names_a_language_in_the_windows_language_a_chooser_in_its_own(ukrainian) -> None:
+    default = SimpleNamespace(language=None, default_language="en")
+    assert describe_language(default) == "мова виписок: англійська (типова мова компанії)"
+    assert describe_language(SimpleNamespace(language="uk", default_language="en")) == (
+        "мова виписок: українська")
+    assert [language_name("uk"), language_name("en")] == ["Українська", "English"]

@@ -27,6 +27,7 @@ from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.gui.ops import Progress, run_op, show_error
 from partner_desk.gui.page import Page
+from partner_desk.gui.pages.agency.language import named
 from partner_desk.gui.pages.settings_connection import ConnectionTab
 from partner_desk.gui.pages.settings_dialogs import BenefitDialog, RewardLevelDialog, TierVersionDialog, UserDialog
 from partner_desk.gui.pages.settings_language import LanguageTab
@@ -346,7 +347,7 @@ class SettingsPage(Page):
 
         def done(_result: object) -> None:
             widgets.inform(self, _("Agencies without a language of their own now receive statements in {language}.")
-                           .format(language=LANGUAGES[code]))
+                           .format(language=named(code)))
             self.changed(Action.SETTINGS)
 
         def failed(exc: Exception) -> None:

@@ -10,6 +10,7 @@ from partner_desk.domain.languages import LANGUAGES
 from partner_desk.gui.context import AppContext
 from partner_desk.gui.dialogs import FormDialog
 from partner_desk.i18n import _
+from partner_desk.names import LANGUAGE_NAMES
 from partner_desk.services.agency_detail import AgencyDetail
 from partner_desk.services.agency_language import set_agency_language
 
@@ -19,12 +20,16 @@ def language_name(code: str) -> str:
     return LANGUAGES.get(code, code)
 
 
+def named(code: str) -> str:
+    """A language as a sentence names it, in the window's language ('Ukrainian', 'українська')."""
+    return _(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else code
+
+
 def describe_language(detail: AgencyDetail) -> str:
     """What the agency page says about the language of its statements."""
     if detail.language is None:
-        return _("statements in {language} (company default)").format(
-            language=language_name(detail.default_language))
-    return _("statements in {language}").format(language=language_name(detail.language))
+        return _("statements in {language} (company default)").format(language=named(detail.default_language))
+    return _("statements in {language}").format(language=named(detail.language))
 
 
 class LanguageDialog(FormDialog):
