@@ -35,7 +35,18 @@ from partner_desk.services.changes import Area
 def _utc(value: str) -> str:
     """A stored moment ("2026-11-03T09:00:00.5Z") as the window writes moments, still in UTC."""
     return moment(datetime.fromisoformat(value)) if value else ""
+
+
 LIMIT = 50_000
+# what the page shows of a record's object and message, worked out once per load, in the background
+SHOWN_OBJECT, SHOWN_MESSAGE = "shown_object", "shown_message"
+
+
+def shown_words(row: dict[str, Any]) -> dict[str, Any]:
+    """A record with what the window shows of it: its object named, a refusal's reason in the window's
+    language when the record keeps it typed (as recorded otherwise)."""
+    return {**row, SHOWN_OBJECT: audit_object(row["action"], row["object"]),
+            SHOWN_MESSAGE: recorded_text(row.get("reason")) or row["message"]}
 
 
 @dataclass(frozen=True)
@@ -56,9 +67,8 @@ class AuditFilter:
         if not text:
             return True
         # what is stored, and what the window shows of it (an object's name, a reason in its language)
-        shown = (audit_object(row["action"], row["object"]), recorded_text(row.get("reason")))
-        return any(text in str(value or "").lower()
-                   for value in (*(row[key] for key in ("object", "message", "user", "action")), *shown))
+        return any(text in str(row.get(key) or "").lower()
+                   for key in ("object", "message", "user", "action", SHOWN_OBJECT, SHOWN_MESSAGE))
 
 
 class AuditPage(Page):
@@ -94,13 +104,13 @@ class AuditPage(Page):
             Column(_("User"), lambda r: r["user"], display=lambda v: self.ctx.person(v) if v else _("(set-up)"),
                    width=90, tooltip=lambda r: r["user"]),
             Column(_("Action"), lambda r: r["action"], display=lambda v: label(ACTIONS, v), width=230),
-            Column(_("Object"), lambda r: audit_object(r["action"], r["object"]), width=180,
+            Column(_("Object"), lambda r: r[SHOWN_OBJECT], width=180,
                    tooltip=lambda r: r["object"]),
             Column(_("Outcome"), lambda r: r["outcome"], display=lambda v: label(OUTCOMES, v), width=90,
                    foreground=lambda r: colors.NEGATIVE if r["outcome"] != "ok" else None),
             # a refused attempt's reason in the window's language when the record keeps it typed; as recorded
             # (the command line's English) otherwise, and in the tooltip
-            Column(_("Message"), lambda r: recorded_text(r.get("reason")) or r["message"],
+            Column(_("Message"), lambda r: r[SHOWN_MESSAGE],
                    tooltip=lambda r: r["message"]),
         ]
         self.model: RowTableModel[dict[str, Any]] = RowTableModel(columns, self)
@@ -134,7 +144,7 @@ class AuditPage(Page):
         db, actor = self.ctx.db, self.ctx.actor
 
         def work(_progress: Progress) -> list[dict[str, Any]]:
-            return audit_trail.records(db, actor, LIMIT)
+            return [shown_words(row) for row in audit_trail.records(db, actor, LIMIT)]
 
         run_op(self, work, self.show_records, self._refused, quiet=True, generation=self.loads)
 
@@ -177,11 +187,11 @@ class AuditPage(Page):
         if row is None:
             self.details.clear()
             return
-        parts = [f"{label(ACTIONS, row['action'])} {audit_object(row['action'], row['object'])} — "
+        parts = [f"{label(ACTIONS, row['action'])} {row[SHOWN_OBJECT]} — "
                  f"{label(OUTCOMES, row['outcome'])}",
                  _("at {moment} (UTC)").format(moment=row["at"])]
         if row["message"]:
-            parts.append(recorded_text(row.get("reason")) or row["message"])
+            parts.append(row[SHOWN_MESSAGE])
         for key, heading in (("before", _("before")), ("after", _("after"))):
             if row[key] is not None:
                 parts.append(f"{heading}: {json.dumps(row[key], ensure_ascii=False, indent=1)}")
