@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from partner_desk.domain.accrual import AgencyAccrual, Candidate, ExactSum, Terms, accrue_agency
+from partner_desk.domain.bounds import MAX_STORED_MINOR
 from partner_desk.domain.dates import as_of_refusal, future_refusal
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.ledger import EntryKind
@@ -39,7 +40,7 @@ from partner_desk.services.guard import checked
 from partner_desk.store import accrual_queries as q
 from partner_desk.store import accrual_scan as scan
 from partner_desk.store import chain, locks
-from partner_desk.store.bulk import collector_paused, insert_values
+from partner_desk.store.bulk import InsertsBehind, collector_paused
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Accrual, AccrualLine, Agency
 from partner_desk.store.queries import company_tz, posted_periods, rate_book, reward_schedule, tier_history
@@ -48,7 +49,8 @@ LINE_COLUMNS = (
     "accrual_id", "payment_id", "late", "percent", "pay_rate", "partner_rate", "usd_amount",
     "partner_amount", "commission_minor",
 )
-LINE_BATCH = 50_000
+# lines per batch: a batch is inserted while the next is priced, and the last is waited for
+LINE_BATCH = 20_000
 # agencies priced between two progress reports
 PROGRESS_EVERY = 200
 AgenciesPriced = Callable[[int], None]
@@ -246,15 +248,15 @@ def _post(db: Database, actor: Actor, period: Period, as_of: date | None,
         _refuse_order(plan, period, today, as_of)
         day = as_of or today
         chain.append(session, chain.POSTED, [dict(period=str(period), as_of=day, posted_by=actor.name)])
-        writer = _Writer(session, actor)
         accruals: list[AgencyAccrual] = []
-        for agency_id, accrual in _reporting(_compute(session, period, plan), priced):
-            writer.add(agency_id, accrual)
-            if each is not None:
-                each(accrual)
-                accrual = accrual.without_lines()
-            accruals.append(accrual)
-        writer.finish()
+        with _Writer(session, actor) as writer:
+            for agency_id, accrual in _reporting(_compute(session, period, plan), priced):
+                writer.add(agency_id, accrual)
+                if each is not None:
+                    each(accrual)
+                    accrual = accrual.without_lines()
+                accruals.append(accrual)
+            writer.finish()
         # every payment noted late is accrued now, or earns nothing until a new connection notes it again
         scan.clear_late(session)
         totals = {cur: format_amount(v, cur) for cur, v in _totals(accruals).items()}
@@ -275,7 +277,9 @@ class _Writer:
 
     An accrual's row (chained) waits for its batch; its lines follow their accruals' rows, in payment
     id order (the order of their unique index, and of the payments they refer to), as the database's
-    own text: each line's terms are shared by the lines of a day and currency and are written out once."""
+    own text: each line's terms are shared by the lines of a day and currency and are written out once.
+    A batch of lines is inserted while the next is priced (`InsertsBehind`); leaving the `with` block
+    waits for it, whether the run succeeded or failed."""
 
     def __init__(self, session: Session, actor: Actor) -> None:
         self.session = session
@@ -289,6 +293,14 @@ class _Writer:
         # their ids stay theirs for the whole run
         self.shown: dict[int, tuple[str, str, str | None, str]] = {}
         self.kept: list[Terms] = []
+        self.inserts = InsertsBehind(session, AccrualLine.__table__, LINE_COLUMNS)  # type: ignore[arg-type]
+
+    def __enter__(self) -> _Writer:
+        self.inserts.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.inserts.__exit__(*exc)
 
     def add(self, agency_id: int, accrual: AgencyAccrual) -> None:
         accrual_id = self.chain.next_key()
@@ -306,6 +318,8 @@ class _Writer:
                 shown = shown_terms[id(terms)] = self._terms(terms)
                 self.kept.append(terms)
             minor = int(commission.scaleb(digits, EXACT))
+            if not -MAX_STORED_MINOR <= minor <= MAX_STORED_MINOR:
+                to_minor(commission, currency)  # refused there, with the amount
             if refund_of is None:
                 credit += minor
             else:
@@ -362,7 +376,7 @@ class _Writer:
             self.accruals = []
         if self.lines:
             self.lines.sort(key=itemgetter(1))
-            insert_values(self.session, AccrualLine.__table__, LINE_COLUMNS, self.lines)  # type: ignore[arg-type]
+            self.inserts.put(self.lines)
             self.lines = []
 
     def finish(self) -> None:

@@ -8,12 +8,15 @@ other databases take the Core insert.
 from __future__ import annotations
 
 import gc
+import json
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table, event, insert
 from sqlalchemy.orm import Session
 
 
@@ -100,6 +103,85 @@ def insert_all_new(session: Session, table: Table, columns: Sequence[str], rows:
         return True
     finally:
         cursor.close()
+
+
+class InsertsBehind:
+    """Inserts batches of rows (values as the database stores them, as for `insert_values`) while the
+    caller goes on preparing the next one, in the caller's transaction.
+
+    On SQLite a batch goes to the database as one JSON text, which one statement inserts on a second
+    thread; SQLite does that work (indexes, foreign keys, triggers) without Python's global lock, so
+    it runs on a second core beside the caller. A value is text, an integer within 64 bits (the
+    caller's bound: JSON would read a larger one as a float), a boolean or None. Every other
+    statement on the session's connection first waits for the batch in flight, and so does leaving
+    the `with` block, on success or on an error: the transaction commits or rolls back only once
+    every batch is in or has failed, and a failed batch raises where the caller next waits.
+    PostgreSQL inserts each batch at once, by COPY (`insert_values`)."""
+
+    def __init__(self, session: Session, table: Table, columns: Sequence[str]) -> None:
+        self.session = session
+        self.table = table
+        self.columns = tuple(columns)
+        self.connection = session.connection()
+        self.behind = self.connection.dialect.name == "sqlite"
+        values = ", ".join(f"value ->> {index}" for index in range(len(self.columns)))
+        self.statement = (f"INSERT INTO {table.name} ({', '.join(self.columns)}) "
+                          f"SELECT {values} FROM json_each(?)")
+        self.thread: threading.Thread | None = None
+        self.failure: BaseException | None = None
+
+    def __enter__(self) -> InsertsBehind:
+        if self.behind:
+            event.listen(self.connection, "before_cursor_execute", self._before_statement)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        try:
+            if kind is None:
+                self.wait()
+            else:
+                self._join()  # the caller's own error goes on; the batch is over before the rollback
+        finally:
+            if self.behind:
+                event.remove(self.connection, "before_cursor_execute", self._before_statement)
+
+    def put(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Insert `rows` (in this order), behind the caller on SQLite."""
+        if not rows:
+            return
+        if not self.behind:
+            insert_values(self.session, self.table, self.columns, rows)
+            return
+        # the text is made here: the other thread then needs Python's lock only to start and end,
+        # which a caller busy in Python would otherwise make it wait for at every turn
+        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        self.wait()
+        driver: Any = self.connection.connection.dbapi_connection
+        self.thread = threading.Thread(target=self._insert, args=(driver, text), name=f"insert {self.table.name}",
+                                       daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        """Wait for the batch in flight; raise its error if it failed."""
+        self._join()
+        failure, self.failure = self.failure, None
+        if failure is not None:
+            raise failure
+
+    def _join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+
+    def _before_statement(self, *_args: Any) -> None:
+        self.wait()
+
+    def _insert(self, driver: sqlite3.Connection, text: str) -> None:
+        try:
+            driver.execute(self.statement, (text,)).close()
+        except BaseException as exc:  # handed to the caller's thread, raised there
+            self.failure = exc
 
 
 def _copy(connection: Connection, table: str, names: str, rows: Sequence[Sequence[Any]]) -> None:

@@ -163,7 +163,10 @@ def make_engine(url: str | None = None, waiting: Waiting | None = None) -> Engin
         file = sqlite_file(resolved)
         if file is not None:
             file.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(resolved, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        # a connection is used by one thread at a time, which may be a thread a write hands a batch
+        # to (store/bulk.py, InsertsBehind), not always the thread that opened it
+        engine = create_engine(resolved, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000,
+                                                       "check_same_thread": False})
         _sqlite_setup(engine, waiting or Waiting())
         return engine
     engine = create_engine(resolved, pool_pre_ping=True)

@@ -175,3 +175,25 @@ def test_a_new_connection_overlapping_a_stored_open_one_is_refused(db, load) -> 
     summary = load("projects", "project_id,name,currency,agency_code,connected_at,disconnected_at\n"
                                "P1,Shop,USD,AG01,2025-12-01,2026-02-01\nP1,Shop,USD,AG02,2026-02-01,")
     assert (summary.added, summary.updated) == (1, 1)
+
+
+def test_a_line_too_large_to_store_is_refused_even_when_its_refund_evens_the_accrual(db, load, counts) -> None:
+    load("agencies", "code,name,currency\nAG01,Alpha,USD")
+    load("projects", "project_id,name,currency,agency_code,connected_at\nP1,Vault,KWD,AG01,2025-01-01")
+    # the dearest unit the bounds let a rate make: a million dollars a dinar
+    load("rates", "date,currency,per_usd\n2026-01-01,KWD,0.000001")
+    load("payments", f"""
+{PAY}
+big,P1,2026-01-10T10:00,subscription,999999999999.000,KWD,
+back,P1,2026-01-11T10:00,subscription,-999999999999.000,KWD,big
+""")
+    # big: 999,999,999,999 KWD = $999,999,999,999,000,000, a turnover at the top level, 30%: its
+    # commission is $299,999,999,999,700,000.00, 29,999,999,999,970,000,000 cents, past the
+    # 9,223,372,036,854,775,807 a stored amount holds. Its refund evens the accrual to 0, which would
+    # fit, but the line itself cannot be stored.
+    before = counts(Accrual, AccrualLine, LedgerEntry, PostedPeriod)
+    with pytest.raises(UserError, match=r"^299999999999700000\.00 USD is too large to store: check the amounts "
+                                        r"and rates it was computed from$"):
+        post_period(db, FINANCE, "2026-01", as_of=date(2026, 2, 1))
+    assert counts(Accrual, AccrualLine, LedgerEntry, PostedPeriod) == before == {
+        "accruals": 0, "accrual_lines": 0, "ledger_entries": 0, "posted_periods": 0}

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table, func, select, text
 
 from partner_desk.services.setup import init_database
-from partner_desk.store.bulk import insert_all_new, insert_rows
+from partner_desk.store.bulk import InsertsBehind, insert_all_new, insert_rows, insert_values
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, Connection, Payment, Project
 
@@ -80,3 +85,124 @@ def test_rows_are_written_all_or_none_when_a_key_is_stored_or_repeated(any_db: D
         assert insert_all_new(session, table, COLUMNS, [c, d], "payment_id")
     # a 1, b 2 (not 99), c and d once each
     assert _stored(any_db) == [("a", 1), ("b", 2), ("c", 1), ("d", 1)]
+
+
+# inserts behind the caller: a table of every kind of value a posting's lines hold
+_KINDS = MetaData()
+BEHIND, DIRECT = (Table(name, _KINDS, Column("id", Integer, primary_key=True), Column("word", String(80)),
+                        Column("number", BigInteger), Column("flag", Boolean), Column("maybe", String(80)))
+                  for name in ("kinds_behind", "kinds_direct"))
+KIND_COLUMNS = ("word", "number", "flag", "maybe")
+INT64 = 2**63 - 1
+EDGES = [
+    ("", 0, False, None),
+    ("30", -1, True, "null"),
+    ("0.10", INT64, False, "true"),
+    ("1e5", -INT64, True, "[1, 2]"),
+    ('a "quoted" \\ back\\slash', 7, False, "Київ ✓ Łódź"),
+    ("322.752488334368053191276310255742695211583521919371958424289", 1, True, "-0"),
+]
+
+
+def _kinds(database: Database, table: Table) -> list[tuple[Any, ...]]:
+    """The rows as stored, in insertion order; on SQLite with each value's storage class."""
+    with database.read() as session:
+        if database.is_sqlite:
+            return [tuple(row) for row in session.execute(text(
+                f"SELECT word, typeof(word), number, typeof(number), flag, typeof(flag), maybe, typeof(maybe) "
+                f"FROM {table.name} ORDER BY id"))]
+        return [tuple(row) for row in session.execute(select(*table.c[1:]).order_by(table.c.id))]
+
+
+def _both_ways(database: Database, rows: Sequence[tuple[Any, ...]]) -> None:
+    with database.write() as session:
+        _KINDS.drop_all(session.connection())
+        _KINDS.create_all(session.connection())
+        insert_values(session, DIRECT, KIND_COLUMNS, rows)
+        with InsertsBehind(session, BEHIND, KIND_COLUMNS) as behind:
+            behind.put(rows[: len(rows) // 2])
+            behind.put(rows[len(rows) // 2:])
+
+
+def test_rows_inserted_behind_are_stored_as_the_driver_stores_them(any_db: Database) -> None:
+    _both_ways(any_db, EDGES)
+    stored = _kinds(any_db, BEHIND)
+    assert stored == _kinds(any_db, DIRECT)
+    if any_db.is_sqlite:
+        assert stored[2] == ("0.10", "text", INT64, "integer", 0, "integer", "true", "text")
+        assert stored[4][:2] == ('a "quoted" \\ back\\slash', "text")
+    else:
+        assert stored[2] == ("0.10", INT64, False, "true")
+    assert [row[0] for row in EDGES] == [row[0] for row in stored]
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30)  # ids refuse control characters
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(_TEXT, st.integers(-INT64, INT64), st.booleans(), st.none() | _TEXT),
+                     min_size=1, max_size=40))
+def test_any_text_integer_and_flag_is_stored_behind_as_the_driver_stores_it(db: Database,
+                                                                            rows: list[tuple[Any, ...]]) -> None:
+    _both_ways(db, rows)
+    assert _kinds(db, BEHIND) == _kinds(db, DIRECT)
+
+
+def _behind_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("insert ")]
+
+
+@pytest.fixture
+def slow_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread a batch is handed to begins only after the caller has gone on."""
+    insert = InsertsBehind._insert
+
+    def slow_to_start(self: InsertsBehind, driver: sqlite3.Connection, batch: str) -> None:
+        time.sleep(0.3)
+        insert(self, driver, batch)
+
+    monkeypatch.setattr(InsertsBehind, "_insert", slow_to_start)
+
+
+def test_a_statement_on_the_connection_waits_for_the_batch_in_flight(db: Database, slow_start: None) -> None:
+    rows = [(f"w{n}", n, n % 2 == 0, None) for n in range(30_000)]
+    with db.write() as session:
+        _KINDS.create_all(session.connection())
+        with InsertsBehind(session, BEHIND, KIND_COLUMNS) as behind:
+            behind.put(rows)
+            # asked at once, while the batch is handed to the other thread: the answer counts all of it
+            assert session.scalar(select(func.count()).select_from(BEHIND)) == 30_000
+            behind.put([("last", -5, True, "x")])
+        assert _behind_threads() == []
+        assert session.scalar(select(func.sum(BEHIND.c.number))) == sum(range(30_000)) - 5
+
+
+def test_a_failed_batch_is_raised_where_the_caller_waits_and_nothing_is_written(db: Database) -> None:
+    with db.write() as session:
+        _KINDS.create_all(session.connection())
+
+    def refused_batch() -> None:
+        with db.write() as session, InsertsBehind(session, BEHIND, KIND_COLUMNS) as behind:
+            session.execute(text("CREATE TRIGGER kinds_stop BEFORE INSERT ON kinds_behind WHEN NEW.maybe = 'stop' "
+                                 "BEGIN SELECT RAISE(ABORT, 'kinds_behind: a row that says stop is refused'); END"))
+            behind.put([("a", 1, True, None), ("b", 2, False, "stop")])
+
+    with pytest.raises(sqlite3.IntegrityError, match=r"^kinds_behind: a row that says stop is refused$"):
+        refused_batch()
+    assert _kinds(db, BEHIND) == []
+    assert _behind_threads() == []
+
+
+def test_an_error_of_the_caller_waits_for_the_batch_then_rolls_it_back(db: Database, slow_start: None) -> None:
+    with db.write() as session:
+        _KINDS.create_all(session.connection())
+
+    def stopped_run() -> None:
+        with db.write() as session, InsertsBehind(session, BEHIND, KIND_COLUMNS) as behind:
+            behind.put([(f"w{n}", n, True, None) for n in range(20_000)])
+            raise RuntimeError("priced no further")
+
+    with pytest.raises(RuntimeError, match=r"^priced no further$"):
+        stopped_run()
+    assert _behind_threads() == []
+    assert _kinds(db, BEHIND) == []
