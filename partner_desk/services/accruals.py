@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from itertools import repeat
+from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Any
 
@@ -51,6 +53,13 @@ LINE_COLUMNS = (
 )
 # lines per batch: a batch is inserted while the next is priced, and the last is waited for
 LINE_BATCH = 20_000
+# a line's terms written out: percent, pay rate and partner rate as stored, the three as a line's
+# digest has them, and the stored three as the inside of a JSON array
+_Shown = tuple[str, str, str | None, str, str]
+_PERCENT, _PAY_RATE, _PARTNER_RATE, _DIGEST, _STORED_JSON = map(itemgetter, range(5))
+# a line's LINE_COLUMNS as a JSON array: accrual, payment id (as JSON), late (1 or 0), the terms,
+# the USD and partner amounts (plain decimal texts), the commission in minor units
+_LINE_JSON = '[%d,%s,%d,%s,"%s","%s",%d]'
 # agencies priced between two progress reports
 PROGRESS_EVERY = 200
 AgenciesPriced = Callable[[int], None]
@@ -286,14 +295,17 @@ class _Writer:
         self.actor = actor
         self.chain = chain.Chain(session, chain.ACCRUALS)
         self.accruals: list[dict[str, Any]] = []
-        self.lines: list[tuple[Any, ...]] = []
         self.credits: list[dict[str, Any]] = []
-        self.texts: dict[tuple[int, int, int], tuple[Terms, tuple[str, str, str | None, str]]] = {}
+        self.texts: dict[tuple[int, int, int], tuple[Terms, _Shown]] = {}
         # each terms object of the run (agencies share them) -> its texts; the objects are kept, so
         # their ids stay theirs for the whole run
-        self.shown: dict[int, tuple[str, str, str | None, str]] = {}
+        self.shown: dict[int, _Shown] = {}
         self.kept: list[Terms] = []
-        self.inserts = InsertsBehind(session, AccrualLine.__table__, LINE_COLUMNS)  # type: ignore[arg-type]
+        # a batch's lines go in in payment id order: the order of their unique index, and of the payments
+        self.inserts = InsertsBehind(session, AccrualLine.__table__, LINE_COLUMNS,  # type: ignore[arg-type]
+                                     order_by="payment_id")
+        # a line as stored: a tuple of LINE_COLUMNS' values, or (SQLite) the text of its JSON array
+        self.lines: list[Any] = []
 
     def __enter__(self) -> _Writer:
         self.inserts.__enter__()
@@ -305,28 +317,33 @@ class _Writer:
     def add(self, agency_id: int, accrual: AgencyAccrual) -> None:
         accrual_id = self.chain.next_key()
         currency = accrual.currency
-        digits = minor_digits(currency)
         credit = reversal = 0
         parts: list[str] = []
-        shown_terms = self.shown
-        rows = self.lines.append
-        line_text = chain.line_text
-        for (payment_id, _project, _paid_at, _day, _period, _service, _amount, _currency, refund_of, late, terms,
-             usd, partner, commission) in accrual.lines:
-            shown = shown_terms.get(id(terms))
-            if shown is None:
-                shown = shown_terms[id(terms)] = self._terms(terms)
-                self.kept.append(terms)
-            minor = int(commission.scaleb(digits, EXACT))
-            if not -MAX_STORED_MINOR <= minor <= MAX_STORED_MINOR:
-                to_minor(commission, currency)  # refused there, with the amount
-            if refund_of is None:
-                credit += minor
+        if accrual.lines:
+            # column by column: each column's values made in one pass
+            (payment_ids, _projects, _moments, _days, _periods, _services, _amounts, _currencies, refunds, lates,
+             terms, usd_amounts, partner_amounts, commissions) = zip(*accrual.lines, strict=True)
+            minors = list(map(int, map(Decimal.scaleb, commissions, repeat(minor_digits(currency)), repeat(EXACT))))
+            if max(minors) > MAX_STORED_MINOR or min(minors) < -MAX_STORED_MINOR:
+                for commission, minor in zip(commissions, minors, strict=True):
+                    if abs(minor) > MAX_STORED_MINOR:
+                        to_minor(commission, currency)  # refused there, with the amount
+            credit = sum(minors)
+            if refunds.count(None) < len(refunds):
+                reversal = sum(minor for minor, refund_of in zip(minors, refunds, strict=True) if refund_of is not None)
+                credit -= reversal
+            shown = self._shown(terms)
+            usd_texts = map(format, usd_amounts, repeat("f"))
+            partner_texts = map(format, partner_amounts, repeat("f"))
+            if self.inserts.behind:
+                self.lines.extend(map(_LINE_JSON.__mod__, zip(
+                    repeat(accrual_id), map(encode_basestring, payment_ids), lates, map(_STORED_JSON, shown),
+                    usd_texts, partner_texts, minors)))
             else:
-                reversal += minor
-            rows((accrual_id, payment_id, late, shown[0], shown[1], shown[2], format(usd, "f"),
-                  format(partner, "f"), minor))
-            parts.append(line_text(payment_id, late, shown[3], minor))
+                self.lines.extend(zip(repeat(accrual_id), payment_ids, lates, map(_PERCENT, shown),
+                                      map(_PAY_RATE, shown), map(_PARTNER_RATE, shown), usd_texts, partner_texts,
+                                      minors))
+            parts = chain.line_texts(payment_ids, lates, map(_DIGEST, shown), minors)
         self.accruals.append(self.chain.link(dict(
             agency_id=agency_id,
             period=str(accrual.period),
@@ -354,8 +371,18 @@ class _Writer:
         if len(self.lines) >= LINE_BATCH:
             self.flush()
 
-    def _terms(self, terms: Terms) -> tuple[str, str, str | None, str]:
-        """A line's terms as stored (percent, pay rate, partner rate) and as its digest has them.
+    def _shown(self, terms: tuple[Terms, ...]) -> list[_Shown]:
+        """Each line's terms written out (`_terms`), each terms object of the run once."""
+        known = self.shown
+        for key, one in {id(one): one for one in terms}.items():
+            if key not in known:
+                known[key] = self._terms(one)
+                self.kept.append(one)
+        return list(map(known.__getitem__, map(id, terms)))
+
+    def _terms(self, terms: Terms) -> _Shown:
+        """A line's terms as stored (percent, pay rate, partner rate), as its digest has them, and as
+        the stored three in a JSON array's text.
 
         A run's percents and rates are a few objects (the rate book's, the commission table's), each
         shared by many terms, so each combination is written out once; the objects are kept with
@@ -364,8 +391,9 @@ class _Writer:
         found = self.texts.get(key)
         if found is None:
             partner_rate = None if terms.partner_rate is None else format(terms.partner_rate, "f")
-            shown = (format(terms.percent, "f"), format(terms.pay_rate, "f"), partner_rate,
-                     chain.terms_text(terms.percent, terms.pay_rate, terms.partner_rate))
+            stored = (format(terms.percent, "f"), format(terms.pay_rate, "f"), partner_rate)
+            shown = (*stored, chain.terms_text(terms.percent, terms.pay_rate, terms.partner_rate),
+                     json.dumps(stored, separators=(",", ":"))[1:-1])
             found = self.texts[key] = (terms, shown)
         return found[1]
 
@@ -375,8 +403,10 @@ class _Writer:
             self.session.connection().execute(insert(Accrual), self.accruals)
             self.accruals = []
         if self.lines:
-            self.lines.sort(key=itemgetter(1))
-            self.inserts.put(self.lines)
+            if self.inserts.behind:
+                self.inserts.put_texts(self.lines)
+            else:
+                self.inserts.put(self.lines)
             self.lines = []
 
     def finish(self) -> None:

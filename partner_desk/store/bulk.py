@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from types import TracebackType
 from typing import Any
 
@@ -118,15 +119,20 @@ class InsertsBehind:
     every batch is in or has failed, and a failed batch raises where the caller next waits.
     PostgreSQL inserts each batch at once, by COPY (`insert_values`)."""
 
-    def __init__(self, session: Session, table: Table, columns: Sequence[str]) -> None:
+    def __init__(self, session: Session, table: Table, columns: Sequence[str], order_by: str | None = None) -> None:
         self.session = session
         self.table = table
         self.columns = tuple(columns)
         self.connection = session.connection()
+        # SQLite: rows may be handed as their JSON texts (`put_texts`)
         self.behind = self.connection.dialect.name == "sqlite"
         values = ", ".join(f"value ->> {index}" for index in range(len(self.columns)))
+        # a batch goes in in the order of the column `order_by` (text by code point, as Python sorts;
+        # rows equal in it, in no set order)
+        self.order = None if order_by is None else self.columns.index(order_by)
+        order = "" if self.order is None else f" ORDER BY value ->> {self.order}"
         self.statement = (f"INSERT INTO {table.name} ({', '.join(self.columns)}) "
-                          f"SELECT {values} FROM json_each(?)")
+                          f"SELECT {values} FROM json_each(?){order}")
         self.thread: threading.Thread | None = None
         self.failure: BaseException | None = None
 
@@ -147,15 +153,25 @@ class InsertsBehind:
                 event.remove(self.connection, "before_cursor_execute", self._before_statement)
 
     def put(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Insert `rows` (in this order), behind the caller on SQLite."""
+        """Insert `rows`, behind the caller on SQLite."""
         if not rows:
             return
         if not self.behind:
-            insert_values(self.session, self.table, self.columns, rows)
+            ordered = rows if self.order is None else sorted(rows, key=itemgetter(self.order))
+            insert_values(self.session, self.table, self.columns, ordered)
             return
-        # the text is made here: the other thread then needs Python's lock only to start and end,
-        # which a caller busy in Python would otherwise make it wait for at every turn
-        text = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        self._hand(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
+
+    def put_texts(self, rows: Sequence[str]) -> None:
+        """Insert rows given as the texts of their JSON arrays (SQLite only), behind the caller."""
+        if not self.behind:
+            raise ValueError(f"{self.table.name}: rows as JSON texts are for SQLite")
+        if rows:
+            self._hand("[" + ",".join(rows) + "]")
+
+    def _hand(self, text: str) -> None:
+        # the text is made by the caller: the other thread then needs Python's lock only to start
+        # and end, which a caller busy in Python would otherwise make it wait for at every turn
         self.wait()
         driver: Any = self.connection.connection.dbapi_connection
         self.thread = threading.Thread(target=self._insert, args=(driver, text), name=f"insert {self.table.name}",

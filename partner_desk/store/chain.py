@@ -159,8 +159,17 @@ def terms_text(percent: Decimal, pay_rate: Decimal, partner_rate: Decimal | None
     return f"{percent:f}\x1f{pay_rate:f}\x1f{'' if partner_rate is None else format(partner_rate, 'f')}"
 
 
+_LINE = "%s\x1f%d\x1f%s\x1f%d"  # payment id, late (1 or 0), terms_text, commission in minor units
+
+
 def line_text(payment_id: str, late: bool, terms: str, commission_minor: int) -> str:
-    return f"{payment_id}\x1f{int(late)}\x1f{terms}\x1f{commission_minor}"
+    return _LINE % (payment_id, late, terms, commission_minor)
+
+
+def line_texts(payment_ids: Iterable[str], lates: Iterable[bool], terms: Iterable[str],
+               commission_minors: Iterable[int]) -> list[str]:
+    """`line_text` of many lines at once, column by column."""
+    return list(map(_LINE.__mod__, zip(payment_ids, lates, terms, commission_minors, strict=True)))
 
 
 def lines_digest(parts: list[str]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 import threading
 import time
@@ -89,9 +90,9 @@ def test_rows_are_written_all_or_none_when_a_key_is_stored_or_repeated(any_db: D
 
 # inserts behind the caller: a table of every kind of value a posting's lines hold
 _KINDS = MetaData()
-BEHIND, DIRECT = (Table(name, _KINDS, Column("id", Integer, primary_key=True), Column("word", String(80)),
-                        Column("number", BigInteger), Column("flag", Boolean), Column("maybe", String(80)))
-                  for name in ("kinds_behind", "kinds_direct"))
+BEHIND, TEXTS, DIRECT = (Table(name, _KINDS, Column("id", Integer, primary_key=True), Column("word", String(80)),
+                               Column("number", BigInteger), Column("flag", Boolean), Column("maybe", String(80)))
+                         for name in ("kinds_behind", "kinds_texts", "kinds_direct"))
 KIND_COLUMNS = ("word", "number", "flag", "maybe")
 INT64 = 2**63 - 1
 EDGES = [
@@ -114,21 +115,31 @@ def _kinds(database: Database, table: Table) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in session.execute(select(*table.c[1:]).order_by(table.c.id))]
 
 
-def _both_ways(database: Database, rows: Sequence[tuple[Any, ...]]) -> None:
+def _every_way(database: Database, rows: Sequence[tuple[Any, ...]], order_by: str | None = None) -> None:
+    """The rows inserted directly (sorted by `order_by` first, if given), behind the caller as
+    tuples and, on SQLite, behind it as JSON texts; each way in two batches."""
+    halves = (rows[: len(rows) // 2], rows[len(rows) // 2:])
     with database.write() as session:
         _KINDS.drop_all(session.connection())
         _KINDS.create_all(session.connection())
-        insert_values(session, DIRECT, KIND_COLUMNS, rows)
-        with InsertsBehind(session, BEHIND, KIND_COLUMNS) as behind:
-            behind.put(rows[: len(rows) // 2])
-            behind.put(rows[len(rows) // 2:])
+        key = None if order_by is None else KIND_COLUMNS.index(order_by)
+        for half in halves:
+            insert_values(session, DIRECT, KIND_COLUMNS, half if key is None else sorted(half, key=lambda r: r[key]))
+        with InsertsBehind(session, BEHIND, KIND_COLUMNS, order_by) as behind:
+            for half in halves:
+                behind.put(half)
+        if database.is_sqlite:
+            with InsertsBehind(session, TEXTS, KIND_COLUMNS, order_by) as behind:
+                for half in halves:
+                    behind.put_texts([json.dumps(row) for row in half])
 
 
 def test_rows_inserted_behind_are_stored_as_the_driver_stores_them(any_db: Database) -> None:
-    _both_ways(any_db, EDGES)
+    _every_way(any_db, EDGES)
     stored = _kinds(any_db, BEHIND)
     assert stored == _kinds(any_db, DIRECT)
     if any_db.is_sqlite:
+        assert stored == _kinds(any_db, TEXTS)
         assert stored[2] == ("0.10", "text", INT64, "integer", 0, "integer", "true", "text")
         assert stored[4][:2] == ('a "quoted" \\ back\\slash', "text")
     else:
@@ -136,16 +147,31 @@ def test_rows_inserted_behind_are_stored_as_the_driver_stores_them(any_db: Datab
     assert [row[0] for row in EDGES] == [row[0] for row in stored]
 
 
+def test_a_batch_goes_in_in_the_order_of_its_column(any_db: Database) -> None:
+    rows = [("Ω", 1, True, None), ("b", 2, False, None), ("a", 3, True, None), ("Z", 4, True, None),
+            ("é", 5, False, None), ("a0", 6, True, None)]
+    _every_way(any_db, rows, order_by="word")
+    # each batch by code point: rows 1-3, then rows 4-6
+    assert [row[0] for row in _kinds(any_db, BEHIND)] == ["a", "b", "Ω", "Z", "a0", "é"]
+    assert _kinds(any_db, BEHIND) == _kinds(any_db, DIRECT)
+    if any_db.is_sqlite:
+        assert _kinds(any_db, TEXTS) == _kinds(any_db, DIRECT)
+    else:
+        with any_db.write() as session, pytest.raises(ValueError, match=r"^kinds_texts: rows as JSON texts are "
+                                                                         r"for SQLite$"):
+            InsertsBehind(session, TEXTS, KIND_COLUMNS).put_texts(['["a",1,true,null]'])
+
+
 _TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30)  # ids refuse control characters
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(st.tuples(_TEXT, st.integers(-INT64, INT64), st.booleans(), st.none() | _TEXT),
-                     min_size=1, max_size=40))
+                     min_size=1, max_size=40, unique_by=lambda row: row[0]))
 def test_any_text_integer_and_flag_is_stored_behind_as_the_driver_stores_it(db: Database,
                                                                             rows: list[tuple[Any, ...]]) -> None:
-    _both_ways(db, rows)
-    assert _kinds(db, BEHIND) == _kinds(db, DIRECT)
+    _every_way(db, rows, order_by="word")
+    assert _kinds(db, BEHIND) == _kinds(db, TEXTS) == _kinds(db, DIRECT)
 
 
 def _behind_threads() -> list[str]:
