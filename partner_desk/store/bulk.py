@@ -2,7 +2,9 @@
 
 On SQLite the driver's own executemany is several times faster than SQLAlchemy's statement
 building, so values are run through each column type's bind processor and handed to it directly;
-other databases take the Core insert.
+other databases take the Core insert, or COPY. The large writes of an import and a posting go in
+behind the caller (`InsertsBehind`): on SQLite a batch is one statement run on a second thread
+while the next batch is prepared.
 """
 
 from __future__ import annotations
@@ -64,46 +66,25 @@ def insert_values(session: Session, table: Table, columns: Sequence[str], rows: 
     connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
 
 
-def insert_all_new(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-                   key: str) -> bool:
-    """Insert every row (values as the database stores them, as for `insert_values`) if no row's
-    `key` is stored yet or repeated among them, and say so; otherwise insert none and say False.
-
-    SQLite inserts them one by one through the driver and, at a key already there, deletes the rows
-    it has just added (those past the table's last rowid before them): no savepoint, which would copy
-    every page the rows change (a large import's indexes, in no key order) to its journal first.
-    PostgreSQL copies them into a temporary table and inserts the new ones inside a savepoint."""
-    if not rows:
-        return True
+def _all_new_copied(session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]],
+                    key: str) -> bool:
+    """PostgreSQL: insert every row if no row's `key` is stored yet or repeated among them, and say
+    so; otherwise insert none and say False. The rows are copied into a temporary table and the new
+    ones inserted from it inside a savepoint."""
     names = ", ".join(columns)
-    if session.get_bind().dialect.name == "postgresql":
-        with session.begin_nested() as attempt:
-            # the connection asked for within the savepoint: asking for it is what begins the savepoint
-            connection = session.connection()
-            connection.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS new_{table.name} "
-                                       f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP")
-            connection.exec_driver_sql(f"TRUNCATE new_{table.name}")
-            _copy(connection, f"new_{table.name}", names, rows)
-            done = connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) SELECT {names} "
-                                              f"FROM new_{table.name} ON CONFLICT ({key}) DO NOTHING")
-            if done.rowcount == len(rows):
-                return True
-            attempt.rollback()
-        return False
-    driver: Any = session.connection().connection.dbapi_connection
-    cursor = driver.cursor()
-    try:
-        (last,) = cursor.execute(f"SELECT coalesce(max(rowid), 0) FROM {table.name}").fetchone()
-        marks = ", ".join("?" for _ in columns)
-        try:
-            cursor.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
-        except sqlite3.IntegrityError:
-            # the rows before the refused one are in: a new rowid is always past the last one
-            cursor.execute(f"DELETE FROM {table.name} WHERE rowid > ?", (last,))
-            return False
-        return True
-    finally:
-        cursor.close()
+    with session.begin_nested() as attempt:
+        # the connection asked for within the savepoint: asking for it is what begins the savepoint
+        connection = session.connection()
+        connection.exec_driver_sql(f"CREATE TEMPORARY TABLE IF NOT EXISTS new_{table.name} "
+                                   f"(LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP")
+        connection.exec_driver_sql(f"TRUNCATE new_{table.name}")
+        _copy(connection, f"new_{table.name}", names, rows)
+        done = connection.exec_driver_sql(f"INSERT INTO {table.name} ({names}) SELECT {names} "
+                                          f"FROM new_{table.name} ON CONFLICT ({key}) DO NOTHING")
+        if done.rowcount == len(rows):
+            return True
+        attempt.rollback()
+    return False
 
 
 class InsertsBehind:
@@ -135,6 +116,7 @@ class InsertsBehind:
                           f"SELECT {values} FROM json_each(?){order}")
         self.thread: threading.Thread | None = None
         self.failure: BaseException | None = None
+        self.settle: Callable[[bool], None] | None = None
 
     def __enter__(self) -> InsertsBehind:
         if self.behind:
@@ -169,6 +151,19 @@ class InsertsBehind:
         if rows:
             self._hand("[" + ",".join(rows) + "]")
 
+    def put_all_new(self, rows: Sequence[Sequence[Any]], key: str, settle: Callable[[bool], None]) -> None:
+        """Insert every row if no row's `key` (a unique column) is stored yet or repeated among them,
+        otherwise none; `settle(done)` hears which, in the caller's thread: where it next waits on
+        SQLite, whose one statement a broken constraint takes back whole, at once on PostgreSQL."""
+        if not rows:
+            settle(True)
+            return
+        if not self.behind:
+            settle(_all_new_copied(self.session, self.table, self.columns, rows, key))
+            return
+        self._hand(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
+        self.settle = settle
+
     def _hand(self, text: str) -> None:
         # the text is made by the caller: the other thread then needs Python's lock only to start
         # and end, which a caller busy in Python would otherwise make it wait for at every turn
@@ -179,9 +174,13 @@ class InsertsBehind:
         self.thread.start()
 
     def wait(self) -> None:
-        """Wait for the batch in flight; raise its error if it failed."""
+        """Wait for the batch in flight; raise its error if it failed, or tell its `settle` how it went."""
         self._join()
         failure, self.failure = self.failure, None
+        settle, self.settle = self.settle, None
+        if settle is not None and (failure is None or isinstance(failure, sqlite3.IntegrityError)):
+            settle(failure is None)  # it may write: nothing is in flight now
+            return
         if failure is not None:
             raise failure
 

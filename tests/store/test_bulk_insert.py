@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import BigInteger, Boolean, Column, Integer, MetaData, String, Table, func, select, text
 
 from partner_desk.services.setup import init_database
-from partner_desk.store.bulk import InsertsBehind, insert_all_new, insert_rows, insert_values
+from partner_desk.store.bulk import InsertsBehind, insert_rows, insert_values
 from partner_desk.store.engine import Database
 from partner_desk.store.models import Agency, Connection, Payment, Project
 
@@ -73,19 +73,41 @@ def _stored(database: Database) -> list[tuple[str, int]]:
         return [(pid, minor) for pid, minor in rows]
 
 
-def test_rows_are_written_all_or_none_when_a_key_is_stored_or_repeated(any_db: Database) -> None:
+def test_rows_put_behind_are_written_all_or_none_and_the_caller_hears_which(any_db: Database) -> None:
     table: Any = Payment.__table__
     a, c, d = (_row(any_db, pid, 1) for pid in "acd")
-    with any_db.write() as session:
-        assert insert_all_new(session, table, COLUMNS, [a, _row(any_db, "b", 2)], "payment_id")
+    heard: list[bool] = []
+    with any_db.write() as session, InsertsBehind(session, table, COLUMNS) as behind:
+        behind.put_all_new([a, _row(any_db, "b", 2)], "payment_id", heard.append)
         # "b" is stored: none of c, b, d is written, whatever its place among them
-        assert not insert_all_new(session, table, COLUMNS, [c, _row(any_db, "b", 99), d], "payment_id")
+        behind.put_all_new([c, _row(any_db, "b", 99), d], "payment_id", heard.append)
         # "c" twice among them: none is written
-        assert not insert_all_new(session, table, COLUMNS, [c, d, c], "payment_id")
-        # after a refused batch, a later one is written whole
-        assert insert_all_new(session, table, COLUMNS, [c, d], "payment_id")
-    # a 1, b 2 (not 99), c and d once each
+        behind.put_all_new([c, d, c], "payment_id", heard.append)
+        behind.put_all_new([c, d], "payment_id", heard.append)
+        behind.put_all_new([], "payment_id", heard.append)
+    assert heard == [True, False, False, True, True]
     assert _stored(any_db) == [("a", 1), ("b", 2), ("c", 1), ("d", 1)]
+
+
+def test_a_refused_batch_is_settled_before_the_next_statement_which_sees_its_fallback(db: Database,
+                                                                                      slow_start: None) -> None:
+    table: Any = Payment.__table__
+    with db.write() as session:
+        insert_values(session, table, COLUMNS, [_row(db, "b", 2)])
+    heard: list[str] = []
+
+    def settle(done: bool) -> None:
+        heard.append(f"settled {done}")
+        if not done:  # the new one of the batch, written on its own
+            insert_values(session, table, COLUMNS, [_row(db, "c", 3)])
+
+    with db.write() as session, InsertsBehind(session, table, COLUMNS) as behind:
+        behind.put_all_new([_row(db, "c", 3), _row(db, "b", 2)], "payment_id", settle)
+        heard.append("asked")
+        count = session.scalar(select(func.count()).select_from(table))
+    assert heard == ["asked", "settled False"]
+    assert count == 2
+    assert _stored(db) == [("b", 2), ("c", 3)]
 
 
 # inserts behind the caller: a table of every kind of value a posting's lines hold

@@ -9,7 +9,7 @@ the end), so a refund finds its original in the database and memory stays bounde
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from operator import itemgetter
@@ -25,7 +25,7 @@ from partner_desk.domain.refusals import Code, Refusal
 from partner_desk.files.table import Cells, Problem, RowSource
 from partner_desk.services.imports.common import ImportContext, ImportSummary
 from partner_desk.store import accrual_scan as scan
-from partner_desk.store.bulk import collector_paused, insert_all_new, insert_rows, insert_values
+from partner_desk.store.bulk import InsertsBehind, collector_paused, insert_rows, insert_values
 from partner_desk.store.models import Connection, Payment
 from partner_desk.store.sums import exact_sum
 
@@ -70,11 +70,17 @@ def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None
             plain.clear()
             numbers.clear()
         if plain:
-            fresh = _insert_plain(ctx, plain, numbers, summary)
-            new_by_project.update(map(itemgetter(1), fresh))
-            if last is not None:
-                late.extend(row[0] for row in fresh if row[5] == SUBSCRIPTION and row[4] <= last)
-            summary.added += len(fresh)
+            quick_rows, row_numbers = list(plain), list(numbers)
+
+            def settle(done: bool) -> None:
+                fresh = quick_rows if done else _insert_checked(ctx, quick_rows, row_numbers, summary)
+                new_by_project.update(map(itemgetter(1), fresh))
+                if last is not None:
+                    late.extend(row[0] for row in fresh if row[5] == SUBSCRIPTION and row[4] <= last)
+                summary.added += len(fresh)
+
+            # written while the next rows are read; settled before any other statement of the import
+            inserts.put_all_new(quick_rows, "payment_id", settle)
             plain.clear()
             numbers.clear()
         fresh = _drop_known(ctx, batch, summary)
@@ -87,6 +93,17 @@ def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None
         summary.added += len(fresh)
         batch.clear()
 
+    with InsertsBehind(ctx.session, table, INSERT_COLUMNS) as inserts:  # type: ignore[arg-type]
+        _read(ctx, source, summary, quick, batch, refunds, plain, numbers, flush)
+    _load_refunds(ctx, refunds, summary, new_by_project, last, late)
+    scan.queue_late(ctx.session, late)
+    _note_unconnected(ctx, summary, new_by_project)
+
+
+def _read(ctx: ImportContext, source: RowSource, summary: ImportSummary, quick: _Quick,
+          batch: list[tuple[int, str, Content]], refunds: list[tuple[int, str, Content]],
+          plain: list[tuple[Any, ...]], numbers: list[int], flush: Callable[[], None]) -> None:
+    """Read every row into the batches (`flush` writes them), the refunds kept for the end."""
     read = quick.read
     for number, values, cells in source.positional(COLUMNS + OPTIONAL):
         summary.rows += 1
@@ -123,9 +140,6 @@ def _load(ctx: ImportContext, source: RowSource, summary: ImportSummary) -> None
         if len(batch) >= BATCH:
             flush()
     flush()
-    _load_refunds(ctx, refunds, summary, new_by_project, last, late)
-    scan.queue_late(ctx.session, late)
-    _note_unconnected(ctx, summary, new_by_project)
 
 
 class _Quick:
@@ -252,12 +266,10 @@ _UNSEEN: Any = object()
 _HOURS_KEPT = 20_000  # a year of hours is 8,760: the ones of a long file are let go now and then
 
 
-def _insert_plain(ctx: ImportContext, rows: list[tuple[Any, ...]], numbers: list[int],
-                  summary: ImportSummary) -> list[tuple[Any, ...]]:
-    """Write rows read the quick way, all at once; the rows written. When an id among them is stored
-    already (or repeated), none is written and they are checked one by one instead."""
-    if insert_all_new(ctx.session, Payment.__table__, INSERT_COLUMNS, rows, "payment_id"):  # type: ignore[arg-type]
-        return rows
+def _insert_checked(ctx: ImportContext, rows: list[tuple[Any, ...]], numbers: list[int],
+                    summary: ImportSummary) -> list[tuple[Any, ...]]:
+    """Write the new ones of rows read the quick way, of which some id is stored already or repeated
+    (so none was written all at once), checked one by one; the rows written."""
     batch = [(number, row[0], _content(row)) for number, row in zip(numbers, rows, strict=True)]
     fresh = {number for number, _, _ in _drop_known(ctx, batch, summary)}
     kept = [row for number, row in zip(numbers, rows, strict=True) if number in fresh]
