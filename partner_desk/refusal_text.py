@@ -17,7 +17,7 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from partner_desk.domain.errors import MissingRates, PeriodNote, UserError
+from partner_desk.domain.errors import AmountTooLarge, MissingRates, PeriodNote, UserError
 from partner_desk.domain.languages import LANGUAGES, Language
 from partner_desk.domain.money import Money, format_amount, format_usd, minor_digits
 from partner_desk.domain.periods import Period
@@ -96,6 +96,7 @@ TEMPLATES: dict[str, str] = {
     # amounts to spend and corrections (domain/ledger.py)
     "amount_not_positive": N_("the amount must be more than zero (got {amount})"),
     "amount_too_large": N_("the amount '{amount}' has more than {digits} integer digits"),
+    "too_large_to_store": N_("{amount} is too large to store: check the amounts and rates it was computed from"),
     "too_many_decimals": N_("the amount {amount} has more decimals than {currency} allows ({digits})"),
     "available_negative": N_("the available balance is negative ({available}): nothing can be spent or "
                              "withdrawn until it is positive again"),
@@ -575,6 +576,8 @@ def shown_error(error: BaseException) -> str:
     any other error's message as it is."""
     if isinstance(error, MissingRates):  # its English is `missing_rates` of the same rates, word for word
         return shown(missing_rates(error))
+    if isinstance(error, AmountTooLarge):
+        return shown(error.refusal)
     if isinstance(error, Refused) and all(r.code in TEMPLATES for r in error.reasons):
         written = error.joiner.join(shown(r) for r in error.reasons)
         return f"{shown(error.prefix)}{error.prefix_joiner}{written}" if error.prefix else written

@@ -114,6 +114,11 @@ WORDS: dict[str, tuple[dict[str, Any], str, str]] = {
     "refund_before": ({"payment": "p1", "moment": MOMENT},
                       "is before the refunded payment p1 (2025-03-05T08:00:00+00:00)",
                       "дата раніша за повернений платіж p1 (05.03.2025, 08:00:00 UTC)"),
+    "too_large_to_store": ({"amount": Money.of(Decimal("299999999999700000.00"), "USD")},
+                           "299999999999700000.00 USD is too large to store: check the amounts and rates it was "
+                           "computed from",
+                           f"сума 299{NB}999{NB}999{NB}999{NB}700{NB}000,00{NB}USD завелика, щоб її зберегти: "
+                           "перевірте суми й курси, з яких її обчислено"),
     "refund_too_much": ({"payment": "p1", "amount": Money.of(Decimal("90"), "UAH")},
                         "refunds more than is left of p1: 90.00 UAH left",
                         f"повертає більше, ніж залишилося від платежу p1: залишок 90,00{NB}₴"),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from partner_desk.domain.periods import Period
+    from partner_desk.domain.refusals import Refusal
 
 
 class UserError(Exception):
@@ -23,7 +24,12 @@ class MissingRates(UserError):
 
 
 class AmountTooLarge(UserError):
-    """A computed amount is beyond what the database stores (64-bit minor units)."""
+    """A computed amount is beyond what the database stores (64-bit minor units). Its message is the
+    English of `refusal` (`too_large_to_store`), which the window words in its language."""
+
+    def __init__(self, message: str, refusal: Refusal) -> None:
+        super().__init__(message)
+        self.refusal = refusal
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,8 @@ def to_minor(amount: Decimal, currency: str) -> int:
     minor = int(scaled)
     if abs(minor) > MAX_STORED_MINOR:
         raise AmountTooLarge(f"{amount} {currency} is too large to store: check the amounts and rates it "
-                             "was computed from")
+                             "was computed from",
+                             Refusal("too_large_to_store", {"amount": Money(amount, currency)}))
     return minor
 
 

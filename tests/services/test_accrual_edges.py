@@ -12,6 +12,7 @@ from sqlalchemy import select
 from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor, Role
 from partner_desk.files.table import FileRejected
+from partner_desk.refusal_text import shown_error
 from partner_desk.services.accruals import post_period, preview_period, run_as_dict
 from partner_desk.services.balances import balances
 from partner_desk.store.models import Accrual, AccrualLine, LedgerEntry, PostedPeriod
@@ -177,7 +178,8 @@ def test_a_new_connection_overlapping_a_stored_open_one_is_refused(db, load) -> 
     assert (summary.added, summary.updated) == (1, 1)
 
 
-def test_a_line_too_large_to_store_is_refused_even_when_its_refund_evens_the_accrual(db, load, counts) -> None:
+def test_a_line_too_large_to_store_is_refused_even_when_its_refund_evens_the_accrual(db, load, counts,
+                                                                                     ukrainian) -> None:
     load("agencies", "code,name,currency\nAG01,Alpha,USD")
     load("projects", "project_id,name,currency,agency_code,connected_at\nP1,Vault,KWD,AG01,2025-01-01")
     # the dearest unit the bounds let a rate make: a million dollars a dinar
@@ -193,7 +195,10 @@ back,P1,2026-01-11T10:00,subscription,-999999999999.000,KWD,big
     # fit, but the line itself cannot be stored.
     before = counts(Accrual, AccrualLine, LedgerEntry, PostedPeriod)
     with pytest.raises(UserError, match=r"^299999999999700000\.00 USD is too large to store: check the amounts "
-                                        r"and rates it was computed from$"):
+                                        r"and rates it was computed from$") as refused:
         post_period(db, FINANCE, "2026-01", as_of=date(2026, 2, 1))
+    # the window says it in its language
+    assert shown_error(refused.value) == ("сума 299\u00a0999\u00a0999\u00a0999\u00a0700\u00a0000,00\u00a0USD завелика, "
+                                          "щоб її зберегти: перевірте суми й курси, з яких її обчислено")
     assert counts(Accrual, AccrualLine, LedgerEntry, PostedPeriod) == before == {
         "accruals": 0, "accrual_lines": 0, "ledger_entries": 0, "posted_periods": 0}
