@@ -12,11 +12,15 @@ import json
 import os
 import pstats
 import resource
+import shutil
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from contextlib import closing
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 RESULT_MARK = "@@step-result "
@@ -131,3 +135,54 @@ def print_table(results: Sequence[StepResult], targets: dict[str, tuple[float | 
         ok = (secs is None or r.seconds < secs) and (mem is None or r.peak_mb < mem)
         flag = "" if not target else (" ok" if ok else " MISSED")
         print(f"{r.name:<18}{r.seconds:>10.1f}{r.cpu_seconds:>8.1f}{r.peak_mb:>10.0f}  {target + flag:<22}{r.detail}")
+
+
+def copy_database(url: str, suffix: str) -> str:
+    """A copy of the database as it stands (its name with `suffix`), replacing any earlier copy."""
+    if url.startswith("sqlite:///"):
+        source = Path(url[len("sqlite:///"):])
+        # closed at once, not when collected: a connection left open in this process would keep the
+        # file's old WAL index mapped, and a later one would read it after `restore_database`
+        with closing(sqlite3.connect(source)) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        target = source.with_name(f"{source.stem}{suffix}{source.suffix}")
+        for leftover in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(source, target)
+        return f"sqlite:///{target}"
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    copy = f"{parsed.database}{suffix}"
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as pg:
+        pg.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        pg.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{parsed.database}"')
+    return parsed.set(database=copy).render_as_string(hide_password=False)
+
+
+def restore_database(snapshot: str, url: str) -> None:
+    """Put the database `url` back as `snapshot` (a `copy_database` of it) holds it."""
+    if url.startswith("sqlite:///"):
+        source, target = (Path(u[len("sqlite:///"):]) for u in (snapshot, url))
+        for leftover in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copyfile(source, target)
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed, saved = make_url(url), make_url(snapshot)
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as pg:
+        pg.execute(f'DROP DATABASE IF EXISTS "{parsed.database}"')
+        pg.execute(f'CREATE DATABASE "{parsed.database}" TEMPLATE "{saved.database}"')
+
+
+def best_of(runs: list[StepResult]) -> StepResult:
+    """The fastest run, with the largest peak memory of them all."""
+    best = min(runs, key=lambda r: r.seconds)
+    quickest_start = min(r.process_seconds for r in runs)
+    return replace(best, peak_mb=max(r.peak_mb for r in runs), process_seconds=quickest_start,
+                   detail=f"{best.detail}; best of {len(runs)}: " + ", ".join(f"{r.seconds:.2f}" for r in runs))

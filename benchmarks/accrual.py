@@ -28,11 +28,8 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
-import sqlite3
 import sys
 import tempfile
-from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -42,7 +39,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import lower_bound
-from _measure import StepResult, child_main, load_line, machine_line, run_step
+from _measure import (
+    StepResult,
+    best_of,
+    child_main,
+    copy_database,
+    load_line,
+    machine_line,
+    restore_database,
+    run_step,
+)
 
 PERIOD = "2026-09"
 NOW = "2026-10-05T09:00:00Z"  # the product's clock: the month has ended
@@ -191,55 +197,6 @@ STEPS = {
 PROFILED = ("import payments", "post", "post --json")
 
 
-def _copy_database(url: str, suffix: str) -> str:
-    """A copy of the database as it stands (its name with `suffix`), replacing any earlier copy."""
-    if url.startswith("sqlite:///"):
-        source = Path(url[len("sqlite:///"):])
-        with sqlite3.connect(source) as db:
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        target = source.with_name(f"{source.stem}{suffix}{source.suffix}")
-        for leftover in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-        shutil.copyfile(source, target)
-        return f"sqlite:///{target}"
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    copy = f"{parsed.database}{suffix}"
-    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as pg:
-        pg.execute(f'DROP DATABASE IF EXISTS "{copy}"')
-        pg.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{parsed.database}"')
-    return parsed.set(database=copy).render_as_string(hide_password=False)
-
-
-def _restore(snapshot: str, url: str) -> None:
-    """Put the database `url` back as `snapshot` (a `_copy_database` of it) holds it."""
-    if url.startswith("sqlite:///"):
-        source, target = (Path(u[len("sqlite:///"):]) for u in (snapshot, url))
-        for leftover in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-        shutil.copyfile(source, target)
-        return
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    parsed, saved = make_url(url), make_url(snapshot)
-    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    with psycopg.connect(admin, autocommit=True) as pg:
-        pg.execute(f'DROP DATABASE IF EXISTS "{parsed.database}"')
-        pg.execute(f'CREATE DATABASE "{parsed.database}" TEMPLATE "{saved.database}"')
-
-
-def _best(runs: list[StepResult]) -> StepResult:
-    """The fastest run, with the largest peak memory of them all."""
-    best = min(runs, key=lambda r: r.seconds)
-    quickest_start = min(r.process_seconds for r in runs)
-    return replace(best, peak_mb=max(r.peak_mb for r in runs), process_seconds=quickest_start,
-                   detail=f"{best.detail}; best of {len(runs)}: " + ", ".join(f"{r.seconds:.2f}" for r in runs))
-
-
 def print_comparison(results: dict[str, StepResult], payments: int) -> None:
     """The product's steps beside the least work's, as ratios, with the targets each is held to."""
     print(f"\n{'step':<17}{'product s':>10}{'with start':>11}{'least s':>9}{'with start':>11}"
@@ -345,20 +302,20 @@ def _run_group(group: tuple[str, ...], db: str, least_db: str, repeat: int, run:
                results: dict[str, StepResult]) -> None:
     """Run a group's steps in turns, `repeat` times, each from the databases as they stood before it;
     the databases are left as the last turn made them."""
-    json_db = _copy_database(db, "-json") if "post --json" in group else db
+    json_db = copy_database(db, "-json") if "post --json" in group else db
     databases = {name: least_db if name.startswith("least") else json_db if name == "post --json" else db
                  for name in group}
-    snapshots = {url: _copy_database(url, "-before") for url in set(databases.values())}
+    snapshots = {url: copy_database(url, "-before") for url in set(databases.values())}
     runs: dict[str, list[StepResult]] = {name: [] for name in group}
     for turn in range(repeat):
         for name in group:
             if turn:
-                _restore(snapshots[databases[name]], databases[name])
+                restore_database(snapshots[databases[name]], databases[name])
             # the copies written to disk first: a step's own writes then wait for no one else's
             os.sync()
             runs[name].append(run(name, databases[name]))
     for name in group:
-        results[name] = _best(runs[name])
+        results[name] = best_of(runs[name])
 
 if __name__ == "__main__":
     main()
