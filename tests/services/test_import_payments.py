@@ -11,6 +11,7 @@ from sqlalchemy import select
 from partner_desk.domain.roles import SETUP
 from partner_desk.files.table import FileRejected
 from partner_desk.services.imports import import_file
+from partner_desk.store.bulk import InsertsBehind
 from partner_desk.store.models import ImportRun, Payment
 
 HEADER = "payment_id,project_id,paid_at,service,amount,currency,refund_of"
@@ -52,6 +53,28 @@ def test_same_rows_again_add_nothing(db, load, connected, counts) -> None:
     again = load("payments", text)
     assert (again.added, again.known) == (0, 2)
     assert counts(Payment) == {"payments": 2}
+
+
+def test_rows_read_the_quick_way_with_known_ids_among_them_add_only_the_new_ones(db, load, connected, counts,
+                                                                                monkeypatch) -> None:
+    heard: list[bool] = []
+    put = InsertsBehind.put_all_new
+
+    def told(self: InsertsBehind, rows, key, settle) -> None:
+        put(self, rows, key, lambda done: (heard.append(done), settle(done)))
+
+    monkeypatch.setattr(InsertsBehind, "put_all_new", told)
+
+    def rows(numbers: range) -> str:
+        return "\n".join(f"q-{n},P1,2026-01-05T10:00:00,subscription,100.00,UAH," for n in numbers)
+
+    assert load("payments", f"{HEADER}\n{rows(range(3))}").added == 3
+    # q-1 and q-2 are stored: the batch is taken back whole, then checked row by row
+    again = load("payments", f"{HEADER}\n{rows(range(1, 6))}")
+    assert (again.added, again.known) == (3, 2)
+    assert heard == [True, False]
+    assert counts(Payment) == {"payments": 6}
+    assert sorted(stored(db)) == [f"q-{n}" for n in range(6)]
 
 
 def test_a_known_id_with_other_content_is_an_error(db, load, connected, counts) -> None:
