@@ -13,6 +13,7 @@ from partner_desk.domain.errors import UserError
 from partner_desk.domain.roles import Actor, Role
 from partner_desk.files.table import FileRejected
 from partner_desk.refusal_text import shown_error
+from partner_desk.services import accruals
 from partner_desk.services.accruals import post_period, preview_period, run_as_dict
 from partner_desk.services.balances import balances
 from partner_desk.store.models import Accrual, AccrualLine, LedgerEntry, PostedPeriod
@@ -202,3 +203,23 @@ back,P1,2026-01-11T10:00,subscription,-999999999999.000,KWD,big
                                           "щоб її зберегти: перевірте суми й курси, з яких її обчислено")
     assert counts(Accrual, AccrualLine, LedgerEntry, PostedPeriod) == before == {
         "accruals": 0, "accrual_lines": 0, "ledger_entries": 0, "posted_periods": 0}
+
+
+def test_a_posting_stopped_with_a_batch_of_lines_in_flight_writes_nothing(db, world, load, counts,
+                                                                          monkeypatch) -> None:
+    load("payments", f"{PAY}\n" + "\n".join(f"p{n},P{1 + n % 2},2026-01-{10 + n}T10:00,subscription,50.00,USD,"
+                                             for n in range(6)))
+    monkeypatch.setattr(accruals, "LINE_BATCH", 2)  # every accrual's lines go in behind the run
+
+    def stop(accrual) -> None:  # as a window's run told to stop, or `--json` finding its output gone
+        if accrual.agency == "AG02":
+            raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError, match=r"^stopped$"):
+        post_period(db, FINANCE, "2026-01", as_of=date(2026, 2, 1), each=stop)
+    assert counts(Accrual, AccrualLine, LedgerEntry, PostedPeriod) == {
+        "accruals": 0, "accrual_lines": 0, "ledger_entries": 0, "posted_periods": 0}
+    assert [t.name for t in threading.enumerate() if t.name.startswith("insert ")] == []
+    # and then posted whole
+    assert sum(len(a.lines) for a in post_period(db, FINANCE, "2026-01", as_of=date(2026, 2, 1)).accruals) == 6
+    assert counts(AccrualLine) == {"accrual_lines": 6}
