@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QStyle, QTableView, QWidget
 
@@ -76,6 +76,10 @@ def sorted_rows(rows: list[R], keys: Callable[[R], Any], descending: bool) -> li
     return [row for _k, row in keyed] + keyless
 
 
+# the rows from which a table works out its sort keys while idle (fewer sort at once anyway)
+WARM_ROWS = 1_000
+
+
 class RowTableModel(QAbstractTableModel, Generic[R]):
     """Rows of plain values; `set_rows`, `set_filter` and `sort` rebuild the visible list."""
 
@@ -91,6 +95,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         # out when first needed, so a filter or a sort formats and converts nothing twice
         self._cache: dict[int, list[str]] = {}
         self._keys: dict[int, dict[int, Any]] = {}
+        self._warming = 0  # counts `set_rows`: the sort keys being worked out are those of the last
         self._filter: Callable[[R], bool] | None = None
         self._sort_column = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -101,12 +106,24 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
 
     # the data -----------------------------------------------------------------------------------
     def set_rows(self, rows: Iterable[R]) -> None:
-        """Replace every row; the current filter and sort apply."""
+        """Replace every row; the current filter and sort apply. Each column's sort keys are then
+        worked out while the window is idle, a column a turn, so a first sort finds them ready."""
         self._all = list(rows)
         self._cache = {}
         self._keys = {}
         self._rebuild()
         self.rows_replaced.emit()
+        self._warming += 1
+        if len(self._all) >= WARM_ROWS:
+            QTimer.singleShot(0, self, lambda warming=self._warming: self._warm(warming, 0))
+
+    def _warm(self, warming: int, index: int) -> None:
+        """Work out column `index`'s sort keys, then the next column's at the next idle turn; rows
+        replaced since (another `warming`) stop it."""
+        if warming != self._warming or index >= len(self.columns):
+            return
+        self._sort_keys(index)
+        QTimer.singleShot(0, self, lambda: self._warm(warming, index + 1))
 
     def set_filter(self, predicate: Callable[[R], bool] | None) -> None:
         self._filter = predicate

@@ -81,6 +81,11 @@ def test_the_footer_keeps_each_currency_and_adds_the_grand_total(qtbot, db) -> N
     page.search.flush()
     assert page.balance_totals.text() == "Balance: €1,000.00  ≈ $1,086.96 in all"
     assert page.count.text() == "1 of 5 agencies"
+    # every row shown again: the totals of the rows as loaded after the refresh
+    page.search.setText("")
+    page.search.flush()
+    assert page.balance_totals.text().endswith("≈ $34,601.77 in all")
+    assert page.count.text() == "5 of 5 agencies"
 
 
 def test_the_table_exports_the_rows_shown_with_real_cells(qtbot, db, tmp_path) -> None:

@@ -52,6 +52,7 @@ from partner_desk.services.changes import Area
 from partner_desk.services.reporting import Reporting, reporting
 
 GOOD = QColor("#1b7f3b")
+_NO_FOOTERS: tuple[bool | None, list[tuple[str, str | None]]] = (None, [])
 
 
 def _currency(row: AgencyRow) -> str:
@@ -124,6 +125,8 @@ class AgenciesPage(Page):
         self.title = _("Agencies")
         self.data: AgencyList | None = None
         self.reporting: Reporting | None = None
+        # the footers' texts when every row is shown, and whether the running month was pending then
+        self._all_footers: tuple[bool | None, list[tuple[str, str | None]]] = _NO_FOOTERS
         self.search = SearchField()
         self.search.setObjectName("agency_search")
         self.search.setPlaceholderText(_("Search code, name or manager (Ctrl+F)"))
@@ -248,6 +251,7 @@ class AgenciesPage(Page):
         self.notes.setText("\n".join(shown_note(n) for n in data.notes))
         self.notes.setVisible(bool(data.notes))
         selected = selected_row(self.view)
+        self._all_footers = _NO_FOOTERS
         self.model.set_rows(data.rows)
         self.apply_filter()
         if selected is not None:
@@ -285,12 +289,20 @@ class AgenciesPage(Page):
                            .format(shown=shown, total=total))
         pending = self.loading
         running = self.data.running_period if self.data is not None else ""
-        for label, name, amounts, computing in (
-                (self.running_totals, _("Commission {period}").format(period=running),
-                 [] if pending else [(r.running_commission, r.currency) for r in rows], pending),
-                (self.balance_totals, _("Balance"), [(r.balance, r.currency) for r in rows], False),
-                (self.available_totals, _("Available"), [(r.available, r.currency) for r in rows], False)):
-            text, tip = money_columns.footer_text(amounts, self.reporting, pending=computing)
+        # every row shown (no filter, or one cleared): the totals of the rows as loaded, worked out once
+        footers = self._all_footers if shown == total and self._all_footers[0] == pending else None
+        if footers is None:
+            footers = (pending, [money_columns.footer_text(amounts, self.reporting, pending=computing)
+                                 for amounts, computing in (
+                                     ([] if pending else [(r.running_commission, r.currency) for r in rows], pending),
+                                     ([(r.balance, r.currency) for r in rows], False),
+                                     ([(r.available, r.currency) for r in rows], False))])
+            if shown == total:
+                self._all_footers = footers
+        for label, name, (text, tip) in zip(
+                (self.running_totals, self.balance_totals, self.available_totals),
+                (_("Commission {period}").format(period=running), _("Balance"), _("Available")), footers[1],
+                strict=True):
             label.setText(_("{name}: {totals}").format(name=name, totals=text))
             label.setToolTip(tip or "")
 
