@@ -335,7 +335,7 @@ class _Writer:
             shown = self._shown(terms)
             usd_texts = map(format, usd_amounts, repeat("f"))
             partner_texts = map(format, partner_amounts, repeat("f"))
-            if self.inserts.behind:
+            if self.inserts.texts:
                 self.lines.extend(map(_LINE_JSON.__mod__, zip(
                     repeat(accrual_id), map(encode_basestring, payment_ids), lates, map(_STORED_JSON, shown),
                     usd_texts, partner_texts, minors)))
@@ -403,7 +403,7 @@ class _Writer:
             self.session.connection().execute(insert(Accrual), self.accruals)
             self.accruals = []
         if self.lines:
-            if self.inserts.behind:
+            if self.inserts.texts:
                 self.inserts.put_texts(self.lines)
             else:
                 self.inserts.put(self.lines)

@@ -93,12 +93,13 @@ class InsertsBehind:
 
     On SQLite a batch goes to the database as one JSON text, which one statement inserts on a second
     thread; SQLite does that work (indexes, foreign keys, triggers) without Python's global lock, so
-    it runs on a second core beside the caller. A value is text, an integer within 64 bits (the
-    caller's bound: JSON would read a larger one as a float), a boolean or None. Every other
+    it runs on a second core beside the caller. On PostgreSQL the second thread copies the rows in
+    (COPY), and waits for the server, which does that work, without the lock. A value is text, an
+    integer within 64 bits (the caller's bound: JSON would read a larger one as a float), a boolean
+    or None. Every other
     statement on the session's connection first waits for the batch in flight, and so does leaving
     the `with` block, on success or on an error: the transaction commits or rolls back only once
-    every batch is in or has failed, and a failed batch raises where the caller next waits.
-    PostgreSQL inserts each batch at once, by COPY (`insert_values`)."""
+    every batch is in or has failed, and a failed batch raises where the caller next waits."""
 
     def __init__(self, session: Session, table: Table, columns: Sequence[str], order_by: str | None = None) -> None:
         self.session = session
@@ -106,7 +107,7 @@ class InsertsBehind:
         self.columns = tuple(columns)
         self.connection = session.connection()
         # SQLite: rows may be handed as their JSON texts (`put_texts`)
-        self.behind = self.connection.dialect.name == "sqlite"
+        self.texts = self.connection.dialect.name == "sqlite"
         values = ", ".join(f"value ->> {index}" for index in range(len(self.columns)))
         # a batch goes in in the order of the column `order_by` (text by code point, as Python sorts;
         # rows equal in it, in no set order)
@@ -119,8 +120,7 @@ class InsertsBehind:
         self.settle: Callable[[bool], None] | None = None
 
     def __enter__(self) -> InsertsBehind:
-        if self.behind:
-            event.listen(self.connection, "before_cursor_execute", self._before_statement)
+        event.listen(self.connection, "before_cursor_execute", self._before_statement)
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -131,22 +131,21 @@ class InsertsBehind:
             else:
                 self._join()  # the caller's own error goes on; the batch is over before the rollback
         finally:
-            if self.behind:
-                event.remove(self.connection, "before_cursor_execute", self._before_statement)
+            event.remove(self.connection, "before_cursor_execute", self._before_statement)
 
     def put(self, rows: Sequence[Sequence[Any]]) -> None:
-        """Insert `rows`, behind the caller on SQLite."""
+        """Insert `rows`, behind the caller."""
         if not rows:
             return
-        if not self.behind:
+        if not self.texts:
             ordered = rows if self.order is None else sorted(rows, key=itemgetter(self.order))
-            insert_values(self.session, self.table, self.columns, ordered)
+            self._start(self._copy, ordered)
             return
         self._hand(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
 
     def put_texts(self, rows: Sequence[str]) -> None:
         """Insert rows given as the texts of their JSON arrays (SQLite only), behind the caller."""
-        if not self.behind:
+        if not self.texts:
             raise ValueError(f"{self.table.name}: rows as JSON texts are for SQLite")
         if rows:
             self._hand("[" + ",".join(rows) + "]")
@@ -158,7 +157,8 @@ class InsertsBehind:
         if not rows:
             settle(True)
             return
-        if not self.behind:
+        if not self.texts:
+            self.wait()
             settle(_all_new_copied(self.session, self.table, self.columns, rows, key))
             return
         self._hand(json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
@@ -167,11 +167,19 @@ class InsertsBehind:
     def _hand(self, text: str) -> None:
         # the text is made by the caller: the other thread then needs Python's lock only to start
         # and end, which a caller busy in Python would otherwise make it wait for at every turn
+        self._start(self._insert, text)
+
+    def _start(self, insert: Callable[[Any], None], batch: Any) -> None:
         self.wait()
-        driver: Any = self.connection.connection.dbapi_connection
-        self.thread = threading.Thread(target=self._insert, args=(driver, text), name=f"insert {self.table.name}",
+        self.thread = threading.Thread(target=self._run, args=(insert, batch), name=f"insert {self.table.name}",
                                        daemon=True)
         self.thread.start()
+
+    def _run(self, insert: Callable[[Any], None], batch: Any) -> None:
+        try:
+            insert(batch)
+        except BaseException as exc:  # handed to the caller's thread, raised there
+            self.failure = exc
 
     def wait(self) -> None:
         """Wait for the batch in flight; raise its error if it failed, or tell its `settle` how it went."""
@@ -192,11 +200,14 @@ class InsertsBehind:
     def _before_statement(self, *_args: Any) -> None:
         self.wait()
 
-    def _insert(self, driver: sqlite3.Connection, text: str) -> None:
-        try:
-            driver.execute(self.statement, (text,)).close()
-        except BaseException as exc:  # handed to the caller's thread, raised there
-            self.failure = exc
+    def _insert(self, text: str) -> None:
+        """SQLite: the batch's JSON text, by one statement."""
+        driver: sqlite3.Connection = self.connection.connection.dbapi_connection  # type: ignore[assignment]
+        driver.execute(self.statement, (text,)).close()
+
+    def _copy(self, rows: Sequence[Sequence[Any]]) -> None:
+        """PostgreSQL: the rows by COPY; the thread waits for the server without Python's lock."""
+        _copy(self.connection, self.table.name, ", ".join(self.columns), rows)
 
 
 def _copy(connection: Connection, table: str, names: str, rows: Sequence[Sequence[Any]]) -> None:

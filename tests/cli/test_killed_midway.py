@@ -26,8 +26,8 @@ STALLED = """
 import pathlib, sys, time
 from partner_desk.store import bulk
 insert = bulk.InsertsBehind._insert
-def stalled(self, driver, text):
-    insert(self, driver, text)
+def stalled(self, text):
+    insert(self, text)
     pathlib.Path(sys.argv[1]).write_text("one batch in")
     time.sleep(120)
 bulk.InsertsBehind._insert = stalled

@@ -205,9 +205,9 @@ def slow_start(monkeypatch: pytest.MonkeyPatch) -> None:
     """The thread a batch is handed to begins only after the caller has gone on."""
     insert = InsertsBehind._insert
 
-    def slow_to_start(self: InsertsBehind, driver: sqlite3.Connection, batch: str) -> None:
+    def slow_to_start(self: InsertsBehind, batch: str) -> None:
         time.sleep(0.3)
-        insert(self, driver, batch)
+        insert(self, batch)
 
     monkeypatch.setattr(InsertsBehind, "_insert", slow_to_start)
 
