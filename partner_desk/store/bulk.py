@@ -96,10 +96,10 @@ class InsertsBehind:
     it runs on a second core beside the caller. On PostgreSQL the second thread copies the rows in
     (COPY), and waits for the server, which does that work, without the lock. A value is text, an
     integer within 64 bits (the caller's bound: JSON would read a larger one as a float), a boolean
-    or None. Every other
-    statement on the session's connection first waits for the batch in flight, and so does leaving
-    the `with` block, on success or on an error: the transaction commits or rolls back only once
-    every batch is in or has failed, and a failed batch raises where the caller next waits."""
+    or None. Every other statement on the session's connection first waits for the batch in flight,
+    and so does leaving the `with` block, on success or on an error: the transaction commits or rolls
+    back only once every batch is in or has failed, and a failed batch raises where the caller next
+    waits."""
 
     def __init__(self, session: Session, table: Table, columns: Sequence[str], order_by: str | None = None) -> None:
         self.session = session
